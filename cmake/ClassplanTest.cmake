@@ -1,0 +1,15 @@
+# classplan_test(NAME <name> LABEL unit|integration|e2e SOURCES ... LIBS ...)
+# One GoogleTest binary registered with ctest under its label, so that
+# `ctest -L unit` runs only the fast tests.
+function(classplan_test)
+  cmake_parse_arguments(T "" "NAME;LABEL" "SOURCES;LIBS" ${ARGN})
+  if(NOT CLASSPLAN_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_compile_options(${T_NAME} PRIVATE ${CLASSPLAN_WARNINGS})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  set_tests_properties(${T_NAME} PROPERTIES LABELS ${T_LABEL}
+    ENVIRONMENT "CLASSPLAN_BUILD_DIR=${CMAKE_BINARY_DIR};CLASSPLAN_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endfunction()

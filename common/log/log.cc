@@ -1,0 +1,108 @@
+#include "common/log/log.h"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace classplan::log {
+namespace {
+
+std::mutex& WriteMutex() {
+  static std::mutex m;
+  return m;
+}
+std::string& ServiceName() {
+  static std::string s = "classplan";
+  return s;
+}
+std::atomic<int> g_min_level{static_cast<int>(Level::kInfo)};
+
+const char* LevelName(Level l) {
+  switch (l) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+struct ValueAppender {
+  std::string* out;
+  void operator()(std::string_view s) const { absl::StrAppend(out, "\"", JsonEscape(s), "\""); }
+  void operator()(int64_t v) const { absl::StrAppend(out, v); }
+  void operator()(double v) const { absl::StrAppend(out, absl::StrFormat("%.6g", v)); }
+  void operator()(bool v) const { absl::StrAppend(out, v ? "true" : "false"); }
+};
+
+}  // namespace
+
+void Init(std::string_view service, Level min_level) {
+  std::lock_guard<std::mutex> lock(WriteMutex());
+  ServiceName() = std::string(service);
+  g_min_level = static_cast<int>(min_level);
+}
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string Format(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  std::string line = absl::StrCat(
+      "{\"ts\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+      "\",\"level\":\"", LevelName(level), "\",\"service\":\"", JsonEscape(ServiceName()),
+      "\",\"msg\":\"", JsonEscape(msg), "\"");
+  for (const auto& [key, value] : fields) {
+    absl::StrAppend(&line, ",\"", JsonEscape(key), "\":");
+    std::visit(ValueAppender{&line}, value);
+  }
+  line += "}";
+  return line;
+}
+
+void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  if (static_cast<int>(level) < g_min_level.load()) return;
+  std::string line = Format(level, msg, fields);
+  line += "\n";
+  std::lock_guard<std::mutex> lock(WriteMutex());
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace classplan::log
