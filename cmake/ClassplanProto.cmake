@@ -28,7 +28,7 @@ function(classplan_proto)
     add_custom_command(
       OUTPUT ${outs}
       COMMAND protobuf::protoc ${args}
-              -I${PROJECT_SOURCE_DIR}/protos -I${CLASSPLAN_GOOGLEAPIS_DIR} -I/usr/include
+              -I${P_ROOT} -I${PROJECT_SOURCE_DIR}/protos -I${CLASSPLAN_GOOGLEAPIS_DIR} -I/usr/include
               ${P_ROOT}/${rel}
       DEPENDS ${P_ROOT}/${rel} protobuf::protoc
       COMMENT "protoc ${rel}")

@@ -8,8 +8,8 @@ PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  golang-github-gogo-googleapis-dev grpc-proto
-  redis-server redis-tools
+  golang-github-gogo-googleapis-dev
+  redis-server redis-tools grpc-proto
 )
 
 missing=()

@@ -38,7 +38,7 @@ const char* LevelName(Level l) {
 
 struct ValueAppender {
   std::string* out;
-  void operator()(std::string_view s) const { absl::StrAppend(out, "\"", JsonEscape(s), "\""); }
+  void operator()(absl::string_view s) const { absl::StrAppend(out, "\"", JsonEscape(s), "\""); }
   void operator()(int64_t v) const { absl::StrAppend(out, v); }
   void operator()(double v) const { absl::StrAppend(out, absl::StrFormat("%.6g", v)); }
   void operator()(bool v) const { absl::StrAppend(out, v ? "true" : "false"); }
@@ -46,13 +46,13 @@ struct ValueAppender {
 
 }  // namespace
 
-void Init(std::string_view service, Level min_level) {
+void Init(absl::string_view service, Level min_level) {
   std::lock_guard<std::mutex> lock(WriteMutex());
   ServiceName() = std::string(service);
   g_min_level = static_cast<int>(min_level);
 }
 
-std::string JsonEscape(std::string_view s) {
+std::string JsonEscape(absl::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
@@ -83,20 +83,20 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
-std::string Format(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+std::string Format(Level level, absl::string_view msg, std::initializer_list<Field> fields) {
   std::string line = absl::StrCat(
       "{\"ts\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
       "\",\"level\":\"", LevelName(level), "\",\"service\":\"", JsonEscape(ServiceName()),
       "\",\"msg\":\"", JsonEscape(msg), "\"");
   for (const auto& [key, value] : fields) {
     absl::StrAppend(&line, ",\"", JsonEscape(key), "\":");
-    std::visit(ValueAppender{&line}, value);
+    std::visit(ValueAppender{&line}, value.variant());
   }
   line += "}";
   return line;
 }
 
-void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+void Write(Level level, absl::string_view msg, std::initializer_list<Field> fields) {
   if (static_cast<int>(level) < g_min_level.load()) return;
   std::string line = Format(level, msg, fields);
   line += "\n";

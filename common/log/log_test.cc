@@ -8,7 +8,7 @@ namespace {
 TEST(LogTest, FormatsOneJsonLineWithEscapedFields) {
   Init("catalog");
   std::string line = Format(Level::kWarn, "cache \"fallback\"",
-                            {{"rpc", std::string_view("GetJobClass")},
+                            {{"rpc", absl::string_view("GetJobClass")},
                              {"count", int64_t{3}},
                              {"ok", false}});
   EXPECT_EQ(line.find('\n'), std::string::npos);

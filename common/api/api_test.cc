@@ -1,0 +1,53 @@
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
+#include "common/status/field_violations.h"
+#include "gtest/gtest.h"
+
+namespace classplan::api {
+namespace {
+
+const std::set<std::string> kFields = {"jurisdiction", "flsa_status", "pay_band"};
+
+TEST(FilterTest, ParsesConjunctions) {
+  auto f = ParseFilter(R"( jurisdiction = "nm-spo" AND flsa_status=EXEMPT )", kFields);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->at("jurisdiction"), "nm-spo");
+  EXPECT_EQ(f->at("flsa_status"), "EXEMPT");
+  EXPECT_TRUE(ParseFilter("", kFields)->empty());
+}
+
+TEST(FilterTest, RejectsMalformedWithFieldViolation) {
+  for (const char* bad : {"colour = red", "jurisdiction", "jurisdiction = ", "pay_band = SD OR x",
+                          "jurisdiction = \"nm", "pay_band = SD AND pay_band = SE",
+                          "pay_band != SD"}) {
+    auto f = ParseFilter(bad, kFields);
+    ASSERT_FALSE(f.ok()) << bad;
+    EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
+    auto v = status::GetFieldViolations(f.status());
+    ASSERT_EQ(v.size(), 1u) << bad;
+    EXPECT_EQ(v[0].field, "filter");
+  }
+}
+
+TEST(PageTokenTest, RoundTripsAndRejectsForeignTokens) {
+  std::string t = EncodePageToken("filter-a", "SPCP20");
+  auto pos = DecodePageToken(t, "filter-a");
+  ASSERT_TRUE(pos.ok());
+  EXPECT_EQ(*pos, "SPCP20");
+  EXPECT_EQ(*DecodePageToken("", "filter-a"), "");
+  auto other = DecodePageToken(t, "filter-b");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(status::GetFieldViolations(other.status()).at(0).field, "page_token");
+  EXPECT_FALSE(DecodePageToken("!!!", "filter-a").ok());
+  EXPECT_FALSE(DecodePageToken("bm9wZQ", "filter-a").ok());  // "nope"
+}
+
+TEST(PageTokenTest, PageSizeBounds) {
+  EXPECT_EQ(*PageSize(0, 50, 500), 50);
+  EXPECT_EQ(*PageSize(7, 50, 500), 7);
+  EXPECT_FALSE(PageSize(-1, 50, 500).ok());
+  EXPECT_FALSE(PageSize(501, 50, 500).ok());
+}
+
+}  // namespace
+}  // namespace classplan::api

@@ -1,0 +1,48 @@
+#ifndef CLASSPLAN_COMMON_DATES_DATES_H_
+#define CLASSPLAN_COMMON_DATES_DATES_H_
+
+// Civil dates: classplan.common.v1.Date on the wire, absl::CivilDay inside.
+// A Date may be partial (month/day 0) when a source gives only part of it.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "classplan/common/v1/types.pb.h"
+
+namespace classplan::dates {
+
+using Date = classplan::common::v1::Date;
+
+// True when year, month and day are all set and form a real calendar day.
+bool IsFull(const Date& d);
+
+// OK for a full date or a valid partial one (year only, or year and month); the description
+// says what is wrong otherwise. Use for data files that may hold partial dates.
+absl::Status ValidatePartial(const Date& d);
+// OK only for a full, real calendar day.
+absl::Status ValidateFull(const Date& d);
+
+// The full day; requires IsFull(d).
+absl::CivilDay ToCivilDay(const Date& d);
+Date FromCivilDay(absl::CivilDay day);
+
+// The first and last calendar day a (possibly partial) date can stand for.
+absl::CivilDay EarliestDay(const Date& d);
+absl::CivilDay LatestDay(const Date& d);
+
+// "2011-11-30", "2011-11", "2011".
+std::string Format(const Date& d);
+// Parses "YYYY-MM-DD" (full dates only).
+absl::StatusOr<Date> ParseFull(absl::string_view text);
+
+// Today in the given IANA time zone (falls back to UTC when it cannot be loaded).
+absl::CivilDay Today(absl::string_view time_zone = "UTC");
+
+}  // namespace classplan::dates
+
+#endif  // CLASSPLAN_COMMON_DATES_DATES_H_

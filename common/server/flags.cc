@@ -1,0 +1,65 @@
+#include "common/server/flags.h"
+
+#include <cstdlib>
+#include <optional>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace classplan::server {
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+}
+
+namespace {
+int EnvIntOr(const char* name, int fallback) {
+  int v = 0;
+  return absl::SimpleAtoi(EnvOr(name, ""), &v) ? v : fallback;
+}
+absl::Duration EnvDurationOr(const char* name, absl::Duration fallback) {
+  absl::Duration d;
+  return absl::ParseDuration(EnvOr(name, ""), &d) ? d : fallback;
+}
+}  // namespace
+
+ServerOptions ServerOptionsFromFlags(std::string service_name) {
+  ServerOptions o;
+  o.service_name = std::move(service_name);
+  o.listen = absl::GetFlag(FLAGS_listen);
+  o.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  return o;
+}
+
+absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value) {
+  if (value.empty() || value == "off") return std::optional<HostPort>();
+  auto colon = value.rfind(':');
+  HostPort hp;
+  if (colon == std::string::npos || !absl::SimpleAtoi(value.substr(colon + 1), &hp.port) ||
+      hp.port <= 0 || hp.port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--redis must be host:port or \"off\", got \"", value, "\""));
+  }
+  hp.host = value.substr(0, colon);
+  return std::optional<HostPort>(hp);
+}
+
+}  // namespace classplan::server
+
+ABSL_FLAG(std::string, listen,
+          classplan::server::EnvOr("CLASSPLAN_LISTEN", "127.0.0.1:50051"),
+          "host:port to serve gRPC on (env CLASSPLAN_LISTEN); port 0 picks a free port");
+ABSL_FLAG(std::string, redis, classplan::server::EnvOr("CLASSPLAN_REDIS", "127.0.0.1:6379"),
+          "host:port of the shared Redis cache, or \"off\" (env CLASSPLAN_REDIS)");
+ABSL_FLAG(int, worker_threads, classplan::server::EnvIntOr("CLASSPLAN_WORKER_THREADS", 4),
+          "threads for blocking work such as SQLite and Redis (env CLASSPLAN_WORKER_THREADS)");
+ABSL_FLAG(absl::Duration, drain_timeout,
+          classplan::server::EnvDurationOr("CLASSPLAN_DRAIN_TIMEOUT", absl::Seconds(10)),
+          "how long in-flight calls may run after SIGTERM (env CLASSPLAN_DRAIN_TIMEOUT)");
+ABSL_FLAG(int, max_request_bytes,
+          classplan::server::EnvIntOr("CLASSPLAN_MAX_REQUEST_BYTES", 1 << 20),
+          "largest request accepted; bigger ones get RESOURCE_EXHAUSTED "
+          "(env CLASSPLAN_MAX_REQUEST_BYTES)");

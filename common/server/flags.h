@@ -1,0 +1,43 @@
+#ifndef CLASSPLAN_COMMON_SERVER_FLAGS_H_
+#define CLASSPLAN_COMMON_SERVER_FLAGS_H_
+
+// Settings every server shares. Each flag's default comes from an environment variable when it
+// is set, so a flag on the command line wins over the environment, which wins over the
+// built-in default:
+//   --listen            CLASSPLAN_LISTEN            host:port to serve on
+//   --redis             CLASSPLAN_REDIS             host:port of the shared Redis, or "off"
+//   --worker_threads    CLASSPLAN_WORKER_THREADS    threads for blocking work
+//   --drain_timeout     CLASSPLAN_DRAIN_TIMEOUT     e.g. "10s"
+//   --max_request_bytes CLASSPLAN_MAX_REQUEST_BYTES requests above it get RESOURCE_EXHAUSTED
+
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/server/server_host.h"
+
+ABSL_DECLARE_FLAG(std::string, listen);
+ABSL_DECLARE_FLAG(std::string, redis);
+ABSL_DECLARE_FLAG(int, worker_threads);
+ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
+ABSL_DECLARE_FLAG(int, max_request_bytes);
+
+namespace classplan::server {
+
+// The environment variable's value, or `fallback` when unset or empty.
+std::string EnvOr(const char* name, std::string fallback);
+
+// ServerOptions from the shared flags.
+ServerOptions ServerOptionsFromFlags(std::string service_name);
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+// Parses "host:port"; an empty optional for "off" or "".
+absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value);
+
+}  // namespace classplan::server
+
+#endif  // CLASSPLAN_COMMON_SERVER_FLAGS_H_

@@ -1,0 +1,79 @@
+#include "common/server/server_host.h"
+
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace classplan::server {
+namespace {
+
+sigset_t ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+ServerHost::ServerHost(ServerOptions options) : options_(std::move(options)) {}
+
+ServerHost::~ServerHost() { Shutdown(); }
+
+void ServerHost::AddService(grpc::Service* service) { services_.push_back(service); }
+
+absl::Status ServerHost::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(options_.max_request_bytes);
+  for (grpc::Service* s : services_) builder.RegisterService(s);
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(false);
+  for (const auto& name : options_.health_service_names) health->SetServingStatus(name, false);
+  log::Info("listening", {{"address", options_.listen}, {"port", int64_t{port_}}});
+  return absl::OkStatus();
+}
+
+void ServerHost::MarkServing() {
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  for (const auto& name : options_.health_service_names) health->SetServingStatus(name, true);
+  log::Info("serving", {{"port", int64_t{port_}}});
+}
+
+int ServerHost::WaitForShutdownSignal() {
+  sigset_t set = ShutdownSignals();
+  int sig = 0;
+  sigwait(&set, &sig);
+  log::Info("shutdown signal", {{"signal", int64_t{sig}}});
+  Shutdown();
+  return sig;
+}
+
+void ServerHost::Shutdown() {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  // Health's own Shutdown() pins every service at NOT_SERVING for the rest of the drain.
+  server_->GetHealthCheckService()->Shutdown();
+  if (options_.drain_grace > absl::ZeroDuration()) absl::SleepFor(options_.drain_grace);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
+  server_->Wait();
+  log::Info("stopped");
+}
+
+}  // namespace classplan::server

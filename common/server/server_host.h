@@ -1,0 +1,64 @@
+#ifndef CLASSPLAN_COMMON_SERVER_SERVER_HOST_H_
+#define CLASSPLAN_COMMON_SERVER_SERVER_HOST_H_
+
+// The one way every classplan server starts and stops:
+//   - settings from flags, with CLASSPLAN_* environment variables as defaults;
+//   - gRPC callback services, a request size limit (bigger → RESOURCE_EXHAUSTED);
+//   - grpc.health.v1: NOT_SERVING until MarkServing(), NOT_SERVING again on SIGTERM/SIGINT;
+//   - server reflection;
+//   - graceful drain: in-flight calls get `drain_timeout` to finish, then are cancelled.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+
+namespace classplan::server {
+
+struct ServerOptions {
+  std::string service_name;                 // for logs, e.g. "catalog"
+  std::string listen = "127.0.0.1:50051";   // host:port; port 0 picks a free one
+  int max_request_bytes = 1 << 20;          // larger requests are refused
+  absl::Duration drain_timeout = absl::Seconds(10);
+  // Time between NOT_SERVING and closing the listener, so load balancers stop routing first.
+  absl::Duration drain_grace = absl::Milliseconds(0);
+  std::vector<std::string> health_service_names;  // fully qualified, besides "" (overall)
+};
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts later, so that
+// WaitForShutdownSignal() can receive them. Call first thing in main().
+void BlockShutdownSignals();
+
+class ServerHost {
+ public:
+  explicit ServerHost(ServerOptions options);
+  ~ServerHost();
+
+  // Registers a service; call before Start(). The service must outlive the host.
+  void AddService(grpc::Service* service);
+  // Builds and starts the server. Health reports NOT_SERVING until MarkServing().
+  absl::Status Start();
+  // The bound port (useful with port 0).
+  int port() const { return port_; }
+  // Health → SERVING for "" and every configured service name.
+  void MarkServing();
+  // Blocks until SIGTERM or SIGINT, then drains. Returns the signal number.
+  int WaitForShutdownSignal();
+  // Health → NOT_SERVING, wait drain_grace, stop accepting, give in-flight calls
+  // drain_timeout, then cancel the rest. Idempotent.
+  void Shutdown();
+
+ private:
+  ServerOptions options_;
+  std::vector<grpc::Service*> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace classplan::server
+
+#endif  // CLASSPLAN_COMMON_SERVER_SERVER_HOST_H_

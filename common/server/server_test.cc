@@ -1,0 +1,68 @@
+#include <atomic>
+
+#include "absl/synchronization/notification.h"
+#include "common/server/flags.h"
+#include "common/server/server_host.h"
+#include "common/server/worker_pool.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+
+namespace classplan::server {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+HealthCheckResponse::ServingStatus Check(int port, const std::string& service) {
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  HealthCheckRequest req;
+  req.set_service(service);
+  HealthCheckResponse resp;
+  grpc::Status s = stub->Check(&ctx, req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return resp.status();
+}
+
+TEST(ServerHostTest, HealthIsNotServingUntilMarkedServing) {
+  ServerOptions o;
+  o.service_name = "test";
+  o.listen = "127.0.0.1:0";
+  o.health_service_names = {"classplan.test.v1.TestService"};
+  ServerHost host(o);
+  ASSERT_TRUE(host.Start().ok());
+  ASSERT_GT(host.port(), 0);
+  EXPECT_EQ(Check(host.port(), ""), HealthCheckResponse::NOT_SERVING);
+  host.MarkServing();
+  EXPECT_EQ(Check(host.port(), ""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Check(host.port(), "classplan.test.v1.TestService"), HealthCheckResponse::SERVING);
+  host.Shutdown();
+  host.Shutdown();  // idempotent
+}
+
+TEST(WorkerPoolTest, RunsEveryTaskBeforeJoining) {
+  std::atomic<int> ran{0};
+  {
+    WorkerPool pool(3);
+    for (int i = 0; i < 100; ++i) pool.Submit([&] { ran++; });
+  }
+  EXPECT_EQ(ran.load(), 100);
+}
+
+TEST(FlagsTest, ParsesRedisAddress) {
+  auto off = ParseRedisFlag("off");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->has_value());
+  auto hp = ParseRedisFlag("127.0.0.1:6380");
+  ASSERT_TRUE(hp.ok());
+  EXPECT_EQ((*hp)->port, 6380);
+  EXPECT_FALSE(ParseRedisFlag("localhost").ok());
+  EXPECT_FALSE(ParseRedisFlag("localhost:99999").ok());
+}
+
+}  // namespace
+}  // namespace classplan::server

@@ -1,0 +1,39 @@
+#include "common/status/field_violations.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace classplan::status {
+
+absl::Status Violations::ToStatus(absl::string_view summary) const {
+  if (list_.empty()) return absl::OkStatus();
+  return InvalidArgument(summary, list_);
+}
+
+absl::Status InvalidArgument(absl::string_view summary, std::vector<FieldViolation> violations) {
+  std::string message(summary);
+  google::rpc::BadRequest bad_request;
+  for (size_t i = 0; i < violations.size(); ++i) {
+    absl::StrAppend(&message, i == 0 ? ": " : "; ", violations[i].field, ": ",
+                    violations[i].description);
+    auto* v = bad_request.add_field_violations();
+    v->set_field(violations[i].field);
+    v->set_description(violations[i].description);
+  }
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
+  return status;
+}
+
+std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload.has_value()) return out;
+  google::rpc::BadRequest bad_request;
+  if (!bad_request.ParseFromString(std::string(*payload))) return out;
+  for (const auto& v : bad_request.field_violations()) out.push_back({v.field(), v.description()});
+  return out;
+}
+
+}  // namespace classplan::status

@@ -1,0 +1,97 @@
+#include "services/catalog/cache/tiered_class_cache.h"
+
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+
+namespace classplan::catalog {
+
+TieredClassCache::TieredClassCache(TieredClassCacheOptions options, cache::Cache* redis,
+                                   std::optional<cache::RedisOptions> subscriber_options)
+    : options_(options), redis_(redis) {
+  if (redis_ != nullptr && subscriber_options.has_value()) {
+    subscriber_ = std::make_unique<cache::Subscriber>(
+        *subscriber_options, redis_->InvalidationChannel(),
+        [this](std::string code) { DropLocal(code); },
+        [this](bool healthy) {
+          // Messages may have been missed while the subscription was down.
+          DropAllLocal();
+          log::Info(healthy ? "class cache invalidations resumed"
+                            : "class cache invalidations lost; bypassing in-process cache");
+        });
+    subscriber_->Start();
+  }
+}
+
+TieredClassCache::~TieredClassCache() {
+  if (subscriber_) subscriber_->Stop();
+}
+
+bool TieredClassCache::local_enabled() const {
+  return subscriber_ == nullptr || subscriber_->healthy();
+}
+
+ClassRecordPtr TieredClassCache::PeekLocal(absl::string_view code) {
+  static metrics::Counter& hits = metrics::GetCounter("catalog.cache.local_hit");
+  if (!local_enabled()) return nullptr;
+  absl::MutexLock lock(&mu_);
+  auto it = local_.find(code);
+  if (it == local_.end()) return nullptr;
+  if (it->second.expires < absl::Now()) {
+    local_.erase(it);
+    return nullptr;
+  }
+  hits.Increment();
+  return it->second.record;
+}
+
+ClassRecordPtr TieredClassCache::Get(absl::string_view code) {
+  static metrics::Counter& redis_hits = metrics::GetCounter("catalog.cache.redis_hit");
+  if (ClassRecordPtr hit = PeekLocal(code)) return hit;
+  if (redis_ == nullptr) return nullptr;
+  uint64_t token = generation_.load();
+  std::optional<std::string> bytes = redis_->Get(code);
+  if (!bytes.has_value()) return nullptr;
+  auto record = std::make_shared<pb::ClassRecord>();
+  if (!record->ParseFromString(*bytes) || record->code() != code) {
+    metrics::GetCounter("catalog.cache.corrupt").Increment();
+    return nullptr;  // treated as a miss; the store's copy will overwrite it
+  }
+  redis_hits.Increment();
+  PutLocal(record, token);
+  return record;
+}
+
+void TieredClassCache::Fill(ClassRecordPtr record, uint64_t token) {
+  if (redis_ != nullptr) redis_->PutIfAbsent(record->code(), record->SerializeAsString());
+  PutLocal(record, token);
+}
+
+void TieredClassCache::Updated(const std::vector<ClassRecordPtr>& records) {
+  for (const auto& r : records) {
+    generation_.fetch_add(1);
+    DropLocal(r->code());
+    if (redis_ != nullptr) redis_->Replace(r->code(), r->SerializeAsString());
+  }
+}
+
+void TieredClassCache::PutLocal(const ClassRecordPtr& record, uint64_t token) {
+  if (!local_enabled()) return;
+  absl::MutexLock lock(&mu_);
+  if (generation_.load() != token) return;  // an update raced this fill
+  if (local_.size() >= options_.local_capacity) local_.clear();
+  local_[record->code()] = Entry{record, absl::Now() + options_.local_ttl};
+}
+
+void TieredClassCache::DropLocal(absl::string_view code) {
+  generation_.fetch_add(1);
+  absl::MutexLock lock(&mu_);
+  local_.erase(code);
+}
+
+void TieredClassCache::DropAllLocal() {
+  generation_.fetch_add(1);
+  absl::MutexLock lock(&mu_);
+  local_.clear();
+}
+
+}  // namespace classplan::catalog

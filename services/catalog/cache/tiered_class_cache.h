@@ -1,0 +1,66 @@
+#ifndef CLASSPLAN_SERVICES_CATALOG_CACHE_TIERED_CLASS_CACHE_H_
+#define CLASSPLAN_SERVICES_CATALOG_CACHE_TIERED_CLASS_CACHE_H_
+
+// Class records cached in process, then in Redis, in front of the store.
+//
+// Coherence across replicas: a writer replaces the Redis copy (SET) and publishes the class
+// code; every replica's subscriber drops its in-process copy on that message. Readers filling
+// Redis after a miss use SET NX, so a slow reader cannot overwrite a newer write. While a
+// replica's subscription is down it may miss messages, so it bypasses its in-process copies
+// until the subscription is back (and drops them all then). With --redis=off there is no
+// in-process invalidation from other replicas: run one replica, or accept `local_ttl` staleness.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/cache/cache.h"
+#include "common/cache/subscriber.h"
+#include "services/catalog/domain/class_cache.h"
+
+namespace classplan::catalog {
+
+struct TieredClassCacheOptions {
+  absl::Duration local_ttl = absl::Seconds(30);
+  size_t local_capacity = 10000;
+};
+
+class TieredClassCache : public ClassCache {
+ public:
+  // `redis` and `subscriber_options` may be null/empty for an in-process-only cache.
+  TieredClassCache(TieredClassCacheOptions options, cache::Cache* redis,
+                   std::optional<cache::RedisOptions> subscriber_options);
+  ~TieredClassCache() override;
+
+  ClassRecordPtr PeekLocal(absl::string_view code) override;
+  ClassRecordPtr Get(absl::string_view code) override;
+  uint64_t FillToken() override { return generation_.load(); }
+  void Fill(ClassRecordPtr record, uint64_t token) override;
+  void Updated(const std::vector<ClassRecordPtr>& records) override;
+
+  // True while in-process copies may be trusted.
+  bool local_enabled() const;
+
+ private:
+  struct Entry {
+    ClassRecordPtr record;
+    absl::Time expires;
+  };
+  void PutLocal(const ClassRecordPtr& record, uint64_t token);
+  void DropLocal(absl::string_view code);
+  void DropAllLocal();
+
+  TieredClassCacheOptions options_;
+  cache::Cache* redis_;
+  std::unique_ptr<cache::Subscriber> subscriber_;
+  std::atomic<uint64_t> generation_{0};
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace classplan::catalog
+
+#endif  // CLASSPLAN_SERVICES_CATALOG_CACHE_TIERED_CLASS_CACHE_H_

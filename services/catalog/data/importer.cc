@@ -1,0 +1,340 @@
+#include "services/catalog/data/importer.h"
+
+#include <openssl/sha.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/dates/dates.h"
+#include "common/log/log.h"
+#include "common/status/field_violations.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "services/catalog/domain/catalog.h"
+
+namespace classplan::catalog {
+namespace {
+
+using google::protobuf::TextFormat;
+
+class Collector : public google::protobuf::io::ErrorCollector {
+ public:
+  Collector(std::string file, std::vector<DataProblem>* out) : file_(std::move(file)), out_(out) {}
+  void AddError(int line, int /*column*/, const std::string& message) override {
+    out_->push_back({file_, line + 1, message});
+  }
+  void AddWarning(int line, int column, const std::string& message) override {
+    AddError(line, column, message);
+  }
+
+ private:
+  std::string file_;
+  std::vector<DataProblem>* out_;
+};
+
+std::string Digest(const std::string& content) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(content.data()), content.size(), md);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(md), sizeof(md)));
+}
+
+struct Parsed {
+  const DataFile* file;
+  v1::CatalogData data;
+  TextFormat::ParseInfoTree tree;
+};
+
+// The 1-based line where element `index` of repeated field `field` starts.
+int LineOf(const Parsed& p, const char* field, int index) {
+  const auto* fd = v1::CatalogData::descriptor()->FindFieldByName(field);
+  auto loc = p.tree.GetLocation(fd, index);
+  return loc.line + 1;
+}
+
+void AddViolations(const absl::Status& s, const Parsed& p, int line,
+                   std::vector<DataProblem>* out) {
+  auto violations = status::GetFieldViolations(s);
+  if (violations.empty()) {
+    out->push_back({p.file->name, line, std::string(s.message())});
+    return;
+  }
+  for (const auto& v : violations) out->push_back({p.file->name, line, v.field + ": " + v.description});
+}
+
+bool IsSlug(const std::string& s) {
+  if (s.size() < 2 || s.size() > 32 || !absl::ascii_islower(s[0])) return false;
+  for (char c : s) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string DataProblem::ToString() const {
+  return line > 0 ? absl::StrCat(file, ":", line, ": ", reason) : absl::StrCat(file, ": ", reason);
+}
+
+absl::StatusOr<std::vector<DataFile>> ReadDataDir(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".textproto") {
+      paths.push_back(entry.path());
+    }
+  }
+  if (ec) return absl::NotFoundError(absl::StrCat("cannot read data directory ", dir, ": ", ec.message()));
+  std::sort(paths.begin(), paths.end());
+  std::vector<DataFile> out;
+  for (const auto& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in.good() && !in.eof()) return absl::DataLossError(absl::StrCat("cannot read ", p.string()));
+    out.push_back({p.filename().string(), ss.str()});
+  }
+  return out;
+}
+
+namespace {
+
+// Parses every file; files that do not parse are reported and left out.
+std::vector<std::unique_ptr<Parsed>> ParseAll(const std::vector<DataFile>& files,
+                                              std::vector<DataProblem>* problems) {
+  std::vector<std::unique_ptr<Parsed>> out;
+  for (const auto& f : files) {
+    auto p = std::make_unique<Parsed>();
+    p->file = &f;
+    size_t before = problems->size();
+    Collector collector(f.name, problems);
+    TextFormat::Parser parser;
+    parser.RecordErrorsTo(&collector);
+    parser.WriteLocationsTo(&p->tree);
+    if (!parser.ParseFromString(f.content, &p->data)) {
+      if (problems->size() == before) problems->push_back({f.name, 0, "not valid text format"});
+      continue;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// Checks one parsed file against the ids known from every file and the store.
+void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& jurisdictions,
+               const std::map<std::string, std::string>& series_jurisdiction,
+               const std::set<std::string>& notices, std::vector<DataProblem>* out) {
+  const auto& d = p.data;
+  for (int i = 0; i < d.jurisdictions_size(); ++i) {
+    const auto& j = d.jurisdictions(i);
+    if (!IsSlug(j.id())) out->push_back({p.file->name, LineOf(p, "jurisdictions", i), "jurisdiction id must be a slug such as nm-spo"});
+    if (j.name().empty()) out->push_back({p.file->name, LineOf(p, "jurisdictions", i), "jurisdiction name is required"});
+  }
+  for (int i = 0; i < d.series_size(); ++i) {
+    const auto& s = d.series(i);
+    int line = LineOf(p, "series", i);
+    if (!absl::StartsWith(s.id(), s.jurisdiction_id() + "/")) {
+      out->push_back({p.file->name, line, "series id must start with its jurisdiction id and '/'"});
+    }
+    if (!jurisdictions.count(s.jurisdiction_id())) {
+      out->push_back({p.file->name, line, absl::StrCat("unknown jurisdiction '", s.jurisdiction_id(), "'")});
+    }
+    if (s.title().empty()) out->push_back({p.file->name, line, "series title is required"});
+  }
+  std::map<std::string, int> seen_codes;
+  for (int i = 0; i < d.revisions_size(); ++i) {
+    const auto& r = d.revisions(i);
+    int line = LineOf(p, "revisions", i);
+    status::Violations v;
+    CheckJobClassFields(r.job_class(), "job_class.", v);
+    if (!v.empty()) AddViolations(v.ToStatus(), p, line, out);
+    const auto& c = r.job_class();
+    if (!jurisdictions.count(c.jurisdiction_id())) {
+      out->push_back({p.file->name, line, absl::StrCat("unknown jurisdiction '", c.jurisdiction_id(), "'")});
+    }
+    if (!c.series_id().empty()) {
+      auto it = series_jurisdiction.find(c.series_id());
+      if (it == series_jurisdiction.end() || it->second != c.jurisdiction_id()) {
+        out->push_back({p.file->name, line, absl::StrCat("unknown series '", c.series_id(), "' for this jurisdiction")});
+      }
+    }
+    if (c.code() != NormalizeCode(c.code())) {
+      out->push_back({p.file->name, line, "class codes are written upper-case"});
+    }
+    if (r.state() == v1::REVISION_STATE_UNSPECIFIED) {
+      out->push_back({p.file->name, line, "state is required (REVISION_STATE_ADOPTED or _PENDING)"});
+    }
+    if (r.state() == v1::REVISION_STATE_PENDING && r.notice_number().empty()) {
+      out->push_back({p.file->name, line, "a pending revision needs the notice_number it waits on"});
+    }
+    if (r.state() == v1::REVISION_STATE_PENDING && r.has_effective_date()) {
+      out->push_back({p.file->name, line, "a pending revision has no effective date yet"});
+    }
+    if (r.has_effective_date()) {
+      if (auto s = dates::ValidatePartial(r.effective_date()); !s.ok()) {
+        out->push_back({p.file->name, line, absl::StrCat("effective_date: ", s.message())});
+      }
+    }
+    if (!r.notice_number().empty() && !notices.count(r.notice_number())) {
+      out->push_back({p.file->name, line, absl::StrCat("unknown notice '", r.notice_number(), "'")});
+    }
+    seen_codes[c.code()]++;
+  }
+  for (int i = 0; i < d.notices_size(); ++i) {
+    const auto& n = d.notices(i);
+    int line = LineOf(p, "notices", i);
+    if (n.number().empty()) out->push_back({p.file->name, line, "notice number is required"});
+    auto j = jurisdictions.find(n.jurisdiction_id());
+    if (j == jurisdictions.end()) {
+      out->push_back({p.file->name, line, absl::StrCat("unknown jurisdiction '", n.jurisdiction_id(), "'")});
+      continue;
+    }
+    if (!dates::IsFull(n.notice_date())) {
+      out->push_back({p.file->name, line, "notice_date must be a full date"});
+      continue;
+    }
+    if (!dates::IsFull(n.hearing().date())) {
+      out->push_back({p.file->name, line, "hearing.date must be a full date"});
+      continue;
+    }
+    int days = dates::ToCivilDay(n.hearing().date()) - dates::ToCivilDay(n.notice_date());
+    if (days < j->second.notice_min_days_before_hearing()) {
+      out->push_back({p.file->name, line,
+                      absl::StrCat("hearing falls ", days, " days after the notice; the rule is at least ",
+                                   j->second.notice_min_days_before_hearing())});
+    }
+  }
+}
+
+struct Known {
+  std::map<std::string, v1::Jurisdiction> jurisdictions;
+  std::map<std::string, std::string> series_jurisdiction;
+  std::set<std::string> notices;
+};
+
+absl::StatusOr<Known> KnownIds(const std::vector<std::unique_ptr<Parsed>>& parsed,
+                               CatalogStore* store) {
+  Known k;
+  auto js = store->ListJurisdictions();
+  if (!js.ok()) return js.status();
+  for (auto& j : *js) k.jurisdictions[j.id()] = j;
+  auto ss = store->ListSeries("");
+  if (!ss.ok()) return ss.status();
+  for (auto& s : *ss) k.series_jurisdiction[s.id()] = s.jurisdiction_id();
+  for (const auto& p : parsed) {
+    for (const auto& j : p->data.jurisdictions()) k.jurisdictions[j.id()] = j;
+    for (const auto& s : p->data.series()) k.series_jurisdiction[s.id()] = s.jurisdiction_id();
+    for (const auto& n : p->data.notices()) k.notices.insert(n.number());
+  }
+  // Notices already in the store count too.
+  std::string after;
+  for (;;) {
+    auto ns = store->ListNotices(after, 500);
+    if (!ns.ok()) return ns.status();
+    if (ns->empty()) break;
+    for (auto& n : *ns) {
+      k.notices.insert(n.notice.number());
+      after = n.notice.number();
+    }
+  }
+  return k;
+}
+
+}  // namespace
+
+std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files,
+                                           CatalogStore* store) {
+  std::vector<DataProblem> problems;
+  auto parsed = ParseAll(files, &problems);
+  auto known = KnownIds(parsed, store);
+  if (!known.ok()) {
+    problems.push_back({"(store)", 0, std::string(known.status().message())});
+    return problems;
+  }
+  for (const auto& p : parsed) {
+    CheckFile(*p, known->jurisdictions, known->series_jurisdiction, known->notices, &problems);
+  }
+  return problems;
+}
+
+absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,
+                                             CatalogStore* store) {
+  ImportReport report;
+  report.problems = ValidateDataFiles(files, store);
+  std::set<std::string> bad;
+  for (const auto& pr : report.problems) bad.insert(pr.file);
+  std::vector<DataProblem> ignored;
+  auto parsed = ParseAll(files, &ignored);
+  // Files that define jurisdictions and series go first: others refer to them.
+  std::stable_sort(parsed.begin(), parsed.end(), [](const auto& a, const auto& b) {
+    return (a->data.jurisdictions_size() > 0) > (b->data.jurisdictions_size() > 0);
+  });
+  for (const auto& p : parsed) {
+    if (bad.count(p->file->name)) continue;
+    std::string digest = Digest(p->file->content);
+    auto prior = store->ImportedDigest(p->file->name);
+    if (!prior.ok()) return prior.status();
+    if (prior->has_value() && **prior == digest) {
+      report.files_unchanged++;
+      continue;
+    }
+    if (prior->has_value()) {
+      log::Warn("data file changed since it was imported; existing classes and notices are kept",
+                {{"file", absl::string_view(p->file->name)}});
+    }
+    WriteBatch batch;
+    batch.jurisdictions.assign(p->data.jurisdictions().begin(), p->data.jurisdictions().end());
+    batch.series.assign(p->data.series().begin(), p->data.series().end());
+    std::map<std::string, v1::ClassRecord> records;
+    std::vector<std::string> order;
+    for (const auto& r : p->data.revisions()) {
+      auto& rec = records[r.job_class().code()];
+      if (rec.code().empty()) {
+        rec.set_code(r.job_class().code());
+        order.push_back(rec.code());
+      }
+      v1::ClassRevision* rev = rec.add_revisions();
+      rev->set_class_code(rec.code());
+      rev->set_revision(rec.revisions_size());
+      rev->set_kind(rec.revisions_size() == 1 ? v1::REVISION_KIND_CREATE : v1::REVISION_KIND_REVISE);
+      rev->set_state(r.state());
+      if (r.has_effective_date()) *rev->mutable_effective_date() = r.effective_date();
+      rev->set_notice_number(r.notice_number());
+      rev->set_change_note(r.change_note());
+      *rev->mutable_job_class() = r.job_class();
+    }
+    int classes = 0, notices = 0;
+    for (const auto& code : order) {
+      auto existing = store->GetClass(code);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) continue;  // never overwrite the live catalog
+      batch.classes.push_back({records[code], 0});
+      classes++;
+    }
+    for (const auto& n : p->data.notices()) {
+      auto existing = store->GetNotice(n.number());
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) continue;
+      batch.notices.push_back({n, 0});
+      notices++;
+    }
+    batch.imported_file = std::make_pair(p->file->name, digest);
+    if (absl::Status s = store->Commit(batch); !s.ok()) return s;
+    report.files_imported++;
+    report.classes_imported += classes;
+    report.notices_imported += notices;
+    log::Info("data file imported", {{"file", absl::string_view(p->file->name)},
+                                     {"classes", int64_t{classes}},
+                                     {"notices", int64_t{notices}}});
+  }
+  return report;
+}
+
+}  // namespace classplan::catalog

@@ -1,0 +1,283 @@
+#include "services/catalog/domain/catalog.h"
+
+#include "common/dates/dates.h"
+#include "common/status/field_violations.h"
+#include "gtest/gtest.h"
+#include "services/catalog/store/sqlite_catalog_store.h"
+#include "tests/support/temp.h"
+
+namespace classplan::catalog {
+namespace {
+
+dates::Date D(int y, int m, int d) {
+  dates::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+std::string FirstViolationField(const absl::Status& s) {
+  auto v = status::GetFieldViolations(s);
+  return v.empty() ? "" : v[0].field;
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("catalog_test");
+    auto store = SqliteCatalogStore::Open(dir_ + "/catalog.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    WriteBatch b;
+    pb::Jurisdiction denver;
+    denver.set_id("denver-csa");
+    denver.set_name("Denver Career Service");
+    denver.set_notice_min_days_before_hearing(13);
+    denver.set_work_week_start(pb::DAY_OF_WEEK_MONDAY);
+    pb::Jurisdiction nm;
+    nm.set_id("nm-spo");
+    nm.set_name("New Mexico SPO");
+    b.jurisdictions = {denver, nm};
+    ASSERT_TRUE(store_->Commit(b).ok());
+    catalog_ = std::make_unique<Catalog>(store_.get(), &cache_,
+                                         [this] { return today_; });
+  }
+
+  pb::JobClass Spec(const std::string& code, const std::string& j = "nm-spo") {
+    pb::JobClass c;
+    c.set_code(code);
+    c.set_title("Title of " + code);
+    c.set_jurisdiction_id(j);
+    c.set_flsa_status(pb::FLSA_STATUS_EXEMPT);
+    c.mutable_pay()->set_code("SD");
+    c.mutable_duties()->add_items("Coordinates out-of-home placement of children");
+    return c;
+  }
+
+  absl::StatusOr<pb::CreateJobClassResponse> Create(const std::string& code, dates::Date eff) {
+    pb::CreateJobClassRequest req;
+    *req.mutable_job_class() = Spec(code);
+    *req.mutable_effective()->mutable_effective_date() = eff;
+    req.set_change_note("created");
+    return catalog_->CreateJobClass(req);
+  }
+
+  std::string dir_;
+  absl::CivilDay today_ = absl::CivilDay(2026, 11, 23);
+  NoClassCache cache_;
+  std::unique_ptr<SqliteCatalogStore> store_;
+  std::unique_ptr<Catalog> catalog_;
+};
+
+TEST_F(CatalogTest, CreateGetAndNotFound) {
+  ASSERT_TRUE(Create("spcp20", D(2018, 8, 24)).ok());
+  pb::GetJobClassRequest get;
+  get.set_code("SPCP20");
+  auto got = catalog_->GetJobClass(get);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->job_class().code(), "SPCP20");  // codes are normalised to upper-case
+  EXPECT_EQ(got->job_class().revision(), 1);
+  EXPECT_EQ(got->job_class().etag(), "v1");
+  get.set_code("NOPE1");
+  EXPECT_EQ(catalog_->GetJobClass(get).status().code(), absl::StatusCode::kNotFound);
+  get.set_code("bad code!");
+  auto bad = catalog_->GetJobClass(get);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FirstViolationField(bad.status()), "code");
+  EXPECT_EQ(Create("SPCP20", D(2018, 8, 24)).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(CatalogTest, CreateRejectsBadInputWithFieldViolations) {
+  pb::CreateJobClassRequest req;
+  *req.mutable_job_class() = Spec("X1");
+  req.mutable_job_class()->set_flsa_status(pb::FLSA_STATUS_UNSPECIFIED);
+  *req.mutable_effective()->mutable_effective_date() = D(2020, 2, 30);
+  auto r = catalog_->CreateJobClass(req);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FirstViolationField(r.status()), "job_class.flsa_status");
+  req.mutable_job_class()->set_flsa_status(pb::FLSA_STATUS_EXEMPT);
+  r = catalog_->CreateJobClass(req);
+  EXPECT_EQ(FirstViolationField(r.status()), "effective.effective_date");
+  req.mutable_job_class()->set_jurisdiction_id("atlantis");
+  r = catalog_->CreateJobClass(req);
+  EXPECT_EQ(FirstViolationField(r.status()), "job_class.jurisdiction_id");
+  pb::GetJobClassRequest get;
+  get.set_code("X1");
+  EXPECT_EQ(catalog_->GetJobClass(get).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CatalogTest, ReviseNeedsFreshEtagAndKeepsHistory) {
+  ASSERT_TRUE(Create("SPCP23", D(2018, 8, 24)).ok());
+  pb::ReviseJobClassRequest rev;
+  *rev.mutable_job_class() = Spec("SPCP23");
+  rev.mutable_job_class()->set_title("Senior Worker, revised");
+  *rev.mutable_effective()->mutable_effective_date() = D(2026, 1, 1);
+  rev.set_change_note("retitled");
+  rev.set_etag("v9");
+  auto stale = catalog_->ReviseJobClass(rev);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  pb::ListClassRevisionsRequest list;
+  list.set_code("SPCP23");
+  EXPECT_EQ(catalog_->ListClassRevisions(list)->revisions_size(), 1);  // nothing written
+
+  rev.set_etag("v1");
+  auto ok = catalog_->ReviseJobClass(rev);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->job_class().title(), "Senior Worker, revised");
+  EXPECT_EQ(ok->job_class().etag(), "v2");
+  EXPECT_EQ(catalog_->ListClassRevisions(list)->revisions_size(), 2);
+
+  pb::GetJobClassRequest get;
+  get.set_code("SPCP23");
+  *get.mutable_as_of() = D(2020, 6, 1);
+  EXPECT_EQ(catalog_->GetJobClass(get)->job_class().title(), "Title of SPCP23");
+
+  // Revising with the old etag again is refused.
+  EXPECT_EQ(catalog_->ReviseJobClass(rev).status().code(), absl::StatusCode::kAborted);
+  // A revision may not take effect before an earlier one.
+  rev.set_etag("v2");
+  *rev.mutable_effective()->mutable_effective_date() = D(2019, 1, 1);
+  EXPECT_EQ(catalog_->ReviseJobClass(rev).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CatalogTest, AbolishedClassesLeaveTheActiveList) {
+  ASSERT_TRUE(Create("G1099B", D(2011, 9, 20)).ok());
+  ASSERT_TRUE(Create("G1099O", D(2011, 9, 20)).ok());
+  pb::AbolishJobClassRequest ab;
+  ab.set_code("G1099B");
+  ab.set_etag("v1");
+  ab.set_change_note("abolished");
+  *ab.mutable_effective()->mutable_effective_date() = D(2026, 1, 1);
+  ASSERT_TRUE(catalog_->AbolishJobClass(ab).ok());
+  pb::ListJobClassesRequest list;
+  auto active = catalog_->ListJobClasses(list);
+  ASSERT_EQ(active->job_classes_size(), 1);
+  EXPECT_EQ(active->job_classes(0).code(), "G1099O");
+  list.set_filter("state = ABOLISHED");
+  EXPECT_EQ(catalog_->ListJobClasses(list)->job_classes(0).code(), "G1099B");
+}
+
+TEST_F(CatalogTest, ListPagesFiltersAndRejectsBadTokens) {
+  for (const char* code : {"A1", "A2", "A3"}) ASSERT_TRUE(Create(code, D(2020, 1, 1)).ok());
+  pb::ListJobClassesRequest req;
+  req.set_page_size(2);
+  req.set_filter("jurisdiction = nm-spo AND flsa_status = EXEMPT");
+  auto p1 = catalog_->ListJobClasses(req);
+  ASSERT_TRUE(p1.ok()) << p1.status();
+  ASSERT_EQ(p1->job_classes_size(), 2);
+  ASSERT_FALSE(p1->next_page_token().empty());
+  req.set_page_token(p1->next_page_token());
+  auto p2 = catalog_->ListJobClasses(req);
+  ASSERT_EQ(p2->job_classes_size(), 1);
+  EXPECT_EQ(p2->job_classes(0).code(), "A3");
+  EXPECT_TRUE(p2->next_page_token().empty());
+
+  req.set_filter("flsa_status = NON_EXEMPT");
+  req.clear_page_token();
+  EXPECT_EQ(catalog_->ListJobClasses(req)->job_classes_size(), 0);
+
+  req.set_page_token(p1->next_page_token());  // token from another filter
+  EXPECT_EQ(FirstViolationField(catalog_->ListJobClasses(req).status()), "page_token");
+  req.clear_page_token();
+  req.set_filter("flsa_status = SOMETIMES");
+  EXPECT_EQ(FirstViolationField(catalog_->ListJobClasses(req).status()), "filter");
+}
+
+TEST_F(CatalogTest, SearchFindsHyphenatedPhrases) {
+  ASSERT_TRUE(Create("CA2459", D(2012, 1, 1)).ok());
+  pb::SearchJobClassesRequest req;
+  req.set_query("out-of-home placements");
+  auto r = catalog_->SearchJobClasses(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->hits_size(), 1);
+  EXPECT_EQ(r->hits(0).code(), "CA2459");
+  EXPECT_NE(r->hits(0).snippet().find("["), std::string::npos);
+  req.set_query("astronaut");
+  EXPECT_EQ(catalog_->SearchJobClasses(req)->hits_size(), 0);
+  req.set_query(" -- ");
+  EXPECT_EQ(FirstViolationField(catalog_->SearchJobClasses(req).status()), "query");
+}
+
+pb::ClassificationNotice Notice(dates::Date notice_date, dates::Date hearing) {
+  pb::ClassificationNotice n;
+  n.set_number("2000");
+  n.set_jurisdiction_id("denver-csa");
+  *n.mutable_notice_date() = notice_date;
+  n.set_subject("Proposed change");
+  *n.mutable_hearing()->mutable_date() = hearing;
+  auto* ch = n.add_changes();
+  ch->set_class_code("CX1");
+  ch->set_kind(pb::REVISION_KIND_CREATE);
+  return n;
+}
+
+TEST_F(CatalogTest, NoticeHearingMustBeThirteenDaysAfterNotice) {
+  pb::CreateClassificationNoticeRequest req;
+  *req.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 12));  // 12 days
+  auto r = catalog_->CreateClassificationNotice(req);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FirstViolationField(r.status()), "notice.hearing.date");
+  *req.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 13));  // 13 days
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(req).ok());
+}
+
+TEST_F(CatalogTest, ApprovalMakesPendingRevisionsEffectiveNextWorkWeek) {
+  pb::CreateClassificationNoticeRequest nreq;
+  *nreq.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 15));
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq).ok());
+
+  pb::CreateJobClassRequest creq;
+  *creq.mutable_job_class() = Spec("CX1", "denver-csa");
+  creq.mutable_effective()->set_notice_number("2000");
+  auto created = catalog_->CreateJobClass(creq);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->revision().state(), pb::REVISION_STATE_PENDING);
+  pb::GetJobClassRequest get;
+  get.set_code("CX1");
+  EXPECT_EQ(catalog_->GetJobClass(get).status().code(), absl::StatusCode::kNotFound);
+
+  pb::RecordNoticeApprovalRequest ap;
+  ap.set_number("2000");
+  *ap.mutable_approval_date() = D(2011, 12, 15);  // a Thursday
+  ap.set_etag("v7");
+  EXPECT_EQ(catalog_->RecordNoticeApproval(ap).status().code(), absl::StatusCode::kAborted);
+  ap.set_etag("v1");
+  auto approved = catalog_->RecordNoticeApproval(ap);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->notice().state(), pb::NOTICE_STATE_APPROVED);
+  EXPECT_EQ(dates::Format(approved->notice().effective_date()), "2011-12-19");
+  ASSERT_EQ(approved->revisions_size(), 1);
+
+  auto got = catalog_->GetJobClass(get);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(dates::Format(got->job_class().revision_effective_date()), "2011-12-19");
+  *get.mutable_as_of() = D(2011, 12, 18);
+  EXPECT_EQ(catalog_->GetJobClass(get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(catalog_->RecordNoticeApproval(ap).status().code(), absl::StatusCode::kAborted);
+}
+
+TEST_F(CatalogTest, ApprovalNeedsAConfiguredWorkWeek) {
+  WriteBatch b;
+  pb::Jurisdiction nm;
+  nm.set_id("nm-spo");
+  nm.set_name("New Mexico SPO");
+  b.jurisdictions = {nm};
+  ASSERT_TRUE(store_->Commit(b).ok());
+  pb::CreateClassificationNoticeRequest nreq;
+  *nreq.mutable_notice() = Notice(D(2020, 1, 1), D(2020, 1, 20));
+  nreq.mutable_notice()->set_jurisdiction_id("nm-spo");
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq).ok());
+  pb::RecordNoticeApprovalRequest ap;
+  ap.set_number("2000");
+  *ap.mutable_approval_date() = D(2020, 1, 21);
+  ap.set_etag("v1");
+  auto r = catalog_->RecordNoticeApproval(ap);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  pb::GetClassificationNoticeRequest g;
+  g.set_number("2000");
+  EXPECT_EQ(catalog_->GetClassificationNotice(g)->notice().state(), pb::NOTICE_STATE_POSTED);
+}
+
+}  // namespace
+}  // namespace classplan::catalog

@@ -1,0 +1,78 @@
+#ifndef CLASSPLAN_SERVICES_CATALOG_GRPC_CATALOG_GRPC_SERVICE_H_
+#define CLASSPLAN_SERVICES_CATALOG_GRPC_CATALOG_GRPC_SERVICE_H_
+
+// The thin gRPC adapter: hands each call to the domain core on a worker thread and maps
+// absl::Status to grpc::Status. A cached GetJobClass is answered on the callback thread since
+// it needs no I/O.
+
+#include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "common/server/worker_pool.h"
+#include "services/catalog/domain/catalog.h"
+
+namespace classplan::catalog {
+
+class CatalogGrpcService final : public pb::CatalogService::CallbackService {
+ public:
+  // `catalog` and `workers` must outlive the service.
+  CatalogGrpcService(Catalog* catalog, server::WorkerPool* workers)
+      : catalog_(catalog), workers_(workers) {}
+
+  grpc::ServerUnaryReactor* GetJurisdiction(grpc::CallbackServerContext*,
+                                            const pb::GetJurisdictionRequest*,
+                                            pb::GetJurisdictionResponse*) override;
+  grpc::ServerUnaryReactor* ListJurisdictions(grpc::CallbackServerContext*,
+                                              const pb::ListJurisdictionsRequest*,
+                                              pb::ListJurisdictionsResponse*) override;
+  grpc::ServerUnaryReactor* GetClassSeries(grpc::CallbackServerContext*,
+                                           const pb::GetClassSeriesRequest*,
+                                           pb::GetClassSeriesResponse*) override;
+  grpc::ServerUnaryReactor* ListClassSeries(grpc::CallbackServerContext*,
+                                            const pb::ListClassSeriesRequest*,
+                                            pb::ListClassSeriesResponse*) override;
+  grpc::ServerUnaryReactor* GetJobClass(grpc::CallbackServerContext*,
+                                        const pb::GetJobClassRequest*,
+                                        pb::GetJobClassResponse*) override;
+  grpc::ServerUnaryReactor* ListJobClasses(grpc::CallbackServerContext*,
+                                           const pb::ListJobClassesRequest*,
+                                           pb::ListJobClassesResponse*) override;
+  grpc::ServerUnaryReactor* SearchJobClasses(grpc::CallbackServerContext*,
+                                             const pb::SearchJobClassesRequest*,
+                                             pb::SearchJobClassesResponse*) override;
+  grpc::ServerUnaryReactor* ListClassRevisions(grpc::CallbackServerContext*,
+                                               const pb::ListClassRevisionsRequest*,
+                                               pb::ListClassRevisionsResponse*) override;
+  grpc::ServerUnaryReactor* CreateJobClass(grpc::CallbackServerContext*,
+                                           const pb::CreateJobClassRequest*,
+                                           pb::CreateJobClassResponse*) override;
+  grpc::ServerUnaryReactor* ReviseJobClass(grpc::CallbackServerContext*,
+                                           const pb::ReviseJobClassRequest*,
+                                           pb::ReviseJobClassResponse*) override;
+  grpc::ServerUnaryReactor* AbolishJobClass(grpc::CallbackServerContext*,
+                                            const pb::AbolishJobClassRequest*,
+                                            pb::AbolishJobClassResponse*) override;
+  grpc::ServerUnaryReactor* CreateClassificationNotice(
+      grpc::CallbackServerContext*, const pb::CreateClassificationNoticeRequest*,
+      pb::CreateClassificationNoticeResponse*) override;
+  grpc::ServerUnaryReactor* GetClassificationNotice(grpc::CallbackServerContext*,
+                                                    const pb::GetClassificationNoticeRequest*,
+                                                    pb::GetClassificationNoticeResponse*) override;
+  grpc::ServerUnaryReactor* ListClassificationNotices(
+      grpc::CallbackServerContext*, const pb::ListClassificationNoticesRequest*,
+      pb::ListClassificationNoticesResponse*) override;
+  grpc::ServerUnaryReactor* RecordNoticeApproval(grpc::CallbackServerContext*,
+                                                 const pb::RecordNoticeApprovalRequest*,
+                                                 pb::RecordNoticeApprovalResponse*) override;
+
+ private:
+  template <typename Req, typename Resp>
+  grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
+                                    absl::StatusOr<Resp> (Catalog::*method)(const Req&),
+                                    const char* rpc);
+
+  Catalog* catalog_;
+  server::WorkerPool* workers_;
+};
+
+}  // namespace classplan::catalog
+
+#endif  // CLASSPLAN_SERVICES_CATALOG_GRPC_CATALOG_GRPC_SERVICE_H_

@@ -1,0 +1,117 @@
+// catalog_server: the classification catalog service.
+//
+//   catalog_server --listen=127.0.0.1:50051 --db=var/catalog.db --data_dir=data/catalog \
+//                  --redis=127.0.0.1:6379
+
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "common/cache/cache.h"
+#include "common/cache/redis_client.h"
+#include "common/dates/dates.h"
+#include "common/log/log.h"
+#include "common/server/flags.h"
+#include "common/server/server_host.h"
+#include "common/server/worker_pool.h"
+#include "services/catalog/cache/tiered_class_cache.h"
+#include "services/catalog/data/importer.h"
+#include "services/catalog/domain/catalog.h"
+#include "services/catalog/grpc/catalog_grpc_service.h"
+#include "services/catalog/store/sqlite_catalog_store.h"
+
+ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_CATALOG_DB", "var/catalog.db"),
+          "SQLite database file (env CLASSPLAN_CATALOG_DB); created if missing");
+ABSL_FLAG(std::string, data_dir,
+          classplan::server::EnvOr("CLASSPLAN_CATALOG_DATA", "data/catalog"),
+          "directory of *.textproto data files imported on start (env CLASSPLAN_CATALOG_DATA); "
+          "empty to import nothing");
+ABSL_FLAG(bool, allow_bad_data, false,
+          "start even when a data file is rejected (it is still not imported)");
+ABSL_FLAG(std::string, time_zone, classplan::server::EnvOr("CLASSPLAN_TIME_ZONE", "UTC"),
+          "IANA time zone that decides what 'today' is for effective dates");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis TTL for cached classes");
+ABSL_FLAG(absl::Duration, local_cache_ttl, absl::Seconds(30), "in-process TTL for classes");
+
+namespace classplan::catalog {
+namespace {
+
+int Run() {
+  log::Init("catalog");
+  auto redis_addr = server::ParseRedisFlag(absl::GetFlag(FLAGS_redis));
+  if (!redis_addr.ok()) {
+    log::Error("bad flag", {{"detail", absl::string_view(redis_addr.status().message())}});
+    return 2;
+  }
+  auto store = SqliteCatalogStore::Open(absl::GetFlag(FLAGS_db));
+  if (!store.ok()) {
+    log::Error("cannot open store", {{"detail", absl::string_view(store.status().message())}});
+    return 1;
+  }
+  if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
+    auto files = ReadDataDir(dir);
+    if (!files.ok()) {
+      log::Error("cannot read data", {{"detail", absl::string_view(files.status().message())}});
+      return 1;
+    }
+    auto report = ImportDataFiles(*files, store->get());
+    if (!report.ok()) {
+      log::Error("data import failed", {{"detail", absl::string_view(report.status().message())}});
+      return 1;
+    }
+    for (const auto& p : report->problems) {
+      log::Error("data file rejected", {{"problem", absl::string_view(p.ToString())}});
+    }
+    log::Info("data import", {{"files_imported", int64_t{report->files_imported}},
+                              {"files_unchanged", int64_t{report->files_unchanged}},
+                              {"classes_imported", int64_t{report->classes_imported}},
+                              {"rejected", static_cast<int64_t>(report->problems.size())}});
+    if (!report->problems.empty() && !absl::GetFlag(FLAGS_allow_bad_data)) return 1;
+  }
+
+  std::unique_ptr<cache::RedisClient> redis;
+  std::unique_ptr<cache::Cache> redis_cache;
+  std::optional<cache::RedisOptions> sub_options;
+  if (redis_addr->has_value()) {
+    cache::RedisOptions ro;
+    ro.host = (*redis_addr)->host;
+    ro.port = (*redis_addr)->port;
+    redis = std::make_unique<cache::RedisClient>(ro);
+    redis_cache = std::make_unique<cache::Cache>(redis.get(), "catalog",
+                                                 absl::GetFlag(FLAGS_cache_ttl));
+    sub_options = ro;
+    log::Info("redis cache", {{"host", absl::string_view(ro.host)}, {"port", int64_t{ro.port}}});
+  } else {
+    log::Warn("redis cache off: in-process cache only");
+  }
+  TieredClassCacheOptions co;
+  co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
+  TieredClassCache class_cache(co, redis_cache.get(), sub_options);
+  std::string tz = absl::GetFlag(FLAGS_time_zone);
+  Catalog catalog(store->get(), &class_cache, [tz] { return dates::Today(tz); });
+
+  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads));
+  CatalogGrpcService service(&catalog, &workers);
+  server::ServerOptions so = server::ServerOptionsFromFlags("catalog");
+  so.health_service_names = {"classplan.catalog.v1.CatalogService"};
+  server::ServerHost host(so);
+  host.AddService(&service);
+  if (absl::Status s = host.Start(); !s.ok()) {
+    log::Error("cannot start", {{"detail", absl::string_view(s.message())}});
+    return 1;
+  }
+  host.MarkServing();
+  host.WaitForShutdownSignal();
+  return 0;
+}
+
+}  // namespace
+}  // namespace classplan::catalog
+
+int main(int argc, char** argv) {
+  classplan::server::BlockShutdownSignals();
+  absl::SetProgramUsageMessage("classplan catalog service");
+  absl::ParseCommandLine(argc, argv);
+  return classplan::catalog::Run();
+}
