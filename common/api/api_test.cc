@@ -17,9 +17,9 @@ TEST(FilterTest, ParsesConjunctions) {
 }
 
 TEST(FilterTest, RejectsMalformedWithFieldViolation) {
-  for (const char* bad : {"colour = red", "jurisdiction", "jurisdiction = ", "pay_band = SD OR x",
-                          "jurisdiction = \"nm", "pay_band = SD AND pay_band = SE",
-                          "pay_band != SD"}) {
+  for (const char* bad :
+       {"colour = red", "jurisdiction", "jurisdiction = ", "pay_band = SD OR x",
+        "jurisdiction = \"nm", "pay_band = SD AND pay_band = SE", "pay_band != SD"}) {
     auto f = ParseFilter(bad, kFields);
     ASSERT_FALSE(f.ok()) << bad;
     EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);

@@ -23,8 +23,8 @@ class Lexer {
     return pos_ >= text_.size();
   }
   static bool IsBare(char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
-           c == ':' || c == '/' || c == '-';
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' ||
+           c == '/' || c == '-';
   }
   // A bare word; empty when none.
   std::string Word() {

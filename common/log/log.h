@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <string_view>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,14 +24,14 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 class Value {
  public:
   using Variant = std::variant<absl::string_view, int64_t, double, bool>;
-  Value(const char* s) : v_(absl::string_view(s)) {}          // NOLINT: implicit on purpose
-  Value(const std::string& s) : v_(absl::string_view(s)) {}   // NOLINT
+  Value(const char* s) : v_(absl::string_view(s)) {}         // NOLINT: implicit on purpose
+  Value(const std::string& s) : v_(absl::string_view(s)) {}  // NOLINT
   Value(std::string_view s) : v_(absl::string_view(s.data(), s.size())) {}  // NOLINT
-  Value(absl::string_view s) : v_(s) {}                       // NOLINT
-  Value(int v) : v_(int64_t{v}) {}                            // NOLINT
-  Value(int64_t v) : v_(v) {}                                 // NOLINT
-  Value(double v) : v_(v) {}                                  // NOLINT
-  Value(bool v) : v_(v) {}                                    // NOLINT
+  Value(absl::string_view s) : v_(s) {}                                     // NOLINT
+  Value(int v) : v_(int64_t{v}) {}                                          // NOLINT
+  Value(int64_t v) : v_(v) {}                                               // NOLINT
+  Value(double v) : v_(v) {}                                                // NOLINT
+  Value(bool v) : v_(v) {}                                                  // NOLINT
   const Variant& variant() const { return v_; }
 
  private:

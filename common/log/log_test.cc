@@ -7,10 +7,9 @@ namespace {
 
 TEST(LogTest, FormatsOneJsonLineWithEscapedFields) {
   Init("catalog");
-  std::string line = Format(Level::kWarn, "cache \"fallback\"",
-                            {{"rpc", absl::string_view("GetJobClass")},
-                             {"count", int64_t{3}},
-                             {"ok", false}});
+  std::string line =
+      Format(Level::kWarn, "cache \"fallback\"",
+             {{"rpc", absl::string_view("GetJobClass")}, {"count", int64_t{3}}, {"ok", false}});
   EXPECT_EQ(line.find('\n'), std::string::npos);
   EXPECT_NE(line.find("\"level\":\"warn\""), std::string::npos);
   EXPECT_NE(line.find("\"service\":\"catalog\""), std::string::npos);
@@ -20,9 +19,7 @@ TEST(LogTest, FormatsOneJsonLineWithEscapedFields) {
   EXPECT_NE(line.find("\"ok\":false"), std::string::npos);
 }
 
-TEST(LogTest, EscapesControlCharacters) {
-  EXPECT_EQ(JsonEscape("a\nb\x01"), "a\\nb\\u0001");
-}
+TEST(LogTest, EscapesControlCharacters) { EXPECT_EQ(JsonEscape("a\nb\x01"), "a\\nb\\u0001"); }
 
 }  // namespace
 }  // namespace classplan::log

@@ -49,8 +49,7 @@ absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value)
 
 }  // namespace classplan::server
 
-ABSL_FLAG(std::string, listen,
-          classplan::server::EnvOr("CLASSPLAN_LISTEN", "127.0.0.1:50051"),
+ABSL_FLAG(std::string, listen, classplan::server::EnvOr("CLASSPLAN_LISTEN", "127.0.0.1:50051"),
           "host:port to serve gRPC on (env CLASSPLAN_LISTEN); port 0 picks a free port");
 ABSL_FLAG(std::string, redis, classplan::server::EnvOr("CLASSPLAN_REDIS", "127.0.0.1:6379"),
           "host:port of the shared Redis cache, or \"off\" (env CLASSPLAN_REDIS)");

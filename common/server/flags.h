@@ -10,6 +10,7 @@
 //   --drain_timeout     CLASSPLAN_DRAIN_TIMEOUT     e.g. "10s"
 //   --max_request_bytes CLASSPLAN_MAX_REQUEST_BYTES requests above it get RESOURCE_EXHAUSTED
 
+#include <optional>
 #include <string>
 
 #include "absl/flags/declare.h"

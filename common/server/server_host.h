@@ -19,9 +19,9 @@
 namespace classplan::server {
 
 struct ServerOptions {
-  std::string service_name;                 // for logs, e.g. "catalog"
-  std::string listen = "127.0.0.1:50051";   // host:port; port 0 picks a free one
-  int max_request_bytes = 1 << 20;          // larger requests are refused
+  std::string service_name;                // for logs, e.g. "catalog"
+  std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
+  int max_request_bytes = 1 << 20;         // larger requests are refused
   absl::Duration drain_timeout = absl::Seconds(10);
   // Time between NOT_SERVING and closing the listener, so load balancers stop routing first.
   absl::Duration drain_grace = absl::Milliseconds(0);

@@ -28,7 +28,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   google::rpc::Status rich;
   if (!rich.ParseFromString(status.error_details())) return out;
   for (const auto& any : rich.details()) {
-    if (any.type_url() == kBadRequestTypeUrl) out.SetPayload(kBadRequestTypeUrl, absl::Cord(any.value()));
+    if (any.type_url() == kBadRequestTypeUrl)
+      out.SetPayload(kBadRequestTypeUrl, absl::Cord(any.value()));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // catalog_server: the classification catalog service.
 //
-//   catalog_server --listen=127.0.0.1:50051 --db=var/catalog.db --data_dir=data/catalog \
+//   catalog_server --listen=127.0.0.1:50051 --db=var/catalog.db --data_dir=data/catalog
 //                  --redis=127.0.0.1:6379
 
 #include <memory>
@@ -23,8 +23,7 @@
 
 ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_CATALOG_DB", "var/catalog.db"),
           "SQLite database file (env CLASSPLAN_CATALOG_DB); created if missing");
-ABSL_FLAG(std::string, data_dir,
-          classplan::server::EnvOr("CLASSPLAN_CATALOG_DATA", "data/catalog"),
+ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_CATALOG_DATA", "data/catalog"),
           "directory of *.textproto data files imported on start (env CLASSPLAN_CATALOG_DATA); "
           "empty to import nothing");
 ABSL_FLAG(bool, allow_bad_data, false,
@@ -78,8 +77,8 @@ int Run() {
     ro.host = (*redis_addr)->host;
     ro.port = (*redis_addr)->port;
     redis = std::make_unique<cache::RedisClient>(ro);
-    redis_cache = std::make_unique<cache::Cache>(redis.get(), "catalog",
-                                                 absl::GetFlag(FLAGS_cache_ttl));
+    redis_cache =
+        std::make_unique<cache::Cache>(redis.get(), "catalog", absl::GetFlag(FLAGS_cache_ttl));
     sub_options = ro;
     log::Info("redis cache", {{"host", absl::string_view(ro.host)}, {"port", int64_t{ro.port}}});
   } else {

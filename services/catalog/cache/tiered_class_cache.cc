@@ -49,9 +49,9 @@ ClassRecordPtr TieredClassCache::Get(absl::string_view code) {
   if (ClassRecordPtr hit = PeekLocal(code)) return hit;
   if (redis_ == nullptr) return nullptr;
   uint64_t token = generation_.load();
-  std::optional<std::string> bytes = redis_->Get(code);
+  std::optional<std::string> bytes = redis_->Get(std::string(code));
   if (!bytes.has_value()) return nullptr;
-  auto record = std::make_shared<pb::ClassRecord>();
+  auto record = std::make_shared<::classplan::catalog::v1::ClassRecord>();
   if (!record->ParseFromString(*bytes) || record->code() != code) {
     metrics::GetCounter("catalog.cache.corrupt").Increment();
     return nullptr;  // treated as a miss; the store's copy will overwrite it

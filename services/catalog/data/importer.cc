@@ -15,8 +15,8 @@
 #include "common/dates/dates.h"
 #include "common/log/log.h"
 #include "common/status/field_violations.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
 #include "services/catalog/domain/catalog.h"
 
 namespace classplan::catalog {
@@ -42,8 +42,7 @@ class Collector : public google::protobuf::io::ErrorCollector {
 std::string Digest(const std::string& content) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(content.data()), content.size(), md);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(md), sizeof(md)));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), sizeof(md)));
 }
 
 struct Parsed {
@@ -66,7 +65,8 @@ void AddViolations(const absl::Status& s, const Parsed& p, int line,
     out->push_back({p.file->name, line, std::string(s.message())});
     return;
   }
-  for (const auto& v : violations) out->push_back({p.file->name, line, v.field + ": " + v.description});
+  for (const auto& v : violations)
+    out->push_back({p.file->name, line, v.field + ": " + v.description});
 }
 
 bool IsSlug(const std::string& s) {
@@ -91,14 +91,17 @@ absl::StatusOr<std::vector<DataFile>> ReadDataDir(const std::string& dir) {
       paths.push_back(entry.path());
     }
   }
-  if (ec) return absl::NotFoundError(absl::StrCat("cannot read data directory ", dir, ": ", ec.message()));
+  if (ec)
+    return absl::NotFoundError(
+        absl::StrCat("cannot read data directory ", dir, ": ", ec.message()));
   std::sort(paths.begin(), paths.end());
   std::vector<DataFile> out;
   for (const auto& p : paths) {
     std::ifstream in(p, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
-    if (!in.good() && !in.eof()) return absl::DataLossError(absl::StrCat("cannot read ", p.string()));
+    if (!in.good() && !in.eof())
+      return absl::DataLossError(absl::StrCat("cannot read ", p.string()));
     out.push_back({p.filename().string(), ss.str()});
   }
   return out;
@@ -134,8 +137,12 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
   const auto& d = p.data;
   for (int i = 0; i < d.jurisdictions_size(); ++i) {
     const auto& j = d.jurisdictions(i);
-    if (!IsSlug(j.id())) out->push_back({p.file->name, LineOf(p, "jurisdictions", i), "jurisdiction id must be a slug such as nm-spo"});
-    if (j.name().empty()) out->push_back({p.file->name, LineOf(p, "jurisdictions", i), "jurisdiction name is required"});
+    if (!IsSlug(j.id()))
+      out->push_back({p.file->name, LineOf(p, "jurisdictions", i),
+                      "jurisdiction id must be a slug such as nm-spo"});
+    if (j.name().empty())
+      out->push_back(
+          {p.file->name, LineOf(p, "jurisdictions", i), "jurisdiction name is required"});
   }
   for (int i = 0; i < d.series_size(); ++i) {
     const auto& s = d.series(i);
@@ -144,7 +151,8 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
       out->push_back({p.file->name, line, "series id must start with its jurisdiction id and '/'"});
     }
     if (!jurisdictions.count(s.jurisdiction_id())) {
-      out->push_back({p.file->name, line, absl::StrCat("unknown jurisdiction '", s.jurisdiction_id(), "'")});
+      out->push_back(
+          {p.file->name, line, absl::StrCat("unknown jurisdiction '", s.jurisdiction_id(), "'")});
     }
     if (s.title().empty()) out->push_back({p.file->name, line, "series title is required"});
   }
@@ -157,22 +165,27 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
     if (!v.empty()) AddViolations(v.ToStatus(), p, line, out);
     const auto& c = r.job_class();
     if (!jurisdictions.count(c.jurisdiction_id())) {
-      out->push_back({p.file->name, line, absl::StrCat("unknown jurisdiction '", c.jurisdiction_id(), "'")});
+      out->push_back(
+          {p.file->name, line, absl::StrCat("unknown jurisdiction '", c.jurisdiction_id(), "'")});
     }
     if (!c.series_id().empty()) {
       auto it = series_jurisdiction.find(c.series_id());
       if (it == series_jurisdiction.end() || it->second != c.jurisdiction_id()) {
-        out->push_back({p.file->name, line, absl::StrCat("unknown series '", c.series_id(), "' for this jurisdiction")});
+        out->push_back(
+            {p.file->name, line,
+             absl::StrCat("unknown series '", c.series_id(), "' for this jurisdiction")});
       }
     }
     if (c.code() != NormalizeCode(c.code())) {
       out->push_back({p.file->name, line, "class codes are written upper-case"});
     }
     if (r.state() == v1::REVISION_STATE_UNSPECIFIED) {
-      out->push_back({p.file->name, line, "state is required (REVISION_STATE_ADOPTED or _PENDING)"});
+      out->push_back(
+          {p.file->name, line, "state is required (REVISION_STATE_ADOPTED or _PENDING)"});
     }
     if (r.state() == v1::REVISION_STATE_PENDING && r.notice_number().empty()) {
-      out->push_back({p.file->name, line, "a pending revision needs the notice_number it waits on"});
+      out->push_back(
+          {p.file->name, line, "a pending revision needs the notice_number it waits on"});
     }
     if (r.state() == v1::REVISION_STATE_PENDING && r.has_effective_date()) {
       out->push_back({p.file->name, line, "a pending revision has no effective date yet"});
@@ -183,7 +196,8 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
       }
     }
     if (!r.notice_number().empty() && !notices.count(r.notice_number())) {
-      out->push_back({p.file->name, line, absl::StrCat("unknown notice '", r.notice_number(), "'")});
+      out->push_back(
+          {p.file->name, line, absl::StrCat("unknown notice '", r.notice_number(), "'")});
     }
     seen_codes[c.code()]++;
   }
@@ -193,7 +207,8 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
     if (n.number().empty()) out->push_back({p.file->name, line, "notice number is required"});
     auto j = jurisdictions.find(n.jurisdiction_id());
     if (j == jurisdictions.end()) {
-      out->push_back({p.file->name, line, absl::StrCat("unknown jurisdiction '", n.jurisdiction_id(), "'")});
+      out->push_back(
+          {p.file->name, line, absl::StrCat("unknown jurisdiction '", n.jurisdiction_id(), "'")});
       continue;
     }
     if (!dates::IsFull(n.notice_date())) {
@@ -206,9 +221,10 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
     }
     int days = dates::ToCivilDay(n.hearing().date()) - dates::ToCivilDay(n.notice_date());
     if (days < j->second.notice_min_days_before_hearing()) {
-      out->push_back({p.file->name, line,
-                      absl::StrCat("hearing falls ", days, " days after the notice; the rule is at least ",
-                                   j->second.notice_min_days_before_hearing())});
+      out->push_back(
+          {p.file->name, line,
+           absl::StrCat("hearing falls ", days, " days after the notice; the rule is at least ",
+                        j->second.notice_min_days_before_hearing())});
     }
   }
 }
@@ -303,7 +319,8 @@ absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,
       v1::ClassRevision* rev = rec.add_revisions();
       rev->set_class_code(rec.code());
       rev->set_revision(rec.revisions_size());
-      rev->set_kind(rec.revisions_size() == 1 ? v1::REVISION_KIND_CREATE : v1::REVISION_KIND_REVISE);
+      rev->set_kind(rec.revisions_size() == 1 ? v1::REVISION_KIND_CREATE
+                                              : v1::REVISION_KIND_REVISE);
       rev->set_state(r.state());
       if (r.has_effective_date()) *rev->mutable_effective_date() = r.effective_date();
       rev->set_notice_number(r.notice_number());

@@ -42,8 +42,7 @@ absl::StatusOr<std::vector<DataFile>> ReadDataDir(const std::string& dir);
 
 // Checks the files (each alone and their references to each other and to `store`'s
 // jurisdictions, series and notices). Returns the problems; empty when all are good.
-std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files,
-                                           CatalogStore* store);
+std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files, CatalogStore* store);
 
 // Validates, then imports every good file. Errors only when the store fails.
 absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,

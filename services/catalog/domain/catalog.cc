@@ -23,9 +23,7 @@ constexpr int kMaxCodeLength = 32;
 constexpr size_t kMaxTitleLength = 300;
 constexpr size_t kMaxQueryLength = 200;
 
-bool IsCodeChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-';
-}
+bool IsCodeChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-'; }
 
 // Checks a class code or notice number; adds a violation to `v` when bad.
 void CheckKey(absl::string_view value, const std::string& field, Violations& v) {
@@ -87,8 +85,7 @@ struct ClassFilter {
     return (jurisdiction.empty() || c.jurisdiction_id() == jurisdiction) &&
            (series.empty() || c.series_id() == series) &&
            (pay_band.empty() || c.pay().code() == pay_band) &&
-           (flsa == pb::FLSA_STATUS_UNSPECIFIED || c.flsa_status() == flsa) &&
-           c.state() == state;
+           (flsa == pb::FLSA_STATUS_UNSPECIFIED || c.flsa_status() == flsa) && c.state() == state;
   }
 };
 
@@ -119,15 +116,17 @@ absl::StatusOr<ClassFilter> ParseClassFilter(const std::string& text) {
 // ("out-of-home") becomes a phrase. Quoting each token keeps FTS5 syntax out of user input.
 absl::StatusOr<std::string> ToFtsQuery(const std::string& query) {
   if (query.size() > kMaxQueryLength) {
-    return status::InvalidField("query", absl::StrCat("must be at most ", kMaxQueryLength,
-                                                      " characters"));
+    return status::InvalidField("query",
+                                absl::StrCat("must be at most ", kMaxQueryLength, " characters"));
   }
   std::vector<std::string> terms;
-  for (absl::string_view word : absl::StrSplit(query, absl::ByAnyChar(" \t\n\r"), absl::SkipEmpty())) {
+  for (absl::string_view word :
+       absl::StrSplit(query, absl::ByAnyChar(" \t\n\r"), absl::SkipEmpty())) {
     std::vector<std::string> tokens;
     std::string cur;
     for (char c : word) {
-      if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+      if (absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+          static_cast<unsigned char>(c) >= 0x80) {
         cur += c;
       } else if (!cur.empty()) {
         tokens.push_back(std::move(cur));
@@ -156,7 +155,8 @@ absl::Status CheckEtag(const std::string& etag, int64_t current_version, absl::s
     return status::InvalidField("etag", "is required: pass the etag from your last read");
   }
   if (VersionOfEtag(etag) != current_version) {
-    return absl::AbortedError(absl::StrCat(what, " has changed since that etag was read (it is now ",
+    return absl::AbortedError(absl::StrCat(what,
+                                           " has changed since that etag was read (it is now ",
                                            EtagOf(current_version), "); read it again and retry"));
   }
   return absl::OkStatus();
@@ -195,7 +195,8 @@ absl::StatusOr<pb::Jurisdiction> Catalog::LoadJurisdiction(const std::string& id
   auto j = store_->GetJurisdiction(id);
   if (!j.ok()) return j.status();
   if (!j->has_value()) {
-    if (!field.empty()) return status::InvalidField(field, absl::StrCat("unknown jurisdiction '", id, "'"));
+    if (!field.empty())
+      return status::InvalidField(field, absl::StrCat("unknown jurisdiction '", id, "'"));
     return absl::NotFoundError(absl::StrCat("no jurisdiction with id ", id));
   }
   return **j;
@@ -233,13 +234,15 @@ absl::Status ValidateGet(const pb::GetJobClassRequest& r) {
 
 std::optional<absl::StatusOr<pb::GetJobClassResponse>> Catalog::TryGetJobClassLocal(
     const pb::GetJobClassRequest& request) {
-  if (absl::Status s = ValidateGet(request); !s.ok()) return absl::StatusOr<pb::GetJobClassResponse>(s);
+  if (absl::Status s = ValidateGet(request); !s.ok())
+    return absl::StatusOr<pb::GetJobClassResponse>(s);
   ClassRecordPtr rec = cache_->PeekLocal(NormalizeCode(request.code()));
   if (rec == nullptr) return std::nullopt;
   return Resolve(*rec, request);
 }
 
-absl::StatusOr<pb::GetJobClassResponse> Catalog::GetJobClass(const pb::GetJobClassRequest& request) {
+absl::StatusOr<pb::GetJobClassResponse> Catalog::GetJobClass(
+    const pb::GetJobClassRequest& request) {
   if (absl::Status s = ValidateGet(request); !s.ok()) return s;
   auto rec = LoadClass(NormalizeCode(request.code()));
   if (!rec.ok()) return rec.status();
@@ -270,7 +273,8 @@ absl::StatusOr<pb::GetClassSeriesResponse> Catalog::GetClassSeries(
   if (request.id().empty()) return status::InvalidField("id", "is required");
   auto s = store_->GetSeries(request.id());
   if (!s.ok()) return s.status();
-  if (!s->has_value()) return absl::NotFoundError(absl::StrCat("no class series with id ", request.id()));
+  if (!s->has_value())
+    return absl::NotFoundError(absl::StrCat("no class series with id ", request.id()));
   pb::GetClassSeriesResponse out;
   *out.mutable_series() = std::move(**s);
   return out;
@@ -348,8 +352,8 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
       auto rec = LoadClass(m.code);
       if (!rec.ok()) return rec.status();
       auto rev = RevisionInForce(**rec, today, false);
-      bool keep = rev.ok() && (*rev)->revision() == m.revision &&
-                  filter->Matches(ViewOf(**rec, **rev));
+      bool keep =
+          rev.ok() && (*rev)->revision() == m.revision && filter->Matches(ViewOf(**rec, **rev));
       if (keep && out.hits_size() == *size) {
         more = true;
         break;
@@ -409,10 +413,12 @@ void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix, Viola
     CheckMoney(r.min(), f + ".min", v);
     CheckMoney(r.max(), f + ".max", v);
     if (r.min().cents() > r.max().cents()) v.Add(f, "min must not exceed max");
-    if (r.min().currency_code() != r.max().currency_code()) v.Add(f, "min and max currencies differ");
+    if (r.min().currency_code() != r.max().currency_code())
+      v.Add(f, "min and max currencies differ");
     if (r.period() == pb::PAY_PERIOD_UNSPECIFIED) v.Add(f + ".period", "is required");
     if (r.has_as_of()) {
-      if (absl::Status s = dates::ValidatePartial(r.as_of()); !s.ok()) v.Add(f + ".as_of", std::string(s.message()));
+      if (absl::Status s = dates::ValidatePartial(r.as_of()); !s.ok())
+        v.Add(f + ".as_of", std::string(s.message()));
     }
   }
   for (int i = 0; i < c.history_size(); ++i) {
@@ -439,8 +445,7 @@ absl::Status Catalog::ValidateJobClass(const pb::JobClass& c, const std::string&
     auto s = store_->GetSeries(c.series_id());
     if (!s.ok()) return s.status();
     if (!s->has_value() || (*s)->jurisdiction_id() != c.jurisdiction_id()) {
-      return status::InvalidField(prefix + "series_id",
-                                  "unknown series for this jurisdiction");
+      return status::InvalidField(prefix + "series_id", "unknown series for this jurisdiction");
     }
   }
   return absl::OkStatus();
@@ -460,10 +465,10 @@ absl::Status Catalog::ApplyEffective(const pb::EffectiveWhen& when, const std::s
         for (const auto& r : existing->revisions()) {
           if (r.state() == pb::REVISION_STATE_ADOPTED && r.has_effective_date() &&
               dates::EarliestDay(r.effective_date()) > day) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "revision ", r.revision(), " of ", code, " takes effect on ",
-                dates::Format(r.effective_date()),
-                "; a later revision cannot take effect before it"));
+            return absl::FailedPreconditionError(
+                absl::StrCat("revision ", r.revision(), " of ", code, " takes effect on ",
+                             dates::Format(r.effective_date()),
+                             "; a later revision cannot take effect before it"));
           }
         }
       }
@@ -472,7 +477,8 @@ absl::Status Catalog::ApplyEffective(const pb::EffectiveWhen& when, const std::s
       return absl::OkStatus();
     }
     case pb::EffectiveWhen::kNoticeNumber: {
-      if (absl::Status s = KeyStatus(when.notice_number(), field + ".notice_number"); !s.ok()) return s;
+      if (absl::Status s = KeyStatus(when.notice_number(), field + ".notice_number"); !s.ok())
+        return s;
       auto n = store_->GetNotice(when.notice_number());
       if (!n.ok()) return n.status();
       if (!n->has_value()) {
@@ -480,19 +486,20 @@ absl::Status Catalog::ApplyEffective(const pb::EffectiveWhen& when, const std::s
       }
       const auto& notice = (*n)->notice;
       if (notice.jurisdiction_id() != jurisdiction_id) {
-        return status::InvalidField(field + ".notice_number", "the notice is for another jurisdiction");
+        return status::InvalidField(field + ".notice_number",
+                                    "the notice is for another jurisdiction");
       }
       if (notice.state() != pb::NOTICE_STATE_POSTED) {
         return absl::FailedPreconditionError(absl::StrCat(
             "notice ", notice.number(), " is already approved; changes need a new notice"));
       }
-      bool listed = std::any_of(notice.changes().begin(), notice.changes().end(),
-                                [&](const pb::NoticeClassChange& ch) {
-                                  return NormalizeCode(ch.class_code()) == code && ch.kind() == kind;
-                                });
+      bool listed = std::any_of(
+          notice.changes().begin(), notice.changes().end(), [&](const pb::NoticeClassChange& ch) {
+            return NormalizeCode(ch.class_code()) == code && ch.kind() == kind;
+          });
       if (!listed) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "notice ", notice.number(), " does not list this change to ", code));
+        return absl::FailedPreconditionError(
+            absl::StrCat("notice ", notice.number(), " does not list this change to ", code));
       }
       rev->set_state(pb::REVISION_STATE_PENDING);
       rev->set_notice_number(notice.number());
@@ -591,7 +598,8 @@ absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
   if (request.change_note().empty()) return status::InvalidField("change_note", "is required");
   auto rec = store_->GetClass(spec.code());  // the store, not the cache: etags must be exact
   if (!rec.ok()) return rec.status();
-  if (!rec->has_value()) return absl::NotFoundError(absl::StrCat("no job class with code ", spec.code()));
+  if (!rec->has_value())
+    return absl::NotFoundError(absl::StrCat("no job class with code ", spec.code()));
   pb::ClassRecord record = std::move(**rec);
   if (absl::Status s = CheckEtag(request.etag(), record.version(), spec.code()); !s.ok()) return s;
   if (HasAbolition(record)) {
@@ -667,8 +675,8 @@ absl::StatusOr<pb::CreateClassificationNoticeResponse> Catalog::CreateClassifica
     CheckFullDate(n.hearing().date(), "notice.hearing.date", v);
   }
   for (const char* f : {"comment_deadline", "hearing_request_deadline"}) {
-    const auto& dt = std::string(f) == "comment_deadline" ? n.comment_deadline()
-                                                          : n.hearing_request_deadline();
+    const auto& dt =
+        std::string(f) == "comment_deadline" ? n.comment_deadline() : n.hearing_request_deadline();
     if (dt.has_date()) CheckFullDate(dt.date(), absl::StrCat("notice.", f, ".date"), v);
   }
   if (n.changes_size() == 0) v.Add("notice.changes", "must list at least one class change");
@@ -692,7 +700,8 @@ absl::StatusOr<pb::CreateClassificationNoticeResponse> Catalog::CreateClassifica
   }
   for (const auto* dt : {&n.comment_deadline(), &n.hearing_request_deadline()}) {
     if (dt->has_date() && dates::ToCivilDay(dt->date()) > hearing_day) {
-      return status::InvalidField("notice", "comment and hearing-request deadlines must not fall after the hearing");
+      return status::InvalidField(
+          "notice", "comment and hearing-request deadlines must not fall after the hearing");
     }
   }
   for (auto& ch : *n.mutable_changes()) ch.set_class_code(NormalizeCode(ch.class_code()));
@@ -784,7 +793,8 @@ absl::StatusOr<pb::RecordNoticeApprovalResponse> Catalog::RecordNoticeApproval(
     return s;
   }
   if (notice.state() == pb::NOTICE_STATE_APPROVED) {
-    return absl::FailedPreconditionError(absl::StrCat("notice ", notice.number(), " is already approved"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("notice ", notice.number(), " is already approved"));
   }
   absl::CivilDay approval = dates::ToCivilDay(request.approval_date());
   if (notice.hearing().has_date() && approval < dates::ToCivilDay(notice.hearing().date())) {
@@ -793,10 +803,11 @@ absl::StatusOr<pb::RecordNoticeApprovalResponse> Catalog::RecordNoticeApproval(
   auto j = LoadJurisdiction(notice.jurisdiction_id(), "");
   if (!j.ok()) return j.status();
   if (j->work_week_start() == pb::DAY_OF_WEEK_UNSPECIFIED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "jurisdiction ", j->id(), " has no work-week start configured, so the effective date "
-        "(start of the first work week after approval) cannot be computed; set "
-        "work_week_start in its data file"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("jurisdiction ", j->id(),
+                     " has no work-week start configured, so the effective date "
+                     "(start of the first work week after approval) cannot be computed; set "
+                     "work_week_start in its data file"));
   }
   dates::Date effective = dates::FromCivilDay(StartOfNextWorkWeek(approval, j->work_week_start()));
 

@@ -8,8 +8,8 @@
 #include <functional>
 #include <optional>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "classplan/catalog/v1/catalog_service.pb.h"
 #include "common/status/field_violations.h"
@@ -36,8 +36,7 @@ class Catalog {
   absl::StatusOr<pb::ListClassSeriesResponse> ListClassSeries(const pb::ListClassSeriesRequest&);
   absl::StatusOr<pb::GetJobClassResponse> GetJobClass(const pb::GetJobClassRequest&);
   absl::StatusOr<pb::ListJobClassesResponse> ListJobClasses(const pb::ListJobClassesRequest&);
-  absl::StatusOr<pb::SearchJobClassesResponse> SearchJobClasses(
-      const pb::SearchJobClassesRequest&);
+  absl::StatusOr<pb::SearchJobClassesResponse> SearchJobClasses(const pb::SearchJobClassesRequest&);
   absl::StatusOr<pb::ListClassRevisionsResponse> ListClassRevisions(
       const pb::ListClassRevisionsRequest&);
   absl::StatusOr<pb::CreateJobClassResponse> CreateJobClass(const pb::CreateJobClassRequest&);
@@ -76,8 +75,7 @@ class Catalog {
 
 // Checks what can be checked of a class specification without the store (field paths under
 // `prefix`); shared with the data importer.
-void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix,
-                         status::Violations& v);
+void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix, status::Violations& v);
 
 // Class codes are case-insensitive and stored upper-case.
 std::string NormalizeCode(absl::string_view code);

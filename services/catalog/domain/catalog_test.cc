@@ -40,8 +40,7 @@ class CatalogTest : public ::testing::Test {
     nm.set_name("New Mexico SPO");
     b.jurisdictions = {denver, nm};
     ASSERT_TRUE(store_->Commit(b).ok());
-    catalog_ = std::make_unique<Catalog>(store_.get(), &cache_,
-                                         [this] { return today_; });
+    catalog_ = std::make_unique<Catalog>(store_.get(), &cache_, [this] { return today_; });
   }
 
   pb::JobClass Spec(const std::string& code, const std::string& j = "nm-spo") {

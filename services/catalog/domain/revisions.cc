@@ -34,8 +34,7 @@ absl::StatusOr<const pb::ClassRevision*> RevisionInForce(const pb::ClassRecord& 
     if (!strict) return &rev;
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot tell which revision of ", record.code(), " was in force on ", DayText(day),
-        ": revision ", rev.revision(), " took effect on an unknown day in ",
-        dates::Format(eff)));
+        ": revision ", rev.revision(), " took effect on an unknown day in ", dates::Format(eff)));
   }
   std::string msg = absl::StrCat("no revision of ", record.code(),
                                  " held in the catalog was in force on ", DayText(day));
@@ -50,7 +49,7 @@ pb::JobClass ViewOf(const pb::ClassRecord& record, const pb::ClassRevision& revi
   pb::JobClass out = revision.job_class();
   out.set_code(record.code());
   out.set_state(revision.kind() == pb::REVISION_KIND_ABOLISH ? pb::CLASS_STATE_ABOLISHED
-                                                              : pb::CLASS_STATE_ACTIVE);
+                                                             : pb::CLASS_STATE_ACTIVE);
   out.set_revision(revision.revision());
   if (revision.has_effective_date()) {
     *out.mutable_revision_effective_date() = revision.effective_date();
@@ -70,10 +69,10 @@ int64_t VersionOfEtag(const std::string& etag) {
 }
 
 absl::CivilDay StartOfNextWorkWeek(absl::CivilDay day, pb::DayOfWeek week_start) {
-  static constexpr absl::Weekday kDays[] = {
-      absl::Weekday::monday,   absl::Weekday::monday, absl::Weekday::tuesday,
-      absl::Weekday::wednesday, absl::Weekday::thursday, absl::Weekday::friday,
-      absl::Weekday::saturday, absl::Weekday::sunday};
+  static constexpr absl::Weekday kDays[] = {absl::Weekday::monday,   absl::Weekday::monday,
+                                            absl::Weekday::tuesday,  absl::Weekday::wednesday,
+                                            absl::Weekday::thursday, absl::Weekday::friday,
+                                            absl::Weekday::saturday, absl::Weekday::sunday};
   // NextWeekday is strictly after `day`: approval on a week's first day starts the next week.
   return absl::NextWeekday(day, kDays[week_start]);
 }

@@ -1,7 +1,6 @@
 #include "services/catalog/domain/revisions.h"
 
 #include "absl/strings/str_cat.h"
-
 #include "gtest/gtest.h"
 
 namespace classplan::catalog {

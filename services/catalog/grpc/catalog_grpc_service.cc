@@ -62,10 +62,10 @@ grpc::ServerUnaryReactor* CatalogGrpcService::GetJobClass(grpc::CallbackServerCo
   return Offload(ctx, req, resp, &Catalog::GetJobClass, "GetJobClass");
 }
 
-#define CLASSPLAN_OFFLOAD(Rpc)                                                               \
-  grpc::ServerUnaryReactor* CatalogGrpcService::Rpc(                                         \
+#define CLASSPLAN_OFFLOAD(Rpc)                                                                  \
+  grpc::ServerUnaryReactor* CatalogGrpcService::Rpc(                                            \
       grpc::CallbackServerContext* ctx, const pb::Rpc##Request* req, pb::Rpc##Response* resp) { \
-    return Offload(ctx, req, resp, &Catalog::Rpc, #Rpc);                                     \
+    return Offload(ctx, req, resp, &Catalog::Rpc, #Rpc);                                        \
   }
 
 CLASSPLAN_OFFLOAD(GetJurisdiction)

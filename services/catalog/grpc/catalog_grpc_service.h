@@ -29,8 +29,7 @@ class CatalogGrpcService final : public pb::CatalogService::CallbackService {
   grpc::ServerUnaryReactor* ListClassSeries(grpc::CallbackServerContext*,
                                             const pb::ListClassSeriesRequest*,
                                             pb::ListClassSeriesResponse*) override;
-  grpc::ServerUnaryReactor* GetJobClass(grpc::CallbackServerContext*,
-                                        const pb::GetJobClassRequest*,
+  grpc::ServerUnaryReactor* GetJobClass(grpc::CallbackServerContext*, const pb::GetJobClassRequest*,
                                         pb::GetJobClassResponse*) override;
   grpc::ServerUnaryReactor* ListJobClasses(grpc::CallbackServerContext*,
                                            const pb::ListJobClassesRequest*,

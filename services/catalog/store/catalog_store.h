@@ -73,8 +73,8 @@ class CatalogStore {
   virtual absl::StatusOr<std::vector<pb::ClassRecord>> ListClasses(const std::string& after_code,
                                                                    int limit) = 0;
   // Full-text matches of an FTS5 query over every revision, best first.
-  virtual absl::StatusOr<std::vector<TextMatch>> SearchText(const std::string& fts_query,
-                                                            int limit, int offset) = 0;
+  virtual absl::StatusOr<std::vector<TextMatch>> SearchText(const std::string& fts_query, int limit,
+                                                            int offset) = 0;
 
   virtual absl::StatusOr<std::optional<StoredNotice>> GetNotice(const std::string& number) = 0;
   // Notices with number > after_number, in number order, at most `limit`.

@@ -83,8 +83,7 @@ absl::StatusOr<int64_t> CurrentVersion(sqlite::Database& db, const char* sql,
 
 absl::Status WriteClass(sqlite::Database& db, const ClassWrite& w) {
   const std::string& code = w.record.code();
-  auto version =
-      CurrentVersion(db, "SELECT version FROM job_classes WHERE code = ?1", code);
+  auto version = CurrentVersion(db, "SELECT version FROM job_classes WHERE code = ?1", code);
   if (!version.ok()) return version.status();
   if (*version != w.expected_version) {
     return absl::AbortedError(absl::StrCat("class ", code, " was changed by someone else (etag ",
@@ -97,8 +96,8 @@ absl::Status WriteClass(sqlite::Database& db, const ClassWrite& w) {
   upsert->Bind(1, code).Bind(2, w.expected_version + 1);
   if (auto s = upsert->Step(); !s.ok()) return s.status();
 
-  for (const char* sql : {"DELETE FROM class_revisions WHERE code = ?1",
-                          "DELETE FROM class_text WHERE code = ?1"}) {
+  for (const char* sql :
+       {"DELETE FROM class_revisions WHERE code = ?1", "DELETE FROM class_text WHERE code = ?1"}) {
     auto del = db.Prepare(sql);
     if (!del.ok()) return del.status();
     del->Bind(1, code);
@@ -247,8 +246,8 @@ absl::StatusOr<std::optional<pb::ClassSeries>> SqliteCatalogStore::GetSeries(
     const std::string& id) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return First(
-      QueryBlobs<pb::ClassSeries>(lease->db(), "SELECT data FROM class_series WHERE id = ?1", {id}));
+  return First(QueryBlobs<pb::ClassSeries>(lease->db(),
+                                           "SELECT data FROM class_series WHERE id = ?1", {id}));
 }
 
 absl::StatusOr<std::vector<pb::ClassSeries>> SqliteCatalogStore::ListSeries(
@@ -262,12 +261,11 @@ absl::StatusOr<std::vector<pb::ClassSeries>> SqliteCatalogStore::ListSeries(
 }
 
 namespace {
-absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(sqlite::Database& db,
-                                                         const char* where,
+absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(sqlite::Database& db, const char* where,
                                                          const std::string& arg, int limit) {
   auto st = db.Prepare(absl::StrCat(
-      "SELECT c.code, c.version, r.data FROM (SELECT code, version FROM job_classes WHERE ",
-      where, " ORDER BY code LIMIT ?2) c JOIN class_revisions r ON r.code = c.code "
+      "SELECT c.code, c.version, r.data FROM (SELECT code, version FROM job_classes WHERE ", where,
+      " ORDER BY code LIMIT ?2) c JOIN class_revisions r ON r.code = c.code "
       "ORDER BY c.code, r.revision"));
   if (!st.ok()) return st.status();
   st->Bind(1, arg).Bind(2, int64_t{limit});
@@ -329,8 +327,8 @@ absl::StatusOr<std::vector<TextMatch>> SqliteCatalogStore::SearchText(const std:
 namespace {
 absl::StatusOr<std::vector<StoredNotice>> LoadNotices(sqlite::Database& db, const char* where,
                                                       const std::string& arg, int limit) {
-  auto st = db.Prepare(absl::StrCat("SELECT version, data FROM notices WHERE ", where,
-                                    " ORDER BY number LIMIT ?2"));
+  auto st = db.Prepare(
+      absl::StrCat("SELECT version, data FROM notices WHERE ", where, " ORDER BY number LIMIT ?2"));
   if (!st.ok()) return st.status();
   st->Bind(1, arg).Bind(2, int64_t{limit});
   std::vector<StoredNotice> out;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs classplan on this machine in the foreground: a private Redis (loopback only, files under
+# .run/ in the checkout) and the catalog service with its embedded SQLite store. Ctrl-C (or
+# SIGTERM) stops everything cleanly.
+#
+# Settings (environment):
+#   BUILD_DIR                  build tree with the binaries (default: build)
+#   CLASSPLAN_RUN_DIR          where Redis and the database live (default: .run)
+#   CLASSPLAN_REDIS_PORT       private Redis port (default: 6380)
+#   CLASSPLAN_CATALOG_PORT     catalog gRPC port (default: 50051)
+#   CLASSPLAN_CATALOG_REPLICAS number of catalog replicas on consecutive ports (default: 1);
+#                              replicas share the database file and Redis
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+BUILD_DIR=${BUILD_DIR:-build}
+RUN_DIR=${CLASSPLAN_RUN_DIR:-$ROOT/.run}
+REDIS_PORT=${CLASSPLAN_REDIS_PORT:-6380}
+CATALOG_PORT=${CLASSPLAN_CATALOG_PORT:-50051}
+REPLICAS=${CLASSPLAN_CATALOG_REPLICAS:-1}
+mkdir -p "$RUN_DIR/redis"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "classplan: stopping..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  echo "classplan: stopped"
+}
+trap stop INT TERM EXIT
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode yes --save "" \
+  --appendonly no --dir "$RUN_DIR/redis" --logfile "$RUN_DIR/redis/redis.log" &
+pids+=($!)
+for _ in $(seq 50); do
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "classplan: redis did not start" >&2; exit 1; }
+
+for i in $(seq 0 $((REPLICAS - 1))); do
+  port=$((CATALOG_PORT + i))
+  "$BUILD_DIR/services/catalog/catalog_server" --listen="127.0.0.1:$port" \
+    --db="$RUN_DIR/catalog.db" --data_dir="$ROOT/data/catalog" \
+    --redis="127.0.0.1:$REDIS_PORT" 2>>"$RUN_DIR/catalog-$port.log" &
+  pids+=($!)
+done
+
+CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
+for _ in $(seq 100); do
+  "$CTL" --target="127.0.0.1:$CATALOG_PORT" health >/dev/null 2>&1 && break
+  sleep 0.1
+done
+if ! "$CTL" --target="127.0.0.1:$CATALOG_PORT" health >/dev/null 2>&1; then
+  echo "classplan: catalog did not become healthy; see $RUN_DIR/catalog-$CATALOG_PORT.log" >&2
+  tail -5 "$RUN_DIR/catalog-$CATALOG_PORT.log" >&2 || true
+  exit 1
+fi
+
+cat <<MSG
+
+classplan is running.
+  catalog   127.0.0.1:$CATALOG_PORT$( [ "$REPLICAS" -gt 1 ] && echo " (+$((REPLICAS - 1)) replicas on the next ports)")
+  redis     127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
+  logs      $RUN_DIR/*.log
+
+Try, in another terminal:
+  $CTL class list
+  $CTL class get SPCP20
+  $CTL class get CA2459 --json
+  $CTL class search "out-of-home placement"
+  $CTL class revisions CA2459
+  $CTL notice get 1355
+
+Ctrl-C stops everything.
+MSG
+wait -n "${pids[@]}" || true
+echo "classplan: a process exited; see $RUN_DIR/*.log" >&2

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's main command: installs what is missing, builds, and runs classplan locally in
+# the foreground (deploy/local/run.sh). Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+CLASSPLAN_BUILD_TESTS=${CLASSPLAN_BUILD_TESTS:-ON} bash scripts/build.sh
+exec bash deploy/local/run.sh

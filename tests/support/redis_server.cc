@@ -1,0 +1,168 @@
+#include "tests/support/redis_server.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "tests/support/temp.h"
+
+namespace classplan::testing {
+namespace {
+
+constexpr absl::Duration kReadyTimeout = absl::Seconds(10);
+
+std::string FindRedisServer() {
+  if (const char* path = std::getenv("PATH"); path != nullptr) {
+    for (absl::string_view dir : absl::StrSplit(path, ':', absl::SkipEmpty())) {
+      std::string candidate = absl::StrCat(dir, "/redis-server");
+      if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+  }
+  if (access("/usr/bin/redis-server", X_OK) == 0) return "/usr/bin/redis-server";
+  return "";
+}
+
+// True if a RESP PING on 127.0.0.1:port gets +PONG within the timeout.
+bool Pings(int port, absl::Duration timeout) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = false;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    constexpr std::string_view kPing = "PING\r\n";
+    if (send(fd, kPing.data(), kPing.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(kPing.size())) {
+      pollfd pfd{fd, POLLIN, 0};
+      char buf[16] = {};
+      if (poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout))) == 1) {
+        const ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+        ok = n >= 5 && std::string_view(buf, 5) == "+PONG";
+      }
+    }
+  }
+  close(fd);
+  return ok;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
+  std::string binary = FindRedisServer();
+  if (binary.empty()) return absl::NotFoundError("redis-server not found on PATH or in /usr/bin");
+  std::string dir = MakeTempDir("classplan-redis-");
+  if (dir.empty()) return absl::InternalError("cannot create temp dir for redis-server");
+  const int port = FreeTcpPort();
+  std::unique_ptr<RedisServer> server(new RedisServer(std::move(binary), std::move(dir), port));
+  if (port <= 0) return absl::InternalError("no free loopback port");
+  if (absl::Status s = server->Restart(); !s.ok()) return s;
+  return server;
+}
+
+RedisServer::RedisServer(std::string binary, std::string dir, int port)
+    : binary_(std::move(binary)), dir_(std::move(dir)), port_(port) {}
+
+RedisServer::~RedisServer() {
+  Kill();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void RedisServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+}
+
+void RedisServer::Pause() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void RedisServer::Resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
+absl::Status RedisServer::Restart() {
+  Kill();
+  if (absl::Status s = Launch(); !s.ok()) return s;
+  return WaitReady();
+}
+
+absl::Status RedisServer::Launch() {
+  const std::string port = absl::StrCat(port_);
+  const std::string logfile = absl::StrCat(dir_, "/redis.log");
+  std::vector<std::string> args = {
+      binary_, "--port", port, "--bind",    "127.0.0.1", "--save",      "",  "--appendonly",
+      "no",    "--dir",  dir_, "--logfile", logfile,     "--daemonize", "no"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
+  if (pid == 0) {
+    // Don't outlive a crashed test binary.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    const int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      dup2(devnull, STDIN_FILENO);
+      dup2(devnull, STDOUT_FILENO);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  pid_ = pid;
+  return absl::OkStatus();
+}
+
+absl::Status RedisServer::WaitReady() {
+  const absl::Time deadline = absl::Now() + kReadyTimeout;
+  while (absl::Now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return absl::InternalError(absl::StrCat("redis-server exited early (status ", status,
+                                              "); log:\n", ReadFile(dir_ + "/redis.log")));
+    }
+    if (Pings(port_, absl::Milliseconds(500))) return absl::OkStatus();
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  Kill();
+  return absl::DeadlineExceededError(absl::StrCat("redis-server did not answer PING on port ",
+                                                  port_, " within 10s; log:\n",
+                                                  ReadFile(dir_ + "/redis.log")));
+}
+
+}  // namespace classplan::testing

@@ -1,0 +1,52 @@
+#ifndef CLASSPLAN_TESTS_SUPPORT_REDIS_SERVER_H_
+#define CLASSPLAN_TESTS_SUPPORT_REDIS_SERVER_H_
+
+// A throwaway redis-server for tests: loopback only, free port, no persistence, its own
+// temp dir. Killed (and the dir removed) on destruction.
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace classplan::testing {
+
+class RedisServer {
+ public:
+  // Finds redis-server on PATH (else /usr/bin/redis-server), starts it and waits up to 10s
+  // for PING to answer.
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
+
+  ~RedisServer();
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  std::string host() const { return "127.0.0.1"; }
+  int port() const { return port_; }
+  bool running() const { return pid_ > 0; }
+
+  // SIGKILLs the server and reaps it; no-op if not running.
+  void Kill();
+  // SIGSTOP / SIGCONT: the server keeps its sockets but stops answering, like a hung host.
+  void Pause();
+  void Resume();
+  // Starts it again on the same port and dir (kills it first if running), waiting for PING.
+  absl::Status Restart();
+
+ private:
+  RedisServer(std::string binary, std::string dir, int port);
+  absl::Status Launch();
+  absl::Status WaitReady();
+
+  const std::string binary_;
+  const std::string dir_;
+  const int port_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace classplan::testing
+
+#endif  // CLASSPLAN_TESTS_SUPPORT_REDIS_SERVER_H_

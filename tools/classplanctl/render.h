@@ -1,0 +1,26 @@
+#ifndef CLASSPLAN_TOOLS_CLASSPLANCTL_RENDER_H_
+#define CLASSPLAN_TOOLS_CLASSPLANCTL_RENDER_H_
+
+// Human-readable rendering of catalog resources for the terminal.
+
+#include <string>
+#include <vector>
+
+#include "classplan/catalog/v1/catalog_service.pb.h"
+
+namespace classplan::ctl {
+
+namespace pb = ::classplan::catalog::v1;
+
+// A plain text table: header row, a rule, then the rows; columns padded to fit.
+std::string Table(const std::vector<std::string>& header,
+                  const std::vector<std::vector<std::string>>& rows);
+
+std::string RenderClass(const pb::JobClass& c);
+std::string RenderNotice(const pb::ClassificationNotice& n);
+std::string FlsaText(pb::FlsaStatus s);
+std::string MoneyText(const classplan::common::v1::Money& m);
+
+}  // namespace classplan::ctl
+
+#endif  // CLASSPLAN_TOOLS_CLASSPLANCTL_RENDER_H_
