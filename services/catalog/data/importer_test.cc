@@ -1,0 +1,105 @@
+#include "services/catalog/data/importer.h"
+
+#include "gtest/gtest.h"
+#include "services/catalog/store/sqlite_catalog_store.h"
+#include "tests/support/process.h"
+#include "tests/support/temp.h"
+
+namespace classplan::catalog {
+namespace {
+
+constexpr char kJurisdictions[] = R"pb(
+jurisdictions { id: "nm-spo" name: "New Mexico State Personnel Office" }
+)pb";
+
+constexpr char kGoodClass[] = R"pb(
+revisions {
+  job_class { code: "X100" title: "Good" jurisdiction_id: "nm-spo" flsa_status: FLSA_STATUS_EXEMPT }
+  state: REVISION_STATE_ADOPTED
+  effective_date { year: 2018 month: 8 day: 24 }
+}
+)pb";
+
+// Line 6 has a field that does not exist.
+constexpr char kSyntaxError[] = R"pb(
+revisions {
+  job_class { code: "X200" title: "Bad" jurisdiction_id: "nm-spo" flsa_status: FLSA_STATUS_EXEMPT }
+  state: REVISION_STATE_ADOPTED
+}
+revisions { job_class { code: "X201" colour: "blue" } }
+)pb";
+
+// Second entry (line 7) names an unknown jurisdiction; the first entry is fine but must not be
+// imported either.
+constexpr char kBadReference[] = R"pb(
+revisions {
+  job_class { code: "X300" title: "Fine" jurisdiction_id: "nm-spo" flsa_status: FLSA_STATUS_EXEMPT }
+  state: REVISION_STATE_ADOPTED
+}
+
+revisions {
+  job_class { code: "X301" title: "Bad" jurisdiction_id: "atlantis" flsa_status: FLSA_STATUS_UNSPECIFIED }
+  state: REVISION_STATE_ADOPTED
+}
+)pb";
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = SqliteCatalogStore::Open(testing::MakeTempDir("importer") + "/c.db");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+  bool Has(const std::string& code) { return store_->GetClass(code)->has_value(); }
+  std::unique_ptr<SqliteCatalogStore> store_;
+};
+
+TEST_F(ImporterTest, RejectsBadFilesWithFileLineAndReasonAndImportsNothingFromThem) {
+  std::vector<DataFile> files = {{"a-jurisdictions.textproto", kJurisdictions},
+                                 {"b-good.textproto", kGoodClass},
+                                 {"c-syntax.textproto", kSyntaxError},
+                                 {"d-reference.textproto", kBadReference}};
+  auto report = ImportDataFiles(files, store_.get());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->files_imported, 2);
+  EXPECT_TRUE(Has("X100"));
+  EXPECT_FALSE(Has("X200"));
+  EXPECT_FALSE(Has("X300"));  // a good entry in a bad file is not imported
+  EXPECT_FALSE(Has("X301"));
+
+  bool syntax = false, reference = false, flsa = false;
+  for (const auto& p : report->problems) {
+    std::string text = p.ToString();
+    if (p.file == "c-syntax.textproto" && p.line == 6 && text.find("colour") != std::string::npos) syntax = true;
+    if (p.file == "d-reference.textproto" && p.line == 7 && text.find("atlantis") != std::string::npos) reference = true;
+    if (p.file == "d-reference.textproto" && text.find("flsa_status") != std::string::npos) flsa = true;
+  }
+  EXPECT_TRUE(syntax && reference && flsa);
+}
+
+TEST_F(ImporterTest, ImportIsIdempotentAndNeverOverwritesLiveClasses) {
+  std::vector<DataFile> files = {{"a.textproto", kJurisdictions}, {"b.textproto", kGoodClass}};
+  ASSERT_EQ(ImportDataFiles(files, store_.get())->files_imported, 2);
+  auto again = ImportDataFiles(files, store_.get());
+  EXPECT_EQ(again->files_imported, 0);
+  EXPECT_EQ(again->files_unchanged, 2);
+  // A changed file is imported again, but an existing class keeps its live version.
+  files[1].content = std::string(kGoodClass) + "\n# edited\n";
+  auto changed = ImportDataFiles(files, store_.get());
+  EXPECT_EQ(changed->files_imported, 1);
+  EXPECT_EQ(changed->classes_imported, 0);
+  EXPECT_EQ((*store_->GetClass("X100"))->version(), 1);
+}
+
+TEST_F(ImporterTest, ShippedDataImportsCleanly) {
+  auto files = ReadDataDir(testing::SourcePath("data/catalog"));
+  ASSERT_TRUE(files.ok()) << files.status();
+  auto report = ImportDataFiles(*files, store_.get());
+  ASSERT_TRUE(report.ok()) << report.status();
+  for (const auto& p : report->problems) ADD_FAILURE() << p.ToString();
+  EXPECT_EQ(report->classes_imported, 9);
+  EXPECT_EQ(report->notices_imported, 1);
+}
+
+}  // namespace
+}  // namespace classplan::catalog
