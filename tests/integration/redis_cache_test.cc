@@ -172,6 +172,35 @@ TEST_F(RedisCacheTest, InvalidateDeletesAndNotifiesSubscribers) {
   EXPECT_EQ(inbox.messages(), (std::vector<std::string>{"CS-2210", "CS-2211"}));
 }
 
+TEST_F(RedisCacheTest, PutIfAbsentKeepsNewerCopyAndReplaceOverwritesAndNotifies) {
+  Cache cache(client_.get(), "catalog", absl::Minutes(5));
+  Inbox inbox;
+  std::unique_ptr<Subscriber> sub = StartSubscriber(cache.InvalidationChannel(), &inbox);
+  ASSERT_TRUE(WaitUntil([&] { return sub->healthy(); }));
+
+  absl::StatusOr<bool> first = client_->SetIfAbsent(cache.FullKey("a"), "1", absl::Minutes(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(*first);
+  absl::StatusOr<bool> second = client_->SetIfAbsent(cache.FullKey("a"), "2", absl::Minutes(1));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(cache.Get("a"), "1");
+
+  const int64_t put_failed = CounterValue("cache.redis.put_failed");
+  cache.PutIfAbsent("b", "old");
+  cache.PutIfAbsent("b", "stale");
+  EXPECT_EQ(cache.Get("b"), "old");
+  absl::StatusOr<int64_t> pttl = client_->PTtl(cache.FullKey("b"));
+  ASSERT_TRUE(pttl.ok());
+  EXPECT_GT(*pttl, 0);
+  EXPECT_EQ(CounterValue("cache.redis.put_failed"), put_failed);
+
+  cache.Replace("b", "new");
+  EXPECT_EQ(cache.Get("b"), "new");
+  ASSERT_TRUE(WaitUntil([&] { return !inbox.messages().empty(); }));
+  EXPECT_EQ(inbox.messages(), std::vector<std::string>{"b"});
+}
+
 TEST_F(RedisCacheTest, IdleSubscriberStaysSubscribedAndStopsPromptly) {
   Inbox inbox;
   std::unique_ptr<Subscriber> sub = StartSubscriber("idle-channel", &inbox);
