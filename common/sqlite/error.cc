@@ -16,15 +16,18 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 bool IsFts5QueryError(std::string_view msg) {
   return StartsWith(msg, "fts5:") || StartsWith(msg, "no such column") ||
-         StartsWith(msg, "unterminated string");
+         StartsWith(msg, "unterminated string") || StartsWith(msg, "expected integer");
 }
 
-// At step time the SQL has already been compiled, so "near ..." fragments and unknown column
-// names can only come from data (an FTS5 query string). Drop them: they may be personal data.
+// At step time the SQL has already been compiled, so quoted fragments ('near "x"',
+// 'got "x"') and unknown column names can only come from data, such as an FTS5 query string.
+// Drop them: they may be personal data.
 std::string RedactStepMessage(std::string_view msg) {
   if (StartsWith(msg, "no such column")) return "no such column";
-  size_t near = msg.find(" near ");
-  if (near != std::string_view::npos) msg = msg.substr(0, near);
+  size_t cut = msg.find(" near ");
+  if (cut == std::string_view::npos) cut = msg.find('"');
+  if (cut != std::string_view::npos) msg = msg.substr(0, cut);
+  while (!msg.empty() && (msg.back() == ' ' || msg.back() == ',')) msg.remove_suffix(1);
   return std::string(msg);
 }
 
