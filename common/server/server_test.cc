@@ -1,4 +1,5 @@
 #include <atomic>
+#include <thread>
 
 #include "absl/synchronization/notification.h"
 #include "common/server/flags.h"
@@ -42,6 +43,25 @@ TEST(ServerHostTest, HealthIsNotServingUntilMarkedServing) {
   EXPECT_EQ(Check(host.port(), "classplan.test.v1.TestService"), HealthCheckResponse::SERVING);
   host.Shutdown();
   host.Shutdown();  // idempotent
+}
+
+TEST(ServerHostTest, HealthTurnsNotServingWhenDrainStarts) {
+  ServerOptions o;
+  o.service_name = "test";
+  o.listen = "127.0.0.1:0";
+  o.drain_grace = absl::Seconds(2);  // the listener stays open this long after NOT_SERVING
+  ServerHost host(o);
+  ASSERT_TRUE(host.Start().ok());
+  host.MarkServing();
+  ASSERT_EQ(Check(host.port(), ""), HealthCheckResponse::SERVING);
+  std::thread drain([&] { host.Shutdown(); });
+  HealthCheckResponse::ServingStatus seen = HealthCheckResponse::SERVING;
+  for (int i = 0; i < 100 && seen == HealthCheckResponse::SERVING; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+    seen = Check(host.port(), "");
+  }
+  EXPECT_EQ(seen, HealthCheckResponse::NOT_SERVING);
+  drain.join();
 }
 
 TEST(WorkerPoolTest, RunsEveryTaskBeforeJoining) {
