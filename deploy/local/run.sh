@@ -29,7 +29,8 @@ stop() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "classplan: stopped"
 }
-trap stop INT TERM EXIT
+trap "stop; exit 0" INT TERM
+trap stop EXIT
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode yes --save "" \
   --appendonly no --dir "$RUN_DIR/redis" --logfile "$RUN_DIR/redis/redis.log" &

@@ -235,6 +235,7 @@ TEST_F(CatalogE2eTest, CommandLineToolPrintsTablesAndTrustworthyExitCodes) {
       testing::RunCommand({ctl, "--target=127.0.0.1:1", "--timeout=1s", "class", "get", "X"}, &out),
       5);
   EXPECT_EQ(testing::RunCommand({ctl, target, "frobnicate"}, &out), 2);
+  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--colour=red"}, &out), 2);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -123,6 +124,8 @@ std::string Filter() {
   return absl::StrJoin(parts, " AND ");
 }
 
+}  // namespace
+
 int Usage() {
   std::cerr << "usage: classplanctl [--target=host:port] [--json] COMMAND\n"
                "  class get CODE [--as_of=YYYY-MM-DD]\n"
@@ -134,6 +137,8 @@ int Usage() {
                "  jurisdiction list | series list [--jurisdiction=ID] | health\n";
   return kUsage;
 }
+
+namespace {
 
 int Run(const std::vector<std::string>& args) {
   if (args.size() < 2 && !(args.size() == 1 && args[0] == "health")) return Usage();
@@ -307,6 +312,21 @@ int Run(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("classplanctl COMMAND (see --help)");
+  // Unknown flags are usage errors (exit 2); abseil's parser would exit 1.
+  static const std::set<std::string> kFlags = {
+      "target", "json", "nojson", "timeout", "as_of", "jurisdiction", "series", "pay_band",
+      "flsa",   "state", "page_size", "help", "helpfull", "helpshort", "version"};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) != 0) continue;
+    size_t eq = arg.find('=');
+    std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    if (kFlags.count(name) == 0) {
+      std::cerr << "error: unknown flag --" << name << "\n";
+      return classplan::ctl::Usage();
+    }
+  }
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(rest.begin() + 1, rest.end());
   return classplan::ctl::Run(args);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -23,8 +24,10 @@ void SectionText(std::string* out, absl::string_view title, const pb::Section& s
     return;
   }
   if (s.paragraphs().empty() && s.items().empty()) return;
-  absl::StrAppend(out, "\n", title, s.heading().empty() ? "" : absl::StrCat(" (", s.heading(), ")"),
-                  "\n");
+  // Show the source's own heading when it says something the title does not.
+  bool same = absl::EqualsIgnoreCase(s.heading(), title);
+  absl::StrAppend(out, "\n", title,
+                  s.heading().empty() || same ? "" : absl::StrCat(" (", s.heading(), ")"), "\n");
   for (const auto& p : s.paragraphs()) absl::StrAppend(out, "  ", p, "\n");
   for (const auto& i : s.items()) absl::StrAppend(out, "  - ", i, "\n");
 }
