@@ -156,7 +156,6 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
     }
     if (s.title().empty()) out->push_back({p.file->name, line, "series title is required"});
   }
-  std::map<std::string, int> seen_codes;
   for (int i = 0; i < d.revisions_size(); ++i) {
     const auto& r = d.revisions(i);
     int line = LineOf(p, "revisions", i);
@@ -199,7 +198,6 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
       out->push_back(
           {p.file->name, line, absl::StrCat("unknown notice '", r.notice_number(), "'")});
     }
-    seen_codes[c.code()]++;
   }
   for (int i = 0; i < d.notices_size(); ++i) {
     const auto& n = d.notices(i);
@@ -235,8 +233,7 @@ struct Known {
   std::set<std::string> notices;
 };
 
-absl::StatusOr<Known> KnownIds(const std::vector<std::unique_ptr<Parsed>>& parsed,
-                               CatalogStore* store) {
+absl::StatusOr<Known> KnownIds(const std::vector<const Parsed*>& parsed, CatalogStore* store) {
   Known k;
   auto js = store->ListJurisdictions();
   if (!js.ok()) return js.status();
@@ -265,20 +262,142 @@ absl::StatusOr<Known> KnownIds(const std::vector<std::unique_ptr<Parsed>>& parse
 
 }  // namespace
 
+namespace {
+
+// Problems that span files: a class code or notice number defined twice, and revisions of one
+// class whose effective dates go backwards.
+void CheckAcrossFiles(const std::vector<const Parsed*>& files, std::vector<DataProblem>* out) {
+  std::map<std::string, std::string> class_file, notice_file;
+  for (const Parsed* p : files) {
+    std::map<std::string, const v1::ClassRevisionData*> last_dated;
+    std::set<std::string> in_this_file;
+    for (int i = 0; i < p->data.revisions_size(); ++i) {
+      const auto& r = p->data.revisions(i);
+      const std::string& code = r.job_class().code();
+      int line = LineOf(*p, "revisions", i);
+      auto [it, added] = class_file.emplace(code, p->file->name);
+      if (!added && it->second != p->file->name) {
+        out->push_back({p->file->name, line,
+                        absl::StrCat("class ", code, " is also defined in ", it->second)});
+      }
+      if (r.state() == v1::REVISION_STATE_ADOPTED && r.has_effective_date()) {
+        auto prev = last_dated.find(code);
+        if (prev != last_dated.end() && dates::EarliestDay(r.effective_date()) <
+                                            dates::EarliestDay(prev->second->effective_date())) {
+          out->push_back({p->file->name, line,
+                          absl::StrCat("revisions of ", code,
+                                       " must take effect in order; this one is dated before "
+                                       "the previous one")});
+        }
+        last_dated[code] = &r;
+      }
+    }
+    for (int i = 0; i < p->data.notices_size(); ++i) {
+      const std::string& number = p->data.notices(i).number();
+      auto [it, added] = notice_file.emplace(number, p->file->name);
+      if (!added) {
+        out->push_back({p->file->name, LineOf(*p, "notices", i),
+                        absl::StrCat("notice ", number, " is also defined in ", it->second)});
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files,
                                            CatalogStore* store) {
   std::vector<DataProblem> problems;
   auto parsed = ParseAll(files, &problems);
-  auto known = KnownIds(parsed, store);
-  if (!known.ok()) {
-    problems.push_back({"(store)", 0, std::string(known.status().message())});
-    return problems;
-  }
-  for (const auto& p : parsed) {
-    CheckFile(*p, known->jurisdictions, known->series_jurisdiction, known->notices, &problems);
+  // A rejected file's jurisdictions, series and notices do not exist for the others, which may
+  // be rejected in turn: check again until no more files fall.
+  std::set<std::string> bad;
+  for (;;) {
+    std::vector<const Parsed*> good;
+    for (const auto& p : parsed) {
+      if (!bad.count(p->file->name)) good.push_back(p.get());
+    }
+    auto known = KnownIds(good, store);
+    if (!known.ok()) {
+      problems.push_back({"(store)", 0, std::string(known.status().message())});
+      return problems;
+    }
+    std::vector<DataProblem> round;
+    for (const Parsed* p : good) {
+      CheckFile(*p, known->jurisdictions, known->series_jurisdiction, known->notices, &round);
+    }
+    CheckAcrossFiles(good, &round);
+    if (round.empty()) break;
+    for (auto& pr : round) {
+      bad.insert(pr.file);
+      problems.push_back(std::move(pr));
+    }
   }
   return problems;
 }
+
+namespace {
+
+absl::Status ImportOne(const Parsed& parsed, CatalogStore* store, ImportReport* report) {
+  const Parsed* p = &parsed;
+  std::string digest = Digest(p->file->content);
+  auto prior = store->ImportedDigest(p->file->name);
+  if (!prior.ok()) return prior.status();
+  if (prior->has_value() && **prior == digest) {
+    report->files_unchanged++;
+    return absl::OkStatus();
+  }
+  if (prior->has_value()) {
+    log::Warn("data file changed since it was imported; existing classes and notices are kept",
+              {{"file", p->file->name}});
+  }
+  WriteBatch batch;
+  batch.jurisdictions.assign(p->data.jurisdictions().begin(), p->data.jurisdictions().end());
+  batch.series.assign(p->data.series().begin(), p->data.series().end());
+  std::map<std::string, v1::ClassRecord> records;
+  std::vector<std::string> order;
+  for (const auto& r : p->data.revisions()) {
+    auto& rec = records[r.job_class().code()];
+    if (rec.code().empty()) {
+      rec.set_code(r.job_class().code());
+      order.push_back(rec.code());
+    }
+    v1::ClassRevision* rev = rec.add_revisions();
+    rev->set_class_code(rec.code());
+    rev->set_revision(rec.revisions_size());
+    rev->set_kind(rec.revisions_size() == 1 ? v1::REVISION_KIND_CREATE : v1::REVISION_KIND_REVISE);
+    rev->set_state(r.state());
+    if (r.has_effective_date()) *rev->mutable_effective_date() = r.effective_date();
+    rev->set_notice_number(r.notice_number());
+    rev->set_change_note(r.change_note());
+    *rev->mutable_job_class() = r.job_class();
+  }
+  int classes = 0, notices = 0;
+  for (const auto& code : order) {
+    auto existing = store->GetClass(code);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) continue;  // never overwrite the live catalog
+    batch.classes.push_back({records[code], 0});
+    classes++;
+  }
+  for (const auto& n : p->data.notices()) {
+    auto existing = store->GetNotice(n.number());
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) continue;
+    batch.notices.push_back({n, 0});
+    notices++;
+  }
+  batch.imported_file = std::make_pair(p->file->name, digest);
+  if (absl::Status s = store->Commit(batch); !s.ok()) return s;
+  report->files_imported++;
+  report->classes_imported += classes;
+  report->notices_imported += notices;
+  log::Info("data file imported",
+            {{"file", p->file->name}, {"classes", classes}, {"notices", notices}});
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,
                                              CatalogStore* store) {
@@ -294,62 +413,14 @@ absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,
   });
   for (const auto& p : parsed) {
     if (bad.count(p->file->name)) continue;
-    std::string digest = Digest(p->file->content);
-    auto prior = store->ImportedDigest(p->file->name);
-    if (!prior.ok()) return prior.status();
-    if (prior->has_value() && **prior == digest) {
-      report.files_unchanged++;
-      continue;
+    // Another replica may import the same file at the same moment; the store's version checks
+    // make one of us lose with ABORTED, and the retry then finds the file imported.
+    absl::Status committed;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      committed = ImportOne(*p, store, &report);
+      if (!absl::IsAborted(committed)) break;
     }
-    if (prior->has_value()) {
-      log::Warn("data file changed since it was imported; existing classes and notices are kept",
-                {{"file", absl::string_view(p->file->name)}});
-    }
-    WriteBatch batch;
-    batch.jurisdictions.assign(p->data.jurisdictions().begin(), p->data.jurisdictions().end());
-    batch.series.assign(p->data.series().begin(), p->data.series().end());
-    std::map<std::string, v1::ClassRecord> records;
-    std::vector<std::string> order;
-    for (const auto& r : p->data.revisions()) {
-      auto& rec = records[r.job_class().code()];
-      if (rec.code().empty()) {
-        rec.set_code(r.job_class().code());
-        order.push_back(rec.code());
-      }
-      v1::ClassRevision* rev = rec.add_revisions();
-      rev->set_class_code(rec.code());
-      rev->set_revision(rec.revisions_size());
-      rev->set_kind(rec.revisions_size() == 1 ? v1::REVISION_KIND_CREATE
-                                              : v1::REVISION_KIND_REVISE);
-      rev->set_state(r.state());
-      if (r.has_effective_date()) *rev->mutable_effective_date() = r.effective_date();
-      rev->set_notice_number(r.notice_number());
-      rev->set_change_note(r.change_note());
-      *rev->mutable_job_class() = r.job_class();
-    }
-    int classes = 0, notices = 0;
-    for (const auto& code : order) {
-      auto existing = store->GetClass(code);
-      if (!existing.ok()) return existing.status();
-      if (existing->has_value()) continue;  // never overwrite the live catalog
-      batch.classes.push_back({records[code], 0});
-      classes++;
-    }
-    for (const auto& n : p->data.notices()) {
-      auto existing = store->GetNotice(n.number());
-      if (!existing.ok()) return existing.status();
-      if (existing->has_value()) continue;
-      batch.notices.push_back({n, 0});
-      notices++;
-    }
-    batch.imported_file = std::make_pair(p->file->name, digest);
-    if (absl::Status s = store->Commit(batch); !s.ok()) return s;
-    report.files_imported++;
-    report.classes_imported += classes;
-    report.notices_imported += notices;
-    log::Info("data file imported", {{"file", absl::string_view(p->file->name)},
-                                     {"classes", int64_t{classes}},
-                                     {"notices", int64_t{notices}}});
+    if (!committed.ok()) return committed;
   }
   return report;
 }

@@ -9,38 +9,58 @@ namespace classplan::catalog {
 namespace {
 
 constexpr char kJurisdictions[] = R"pb(
-jurisdictions { id: "nm-spo" name: "New Mexico State Personnel Office" }
+  jurisdictions { id: "nm-spo" name: "New Mexico State Personnel Office" }
 )pb";
 
 constexpr char kGoodClass[] = R"pb(
-revisions {
-  job_class { code: "X100" title: "Good" jurisdiction_id: "nm-spo" flsa_status: FLSA_STATUS_EXEMPT }
-  state: REVISION_STATE_ADOPTED
-  effective_date { year: 2018 month: 8 day: 24 }
-}
+  revisions {
+    job_class {
+      code: "X100"
+      title: "Good"
+      jurisdiction_id: "nm-spo"
+      flsa_status: FLSA_STATUS_EXEMPT
+    }
+    state: REVISION_STATE_ADOPTED
+    effective_date { year: 2018 month: 8 day: 24 }
+  }
 )pb";
 
 // Line 6 has a field that does not exist.
 constexpr char kSyntaxError[] = R"pb(
-revisions {
-  job_class { code: "X200" title: "Bad" jurisdiction_id: "nm-spo" flsa_status: FLSA_STATUS_EXEMPT }
-  state: REVISION_STATE_ADOPTED
-}
-revisions { job_class { code: "X201" colour: "blue" } }
+  revisions {
+    job_class {
+      code: "X200"
+      title: "Bad"
+      jurisdiction_id: "nm-spo"
+      flsa_status: FLSA_STATUS_EXEMPT
+    }
+    state: REVISION_STATE_ADOPTED
+  }
+  revisions { job_class { code: "X201" colour: "blue" } }
 )pb";
 
 // Second entry (line 7) names an unknown jurisdiction; the first entry is fine but must not be
 // imported either.
 constexpr char kBadReference[] = R"pb(
-revisions {
-  job_class { code: "X300" title: "Fine" jurisdiction_id: "nm-spo" flsa_status: FLSA_STATUS_EXEMPT }
-  state: REVISION_STATE_ADOPTED
-}
+  revisions {
+    job_class {
+      code: "X300"
+      title: "Fine"
+      jurisdiction_id: "nm-spo"
+      flsa_status: FLSA_STATUS_EXEMPT
+    }
+    state: REVISION_STATE_ADOPTED
+  }
 
-revisions {
-  job_class { code: "X301" title: "Bad" jurisdiction_id: "atlantis" flsa_status: FLSA_STATUS_UNSPECIFIED }
-  state: REVISION_STATE_ADOPTED
-}
+  revisions {
+    job_class {
+      code: "X301"
+      title: "Bad"
+      jurisdiction_id: "atlantis"
+      flsa_status: FLSA_STATUS_UNSPECIFIED
+    }
+    state: REVISION_STATE_ADOPTED
+  }
 )pb";
 
 class ImporterTest : public ::testing::Test {
@@ -70,11 +90,76 @@ TEST_F(ImporterTest, RejectsBadFilesWithFileLineAndReasonAndImportsNothingFromTh
   bool syntax = false, reference = false, flsa = false;
   for (const auto& p : report->problems) {
     std::string text = p.ToString();
-    if (p.file == "c-syntax.textproto" && p.line == 6 && text.find("colour") != std::string::npos) syntax = true;
-    if (p.file == "d-reference.textproto" && p.line == 7 && text.find("atlantis") != std::string::npos) reference = true;
-    if (p.file == "d-reference.textproto" && text.find("flsa_status") != std::string::npos) flsa = true;
+    if (p.file == "c-syntax.textproto" && p.line == 6 && text.find("colour") != std::string::npos)
+      syntax = true;
+    if (p.file == "d-reference.textproto" && p.line == 7 &&
+        text.find("atlantis") != std::string::npos)
+      reference = true;
+    if (p.file == "d-reference.textproto" && text.find("flsa_status") != std::string::npos)
+      flsa = true;
   }
   EXPECT_TRUE(syntax && reference && flsa);
+}
+
+TEST_F(ImporterTest, FilesThatLeanOnARejectedFileAreRejectedToo) {
+  constexpr char kBadJurisdiction[] = R"pb(
+    jurisdictions { id: "x" name: "" }
+  )pb";  // id too short and no name
+  constexpr char kUsesIt[] = R"pb(
+    revisions {
+      job_class { code: "X400" title: "Leans" jurisdiction_id: "x" flsa_status: FLSA_STATUS_EXEMPT }
+      state: REVISION_STATE_ADOPTED
+    }
+  )pb";
+  auto report =
+      ImportDataFiles({{"a.textproto", kBadJurisdiction}, {"b.textproto", kUsesIt}}, store_.get());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->files_imported, 0);
+  EXPECT_FALSE(Has("X400"));
+  bool b_rejected = false;
+  for (const auto& p : report->problems) b_rejected |= p.file == "b.textproto";
+  EXPECT_TRUE(b_rejected);
+}
+
+TEST_F(ImporterTest, DuplicatesAcrossFilesAndOutOfOrderDatesAreReported) {
+  constexpr char kTwoRevisions[] = R"pb(
+    revisions {
+      job_class {
+        code: "X500"
+        title: "One"
+        jurisdiction_id: "nm-spo"
+        flsa_status: FLSA_STATUS_EXEMPT
+      }
+      state: REVISION_STATE_ADOPTED
+      effective_date { year: 2018 month: 8 day: 24 }
+    }
+    revisions {
+      job_class {
+        code: "X500"
+        title: "Two"
+        jurisdiction_id: "nm-spo"
+        flsa_status: FLSA_STATUS_EXEMPT
+      }
+      state: REVISION_STATE_ADOPTED
+      effective_date { year: 2011 month: 9 day: 20 }
+    }
+  )pb";
+  auto report = ImportDataFiles({{"a.textproto", kJurisdictions},
+                                 {"b.textproto", kGoodClass},
+                                 {"c.textproto", kGoodClass},
+                                 {"d.textproto", kTwoRevisions}},
+                                store_.get());
+  ASSERT_TRUE(report.ok());
+  bool dup = false, order = false;
+  for (const auto& p : report->problems) {
+    dup |= p.file == "c.textproto" &&
+           p.reason.find("also defined in b.textproto") != std::string::npos;
+    order |=
+        p.file == "d.textproto" && p.line == 7 && p.reason.find("in order") != std::string::npos;
+  }
+  EXPECT_TRUE(dup);
+  EXPECT_TRUE(order);
+  EXPECT_FALSE(Has("X500"));
 }
 
 TEST_F(ImporterTest, ImportIsIdempotentAndNeverOverwritesLiveClasses) {

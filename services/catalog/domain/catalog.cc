@@ -455,6 +455,17 @@ absl::Status Catalog::ApplyEffective(const pb::EffectiveWhen& when, const std::s
                                      const std::string& jurisdiction_id, const std::string& code,
                                      pb::RevisionKind kind, const pb::ClassRecord* existing,
                                      pb::ClassRevision* rev) {
+  if (existing != nullptr) {
+    // Revisions take effect in the order they are recorded, so nothing may be queued behind a
+    // revision whose date is not known yet.
+    for (const auto& r : existing->revisions()) {
+      if (r.state() == pb::REVISION_STATE_PENDING) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "revision ", r.revision(), " of ", code, " is pending on notice ", r.notice_number(),
+            "; record that notice's approval before revising the class again"));
+      }
+    }
+  }
   switch (when.when_case()) {
     case pb::EffectiveWhen::kEffectiveDate: {
       Violations v;
@@ -824,6 +835,16 @@ absl::StatusOr<pb::RecordNoticeApprovalResponse> Catalog::RecordNoticeApproval(
     bool changed = false;
     for (auto& rev : *record.mutable_revisions()) {
       if (rev.state() == pb::REVISION_STATE_PENDING && rev.notice_number() == notice.number()) {
+        for (const auto& earlier : record.revisions()) {
+          if (earlier.revision() < rev.revision() &&
+              earlier.state() == pb::REVISION_STATE_ADOPTED && earlier.has_effective_date() &&
+              dates::EarliestDay(earlier.effective_date()) > dates::ToCivilDay(effective)) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "approval would make revision ", rev.revision(), " of ", record.code(),
+                " take effect on ", dates::Format(effective), ", before revision ",
+                earlier.revision(), " (", dates::Format(earlier.effective_date()), ")"));
+          }
+        }
         rev.set_state(pb::REVISION_STATE_ADOPTED);
         *rev.mutable_effective_date() = effective;
         *out.add_revisions() = rev;

@@ -147,14 +147,28 @@ absl::Status WriteNotice(sqlite::Database& db, const NoticeWrite& w) {
 
 absl::StatusOr<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::Open(
     const std::string& path, int connections) {
-  auto pool = sqlite::ConnectionPool::Create(path, connections);
-  if (!pool.ok()) return pool.status();
-  {
-    auto lease = (*pool)->Acquire();
-    if (!lease.ok()) return lease.status();
-    if (auto s = sqlite::Migrate(lease->db(), Migrations()); !s.ok()) return s;
+  // Replicas starting together on a new file race to switch it to WAL and to migrate it;
+  // the loser sees SQLITE_BUSY (UNAVAILABLE) and simply tries again.
+  absl::Status last;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (attempt > 0) absl::SleepFor(absl::Milliseconds(100 * attempt));
+    auto pool = sqlite::ConnectionPool::Create(path, connections);
+    if (!pool.ok()) {
+      last = pool.status();
+      if (absl::IsUnavailable(last)) continue;
+      return last;
+    }
+    {
+      auto lease = (*pool)->Acquire();
+      if (!lease.ok()) return lease.status();
+      last = sqlite::Migrate(lease->db(), Migrations());
+    }
+    if (last.ok()) {
+      return std::unique_ptr<SqliteCatalogStore>(new SqliteCatalogStore(std::move(*pool)));
+    }
+    if (!absl::IsUnavailable(last)) return last;
   }
-  return std::unique_ptr<SqliteCatalogStore>(new SqliteCatalogStore(std::move(*pool)));
+  return last;
 }
 
 absl::Status SqliteCatalogStore::Commit(const WriteBatch& batch) {
@@ -309,7 +323,8 @@ absl::StatusOr<std::vector<TextMatch>> SqliteCatalogStore::SearchText(const std:
   auto st = lease->db().Prepare(
       "SELECT code, revision, CAST(-bm25(class_text, 0, 0, 10.0, 2.0, 1.0, 1.0) * 1000000 AS "
       "INTEGER), snippet(class_text, -1, '[', ']', '...', 12) FROM class_text "
-      "WHERE class_text MATCH ?1 ORDER BY bm25(class_text, 0, 0, 10.0, 2.0, 1.0, 1.0), code "
+      "WHERE class_text MATCH ?1 ORDER BY bm25(class_text, 0, 0, 10.0, 2.0, 1.0, 1.0), code, "
+      "revision "
       "LIMIT ?2 OFFSET ?3");
   if (!st.ok()) return st.status();
   st->Bind(1, fts_query).Bind(2, int64_t{limit}).Bind(3, int64_t{offset});
