@@ -59,22 +59,25 @@ void Cache::PutIfAbsent(std::string_view key, std::string_view value) {
   if (!client_->SetIfAbsent(FullKey(key), value, NextTtl()).ok()) put_failed_.Increment();
 }
 
-void Cache::Replace(std::string_view key, std::string_view value) {
+bool Cache::Replace(std::string_view key, std::string_view value) {
   absl::Status set = client_->Set(FullKey(key), value, NextTtl());
   absl::StatusOr<int64_t> published = client_->Publish(InvalidationChannel(), key);
   if (!set.ok()) {
     // The old copy may survive until its TTL; drop it if Redis is still reachable.
-    (void)client_->Del({FullKey(key)});
+    set = client_->Del({FullKey(key)});
   }
-  if (!set.ok() || !published.ok()) invalidate_failed_.Increment();
+  if (set.ok() && published.ok()) return true;
+  invalidate_failed_.Increment();
+  return false;
 }
 
-void Cache::Invalidate(std::string_view key) {
+bool Cache::Invalidate(std::string_view key) {
   // Both steps run even if the first fails: a replica that can still be told to drop its
   // copy should be.
   absl::Status del = client_->Del({FullKey(key)});
   absl::StatusOr<int64_t> published = client_->Publish(InvalidationChannel(), key);
-  if (!del.ok() || !published.ok()) {
+  if (del.ok() && published.ok()) return true;
+  {
     invalidate_failed_.Increment();
     // A lost invalidation leaves a stale entry for up to one TTL, so it is worth a line;
     // but while the breaker is open its own warning already says Redis is down.
@@ -84,6 +87,7 @@ void Cache::Invalidate(std::string_view key) {
                 {{"namespace", ns_}, {"code", absl::StatusCodeToString(err.code())}});
     }
   }
+  return false;
 }
 
 }  // namespace classplan::cache

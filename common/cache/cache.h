@@ -41,13 +41,15 @@ class Cache {
   // Deletes the key, then publishes `key` (as given, without prefix) on
   // InvalidationChannel() so other replicas drop their in-process copies. Errors are
   // swallowed and counted ("cache.redis.invalidate_failed").
-  void Invalidate(std::string_view key);
+  // Returns false when Redis could not be told (the caller may retry later).
+  bool Invalidate(std::string_view key);
   // For filling after a store read: writes only if no copy exists, so a slow reader cannot
   // overwrite a newer copy that a writer put there meanwhile.
   void PutIfAbsent(std::string_view key, std::string_view value);
   // For writers after a commit: overwrites the copy and publishes the key on the
   // invalidation channel so other replicas drop their in-process copies.
-  void Replace(std::string_view key, std::string_view value);
+  // Returns false when the copy may still be stale in Redis.
+  bool Replace(std::string_view key, std::string_view value);
 
   // "<key_prefix>:v<key_version>:<namespace>:<key>"
   std::string FullKey(std::string_view key) const;

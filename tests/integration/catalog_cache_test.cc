@@ -127,5 +127,23 @@ TEST_F(CatalogCacheTest, RedisDownFallsBackToTheStoreAndIsCounted) {
   EXPECT_EQ(a_->Get("G1099A")->revision(), 2);
 }
 
+TEST_F(CatalogCacheTest, AWriteDuringAHungRedisDoesNotLeaveAStaleCopyBehind) {
+  // b reads first, so Redis holds revision 1.
+  auto current = b_->Get("SPCP20");
+  ASSERT_TRUE(current.ok());
+  ASSERT_TRUE(a_->redis->Get("classplan:v1:catalog:SPCP20")->has_value());
+  redis_->Pause();  // hung, not dead: its data survives
+  ASSERT_TRUE(a_->Revise(*current, "Case Worker (revised during a Redis hang)", 2025).ok());
+  EXPECT_EQ(a_->tiers->unsynced_count(), 1u);
+  redis_->Resume();
+  // Once a's subscription is back it drops the stale copy; b then reads the store.
+  ASSERT_TRUE(WaitFor([&] {
+    return a_->tiers->local_enabled() && b_->tiers->local_enabled() &&
+           a_->tiers->unsynced_count() == 0;
+  }));
+  EXPECT_EQ(b_->Get("SPCP20")->revision(), 2);
+  EXPECT_EQ(a_->Get("SPCP20")->revision(), 2);
+}
+
 }  // namespace
 }  // namespace classplan::catalog

@@ -15,14 +15,30 @@ TieredClassCache::TieredClassCache(TieredClassCacheOptions options, cache::Cache
         [this](bool healthy) {
           // Messages may have been missed while the subscription was down.
           DropAllLocal();
+          if (healthy) SyncRedis();
           log::Info(healthy ? "class cache invalidations resumed"
                             : "class cache invalidations lost; bypassing in-process cache");
         });
     subscriber_->Start();
   }
+  if (redis_ != nullptr) {
+    sync_thread_ = std::thread([this] {
+      absl::MutexLock lock(&stop_mu_);
+      while (!stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Milliseconds(500))) {
+        stop_mu_.Unlock();
+        if (unsynced_count() > 0) SyncRedis();
+        stop_mu_.Lock();
+      }
+    });
+  }
 }
 
 TieredClassCache::~TieredClassCache() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stopping_ = true;
+  }
+  if (sync_thread_.joinable()) sync_thread_.join();
   if (subscriber_) subscriber_->Stop();
 }
 
@@ -47,7 +63,7 @@ ClassRecordPtr TieredClassCache::PeekLocal(absl::string_view code) {
 ClassRecordPtr TieredClassCache::Get(absl::string_view code) {
   static metrics::Counter& redis_hits = metrics::GetCounter("catalog.cache.redis_hit");
   if (ClassRecordPtr hit = PeekLocal(code)) return hit;
-  if (redis_ == nullptr) return nullptr;
+  if (redis_ == nullptr || IsUnsynced(code)) return nullptr;
   uint64_t token = generation_.load();
   std::optional<std::string> bytes = redis_->Get(std::string(code));
   if (!bytes.has_value()) return nullptr;
@@ -62,7 +78,9 @@ ClassRecordPtr TieredClassCache::Get(absl::string_view code) {
 }
 
 void TieredClassCache::Fill(ClassRecordPtr record, uint64_t token) {
-  if (redis_ != nullptr) redis_->PutIfAbsent(record->code(), record->SerializeAsString());
+  if (redis_ != nullptr && !IsUnsynced(record->code())) {
+    redis_->PutIfAbsent(record->code(), record->SerializeAsString());
+  }
   PutLocal(record, token);
 }
 
@@ -70,7 +88,39 @@ void TieredClassCache::Updated(const std::vector<ClassRecordPtr>& records) {
   for (const auto& r : records) {
     generation_.fetch_add(1);
     DropLocal(r->code());
-    if (redis_ != nullptr) redis_->Replace(r->code(), r->SerializeAsString());
+    if (redis_ != nullptr && !redis_->Replace(r->code(), r->SerializeAsString())) {
+      metrics::GetCounter("catalog.cache.unsynced_writes").Increment();
+      absl::MutexLock lock(&mu_);
+      unsynced_.insert(r->code());
+    }
+  }
+  if (redis_ != nullptr && unsynced_count() > 0) SyncRedis();
+}
+
+size_t TieredClassCache::unsynced_count() const {
+  absl::MutexLock lock(&mu_);
+  return unsynced_.size();
+}
+
+bool TieredClassCache::IsUnsynced(absl::string_view code) const {
+  absl::MutexLock lock(&mu_);
+  return unsynced_.contains(code);
+}
+
+void TieredClassCache::SyncRedis() {
+  std::vector<std::string> codes;
+  {
+    absl::MutexLock lock(&mu_);
+    codes.assign(unsynced_.begin(), unsynced_.end());
+  }
+  for (const auto& code : codes) {
+    if (!redis_->Invalidate(code)) continue;
+    absl::MutexLock lock(&mu_);
+    unsynced_.erase(code);
+  }
+  if (!codes.empty()) {
+    log::Info("stale Redis copies dropped after an outage",
+              {{"classes", static_cast<int64_t>(codes.size())}});
   }
 }
 

@@ -13,8 +13,10 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
@@ -43,6 +45,9 @@ class TieredClassCache : public ClassCache {
 
   // True while in-process copies may be trusted.
   bool local_enabled() const;
+  // Classes written while Redis could not be updated; their Redis copies may be stale, so
+  // they are read from the store until Redis is reachable again and the copies are dropped.
+  size_t unsynced_count() const;
 
  private:
   struct Entry {
@@ -52,13 +57,23 @@ class TieredClassCache : public ClassCache {
   void PutLocal(const ClassRecordPtr& record, uint64_t token);
   void DropLocal(absl::string_view code);
   void DropAllLocal();
+  bool IsUnsynced(absl::string_view code) const;
+  // Drops the Redis copies of unsynced classes and tells other replicas; keeps the ones that
+  // still fail.
+  void SyncRedis();
 
   TieredClassCacheOptions options_;
   cache::Cache* redis_;
   std::unique_ptr<cache::Subscriber> subscriber_;
+  // Retries SyncRedis while some copies are unsynced (Redis may recover without the
+  // subscription ever noticing, e.g. after a short hang).
+  std::thread sync_thread_;
+  absl::Mutex stop_mu_;
+  bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
   std::atomic<uint64_t> generation_{0};
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> unsynced_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace classplan::catalog
