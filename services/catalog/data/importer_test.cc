@@ -1,5 +1,7 @@
 #include "services/catalog/data/importer.h"
 
+#include <algorithm>
+
 #include "gtest/gtest.h"
 #include "services/catalog/store/sqlite_catalog_store.h"
 #include "tests/support/process.h"
@@ -25,7 +27,7 @@ constexpr char kGoodClass[] = R"pb(
   }
 )pb";
 
-// Line 6 has a field that does not exist.
+// One entry has a field that does not exist.
 constexpr char kSyntaxError[] = R"pb(
   revisions {
     job_class {
@@ -39,7 +41,7 @@ constexpr char kSyntaxError[] = R"pb(
   revisions { job_class { code: "X201" colour: "blue" } }
 )pb";
 
-// Second entry (line 7) names an unknown jurisdiction; the first entry is fine but must not be
+// The second entry names an unknown jurisdiction; the first entry is fine but must not be
 // imported either.
 constexpr char kBadReference[] = R"pb(
   revisions {
@@ -62,6 +64,16 @@ constexpr char kBadReference[] = R"pb(
     state: REVISION_STATE_ADOPTED
   }
 )pb";
+
+// 1-based line of the n-th (1-based) occurrence of `needle` in `text`; 0 when absent.
+int LineOfNth(const std::string& text, const std::string& needle, int n) {
+  size_t pos = std::string::npos;
+  for (int i = 0; i < n; ++i) {
+    pos = text.find(needle, pos == std::string::npos ? 0 : pos + 1);
+    if (pos == std::string::npos) return 0;
+  }
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + pos, '\n'));
+}
 
 class ImporterTest : public ::testing::Test {
  protected:
@@ -90,9 +102,10 @@ TEST_F(ImporterTest, RejectsBadFilesWithFileLineAndReasonAndImportsNothingFromTh
   bool syntax = false, reference = false, flsa = false;
   for (const auto& p : report->problems) {
     std::string text = p.ToString();
-    if (p.file == "c-syntax.textproto" && p.line == 6 && text.find("colour") != std::string::npos)
+    if (p.file == "c-syntax.textproto" && p.line == LineOfNth(kSyntaxError, "colour", 1) &&
+        text.find("colour") != std::string::npos)
       syntax = true;
-    if (p.file == "d-reference.textproto" && p.line == 7 &&
+    if (p.file == "d-reference.textproto" && p.line == LineOfNth(kBadReference, "revisions {", 2) &&
         text.find("atlantis") != std::string::npos)
       reference = true;
     if (p.file == "d-reference.textproto" && text.find("flsa_status") != std::string::npos)
@@ -154,8 +167,8 @@ TEST_F(ImporterTest, DuplicatesAcrossFilesAndOutOfOrderDatesAreReported) {
   for (const auto& p : report->problems) {
     dup |= p.file == "c.textproto" &&
            p.reason.find("also defined in b.textproto") != std::string::npos;
-    order |=
-        p.file == "d.textproto" && p.line == 7 && p.reason.find("in order") != std::string::npos;
+    order |= p.file == "d.textproto" && p.line == LineOfNth(kTwoRevisions, "revisions {", 2) &&
+             p.reason.find("in order") != std::string::npos;
   }
   EXPECT_TRUE(dup);
   EXPECT_TRUE(order);
