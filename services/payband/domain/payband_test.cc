@@ -1,0 +1,367 @@
+// The domain over a real SQLite store loaded with the shipped data (data/payband/).
+#include "services/payband/domain/payband.h"
+
+#include <cstdlib>
+
+#include "common/dates/dates.h"
+#include "common/status/field_violations.h"
+#include "gtest/gtest.h"
+#include "services/payband/data/importer.h"
+#include "services/payband/store/sqlite_payband_store.h"
+#include "tests/support/temp.h"
+
+namespace classplan::payband {
+namespace {
+
+class FakeClasses : public ClassDirectory {
+ public:
+  std::vector<ClassPayInfo> classes;
+  absl::StatusOr<ClassPayInfo> GetClass(const std::string& code,
+                                        std::optional<absl::CivilDay>) override {
+    for (const auto& c : classes)
+      if (c.code == code) return c;
+    return absl::NotFoundError("no class " + code);
+  }
+  absl::StatusOr<std::vector<ClassPayInfo>> ListClasses(const std::string& j,
+                                                        std::optional<absl::CivilDay>) override {
+    std::vector<ClassPayInfo> out;
+    for (const auto& c : classes)
+      if (c.jurisdiction_id == j) out.push_back(c);
+    return out;
+  }
+};
+
+dates::Date D(int y, int m, int d) { return dates::FromCivilDay(absl::CivilDay(y, m, d)); }
+
+classplan::common::v1::Money Usd(int64_t cents) {
+  classplan::common::v1::Money m;
+  m.set_currency_code("USD");
+  m.set_cents(cents);
+  return m;
+}
+
+std::set<std::string> Fields(const absl::Status& s) {
+  std::set<std::string> out;
+  for (const auto& v : status::GetFieldViolations(s)) out.insert(v.field);
+  return out;
+}
+
+class PaybandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = testing::MakeTempDir("payband") + "/p.db";
+    auto store = SqlitePaybandStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    const char* src = std::getenv("CLASSPLAN_SOURCE_DIR");
+    ASSERT_NE(src, nullptr);
+    auto files = ReadPayDataDir(std::string(src) + "/data/payband");
+    ASSERT_TRUE(files.ok()) << files.status();
+    auto report = ImportPayDataFiles(*files, store_.get());
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_TRUE(report->problems.empty()) << report->problems.front();
+    ASSERT_EQ(report->schedules_imported, 5);
+    classes_.classes = {
+        {"CA2459", "denver-csa", "806-A", ClassPayInfo::Flsa::kNonExempt},
+        {"CA2460", "denver-csa", "807-A", ClassPayInfo::Flsa::kExempt},
+        {"SPCP20", "nm-spo", "SD", ClassPayInfo::Flsa::kExempt},
+        {"2944", "sf-hsa", "", ClassPayInfo::Flsa::kUnknown},
+    };
+    payband_ = std::make_unique<Payband>(store_.get(), &classes_,
+                                         [] { return absl::CivilDay(2026, 3, 10); });
+  }
+
+  std::string path_;
+  std::unique_ptr<SqlitePaybandStore> store_;
+  FakeClasses classes_;
+  std::unique_ptr<Payband> payband_;
+};
+
+TEST_F(PaybandTest, GetBandDenver806AToday) {
+  pb::GetBandRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  req.set_code("806-A");
+  auto r = payband_->GetBand(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->band().annual().minimum().cents(), 4291700);
+  EXPECT_EQ(r->band().annual().midpoint().cents(), 5568550);
+  EXPECT_EQ(r->band().annual().maximum().cents(), 6845400);
+  EXPECT_EQ(r->schedule().id(), "denver-csa/notice-1355");
+  EXPECT_NE(r->as_of_note().find("not in the sources"), std::string::npos);
+}
+
+TEST_F(PaybandTest, ExplicitAsOfOnUndatedScheduleIsFailedPrecondition) {
+  pb::GetBandRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  req.set_code("806-A");
+  *req.mutable_as_of() = D(2012, 1, 1);
+  auto r = payband_->GetBand(req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("denver-csa/notice-1355"), std::string::npos);
+}
+
+TEST_F(PaybandTest, UnknownBandIsNotFoundAndBadInputNamesFields) {
+  pb::GetBandRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  req.set_code("999-Z");
+  EXPECT_EQ(payband_->GetBand(req).status().code(), absl::StatusCode::kNotFound);
+  req.set_code("");
+  req.mutable_as_of()->set_year(2011);  // partial
+  auto r = payband_->GetBand(req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fields(r.status()), (std::set<std::string>{"code", "as_of"}));
+}
+
+TEST_F(PaybandTest, NewMexicoBandsAreNotOnFile) {
+  pb::PlaceSalaryRequest req;
+  req.set_jurisdiction_id("nm-spo");
+  req.set_band_code("SD");
+  *req.mutable_salary() = Usd(5000000);
+  auto r = payband_->PlaceSalary(req);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("nm-spo/classified-bands"), std::string::npos);
+  EXPECT_NE(r.status().message().find("band SD"), std::string::npos);
+}
+
+TEST_F(PaybandTest, PlaceSalaryIn806A) {
+  pb::PlaceSalaryRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  req.set_band_code("806-A");
+  *req.mutable_salary() = Usd(5000000);
+  auto r = payband_->PlaceSalary(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->placement().compa_ratio_bp(), 8979);
+  EXPECT_EQ(r->placement().range_penetration_bp(), 2774);
+  EXPECT_EQ(r->placement().quartile(), 2);
+  req.mutable_salary()->set_cents(-1);
+  req.set_salary_unit(static_cast<pb::RateUnit>(42));
+  EXPECT_EQ(Fields(payband_->PlaceSalary(req).status()),
+            (std::set<std::string>{"salary.cents", "salary_unit"}));
+}
+
+TEST_F(PaybandTest, SanFrancisco2940TodayIsTheLatestPosting) {
+  pb::GetBandRequest req;
+  req.set_jurisdiction_id("sf-hsa");
+  req.set_code("2940");
+  auto r = payband_->GetBand(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schedule().id(), "sf-hsa/posting-ref58353n");
+  EXPECT_EQ(r->band().annual().minimum().cents(), 11143600);
+}
+
+TEST_F(PaybandTest, FindBandsForSalary) {
+  pb::FindBandsForSalaryRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  *req.mutable_salary() = Usd(4400000);  // in 806-A only (807-A starts at 45,874)
+  auto r = payband_->FindBandsForSalary(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->placements_size(), 1);
+  EXPECT_EQ(r->placements(0).band().code(), "806-A");
+  req.mutable_salary()->set_cents(5000000);
+  EXPECT_EQ(payband_->FindBandsForSalary(req)->placements_size(), 2);
+  req.set_jurisdiction_id("nm-spo");
+  EXPECT_EQ(payband_->FindBandsForSalary(req)->bands_not_on_file_size(), 6);
+}
+
+TEST_F(PaybandTest, ConvertRate) {
+  pb::ConvertRateRequest req;
+  *req.mutable_amount() = Usd(2550);
+  req.set_from_unit(pb::RATE_UNIT_HOURLY);
+  req.set_to_unit(pb::RATE_UNIT_ANNUAL);
+  auto r = payband_->ConvertRate(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->amount().cents(), 5304000);
+  EXPECT_EQ(r->hours_per_year(), 2080);
+  req.set_to_unit(pb::RATE_UNIT_UNSPECIFIED);
+  EXPECT_EQ(Fields(payband_->ConvertRate(req).status()), std::set<std::string>{"to_unit"});
+}
+
+TEST_F(PaybandTest, CheckPayActionNeedsARuleSetAndFigures) {
+  pb::CheckPayActionRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  req.set_band_code("806-A");
+  req.set_kind(pb::PAY_ACTION_KIND_ENTRANCE);
+  *req.mutable_new_salary() = Usd(5000000);
+  *req.mutable_action_date() = D(2026, 3, 1);
+  EXPECT_EQ(payband_->CheckPayAction(req).status().code(), absl::StatusCode::kFailedPrecondition);
+  req.set_jurisdiction_id("nm-spo");
+  req.set_band_code("SD");
+  EXPECT_EQ(payband_->CheckPayAction(req).status().code(), absl::StatusCode::kFailedPrecondition);
+  req.clear_action_date();
+  req.set_kind(pb::PAY_ACTION_KIND_PROMOTION);
+  EXPECT_EQ(Fields(payband_->CheckPayAction(req).status()),
+            (std::set<std::string>{"current_salary", "action_date"}));
+}
+
+TEST_F(PaybandTest, CheckPayActionOnImportedNewMexicoSchedule) {
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("nm-spo");
+  imp.set_name("test schedule");
+  *imp.mutable_effective_from() = D(2024, 1, 1);
+  imp.mutable_source()->set_document("unit test fixture");
+  imp.set_csv("band,minimum,midpoint,maximum,unit\nT1,40000,,60000,annual\n");
+  ASSERT_TRUE(payband_->ImportSchedule(imp).ok());
+  pb::CheckPayActionRequest req;
+  req.set_jurisdiction_id("nm-spo");
+  req.set_band_code("T1");
+  req.set_kind(pb::PAY_ACTION_KIND_PROMOTION);
+  *req.mutable_current_salary() = Usd(4800000);
+  *req.mutable_new_salary() = Usd(5700000);
+  *req.mutable_action_date() = D(2024, 6, 1);
+  auto r = payband_->CheckPayAction(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->findings_size(), 1);
+  EXPECT_EQ(r->findings(0).rule_id(), "nm-1.7.4.12D-promotion-increase-5-15");
+  EXPECT_EQ(r->increase_bp(), 1875);
+  EXPECT_EQ(r->placement().compa_ratio_bp(), 11400);
+}
+
+TEST_F(PaybandTest, ImportedScheduleIsUsedForExplicitDatesAndOverlapIsRefused) {
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("denver-csa");
+  imp.set_name("2030 grades");
+  *imp.mutable_effective_from() = D(2030, 1, 1);
+  imp.mutable_source()->set_document("unit test fixture");
+  imp.set_csv("band,minimum,midpoint,maximum,unit\n806-A,25.00,,35.00,hourly\n");
+  auto r = payband_->ImportSchedule(imp);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schedule().id(), "denver-csa/2030-01-01");
+  pb::GetBandRequest get;
+  get.set_jurisdiction_id("denver-csa");
+  get.set_code("806-A");
+  *get.mutable_as_of() = D(2031, 5, 5);
+  auto band = payband_->GetBand(get);
+  ASSERT_TRUE(band.ok()) << band.status();
+  EXPECT_EQ(band->band().annual().minimum().cents(), 5200000);  // 25.00 x 2080
+  *get.mutable_as_of() = D(2029, 12, 31);
+  EXPECT_EQ(payband_->GetBand(get).status().code(), absl::StatusCode::kFailedPrecondition);
+  // A second schedule starting the same day overlaps.
+  imp.set_name("again");
+  auto again = payband_->ImportSchedule(imp);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  *imp.mutable_effective_from() = D(2029, 6, 1);
+  *imp.mutable_effective_to() = D(2030, 1, 1);
+  EXPECT_EQ(Fields(payband_->ImportSchedule(imp).status()),
+            std::set<std::string>{"effective_from"});
+}
+
+TEST_F(PaybandTest, ImportWithOneBadRowChangesNothingInTheFile) {
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("denver-csa");
+  imp.set_name("bad");
+  *imp.mutable_effective_from() = D(2030, 1, 1);
+  imp.mutable_source()->set_document("unit test fixture");
+  imp.set_csv(
+      "band,minimum,midpoint,maximum,unit\n"
+      "806-A,40000,,60000,annual\n"
+      "807-A,70000,,60000,annual\n");
+  auto r = payband_->ImportSchedule(imp);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  auto v = status::GetFieldViolations(r.status());
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "csv");
+  EXPECT_EQ(v[0].description, "line 3: minimum is greater than maximum");
+  // Reopen the file: still only the shipped Denver schedule, with its figures.
+  payband_.reset();
+  store_.reset();
+  auto reopened = SqlitePaybandStore::Open(path_);
+  ASSERT_TRUE(reopened.ok());
+  auto list = (*reopened)->ListSchedules("denver-csa");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].id(), "denver-csa/notice-1355");
+  auto band = (*reopened)->GetBand("denver-csa/notice-1355", "806-A");
+  ASSERT_TRUE(band.ok() && band->has_value());
+  EXPECT_EQ((*band)->given().minimum().cents(), 4291700);
+}
+
+TEST_F(PaybandTest, ClassPayRangeUsesCatalogBandOrSanFranciscoClassNumber) {
+  pb::GetClassPayRangeRequest req;
+  req.set_class_code("CA2460");
+  auto r = payband_->GetClassPayRange(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->band().code(), "807-A");
+  EXPECT_EQ(r->band().annual().maximum().cents(), 7318100);
+  req.set_class_code("2944");
+  r = payband_->GetClassPayRange(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->band().annual().minimum().cents(), 12092600);
+  req.set_class_code("SPCP20");
+  EXPECT_EQ(payband_->GetClassPayRange(req).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(PaybandTest, FlsaSalaryLevel) {
+  pb::CheckFlsaSalaryLevelRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  auto r = payband_->CheckFlsaSalaryLevel(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->annual_level().cents(), 3556800);
+  EXPECT_EQ(r->weekly_level().cents() * 52, r->annual_level().cents());
+  ASSERT_EQ(r->results_size(), 1);  // CA2459 is non-exempt
+  EXPECT_EQ(r->results(0).class_code(), "CA2460");
+  EXPECT_EQ(r->results(0).outcome(), pb::FLSA_OUTCOME_MEETS_LEVEL);
+  req.set_jurisdiction_id("nm-spo");
+  r = payband_->CheckFlsaSalaryLevel(req);
+  ASSERT_EQ(r->results_size(), 1);
+  EXPECT_EQ(r->results(0).outcome(), pb::FLSA_OUTCOME_FIGURES_NOT_ON_FILE);
+  // An exempt class in a band whose minimum is $35,567.99 a year is flagged.
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("xx-test");
+  imp.set_name("t");
+  *imp.mutable_effective_from() = D(2020, 1, 1);
+  imp.mutable_source()->set_document("unit test fixture");
+  imp.set_csv(
+      "band,minimum,midpoint,maximum,unit\nLOW,35567.99,,50000,annual\nOK,35568,,50000,annual\n");
+  ASSERT_TRUE(payband_->ImportSchedule(imp).ok());
+  classes_.classes.push_back({"X1", "xx-test", "LOW", ClassPayInfo::Flsa::kExempt});
+  classes_.classes.push_back({"X2", "xx-test", "OK", ClassPayInfo::Flsa::kExempt});
+  req.set_jurisdiction_id("xx-test");
+  r = payband_->CheckFlsaSalaryLevel(req);
+  ASSERT_EQ(r->results_size(), 2);
+  EXPECT_EQ(r->results(0).outcome(), pb::FLSA_OUTCOME_BELOW_LEVEL);
+  EXPECT_EQ(r->results(1).outcome(), pb::FLSA_OUTCOME_MEETS_LEVEL);
+}
+
+TEST_F(PaybandTest, AlternativeBandReviewsDue) {
+  pb::AlternativeBandAssignment a;
+  a.set_jurisdiction_id("nm-spo");
+  a.set_class_code("TEST1");
+  a.set_band_code("SE");
+  *a.mutable_assigned_on() = D(2024, 2, 29);
+  a.mutable_source()->set_document("unit test fixture");
+  ASSERT_TRUE(store_->AddAlternativeAssignment(a).ok());
+  pb::ListAlternativeBandReviewsDueRequest req;
+  *req.mutable_due_by() = D(2025, 2, 27);
+  EXPECT_EQ(payband_->ListAlternativeBandReviewsDue(req)->assignments_size(), 0);
+  *req.mutable_due_by() = D(2025, 2, 28);
+  auto r = payband_->ListAlternativeBandReviewsDue(req);
+  ASSERT_EQ(r->assignments_size(), 1);
+  EXPECT_EQ(dates::Format(r->assignments(0).review_due_on()), "2025-02-28");
+  req.clear_due_by();
+  EXPECT_EQ(Fields(payband_->ListAlternativeBandReviewsDue(req).status()),
+            std::set<std::string>{"due_by"});
+}
+
+TEST_F(PaybandTest, ListSchedulesAndBands) {
+  pb::ListSchedulesRequest req;
+  req.set_filter("jurisdiction=sf-hsa");
+  auto r = payband_->ListSchedules(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->schedules_size(), 3);
+  EXPECT_EQ(r->schedules(0).id(), "sf-hsa/posting-ref58353n");  // latest published first
+  pb::ListBandsRequest lb;
+  lb.set_schedule_id("nm-spo/classified-bands");
+  lb.set_page_size(4);
+  auto page = payband_->ListBands(lb);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->bands_size(), 4);
+  lb.set_page_token(page->next_page_token());
+  auto rest = payband_->ListBands(lb);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->bands_size(), 2);
+  EXPECT_EQ(rest->bands(1).code(), "SF");
+  EXPECT_TRUE(rest->next_page_token().empty());
+}
+
+}  // namespace
+}  // namespace classplan::payband

@@ -1,0 +1,58 @@
+#ifndef CLASSPLAN_SERVICES_PAYBAND_STORE_PAYBAND_STORE_H_
+#define CLASSPLAN_SERVICES_PAYBAND_STORE_PAYBAND_STORE_H_
+
+// What the pay-band domain needs from a database. Calls block: run them on worker threads.
+// A caching layer can implement this interface over another PaybandStore (reads keyed by the
+// jurisdiction's schedule version, which every AddSchedule increments).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "classplan/payband/v1/resources.pb.h"
+
+namespace classplan::payband {
+
+namespace pb = ::classplan::payband::v1;
+
+class PaybandStore {
+ public:
+  // Runs inside the write transaction with the jurisdiction's current schedules; an error
+  // aborts the write (nothing is written) and is returned as is.
+  using ScheduleCheck = std::function<absl::Status(const std::vector<pb::PaySchedule>& existing)>;
+
+  virtual ~PaybandStore() = default;
+
+  // Schedules of a jurisdiction ("" = all), ordered by id. `version` is the jurisdiction's
+  // current schedule version.
+  virtual absl::StatusOr<std::vector<pb::PaySchedule>> ListSchedules(
+      const std::string& jurisdiction_id) = 0;
+  virtual absl::StatusOr<std::optional<pb::PaySchedule>> GetSchedule(const std::string& id) = 0;
+  // Bands of a schedule with code > after_code, by code, at most `limit` (<= 0: all).
+  virtual absl::StatusOr<std::vector<pb::PayBand>> ListBands(const std::string& schedule_id,
+                                                             const std::string& after_code,
+                                                             int limit) = 0;
+  virtual absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
+                                                             const std::string& code) = 0;
+
+  // Writes a schedule and all its bands in one transaction, after `check` passes.
+  // ALREADY_EXISTS when the id exists; nothing is written on any error.
+  virtual absl::Status AddSchedule(const pb::PaySchedule& schedule,
+                                   const std::vector<pb::PayBand>& bands,
+                                   const ScheduleCheck& check) = 0;
+
+  // Records an assignment; ALREADY_EXISTS when the class already has one.
+  virtual absl::Status AddAlternativeAssignment(const pb::AlternativeBandAssignment& a) = 0;
+  // Assignments of a jurisdiction ("" = all), by jurisdiction and class.
+  virtual absl::StatusOr<std::vector<pb::AlternativeBandAssignment>> ListAlternativeAssignments(
+      const std::string& jurisdiction_id) = 0;
+  virtual absl::StatusOr<std::optional<pb::AlternativeBandAssignment>> GetAlternativeAssignment(
+      const std::string& jurisdiction_id, const std::string& class_code) = 0;
+};
+
+}  // namespace classplan::payband
+
+#endif  // CLASSPLAN_SERVICES_PAYBAND_STORE_PAYBAND_STORE_H_
