@@ -241,6 +241,29 @@ std::optional<absl::StatusOr<pb::GetJobClassResponse>> Catalog::TryGetJobClassLo
   return Resolve(*rec, request);
 }
 
+std::shared_ptr<const pb::GetJobClassResponse> Catalog::TryGetJobClassShared(
+    const pb::GetJobClassRequest& request) {
+  if (request.has_as_of() || !ValidateGet(request).ok()) return nullptr;
+  std::string code = NormalizeCode(request.code());
+  ClassRecordPtr rec = cache_->PeekLocal(code);
+  if (rec == nullptr) return nullptr;
+  absl::CivilDay today = today_();
+  {
+    absl::MutexLock lock(&views_mu_);
+    auto it = views_.find(code);
+    if (it != views_.end() && it->second.record == rec && it->second.day == today) {
+      return it->second.response;
+    }
+  }
+  auto built = Resolve(*rec, request);
+  if (!built.ok()) return nullptr;
+  auto response = std::make_shared<const pb::GetJobClassResponse>(std::move(*built));
+  absl::MutexLock lock(&views_mu_);
+  if (views_.size() > 10000) views_.clear();
+  views_[code] = View{rec, today, response};
+  return response;
+}
+
 absl::StatusOr<pb::GetJobClassResponse> Catalog::GetJobClass(
     const pb::GetJobClassRequest& request) {
   if (absl::Status s = ValidateGet(request); !s.ok()) return s;

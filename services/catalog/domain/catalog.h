@@ -6,10 +6,13 @@
 // worker thread; only TryGetJobClassLocal is safe on a gRPC callback thread.
 
 #include <functional>
+#include <memory>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "classplan/catalog/v1/catalog_service.pb.h"
 #include "common/status/field_violations.h"
@@ -27,6 +30,11 @@ class Catalog {
 
   // Answers from the in-process cache only; nullopt when that would need I/O.
   std::optional<absl::StatusOr<pb::GetJobClassResponse>> TryGetJobClassLocal(
+      const pb::GetJobClassRequest& request);
+  // The hot path: today's view of a class cached in process, as one shared immutable response
+  // (built once per class version and day), so a cached read copies nothing. Null when the
+  // request needs more than that (an as-of date, a miss, an error).
+  std::shared_ptr<const pb::GetJobClassResponse> TryGetJobClassShared(
       const pb::GetJobClassRequest& request);
 
   absl::StatusOr<pb::GetJurisdictionResponse> GetJurisdiction(const pb::GetJurisdictionRequest&);
@@ -71,6 +79,14 @@ class Catalog {
   CatalogStore* store_;
   ClassCache* cache_;
   TodayFn today_;
+
+  struct View {
+    ClassRecordPtr record;  // identity of the cached record the view was built from
+    absl::CivilDay day;
+    std::shared_ptr<const pb::GetJobClassResponse> response;
+  };
+  absl::Mutex views_mu_;
+  absl::flat_hash_map<std::string, View> views_ ABSL_GUARDED_BY(views_mu_);
 };
 
 // Checks what can be checked of a class specification without the store (field paths under

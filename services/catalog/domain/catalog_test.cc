@@ -1,5 +1,7 @@
 #include "services/catalog/domain/catalog.h"
 
+#include <map>
+
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
@@ -330,6 +332,57 @@ TEST_F(CatalogTest, ApprovalNeedsAConfiguredWorkWeek) {
   pb::GetClassificationNoticeRequest g;
   g.set_number("2000");
   EXPECT_EQ(catalog_->GetClassificationNotice(g)->notice().state(), pb::NOTICE_STATE_POSTED);
+}
+
+// An in-process cache that tests fill by hand.
+class MapCache : public NoClassCache {
+ public:
+  ClassRecordPtr PeekLocal(absl::string_view code) override {
+    auto it = records.find(std::string(code));
+    return it == records.end() ? nullptr : it->second;
+  }
+  std::map<std::string, ClassRecordPtr> records;
+};
+
+TEST(CatalogSharedViewTest, BuildsOneViewPerRecordAndDay) {
+  MapCache cache;
+  absl::CivilDay today(2026, 11, 23);
+  Catalog catalog(nullptr, &cache, [&] { return today; });
+  auto rec = std::make_shared<pb::ClassRecord>();
+  rec->set_code("SPCP20");
+  rec->set_version(1);
+  auto* rev = rec->add_revisions();
+  rev->set_revision(1);
+  rev->set_state(pb::REVISION_STATE_ADOPTED);
+  rev->mutable_job_class()->set_title("Case Worker");
+  cache.records["SPCP20"] = rec;
+
+  pb::GetJobClassRequest req;
+  req.set_code("spcp20");
+  auto first = catalog.TryGetJobClassShared(req);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->job_class().title(), "Case Worker");
+  EXPECT_EQ(catalog.TryGetJobClassShared(req), first);  // shared, not rebuilt
+
+  auto newer = std::make_shared<pb::ClassRecord>(*rec);
+  newer->set_version(2);
+  newer->mutable_revisions(0)->mutable_job_class()->set_title("Case Worker (revised)");
+  cache.records["SPCP20"] = newer;
+  auto second = catalog.TryGetJobClassShared(req);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->job_class().title(), "Case Worker (revised)");
+  EXPECT_EQ(second->job_class().etag(), "v2");
+
+  today = absl::CivilDay(2026, 11, 24);  // a new day may change which revision is in force
+  EXPECT_NE(catalog.TryGetJobClassShared(req), second);
+
+  req.mutable_as_of()->set_year(2020);
+  req.mutable_as_of()->set_month(1);
+  req.mutable_as_of()->set_day(1);
+  EXPECT_EQ(catalog.TryGetJobClassShared(req), nullptr);  // as-of reads take the full path
+  req.clear_as_of();
+  req.set_code("NOPE1");
+  EXPECT_EQ(catalog.TryGetJobClassShared(req), nullptr);
 }
 
 }  // namespace

@@ -51,9 +51,57 @@ grpc::ServerUnaryReactor* CatalogGrpcService::Offload(
   return reactor;
 }
 
+class GetJobClassAllocator::Holder
+    : public grpc::MessageHolder<pb::GetJobClassRequest, pb::GetJobClassResponse> {
+ public:
+  explicit Holder(GetJobClassAllocator* owner) : owner_(owner) {
+    set_request(&request_);
+    set_response(&response_);
+  }
+  void Release() override {
+    {
+      absl::MutexLock lock(&owner_->mu_);
+      owner_->holders_.erase(&request_);
+    }
+    delete this;
+  }
+  void Use(std::shared_ptr<const pb::GetJobClassResponse> response) {
+    shared_ = std::move(response);
+    // gRPC only reads the response (to serialize it); the shared copy is never written.
+    set_response(const_cast<pb::GetJobClassResponse*>(shared_.get()));
+  }
+  const pb::GetJobClassRequest* request_ptr() const { return &request_; }
+
+ private:
+  GetJobClassAllocator* owner_;
+  pb::GetJobClassRequest request_;
+  pb::GetJobClassResponse response_;
+  std::shared_ptr<const pb::GetJobClassResponse> shared_;
+};
+
+grpc::MessageHolder<pb::GetJobClassRequest, pb::GetJobClassResponse>*
+GetJobClassAllocator::AllocateMessages() {
+  auto* holder = new Holder(this);
+  absl::MutexLock lock(&mu_);
+  holders_[holder->request_ptr()] = holder;
+  return holder;
+}
+
+void GetJobClassAllocator::AnswerWith(const pb::GetJobClassRequest* request,
+                                      std::shared_ptr<const pb::GetJobClassResponse> response) {
+  absl::MutexLock lock(&mu_);
+  holders_.at(request)->Use(std::move(response));
+}
+
 grpc::ServerUnaryReactor* CatalogGrpcService::GetJobClass(grpc::CallbackServerContext* ctx,
                                                           const pb::GetJobClassRequest* req,
                                                           pb::GetJobClassResponse* resp) {
+  if (auto shared = catalog_->TryGetJobClassShared(*req)) {
+    get_allocator_.AnswerWith(req, std::move(shared));
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
   if (auto local = catalog_->TryGetJobClassLocal(*req)) {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
     Finish(reactor, std::move(*local), resp, "GetJobClass");

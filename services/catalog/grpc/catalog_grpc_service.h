@@ -5,17 +5,41 @@
 // absl::Status to grpc::Status. A cached GetJobClass is answered on the callback thread since
 // it needs no I/O.
 
+#include <memory>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "common/server/worker_pool.h"
+#include "grpcpp/support/message_allocator.h"
 #include "services/catalog/domain/catalog.h"
 
 namespace classplan::catalog {
+
+// Lets a cached GetJobClass be answered by serializing one shared, immutable response
+// instead of copying it into gRPC's response object: gRPC serializes whatever message the
+// call's holder points to when the call finishes.
+class GetJobClassAllocator
+    : public grpc::MessageAllocator<pb::GetJobClassRequest, pb::GetJobClassResponse> {
+ public:
+  grpc::MessageHolder<pb::GetJobClassRequest, pb::GetJobClassResponse>* AllocateMessages() override;
+  // Makes the call that owns `request` answer with `response`.
+  void AnswerWith(const pb::GetJobClassRequest* request,
+                  std::shared_ptr<const pb::GetJobClassResponse> response);
+
+ private:
+  class Holder;
+  absl::Mutex mu_;
+  absl::flat_hash_map<const pb::GetJobClassRequest*, Holder*> holders_ ABSL_GUARDED_BY(mu_);
+};
 
 class CatalogGrpcService final : public pb::CatalogService::CallbackService {
  public:
   // `catalog` and `workers` must outlive the service.
   CatalogGrpcService(Catalog* catalog, server::WorkerPool* workers)
-      : catalog_(catalog), workers_(workers) {}
+      : catalog_(catalog), workers_(workers) {
+    SetMessageAllocatorFor_GetJobClass(&get_allocator_);
+  }
 
   grpc::ServerUnaryReactor* GetJurisdiction(grpc::CallbackServerContext*,
                                             const pb::GetJurisdictionRequest*,
@@ -70,6 +94,7 @@ class CatalogGrpcService final : public pb::CatalogService::CallbackService {
 
   Catalog* catalog_;
   server::WorkerPool* workers_;
+  GetJobClassAllocator get_allocator_;
 };
 
 }  // namespace classplan::catalog
