@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-CLASSPLAN_BUILD_TESTS=${CLASSPLAN_BUILD_TESTS:-ON} bash scripts/build.sh
+bash scripts/build.sh
 exec bash deploy/local/run.sh

@@ -41,24 +41,26 @@ for _ in $(seq 50); do
 done
 redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "classplan: redis did not start" >&2; exit 1; }
 
+CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
+wait_healthy() {  # port
+  for _ in $(seq 150); do
+    "$CTL" --target="127.0.0.1:$1" --timeout=1s health >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "classplan: catalog on port $1 did not become healthy; see $RUN_DIR/catalog-$1.log" >&2
+  tail -5 "$RUN_DIR/catalog-$1.log" >&2 || true
+  return 1
+}
+
+# The first replica creates and loads the database; the others start once it is serving.
 for i in $(seq 0 $((REPLICAS - 1))); do
   port=$((CATALOG_PORT + i))
   "$BUILD_DIR/services/catalog/catalog_server" --listen="127.0.0.1:$port" \
     --db="$RUN_DIR/catalog.db" --data_dir="$ROOT/data/catalog" \
     --redis="127.0.0.1:$REDIS_PORT" 2>>"$RUN_DIR/catalog-$port.log" &
   pids+=($!)
+  wait_healthy "$port" || exit 1
 done
-
-CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
-for _ in $(seq 100); do
-  "$CTL" --target="127.0.0.1:$CATALOG_PORT" health >/dev/null 2>&1 && break
-  sleep 0.1
-done
-if ! "$CTL" --target="127.0.0.1:$CATALOG_PORT" health >/dev/null 2>&1; then
-  echo "classplan: catalog did not become healthy; see $RUN_DIR/catalog-$CATALOG_PORT.log" >&2
-  tail -5 "$RUN_DIR/catalog-$CATALOG_PORT.log" >&2 || true
-  exit 1
-fi
 
 cat <<MSG
 
@@ -78,4 +80,5 @@ Try, in another terminal:
 Ctrl-C stops everything.
 MSG
 wait -n "${pids[@]}" || true
-echo "classplan: a process exited; see $RUN_DIR/*.log" >&2
+echo "classplan: a process exited unexpectedly; see $RUN_DIR/*.log" >&2
+exit 1

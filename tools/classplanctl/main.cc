@@ -111,6 +111,19 @@ int Call(Fn fn, const Req& req, Resp* resp) {
   return s.ok() ? 0 : Fail(s);
 }
 
+// Calls a paged List RPC until its last page, appending each page's items to `all`.
+template <typename Req, typename Resp, typename Fn, typename Items>
+int CallAllPages(Fn fn, Req req, Resp* all, Items items) {
+  do {
+    Resp page;
+    int rc = Call(fn, req, &page);
+    if (rc != 0) return rc;
+    items(all)->MergeFrom(*items(&page));
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  return 0;
+}
+
 std::string Filter() {
   std::vector<std::string> parts;
   auto add = [&](const char* field, const std::string& v) {
@@ -184,14 +197,10 @@ int Run(const std::vector<std::string>& args) {
     req.set_filter(Filter());
     req.set_page_size(absl::GetFlag(FLAGS_page_size));
     pb::ListJobClassesResponse all;
-    do {
-      pb::ListJobClassesResponse resp;
-      int rc = Call([&](auto* c, const auto& r, auto* o) { return stub->ListJobClasses(c, r, o); },
-                    req, &resp);
-      if (rc != 0) return rc;
-      all.mutable_job_classes()->MergeFrom(resp.job_classes());
-      req.set_page_token(resp.next_page_token());
-    } while (!req.page_token().empty());
+    int rc = CallAllPages(
+        [&](auto* c, const auto& r, auto* o) { return stub->ListJobClasses(c, r, o); }, req, &all,
+        [](pb::ListJobClassesResponse* m) { return m->mutable_job_classes(); });
+    if (rc != 0) return rc;
     if (json) return PrintJson(all);
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : all.job_classes()) {
@@ -225,9 +234,9 @@ int Run(const std::vector<std::string>& args) {
     pb::ListClassRevisionsRequest req;
     req.set_code(args[2]);
     pb::ListClassRevisionsResponse resp;
-    int rc =
-        Call([&](auto* c, const auto& r, auto* o) { return stub->ListClassRevisions(c, r, o); },
-             req, &resp);
+    int rc = CallAllPages(
+        [&](auto* c, const auto& r, auto* o) { return stub->ListClassRevisions(c, r, o); }, req,
+        &resp, [](pb::ListClassRevisionsResponse* m) { return m->mutable_revisions(); });
     if (rc != 0) return rc;
     if (json) return PrintJson(resp);
     std::vector<std::vector<std::string>> rows;
@@ -261,9 +270,9 @@ int Run(const std::vector<std::string>& args) {
       parts.push_back(absl::StrCat("state = ", s));
     req.set_filter(absl::StrJoin(parts, " AND "));
     pb::ListClassificationNoticesResponse resp;
-    int rc = Call(
+    int rc = CallAllPages(
         [&](auto* c, const auto& r, auto* o) { return stub->ListClassificationNotices(c, r, o); },
-        req, &resp);
+        req, &resp, [](pb::ListClassificationNoticesResponse* m) { return m->mutable_notices(); });
     if (rc != 0) return rc;
     if (json) return PrintJson(resp);
     std::vector<std::vector<std::string>> rows;
@@ -314,8 +323,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("classplanctl COMMAND (see --help)");
   // Unknown flags are usage errors (exit 2); abseil's parser would exit 1.
   static const std::set<std::string> kFlags = {
-      "target", "json", "nojson", "timeout", "as_of", "jurisdiction", "series", "pay_band",
-      "flsa",   "state", "page_size", "help", "helpfull", "helpshort", "version"};
+      "target", "json",  "nojson",    "timeout", "as_of",    "jurisdiction", "series", "pay_band",
+      "flsa",   "state", "page_size", "help",    "helpfull", "helpshort",    "version"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--") break;
