@@ -52,10 +52,22 @@ void Init(absl::string_view service, Level min_level) {
   g_min_level = static_cast<int>(min_level);
 }
 
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
+size_t Utf8Length(absl::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
 std::string JsonEscape(absl::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -75,8 +87,13 @@ std::string JsonEscape(absl::string_view s) {
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
-        } else {
+        } else if (c < 0x80) {
           out += static_cast<char>(c);
+        } else if (size_t n = Utf8Length(s, i); n > 0) {
+          out.append(s.data() + i, n);
+          i += n - 1;
+        } else {
+          out += "\\ufffd";  // keep every line valid JSON
         }
     }
   }
@@ -94,6 +111,25 @@ std::string Format(Level level, absl::string_view msg, std::initializer_list<Fie
   }
   line += "}";
   return line;
+}
+
+std::string FormatCounters(Level level, absl::string_view msg,
+                           const std::map<std::string, int64_t>& counters) {
+  std::string line = Format(level, msg, {});
+  line.pop_back();  // reopen the object
+  for (const auto& [name, value] : counters) {
+    absl::StrAppend(&line, ",\"", JsonEscape(name), "\":", value);
+  }
+  return line + "}";
+}
+
+void WriteCounters(Level level, absl::string_view msg,
+                   const std::map<std::string, int64_t>& counters) {
+  if (static_cast<int>(level) < g_min_level.load()) return;
+  std::string line = FormatCounters(level, msg, counters) + "\n";
+  std::lock_guard<std::mutex> lock(WriteMutex());
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
 }
 
 void Write(Level level, absl::string_view msg, std::initializer_list<Field> fields) {

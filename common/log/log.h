@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,6 +55,13 @@ inline void Warn(absl::string_view msg, std::initializer_list<Field> f = {}) {
 inline void Error(absl::string_view msg, std::initializer_list<Field> f = {}) {
   Write(Level::kError, msg, f);
 }
+
+// Writes one line whose extra fields are the given counters, e.g. a metrics snapshot.
+void WriteCounters(Level level, absl::string_view msg,
+                   const std::map<std::string, int64_t>& counters);
+
+std::string FormatCounters(Level level, absl::string_view msg,
+                           const std::map<std::string, int64_t>& counters);
 
 // Renders a line without writing it (used by tests).
 std::string Format(Level level, absl::string_view msg, std::initializer_list<Field> fields);

@@ -21,5 +21,17 @@ TEST(LogTest, FormatsOneJsonLineWithEscapedFields) {
 
 TEST(LogTest, EscapesControlCharacters) { EXPECT_EQ(JsonEscape("a\nb\x01"), "a\\nb\\u0001"); }
 
+TEST(LogTest, KeepsValidUtf8AndReplacesInvalidBytes) {
+  EXPECT_EQ(JsonEscape("caf\xc3\xa9 \xe2\x80\x99"), "caf\xc3\xa9 \xe2\x80\x99");
+  EXPECT_EQ(JsonEscape("a\xff\xc3"), "a\\ufffd\\ufffd");
+}
+
+TEST(LogTest, CountersBecomeFields) {
+  std::string line =
+      FormatCounters(Level::kInfo, "metrics", {{"cache.redis.fallback", 4}, {"a", 0}});
+  EXPECT_NE(line.find("\"msg\":\"metrics\",\"a\":0,\"cache.redis.fallback\":4}"), std::string::npos)
+      << line;
+}
+
 }  // namespace
 }  // namespace classplan::log

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/metrics/metrics.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 
@@ -46,6 +47,15 @@ absl::Status ServerHost::Start() {
   health->SetServingStatus(false);
   for (const auto& name : options_.health_service_names) health->SetServingStatus(name, false);
   log::Info("listening", {{"address", options_.listen}, {"port", int64_t{port_}}});
+  if (options_.metrics_interval > absl::ZeroDuration()) {
+    metrics_thread_ = std::thread([this] {
+      absl::MutexLock lock(&metrics_mu_);
+      while (!metrics_mu_.AwaitWithTimeout(absl::Condition(&metrics_stop_),
+                                           options_.metrics_interval)) {
+        log::WriteCounters(log::Level::kInfo, "metrics", metrics::Snapshot());
+      }
+    });
+  }
   return absl::OkStatus();
 }
 
@@ -73,6 +83,14 @@ void ServerHost::Shutdown() {
   if (options_.drain_grace > absl::ZeroDuration()) absl::SleepFor(options_.drain_grace);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
   server_->Wait();
+  if (metrics_thread_.joinable()) {
+    {
+      absl::MutexLock lock(&metrics_mu_);
+      metrics_stop_ = true;
+    }
+    metrics_thread_.join();
+  }
+  log::WriteCounters(log::Level::kInfo, "metrics", metrics::Snapshot());
   log::Info("stopped");
 }
 

@@ -10,9 +10,11 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 
@@ -26,6 +28,9 @@ struct ServerOptions {
   // Time between NOT_SERVING and closing the listener, so load balancers stop routing first.
   absl::Duration drain_grace = absl::Milliseconds(0);
   std::vector<std::string> health_service_names;  // fully qualified, besides "" (overall)
+  // How often every counter is written as one "metrics" log line (and once more at
+  // shutdown); zero for never. This is how operators see fallbacks and errors.
+  absl::Duration metrics_interval = absl::Seconds(60);
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it starts later, so that
@@ -57,6 +62,9 @@ class ServerHost {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;
+  std::thread metrics_thread_;
+  absl::Mutex metrics_mu_;
+  bool metrics_stop_ ABSL_GUARDED_BY(metrics_mu_) = false;
 };
 
 }  // namespace classplan::server

@@ -73,6 +73,21 @@ TEST(WorkerPoolTest, RunsEveryTaskBeforeJoining) {
   EXPECT_EQ(ran.load(), 100);
 }
 
+TEST(WorkerPoolTest, TrySubmitRefusesBeyondTheQueueLimit) {
+  absl::Notification release;
+  WorkerPool pool(1, /*max_queue=*/2);
+  absl::Notification started;
+  pool.Submit([&] {
+    started.Notify();
+    release.WaitForNotification();
+  });
+  started.WaitForNotification();  // the only thread is busy now
+  EXPECT_TRUE(pool.TrySubmit([] {}));
+  EXPECT_TRUE(pool.TrySubmit([] {}));
+  EXPECT_FALSE(pool.TrySubmit([] {}));
+  release.Notify();
+}
+
 TEST(FlagsTest, ParsesRedisAddress) {
   auto off = ParseRedisFlag("off");
   ASSERT_TRUE(off.ok());

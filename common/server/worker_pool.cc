@@ -2,7 +2,7 @@
 
 namespace classplan::server {
 
-WorkerPool::WorkerPool(int threads) {
+WorkerPool::WorkerPool(int threads, size_t max_queue) : max_queue_(max_queue) {
   if (threads < 1) threads = 1;
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
 }
@@ -18,6 +18,13 @@ WorkerPool::~WorkerPool() {
 void WorkerPool::Submit(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(task));
+}
+
+bool WorkerPool::TrySubmit(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  if (max_queue_ > 0 && queue_.size() >= max_queue_) return false;
+  queue_.push_back(std::move(task));
+  return true;
 }
 
 void WorkerPool::Run() {

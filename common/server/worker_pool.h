@@ -15,12 +15,17 @@ namespace classplan::server {
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads);
+  // At most `max_queue` tasks wait for a thread (0 = no limit); TrySubmit refuses beyond it so
+  // that an overloaded server sheds load instead of queueing calls past their deadlines.
+  explicit WorkerPool(int threads, size_t max_queue = 0);
   ~WorkerPool();  // runs the queued tasks, then joins
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
+  // Queues a task regardless of the limit.
   void Submit(std::function<void()> task);
+  // Queues a task unless max_queue tasks are already waiting; false when refused.
+  bool TrySubmit(std::function<void()> task);
 
  private:
   void Run();
@@ -28,6 +33,7 @@ class WorkerPool {
   absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  size_t max_queue_;
   std::vector<std::thread> threads_;
 };
 

@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/dates/dates.h"
@@ -41,6 +42,12 @@ int Run() {
   auto redis_addr = server::ParseRedisFlag(absl::GetFlag(FLAGS_redis));
   if (!redis_addr.ok()) {
     log::Error("bad flag", {{"detail", absl::string_view(redis_addr.status().message())}});
+    return 2;
+  }
+  std::string tz = absl::GetFlag(FLAGS_time_zone);
+  if (absl::TimeZone loaded; !absl::LoadTimeZone(tz, &loaded)) {
+    // "Today" decides which revision is in force; never guess it.
+    log::Error("bad flag", {{"detail", "--time_zone is not a known IANA time zone"}});
     return 2;
   }
   auto store = SqliteCatalogStore::Open(absl::GetFlag(FLAGS_db));
@@ -87,10 +94,11 @@ int Run() {
   TieredClassCacheOptions co;
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   TieredClassCache class_cache(co, redis_cache.get(), sub_options);
-  std::string tz = absl::GetFlag(FLAGS_time_zone);
   Catalog catalog(store->get(), &class_cache, [tz] { return dates::Today(tz); });
 
-  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads));
+  // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
+  // their deadlines.
+  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
   CatalogGrpcService service(&catalog, &workers);
   server::ServerOptions so = server::ServerOptionsFromFlags("catalog");
   so.health_service_names = {"classplan.catalog.v1.CatalogService"};

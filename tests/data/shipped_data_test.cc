@@ -1020,6 +1020,10 @@ const Corpus& SourcesCorpus() {
 #define SKIP_WITHOUT_SOURCES()                                                             \
   do {                                                                                     \
     if (!SourcesCorpus().found) {                                                          \
+      /* CI sets CLASSPLAN_REQUIRE_SOURCES so that the check cannot silently vanish. */    \
+      if (std::getenv("CLASSPLAN_REQUIRE_SOURCES") != nullptr) {                           \
+        FAIL() << "CLASSPLAN_REQUIRE_SOURCES is set but the source documents are missing"; \
+      }                                                                                    \
       GTEST_SKIP() << "source documents not found: expected the five seeds in "            \
                    << (SharedDir() / "seeds") << " and " << (SharedDir() / "reference.md") \
                    << " (shared/ beside the repository)";                                  \

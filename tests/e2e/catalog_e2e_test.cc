@@ -2,6 +2,8 @@
 // file with the shipped data, and calls it over gRPC and through classplanctl.
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
@@ -63,7 +65,7 @@ class CatalogE2eTest : public ::testing::Test {
             "--listen=127.0.0.1:" + std::to_string(r.port), "--db=" + dir_ + "/catalog.db",
             "--data_dir=" + SourcePath("data/catalog"),
             "--redis=127.0.0.1:" + std::to_string(redis_->port()), "--drain_timeout=2s"},
-        dir_ + "/catalog.log");
+        LogFile(r.port));
     grpc::ChannelArguments args;
     // The server is still starting: retry connecting quickly rather than with the default
     // one-second-and-growing backoff.
@@ -79,6 +81,20 @@ class CatalogE2eTest : public ::testing::Test {
     EXPECT_TRUE(Serving(r.channel.get()))
         << "catalog_server did not become healthy; see " << dir_ << "/catalog.log";
     return r;
+  }
+
+  std::string LogFile(int port) { return dir_ + "/catalog-" + std::to_string(port) + ".log"; }
+
+  // True once the replica's log holds `text` (waits up to 5 s).
+  bool LogSays(const Replica& r, const std::string& text) {
+    for (int i = 0; i < 100; ++i) {
+      std::ifstream in(LogFile(r.port));
+      std::stringstream ss;
+      ss << in.rdbuf();
+      if (ss.str().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
   }
 
   grpc::Status Get(Replica& r, const std::string& code, pb::GetJobClassResponse* out) {
@@ -190,6 +206,9 @@ TEST_F(CatalogE2eTest, KeepsAnsweringFromTheStoreWhenRedisDies) {
 TEST_F(CatalogE2eTest, SecondReplicaSeesARevisionOnItsNextRead) {
   Replica a = StartReplica();
   Replica b = StartReplica();
+  // b must be listening for invalidations, or it would not use its in-process cache at all
+  // and the test would not exercise the update path.
+  ASSERT_TRUE(LogSays(b, "redis subscription established"));
   pb::GetJobClassResponse before;
   ASSERT_TRUE(Get(b, "G1099O", &before).ok());  // warms b's caches
   ASSERT_TRUE(Get(b, "G1099O", &before).ok());

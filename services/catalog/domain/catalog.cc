@@ -282,12 +282,37 @@ absl::StatusOr<pb::GetJurisdictionResponse> Catalog::GetJurisdiction(
   return out;
 }
 
+namespace {
+// Pages through a small list already in id order: the token holds the last id returned.
+template <typename T, typename Out>
+absl::Status PageById(std::vector<T>& items, int requested_size, const std::string& token,
+                      const std::string& query, Out* out_items, std::string* next_token) {
+  auto size = api::PageSize(requested_size, 50, 500);
+  if (!size.ok()) return size.status();
+  auto after = api::DecodePageToken(token, query);
+  if (!after.ok()) return after.status();
+  for (auto& item : items) {
+    if (!after->empty() && item.id() <= *after) continue;
+    if (out_items->size() == *size) {
+      *next_token = api::EncodePageToken(query, (*out_items)[*size - 1].id());
+      break;
+    }
+    *out_items->Add() = std::move(item);
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
 absl::StatusOr<pb::ListJurisdictionsResponse> Catalog::ListJurisdictions(
-    const pb::ListJurisdictionsRequest&) {
+    const pb::ListJurisdictionsRequest& request) {
   auto list = store_->ListJurisdictions();
   if (!list.ok()) return list.status();
   pb::ListJurisdictionsResponse out;
-  for (auto& j : *list) *out.add_jurisdictions() = std::move(j);
+  if (absl::Status s = PageById(*list, request.page_size(), request.page_token(), "",
+                                out.mutable_jurisdictions(), out.mutable_next_page_token());
+      !s.ok()) {
+    return s;
+  }
   return out;
 }
 
@@ -308,7 +333,12 @@ absl::StatusOr<pb::ListClassSeriesResponse> Catalog::ListClassSeries(
   auto list = store_->ListSeries(request.jurisdiction_id());
   if (!list.ok()) return list.status();
   pb::ListClassSeriesResponse out;
-  for (auto& s : *list) *out.add_series() = std::move(s);
+  if (absl::Status s =
+          PageById(*list, request.page_size(), request.page_token(), request.jurisdiction_id(),
+                   out.mutable_series(), out.mutable_next_page_token());
+      !s.ok()) {
+    return s;
+  }
   return out;
 }
 

@@ -185,6 +185,22 @@ TEST_F(CatalogTest, ListPagesFiltersAndRejectsBadTokens) {
   EXPECT_EQ(FirstViolationField(catalog_->ListJobClasses(req).status()), "filter");
 }
 
+TEST_F(CatalogTest, JurisdictionsPageById) {
+  pb::ListJurisdictionsRequest req;
+  req.set_page_size(1);
+  auto p1 = catalog_->ListJurisdictions(req);
+  ASSERT_TRUE(p1.ok()) << p1.status();
+  ASSERT_EQ(p1->jurisdictions_size(), 1);
+  EXPECT_EQ(p1->jurisdictions(0).id(), "denver-csa");
+  req.set_page_token(p1->next_page_token());
+  auto p2 = catalog_->ListJurisdictions(req);
+  ASSERT_EQ(p2->jurisdictions_size(), 1);
+  EXPECT_EQ(p2->jurisdictions(0).id(), "nm-spo");
+  EXPECT_TRUE(p2->next_page_token().empty());
+  req.set_page_token("garbage");
+  EXPECT_EQ(FirstViolationField(catalog_->ListJurisdictions(req).status()), "page_token");
+}
+
 TEST_F(CatalogTest, SearchFindsHyphenatedPhrases) {
   ASSERT_TRUE(Create("CA2459", D(2012, 1, 1)).ok());
   pb::SearchJobClassesRequest req;

@@ -41,13 +41,19 @@ grpc::ServerUnaryReactor* CatalogGrpcService::Offload(
     grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
     absl::StatusOr<Resp> (Catalog::*method)(const Req&), const char* rpc) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  workers_->Submit([this, ctx, reactor, req, resp, method, rpc] {
+  bool queued = workers_->TrySubmit([this, ctx, reactor, req, resp, method, rpc] {
     if (ctx->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
       return;
     }
     Finish(reactor, (catalog_->*method)(*req), resp, rpc);
   });
+  if (!queued) {
+    static metrics::Counter& shed = metrics::GetCounter("catalog.rpc.shed");
+    shed.Increment();
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "the catalog is overloaded; retry with backoff"));
+  }
   return reactor;
 }
 
