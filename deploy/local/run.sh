@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs classplan on this machine in the foreground: a private Redis (loopback only, files under
-# .run/ in the checkout) and the catalog service with its embedded SQLite store. Ctrl-C (or
-# SIGTERM) stops everything cleanly.
+# .run/ in the checkout), the catalog service and the pay-band service, each with its own
+# embedded SQLite store. Ctrl-C (or SIGTERM) stops everything cleanly.
 #
 # Settings (environment):
 #   BUILD_DIR                  build tree with the binaries (default: build)
@@ -10,6 +10,8 @@
 #   CLASSPLAN_CATALOG_PORT     catalog gRPC port (default: 50051)
 #   CLASSPLAN_CATALOG_REPLICAS number of catalog replicas on consecutive ports (default: 1);
 #                              replicas share the database file and Redis
+#   CLASSPLAN_PAYBAND_PORT     pay-band gRPC port (default: 50061); it asks the first catalog
+#                              replica for classes
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -18,6 +20,7 @@ RUN_DIR=${CLASSPLAN_RUN_DIR:-$ROOT/.run}
 REDIS_PORT=${CLASSPLAN_REDIS_PORT:-6380}
 CATALOG_PORT=${CLASSPLAN_CATALOG_PORT:-50051}
 REPLICAS=${CLASSPLAN_CATALOG_REPLICAS:-1}
+PAYBAND_PORT=${CLASSPLAN_PAYBAND_PORT:-50061}
 mkdir -p "$RUN_DIR/redis"
 
 pids=()
@@ -42,13 +45,14 @@ done
 redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "classplan: redis did not start" >&2; exit 1; }
 
 CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
-wait_healthy() {  # port
+wait_healthy() {  # port [service]
+  local name=${2:-catalog}
   for _ in $(seq 150); do
     "$CTL" --target="127.0.0.1:$1" --timeout=1s health >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  echo "classplan: catalog on port $1 did not become healthy; see $RUN_DIR/catalog-$1.log" >&2
-  tail -5 "$RUN_DIR/catalog-$1.log" >&2 || true
+  echo "classplan: $name on port $1 did not become healthy; see $RUN_DIR/$name-$1.log" >&2
+  tail -5 "$RUN_DIR/$name-$1.log" >&2 || true
   return 1
 }
 
@@ -62,10 +66,19 @@ for i in $(seq 0 $((REPLICAS - 1))); do
   wait_healthy "$port" || exit 1
 done
 
+# The pay-band service: its own database, the shared Redis, classes from the first catalog.
+"$BUILD_DIR/services/payband/payband_server" --listen="127.0.0.1:$PAYBAND_PORT" \
+  --db="$RUN_DIR/payband.db" --data_dir="$ROOT/data/payband" \
+  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT" \
+  2>>"$RUN_DIR/payband-$PAYBAND_PORT.log" &
+pids+=($!)
+wait_healthy "$PAYBAND_PORT" payband || exit 1
+
 cat <<MSG
 
 classplan is running.
   catalog   127.0.0.1:$CATALOG_PORT$( [ "$REPLICAS" -gt 1 ] && echo " (+$((REPLICAS - 1)) replicas on the next ports)")
+  payband   127.0.0.1:$PAYBAND_PORT
   redis     127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
   logs      $RUN_DIR/*.log
 
@@ -76,6 +89,14 @@ Try, in another terminal:
   $CTL class search "out-of-home placement"
   $CTL class revisions CA2459
   $CTL notice get 1355
+  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay band 806-A --jurisdiction=denver-csa
+  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay class CA2459
+  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay place 50000 --band=806-A --jurisdiction=denver-csa
+  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay convert 25.50/hour --to=annual
+  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay flsa --jurisdiction=nm-spo
+  # needs a dated nm-spo schedule with band SD (pay import); the shipped NM bands have no figures:
+  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay check promotion --from=48000 --to=57000 \\
+      --band=SD --jurisdiction=nm-spo --date=2025-03-01
 
 Ctrl-C stops everything.
 MSG

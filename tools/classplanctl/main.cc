@@ -7,8 +7,10 @@
 //   classplanctl class revisions CA2459
 //   classplanctl notice get 1355 | notice list
 //   classplanctl jurisdiction list | series list | health
+//   classplanctl pay band 806-A --jurisdiction=denver-csa | pay class CA2459 | ... (pay.h)
 //
-// Global flags: --target=host:port (env CLASSPLAN_TARGET), --json, --timeout=5s.
+// Global flags: --target=host:port (env CLASSPLAN_TARGET), --json, --timeout=5s;
+// pay commands: --payband_target=host:port (env CLASSPLAN_PAYBAND_TARGET).
 // Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input or failed
 // precondition, 5 unavailable or deadline exceeded, 6 conflict (stale etag, already exists).
 
@@ -27,6 +29,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
 
 namespace {
@@ -54,6 +57,8 @@ namespace {
 
 constexpr int kUsage = 2;
 
+}  // namespace
+
 int ExitCodeFor(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK:
@@ -76,6 +81,8 @@ int ExitCodeFor(grpc::StatusCode code) {
   }
 }
 
+namespace {
+
 int Fail(const grpc::Status& s) {
   std::cerr << "error: " << s.error_message() << " ("
             << absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())) << ")\n";
@@ -92,6 +99,8 @@ void SetDeadline(grpc::ClientContext* ctx) {
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
 }
 
+}  // namespace
+
 int PrintJson(const google::protobuf::Message& m) {
   std::string out;
   google::protobuf::util::JsonPrintOptions o;
@@ -101,6 +110,8 @@ int PrintJson(const google::protobuf::Message& m) {
   std::cout << out;
   return 0;
 }
+
+namespace {
 
 // Calls a unary RPC with a deadline; prints errors and returns the exit code.
 template <typename Req, typename Resp, typename Fn>
@@ -147,7 +158,8 @@ int Usage() {
                "  class search \"WORDS\" [filters as for list]\n"
                "  class revisions CODE\n"
                "  notice get NUMBER | notice list [--jurisdiction=ID] [--state=POSTED|APPROVED]\n"
-               "  jurisdiction list | series list [--jurisdiction=ID] | health\n";
+               "  jurisdiction list | series list [--jurisdiction=ID] | health\n"
+            << PayUsage();
   return kUsage;
 }
 
@@ -155,6 +167,7 @@ namespace {
 
 int Run(const std::vector<std::string>& args) {
   if (args.size() < 2 && !(args.size() == 1 && args[0] == "health")) return Usage();
+  if (args[0] == "pay") return RunPay(args);
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
   auto stub = catalog::v1::CatalogService::NewStub(channel);
@@ -323,8 +336,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("classplanctl COMMAND (see --help)");
   // Unknown flags are usage errors (exit 2); abseil's parser would exit 1.
   static const std::set<std::string> kFlags = {
-      "target", "json",  "nojson",    "timeout", "as_of",    "jurisdiction", "series", "pay_band",
-      "flsa",   "state", "page_size", "help",    "helpfull", "helpshort",    "version"};
+      "target", "json", "nojson", "timeout", "as_of", "jurisdiction", "series", "pay_band", "flsa",
+      "state", "page_size", "help", "helpfull", "helpshort", "version",
+      // pay commands (pay.cc)
+      "payband_target", "band", "from", "to", "unit", "hours_per_year", "schedule", "date",
+      "due_by", "name", "effective_from", "effective_to", "source"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--") break;

@@ -16,8 +16,9 @@
 
 namespace classplan::payband {
 
-// What the pay service needs to know about a class; the catalog owns it. The catalog client
-// (later) implements ClassDirectory; tests use a fake.
+// What the pay service needs to know about a class; the catalog owns it.
+// services/payband/clients/CatalogClassDirectory implements ClassDirectory over the catalog
+// service; tests use a fake.
 struct ClassPayInfo {
   enum class Flsa { kUnknown, kExempt, kNonExempt };
   std::string code;

@@ -31,6 +31,9 @@ class PaybandStore {
   virtual absl::StatusOr<std::vector<pb::PaySchedule>> ListSchedules(
       const std::string& jurisdiction_id) = 0;
   virtual absl::StatusOr<std::optional<pb::PaySchedule>> GetSchedule(const std::string& id) = 0;
+  // The jurisdiction's schedule version: 0 before its first schedule, incremented by every
+  // AddSchedule in the same transaction. Cheap (one indexed row); caches key reads by it.
+  virtual absl::StatusOr<int64_t> ScheduleVersion(const std::string& jurisdiction_id) = 0;
   // Bands of a schedule with code > after_code, by code, at most `limit` (<= 0: all).
   virtual absl::StatusOr<std::vector<pb::PayBand>> ListBands(const std::string& schedule_id,
                                                              const std::string& after_code,

@@ -121,6 +121,12 @@ absl::StatusOr<std::optional<pb::PaySchedule>> SqlitePaybandStore::GetSchedule(
   return std::optional<pb::PaySchedule>(std::move(list->front()));
 }
 
+absl::StatusOr<int64_t> SqlitePaybandStore::ScheduleVersion(const std::string& jurisdiction_id) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return VersionOf(lease->db(), jurisdiction_id);
+}
+
 absl::StatusOr<std::vector<pb::PayBand>> SqlitePaybandStore::ListBands(
     const std::string& schedule_id, const std::string& after_code, int limit) {
   auto lease = pool_->Acquire();

@@ -20,6 +20,7 @@ class SqlitePaybandStore : public PaybandStore {
   absl::StatusOr<std::vector<pb::PaySchedule>> ListSchedules(
       const std::string& jurisdiction_id) override;
   absl::StatusOr<std::optional<pb::PaySchedule>> GetSchedule(const std::string& id) override;
+  absl::StatusOr<int64_t> ScheduleVersion(const std::string& jurisdiction_id) override;
   absl::StatusOr<std::vector<pb::PayBand>> ListBands(const std::string& schedule_id,
                                                      const std::string& after_code,
                                                      int limit) override;

@@ -1,0 +1,98 @@
+#include "common/catalog_client/catalog_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/dates/dates.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+#include "common/status/grpc_status.h"
+
+namespace classplan::catalog_client {
+
+namespace pb = ::classplan::catalog::v1;
+
+CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options)
+    : stub_(pb::CatalogService::NewStub(std::move(channel))), options_(options) {}
+
+std::unique_ptr<CatalogClient> CatalogClient::Connect(const std::string& target,
+                                                      CatalogClientOptions options) {
+  return std::make_unique<CatalogClient>(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), options);
+}
+
+void CatalogClient::SetDeadline(grpc::ClientContext* ctx) const {
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+}
+
+absl::Status CatalogClient::Check(const grpc::Status& s, const char* rpc) {
+  static metrics::Counter& unavailable = metrics::GetCounter("catalog_client.unavailable");
+  if (s.ok()) {
+    if (degraded_.exchange(false)) {
+      log::Info("catalog reachable again", {{"rpc", absl::string_view(rpc)}});
+    }
+    return absl::OkStatus();
+  }
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    unavailable.Increment();
+    const std::string code =
+        absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code()));
+    if (!degraded_.exchange(true)) {
+      log::Warn("catalog unavailable; calls that need it fail with UNAVAILABLE",
+                {{"rpc", absl::string_view(rpc)}, {"code", absl::string_view(code)}});
+    }
+    return absl::UnavailableError(s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                                      ? absl::StrCat("catalog unavailable (no answer within ",
+                                                     absl::FormatDuration(options_.deadline),
+                                                     "); retry later")
+                                      : "catalog unavailable (cannot connect); retry later");
+  }
+  if (degraded_.exchange(false)) {
+    log::Info("catalog reachable again", {{"rpc", absl::string_view(rpc)}});
+  }
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      absl::StrCat("catalog: ", s.error_message()));
+}
+
+absl::StatusOr<pb::JobClass> CatalogClient::GetJobClass(const std::string& code,
+                                                        std::optional<absl::CivilDay> as_of) {
+  pb::GetJobClassRequest req;
+  req.set_code(code);
+  if (as_of) *req.mutable_as_of() = dates::FromCivilDay(*as_of);
+  pb::GetJobClassResponse resp;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx);
+  if (absl::Status s = Check(stub_->GetJobClass(&ctx, req, &resp), "GetJobClass"); !s.ok()) {
+    return s;
+  }
+  return std::move(*resp.mutable_job_class());
+}
+
+absl::StatusOr<std::vector<pb::JobClass>> CatalogClient::ListJobClasses(
+    const std::string& filter, std::optional<absl::CivilDay> as_of) {
+  std::vector<pb::JobClass> out;
+  pb::ListJobClassesRequest req;
+  req.set_filter(filter);
+  req.set_page_size(options_.page_size);
+  do {
+    pb::ListJobClassesResponse resp;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    if (absl::Status s = Check(stub_->ListJobClasses(&ctx, req, &resp), "ListJobClasses");
+        !s.ok()) {
+      return s;
+    }
+    for (auto& c : *resp.mutable_job_classes()) out.push_back(std::move(c));
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  if (!as_of) return out;
+  std::vector<pb::JobClass> dated;
+  for (const auto& c : out) {
+    auto then = GetJobClass(c.code(), as_of);
+    if (absl::IsNotFound(then.status())) continue;
+    if (!then.ok()) return then.status();
+    dated.push_back(std::move(*then));
+  }
+  return dated;
+}
+
+}  // namespace classplan::catalog_client

@@ -1,0 +1,63 @@
+#ifndef CLASSPLAN_COMMON_CATALOG_CLIENT_CATALOG_CLIENT_H_
+#define CLASSPLAN_COMMON_CATALOG_CLIENT_CATALOG_CLIENT_H_
+
+// A blocking client of classplan.catalog.v1.CatalogService for the services that need job
+// classes (payband now, eligibility later). Call it from worker threads, never from gRPC
+// callback threads.
+//
+// Every outgoing call carries a deadline (`deadline`, 2 s by default). UNAVAILABLE and
+// DEADLINE_EXCEEDED from the catalog become absl UNAVAILABLE "catalog unavailable (...)";
+// each such call increments the counter "catalog_client.unavailable", and the change into and
+// out of this degraded mode is logged once each way (warn / info) with the RPC and the code,
+// never request contents. Any other error keeps its code, its message prefixed "catalog: ".
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+
+namespace classplan::catalog_client {
+
+struct CatalogClientOptions {
+  absl::Duration deadline = absl::Seconds(2);  // per outgoing call
+  int page_size = 500;                         // ListJobClasses page size
+};
+
+class CatalogClient {
+ public:
+  explicit CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options = {});
+  // Insecure channel to "host:port".
+  static std::unique_ptr<CatalogClient> Connect(const std::string& target,
+                                                CatalogClientOptions options = {});
+
+  // The class revision in force on `as_of` (nullopt = today).
+  absl::StatusOr<catalog::v1::JobClass> GetJobClass(const std::string& code,
+                                                    std::optional<absl::CivilDay> as_of);
+  // Every active class matching `filter` (ListJobClasses syntax), all pages, as in force
+  // today; with `as_of`, each class is fetched again for that day and classes not in force
+  // then (NOT_FOUND) are left out.
+  absl::StatusOr<std::vector<catalog::v1::JobClass>> ListJobClasses(
+      const std::string& filter, std::optional<absl::CivilDay> as_of);
+
+  // True after the last call failed as unavailable (until one succeeds).
+  bool degraded() const { return degraded_.load(); }
+
+ private:
+  absl::Status Check(const grpc::Status& s, const char* rpc);
+  void SetDeadline(grpc::ClientContext* ctx) const;
+
+  std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
+  CatalogClientOptions options_;
+  std::atomic<bool> degraded_{false};
+};
+
+}  // namespace classplan::catalog_client
+
+#endif  // CLASSPLAN_COMMON_CATALOG_CLIENT_CATALOG_CLIENT_H_

@@ -1,0 +1,314 @@
+#include "services/payband/cache/caching_payband_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "classplan/payband/v1/data.pb.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+
+namespace classplan::payband {
+namespace {
+
+std::string Serialize(const CachingPaybandStore::Snapshot& s) {
+  pb::PaybandData data;
+  for (const auto& sched : s.schedules) {
+    pb::ScheduleData* sd = data.add_schedules();
+    *sd->mutable_schedule() = sched;
+    auto it = s.bands.find(sched.id());
+    if (it != s.bands.end()) {
+      for (const auto& b : it->second) *sd->add_bands() = b;
+    }
+  }
+  return data.SerializeAsString();
+}
+
+// nullptr when the bytes are not a snapshot of `jurisdiction` at `version`.
+std::shared_ptr<CachingPaybandStore::Snapshot> Parse(const std::string& bytes,
+                                                     const std::string& jurisdiction,
+                                                     int64_t version) {
+  pb::PaybandData data;
+  if (!data.ParseFromString(bytes) || data.schedules_size() == 0) return nullptr;
+  auto s = std::make_shared<CachingPaybandStore::Snapshot>();
+  s->version = version;
+  for (auto& sd : *data.mutable_schedules()) {
+    if (sd.schedule().jurisdiction_id() != jurisdiction || sd.schedule().version() != version) {
+      return nullptr;
+    }
+    auto& bands = s->bands[sd.schedule().id()];
+    for (auto& b : *sd.mutable_bands()) bands.push_back(std::move(b));
+    s->schedules.push_back(std::move(*sd.mutable_schedule()));
+  }
+  return s;
+}
+
+const pb::PaySchedule* FindSchedule(const CachingPaybandStore::Snapshot& s, const std::string& id) {
+  for (const auto& sched : s.schedules) {
+    if (sched.id() == id) return &sched;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string JurisdictionOfSchedule(const std::string& schedule_id) {
+  auto slash = schedule_id.find('/');
+  return slash == std::string::npos ? "" : schedule_id.substr(0, slash);
+}
+
+CachingPaybandStore::CachingPaybandStore(PaybandStore* store, CachingPaybandStoreOptions options,
+                                         cache::Cache* redis,
+                                         std::optional<cache::RedisOptions> subscriber_options)
+    : store_(store), options_(options), redis_(redis) {
+  if (redis_ != nullptr && subscriber_options.has_value()) {
+    subscriber_ = std::make_unique<cache::Subscriber>(
+        *subscriber_options, redis_->InvalidationChannel(),
+        [this](std::string jurisdiction) { DropLocal(jurisdiction); },
+        [this](bool healthy) {
+          // Messages may have been missed while the subscription was down.
+          DropAllLocal();
+          if (healthy) RetryUnpublished();
+          log::Info(healthy ? "pay schedule invalidations resumed"
+                            : "pay schedule invalidations lost; checking versions in the store");
+        });
+    subscriber_->Start();
+  }
+  if (redis_ != nullptr) {
+    retry_thread_ = std::thread([this] {
+      absl::MutexLock lock(&stop_mu_);
+      while (!stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Milliseconds(500))) {
+        stop_mu_.Unlock();
+        if (unpublished_count() > 0) RetryUnpublished();
+        stop_mu_.Lock();
+      }
+    });
+  }
+}
+
+CachingPaybandStore::~CachingPaybandStore() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stopping_ = true;
+  }
+  if (retry_thread_.joinable()) retry_thread_.join();
+  if (subscriber_) subscriber_->Stop();
+}
+
+bool CachingPaybandStore::subscription_healthy() const {
+  return subscriber_ != nullptr && subscriber_->healthy();
+}
+
+size_t CachingPaybandStore::unpublished_count() const {
+  absl::MutexLock lock(&mu_);
+  return unpublished_.size();
+}
+
+std::string CachingPaybandStore::RedisKey(const std::string& jurisdiction_id,
+                                          int64_t version) const {
+  return absl::StrCat("snap:", jurisdiction_id, ":v", version);
+}
+
+CachingPaybandStore::SnapshotPtr CachingPaybandStore::PeekLocal(
+    const std::string& jurisdiction_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = local_.find(jurisdiction_id);
+  if (it == local_.end()) return nullptr;
+  if (it->second.expires < absl::Now()) {
+    local_.erase(it);
+    return nullptr;
+  }
+  return it->second.snapshot;
+}
+
+void CachingPaybandStore::PutLocal(const std::string& jurisdiction_id, SnapshotPtr s,
+                                   uint64_t token) {
+  absl::MutexLock lock(&mu_);
+  if (generation_.load() != token) return;  // an invalidation raced this fill
+  local_[jurisdiction_id] = Entry{std::move(s), absl::Now() + options_.local_ttl};
+}
+
+void CachingPaybandStore::DropLocal(const std::string& jurisdiction_id) {
+  generation_.fetch_add(1);
+  absl::MutexLock lock(&mu_);
+  local_.erase(jurisdiction_id);
+}
+
+void CachingPaybandStore::DropAllLocal() {
+  generation_.fetch_add(1);
+  absl::MutexLock lock(&mu_);
+  local_.clear();
+}
+
+void CachingPaybandStore::Publish(const std::string& jurisdiction_id) {
+  if (redis_ == nullptr) return;
+  if (redis_->Invalidate(jurisdiction_id)) return;
+  static metrics::Counter& failed = metrics::GetCounter("payband.cache.invalidation_unpublished");
+  failed.Increment();
+  log::Warn("pay schedule invalidation not published; retrying",
+            {{"jurisdiction", absl::string_view(jurisdiction_id)}});
+  absl::MutexLock lock(&mu_);
+  unpublished_.insert(jurisdiction_id);
+}
+
+void CachingPaybandStore::RetryUnpublished() {
+  std::vector<std::string> pending;
+  {
+    absl::MutexLock lock(&mu_);
+    pending.assign(unpublished_.begin(), unpublished_.end());
+  }
+  for (const auto& j : pending) {
+    if (!redis_->Invalidate(j)) continue;
+    absl::MutexLock lock(&mu_);
+    unpublished_.erase(j);
+  }
+}
+
+absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Load(
+    const std::string& jurisdiction_id, int64_t version, bool* cacheable) {
+  static metrics::Counter& loads = metrics::GetCounter("payband.cache.store_load");
+  loads.Increment();
+  auto s = std::make_shared<Snapshot>();
+  auto schedules = store_->ListSchedules(jurisdiction_id);
+  if (!schedules.ok()) return schedules.status();
+  for (const auto& sched : *schedules) {
+    auto bands = store_->ListBands(sched.id(), "", 0);
+    if (!bands.ok()) return bands.status();
+    s->bands[sched.id()] = std::move(*bands);
+  }
+  s->schedules = std::move(*schedules);
+  // The version only grows, and grows in the same transaction as the data: equal versions
+  // before and after the reads mean no import committed in between.
+  auto after = store_->ScheduleVersion(jurisdiction_id);
+  if (!after.ok()) return after.status();
+  *cacheable = *after == version;
+  s->version = version;
+  for (const auto& sched : s->schedules) {
+    if (sched.version() != version) *cacheable = false;
+  }
+  return SnapshotPtr(std::move(s));
+}
+
+absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Get(
+    const std::string& jurisdiction_id) {
+  static metrics::Counter& local_hits = metrics::GetCounter("payband.cache.local_hit");
+  static metrics::Counter& checked_hits = metrics::GetCounter("payband.cache.local_checked_hit");
+  static metrics::Counter& redis_hits = metrics::GetCounter("payband.cache.redis_hit");
+  static metrics::Counter& corrupt = metrics::GetCounter("payband.cache.corrupt");
+  const uint64_t token = generation_.load();
+  SnapshotPtr local = PeekLocal(jurisdiction_id);
+  if (local != nullptr && subscription_healthy()) {
+    local_hits.Increment();
+    return local;
+  }
+  auto version = store_->ScheduleVersion(jurisdiction_id);
+  if (!version.ok()) return version.status();
+  if (local != nullptr && local->version == *version) {
+    checked_hits.Increment();
+    return local;
+  }
+  if (redis_ != nullptr && *version > 0) {
+    if (auto bytes = redis_->Get(RedisKey(jurisdiction_id, *version))) {
+      if (auto parsed = Parse(*bytes, jurisdiction_id, *version)) {
+        redis_hits.Increment();
+        SnapshotPtr s = std::move(parsed);
+        PutLocal(jurisdiction_id, s, token);
+        return s;
+      }
+      corrupt.Increment();  // treated as a miss; overwritten below
+    }
+  }
+  bool cacheable = false;
+  auto loaded = Load(jurisdiction_id, *version, &cacheable);
+  if (!loaded.ok()) return loaded.status();
+  if (cacheable && !(*loaded)->schedules.empty()) {
+    if (redis_ != nullptr) redis_->Put(RedisKey(jurisdiction_id, *version), Serialize(**loaded));
+    PutLocal(jurisdiction_id, *loaded, token);
+  }
+  return loaded;
+}
+
+absl::StatusOr<std::vector<pb::PaySchedule>> CachingPaybandStore::ListSchedules(
+    const std::string& jurisdiction_id) {
+  if (jurisdiction_id.empty()) return store_->ListSchedules(jurisdiction_id);
+  auto s = Get(jurisdiction_id);
+  if (!s.ok()) return s.status();
+  return (*s)->schedules;
+}
+
+absl::StatusOr<std::optional<pb::PaySchedule>> CachingPaybandStore::GetSchedule(
+    const std::string& id) {
+  const std::string j = JurisdictionOfSchedule(id);
+  if (j.empty()) return store_->GetSchedule(id);
+  auto s = Get(j);
+  if (!s.ok()) return s.status();
+  if (const pb::PaySchedule* found = FindSchedule(**s, id)) {
+    return std::optional<pb::PaySchedule>(*found);
+  }
+  return store_->GetSchedule(id);  // not under its jurisdiction's snapshot: ask the store
+}
+
+absl::StatusOr<int64_t> CachingPaybandStore::ScheduleVersion(const std::string& jurisdiction_id) {
+  return store_->ScheduleVersion(jurisdiction_id);
+}
+
+absl::StatusOr<std::vector<pb::PayBand>> CachingPaybandStore::ListBands(
+    const std::string& schedule_id, const std::string& after_code, int limit) {
+  const std::string j = JurisdictionOfSchedule(schedule_id);
+  if (j.empty()) return store_->ListBands(schedule_id, after_code, limit);
+  auto s = Get(j);
+  if (!s.ok()) return s.status();
+  auto it = (*s)->bands.find(schedule_id);
+  if (it == (*s)->bands.end()) return store_->ListBands(schedule_id, after_code, limit);
+  std::vector<pb::PayBand> out;
+  for (const auto& b : it->second) {
+    if (b.code() <= after_code) continue;
+    if (limit > 0 && static_cast<int>(out.size()) >= limit) break;
+    out.push_back(b);
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<pb::PayBand>> CachingPaybandStore::GetBand(
+    const std::string& schedule_id, const std::string& code) {
+  const std::string j = JurisdictionOfSchedule(schedule_id);
+  if (j.empty()) return store_->GetBand(schedule_id, code);
+  auto s = Get(j);
+  if (!s.ok()) return s.status();
+  auto it = (*s)->bands.find(schedule_id);
+  if (it == (*s)->bands.end()) return store_->GetBand(schedule_id, code);
+  for (const auto& b : it->second) {
+    if (b.code() == code) return std::optional<pb::PayBand>(b);
+  }
+  return std::optional<pb::PayBand>();
+}
+
+absl::Status CachingPaybandStore::AddSchedule(const pb::PaySchedule& schedule,
+                                              const std::vector<pb::PayBand>& bands,
+                                              const ScheduleCheck& check) {
+  absl::Status s = store_->AddSchedule(schedule, bands, check);
+  if (!s.ok()) return s;
+  const std::string& j = schedule.jurisdiction_id();
+  DropLocal(j);
+  Publish(j);
+  log::Info("pay schedule added", {{"jurisdiction", absl::string_view(j)},
+                                   {"schedule", absl::string_view(schedule.id())},
+                                   {"bands", static_cast<int64_t>(bands.size())}});
+  return s;
+}
+
+absl::Status CachingPaybandStore::AddAlternativeAssignment(const pb::AlternativeBandAssignment& a) {
+  return store_->AddAlternativeAssignment(a);
+}
+
+absl::StatusOr<std::vector<pb::AlternativeBandAssignment>>
+CachingPaybandStore::ListAlternativeAssignments(const std::string& jurisdiction_id) {
+  return store_->ListAlternativeAssignments(jurisdiction_id);
+}
+
+absl::StatusOr<std::optional<pb::AlternativeBandAssignment>>
+CachingPaybandStore::GetAlternativeAssignment(const std::string& jurisdiction_id,
+                                              const std::string& class_code) {
+  return store_->GetAlternativeAssignment(jurisdiction_id, class_code);
+}
+
+}  // namespace classplan::payband

@@ -1,0 +1,152 @@
+// payband_server: the pay-band service.
+//
+//   payband_server --listen=127.0.0.1:50061 --db=var/payband.db --data_dir=data/payband
+//                  --redis=127.0.0.1:6379 --catalog=127.0.0.1:50051
+//
+// --listen defaults to 127.0.0.1:50061 here (env CLASSPLAN_PAYBAND_LISTEN), not to the
+// catalog's CLASSPLAN_LISTEN.
+
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/time/time.h"
+#include "common/cache/cache.h"
+#include "common/cache/redis_client.h"
+#include "common/catalog_client/catalog_client.h"
+#include "common/dates/dates.h"
+#include "common/log/log.h"
+#include "common/server/flags.h"
+#include "common/server/server_host.h"
+#include "common/server/worker_pool.h"
+#include "services/payband/cache/caching_payband_store.h"
+#include "services/payband/clients/catalog_class_directory.h"
+#include "services/payband/data/importer.h"
+#include "services/payband/domain/payband.h"
+#include "services/payband/grpc/payband_grpc_service.h"
+#include "services/payband/store/sqlite_payband_store.h"
+
+ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_PAYBAND_DB", "var/payband.db"),
+          "SQLite database file (env CLASSPLAN_PAYBAND_DB); created if missing");
+ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_PAYBAND_DATA", "data/payband"),
+          "directory of *.textproto pay data files imported on start (env CLASSPLAN_PAYBAND_DATA); "
+          "empty to import nothing");
+ABSL_FLAG(bool, allow_bad_data, false,
+          "start even when a data file is rejected (it is still not imported)");
+ABSL_FLAG(std::string, catalog,
+          classplan::server::EnvOr("CLASSPLAN_CATALOG_TARGET", "127.0.0.1:50051"),
+          "host:port of the catalog service (env CLASSPLAN_CATALOG_TARGET)");
+ABSL_FLAG(absl::Duration, catalog_deadline, absl::Seconds(2),
+          "deadline of every call to the catalog");
+ABSL_FLAG(std::string, time_zone, classplan::server::EnvOr("CLASSPLAN_TIME_ZONE", "UTC"),
+          "IANA time zone that decides what 'today' is for effective dates");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis TTL for cached schedules");
+ABSL_FLAG(absl::Duration, local_cache_ttl, absl::Seconds(60),
+          "in-process TTL for cached schedules");
+
+namespace classplan::payband {
+namespace {
+
+int Run() {
+  log::Init("payband");
+  auto redis_addr = server::ParseRedisFlag(absl::GetFlag(FLAGS_redis));
+  if (!redis_addr.ok()) {
+    log::Error("bad flag", {{"detail", absl::string_view(redis_addr.status().message())}});
+    return 2;
+  }
+  const std::string tz = absl::GetFlag(FLAGS_time_zone);
+  if (absl::TimeZone loaded; !absl::LoadTimeZone(tz, &loaded)) {
+    log::Error("bad flag", {{"detail", "--time_zone is not a known IANA time zone"}});
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_catalog).empty() ||
+      absl::GetFlag(FLAGS_catalog_deadline) <= absl::ZeroDuration()) {
+    log::Error("bad flag",
+               {{"detail", "--catalog and a positive --catalog_deadline are required"}});
+    return 2;
+  }
+  auto store = SqlitePaybandStore::Open(absl::GetFlag(FLAGS_db));
+  if (!store.ok()) {
+    log::Error("cannot open store", {{"detail", absl::string_view(store.status().message())}});
+    return 1;
+  }
+
+  std::unique_ptr<cache::RedisClient> redis;
+  std::unique_ptr<cache::Cache> redis_cache;
+  std::optional<cache::RedisOptions> sub_options;
+  if (redis_addr->has_value()) {
+    cache::RedisOptions ro;
+    ro.host = (*redis_addr)->host;
+    ro.port = (*redis_addr)->port;
+    redis = std::make_unique<cache::RedisClient>(ro);
+    redis_cache =
+        std::make_unique<cache::Cache>(redis.get(), "payband", absl::GetFlag(FLAGS_cache_ttl));
+    sub_options = ro;
+    log::Info("redis cache", {{"host", absl::string_view(ro.host)}, {"port", int64_t{ro.port}}});
+  } else {
+    log::Warn("redis cache off: in-process cache only, checked against the store's version");
+  }
+  CachingPaybandStoreOptions co;
+  co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
+  CachingPaybandStore cached(store->get(), co, redis_cache.get(), sub_options);
+
+  // Imported through the cache so that other replicas drop what a new schedule replaces.
+  if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
+    auto files = ReadPayDataDir(dir);
+    if (!files.ok()) {
+      log::Error("cannot read data", {{"detail", absl::string_view(files.status().message())}});
+      return 1;
+    }
+    auto report = ImportPayDataFiles(*files, &cached);
+    if (!report.ok()) {
+      log::Error("data import failed", {{"detail", absl::string_view(report.status().message())}});
+      return 1;
+    }
+    for (const auto& p : report->problems) {
+      log::Error("data file rejected", {{"problem", absl::string_view(p)}});
+    }
+    log::Info("data import", {{"schedules_imported", int64_t{report->schedules_imported}},
+                              {"schedules_present", int64_t{report->schedules_present}},
+                              {"assignments_imported", int64_t{report->assignments_imported}},
+                              {"rejected", static_cast<int64_t>(report->problems.size())}});
+    if (!report->problems.empty() && !absl::GetFlag(FLAGS_allow_bad_data)) return 1;
+  }
+
+  catalog_client::CatalogClientOptions cco;
+  cco.deadline = absl::GetFlag(FLAGS_catalog_deadline);
+  auto catalog = catalog_client::CatalogClient::Connect(absl::GetFlag(FLAGS_catalog), cco);
+  CatalogClassDirectory classes(catalog.get());
+  log::Info("catalog client", {{"target", absl::GetFlag(FLAGS_catalog)},
+                               {"deadline", absl::FormatDuration(cco.deadline)}});
+  Payband payband(&cached, &classes, [tz] { return dates::Today(tz); });
+
+  // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
+  // their deadlines.
+  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
+  PaybandGrpcService service(&payband, &workers);
+  server::ServerOptions so = server::ServerOptionsFromFlags("payband");
+  so.health_service_names = {"classplan.payband.v1.PaybandService"};
+  server::ServerHost host(so);
+  host.AddService(&service);
+  if (absl::Status s = host.Start(); !s.ok()) {
+    log::Error("cannot start", {{"detail", absl::string_view(s.message())}});
+    return 1;
+  }
+  host.MarkServing();
+  host.WaitForShutdownSignal();
+  return 0;
+}
+
+}  // namespace
+}  // namespace classplan::payband
+
+int main(int argc, char** argv) {
+  classplan::server::BlockShutdownSignals();
+  absl::SetProgramUsageMessage("classplan pay-band service");
+  // This service's own default port; --listen on the command line still wins.
+  absl::SetFlag(&FLAGS_listen,
+                classplan::server::EnvOr("CLASSPLAN_PAYBAND_LISTEN", "127.0.0.1:50061"));
+  absl::ParseCommandLine(argc, argv);
+  return classplan::payband::Run();
+}
