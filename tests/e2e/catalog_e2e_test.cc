@@ -245,6 +245,10 @@ TEST_F(CatalogE2eTest, CommandLineToolPrintsTablesAndTrustworthyExitCodes) {
   EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--jurisdiction=nm-spo"}, &out), 0);
   EXPECT_NE(out.find("6 classes"), std::string::npos) << out;
   out.clear();
+  // A short jurisdiction name that starts exactly one id is taken as that id.
+  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--jurisdiction=sf"}, &out), 0);
+  EXPECT_NE(out.find("1 classes"), std::string::npos) << out;
+  out.clear();
   EXPECT_EQ(testing::RunCommand({ctl, target, "--json", "notice", "get", "1355"}, &out), 0);
   EXPECT_NE(out.find("\"number\": \"1355\""), std::string::npos) << out;
   out.clear();

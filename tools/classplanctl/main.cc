@@ -21,6 +21,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
@@ -149,6 +150,28 @@ std::string Filter() {
 }
 
 }  // namespace
+
+// People type "denver" for "denver-csa": a value without '-' that starts exactly one
+// jurisdiction id (asked of the catalog) is taken as that id. Anything else is left as given,
+// so the service still reports an unknown jurisdiction itself.
+void ExpandJurisdictionFlag() {
+  std::string value = absl::GetFlag(FLAGS_jurisdiction);
+  if (value.empty() || value.find('-') != std::string::npos) return;
+  auto stub = catalog::v1::CatalogService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()));
+  catalog::v1::ListJurisdictionsRequest req;
+  req.set_page_size(500);
+  catalog::v1::ListJurisdictionsResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  if (!stub->ListJurisdictions(&ctx, req, &resp).ok()) return;
+  std::vector<std::string> matches;
+  for (const auto& j : resp.jurisdictions()) {
+    if (j.id() == value) return;
+    if (absl::StartsWith(j.id(), value + "-")) matches.push_back(j.id());
+  }
+  if (matches.size() == 1) absl::SetFlag(&FLAGS_jurisdiction, matches[0]);
+}
 
 int Usage() {
   std::cerr << "usage: classplanctl [--target=host:port] [--json] COMMAND\n"
@@ -354,5 +377,6 @@ int main(int argc, char** argv) {
   }
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(rest.begin() + 1, rest.end());
+  classplan::ctl::ExpandJurisdictionFlag();
   return classplan::ctl::Run(args);
 }
