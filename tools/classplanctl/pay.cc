@@ -341,7 +341,10 @@ int RunPay(const std::vector<std::string>& args) {
       std::cout << "alternative band " << resp.alternative_assignment().band_code() << ": "
                 << resp.alternative_assignment().reason() << "\n";
       if (resp.has_alternative_band())
-        std::cout << BandTable(resp.alternative_band(), resp.schedule().id());
+        std::cout << BandTable(resp.alternative_band(),
+                               resp.alternative_band().schedule_id().empty()
+                                   ? resp.schedule().id()
+                                   : resp.alternative_band().schedule_id());
     }
     for (const auto& n : resp.notes()) std::cout << "note: " << n << "\n";
     return 0;
@@ -420,8 +423,11 @@ int RunPay(const std::vector<std::string>& args) {
                       p.has_range_penetration_bp() ? Bp(p.range_penetration_bp()) : "n/a"});
     }
     std::cout << Table({"BAND", "SCHEDULE", "ANNUAL RANGE", "COMPA", "PENETRATION"}, rows);
-    for (const auto& b : resp.bands_not_on_file())
-      std::cout << "not checked (figures not on file): " << b << "\n";
+    for (const auto& b : resp.skipped()) {
+      std::cout << "not checked: " << b.code();
+      if (!b.schedule_id().empty()) std::cout << " (" << b.schedule_id() << ")";
+      std::cout << ": " << b.reason() << "\n";
+    }
     return 0;
   }
 

@@ -1,5 +1,7 @@
 #include "services/payband/domain/pay_math.h"
 
+#include <limits>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -108,16 +110,28 @@ void DeriveFigures(pb::PayBand* band, pb::MidpointRule rule, int32_t hours,
                                                    : band->annual().midpoint();
 }
 
-void Place(const AnnualRange& r, int64_t s, pb::Placement* out) {
+absl::Status Place(const AnnualRange& r, int64_t s, pb::Placement* out) {
   // compa-ratio = s / (mid2 / 2) = 2s / mid2.
-  out->set_compa_ratio_bp(r.mid2 == 0 ? 0
-                                      : static_cast<int64_t>(DivRoundHalfAway(
-                                            static_cast<Int128>(s) * 2 * kBasisPoints, r.mid2)));
+  const Int128 compa =
+      r.mid2 == 0 ? 0 : DivRoundHalfAway(static_cast<Int128>(s) * 2 * kBasisPoints, r.mid2);
   const Int128 width = static_cast<Int128>(r.max) - r.min;
   const Int128 into = static_cast<Int128>(s) - r.min;
-  if (width > 0) {
-    out->set_range_penetration_bp(
-        static_cast<int64_t>(DivRoundHalfAway(into * kBasisPoints, width)));
+  const std::optional<Int128> penetration =
+      width > 0 ? std::optional<Int128>(DivRoundHalfAway(into * kBasisPoints, width))
+                : std::nullopt;
+  // A tiny band and a huge salary can give a ratio beyond int64 basis points.
+  auto fits = [](Int128 v) {
+    return v >= std::numeric_limits<int64_t>::min() && v <= std::numeric_limits<int64_t>::max();
+  };
+  if (!fits(compa) || (penetration && !fits(*penetration))) {
+    return absl::OutOfRangeError(
+        absl::StrCat("salary ", s, " cents a year is too far from the band (", r.min, "-", r.max,
+                     " cents a year): its ", fits(compa) ? "range penetration" : "compa-ratio",
+                     " in basis points does not fit a 64-bit integer"));
+  }
+  out->set_compa_ratio_bp(static_cast<int64_t>(compa));
+  if (penetration) {
+    out->set_range_penetration_bp(static_cast<int64_t>(*penetration));
   } else {
     out->clear_range_penetration_bp();
   }
@@ -134,6 +148,7 @@ void Place(const AnnualRange& r, int64_t s, pb::Placement* out) {
       q = into * 4 < width ? 1 : into * 4 < 2 * width ? 2 : into * 4 < 3 * width ? 3 : 4;
     out->set_quartile(q);
   }
+  return absl::OkStatus();
 }
 
 }  // namespace classplan::payband

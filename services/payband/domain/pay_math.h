@@ -67,8 +67,10 @@ void DeriveFigures(pb::PayBand* band, pb::MidpointRule rule, int32_t hours,
                    const std::string& currency);
 
 // Where `annual_salary` sits in `range`: compa-ratio, penetration, quartile, position (see
-// pb::Placement for the definitions). Fills only those four fields.
-void Place(const AnnualRange& range, int64_t annual_salary, pb::Placement* out);
+// pb::Placement for the definitions). Fills only those four fields. OUT_OF_RANGE (and `out`
+// untouched) when the compa-ratio or penetration in basis points does not fit int64, which
+// only an extreme salary against a tiny band (e.g. $0.00-$0.01) can cause.
+absl::Status Place(const AnnualRange& range, int64_t annual_salary, pb::Placement* out);
 
 }  // namespace classplan::payband
 

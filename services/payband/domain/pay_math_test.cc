@@ -119,7 +119,7 @@ TEST(PlaceTest, Denver806AAt50000) {
       ToAnnualRange(Annual(4291700, 6845400), pb::MIDPOINT_RULE_MIDDLE_OF_RANGE, 2080);
   EXPECT_EQ(r.mid2, 11137100);
   pb::Placement p;
-  Place(r, 5000000, &p);
+  ASSERT_TRUE(Place(r, 5000000, &p).ok());
   EXPECT_EQ(p.compa_ratio_bp(), 8979);        // 50000 / 55685.50 = 0.897901
   EXPECT_EQ(p.range_penetration_bp(), 2774);  // 7083 / 25537 = 0.277362
   EXPECT_EQ(p.quartile(), 2);
@@ -130,22 +130,22 @@ TEST(PlaceTest, EdgesAndOutside) {
   const AnnualRange r =
       ToAnnualRange(Annual(4000000, 6000000), pb::MIDPOINT_RULE_MIDDLE_OF_RANGE, 2080);
   pb::Placement p;
-  Place(r, 4000000, &p);
+  ASSERT_TRUE(Place(r, 4000000, &p).ok());
   EXPECT_EQ(p.quartile(), 1);
   EXPECT_EQ(p.range_penetration_bp(), 0);
   EXPECT_EQ(p.compa_ratio_bp(), 8000);
-  Place(r, 4500000, &p);  // exactly 25 %: second quartile starts there
+  ASSERT_TRUE(Place(r, 4500000, &p).ok());  // exactly 25 %: second quartile starts there
   EXPECT_EQ(p.quartile(), 2);
-  Place(r, 5500000, &p);
+  ASSERT_TRUE(Place(r, 5500000, &p).ok());
   EXPECT_EQ(p.quartile(), 4);
-  Place(r, 6000000, &p);
+  ASSERT_TRUE(Place(r, 6000000, &p).ok());
   EXPECT_EQ(p.quartile(), 4);
   EXPECT_EQ(p.range_penetration_bp(), 10000);
-  Place(r, 3900000, &p);
+  ASSERT_TRUE(Place(r, 3900000, &p).ok());
   EXPECT_EQ(p.position(), pb::RANGE_POSITION_BELOW_MINIMUM);
   EXPECT_EQ(p.quartile(), 0);
   EXPECT_EQ(p.range_penetration_bp(), -500);
-  Place(r, 6100000, &p);
+  ASSERT_TRUE(Place(r, 6100000, &p).ok());
   EXPECT_EQ(p.position(), pb::RANGE_POSITION_ABOVE_MAXIMUM);
   EXPECT_EQ(p.range_penetration_bp(), 10500);
   EXPECT_EQ(p.compa_ratio_bp(), 12200);
@@ -155,10 +155,23 @@ TEST(PlaceTest, FlatRangeHasNoPenetration) {
   const AnnualRange r =
       ToAnnualRange(Annual(5000000, 5000000), pb::MIDPOINT_RULE_MIDDLE_OF_RANGE, 2080);
   pb::Placement p;
-  Place(r, 5000000, &p);
+  ASSERT_TRUE(Place(r, 5000000, &p).ok());
   EXPECT_FALSE(p.has_range_penetration_bp());
   EXPECT_EQ(p.quartile(), 0);
   EXPECT_EQ(p.compa_ratio_bp(), 10000);
+}
+
+TEST(PlaceTest, RatioBeyondInt64IsOutOfRange) {
+  // A $0.00-$0.01 band and $100 billion an hour on 2080 hours (2.08e16 cents a year): the
+  // compa-ratio would be ~4.2e20 basis points.
+  const AnnualRange r = ToAnnualRange(Annual(0, 1), pb::MIDPOINT_RULE_MIDDLE_OF_RANGE, 2080);
+  pb::Placement p;
+  const absl::Status s = Place(r, kMaxCents * 2080, &p);
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange) << s;
+  EXPECT_EQ(p.compa_ratio_bp(), 0);
+  // The largest annual salary still fits: 1e13 x 2 x 10^4 = 2e17.
+  EXPECT_TRUE(Place(r, kMaxCents, &p).ok());
+  EXPECT_EQ(p.compa_ratio_bp(), 200'000'000'000'000'000);
 }
 
 TEST(PlaceTest, GivenMidpointIsUsed) {
@@ -166,7 +179,7 @@ TEST(PlaceTest, GivenMidpointIsUsed) {
   g.mutable_midpoint()->set_cents(4800000);
   const AnnualRange r = ToAnnualRange(g, pb::MIDPOINT_RULE_GIVEN, 2080);
   pb::Placement p;
-  Place(r, 6000000, &p);
+  ASSERT_TRUE(Place(r, 6000000, &p).ok());
   EXPECT_EQ(p.compa_ratio_bp(), 12500);  // 60000 / 48000
 }
 

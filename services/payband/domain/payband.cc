@@ -1,6 +1,7 @@
 #include "services/payband/domain/payband.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/filter.h"
@@ -46,6 +47,17 @@ void CheckCurrency(const Money& m, const pb::PaySchedule& s, const std::string& 
   if (!m.currency_code().empty() && m.currency_code() != s.currency_code())
     v.Add(field + ".currency_code",
           absl::StrCat("must be the schedule's currency ", s.currency_code()));
+}
+
+// Place() for a salary given in `field`: a ratio that does not fit (an extreme salary against
+// a tiny band) is INVALID_ARGUMENT naming the field.
+absl::Status PlaceFor(const AnnualRange& range, int64_t annual, const std::string& field,
+                      pb::Placement* out) {
+  absl::Status s = Place(range, annual, out);
+  if (s.ok() || !absl::IsOutOfRange(s)) return s;
+  Violations v;
+  v.Add(field + ".cents", std::string(s.message()));
+  return v.ToStatus();
 }
 
 Money MakeMoney(int64_t cents, const std::string& currency) {
@@ -232,12 +244,15 @@ absl::StatusOr<pb::GetClassPayRangeResponse> Payband::GetClassPayRange(
   }
   auto res = ResolveBand(info->jurisdiction_id, band_code, as_of);
   if (!res.ok()) return res.status();
-  if (auto s = RequireFigures(res->schedule, res->band); !s.ok()) return s;
+  // The base band without figures is not an error yet: an alternative band with figures
+  // still answers the question (the base band is then returned as NOT_ON_FILE, with a note).
+  const absl::Status base_figures = RequireFigures(res->schedule, res->band);
   *out.mutable_band() = res->band;
   *out.mutable_schedule() = res->schedule;
   if (!res->note.empty()) out.add_notes(res->note);
   auto alt = store_->GetAlternativeAssignment(info->jurisdiction_id, info->code);
   if (!alt.ok()) return alt.status();
+  if (!alt->has_value() && !base_figures.ok()) return base_figures;
   if (alt->has_value()) {
     pb::AlternativeBandAssignment a = **alt;
     if (a.has_assigned_on() && dates::IsFull(a.assigned_on())) {
@@ -254,6 +269,11 @@ absl::StatusOr<pb::GetClassPayRangeResponse> Payband::GetClassPayRange(
                                      ? RequireFigures(alt_band->schedule, alt_band->band).message()
                                      : alt_band.status().message()));
     }
+  }
+  if (!base_figures.ok()) {
+    if (!out.has_alternative_band()) return base_figures;
+    out.add_notes(absl::StrCat("base band ", band_code, " is not on file: ", base_figures.message(),
+                               "; the alternative band's figures are given"));
   }
   return out;
 }
@@ -295,7 +315,10 @@ absl::StatusOr<pb::PlaceSalaryResponse> Payband::PlaceSalary(const pb::PlaceSala
   const int64_t annual = r.salary().cents() * PeriodsPerYear(unit, hours);
   pb::PlaceSalaryResponse out;
   pb::Placement* p = out.mutable_placement();
-  Place(ToAnnualRange(res->band.given(), MidpointRuleOf(res->schedule), hours), annual, p);
+  if (auto s = PlaceFor(ToAnnualRange(res->band.given(), MidpointRuleOf(res->schedule), hours),
+                        annual, "salary", p);
+      !s.ok())
+    return s;
   *p->mutable_band() = res->band;
   *p->mutable_salary() = MakeMoney(r.salary().cents(), res->schedule.currency_code());
   p->set_salary_unit(unit);
@@ -327,24 +350,58 @@ absl::StatusOr<pb::FindBandsForSalaryResponse> Payband::FindBandsForSalary(
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
   pb::FindBandsForSalaryResponse out;
+  int checked = 0;       // bands whose figures were compared with the salary
+  int not_in_force = 0;  // bands held only in schedules not in force on the day
   for (const auto& code : codes) {
     auto res = ResolveBand(r.jurisdiction_id(), code, as_of);
-    if (absl::IsNotFound(res.status()) || absl::IsFailedPrecondition(res.status())) continue;
-    if (!res.ok()) return res.status();
-    if (res->band.figures_status() != pb::FIGURES_STATUS_ON_FILE) {
-      out.add_bands_not_on_file(absl::StrCat(res->schedule.id(), "/", code));
+    if (absl::IsNotFound(res.status())) {
+      ++not_in_force;
       continue;
     }
+    if (absl::IsFailedPrecondition(res.status())) {
+      // Figures that cannot be used on the day (e.g. an undated schedule and an explicit
+      // as_of): reported, not dropped.
+      pb::SkippedBand* sk = out.add_skipped();
+      sk->set_code(code);
+      sk->set_reason(std::string(res.status().message()));
+      continue;
+    }
+    if (!res.ok()) return res.status();
+    if (auto s = RequireFigures(res->schedule, res->band); !s.ok()) {
+      out.add_bands_not_on_file(absl::StrCat(res->schedule.id(), "/", code));
+      pb::SkippedBand* sk = out.add_skipped();
+      sk->set_code(code);
+      sk->set_schedule_id(res->schedule.id());
+      sk->set_reason(std::string(s.message()));
+      continue;
+    }
+    ++checked;
     const int32_t hours = HoursOf(res->schedule);
     const int64_t annual = r.salary().cents() * PeriodsPerYear(unit, hours);
+    const AnnualRange range =
+        ToAnnualRange(res->band.given(), MidpointRuleOf(res->schedule), hours);
+    if (annual < range.min || annual > range.max) continue;
     pb::Placement p;
-    Place(ToAnnualRange(res->band.given(), MidpointRuleOf(res->schedule), hours), annual, &p);
-    if (p.position() != pb::RANGE_POSITION_IN_RANGE) continue;
+    if (auto s = PlaceFor(range, annual, "salary", &p); !s.ok()) return s;
     *p.mutable_band() = res->band;
     *p.mutable_salary() = MakeMoney(r.salary().cents(), res->schedule.currency_code());
     p.set_salary_unit(unit);
     *p.mutable_annual_salary() = MakeMoney(annual, res->schedule.currency_code());
     *out.add_placements() = std::move(p);
+  }
+  if (checked == 0) {
+    if (out.skipped().empty()) {
+      return absl::NotFoundError(absl::StrCat(
+          "no pay schedule of jurisdiction ", r.jurisdiction_id(),
+          " holding a band is in force on ", as_of ? absl::FormatCivilTime(*as_of) : "today"));
+    }
+    std::string why =
+        absl::StrCat("no band of jurisdiction ", r.jurisdiction_id(),
+                     " could be checked: ", out.skipped_size(), " band(s) have no usable figures");
+    if (not_in_force > 0)
+      absl::StrAppend(&why, " and ", not_in_force, " are not in force on the day");
+    absl::StrAppend(&why, "; first: band ", out.skipped(0).code(), ": ", out.skipped(0).reason());
+    return absl::FailedPreconditionError(why);
   }
   return out;
 }
@@ -395,15 +452,22 @@ absl::StatusOr<pb::CheckPayActionResponse> Payband::CheckPayAction(
   for (auto& f : rules.findings) *out.add_findings() = std::move(f);
   for (auto& u : rules.unevaluated) *out.add_unevaluated() = std::move(u);
   pb::Placement* p = out.mutable_placement();
-  Place(range, action.new_annual, p);
+  if (auto s = PlaceFor(range, action.new_annual, "new_salary", p); !s.ok()) return s;
   *p->mutable_band() = res->band;
   *p->mutable_salary() = MakeMoney(r.new_salary().cents(), res->schedule.currency_code());
   p->set_salary_unit(unit);
   *p->mutable_annual_salary() = MakeMoney(action.new_annual, res->schedule.currency_code());
   if (r.kind() == pb::PAY_ACTION_KIND_PROMOTION) {
     const Int128 cur = *action.current_annual;
-    out.set_increase_bp(static_cast<int64_t>(
-        DivRoundHalfAway((static_cast<Int128>(action.new_annual) - cur) * kBasisPoints, cur)));
+    const Int128 inc =
+        DivRoundHalfAway((static_cast<Int128>(action.new_annual) - cur) * kBasisPoints, cur);
+    if (inc > std::numeric_limits<int64_t>::max()) {
+      Violations iv;
+      iv.Add("new_salary.cents",
+             "the increase over current_salary in basis points does not fit a 64-bit integer");
+      return iv.ToStatus();
+    }
+    out.set_increase_bp(static_cast<int64_t>(inc));
   }
   *out.mutable_schedule() = res->schedule;
   return out;
@@ -466,6 +530,10 @@ absl::StatusOr<pb::CheckFlsaSalaryLevelResponse> Payband::CheckFlsaSalaryLevel(
                     ? absl::StatusOr<Resolved>(absl::NotFoundError("the catalog gives no band"))
                     : ResolveBand(c.jurisdiction_id, c.band_code, as_of);
     if (!band.ok()) {
+      // Only "no such band on the day" and "cannot say which figures" are outcomes; any other
+      // error (the store failing, ...) is the RPC's error.
+      if (!absl::IsNotFound(band.status()) && !absl::IsFailedPrecondition(band.status()))
+        return band.status();
       res->set_outcome(pb::FLSA_OUTCOME_BAND_UNKNOWN);
       res->set_note(std::string(band.status().message()));
       continue;

@@ -7,6 +7,7 @@
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
 #include "services/payband/data/importer.h"
+#include "services/payband/domain/pay_math.h"
 #include "services/payband/store/sqlite_payband_store.h"
 #include "tests/support/temp.h"
 
@@ -159,8 +160,83 @@ TEST_F(PaybandTest, FindBandsForSalary) {
   EXPECT_EQ(r->placements(0).band().code(), "806-A");
   req.mutable_salary()->set_cents(5000000);
   EXPECT_EQ(payband_->FindBandsForSalary(req)->placements_size(), 2);
-  req.set_jurisdiction_id("nm-spo");
-  EXPECT_EQ(payband_->FindBandsForSalary(req)->bands_not_on_file_size(), 6);
+}
+
+TEST_F(PaybandTest, FindBandsForSalaryFailsWhenNoBandCanBeChecked) {
+  pb::FindBandsForSalaryRequest req;
+  req.set_jurisdiction_id("nm-spo");  // every band not on file
+  *req.mutable_salary() = Usd(5000000);
+  auto r = payband_->FindBandsForSalary(req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("no figures on file"), std::string::npos) << r.status();
+  // Denver's only schedule is undated: an explicit as_of cannot use its figures.
+  req.set_jurisdiction_id("denver-csa");
+  *req.mutable_as_of() = D(2012, 1, 1);
+  r = payband_->FindBandsForSalary(req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("denver-csa/notice-1355"), std::string::npos) << r.status();
+}
+
+TEST_F(PaybandTest, FindBandsForSalaryListsSkippedBandsWithTheirReason) {
+  // An undated schedule with one band on file and one not: today the first is checked and
+  // the second is reported, not dropped.
+  pb::PaySchedule s;
+  s.set_id("xx-test/undated");
+  s.set_jurisdiction_id("xx-test");
+  s.set_name("test schedule");
+  s.set_hours_per_year(2080);
+  s.set_currency_code("USD");
+  s.set_midpoint_rule(pb::MIDPOINT_RULE_MIDDLE_OF_RANGE);
+  s.mutable_source()->set_document("unit test fixture");
+  std::vector<pb::PayBand> bands(2);
+  bands[0].set_schedule_id(s.id());
+  bands[0].set_code("A1");
+  bands[0].set_figures_status(pb::FIGURES_STATUS_ON_FILE);
+  bands[0].mutable_given()->set_unit(pb::RATE_UNIT_ANNUAL);
+  *bands[0].mutable_given()->mutable_minimum() = Usd(4000000);
+  *bands[0].mutable_given()->mutable_maximum() = Usd(6000000);
+  bands[1].set_schedule_id(s.id());
+  bands[1].set_code("B1");
+  bands[1].set_figures_status(pb::FIGURES_STATUS_NOT_ON_FILE);
+  ASSERT_TRUE(store_->AddSchedule(s, bands, [](const auto&) { return absl::OkStatus(); }).ok());
+  pb::FindBandsForSalaryRequest req;
+  req.set_jurisdiction_id("xx-test");
+  *req.mutable_salary() = Usd(5000000);
+  auto r = payband_->FindBandsForSalary(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->placements_size(), 1);
+  EXPECT_EQ(r->placements(0).band().code(), "A1");
+  ASSERT_EQ(r->skipped_size(), 1);
+  EXPECT_EQ(r->skipped(0).code(), "B1");
+  EXPECT_EQ(r->skipped(0).schedule_id(), "xx-test/undated");
+  EXPECT_NE(r->skipped(0).reason().find("no figures on file"), std::string::npos);
+  // With an explicit as_of neither band can be used: nothing is checked.
+  *req.mutable_as_of() = D(2026, 1, 1);
+  EXPECT_EQ(payband_->FindBandsForSalary(req).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(PaybandTest, RatioThatDoesNotFitIsAnErrorNamingTheSalary) {
+  // A $0.00-$0.01 band and $100 billion an hour: compa-ratio ~4e20 basis points.
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("xx-test");
+  imp.set_name("tiny");
+  *imp.mutable_effective_from() = D(2020, 1, 1);
+  imp.mutable_source()->set_document("unit test fixture");
+  imp.set_csv("band,minimum,midpoint,maximum,unit\nTINY,0,,0.01,annual\n");
+  ASSERT_TRUE(payband_->ImportSchedule(imp).ok());
+  pb::PlaceSalaryRequest req;
+  req.set_jurisdiction_id("xx-test");
+  req.set_band_code("TINY");
+  *req.mutable_salary() = Usd(kMaxCents);
+  req.set_salary_unit(pb::RATE_UNIT_HOURLY);
+  auto r = payband_->PlaceSalary(req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  EXPECT_EQ(Fields(r.status()), std::set<std::string>{"salary.cents"});
+  // A salary that fits is placed.
+  *req.mutable_salary() = Usd(1);
+  req.set_salary_unit(pb::RATE_UNIT_ANNUAL);
+  EXPECT_TRUE(payband_->PlaceSalary(req).ok());
 }
 
 TEST_F(PaybandTest, ConvertRate) {
@@ -290,6 +366,46 @@ TEST_F(PaybandTest, ClassPayRangeUsesCatalogBandOrSanFranciscoClassNumber) {
   EXPECT_EQ(payband_->GetClassPayRange(req).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(PaybandTest, ClassPayRangeGivesTheAlternativeBandWhenTheBaseBandIsNotOnFile) {
+  // SPCP20's base band SD has no figures; an alternative band ALT1 with figures is assigned.
+  pb::PaySchedule s;
+  s.set_id("nm-spo/alt-test");
+  s.set_jurisdiction_id("nm-spo");
+  s.set_name("alternative bands (test)");
+  s.set_hours_per_year(2080);
+  s.set_currency_code("USD");
+  s.set_midpoint_rule(pb::MIDPOINT_RULE_MIDDLE_OF_RANGE);
+  s.mutable_source()->set_document("unit test fixture");
+  pb::PayBand b;
+  b.set_schedule_id(s.id());
+  b.set_code("ALT1");
+  b.set_figures_status(pb::FIGURES_STATUS_ON_FILE);
+  b.mutable_given()->set_unit(pb::RATE_UNIT_ANNUAL);
+  *b.mutable_given()->mutable_minimum() = Usd(7000000);
+  *b.mutable_given()->mutable_maximum() = Usd(9000000);
+  ASSERT_TRUE(store_->AddSchedule(s, {b}, [](const auto&) { return absl::OkStatus(); }).ok());
+  pb::AlternativeBandAssignment a;
+  a.set_jurisdiction_id("nm-spo");
+  a.set_class_code("SPCP20");
+  a.set_band_code("ALT1");
+  *a.mutable_assigned_on() = D(2025, 1, 15);
+  a.mutable_source()->set_document("unit test fixture");
+  ASSERT_TRUE(store_->AddAlternativeAssignment(a).ok());
+  pb::GetClassPayRangeRequest req;
+  req.set_class_code("SPCP20");
+  auto r = payband_->GetClassPayRange(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->band().code(), "SD");
+  EXPECT_EQ(r->band().figures_status(), pb::FIGURES_STATUS_NOT_ON_FILE);
+  EXPECT_EQ(r->alternative_assignment().band_code(), "ALT1");
+  EXPECT_EQ(r->alternative_band().code(), "ALT1");
+  EXPECT_EQ(r->alternative_band().annual().minimum().cents(), 7000000);
+  bool noted = false;
+  for (const auto& n : r->notes())
+    noted = noted || (n.find("base band SD is not on file") != std::string::npos);
+  EXPECT_TRUE(noted);
+}
+
 TEST_F(PaybandTest, FlsaSalaryLevel) {
   pb::CheckFlsaSalaryLevelRequest req;
   req.set_jurisdiction_id("denver-csa");
@@ -320,6 +436,63 @@ TEST_F(PaybandTest, FlsaSalaryLevel) {
   ASSERT_EQ(r->results_size(), 2);
   EXPECT_EQ(r->results(0).outcome(), pb::FLSA_OUTCOME_BELOW_LEVEL);
   EXPECT_EQ(r->results(1).outcome(), pb::FLSA_OUTCOME_MEETS_LEVEL);
+}
+
+// Delegates to a real store; ListSchedules fails with INTERNAL for one jurisdiction.
+class FailingStore : public PaybandStore {
+ public:
+  explicit FailingStore(PaybandStore* real) : real_(real) {}
+  absl::StatusOr<std::vector<pb::PaySchedule>> ListSchedules(const std::string& j) override {
+    if (j == "broken") return absl::InternalError("disk I/O error");
+    return real_->ListSchedules(j);
+  }
+  absl::StatusOr<std::optional<pb::PaySchedule>> GetSchedule(const std::string& id) override {
+    return real_->GetSchedule(id);
+  }
+  absl::StatusOr<int64_t> ScheduleVersion(const std::string& j) override {
+    return real_->ScheduleVersion(j);
+  }
+  absl::StatusOr<std::vector<pb::PayBand>> ListBands(const std::string& id,
+                                                     const std::string& after, int limit) override {
+    return real_->ListBands(id, after, limit);
+  }
+  absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& id,
+                                                     const std::string& code) override {
+    return real_->GetBand(id, code);
+  }
+  absl::Status AddSchedule(const pb::PaySchedule& s, const std::vector<pb::PayBand>& b,
+                           const ScheduleCheck& c) override {
+    return real_->AddSchedule(s, b, c);
+  }
+  absl::Status AddAlternativeAssignment(const pb::AlternativeBandAssignment& a) override {
+    return real_->AddAlternativeAssignment(a);
+  }
+  absl::StatusOr<std::vector<pb::AlternativeBandAssignment>> ListAlternativeAssignments(
+      const std::string& j) override {
+    return real_->ListAlternativeAssignments(j);
+  }
+  absl::StatusOr<std::optional<pb::AlternativeBandAssignment>> GetAlternativeAssignment(
+      const std::string& j, const std::string& c) override {
+    return real_->GetAlternativeAssignment(j, c);
+  }
+
+ private:
+  PaybandStore* real_;
+};
+
+TEST_F(PaybandTest, FlsaCheckReturnsStoreErrorsInsteadOfAnOutcome) {
+  FailingStore failing(store_.get());
+  classes_.classes.push_back({"B1", "broken", "X1", ClassPayInfo::Flsa::kExempt});
+  Payband payband(&failing, &classes_, [] { return absl::CivilDay(2026, 3, 10); });
+  pb::CheckFlsaSalaryLevelRequest req;
+  req.set_jurisdiction_id("broken");
+  auto r = payband.CheckFlsaSalaryLevel(req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInternal) << r.status();
+  // NOT_FOUND and FAILED_PRECONDITION still become outcomes.
+  req.set_jurisdiction_id("nm-spo");
+  r = payband.CheckFlsaSalaryLevel(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->results(0).outcome(), pb::FLSA_OUTCOME_FIGURES_NOT_ON_FILE);
 }
 
 TEST_F(PaybandTest, AlternativeBandReviewsDue) {

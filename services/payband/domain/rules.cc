@@ -53,7 +53,12 @@ const std::vector<Rule>& NmRules() {
         {
             // The reference gives this rule "as amended 2025/2026" without saying which of
             // the two amendments introduced it: certain from the 2026 one, unconfirmed
-            // between the two, not applied before 2025.
+            // between the two. Before 2025 the text in force was not seen, so the rule is
+            // listed as not evaluated (it may or may not have applied).
+            {std::nullopt, NmAmendment2025(), Standing::kTextNotSeen,
+             "the text of 1.7.4.12 A NMAC in force before the 29 Jul 2025 amendment was not "
+             "seen; whether an entrance salary at or above 115% compa-ratio needed approval "
+             "then is not known"},
             {NmAmendment2025(), NmAmendment2026(), Standing::kUnconfirmed,
              "the 115% entrance rule is known from the text as amended 2025/2026; whether the "
              "29 Jul 2025 amendment or the 24 Feb 2026 one introduced it was not seen"},
@@ -94,8 +99,9 @@ const std::vector<Rule>& NmRules() {
                  return std::string("promotion increase is above 15%");
                }
                if (nxt * 100 < cur * 105) {
-                 // Exception: a 5% increase would pass the band maximum.
-                 if (cur * 105 > static_cast<Int128>(r.max) * 100) return std::nullopt;
+                 // Exception: a larger increase would pass the band maximum, i.e. the
+                 // increase is capped by the maximum: the new pay reaches it.
+                 if (nxt >= r.max) return std::nullopt;
                  return std::string("promotion increase is below 5%");
                }
                return std::nullopt;

@@ -42,12 +42,32 @@ TEST(NmRulesTest, EntranceAt115PercentNeedsApprovalFromThe2026Text) {
   EXPECT_TRUE(Ids(EvaluateRules("nm-spo", kBand, Entrance(5749999, k2026Mar))).empty());
 }
 
-TEST(NmRulesTest, EntranceRuleUnconfirmedBetweenAmendmentsAndAbsentBefore) {
+TEST(NmRulesTest, EntranceRuleUnconfirmedBetweenAmendments) {
   auto r = EvaluateRules("nm-spo", kBand, Entrance(5750000, k2025Sep));
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].certainty(), pb::RULE_CERTAINTY_UNCONFIRMED);
   EXPECT_FALSE(r.findings[0].certainty_note().empty());
-  EXPECT_TRUE(Ids(EvaluateRules("nm-spo", kBand, Entrance(5750000, k2024))).empty());
+}
+
+TEST(NmRulesTest, EntranceRuleListedAsNotEvaluatedBefore2025Amendment) {
+  // 60,000 is 120 % compa-ratio; before 29 Jul 2025 the text in force was not seen, so the
+  // answer must not be a silent "no approval needed".
+  for (absl::CivilDay day : {absl::CivilDay(2025, 3, 1), k2024, absl::CivilDay(2025, 7, 28)}) {
+    auto r = EvaluateRules("nm-spo", kBand, Entrance(6000000, day));
+    EXPECT_TRUE(r.findings.empty()) << day;
+    bool listed = false;
+    for (const auto& u : r.unevaluated) {
+      if (u.rule_id() != "nm-1.7.4.12A-entrance-compa-115") continue;
+      listed = true;
+      EXPECT_EQ(u.citation(), "1.7.4.12 A NMAC (as amended 2025/2026)");
+      EXPECT_NE(u.reason().find("before the 29 Jul 2025 amendment was not seen"), std::string::npos)
+          << u.reason();
+    }
+    EXPECT_TRUE(listed) << day;
+  }
+  // From the amendment day on it is evaluated (unconfirmed), not listed.
+  auto r = EvaluateRules("nm-spo", kBand, Entrance(6000000, absl::CivilDay(2025, 7, 29)));
+  for (const auto& u : r.unevaluated) EXPECT_NE(u.rule_id(), "nm-1.7.4.12A-entrance-compa-115");
 }
 
 TEST(NmRulesTest, PromotionIncreaseOutside5To15PercentBeforeAmendment) {
@@ -65,8 +85,19 @@ TEST(NmRulesTest, PromotionIncreaseOutside5To15PercentBeforeAmendment) {
 TEST(NmRulesTest, PromotionExceptions) {
   // Above 15 % only up to the band minimum: 30,000 -> 40,000 (33 %) reaches the minimum.
   EXPECT_TRUE(Ids(EvaluateRules("nm-spo", kBand, Promotion(3000000, 4000000, k2024))).empty());
-  // Below 5 % because 5 % would pass the maximum: 58,000 x 1.05 = 60,900 > 60,000.
-  EXPECT_TRUE(Ids(EvaluateRules("nm-spo", kBand, Promotion(5800000, 5900000, k2024))).empty());
+  // Below 5 % because a larger increase would pass the maximum: 57,500 -> 60,000 (4.35 %)
+  // reaches the maximum, so the increase is capped by it.
+  EXPECT_TRUE(Ids(EvaluateRules("nm-spo", kBand, Promotion(5750000, 6000000, k2024))).empty());
+}
+
+TEST(NmRulesTest, BelowFivePercentIsExcusedOnlyWhenNewPayReachesTheMaximum) {
+  const std::vector<std::string> kFires{"nm-1.7.4.12D-promotion-increase-5-15"};
+  // 58,000 -> 58,100 (0.17 %) stops short of the 60,000 maximum: a larger increase was
+  // possible, so it needs approval even though 5 % (60,900) would pass the maximum.
+  EXPECT_EQ(Ids(EvaluateRules("nm-spo", kBand, Promotion(5800000, 5810000, k2024))), kFires);
+  EXPECT_EQ(Ids(EvaluateRules("nm-spo", kBand, Promotion(5800000, 5999999, k2024))), kFires);
+  // Reaching the maximum exactly is excused.
+  EXPECT_TRUE(Ids(EvaluateRules("nm-spo", kBand, Promotion(5800000, 6000000, k2024))).empty());
 }
 
 TEST(NmRulesTest, PromotionRuleNotEvaluatedAfterUnseenAmendment) {
