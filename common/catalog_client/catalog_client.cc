@@ -70,20 +70,31 @@ absl::StatusOr<pb::JobClass> CatalogClient::GetJobClass(const std::string& code,
 absl::StatusOr<std::vector<pb::JobClass>> CatalogClient::ListJobClasses(
     const std::string& filter, std::optional<absl::CivilDay> as_of) {
   std::vector<pb::JobClass> out;
-  pb::ListJobClassesRequest req;
-  req.set_filter(filter);
-  req.set_page_size(options_.page_size);
-  do {
-    pb::ListJobClassesResponse resp;
-    grpc::ClientContext ctx;
-    SetDeadline(&ctx);
-    if (absl::Status s = Check(stub_->ListJobClasses(&ctx, req, &resp), "ListJobClasses");
-        !s.ok()) {
-      return s;
-    }
-    for (auto& c : *resp.mutable_job_classes()) out.push_back(std::move(c));
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  // Classes abolished since `as_of` may have been in force then, so a dated list also asks
+  // for the abolished ones.
+  std::vector<std::string> filters = {filter};
+  if (as_of)
+    filters.push_back(filter.empty() ? "state = ABOLISHED"
+                                     : absl::StrCat(filter, " AND state = ABOLISHED"));
+  for (const auto& f : filters) {
+    pb::ListJobClassesRequest req;
+    req.set_filter(f);
+    req.set_page_size(options_.page_size);
+    do {
+      pb::ListJobClassesResponse resp;
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx);
+      if (absl::Status s = Check(stub_->ListJobClasses(&ctx, req, &resp), "ListJobClasses");
+          !s.ok()) {
+        return s;
+      }
+      for (auto& c : *resp.mutable_job_classes()) out.push_back(std::move(c));
+      if (!resp.next_page_token().empty() && resp.next_page_token() == req.page_token()) {
+        return absl::InternalError("catalog returned the same page token twice");
+      }
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
+  }
   if (!as_of) return out;
   std::vector<pb::JobClass> dated;
   for (const auto& c : out) {
