@@ -4,6 +4,7 @@
 #include "common/dates/dates.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
+#include "common/server/call_deadline.h"
 #include "common/status/grpc_status.h"
 
 namespace classplan::catalog_client {
@@ -20,7 +21,9 @@ std::unique_ptr<CatalogClient> CatalogClient::Connect(const std::string& target,
 }
 
 void CatalogClient::SetDeadline(grpc::ClientContext* ctx) const {
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+  // Never wait longer than the call we are serving will (ScopedCallDeadline).
+  ctx->set_deadline(absl::ToChronoTime(
+      std::min(absl::Now() + options_.deadline, server::ScopedCallDeadline::Current())));
 }
 
 absl::Status CatalogClient::Check(const grpc::Status& s, const char* rpc) {

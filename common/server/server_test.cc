@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "common/server/call_deadline.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
@@ -86,6 +87,23 @@ TEST(WorkerPoolTest, TrySubmitRefusesBeyondTheQueueLimit) {
   EXPECT_TRUE(pool.TrySubmit([] {}));
   EXPECT_FALSE(pool.TrySubmit([] {}));
   release.Notify();
+}
+
+TEST(CallDeadlineTest, ScopesNestAndRestore) {
+  EXPECT_EQ(ScopedCallDeadline::Current(), absl::InfiniteFuture());
+  absl::Time outer = absl::Now() + absl::Seconds(5);
+  {
+    ScopedCallDeadline a(outer);
+    EXPECT_EQ(ScopedCallDeadline::Current(), outer);
+    {
+      ScopedCallDeadline b(outer - absl::Seconds(1));
+      EXPECT_EQ(ScopedCallDeadline::Current(), outer - absl::Seconds(1));
+    }
+    EXPECT_EQ(ScopedCallDeadline::Current(), outer);
+    std::thread other([] { EXPECT_EQ(ScopedCallDeadline::Current(), absl::InfiniteFuture()); });
+    other.join();
+  }
+  EXPECT_EQ(ScopedCallDeadline::Current(), absl::InfiniteFuture());
 }
 
 TEST(FlagsTest, ParsesRedisAddress) {

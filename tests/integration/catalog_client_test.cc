@@ -10,6 +10,7 @@
 
 #include "absl/time/clock.h"
 #include "common/metrics/metrics.h"
+#include "common/server/call_deadline.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp.h"
 
@@ -70,6 +71,19 @@ TEST(CatalogClientTest, SilentCatalogHitsTheDeadlineAndIsUnavailable) {
   EXPECT_NE(c.status().message().find("no answer within 300ms"), std::string::npos) << c.status();
   EXPECT_LT(took, absl::Seconds(2));  // the deadline, not gRPC's default of none
   EXPECT_EQ(Unavailable(), before + 1);
+}
+
+TEST(CatalogClientTest, CallsNeverOutliveTheCallBeingServed) {
+  SilentListener silent;
+  catalog_client::CatalogClientOptions o;
+  o.deadline = absl::Seconds(5);
+  auto client = CatalogClient::Connect("127.0.0.1:" + std::to_string(silent.port()), o);
+  // The incoming call has 200 ms left: the outgoing one must give up then, not after 5 s.
+  server::ScopedCallDeadline caller(absl::Now() + absl::Milliseconds(200));
+  const absl::Time start = absl::Now();
+  auto c = client->GetJobClass("CA2459", std::nullopt);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable) << c.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
 
 }  // namespace

@@ -1,60 +1,16 @@
 #include "services/catalog/grpc/catalog_grpc_service.h"
 
-#include "common/log/log.h"
-#include "common/metrics/metrics.h"
-#include "common/status/grpc_status.h"
+#include "common/server/unary.h"
 
 namespace classplan::catalog {
-namespace {
-
-template <typename Resp>
-void Finish(grpc::ServerUnaryReactor* reactor, absl::StatusOr<Resp> result, Resp* resp,
-            const char* rpc) {
-  if (result.ok()) {
-    *resp = std::move(*result);
-    reactor->Finish(grpc::Status::OK);
-    return;
-  }
-  const absl::Status& s = result.status();
-  switch (s.code()) {
-    case absl::StatusCode::kInternal:
-    case absl::StatusCode::kUnknown:
-    case absl::StatusCode::kDataLoss:
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-      // Server-side failures only; the message is built from codes, never request content.
-      metrics::GetCounter("catalog.rpc.server_errors").Increment();
-      log::Error("rpc failed", {{"rpc", absl::string_view(rpc)},
-                                {"code", absl::string_view(absl::StatusCodeToString(s.code()))},
-                                {"detail", absl::string_view(s.message())}});
-      break;
-    default:
-      break;
-  }
-  reactor->Finish(status::ToGrpcStatus(s));
-}
-
-}  // namespace
 
 template <typename Req, typename Resp>
 grpc::ServerUnaryReactor* CatalogGrpcService::Offload(
     grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
     absl::StatusOr<Resp> (Catalog::*method)(const Req&), const char* rpc) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  bool queued = workers_->TrySubmit([this, ctx, reactor, req, resp, method, rpc] {
-    if (ctx->IsCancelled()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
-      return;
-    }
-    Finish(reactor, (catalog_->*method)(*req), resp, rpc);
-  });
-  if (!queued) {
-    static metrics::Counter& shed = metrics::GetCounter("catalog.rpc.shed");
-    shed.Increment();
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "the catalog is overloaded; retry with backoff"));
-  }
-  return reactor;
+  return server::OffloadUnary<Resp>(
+      workers_, ctx, resp, [this, req, method] { return (catalog_->*method)(*req); }, "catalog",
+      rpc);
 }
 
 class GetJobClassAllocator::Holder
@@ -110,7 +66,7 @@ grpc::ServerUnaryReactor* CatalogGrpcService::GetJobClass(grpc::CallbackServerCo
   }
   if (auto local = catalog_->TryGetJobClassLocal(*req)) {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    Finish(reactor, std::move(*local), resp, "GetJobClass");
+    server::FinishUnary(reactor, std::move(*local), resp, "catalog", "GetJobClass");
     return reactor;
   }
   return Offload(ctx, req, resp, &Catalog::GetJobClass, "GetJobClass");
