@@ -1,0 +1,96 @@
+#ifndef CLASSPLAN_SERVICES_APPRAISAL_DOMAIN_APPRAISALS_H_
+#define CLASSPLAN_SERVICES_APPRAISAL_DOMAIN_APPRAISALS_H_
+// The rules of every AppraisalService RPC, in plain C++ over the request/response messages.
+// The gRPC adapter builds a Principal from call metadata and forwards each call.
+//
+// Appraisals are personal data: nothing here logs them, and error messages name fields and
+// states only, never values.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "classplan/appraisal/v1/appraisal_service.pb.h"
+#include "services/appraisal/store/appraisal_store.h"
+
+namespace classplan::appraisal {
+
+enum class Role { kSupervisor, kEmployee, kHrAdmin };
+
+// The caller, as set by the gateway.
+struct Principal {
+  std::string id;
+  std::vector<Role> roles;
+  bool Has(Role r) const;
+};
+
+// Builds a principal from metadata values: an id and comma-separated roles ("supervisor",
+// "employee", "hr_admin"; unknown roles are ignored). Unauthenticated when the id is empty.
+absl::StatusOr<Principal> ParsePrincipal(absl::string_view id, absl::string_view roles);
+
+// "supervisor", "employee", "hr_admin".
+const char* RoleName(Role r);
+
+class Appraisals {
+ public:
+  struct Options {
+    std::function<absl::Time()> now = [] { return absl::Now(); };
+    // New appraisal ids; default: 128 random bits in hex.
+    std::function<std::string()> new_id;
+    // Time zone for "today" when a request gives no date.
+    std::string time_zone = "UTC";
+  };
+
+  Appraisals(AppraisalStore* store, Options options);
+
+  absl::StatusOr<v1::GetFrameworkResponse> GetFramework(const Principal& p,
+                                                        const v1::GetFrameworkRequest& r);
+  absl::StatusOr<v1::ListFrameworksResponse> ListFrameworks(const Principal& p,
+                                                            const v1::ListFrameworksRequest& r);
+  absl::StatusOr<v1::GetExpectedProficiencyResponse> GetExpectedProficiency(
+      const Principal& p, const v1::GetExpectedProficiencyRequest& r);
+  absl::StatusOr<v1::CreateAppraisalResponse> CreateAppraisal(const Principal& p,
+                                                              const v1::CreateAppraisalRequest& r);
+  absl::StatusOr<v1::GetAppraisalResponse> GetAppraisal(const Principal& p,
+                                                        const v1::GetAppraisalRequest& r);
+  absl::StatusOr<v1::ListAppraisalsResponse> ListAppraisals(const Principal& p,
+                                                            const v1::ListAppraisalsRequest& r);
+  absl::StatusOr<v1::UpdateAppraisalResponse> UpdateAppraisal(const Principal& p,
+                                                              const v1::UpdateAppraisalRequest& r);
+  absl::StatusOr<v1::SubmitAppraisalResponse> SubmitAppraisal(const Principal& p,
+                                                              const v1::SubmitAppraisalRequest& r);
+  absl::StatusOr<v1::AcknowledgeAppraisalResponse> AcknowledgeAppraisal(
+      const Principal& p, const v1::AcknowledgeAppraisalRequest& r);
+  absl::StatusOr<v1::ReturnAppraisalResponse> ReturnAppraisal(const Principal& p,
+                                                              const v1::ReturnAppraisalRequest& r);
+  absl::StatusOr<v1::FinalizeAppraisalResponse> FinalizeAppraisal(
+      const Principal& p, const v1::FinalizeAppraisalRequest& r);
+  absl::StatusOr<v1::ListDueAppraisalsResponse> ListDueAppraisals(
+      const Principal& p, const v1::ListDueAppraisalsRequest& r);
+  absl::StatusOr<v1::GetTeamSummaryResponse> GetTeamSummary(const Principal& p,
+                                                            const v1::GetTeamSummaryRequest& r);
+
+ private:
+  enum class Action { kSubmit, kAcknowledge, kReturn, kFinalize };
+  absl::StatusOr<v1::Framework> ResolveFramework(const std::string& framework_id,
+                                                 const std::string& class_code, const char* field);
+  absl::Status ValidateContent(const v1::Framework& framework, const v1::Appraisal& a);
+  absl::StatusOr<v1::Appraisal> Transition(const Principal& p, const std::string& id,
+                                           const std::string& etag, Action action,
+                                           const std::string& comment);
+  absl::StatusOr<v1::Appraisal> Load(const std::string& id, int64_t* version);
+  absl::Status AuthorizeTeam(const Principal& p, const std::string& supervisor_id,
+                             const std::string& unit_id);
+
+  AppraisalStore* store_;
+  Options options_;
+};
+
+// The etag of a stored version: "v<version>".
+std::string EtagOf(int64_t version);
+
+}  // namespace classplan::appraisal
+
+#endif  // CLASSPLAN_SERVICES_APPRAISAL_DOMAIN_APPRAISALS_H_

@@ -1,0 +1,356 @@
+#include "services/appraisal/domain/appraisals.h"
+
+#include <cstdlib>
+
+#include "common/dates/dates.h"
+#include "common/status/field_violations.h"
+#include "gtest/gtest.h"
+#include "services/appraisal/data/loader.h"
+#include "services/appraisal/store/sqlite_appraisal_store.h"
+
+namespace classplan::appraisal {
+namespace {
+
+dates::Date D(int y, int m, int d) {
+  dates::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+const Principal kSup{"sup-1", {Role::kSupervisor}};
+const Principal kOtherSup{"sup-2", {Role::kSupervisor}};
+const Principal kEmp{"emp-1", {Role::kEmployee}};
+const Principal kOtherEmp{"emp-2", {Role::kEmployee}};
+const Principal kHr{"hr-1", {Role::kHrAdmin}};
+
+class AppraisalsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = *SqliteAppraisalStore::Open(":memory:", 1);
+    const char* src = std::getenv("CLASSPLAN_SOURCE_DIR");
+    auto frameworks = LoadFrameworkDir(std::string(src ? src : ".") + "/data/appraisal");
+    ASSERT_TRUE(frameworks.ok()) << frameworks.status();
+    for (auto f : *frameworks) {
+      if (f.id() == "sf-hsa-2944-anchors") {  // configure a threshold, as an agency would
+        f.mutable_demonstration_rule()->set_basis(v1::RULE_BASIS_AGENCY_CONFIGURED);
+        f.mutable_demonstration_rule()->set_threshold_percent(50);
+      }
+      ASSERT_TRUE(store_->PutFramework(f).ok());
+    }
+    Appraisals::Options o;
+    o.now = [this] { return now_; };
+    o.new_id = [this] { return "a" + std::to_string(++ids_); };
+    domain_ = std::make_unique<Appraisals>(store_.get(), o);
+  }
+
+  v1::CreateAppraisalRequest NewRequest() {
+    v1::CreateAppraisalRequest r;
+    auto* a = r.mutable_appraisal();
+    a->set_employee_id("emp-1");
+    a->set_class_code("2944");
+    a->set_supervisor_id("sup-1");
+    a->set_unit_id("unit-a");
+    *a->mutable_date_entered_class() = D(2021, 1, 1);
+    *a->mutable_period_start() = D(2023, 1, 1);
+    *a->mutable_period_end() = D(2023, 12, 31);
+    auto* as = a->add_assessments();
+    as->set_competency_id("pe");
+    as->add_observed_indicator_ids("pe.emg.01");
+    return r;
+  }
+
+  v1::Appraisal Create() {
+    auto got = domain_->CreateAppraisal(kSup, NewRequest());
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got->appraisal();
+  }
+
+  absl::StatusOr<v1::Appraisal> Do(const Principal& p, const std::string& action,
+                                   const v1::Appraisal& a) {
+    absl::StatusOr<v1::Appraisal> out = absl::InternalError("unknown action");
+    if (action == "submit") {
+      v1::SubmitAppraisalRequest r;
+      r.set_appraisal_id(a.id());
+      r.set_etag(a.etag());
+      auto got = domain_->SubmitAppraisal(p, r);
+      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
+    } else if (action == "acknowledge") {
+      v1::AcknowledgeAppraisalRequest r;
+      r.set_appraisal_id(a.id());
+      r.set_etag(a.etag());
+      r.set_comments("ok");
+      auto got = domain_->AcknowledgeAppraisal(p, r);
+      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
+    } else if (action == "return") {
+      v1::ReturnAppraisalRequest r;
+      r.set_appraisal_id(a.id());
+      r.set_etag(a.etag());
+      r.set_reason("fix");
+      auto got = domain_->ReturnAppraisal(p, r);
+      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
+    } else if (action == "finalize") {
+      v1::FinalizeAppraisalRequest r;
+      r.set_appraisal_id(a.id());
+      r.set_etag(a.etag());
+      auto got = domain_->FinalizeAppraisal(p, r);
+      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
+    }
+    return out;
+  }
+
+  // Drives a new appraisal to `state` by the allowed path.
+  v1::Appraisal InState(v1::AppraisalState state) {
+    v1::Appraisal a = Create();
+    auto step = [&](const Principal& p, const char* action) { a = *Do(p, action, a); };
+    if (state == v1::APPRAISAL_STATE_DRAFT) return a;
+    step(kSup, "submit");
+    if (state == v1::APPRAISAL_STATE_SUBMITTED) return a;
+    if (state == v1::APPRAISAL_STATE_RETURNED) {
+      step(kSup, "return");
+      return a;
+    }
+    step(kEmp, "acknowledge");
+    if (state == v1::APPRAISAL_STATE_ACKNOWLEDGED) return a;
+    step(kSup, "finalize");
+    return a;
+  }
+
+  std::unique_ptr<SqliteAppraisalStore> store_;
+  std::unique_ptr<Appraisals> domain_;
+  absl::Time now_ = absl::FromUnixSeconds(1704067200);  // 2024-01-01T00:00:00Z
+  int ids_ = 0;
+};
+
+TEST_F(AppraisalsTest, CreateComputesExpectedAndDemonstrated) {
+  v1::Appraisal a = Create();
+  EXPECT_EQ(a.state(), v1::APPRAISAL_STATE_DRAFT);
+  EXPECT_EQ(a.etag(), "v1");
+  EXPECT_EQ(a.framework_id(), "sf-hsa-2944-anchors");
+  EXPECT_EQ(a.tenure_months(), 35);
+  EXPECT_EQ(a.expected_level(), v1::PROFICIENCY_LEVEL_DEVELOPING);
+  EXPECT_EQ(a.assessments(0).demonstrated_level(), v1::PROFICIENCY_LEVEL_UNSPECIFIED);
+  EXPECT_EQ(a.assessments(0).comparison(), v1::COMPARISON_BELOW);
+  ASSERT_EQ(a.history_size(), 1);
+  EXPECT_EQ(a.history(0).actor_id(), "sup-1");
+  EXPECT_FALSE(a.development_plan().empty());
+}
+
+TEST_F(AppraisalsTest, ExpectedProficiencyTwoYearsIsDeveloping) {
+  v1::GetExpectedProficiencyRequest r;
+  r.set_class_code("2944");
+  *r.mutable_date_entered_class() = D(2020, 2, 29);
+  *r.mutable_as_of() = D(2022, 2, 28);
+  auto got = domain_->GetExpectedProficiency(kEmp, r);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->expected_level(), v1::PROFICIENCY_LEVEL_DEVELOPING);
+  EXPECT_EQ(got->level_name(), "Developing");
+  *r.mutable_as_of() = D(2022, 2, 27);
+  EXPECT_EQ(domain_->GetExpectedProficiency(kEmp, r)->expected_level(),
+            v1::PROFICIENCY_LEVEL_EMERGING);
+}
+
+TEST_F(AppraisalsTest, BadInputNamesFieldsAndWritesNothing) {
+  v1::CreateAppraisalRequest r = NewRequest();
+  auto* as = r.mutable_appraisal()->mutable_assessments(0);
+  as->add_observed_indicator_ids("pe.zzz.99");                     // unknown
+  as->add_observed_indicator_ids("k-leadership");                  // not an indicator anywhere
+  *r.mutable_appraisal()->mutable_period_end() = D(2022, 12, 31);  // before start
+  auto got = domain_->CreateAppraisal(kSup, r);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : status::GetFieldViolations(got.status())) fields.insert(v.field);
+  EXPECT_TRUE(fields.count("appraisal.assessments[0].observed_indicator_ids[1]"));
+  EXPECT_TRUE(fields.count("appraisal.period_end"));
+  EXPECT_EQ(got.status().message().find("emp-1"), std::string::npos);  // no personal values
+  EXPECT_TRUE(store_->ListAppraisals({})->empty());
+}
+
+TEST_F(AppraisalsTest, IndicatorFromAnotherFrameworkIsRefused) {
+  v1::Framework other = *store_->GetFramework("sf-hsa-2944-anchors", 0);
+  other.set_id("other-anchors");
+  other.clear_class_codes();
+  auto* ind =
+      other.mutable_clusters(0)->mutable_competencies(0)->mutable_levels(0)->add_indicators();
+  ind->set_id("zz.emg.01");
+  ind->set_text("x");
+  ASSERT_TRUE(store_->PutFramework(other).ok());
+  v1::CreateAppraisalRequest r = NewRequest();
+  r.mutable_appraisal()->mutable_assessments(0)->add_observed_indicator_ids("zz.emg.01");
+  auto got = domain_->CreateAppraisal(kSup, r);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  auto v = status::GetFieldViolations(got.status());
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].description, "indicator belongs to another framework");
+}
+
+// Every (state, action, actor) and whether it is allowed.
+TEST_F(AppraisalsTest, TransitionMatrix) {
+  using S = v1::AppraisalState;
+  struct Case {
+    S from;
+    const char* action;
+    const Principal* who;
+    absl::StatusCode want;
+    S to;
+  };
+  const auto ok = absl::StatusCode::kOk;
+  const auto pre = absl::StatusCode::kFailedPrecondition;
+  const auto denied = absl::StatusCode::kPermissionDenied;
+  const std::vector<Case> cases = {
+      {v1::APPRAISAL_STATE_DRAFT, "submit", &kSup, ok, v1::APPRAISAL_STATE_SUBMITTED},
+      {v1::APPRAISAL_STATE_DRAFT, "submit", &kHr, ok, v1::APPRAISAL_STATE_SUBMITTED},
+      {v1::APPRAISAL_STATE_DRAFT, "submit", &kEmp, denied, {}},
+      {v1::APPRAISAL_STATE_DRAFT, "acknowledge", &kEmp, pre, {}},
+      {v1::APPRAISAL_STATE_DRAFT, "return", &kSup, pre, {}},
+      {v1::APPRAISAL_STATE_DRAFT, "finalize", &kSup, pre, {}},
+      {v1::APPRAISAL_STATE_SUBMITTED, "acknowledge", &kEmp, ok, v1::APPRAISAL_STATE_ACKNOWLEDGED},
+      {v1::APPRAISAL_STATE_SUBMITTED, "acknowledge", &kSup, denied, {}},
+      {v1::APPRAISAL_STATE_SUBMITTED, "acknowledge", &kOtherEmp, denied, {}},
+      {v1::APPRAISAL_STATE_SUBMITTED, "submit", &kSup, pre, {}},
+      {v1::APPRAISAL_STATE_SUBMITTED, "return", &kSup, ok, v1::APPRAISAL_STATE_RETURNED},
+      {v1::APPRAISAL_STATE_SUBMITTED, "return", &kEmp, ok, v1::APPRAISAL_STATE_RETURNED},
+      {v1::APPRAISAL_STATE_SUBMITTED, "finalize", &kSup, pre, {}},
+      {v1::APPRAISAL_STATE_ACKNOWLEDGED, "finalize", &kSup, ok, v1::APPRAISAL_STATE_FINALIZED},
+      {v1::APPRAISAL_STATE_ACKNOWLEDGED, "finalize", &kHr, ok, v1::APPRAISAL_STATE_FINALIZED},
+      {v1::APPRAISAL_STATE_ACKNOWLEDGED, "finalize", &kEmp, denied, {}},
+      {v1::APPRAISAL_STATE_ACKNOWLEDGED, "return", &kSup, ok, v1::APPRAISAL_STATE_RETURNED},
+      {v1::APPRAISAL_STATE_ACKNOWLEDGED, "return", &kEmp, pre, {}},
+      {v1::APPRAISAL_STATE_ACKNOWLEDGED, "acknowledge", &kEmp, pre, {}},
+      {v1::APPRAISAL_STATE_RETURNED, "submit", &kSup, ok, v1::APPRAISAL_STATE_SUBMITTED},
+      {v1::APPRAISAL_STATE_RETURNED, "acknowledge", &kEmp, pre, {}},
+      {v1::APPRAISAL_STATE_RETURNED, "finalize", &kSup, pre, {}},
+      {v1::APPRAISAL_STATE_FINALIZED, "return", &kSup, pre, {}},
+      {v1::APPRAISAL_STATE_FINALIZED, "submit", &kHr, pre, {}},
+      {v1::APPRAISAL_STATE_FINALIZED, "finalize", &kSup, pre, {}},
+      {v1::APPRAISAL_STATE_FINALIZED, "acknowledge", &kEmp, pre, {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.action) + " from " + v1::AppraisalState_Name(c.from) + " by " +
+                 c.who->id);
+    v1::Appraisal a = InState(c.from);
+    ASSERT_EQ(a.state(), c.from);
+    auto got = Do(*c.who, c.action, a);
+    ASSERT_EQ(got.status().code(), c.want) << got.status();
+    auto stored = store_->GetAppraisal(a.id());
+    if (c.want == ok) {
+      EXPECT_EQ(got->state(), c.to);
+      EXPECT_EQ(got->history().rbegin()->actor_id(), c.who->id);
+      EXPECT_EQ(got->history().rbegin()->time().seconds(), 1704067200);
+      EXPECT_EQ(stored->appraisal.state(), c.to);
+      EXPECT_EQ(got->history_size(), a.history_size() + 1);
+    } else {
+      EXPECT_EQ(stored->appraisal.state(), c.from);  // nothing written
+      EXPECT_EQ(stored->appraisal.history_size(), a.history_size());
+      if (c.want == pre) {
+        EXPECT_EQ(status::GetFieldViolations(got.status()).at(0).field, "state");
+      }
+    }
+  }
+}
+
+TEST_F(AppraisalsTest, StaleEtagIsAborted) {
+  v1::Appraisal a = Create();
+  v1::Appraisal stale = a;
+  a = *Do(kSup, "submit", a);
+  a = *Do(kSup, "return", a);
+  EXPECT_EQ(Do(kSup, "submit", stale).status().code(), absl::StatusCode::kAborted);
+  v1::UpdateAppraisalRequest u;
+  *u.mutable_appraisal() = stale;
+  u.mutable_update_mask()->add_paths("supervisor_comments");
+  EXPECT_EQ(domain_->UpdateAppraisal(kSup, u).status().code(), absl::StatusCode::kAborted);
+}
+
+TEST_F(AppraisalsTest, FinalizedNeverChanges) {
+  v1::Appraisal a = InState(v1::APPRAISAL_STATE_FINALIZED);
+  v1::UpdateAppraisalRequest u;
+  *u.mutable_appraisal() = a;
+  u.mutable_appraisal()->set_supervisor_comments("changed");
+  u.mutable_update_mask()->add_paths("supervisor_comments");
+  EXPECT_EQ(domain_->UpdateAppraisal(kSup, u).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(domain_->UpdateAppraisal(kHr, u).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->GetAppraisal(a.id())->appraisal.supervisor_comments(), "");
+}
+
+TEST_F(AppraisalsTest, AccessByRole) {
+  v1::Appraisal a = Create();
+  v1::GetAppraisalRequest g;
+  g.set_appraisal_id(a.id());
+  EXPECT_TRUE(domain_->GetAppraisal(kSup, g).ok());
+  EXPECT_TRUE(domain_->GetAppraisal(kEmp, g).ok());
+  EXPECT_TRUE(domain_->GetAppraisal(kHr, g).ok());
+  EXPECT_EQ(domain_->GetAppraisal(kOtherSup, g).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(domain_->GetAppraisal(kOtherEmp, g).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // An employee id matching without the employee role is not enough.
+  EXPECT_EQ(domain_->GetAppraisal(Principal{"emp-1", {Role::kSupervisor}}, g).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(domain_->GetAppraisal(Principal{}, g).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  // Supervisors create only for their own staff.
+  EXPECT_EQ(domain_->CreateAppraisal(kOtherSup, NewRequest()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(domain_->CreateAppraisal(kEmp, NewRequest()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Edits: the supervisor and HR, not the employee or another supervisor.
+  v1::UpdateAppraisalRequest u;
+  *u.mutable_appraisal() = a;
+  u.mutable_update_mask()->add_paths("supervisor_comments");
+  EXPECT_EQ(domain_->UpdateAppraisal(kOtherSup, u).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(domain_->UpdateAppraisal(kEmp, u).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(domain_->UpdateAppraisal(kSup, u).ok());
+  // Lists are filtered.
+  v1::ListAppraisalsRequest l;
+  EXPECT_EQ(domain_->ListAppraisals(kOtherSup, l)->appraisals_size(), 0);
+  EXPECT_EQ(domain_->ListAppraisals(kSup, l)->appraisals_size(), 1);
+  EXPECT_EQ(domain_->ListAppraisals(kEmp, l)->appraisals_size(), 1);
+  EXPECT_EQ(domain_->ListAppraisals(kHr, l)->appraisals_size(), 1);
+  l.set_supervisor_id("sup-1");
+  EXPECT_EQ(domain_->ListAppraisals(kOtherSup, l).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Team views: own team or HR.
+  v1::ListDueAppraisalsRequest d;
+  d.set_supervisor_id("sup-1");
+  EXPECT_TRUE(domain_->ListDueAppraisals(kSup, d).ok());
+  EXPECT_TRUE(domain_->ListDueAppraisals(kHr, d).ok());
+  EXPECT_EQ(domain_->ListDueAppraisals(kOtherSup, d).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(domain_->ListDueAppraisals(kEmp, d).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(AppraisalsTest, DueListAndTeamSummary) {
+  InState(v1::APPRAISAL_STATE_FINALIZED);  // emp-1, finalized 2024-01-01
+  v1::ListDueAppraisalsRequest d;
+  d.set_supervisor_id("sup-1");
+  d.add_employee_ids("emp-new");
+  *d.mutable_as_of() = D(2024, 12, 31);
+  auto due = domain_->ListDueAppraisals(kSup, d);
+  ASSERT_TRUE(due.ok()) << due.status();
+  ASSERT_EQ(due->employees_size(), 1);
+  EXPECT_EQ(due->employees(0).employee_id(), "emp-new");
+  *d.mutable_as_of() = D(2025, 1, 1);  // twelve months later: due again
+  due = domain_->ListDueAppraisals(kSup, d);
+  ASSERT_EQ(due->employees_size(), 2);
+  EXPECT_EQ(due->employees(0).employee_id(), "emp-1");
+  EXPECT_EQ(due->employees(0).last_finalized_on().year(), 2024);
+
+  v1::GetTeamSummaryRequest t;
+  t.set_supervisor_id("sup-1");
+  t.set_framework_id("sf-hsa-2944-anchors");
+  auto sum = domain_->GetTeamSummary(kSup, t);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->employees(), 1);
+  ASSERT_EQ(sum->competencies_size(), 8);
+  EXPECT_EQ(sum->competencies(0).competency_id(), "pe");
+  EXPECT_EQ(sum->competencies(0).below(), 1);
+  EXPECT_EQ(sum->competencies(1).unknown(), 1);
+}
+
+}  // namespace
+}  // namespace classplan::appraisal

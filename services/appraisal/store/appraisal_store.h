@@ -1,0 +1,60 @@
+#ifndef CLASSPLAN_SERVICES_APPRAISAL_STORE_APPRAISAL_STORE_H_
+#define CLASSPLAN_SERVICES_APPRAISAL_STORE_APPRAISAL_STORE_H_
+// Storage of frameworks and appraisals. The domain sees only this interface.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "classplan/appraisal/v1/resources.pb.h"
+
+namespace classplan::appraisal {
+
+namespace v1 = ::classplan::appraisal::v1;
+
+// An appraisal as stored, with its version (the etag is "v<version>").
+struct StoredAppraisal {
+  v1::Appraisal appraisal;  // without etag
+  int64_t version = 0;
+};
+
+// Which appraisals to list. Empty strings / unspecified state match anything. Results are
+// ordered by id; `after_id` resumes after that id; `limit` 0 = no limit.
+struct AppraisalQuery {
+  std::string employee_id;
+  std::string supervisor_id;
+  std::string unit_id;
+  v1::AppraisalState state = v1::APPRAISAL_STATE_UNSPECIFIED;
+  std::string after_id;
+  int limit = 0;
+};
+
+class AppraisalStore {
+ public:
+  virtual ~AppraisalStore() = default;
+
+  // Stores a framework version. A version, once stored, never changes: storing the same
+  // id and version again is OK when identical, AlreadyExists otherwise.
+  virtual absl::Status PutFramework(const v1::Framework& framework) = 0;
+  // One version (0 = the latest). NotFound when absent.
+  virtual absl::StatusOr<v1::Framework> GetFramework(const std::string& id, int version) = 0;
+  // The latest version of every framework, ordered by id.
+  virtual absl::StatusOr<std::vector<v1::Framework>> ListFrameworks() = 0;
+
+  // Inserts a new appraisal at version 1 (AlreadyExists when the id is taken).
+  virtual absl::Status CreateAppraisal(const v1::Appraisal& appraisal) = 0;
+  // NotFound when absent.
+  virtual absl::StatusOr<StoredAppraisal> GetAppraisal(const std::string& id) = 0;
+  // Replaces the appraisal if its stored version is still `expected_version` (else Aborted)
+  // and it is not FINALIZED (else FailedPrecondition); the version becomes expected + 1.
+  // Checked and written in one transaction: of two racing writers only one wins.
+  virtual absl::Status UpdateAppraisal(const v1::Appraisal& appraisal,
+                                       int64_t expected_version) = 0;
+  virtual absl::StatusOr<std::vector<StoredAppraisal>> ListAppraisals(
+      const AppraisalQuery& query) = 0;
+};
+
+}  // namespace classplan::appraisal
+
+#endif  // CLASSPLAN_SERVICES_APPRAISAL_STORE_APPRAISAL_STORE_H_
