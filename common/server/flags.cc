@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/log/log.h"
 
 namespace classplan::server {
 
@@ -32,6 +33,20 @@ ServerOptions ServerOptionsFromFlags(std::string service_name) {
   o.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   return o;
+}
+
+int ServeFromFlags(grpc::Service* service, std::string service_name, std::string health_name) {
+  ServerOptions options = ServerOptionsFromFlags(std::move(service_name));
+  options.health_service_names = {std::move(health_name)};
+  ServerHost host(options);
+  host.AddService(service);
+  if (absl::Status s = host.Start(); !s.ok()) {
+    log::Error("cannot start", {{"detail", s.message()}});
+    return 1;
+  }
+  host.MarkServing();
+  host.WaitForShutdownSignal();
+  return 0;
 }
 
 absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value) {

@@ -32,6 +32,10 @@ std::string EnvOr(const char* name, std::string fallback);
 // ServerOptions from the shared flags.
 ServerOptions ServerOptionsFromFlags(std::string service_name);
 
+// Serves `service` with options from the shared flags until SIGTERM or SIGINT, then drains.
+// Health reports SERVING for "" and `health_name` once listening. Returns the exit code.
+int ServeFromFlags(grpc::Service* service, std::string service_name, std::string health_name);
+
 struct HostPort {
   std::string host;
   int port = 0;

@@ -100,17 +100,7 @@ int Run() {
   // their deadlines.
   server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
   CatalogGrpcService service(&catalog, &workers);
-  server::ServerOptions so = server::ServerOptionsFromFlags("catalog");
-  so.health_service_names = {"classplan.catalog.v1.CatalogService"};
-  server::ServerHost host(so);
-  host.AddService(&service);
-  if (absl::Status s = host.Start(); !s.ok()) {
-    log::Error("cannot start", {{"detail", absl::string_view(s.message())}});
-    return 1;
-  }
-  host.MarkServing();
-  host.WaitForShutdownSignal();
-  return 0;
+  return server::ServeFromFlags(&service, "catalog", "classplan.catalog.v1.CatalogService");
 }
 
 }  // namespace

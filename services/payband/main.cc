@@ -125,17 +125,7 @@ int Run() {
   // their deadlines.
   server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
   PaybandGrpcService service(&payband, &workers);
-  server::ServerOptions so = server::ServerOptionsFromFlags("payband");
-  so.health_service_names = {"classplan.payband.v1.PaybandService"};
-  server::ServerHost host(so);
-  host.AddService(&service);
-  if (absl::Status s = host.Start(); !s.ok()) {
-    log::Error("cannot start", {{"detail", absl::string_view(s.message())}});
-    return 1;
-  }
-  host.MarkServing();
-  host.WaitForShutdownSignal();
-  return 0;
+  return server::ServeFromFlags(&service, "payband", "classplan.payband.v1.PaybandService");
 }
 
 }  // namespace
