@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
+#include "common/cache/redis_setup.h"
 #include "common/dates/dates.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
@@ -76,24 +77,16 @@ int Run() {
     if (!report->problems.empty() && !absl::GetFlag(FLAGS_allow_bad_data)) return 1;
   }
 
-  std::unique_ptr<cache::RedisClient> redis;
-  std::unique_ptr<cache::Cache> redis_cache;
-  std::optional<cache::RedisOptions> sub_options;
+  cache::RedisCacheSetup redis;
   if (redis_addr->has_value()) {
-    cache::RedisOptions ro;
-    ro.host = (*redis_addr)->host;
-    ro.port = (*redis_addr)->port;
-    redis = std::make_unique<cache::RedisClient>(ro);
-    redis_cache =
-        std::make_unique<cache::Cache>(redis.get(), "catalog", absl::GetFlag(FLAGS_cache_ttl));
-    sub_options = ro;
-    log::Info("redis cache", {{"host", absl::string_view(ro.host)}, {"port", int64_t{ro.port}}});
+    redis = cache::SetUpRedisCache((*redis_addr)->host, (*redis_addr)->port, "catalog",
+                                   absl::GetFlag(FLAGS_cache_ttl));
   } else {
     log::Warn("redis cache off: in-process cache only");
   }
   TieredClassCacheOptions co;
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
-  TieredClassCache class_cache(co, redis_cache.get(), sub_options);
+  TieredClassCache class_cache(co, redis.cache.get(), redis.subscriber);
   Catalog catalog(store->get(), &class_cache, [tz] { return dates::Today(tz); });
 
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past

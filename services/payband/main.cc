@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
+#include "common/cache/redis_setup.h"
 #include "common/catalog_client/catalog_client.h"
 #include "common/dates/dates.h"
 #include "common/log/log.h"
@@ -72,24 +73,16 @@ int Run() {
     return 1;
   }
 
-  std::unique_ptr<cache::RedisClient> redis;
-  std::unique_ptr<cache::Cache> redis_cache;
-  std::optional<cache::RedisOptions> sub_options;
+  cache::RedisCacheSetup redis;
   if (redis_addr->has_value()) {
-    cache::RedisOptions ro;
-    ro.host = (*redis_addr)->host;
-    ro.port = (*redis_addr)->port;
-    redis = std::make_unique<cache::RedisClient>(ro);
-    redis_cache =
-        std::make_unique<cache::Cache>(redis.get(), "payband", absl::GetFlag(FLAGS_cache_ttl));
-    sub_options = ro;
-    log::Info("redis cache", {{"host", absl::string_view(ro.host)}, {"port", int64_t{ro.port}}});
+    redis = cache::SetUpRedisCache((*redis_addr)->host, (*redis_addr)->port, "payband",
+                                   absl::GetFlag(FLAGS_cache_ttl));
   } else {
     log::Warn("redis cache off: in-process cache only, checked against the store's version");
   }
   CachingPaybandStoreOptions co;
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
-  CachingPaybandStore cached(store->get(), co, redis_cache.get(), sub_options);
+  CachingPaybandStore cached(store->get(), co, redis.cache.get(), redis.subscriber);
 
   // Imported through the cache so that other replicas drop what a new schedule replaces.
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
