@@ -34,11 +34,16 @@ void ServerHost::AddService(grpc::Service* service) { services_.push_back(servic
 
 absl::Status ServerHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options_.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(
+      options_.listen,
+      options_.credentials != nullptr ? options_.credentials : grpc::InsecureServerCredentials(),
+      &port_);
   builder.SetMaxReceiveMessageSize(options_.max_request_bytes);
+  if (options_.max_send_bytes > 0) builder.SetMaxSendMessageSize(options_.max_send_bytes);
   for (grpc::Service* s : services_) builder.RegisterService(s);
+  if (generic_ != nullptr) builder.RegisterCallbackGenericService(generic_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
@@ -64,6 +69,11 @@ void ServerHost::MarkServing() {
   health->SetServingStatus(true);
   for (const auto& name : options_.health_service_names) health->SetServingStatus(name, true);
   log::Info("serving", {{"port", int64_t{port_}}});
+}
+
+void ServerHost::SetServingStatus(const std::string& service, bool serving) {
+  // After Shutdown() gRPC's health service ignores changes, so a drain stays NOT_SERVING.
+  if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(service, serving);
 }
 
 int ServerHost::WaitForShutdownSignal() {
