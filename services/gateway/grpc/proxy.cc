@@ -1,7 +1,5 @@
 #include "services/gateway/grpc/proxy.h"
 
-#include <unistd.h>
-
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
@@ -295,20 +293,12 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     ctx_->AddTrailingMetadata(std::string(kRequestIdHeader), request_id_);
     const absl::Duration latency = absl::Now() - start_;
     GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(), bytes_out_.load());
-    if (deps_.settings->access_log) {
-      std::string line = log::Format(
-          log::Level::kInfo, "access",
-          {{"method", ctx_->method()},
-           {"principal", principal_ == nullptr ? absl::string_view("-") : absl::string_view(principal_->id)},
-           {"code", static_cast<int64_t>(status.error_code())},
-           {"latency_us", absl::ToInt64Microseconds(latency)},
-           {"bytes_in", bytes_in_.load()},
-           {"bytes_out", bytes_out_.load()},
-           {"request_id", request_id_}});
-      line += '\n';
-      // One write(2) per line, no process-wide lock.
-      ssize_t n = ::write(2, line.data(), line.size());
-      (void)n;
+    if (deps_.access_log != nullptr) {
+      deps_.access_log->Write(ctx_->method(),
+                              principal_ == nullptr ? absl::string_view("-")
+                                                    : absl::string_view(principal_->id),
+                              status.error_code(), latency, bytes_in_.load(), bytes_out_.load(),
+                              request_id_);
     }
     Finish(status);
   }

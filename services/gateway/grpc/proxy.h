@@ -19,6 +19,7 @@
 #include "services/gateway/domain/rate_limiter.h"
 #include "services/gateway/domain/settings.h"
 #include "services/gateway/grpc/backend_pools.h"
+#include "services/gateway/telemetry/access_log.h"
 #include "services/gateway/telemetry/gateway_metrics.h"
 
 namespace classplan::gateway {
@@ -33,6 +34,7 @@ struct ProxyDeps {
   RateLimiter* limiter;
   GatewayMetrics* metrics;
   server::WorkerPool* workers;
+  AccessLog* access_log;  // null when the access log is off
 };
 
 class ProxyService : public grpc::CallbackGenericService {
