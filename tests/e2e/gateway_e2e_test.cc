@@ -553,3 +553,49 @@ TEST(GatewayFailoverE2eTest, RedisKilledDuringReadsNoReadFailsAndFallbackShowsIn
 
 }  // namespace
 }  // namespace classplan
+
+namespace classplan {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// TLS on the public port, with client certificates required.
+
+TEST(GatewayTlsE2eTest, TlsWithRequiredClientCertificates) {
+  const std::string dir = testing::MakeTempDir("gateway_tls");
+  std::string out;
+  // One self-signed certificate serves as CA, server and client certificate.
+  ASSERT_EQ(testing::RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                 "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days",
+                                 "2", "-subj", "/CN=localhost", "-addext",
+                                 "subjectAltName=IP:127.0.0.1,DNS:localhost"},
+                                &out),
+            0);
+  Proc backend = StartTestBackend(dir);
+  const std::string key = MakeKey(dir, "ats-1", "agency_system");
+  WritePolicy(dir);
+  int mp = 0;
+  Proc gw = StartGateway(dir, Route("classplan.test.v1.TestService", {backend.port}), 0,
+                         "tls { cert_file: \"cert.pem\" key_file: \"key.pem\" "
+                         "client_ca_file: \"cert.pem\" require_client_cert: true }\n",
+                         &mp);
+  const std::string target = absl::StrCat("127.0.0.1:", gw.port);
+  const std::string cert = testing::ReadWholeFile(dir + "/cert.pem");
+  const std::string pkey = testing::ReadWholeFile(dir + "/key.pem");
+  auto call = [&](std::shared_ptr<grpc::ChannelCredentials> creds) {
+    return CallGeneric(grpc::CreateChannel(target, creds), kEcho, {"x"}, Bearer(key),
+                       absl::Seconds(3));
+  };
+  EXPECT_FALSE(call(grpc::InsecureChannelCredentials()).status.ok());  // plaintext refused
+  grpc::SslCredentialsOptions no_client_cert;
+  no_client_cert.pem_root_certs = cert;
+  EXPECT_FALSE(call(grpc::SslCredentials(no_client_cert)).status.ok());
+  grpc::SslCredentialsOptions with_cert = no_client_cert;
+  with_cert.pem_private_key = pkey;
+  with_cert.pem_cert_chain = cert;
+  auto ok = call(grpc::SslCredentials(with_cert));
+  EXPECT_TRUE(ok.status.ok()) << ok.status.error_message();
+  EXPECT_EQ(ok.responses, std::vector<std::string>{"x"});
+}
+
+}  // namespace
+}  // namespace classplan
