@@ -187,6 +187,7 @@ class AppraisalE2eTest : public ::testing::Test {
   int Ctl(std::vector<std::string> args, std::string* out) {
     args.insert(args.begin(), "--appraisal_target=127.0.0.1:" + std::to_string(port_));
     args.insert(args.begin(), BuildPath("tools/classplanctl/classplanctl"));
+    out->clear();  // RunCommand appends
     return testing::RunCommand(args, out);
   }
 
@@ -537,6 +538,74 @@ TEST_F(AppraisalE2eTest, BadInputNamesFieldsAndWritesNothing) {
   v1::GetExpectedProficiencyResponse eresp;
   s = stub_->GetExpectedProficiency(Ctx(kEmp).get(), ereq, &eresp);
   EXPECT_EQ(ViolatedFields(s), std::set<std::string>{"as_of"});
+}
+
+TEST_F(AppraisalE2eTest, ClassplanctlRunsTheWorkflow) {
+  std::string out;
+  // The spelling: space-separated values and a dashed flag name.
+  ASSERT_EQ(Ctl({"--principal=emp-1", "--roles=employee", "appraisal", "expected", "--entered",
+                 "2022-05-01", "--as-of", "2025-11-01"},
+                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("expected level  Acquired"), std::string::npos) << out;
+  EXPECT_NE(out.find("42 completed months"), std::string::npos) << out;
+  // No identity: UNAUTHENTICATED is exit code 1.
+  EXPECT_EQ(Ctl({"appraisal", "expected", "--entered=2022-05-01"}, &out), 1);
+
+  const std::vector<std::string> sup = {"--principal=sup-1", "--roles=supervisor"};
+  auto as = [&](const std::vector<std::string>& who, std::vector<std::string> args) {
+    args.insert(args.begin(), who.begin(), who.end());
+    return Ctl(args, &out);
+  };
+  ASSERT_EQ(as(sup, {"appraisal", "create", "--employee=emp-1", "--class_code=2944",
+                     "--entered=2021-03-15", "--period_start=2024-01-01",
+                     "--period_end=2024-12-31"}),
+            0)
+      << out;
+  EXPECT_NE(out.find("expected level Acquired"), std::string::npos) << out;
+  const std::string marker = "created appraisal ";
+  ASSERT_NE(out.find(marker), std::string::npos);
+  const std::string id = out.substr(out.find(marker) + marker.size(), 32);
+
+  ASSERT_EQ(as(sup, {"appraisal", "observe", id, "--competency=pe",
+                     "--indicators=pe.emg.01,pe.emg.02", "--evidence=March conference"}),
+            0)
+      << out;
+  // Bad input is exit code 4 and names the field; a stale etag is 6.
+  EXPECT_EQ(as(sup, {"appraisal", "observe", id, "--competency=pe", "--indicators=pe.emg.99"}), 4);
+  EXPECT_EQ(as(sup, {"appraisal", "observe", id, "--competency=pe", "--indicators=pe.emg.03",
+                     "--etag=v1"}),
+            6);
+  ASSERT_EQ(as(sup, {"appraisal", "goal", id, "--competency=pe", "--specific=Lead two conferences",
+                     "--measure=Notes reviewed", "--target_date=2025-06-30"}),
+            0)
+      << out;
+  ASSERT_EQ(as(sup, {"appraisal", "submit", id}), 0) << out;
+  EXPECT_NE(out.find("is now SUBMITTED"), std::string::npos) << out;
+  // Another supervisor is refused (exit 1), the employee acknowledges.
+  EXPECT_EQ(as({"--principal=sup-2", "--roles=supervisor"}, {"appraisal", "show", id}), 1);
+  ASSERT_EQ(as({"--principal=emp-1", "--roles=employee"},
+               {"appraisal", "acknowledge", id, "--comments=Agreed"}),
+            0)
+      << out;
+  ASSERT_EQ(as(sup, {"appraisal", "finalize", id}), 0) << out;
+  ASSERT_EQ(as(sup, {"appraisal", "show", id}), 0) << out;
+  for (const char* want : {"FINALIZED", "expected level Acquired", "pe          2         1",
+                           "Lead two conferences", "employee's comments: Agreed",
+                           "SUBMITTED -> ACKNOWLEDGED  emp-1", "pe.emg.03"}) {
+    EXPECT_NE(out.find(want), std::string::npos) << want << " in\n" << out;
+  }
+  // A finalized appraisal: the transition is refused with exit code 4.
+  EXPECT_EQ(as(sup, {"appraisal", "return", id, "--reason=late change"}), 4);
+
+  ASSERT_EQ(as(sup, {"appraisal", "due", "--employees=emp-7"}), 0) << out;
+  EXPECT_NE(out.find("emp-7"), std::string::npos) << out;
+  EXPECT_EQ(out.find("emp-1 "), std::string::npos) << out;
+  ASSERT_EQ(as(sup, {"appraisal", "team"}), 0) << out;
+  EXPECT_NE(out.find("1 employees"), std::string::npos) << out;
+  ASSERT_EQ(as({"--principal=hr-1", "--roles=hr_admin"}, {"appraisal", "list"}), 0) << out;
+  EXPECT_NE(out.find("1 appraisals"), std::string::npos) << out;
 }
 
 // Appraisals are personnel records: a write the service acknowledged survives SIGKILL.
