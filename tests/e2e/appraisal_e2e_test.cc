@@ -384,6 +384,19 @@ TEST_F(AppraisalE2eTest, AccessForEachRole) {
             grpc::StatusCode::PERMISSION_DENIED);
   // Both roles, comma-separated with spaces: reads as the employee.
   EXPECT_TRUE(Get(a.id(), {"emp-1", "supervisor, employee"}, &out).ok());
+  {
+    // Roles in two entries count together; two principal entries are refused, not guessed at.
+    v1::GetAppraisalRequest req;
+    req.set_appraisal_id(a.id());
+    v1::GetAppraisalResponse resp;
+    auto ctx = Ctx({"emp-1", "supervisor"});
+    ctx->AddMetadata("x-classplan-roles", "employee");
+    EXPECT_TRUE(stub_->GetAppraisal(ctx.get(), req, &resp).ok());
+    auto twice = Ctx(kHr);
+    twice->AddMetadata("x-classplan-principal", "sup-1");
+    EXPECT_EQ(stub_->GetAppraisal(twice.get(), req, &resp).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
   // A denied read of a missing appraisal is NOT_FOUND (existence is checked first; ids are
   // random 128-bit values, so this reveals nothing useful).
   EXPECT_EQ(Get("no-such-id", kOtherSup, &out).error_code(), grpc::StatusCode::NOT_FOUND);

@@ -1,16 +1,30 @@
 #include "services/appraisal/grpc/appraisal_grpc_service.h"
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
 #include "common/server/unary.h"
 
 namespace classplan::appraisal {
 namespace {
 
-// The first value of a metadata key, or "" when absent. Values are copied: the worker must
-// not depend on the metadata map's lifetime.
-std::string Header(const grpc::CallbackServerContext* ctx, const char* key) {
-  const auto& md = ctx->client_metadata();
-  auto it = md.find(key);
-  return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+// Every value of a metadata key, copied (the worker must not depend on the metadata map).
+std::vector<std::string> Headers(const grpc::CallbackServerContext* ctx, const char* key) {
+  std::vector<std::string> out;
+  auto range = ctx->client_metadata().equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) {
+    out.emplace_back(it->second.data(), it->second.size());
+  }
+  return out;
+}
+
+// The caller from the gateway's metadata. More than one principal entry is refused rather
+// than guessed at; several role entries are read as one comma-separated list.
+absl::StatusOr<Principal> CallerOf(const std::vector<std::string>& ids,
+                                   const std::vector<std::string>& roles) {
+  if (ids.size() > 1) return absl::UnauthenticatedError("more than one principal in the metadata");
+  return ParsePrincipal(ids.empty() ? "" : ids[0], absl::StrJoin(roles, ","));
 }
 
 }  // namespace
@@ -21,12 +35,12 @@ grpc::ServerUnaryReactor* AppraisalGrpcService::Offload(
     absl::StatusOr<Resp> (Appraisals::*method)(const Principal&, const Req&), const char* rpc) {
   // Trusted only because the gateway strips client-sent copies of these headers (see the
   // service comment in appraisal_service.proto).
-  std::string id = Header(ctx, kPrincipalHeader);
-  std::string roles = Header(ctx, kRolesHeader);
+  std::vector<std::string> ids = Headers(ctx, kPrincipalHeader);
+  std::vector<std::string> roles = Headers(ctx, kRolesHeader);
   return server::OffloadUnary<Resp>(
       workers_, ctx, resp,
-      [this, req, method, id = std::move(id), roles = std::move(roles)]() -> absl::StatusOr<Resp> {
-        auto principal = ParsePrincipal(id, roles);
+      [this, req, method, ids = std::move(ids), roles = std::move(roles)]() -> absl::StatusOr<Resp> {
+        auto principal = CallerOf(ids, roles);
         if (!principal.ok()) return principal.status();
         return (appraisals_->*method)(*principal, *req);
       },
