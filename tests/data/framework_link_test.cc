@@ -47,7 +47,8 @@ std::map<std::string, std::set<std::string>> CatalogLinks() {
 TEST(FrameworkLink, CatalogAndFrameworksPointAtEachOther) {
   const auto links = CatalogLinks();
   ASSERT_GE(links.size(), 9u) << "catalog data not found under " << SourceDir();
-  auto frameworks = classplan::appraisal::LoadFrameworkDir((SourceDir() / "data" / "appraisal").string());
+  auto frameworks =
+      classplan::appraisal::LoadFrameworkDir((SourceDir() / "data" / "appraisal").string());
   ASSERT_TRUE(frameworks.ok()) << frameworks.status();
   std::map<std::string, std::string> by_class;  // from the frameworks' side
   std::set<std::string> ids;

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "common/status/field_violations.h"
@@ -85,6 +88,7 @@ class AppraisalE2eTest : public ::testing::Test {
   void SetUp() override {
     dir_ = testing::MakeTempDir("appraisal_e2e");
     ASSERT_FALSE(dir_.empty());
+    data_dir_ = SourcePath("data/appraisal");
     Start();
   }
 
@@ -95,8 +99,7 @@ class AppraisalE2eTest : public ::testing::Test {
     server_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{BuildPath("services/appraisal/appraisal_server"),
                                  "--listen=127.0.0.1:" + std::to_string(port_),
-                                 "--db=" + dir_ + "/appraisal.db",
-                                 "--data_dir=" + SourcePath("data/appraisal"),
+                                 "--db=" + dir_ + "/appraisal.db", "--data_dir=" + data_dir_,
                                  "--drain_timeout=2s"},
         log_);
     ASSERT_TRUE(testing::WaitServingLog(log_)) << "see " << log_;
@@ -124,7 +127,7 @@ class AppraisalE2eTest : public ::testing::Test {
   // A workflow transition: every transition request carries the id and the etag.
   template <typename Req, typename Resp>
   grpc::Status Move(grpc::Status (v1::AppraisalService::Stub::*rpc)(grpc::ClientContext*,
-                                                                     const Req&, Resp*),
+                                                                    const Req&, Resp*),
                     const std::string& id, const std::string& etag, const Caller& c,
                     v1::Appraisal* out, Req req = Req()) {
     req.set_appraisal_id(id);
@@ -192,6 +195,7 @@ class AppraisalE2eTest : public ::testing::Test {
   }
 
   std::string dir_;
+  std::string data_dir_;
   int port_ = 0;
   std::string log_;
   std::unique_ptr<ChildProcess> server_;
@@ -429,8 +433,7 @@ TEST_F(AppraisalE2eTest, AccessForEachRole) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Observe(a, kEmp, {"pe.emg.02"}, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Submit(a.id(), a.etag(), kEmp, &out).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Submit(a.id(), a.etag(), kEmp, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit(a.id(), a.etag(), kOtherSup, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(Submit(a.id(), a.etag(), kSup, &a).ok());
@@ -484,8 +487,7 @@ TEST_F(AppraisalE2eTest, StaleEtagIsAbortedAndTheWinnerStays) {
   // A second writer still holding the first etag loses, whatever it tries.
   EXPECT_EQ(Observe(a, kSup, {"pe.emg.03"}, &out).error_code(), grpc::StatusCode::ABORTED);
   EXPECT_EQ(Submit(a.id(), a.etag(), kSup, &out).error_code(), grpc::StatusCode::ABORTED);
-  EXPECT_EQ(Observe(a, kSup, {"pe.emg.03"}, &out, "v99").error_code(),
-            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(Observe(a, kSup, {"pe.emg.03"}, &out, "v99").error_code(), grpc::StatusCode::ABORTED);
   v1::Appraisal got;
   ASSERT_TRUE(Get(a.id(), kSup, &got).ok());
   EXPECT_EQ(got.etag(), first.etag());
@@ -521,7 +523,7 @@ TEST_F(AppraisalE2eTest, BadInputNamesFieldsAndWritesNothing) {
   req.mutable_appraisal()->add_assessments()->set_competency_id("no-such");
   s = stub_->CreateAppraisal(Ctx(kSup).get(), req, &resp);
   EXPECT_EQ(ViolatedFields(s), (std::set<std::string>{"appraisal.assessments[0].rating",
-                                                       "appraisal.assessments[1].competency_id"}));
+                                                      "appraisal.assessments[1].competency_id"}));
   EXPECT_EQ(ListCount(kHr), 0);  // nothing was written
 
   // A bad update leaves the stored appraisal as it was.
@@ -571,10 +573,10 @@ TEST_F(AppraisalE2eTest, ClassplanctlRunsTheWorkflow) {
     args.insert(args.begin(), who.begin(), who.end());
     return Ctl(args, &out);
   };
-  ASSERT_EQ(as(sup, {"appraisal", "create", "--employee=emp-1", "--class_code=2944",
-                     "--entered=2021-03-15", "--period_start=2024-01-01",
-                     "--period_end=2024-12-31"}),
-            0)
+  ASSERT_EQ(
+      as(sup, {"appraisal", "create", "--employee=emp-1", "--class_code=2944",
+               "--entered=2021-03-15", "--period_start=2024-01-01", "--period_end=2024-12-31"}),
+      0)
       << out;
   EXPECT_NE(out.find("expected level Acquired"), std::string::npos) << out;
   const std::string marker = "created appraisal ";
@@ -604,9 +606,9 @@ TEST_F(AppraisalE2eTest, ClassplanctlRunsTheWorkflow) {
       << out;
   ASSERT_EQ(as(sup, {"appraisal", "finalize", id}), 0) << out;
   ASSERT_EQ(as(sup, {"appraisal", "show", id}), 0) << out;
-  for (const char* want : {"FINALIZED", "expected level Acquired", "pe          2         1",
-                           "Lead two conferences", "employee's comments: Agreed",
-                           "SUBMITTED -> ACKNOWLEDGED  emp-1", "pe.emg.03"}) {
+  for (const char* want :
+       {"FINALIZED", "expected level Acquired", "pe          2         1", "Lead two conferences",
+        "employee's comments: Agreed", "SUBMITTED -> ACKNOWLEDGED  emp-1", "pe.emg.03"}) {
     EXPECT_NE(out.find(want), std::string::npos) << want << " in\n" << out;
   }
   // A finalized appraisal: the transition is refused with exit code 4.
@@ -619,6 +621,44 @@ TEST_F(AppraisalE2eTest, ClassplanctlRunsTheWorkflow) {
   EXPECT_NE(out.find("1 employees"), std::string::npos) << out;
   ASSERT_EQ(as({"--principal=hr-1", "--roles=hr_admin"}, {"appraisal", "list"}), 0) << out;
   EXPECT_NE(out.find("1 appraisals"), std::string::npos) << out;
+}
+
+TEST_F(AppraisalE2eTest, IndicatorOfAnotherFrameworkIsRefused) {
+  // A second indicator framework beside the shipped ones: the 2944 anchors under another id,
+  // for another class, with competency "pe" renamed "zq" (so its indicators are "zq.emg.01",
+  // ...).
+  namespace fs = std::filesystem;
+  const fs::path frameworks = fs::path(dir_) / "frameworks";
+  fs::create_directories(frameworks);
+  for (const auto& e : fs::directory_iterator(SourcePath("data/appraisal"))) {
+    fs::copy_file(e.path(), frameworks / e.path().filename());
+  }
+  std::string text =
+      testing::ReadWholeFile(SourcePath("data/appraisal/sf-hsa-2944-anchors.textproto"));
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (size_t p = text.find(from); p != std::string::npos; p = text.find(from, p + to.size())) {
+      text.replace(p, from.size(), to);
+    }
+  };
+  replace_all("id: \"sf-hsa-2944-anchors\"", "id: \"test-other-anchors\"");
+  replace_all("class_codes: \"2944\"", "class_codes: \"TEST1\"");
+  replace_all("id: \"pe\"", "id: \"zq\"");
+  replace_all("\"pe.", "\"zq.");
+  std::ofstream(frameworks / "zz-test-other.textproto") << text;
+  ASSERT_EQ(server_->Terminate(), 0);
+  data_dir_ = frameworks.string();
+  Start();
+
+  v1::CreateAppraisalRequest req = NewAppraisal();
+  req.mutable_appraisal()->mutable_assessments(0)->add_observed_indicator_ids("zq.emg.01");
+  v1::CreateAppraisalResponse resp;
+  grpc::Status s = stub_->CreateAppraisal(Ctx(kSup).get(), req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto v = status::GetFieldViolations(status::FromGrpcStatus(s));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "appraisal.assessments[0].observed_indicator_ids[1]");
+  EXPECT_EQ(v[0].description, "indicator belongs to another framework");
+  EXPECT_EQ(ListCount(kHr), 0);
 }
 
 // Appraisals are personnel records: a write the service acknowledged survives SIGKILL.

@@ -40,8 +40,7 @@ ABSL_FLAG(std::string, framework, "", "appraisal: framework id (default: the cla
 ABSL_FLAG(int, framework_version, 0, "appraisal framework: version (0 = latest)");
 ABSL_FLAG(std::string, class_code, "", "appraisal: job class code, e.g. 2944");
 ABSL_FLAG(std::string, employee, "", "appraisal: employee id");
-ABSL_FLAG(std::string, supervisor, "",
-          "appraisal: supervisor id (create: default the principal)");
+ABSL_FLAG(std::string, supervisor, "", "appraisal: supervisor id (create: default the principal)");
 ABSL_FLAG(std::string, unit_id, "", "appraisal: organizational unit id");
 ABSL_FLAG(std::string, period_start, "", "appraisal create: first day of the period");
 ABSL_FLAG(std::string, period_end, "", "appraisal create: last day of the period");
@@ -81,8 +80,8 @@ int AppraisalFail(const grpc::Status& s) {
   }
   switch (s.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
-      std::cerr << "  is the appraisal service running at "
-                << absl::GetFlag(FLAGS_appraisal_target) << "? (--appraisal_target)\n";
+      std::cerr << "  is the appraisal service running at " << absl::GetFlag(FLAGS_appraisal_target)
+                << "? (--appraisal_target)\n";
       break;
     case grpc::StatusCode::UNAUTHENTICATED:
       std::cerr << "  say who you are: --principal=ID --roles=supervisor|employee|hr_admin\n";
@@ -171,8 +170,8 @@ std::string Shorten(const std::string& s, size_t n) {
 }
 
 std::string RenderAppraisal(const apb::Appraisal& a) {
-  std::string out = absl::StrCat("appraisal ", a.id(), "  ", StateText(a.state()), "  (etag ",
-                                 a.etag(), ")\n");
+  std::string out =
+      absl::StrCat("appraisal ", a.id(), "  ", StateText(a.state()), "  (etag ", a.etag(), ")\n");
   absl::StrAppend(&out, "employee     ", a.employee_id(), "   class ", a.class_code(),
                   "   supervisor ", a.supervisor_id(),
                   a.unit_id().empty() ? "" : absl::StrCat("   unit ", a.unit_id()), "\n");
@@ -188,28 +187,27 @@ std::string RenderAppraisal(const apb::Appraisal& a) {
   std::vector<std::vector<std::string>> rows;
   std::set<std::string> notes;
   for (const auto& as : a.assessments()) {
-    rows.push_back({as.competency_id(), absl::StrCat(as.observed_indicator_ids_size()),
-                    absl::StrCat(as.evidence_size()),
-                    as.demonstrated_level_note().empty() ? LevelText(as.demonstrated_level())
-                                                         : "not computed",
-                    as.comparison() == apb::COMPARISON_UNSPECIFIED
-                        ? "-"
-                        : absl::StrCat(ComparisonText(as.comparison()), " (", as.gap(), ")"),
-                    as.rating() == 0 ? "-" : absl::StrCat(as.rating())});
+    rows.push_back(
+        {as.competency_id(), absl::StrCat(as.observed_indicator_ids_size()),
+         absl::StrCat(as.evidence_size()),
+         as.demonstrated_level_note().empty() ? LevelText(as.demonstrated_level()) : "not computed",
+         as.comparison() == apb::COMPARISON_UNSPECIFIED
+             ? "-"
+             : absl::StrCat(ComparisonText(as.comparison()), " (", as.gap(), ")"),
+         as.rating() == 0 ? "-" : absl::StrCat(as.rating())});
     if (!as.demonstrated_level_note().empty()) notes.insert(as.demonstrated_level_note());
   }
   if (rows.empty()) {
     absl::StrAppend(&out, "no competency assessed yet\n");
   } else {
-    absl::StrAppend(&out, Table({"COMPETENCY", "OBSERVED", "EVIDENCE", "DEMONSTRATED",
-                                 "VS EXPECTED", "RATING"},
-                                rows));
+    absl::StrAppend(
+        &out, Table({"COMPETENCY", "OBSERVED", "EVIDENCE", "DEMONSTRATED", "VS EXPECTED", "RATING"},
+                    rows));
   }
   for (const auto& n : notes) absl::StrAppend(&out, "note: demonstrated level: ", n, "\n");
-  absl::StrAppend(&out, "overall rating: ",
-                  a.overall_rating() == 0 ? a.overall_rating_note()
-                                          : absl::StrCat(a.overall_rating()),
-                  "\n");
+  absl::StrAppend(
+      &out, "overall rating: ",
+      a.overall_rating() == 0 ? a.overall_rating_note() : absl::StrCat(a.overall_rating()), "\n");
   if (!a.supervisor_comments().empty())
     absl::StrAppend(&out, "supervisor's comments: ", a.supervisor_comments(), "\n");
   if (!a.employee_comments().empty())
@@ -217,15 +215,16 @@ std::string RenderAppraisal(const apb::Appraisal& a) {
   if (!a.goals().empty()) {
     rows.clear();
     for (const auto& g : a.goals()) {
-      rows.push_back({g.competency_id(), g.specific(), g.measure(), dates::Format(g.target_date())});
+      rows.push_back(
+          {g.competency_id(), g.specific(), g.measure(), dates::Format(g.target_date())});
     }
     absl::StrAppend(&out, "\ngoals\n", Table({"COMPETENCY", "SPECIFIC", "MEASURE", "BY"}, rows));
   }
   if (!a.development_plan().empty()) {
     rows.clear();
     for (const auto& d : a.development_plan()) {
-      rows.push_back(
-          {d.competency_id(), LevelText(d.target_level()), d.indicator_id(), Shorten(d.text(), 70)});
+      rows.push_back({d.competency_id(), LevelText(d.target_level()), d.indicator_id(),
+                      Shorten(d.text(), 70)});
     }
     absl::StrAppend(&out, "\ndevelopment plan (indicators of the next level not yet observed)\n",
                     Table({"COMPETENCY", "LEVEL", "INDICATOR", "TEXT"}, rows));
@@ -280,8 +279,7 @@ int Move(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), Stu
   if (int rc = Call(rpc, stub, req, &resp); rc != 0) return rc;
   if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
   std::cout << "appraisal " << resp.appraisal().id() << " is now "
-            << StateText(resp.appraisal().state()) << " (etag " << resp.appraisal().etag()
-            << ")\n";
+            << StateText(resp.appraisal().state()) << " (etag " << resp.appraisal().etag() << ")\n";
   return 0;
 }
 
@@ -348,8 +346,8 @@ int Create(Stub* stub) {
   if (int rc = Call(&Stub::CreateAppraisal, stub, req, &resp); rc != 0) return rc;
   if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
   std::cout << "created appraisal " << resp.appraisal().id() << " (DRAFT, etag "
-            << resp.appraisal().etag() << "), framework " << resp.appraisal().framework_id()
-            << " v" << resp.appraisal().framework_version() << ", expected level "
+            << resp.appraisal().etag() << "), framework " << resp.appraisal().framework_id() << " v"
+            << resp.appraisal().framework_version() << ", expected level "
             << LevelText(resp.appraisal().expected_level()) << "\n";
   return 0;
 }
@@ -412,10 +410,10 @@ int List(Stub* stub) {
   if (absl::GetFlag(FLAGS_json)) return PrintJson(all);
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : all.appraisals()) {
-    rows.push_back({a.id(), a.employee_id(), a.class_code(), a.supervisor_id(),
-                    absl::StrCat(dates::Format(a.period_start()), "..",
-                                 dates::Format(a.period_end())),
-                    StateText(a.state())});
+    rows.push_back(
+        {a.id(), a.employee_id(), a.class_code(), a.supervisor_id(),
+         absl::StrCat(dates::Format(a.period_start()), "..", dates::Format(a.period_end())),
+         StateText(a.state())});
   }
   std::cout << Table({"ID", "EMPLOYEE", "CLASS", "SUPERVISOR", "PERIOD", "STATE"}, rows);
   std::cout << all.appraisals_size() << " appraisals\n";
@@ -499,8 +497,9 @@ int Framework(Stub* stub, const std::string& id) {
   if (int rc = Call(&Stub::GetFramework, stub, req, &resp); rc != 0) return rc;
   if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
   const auto& f = resp.framework();
-  std::cout << f.title() << "\n" << f.id() << " v" << f.version() << "; classes "
-            << absl::StrJoin(f.class_codes(), ", ") << "; source: " << f.source() << "\n";
+  std::cout << f.title() << "\n"
+            << f.id() << " v" << f.version() << "; classes " << absl::StrJoin(f.class_codes(), ", ")
+            << "; source: " << f.source() << "\n";
   const std::string only = absl::GetFlag(FLAGS_competency);
   for (const auto& cl : f.clusters()) {
     std::cout << "\n" << cl.name() << "\n";
@@ -520,13 +519,13 @@ int Framework(Stub* stub, const std::string& id) {
   if (!f.levels().empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& l : f.levels()) {
-      rows.push_back({l.name(),
-                      l.expected_by_tenure()
-                          ? absl::StrCat(l.tenure_from_months(), " months",
-                                         l.tenure_until_months() == 0
-                                             ? " and more"
-                                             : absl::StrCat(" to under ", l.tenure_until_months()))
-                          : "never expected, only achieved"});
+      rows.push_back(
+          {l.name(), l.expected_by_tenure()
+                         ? absl::StrCat(l.tenure_from_months(), " months",
+                                        l.tenure_until_months() == 0
+                                            ? " and more"
+                                            : absl::StrCat(" to under ", l.tenure_until_months()))
+                         : "never expected, only achieved"});
     }
     std::cout << "\n" << Table({"LEVEL", "EXPECTED FROM TENURE"}, rows);
   }
@@ -558,10 +557,14 @@ const char* AppraisalUsage() {
 
 bool IsAppraisalFlag(const std::string& name) {
   static const std::set<std::string> kNames = {
-      "appraisal_target", "principal", "roles", "entered", "framework", "framework_version",
-      "class_code", "employee", "supervisor", "unit_id", "period_start", "period_end",
-      "competency", "indicators", "evidence", "rating", "etag", "comments", "reason", "specific",
-      "measure", "target_date", "employees"};
+      "appraisal_target", "principal",    "roles",
+      "entered",          "framework",    "framework_version",
+      "class_code",       "employee",     "supervisor",
+      "unit_id",          "period_start", "period_end",
+      "competency",       "indicators",   "evidence",
+      "rating",           "etag",         "comments",
+      "reason",           "specific",     "measure",
+      "target_date",      "employees"};
   return kNames.count(name) > 0;
 }
 

@@ -39,7 +39,8 @@ grpc::ServerUnaryReactor* AppraisalGrpcService::Offload(
   std::vector<std::string> roles = Headers(ctx, kRolesHeader);
   return server::OffloadUnary<Resp>(
       workers_, ctx, resp,
-      [this, req, method, ids = std::move(ids), roles = std::move(roles)]() -> absl::StatusOr<Resp> {
+      [this, req, method, ids = std::move(ids),
+       roles = std::move(roles)]() -> absl::StatusOr<Resp> {
         auto principal = CallerOf(ids, roles);
         if (!principal.ok()) return principal.status();
         return (appraisals_->*method)(*principal, *req);
