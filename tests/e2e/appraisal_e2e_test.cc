@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "common/status/field_violations.h"
@@ -659,6 +660,25 @@ TEST_F(AppraisalE2eTest, IndicatorOfAnotherFrameworkIsRefused) {
   EXPECT_EQ(v[0].field, "appraisal.assessments[0].observed_indicator_ids[1]");
   EXPECT_EQ(v[0].description, "indicator belongs to another framework");
   EXPECT_EQ(ListCount(kHr), 0);
+}
+
+TEST_F(AppraisalE2eTest, RacingWritersWithOneEtagOnlyOneWins) {
+  v1::Appraisal a = Create(NewAppraisal());
+  constexpr int kWriters = 8;
+  std::vector<grpc::StatusCode> codes(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      v1::Appraisal out;
+      codes[i] = Observe(a, kSup, {"pe.emg.0" + std::to_string(i + 1)}, &out).error_code();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), grpc::StatusCode::OK), 1);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), grpc::StatusCode::ABORTED), kWriters - 1);
+  v1::Appraisal got;
+  ASSERT_TRUE(Get(a.id(), kSup, &got).ok());
+  EXPECT_EQ(got.etag(), "v2");  // exactly one write landed
 }
 
 // Appraisals are personnel records: a write the service acknowledged survives SIGKILL.
