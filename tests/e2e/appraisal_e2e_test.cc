@@ -597,6 +597,12 @@ TEST_F(AppraisalE2eTest, ClassplanctlRunsTheWorkflow) {
                      "--measure=Notes reviewed", "--target_date=2025-06-30"}),
             0)
       << out;
+  ASSERT_EQ(as(sup, {"appraisal", "observe", id, "--competency=pe", "--unobserve=pe.emg.02"}), 0)
+      << out;
+  ASSERT_EQ(as(sup, {"appraisal", "edit", id, "--comments=Strong year", "--period_end=2024-12-30"}),
+            0)
+      << out;
+  EXPECT_EQ(as(sup, {"appraisal", "edit", id}), 2);  // nothing to change
   ASSERT_EQ(as(sup, {"appraisal", "submit", id}), 0) << out;
   EXPECT_NE(out.find("is now SUBMITTED"), std::string::npos) << out;
   // Another supervisor is refused (exit 1), the employee acknowledges.
@@ -608,8 +614,9 @@ TEST_F(AppraisalE2eTest, ClassplanctlRunsTheWorkflow) {
   ASSERT_EQ(as(sup, {"appraisal", "finalize", id}), 0) << out;
   ASSERT_EQ(as(sup, {"appraisal", "show", id}), 0) << out;
   for (const char* want :
-       {"FINALIZED", "expected level Acquired", "pe          2         1", "Lead two conferences",
-        "employee's comments: Agreed", "SUBMITTED -> ACKNOWLEDGED  emp-1", "pe.emg.03"}) {
+       {"FINALIZED", "expected level Acquired", "pe          1         1", "Lead two conferences",
+        "employee's comments: Agreed", "supervisor's comments: Strong year",
+        "2024-01-01 to 2024-12-30", "SUBMITTED -> ACKNOWLEDGED  emp-1", "pe.emg.03"}) {
     EXPECT_NE(out.find(want), std::string::npos) << want << " in\n" << out;
   }
   // A finalized appraisal: the transition is refused with exit code 4.

@@ -1,5 +1,6 @@
 #include "tools/classplanctl/appraisal.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -47,6 +48,8 @@ ABSL_FLAG(std::string, period_end, "", "appraisal create: last day of the period
 ABSL_FLAG(std::string, competency, "", "appraisal observe/goal: competency id, e.g. pe");
 ABSL_FLAG(std::string, indicators, "",
           "appraisal observe: observed indicator ids, comma-separated (added to those recorded)");
+ABSL_FLAG(std::string, unobserve, "",
+          "appraisal observe: indicator ids to remove from those recorded, comma-separated");
 ABSL_FLAG(std::string, evidence, "", "appraisal observe: an evidence note to add");
 ABSL_FLAG(int, rating, 0, "appraisal observe: the rating on the framework's scale");
 ABSL_FLAG(std::string, etag, "",
@@ -283,16 +286,17 @@ int Move(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), Stu
   return 0;
 }
 
-// Replaces one field of an appraisal after `change` edited the current copy.
+// Replaces fields of an appraisal (`paths`) after `change` edited the current copy.
 template <typename Change>
-int Update(Stub* stub, const std::string& id, const char* path, Change change) {
+int Update(Stub* stub, const std::string& id, const std::vector<std::string>& paths,
+           Change change) {
   apb::Appraisal current;
   if (int rc = Fetch(stub, id, &current); rc != 0) return rc;
   apb::UpdateAppraisalRequest req;
   *req.mutable_appraisal() = current;
   if (auto e = absl::GetFlag(FLAGS_etag); !e.empty()) req.mutable_appraisal()->set_etag(e);
   if (int rc = change(req.mutable_appraisal()); rc != 0) return rc;
-  req.mutable_update_mask()->add_paths(path);
+  for (const auto& p : paths) req.mutable_update_mask()->add_paths(p);
   apb::UpdateAppraisalResponse resp;
   if (int rc = Call(&Stub::UpdateAppraisal, stub, req, &resp); rc != 0) return rc;
   return PrintAppraisal(resp.appraisal());
@@ -355,7 +359,7 @@ int Create(Stub* stub) {
 int Observe(Stub* stub, const std::string& id) {
   const std::string competency = absl::GetFlag(FLAGS_competency);
   if (competency.empty()) return UsageError("appraisal observe: --competency=ID is required");
-  return Update(stub, id, "assessments", [&](apb::Appraisal* a) {
+  return Update(stub, id, {"assessments"}, [&](apb::Appraisal* a) {
     apb::CompetencyAssessment* as = nullptr;
     for (auto& x : *a->mutable_assessments()) {
       if (x.competency_id() == competency) as = &x;
@@ -369,6 +373,13 @@ int Observe(Stub* stub, const std::string& id) {
     for (const auto& i : SplitList(absl::GetFlag(FLAGS_indicators))) {
       if (have.insert(i).second) as->add_observed_indicator_ids(i);
     }
+    const auto drop = SplitList(absl::GetFlag(FLAGS_unobserve));
+    auto* ids = as->mutable_observed_indicator_ids();
+    ids->erase(std::remove_if(ids->begin(), ids->end(),
+                              [&](const std::string& i) {
+                                return std::find(drop.begin(), drop.end(), i) != drop.end();
+                              }),
+               ids->end());
     if (auto e = absl::GetFlag(FLAGS_evidence); !e.empty()) as->add_evidence(e);
     if (int r = absl::GetFlag(FLAGS_rating); r != 0) as->set_rating(r);
     return 0;
@@ -382,8 +393,36 @@ int AddGoal(Stub* stub, const std::string& id) {
   g.set_measure(absl::GetFlag(FLAGS_measure));
   if (!DateFlag("target_date", absl::GetFlag(FLAGS_target_date), true, g.mutable_target_date()))
     return kUsageExit;
-  return Update(stub, id, "goals", [&](apb::Appraisal* a) {
+  return Update(stub, id, {"goals"}, [&](apb::Appraisal* a) {
     *a->add_goals() = g;
+    return 0;
+  });
+}
+
+// Supervisor comments, period and unit: only the fields given.
+int Edit(Stub* stub, const std::string& id) {
+  std::vector<std::string> paths;
+  apb::Appraisal given;
+  if (!absl::GetFlag(FLAGS_comments).empty()) paths.push_back("supervisor_comments");
+  if (!absl::GetFlag(FLAGS_unit_id).empty()) paths.push_back("unit_id");
+  bool has = false;
+  if (!DateFlag("period_start", absl::GetFlag(FLAGS_period_start), false,
+                given.mutable_period_start(), &has))
+    return kUsageExit;
+  if (has) paths.push_back("period_start");
+  if (!DateFlag("period_end", absl::GetFlag(FLAGS_period_end), false, given.mutable_period_end(),
+                &has))
+    return kUsageExit;
+  if (has) paths.push_back("period_end");
+  if (paths.empty()) {
+    return UsageError(
+        "appraisal edit: give --comments, --unit_id, --period_start and/or --period_end");
+  }
+  return Update(stub, id, paths, [&](apb::Appraisal* a) {
+    a->set_supervisor_comments(absl::GetFlag(FLAGS_comments));
+    a->set_unit_id(absl::GetFlag(FLAGS_unit_id));
+    *a->mutable_period_start() = given.period_start();
+    *a->mutable_period_end() = given.period_end();
     return 0;
   });
 }
@@ -542,8 +581,10 @@ const char* AppraisalUsage() {
          "  appraisal create --employee=ID --class_code=CODE --entered=DATE --period_start=DATE\n"
          "            --period_end=DATE [--supervisor=ID] [--unit_id=ID] [--framework=ID]\n"
          "  appraisal show ID | appraisal list [--employee=ID] [--supervisor=ID] [--state=S]\n"
-         "  appraisal observe ID --competency=ID [--indicators=ID,ID] [--evidence=TEXT] "
-         "[--rating=N]\n"
+         "  appraisal observe ID --competency=ID [--indicators=ID,ID] [--unobserve=ID,ID]\n"
+         "            [--evidence=TEXT] [--rating=N]\n"
+         "  appraisal edit ID [--comments=TEXT] [--period_start=DATE] [--period_end=DATE] "
+         "[--unit_id=ID]\n"
          "  appraisal goal ID --competency=ID --specific=TEXT --measure=TEXT "
          "--target_date=DATE\n"
          "  appraisal submit|finalize ID | appraisal acknowledge ID [--comments=TEXT]\n"
@@ -564,7 +605,7 @@ bool IsAppraisalFlag(const std::string& name) {
       "competency",       "indicators",   "evidence",
       "rating",           "etag",         "comments",
       "reason",           "specific",     "measure",
-      "target_date",      "employees"};
+      "target_date",      "employees",    "unobserve"};
   return kNames.count(name) > 0;
 }
 
@@ -592,6 +633,7 @@ int RunAppraisal(const std::vector<std::string>& args) {
   }
   if (verb == "observe" && one) return Observe(s, id);
   if (verb == "goal" && one) return AddGoal(s, id);
+  if (verb == "edit" && one) return Edit(s, id);
   if (verb == "submit" && one) return Move(&Stub::SubmitAppraisal, s, id);
   if (verb == "finalize" && one) return Move(&Stub::FinalizeAppraisal, s, id);
   if (verb == "acknowledge" && one) {
