@@ -98,9 +98,9 @@ start_replicas catalog "$BUILD_DIR/services/catalog/catalog_server" "$CATALOG_PO
 start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PORT" \
   "$REPLICAS_ALL" --db="$RUN_DIR/payband.db" --data_dir="$ROOT/data/payband" \
   --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
+# Appraisal: its own database (personnel records, fsync on every write), no Redis.
 start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORT" \
-  "$REPLICAS_ALL" --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal" \
-  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
+  "$REPLICAS_ALL" --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal"
 start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
   "$ELIGIBILITY_PORT" "$REPLICAS_ALL" --db="$RUN_DIR/eligibility.db" \
   --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
@@ -173,6 +173,12 @@ Try, in another terminal (classplanctl talks to the gateway by default):
   $CTL pay class CA2459
   $CTL pay place 50000 --band=806-A --jurisdiction=denver-csa
   $CTL pay convert 25.50/hour --to=annual
+  # appraisals: the gateway sets who is calling from the key (here the supervisor's)
+  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_SUPERVISOR CLASSPLAN_PRINCIPAL=demo-supervisor
+  $CTL appraisal expected --entered=2022-05-01
+  $CTL appraisal create --employee=emp-1 --class_code=2944 --entered=2021-03-15 \\
+      --period_start=2025-01-01 --period_end=2025-12-31
+  $CTL appraisal list
 
 Ctrl-C stops everything.
 MSG

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -170,6 +171,10 @@ class GatewayE2eTest : public ::testing::Test {
         {BuildPath("services/payband/payband_server"), "--db=" + *dir_ + "/payband.db",
          "--data_dir=" + SourcePath("data/payband"), absl::StrCat("--redis=127.0.0.1:", redis_->port()),
          absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
+    appraisal_ = new Proc(StartServer(
+        *dir_, "appraisal",
+        {BuildPath("services/appraisal/appraisal_server"), "--db=" + *dir_ + "/appraisal.db",
+         "--data_dir=" + SourcePath("data/appraisal"), "--drain_timeout=1s"}));
     backend_ = new Proc(StartTestBackend(*dir_));
     employee_key_ = new std::string(MakeKey(*dir_, "emp-7", "employee"));
     admin_key_ = new std::string(MakeKey(*dir_, "hr-1", "hr_admin,hr_analyst"));
@@ -177,13 +182,14 @@ class GatewayE2eTest : public ::testing::Test {
     const std::string routes =
         Route("classplan.catalog.v1.CatalogService", {catalog_->port}, "GetJobClass") +
         Route("classplan.payband.v1.PaybandService", {payband_->port}, "GetBand") +
+        Route("classplan.appraisal.v1.AppraisalService", {appraisal_->port}, "ListFrameworks") +
         Route("classplan.test.v1.TestService", {backend_->port});
     gateway_ = new Proc(StartGateway(*dir_, routes, redis_->port(), "", &metrics_port_));
     channel_ = new std::shared_ptr<grpc::Channel>(Channel(gateway_->port));
   }
   static void TearDownTestSuite() {
     delete channel_;
-    for (Proc* p : {gateway_, backend_, payband_, catalog_}) delete p;
+    for (Proc* p : {gateway_, backend_, appraisal_, payband_, catalog_}) delete p;
     delete redis_;
     delete employee_key_;
     delete admin_key_;
@@ -191,15 +197,15 @@ class GatewayE2eTest : public ::testing::Test {
 
   static std::string* dir_;
   static testing::RedisServer* redis_;
-  static Proc *catalog_, *payband_, *backend_, *gateway_;
+  static Proc *catalog_, *payband_, *appraisal_, *backend_, *gateway_;
   static int metrics_port_;
   static std::string *employee_key_, *admin_key_;
   static std::shared_ptr<grpc::Channel>* channel_;
 };
 std::string* GatewayE2eTest::dir_;
 testing::RedisServer* GatewayE2eTest::redis_;
-Proc *GatewayE2eTest::catalog_, *GatewayE2eTest::payband_, *GatewayE2eTest::backend_,
-    *GatewayE2eTest::gateway_;
+Proc *GatewayE2eTest::catalog_, *GatewayE2eTest::payband_, *GatewayE2eTest::appraisal_,
+    *GatewayE2eTest::backend_, *GatewayE2eTest::gateway_;
 int GatewayE2eTest::metrics_port_;
 std::string *GatewayE2eTest::employee_key_, *GatewayE2eTest::admin_key_;
 std::shared_ptr<grpc::Channel>* GatewayE2eTest::channel_;
@@ -223,6 +229,14 @@ TEST_F(GatewayE2eTest, EveryServiceAnswersThroughTheGateway) {
   s = payband::v1::PaybandService::NewStub(*channel_)->GetBand(&c2, band, &got);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(got.band().code(), "806-A");
+
+  grpc::ClientContext c4;
+  c4.AddMetadata("authorization", "Bearer " + *employee_key_);
+  appraisal::v1::ListFrameworksRequest frameworks;
+  appraisal::v1::ListFrameworksResponse listed;
+  s = appraisal::v1::AppraisalService::NewStub(*channel_)->ListFrameworks(&c4, frameworks, &listed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_GT(listed.frameworks_size(), 0);
 
   auto echo = CallGeneric(*channel_, kEcho, {"hello"}, Bearer(*employee_key_));
   ASSERT_TRUE(echo.status.ok()) << echo.status.error_message();
@@ -270,6 +284,7 @@ TEST_F(GatewayE2eTest, ReflectionThroughTheGatewayListsEveryService) {
   std::set<std::string> names;
   for (const auto& s : resp.list_services_response().service()) names.insert(s.name());
   for (const char* want : {"classplan.catalog.v1.CatalogService", "classplan.payband.v1.PaybandService",
+                           "classplan.appraisal.v1.AppraisalService",
                            "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}) {
     EXPECT_EQ(names.count(want), 1u) << want;
   }
@@ -369,6 +384,16 @@ TEST_F(GatewayE2eTest, ForgedIdentityHeadersAreIgnoredAndRequestIdsTravel) {
   EXPECT_EQ(r.Header("x-saw-x-custom"), "kept");
   EXPECT_EQ(r.Header("x-saw-x-request-id"), "req-12345");
   EXPECT_EQ(r.Header("x-request-id"), "req-12345");
+  // The appraisal service reads the identity itself; it refuses a call carrying two
+  // principals, so this answers only because the client's forged copy was dropped.
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + *employee_key_);
+  ctx.AddMetadata("x-classplan-principal", "hr-boss");
+  ctx.AddMetadata("x-classplan-roles", "hr_admin");
+  appraisal::v1::ListAppraisalsRequest list;
+  appraisal::v1::ListAppraisalsResponse appraisals;
+  grpc::Status s = appraisal::v1::AppraisalService::NewStub(*channel_)->ListAppraisals(&ctx, list, &appraisals);
+  EXPECT_TRUE(s.ok()) << s.error_message();
   // Without one the gateway makes one, gives it to the backend and returns it.
   auto g = CallGeneric(*channel_, kEcho, {"x"}, Bearer(*employee_key_));
   EXPECT_EQ(g.Header("x-request-id").size(), 32u);

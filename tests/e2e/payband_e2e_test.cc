@@ -11,6 +11,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/support/grpc_server.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
@@ -21,7 +22,9 @@ namespace {
 namespace pb = payband::v1;
 using testing::BuildPath;
 using testing::ChildProcess;
+using testing::FastChannel;
 using testing::SourcePath;
+using testing::WaitServingLog;
 
 struct Server {
   int port = 0;
@@ -35,44 +38,6 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return ctx;
-}
-
-bool Serving(grpc::Channel* channel, const std::string& service) {
-  auto health = grpc::health::v1::Health::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
-  grpc::health::v1::HealthCheckRequest req;
-  req.set_service(service);
-  grpc::health::v1::HealthCheckResponse resp;
-  return health->Check(&ctx, req, &resp).ok() &&
-         resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-}
-
-std::shared_ptr<grpc::Channel> FastChannel(int port) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
-  return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials(), args);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Waits up to 15 s for the server's "serving" log line. (Polling a gRPC channel instead would
-// wait out its reconnect backoff after the first refused connection.)
-bool WaitServingLog(const std::string& log) {
-  for (int i = 0; i < 1500; ++i) {
-    if (ReadFile(log).find("\"msg\":\"serving\"") != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
 }
 
 // The value of counter `name` in the last "metrics" line of a server log, or -1.
@@ -120,7 +85,7 @@ class PaybandE2eTest : public ::testing::Test {
         dir_ + "/catalog.log");
     ASSERT_TRUE(WaitServingLog(dir_ + "/catalog.log")) << "see " << dir_ << "/catalog.log";
     auto channel = FastChannel(catalog_port_);
-    ASSERT_TRUE(Serving(channel.get(), "")) << "see " << dir_ << "/catalog.log";
+    ASSERT_TRUE(testing::IsServing(channel.get(), "")) << "see " << dir_ << "/catalog.log";
   }
 
   // A payband replica; `catalog_port` 0 means the real catalog started above.
@@ -141,7 +106,7 @@ class PaybandE2eTest : public ::testing::Test {
     EXPECT_TRUE(WaitServingLog(s.log)) << "see " << s.log;
     s.channel = FastChannel(s.port);
     s.stub = pb::PaybandService::NewStub(s.channel);
-    EXPECT_TRUE(Serving(s.channel.get(), "classplan.payband.v1.PaybandService"))
+    EXPECT_TRUE(testing::IsServing(s.channel.get(), "classplan.payband.v1.PaybandService"))
         << "payband_server did not become healthy; see " << s.log;
     return s;
   }
@@ -270,7 +235,7 @@ TEST_F(PaybandE2eTest, ImportOnOneReplicaInvalidatesTheOtherReplicasCache) {
 
   // B really served from its cache before the import (else this test proves nothing).
   ASSERT_EQ(b.process->Terminate(), 0);
-  const std::string log = ReadFile(b.log);
+  const std::string log = testing::ReadWholeFile(b.log);
   EXPECT_GT(LastCounter(log, "payband.cache.local_hit"), 0) << log;
 }
 
@@ -288,7 +253,7 @@ TEST_F(PaybandE2eTest, CatalogDownIsAClearUnavailableAndIsCounted) {
   EXPECT_EQ(Ctl(p, {"pay", "class", "CA2459"}, &out), 5);
 
   ASSERT_EQ(p.process->Terminate(), 0);
-  const std::string log = ReadFile(p.log);
+  const std::string log = testing::ReadWholeFile(p.log);
   EXPECT_EQ(LastCounter(log, "catalog_client.unavailable"), 2) << log;
   EXPECT_NE(log.find("catalog unavailable; calls that need it fail"), std::string::npos) << log;
   // The degraded mode is logged once, not per call.

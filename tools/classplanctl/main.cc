@@ -8,14 +8,18 @@
 //   classplanctl notice get 1355 | notice list
 //   classplanctl jurisdiction list | series list | health
 //   classplanctl pay band 806-A --jurisdiction=denver-csa | pay class CA2459 | ... (pay.h)
+//   classplanctl appraisal expected --entered=2022-05-01 | appraisal show ID | ... (appraisal.h)
 //
 // Global flags: --target=host:port (env CLASSPLAN_TARGET), --json, --timeout=5s,
 // --api_key=KEY (env CLASSPLAN_API_KEY), --tls_ca=FILE (env CLASSPLAN_TLS_CA);
-// pay commands: --payband_target=host:port (env CLASSPLAN_PAYBAND_TARGET). Every target
-// defaults to the gateway, 127.0.0.1:50050 (connect.h).
+// pay commands: --payband_target=host:port (env CLASSPLAN_PAYBAND_TARGET); appraisal
+// commands: --appraisal_target, --principal, --roles (appraisal.h). The catalog and pay
+// targets default to the gateway, 127.0.0.1:50050 (connect.h). Flag names may be spelt
+// with dashes (--as-of is --as_of).
 // Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input or failed
 // precondition, 5 unavailable or deadline exceeded, 6 conflict (stale etag, already exists).
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <set>
@@ -33,6 +37,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tools/classplanctl/connect.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/classplanctl/appraisal.h"
 #include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
 
@@ -188,7 +193,7 @@ int Usage() {
                "  class revisions CODE\n"
                "  notice get NUMBER | notice list [--jurisdiction=ID] [--state=POSTED|APPROVED]\n"
                "  jurisdiction list | series list [--jurisdiction=ID] | health\n"
-            << PayUsage();
+            << PayUsage() << AppraisalUsage();
   return kUsage;
 }
 
@@ -197,6 +202,7 @@ namespace {
 int Run(const std::vector<std::string>& args) {
   if (args.size() < 2 && !(args.size() == 1 && args[0] == "health")) return Usage();
   if (args[0] == "pay") return RunPay(args);
+  if (args[0] == "appraisal") return RunAppraisal(args);
   auto channel =
       Connect(absl::GetFlag(FLAGS_target));
   auto stub = catalog::v1::CatalogService::NewStub(channel);
@@ -371,13 +377,17 @@ int main(int argc, char** argv) {
       "api_key", "tls_ca",
       "payband_target", "band", "from", "to", "unit", "hours_per_year", "schedule", "date",
       "due_by", "name", "effective_from", "effective_to", "source"};
+  std::vector<std::string> spelt(argv, argv + argc);  // --as-of is --as_of
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
+    std::string& arg = spelt[i];
     if (arg == "--") break;
     if (arg.rfind("--", 0) != 0) continue;
     size_t eq = arg.find('=');
     std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-    if (kFlags.count(name) == 0) {
+    std::replace(name.begin(), name.end(), '-', '_');
+    arg.replace(2, name.size(), name);
+    argv[i] = arg.data();
+    if (kFlags.count(name) == 0 && !classplan::ctl::IsAppraisalFlag(name)) {
       std::cerr << "error: unknown flag --" << name << "\n";
       return classplan::ctl::Usage();
     }
