@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # The gateway against nginx's grpc_pass, proxying the same backend (tests/e2e/test_backend,
-# whose Echo answers at once, so the figures are the proxies' own cost). The gateway runs with
+# which answers at once, so the figures are the proxies' own cost). Two methods:
+#   unary   classplan.catalog.v1.CatalogService/GetJurisdiction, a typed unary method (the
+#           backend's reflection says so, and the gateway takes its unary path); every
+#           classplan RPC is unary
+#   stream  classplan.test.v1.TestService/Echo, a raw method the gateway knows nothing about,
+#           so it is proxied as a stream (the path of streaming RPCs) The gateway runs with
 # authentication (API key, cached after the first verification), authorization (the policy
 # file) and rate limiting (Redis-leased token bucket, limit far above the load) on, and its
 # access log written to a file. Results: docs/performance.md.
@@ -63,6 +68,7 @@ KEY=$("$BUILD_DIR/services/gateway/gateway_keygen" --keys_file="$DIR/keys.textpr
   --principal=bench --roles=agency_system)
 cat >"$DIR/policy.textproto" <<CONF
 rule { method: "/classplan.test.v1.TestService/*" role: "agency_system" }
+rule { method: "/classplan.catalog.v1.CatalogService/Get*" role: "agency_system" }
 CONF
 cat >"$DIR/gateway.textproto" <<CONF
 listen: "127.0.0.1:$GATEWAY"
@@ -73,20 +79,29 @@ redis: "127.0.0.1:$REDIS"
 rate_limit { requests_per_second: 10000000 burst: 10000000 lease_batch: 100 }
 ${GATEWAY_EXTRA:-}
 route { service: "classplan.test.v1.TestService" target: "ipv4:127.0.0.1:$BACKEND" }
+route { service: "classplan.catalog.v1.CatalogService" target: "ipv4:127.0.0.1:$BACKEND" }
 CONF
 "$BUILD_DIR/services/gateway/gateway_server" --config="$DIR/gateway.textproto" \
   2>"$DIR/gateway.log" &
 pids+=($!)
 sleep 1.5
 
-load() {  # target concurrency [key]
-  "$BUILD_DIR/bench/grpc_load" --target="127.0.0.1:$1" --concurrency="$2" \
-    --duration="${SECS}s" --api_key="${3:-}"
+UNARY=/classplan.catalog.v1.CatalogService/GetJurisdiction
+STREAM=/classplan.test.v1.TestService/Echo
+load() {  # method target concurrency [key]
+  local payload=(--payload_bytes=64)
+  [ "$1" = "$UNARY" ] && payload=(--payload_hex=0a06636f6c2d3031)  # GetJurisdictionRequest{id}
+  "$BUILD_DIR/bench/grpc_load" --method="$1" --target="127.0.0.1:$2" --concurrency="$3" \
+    --duration="${SECS}s" --api_key="${4:-}" "${payload[@]}"
 }
-printf '%-22s %-12s %s\n' "path" "in flight" "result"
-for c in 1 32; do
-  printf '%-22s %-12s %s\n' "direct (no proxy)" "$c" "$(load "$BACKEND" "$c")"
-  printf '%-22s %-12s %s\n' "nginx grpc_pass" "$c" "$(load "$NGINX" "$c")"
-  printf '%-22s %-12s %s\n' "classplan gateway" "$c" "$(load "$GATEWAY" "$c" "$KEY")"
+printf '%-8s %-20s %-10s %s\n' "method" "path" "in flight" "result"
+for m in unary stream; do
+  method=$UNARY
+  [ "$m" = stream ] && method=$STREAM
+  for c in 1 32; do
+    printf '%-8s %-20s %-10s %s\n' "$m" "direct (no proxy)" "$c" "$(load "$method" "$BACKEND" "$c")"
+    printf '%-8s %-20s %-10s %s\n' "$m" "nginx grpc_pass" "$c" "$(load "$method" "$NGINX" "$c")"
+    printf '%-8s %-20s %-10s %s\n' "$m" "classplan gateway" "$c" "$(load "$method" "$GATEWAY" "$c" "$KEY")"
+  done
 done
 grep -c '"msg":"access"' "$DIR/gateway.log" | sed 's/^/gateway access-log lines: /'

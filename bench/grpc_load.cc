@@ -1,6 +1,7 @@
 // grpc_load: a small closed-loop gRPC load generator for the gateway benchmark
 // (bench/gateway_vs_nginx.sh). Keeps --concurrency unary calls of --method in flight for
-// --duration over --channels connections, each call carrying --payload_bytes raw bytes and,
+// --duration over --channels connections, each call carrying --payload_bytes raw bytes (or
+// --payload_hex) and,
 // when given, "authorization: Bearer --api_key". Prints one line:
 //   calls=<n> errors=<n> qps=<n> p50_us=<n> p90_us=<n> p99_us=<n>
 
@@ -12,6 +13,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/escaping.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -24,7 +26,8 @@ ABSL_FLAG(int, concurrency, 16, "calls in flight");
 ABSL_FLAG(int, channels, 2, "connections");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(3), "how long to load");
 ABSL_FLAG(absl::Duration, warmup, absl::Milliseconds(500), "load not measured at the start");
-ABSL_FLAG(int, payload_bytes, 64, "request size");
+ABSL_FLAG(int, payload_bytes, 64, "request size ('x' bytes)");
+ABSL_FLAG(std::string, payload_hex, "", "request bytes in hex, instead of --payload_bytes");
 ABSL_FLAG(std::string, api_key, "", "API key for the gateway");
 
 namespace {
@@ -88,6 +91,9 @@ int main(int argc, char** argv) {
   s.method = absl::GetFlag(FLAGS_method);
   s.key = absl::GetFlag(FLAGS_api_key);
   std::string payload(static_cast<size_t>(absl::GetFlag(FLAGS_payload_bytes)), 'x');
+  if (!absl::GetFlag(FLAGS_payload_hex).empty()) {
+    payload = absl::HexStringToBytes(absl::GetFlag(FLAGS_payload_hex));
+  }
   grpc::Slice slice(payload);
   s.request = grpc::ByteBuffer(&slice, 1);
   for (int i = 0; i < absl::GetFlag(FLAGS_channels); ++i) {

@@ -102,8 +102,9 @@ int Run() {
 
   std::unique_ptr<AccessLog> access_log;
   if (settings->access_log) access_log = std::make_unique<AccessLog>();
+  MethodKinds kinds(&pools, &routes);
   ProxyService proxy(ProxyDeps{&*settings, &routes, &pools, &*policy, &key_cache, &limiter,
-                               &metrics, &workers, access_log.get()});
+                               &metrics, &workers, access_log.get(), &kinds});
   ReflectionProxy reflection(&pools, &routes, &reflection_workers);
 
   server::ServerOptions o;
@@ -129,7 +130,7 @@ int Run() {
     }
     log::Info("metrics listening", {{"port", int64_t{http.port()}}});
   }
-  BackendHealth health(&pools, &host, settings->health_check_interval);
+  BackendHealth health(&pools, &host, settings->health_check_interval, &kinds);
   health.Start();
   log::Info("gateway config", {{"routes", static_cast<int64_t>(settings->routes.size())},
                                {"principals", static_cast<int64_t>((*keys)->principals().size())},

@@ -413,6 +413,36 @@ TEST_F(GatewayE2eTest, ShortDeadlineIsDeadlineExceededAndTheBackendSeesTheCancel
       << testing::ReadWholeFile(backend_->log);
 }
 
+// The same through the gateway's unary path (the backend's reflection says the method is
+// unary): a separate gateway routes the catalog service to the test backend.
+TEST_F(GatewayE2eTest, UnaryPathDeadlineCancelsTheBackendToo) {
+  Proc slow = StartTestBackend(*dir_);
+  int mp = 0;
+  Proc gw = StartGateway(*dir_, Route("classplan.catalog.v1.CatalogService", {slow.port}), 0, "", &mp);
+  ASSERT_TRUE(testing::WaitForFileText(gw.log, "\"unary_methods\":1", absl::Seconds(5)))
+      << testing::ReadWholeFile(gw.log);
+  auto stub = catalog::v1::CatalogService::NewStub(Channel(gw.port));
+  catalog::v1::GetJurisdictionRequest req;
+  catalog::v1::GetJurisdictionResponse resp;
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + *employee_key_);
+    req.set_id("nm-spo");
+    grpc::Status s = stub->GetJurisdiction(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(resp.jurisdiction().id(), "nm-spo");
+    EXPECT_EQ(ctx.GetServerInitialMetadata().count("x-request-id"), 1u);
+  }
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + *employee_key_);
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Milliseconds(300)));
+  req.set_id("slow-5000");
+  EXPECT_EQ(stub->GetJurisdiction(&ctx, req, &resp).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(testing::WaitForFileText(slow.log, "\"msg\":\"cancel seen\"", absl::Seconds(3)))
+      << testing::ReadWholeFile(slow.log);
+}
+
 TEST_F(GatewayE2eTest, AccessLogAndMetrics) {
   ASSERT_TRUE(CallGeneric(*channel_, kEcho, {"secret-payload"}, Bearer(*employee_key_)).status.ok());
   const std::string metrics = Scrape(metrics_port_);

@@ -9,6 +9,11 @@
 //   Bidi         echoes each message as it arrives
 //   Slow         request "<ms>": answers after that long, unless cancelled first; then it
 //                logs {"msg":"cancel seen"} and ends CANCELLED
+// It also serves one typed unary method, so that the gateway learns from this backend's
+// reflection that it is unary and takes its unary path:
+//   classplan.catalog.v1.CatalogService/GetJurisdiction  id "slow-<ms>": answers after that
+//                long unless cancelled (then logs {"msg":"cancel seen"}); any other id: answers
+//                at once with a jurisdiction of that id (the benchmark's typed echo)
 // Health: "" and classplan.test.v1.TestService. SIGTERM drains like every server.
 
 #include <atomic>
@@ -18,6 +23,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
@@ -119,6 +125,33 @@ class Call : public grpc::ServerGenericBidiReactor {
   std::atomic<bool> cancelled_{false};
 };
 
+class Jurisdictions : public classplan::catalog::v1::CatalogService::CallbackService {
+  grpc::ServerUnaryReactor* GetJurisdiction(
+      grpc::CallbackServerContext* ctx, const classplan::catalog::v1::GetJurisdictionRequest* req,
+      classplan::catalog::v1::GetJurisdictionResponse* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    int ms = 0;
+    if (req->id().rfind("slow-", 0) != 0 || !absl::SimpleAtoi(req->id().substr(5), &ms)) {
+      resp->mutable_jurisdiction()->set_id(req->id());
+      reactor->Finish(grpc::Status::OK);
+      return reactor;
+    }
+    std::thread([ctx, reactor, resp, ms] {
+      for (int waited = 0; waited < ms; waited += 5) {
+        if (ctx->IsCancelled()) {
+          classplan::log::Info("cancel seen", {{"after_ms", waited}});
+          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      resp->mutable_jurisdiction()->set_id("slow");
+      reactor->Finish(grpc::Status::OK);
+    }).detach();
+    return reactor;
+  }
+};
+
 class TestService : public grpc::CallbackGenericService {
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
     return new Call(ctx);
@@ -132,12 +165,14 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   classplan::log::Init("test_backend");
   auto o = classplan::server::ServerOptionsFromFlags("test_backend");
-  o.health_service_names = {"classplan.test.v1.TestService"};
+  o.health_service_names = {"classplan.test.v1.TestService", "classplan.catalog.v1.CatalogService"};
   o.metrics_interval = absl::ZeroDuration();
   g_port = o.listen.substr(o.listen.rfind(':') + 1);
   classplan::server::ServerHost host(o);
   TestService service;
+  Jurisdictions jurisdictions;
   host.SetGenericService(&service);
+  host.AddService(&jurisdictions);
   if (!host.Start().ok()) return 1;
   host.MarkServing();
   host.WaitForShutdownSignal();

@@ -6,10 +6,12 @@
 namespace classplan::gateway {
 
 BackendHealth::BackendHealth(const std::vector<std::unique_ptr<BackendPool>>* pools,
-                             server::ServerHost* host, absl::Duration interval)
-    : pools_(pools), host_(host), interval_(interval) {
+                             server::ServerHost* host, absl::Duration interval,
+                             MethodKinds* kinds)
+    : pools_(pools), host_(host), interval_(interval), kinds_(kinds) {
   for (size_t i = 0; i < pools->size(); ++i) {
     serving_.push_back(std::make_unique<std::atomic<bool>>(true));
+    learnt_.push_back(absl::InfinitePast());
   }
 }
 
@@ -30,7 +32,14 @@ void BackendHealth::Stop() {
 void BackendHealth::CheckAll() {
   for (size_t i = 0; i < pools_->size(); ++i) {
     const BackendPool& pool = *(*pools_)[i];
-    if (pool.route.health_service.empty()) continue;
+    const auto learn = [&] {
+      if (kinds_ == nullptr || absl::Now() - learnt_[i] < absl::Minutes(1)) return;
+      if (kinds_->Learn(i) > 0) learnt_[i] = absl::Now();
+    };
+    if (pool.route.health_service.empty()) {
+      learn();
+      continue;
+    }
     auto stub = grpc::health::v1::Health::NewStub(pool.channel);
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
@@ -44,6 +53,7 @@ void BackendHealth::CheckAll() {
                                    {{"backend", pool.route.health_service}, {"serving", up}});
     }
     host_->SetServingStatus(pool.route.health_service, up);
+    if (up) learn();
   }
 }
 

@@ -15,13 +15,16 @@
 #include "absl/synchronization/notification.h"
 #include "common/server/server_host.h"
 #include "services/gateway/grpc/backend_pools.h"
+#include "services/gateway/grpc/method_kinds.h"
 
 namespace classplan::gateway {
 
 class BackendHealth {
  public:
+  // `kinds` (may be null) learns each pool's unary methods when it is first seen up, and
+  // again every minute.
   BackendHealth(const std::vector<std::unique_ptr<BackendPool>>* pools, server::ServerHost* host,
-                absl::Duration interval);
+                absl::Duration interval, MethodKinds* kinds = nullptr);
   ~BackendHealth();
   // Checks every pool once (blocking), then keeps checking on a thread.
   void Start();
@@ -35,6 +38,8 @@ class BackendHealth {
   server::ServerHost* host_;
   const absl::Duration interval_;
   std::vector<std::unique_ptr<std::atomic<bool>>> serving_;
+  MethodKinds* kinds_;
+  std::vector<absl::Time> learnt_;  // only the checking thread touches it
   absl::Notification stop_;
   std::thread thread_;
 };

@@ -77,6 +77,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
 
   // ---- client → gateway (server reactor) ----
   void OnReadDone(bool ok) override {
+    if (unary_) return UnaryRequestRead(ok);
     bool stop = false;
     {
       absl::MutexLock lock(&mu_);
@@ -96,6 +97,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     }
   }
   void OnWriteDone(bool ok) override {
+    if (unary_) return;  // the one response went with the status
     if (!ok) {
       // The caller is gone: stop the backend and the response pump.
       client_ctx_.TryCancel();
@@ -160,10 +162,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     for (const auto& [k, v] : client_ctx_.GetServerTrailingMetadata()) {
       if (ForwardBackendHeader(Sv(k))) ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
-    if (BackendFault(status.error_code())) {
-      C().backend_errors.Increment();
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) C().backend_unavailable.Increment();
-    }
+    CountBackendStatus(status);
     FinishCall(status);
     Unref();
   }
@@ -243,6 +242,37 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     StartBackend();
   }
 
+  // ---- unary: one backend unary call ----
+  void UnaryRequestRead(bool ok) {
+    if (!ok) {
+      return FinishCall(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "a unary call needs a request message"));
+    }
+    bytes_in_ += static_cast<int64_t>(req_.Length());
+    BackendPool& pool = *(*deps_.pools)[route_];
+    pool.stub->UnaryCall(&client_ctx_, std::string(ctx_->method()), {}, &req_, &resp_,
+                         [this](grpc::Status status) { UnaryDone(status); });
+  }
+  void UnaryDone(const grpc::Status& status) {
+    for (const auto& [k, v] : client_ctx_.GetServerInitialMetadata()) {
+      if (ForwardBackendHeader(Sv(k))) ctx_->AddInitialMetadata(std::string(Sv(k)), std::string(Sv(v)));
+    }
+    for (const auto& [k, v] : client_ctx_.GetServerTrailingMetadata()) {
+      if (ForwardBackendHeader(Sv(k))) ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
+    }
+    CountBackendStatus(status);
+    if (!status.ok()) return FinishCall(status);
+    bytes_out_ += static_cast<int64_t>(resp_.Length());
+    FinishCall(status, &resp_);
+  }
+
+  void CountBackendStatus(const grpc::Status& status) {
+    if (BackendFault(status.error_code())) {
+      C().backend_errors.Increment();
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) C().backend_unavailable.Increment();
+    }
+  }
+
   void StartBackend() {
     bool cancelled = false;
     {
@@ -268,6 +298,13 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
       client_ctx_.AddMetadata(std::string(kPrincipalHeader), principal_->id);
       client_ctx_.AddMetadata(std::string(kRolesHeader), principal_->roles_header);
     }
+    if (deps_.kinds != nullptr && deps_.kinds->IsUnary(route_, ctx_->method())) {
+      // One request, then one unary backend call; the stream machinery is not needed.
+      refs_.fetch_sub(1, std::memory_order_relaxed);
+      unary_ = true;
+      StartRead(&req_);
+      return;
+    }
     BackendPool& pool = *(*deps_.pools)[route_];
     pool.stub->PrepareBidiStreamingCall(&client_ctx_, std::string(ctx_->method()), {}, &leg_);
     leg_.AddHold();  // request pump: the leg lives while a caller message may still come
@@ -289,7 +326,8 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     leg_.RemoveHold();
   }
 
-  void FinishCall(const grpc::Status& status) {
+  // `response`: the unary response, sent together with the status.
+  void FinishCall(const grpc::Status& status, const ByteBuffer* response = nullptr) {
     ctx_->AddTrailingMetadata(std::string(kRequestIdHeader), request_id_);
     const absl::Duration latency = absl::Now() - start_;
     GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(), bytes_out_.load());
@@ -300,7 +338,11 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
                               status.error_code(), latency, bytes_in_.load(), bytes_out_.load(),
                               request_id_);
     }
-    Finish(status);
+    if (response != nullptr) {
+      StartWriteAndFinish(response, grpc::WriteOptions(), status);
+    } else {
+      Finish(status);
+    }
   }
 
   void Unref() {
@@ -322,6 +364,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
 
   absl::Mutex mu_;  // this call's own; never shared between calls
   bool cancelled_ = false;
+  bool unary_ = false;  // set before the first read; never changes after
   bool pump_reading_ = false;
   bool pump_abandoned_ = false;
   bool backend_closed_ = false;

@@ -19,6 +19,7 @@
 #include "services/gateway/domain/rate_limiter.h"
 #include "services/gateway/domain/settings.h"
 #include "services/gateway/grpc/backend_pools.h"
+#include "services/gateway/grpc/method_kinds.h"
 #include "services/gateway/telemetry/access_log.h"
 #include "services/gateway/telemetry/gateway_metrics.h"
 
@@ -34,7 +35,8 @@ struct ProxyDeps {
   RateLimiter* limiter;
   GatewayMetrics* metrics;
   server::WorkerPool* workers;
-  AccessLog* access_log;  // null when the access log is off
+  AccessLog* access_log;     // null when the access log is off
+  const MethodKinds* kinds;  // null: every call is proxied as a stream
 };
 
 class ProxyService : public grpc::CallbackGenericService {

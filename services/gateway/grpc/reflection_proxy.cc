@@ -10,19 +10,6 @@ namespace {
 
 namespace rpb = grpc::reflection::v1alpha;
 
-// Asks one pool; false when the backend could not be reached.
-bool AskPool(const BackendPool& pool, const rpb::ServerReflectionRequest& req,
-             absl::Time deadline, rpb::ServerReflectionResponse* resp) {
-  auto stub = rpb::ServerReflection::NewStub(pool.channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + absl::Seconds(2))));
-  auto stream = stub->ServerReflectionInfo(&ctx);
-  if (!stream->Write(req)) return false;
-  stream->WritesDone();
-  const bool got = stream->Read(resp);
-  return stream->Finish().ok() && got;
-}
-
 class Reactor : public grpc::ServerBidiReactor<rpb::ServerReflectionRequest,
                                                 rpb::ServerReflectionResponse> {
  public:
@@ -53,6 +40,18 @@ class Reactor : public grpc::ServerBidiReactor<rpb::ServerReflectionRequest,
 
 }  // namespace
 
+bool AskReflection(const BackendPool& pool, const rpb::ServerReflectionRequest& req,
+                   absl::Time deadline, rpb::ServerReflectionResponse* resp) {
+  auto stub = rpb::ServerReflection::NewStub(pool.channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + absl::Seconds(2))));
+  auto stream = stub->ServerReflectionInfo(&ctx);
+  if (!stream->Write(req)) return false;
+  stream->WritesDone();
+  const bool got = stream->Read(resp);
+  return stream->Finish().ok() && got;
+}
+
 ReflectionProxy::ReflectionProxy(const std::vector<std::unique_ptr<BackendPool>>* pools,
                                  const RouteTable* routes, server::WorkerPool* workers)
     : pools_(pools), routes_(routes), workers_(workers) {}
@@ -73,7 +72,7 @@ rpb::ServerReflectionResponse ReflectionProxy::Answer(const rpb::ServerReflectio
                                    "grpc.reflection.v1alpha.ServerReflection"};
     for (size_t i = 0; i < pools_->size(); ++i) {
       rpb::ServerReflectionResponse r;
-      if (!AskPool(*(*pools_)[i], req, deadline, &r) || !r.has_list_services_response()) continue;
+      if (!AskReflection(*(*pools_)[i], req, deadline, &r) || !r.has_list_services_response()) continue;
       for (const auto& s : r.list_services_response().service()) {
         if (routes_->Find(s.name()) == static_cast<int>(i)) names.insert(s.name());
       }
@@ -116,7 +115,7 @@ rpb::ServerReflectionResponse ReflectionProxy::Answer(const rpb::ServerReflectio
   for (size_t i : order) {
     if (!tried.insert(i).second) continue;
     rpb::ServerReflectionResponse r;
-    if (!AskPool(*(*pools_)[i], req, deadline, &r)) continue;
+    if (!AskReflection(*(*pools_)[i], req, deadline, &r)) continue;
     if (!r.has_error_response()) return r;
     if (!have) out = r;
     have = true;

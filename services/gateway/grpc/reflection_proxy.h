@@ -18,6 +18,12 @@
 
 namespace classplan::gateway {
 
+// Sends one reflection request to a pool's backends (blocking, at most 2 s); false when
+// the backend could not be asked.
+bool AskReflection(const BackendPool& pool,
+                   const grpc::reflection::v1alpha::ServerReflectionRequest& req,
+                   absl::Time deadline, grpc::reflection::v1alpha::ServerReflectionResponse* resp);
+
 class ReflectionProxy : public grpc::reflection::v1alpha::ServerReflection::CallbackService {
  public:
   ReflectionProxy(const std::vector<std::unique_ptr<BackendPool>>* pools, const RouteTable* routes,
