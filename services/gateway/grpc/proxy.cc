@@ -33,7 +33,11 @@ Counters& C() {
   return *c;
 }
 
-grpc::Status RateLimited(absl::Duration retry_after) {
+// RESOURCE_EXHAUSTED with the delay twice: a google.rpc.RetryInfo detail, and a
+// "retry-after" trailer in whole seconds (rounded up) for clients that read no details.
+grpc::Status RateLimited(grpc::GenericCallbackServerContext* ctx, absl::Duration retry_after) {
+  ctx->AddTrailingMetadata("retry-after",
+                           absl::StrCat(absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1)))));
   google::rpc::RetryInfo info;
   const int64_t ns = absl::ToInt64Nanoseconds(retry_after);
   info.mutable_retry_delay()->set_seconds(ns / 1000000000);
@@ -177,13 +181,8 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     const absl::string_view service = ServiceOf(method);
     route_ = service.empty() ? -1 : deps_.routes->Find(service);
     stats_ = deps_.metrics->ForMethod(method, route_ >= 0);
-    if (route_ < 0) {
-      C().unrouted.Increment();
-      return FinishCall(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                     absl::StrCat("no service behind the gateway serves ", method)));
-    }
     const Policy::Rule* rule = deps_.policy->Find(method);
-    if (rule == nullptr || !rule->is_public) {
+    if (route_ < 0 || rule == nullptr || !rule->is_public) {
       auto auth = md.find("authorization");
       const absl::string_view key =
           auth == md.end() ? absl::string_view() : BearerToken(Sv(auth->second));
@@ -200,6 +199,12 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
         return FinishCall(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(p.status().message())));
       }
       principal_ = *p;
+      // Only a caller with a valid key learns which services exist.
+      if (route_ < 0) {
+        C().unrouted.Increment();
+        return FinishCall(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                       absl::StrCat("no service behind the gateway serves ", method)));
+      }
       if (rule == nullptr || (rule->roles & principal_->roles) == 0) {
         C().denied.Increment();
         return FinishCall(grpc::Status(
@@ -219,7 +224,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
           break;
         case RateLimiter::Fast::kRejected:
           C().rejected.Increment();
-          return FinishCall(RateLimited(retry_after));
+          return FinishCall(RateLimited(ctx_, retry_after));
         case RateLimiter::Fast::kNeedLease: {
           // Waits for Redis (or the local bucket) on a worker, never on this thread.
           const bool queued = deps_.workers->TrySubmit([this] {
@@ -228,7 +233,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
               StartBackend();
             } else {
               C().rejected.Increment();
-              FinishCall(RateLimited(retry));
+              FinishCall(RateLimited(ctx_, retry));
             }
           });
           if (!queued) {
