@@ -62,3 +62,38 @@ TEST(SettingsTest, PackageRouteHasNoHealthName) {
 
 }  // namespace
 }  // namespace classplan::gateway
+
+#include "services/gateway/domain/policy.h"
+#include "tests/support/process.h"
+
+namespace classplan::gateway {
+namespace {
+
+// The files the local suite ships must load (run.sh uses them as they are, ports aside).
+TEST(ShippedGatewayFilesTest, ConfigAndPolicyLoad) {
+  auto s = LoadSettings(testing::SourcePath("deploy/local/gateway.textproto"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->listen, "127.0.0.1:50050");
+  EXPECT_TRUE(s->rate_limit.enabled);
+  ASSERT_EQ(s->routes.size(), 4u);
+  EXPECT_EQ(s->routes[0].service, "classplan.catalog.v1.CatalogService");
+  EXPECT_EQ(s->routes[3].service, "classplan.eligibility.v1.*");
+  auto p = Policy::Load(testing::SourcePath("deploy/local/gateway-policy.textproto"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  using D = Policy::Decision;
+  const RoleSet employee = *RoleBit("employee"), admin = *RoleBit("hr_admin");
+  EXPECT_EQ(p->Decide("/classplan.catalog.v1.CatalogService/GetJobClass", employee), D::kAllowed);
+  EXPECT_EQ(p->Decide("/classplan.catalog.v1.CatalogService/ReviseJobClass", employee), D::kDenied);
+  EXPECT_EQ(p->Decide("/classplan.catalog.v1.CatalogService/ReviseJobClass", admin), D::kAllowed);
+  EXPECT_EQ(p->Decide("/classplan.payband.v1.PaybandService/ImportSchedule", employee), D::kDenied);
+  EXPECT_EQ(p->Decide("/classplan.appraisal.v1.AppraisalService/GetAppraisal", employee), D::kAllowed);
+  EXPECT_EQ(p->Decide("/classplan.appraisal.v1.AppraisalService/GetAppraisal",
+                      *RoleBit("agency_system")),
+            D::kDenied);
+  EXPECT_EQ(p->Decide("/classplan.eligibility.v1.EligibilityService/Screen", employee), D::kDenied);
+  EXPECT_EQ(p->Decide("/grpc.health.v1.Health/Check", 0), D::kPublic);
+  EXPECT_EQ(p->Decide("/classplan.unknown.v1.Svc/Get", kAnyRole), D::kDenied);
+}
+
+}  // namespace
+}  // namespace classplan::gateway
