@@ -101,9 +101,10 @@ start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PO
 # Appraisal: its own database (personnel records, fsync on every write), no Redis.
 start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORT" \
   "$REPLICAS_ALL" --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal"
+# Eligibility: rules from the catalog's classes, cached in Redis; no database of its own.
 start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
-  "$ELIGIBILITY_PORT" "$REPLICAS_ALL" --db="$RUN_DIR/eligibility.db" \
-  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
+  "$ELIGIBILITY_PORT" "$REPLICAS_ALL" --redis="127.0.0.1:$REDIS_PORT" \
+  --catalog="127.0.0.1:$CATALOG_PORT"
 
 # The gateway's files: the shipped config with this run's ports, the shipped policy, and the
 # demo keys (made on first start, reused after; only their hashes are in the key file).

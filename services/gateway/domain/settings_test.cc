@@ -77,7 +77,7 @@ TEST(ShippedGatewayFilesTest, ConfigAndPolicyLoad) {
   EXPECT_TRUE(s->rate_limit.enabled);
   ASSERT_EQ(s->routes.size(), 4u);
   EXPECT_EQ(s->routes[0].service, "classplan.catalog.v1.CatalogService");
-  EXPECT_EQ(s->routes[3].service, "classplan.eligibility.v1.*");
+  EXPECT_EQ(s->routes[3].service, "classplan.eligibility.v1.EligibilityService");
   auto p = Policy::Load(testing::SourcePath("deploy/local/gateway-policy.textproto"));
   ASSERT_TRUE(p.ok()) << p.status();
   using D = Policy::Decision;
