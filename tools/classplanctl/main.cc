@@ -30,6 +30,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/classplanctl/eligibility.h"
 #include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
 
@@ -182,7 +183,7 @@ int Usage() {
                "  class revisions CODE\n"
                "  notice get NUMBER | notice list [--jurisdiction=ID] [--state=POSTED|APPROVED]\n"
                "  jurisdiction list | series list [--jurisdiction=ID] | health\n"
-            << PayUsage();
+            << PayUsage() << EligibilityUsage();
   return kUsage;
 }
 
@@ -191,6 +192,7 @@ namespace {
 int Run(const std::vector<std::string>& args) {
   if (args.size() < 2 && !(args.size() == 1 && args[0] == "health")) return Usage();
   if (args[0] == "pay") return RunPay(args);
+  if (args[0] == "eligibility") return RunEligibility(args);
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
   auto stub = catalog::v1::CatalogService::NewStub(channel);
@@ -363,7 +365,9 @@ int main(int argc, char** argv) {
       "state", "page_size", "help", "helpfull", "helpshort", "version",
       // pay commands (pay.cc)
       "payband_target", "band", "from", "to", "unit", "hours_per_year", "schedule", "date",
-      "due_by", "name", "effective_from", "effective_to", "source"};
+      "due_by", "name", "effective_from", "effective_to", "source",
+      // eligibility commands (eligibility.cc)
+      "eligibility_target", "class", "applicant", "applicants", "track", "misses"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--") break;

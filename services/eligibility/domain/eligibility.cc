@@ -32,6 +32,11 @@ void ToBadRequest(const status::Violations& v, google::rpc::BadRequest* out) {
   }
 }
 
+// Notes on how the class revision was chosen, after the first (summary) line.
+void AddNotes(const ClassRules& cls, v1::Evaluation* e) {
+  for (const auto& n : cls.notes) e->add_explanation(absl::StrCat("Note: ", n));
+}
+
 }  // namespace
 
 absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c) {
@@ -39,6 +44,10 @@ absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c) {
   out->code = c.code();
   out->title = c.title();
   out->revision = c.revision();
+  out->abolished = c.state() == catalog::v1::CLASS_STATE_ABOLISHED;
+  for (const auto& n : c.notes()) {
+    if (n == kUndatedNote) out->notes.push_back(n);
+  }
   if (c.has_minimum_qualification_rules()) {
     auto r = CompileRules(c.minimum_qualification_rules());
     if (!r.ok()) {
@@ -59,6 +68,10 @@ absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c) {
 }
 
 absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track track) {
+  if (cls.abolished) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("class ", cls.code, " is abolished on the as-of date"));
+  }
   const bool rec = Normal(track) == v1::TRACK_RECOMMENDED;
   const CompiledRules* r = rec ? cls.recommended.get() : cls.minimum.get();
   if (r == nullptr) {
@@ -92,6 +105,7 @@ absl::StatusOr<v1::Evaluation> Eligibility::Evaluate(const v1::EvaluateRequest& 
   Explain(**rules, s.profile, s.eval,
           ExplainContext{(*cls)->code, (*cls)->title, (*cls)->revision, Normal(req.track()), as_of},
           &out);
+  AddNotes(**cls, &out);
   return out;
 }
 
@@ -188,6 +202,7 @@ void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t
     Explain(*sc.rules, s->profile, s->eval,
             ExplainContext{sc.cls->code, sc.cls->title, sc.cls->revision, sc.track, sc.as_of},
             out->mutable_evaluation());
+    AddNotes(*sc.cls, out->mutable_evaluation());
   }
 }
 

@@ -17,11 +17,20 @@
 
 namespace classplan::eligibility {
 
+// Marks a class whose only revision has no known effective date (see
+// services/eligibility/clients/catalog_class_fetcher.h): appended to JobClass.notes by the
+// fetcher, carried to explanations. The class's own notes are not.
+inline constexpr char kUndatedNote[] =
+    "The sources do not give when this class's only revision took effect; it was used for the "
+    "as-of date.";
+
 // One class revision's compiled rules.
 struct ClassRules {
   std::string code;
   std::string title;
   int32_t revision = 0;
+  bool abolished = false;  // the revision in force abolished the class
+  std::vector<std::string> notes;  // kUndatedNote when it applies, shown in explanations
   std::shared_ptr<const CompiledRules> minimum;      // null when the class has none
   std::shared_ptr<const CompiledRules> recommended;  // null when the class has none
 };
