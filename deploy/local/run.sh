@@ -12,6 +12,8 @@
 #                              replicas share the database file and Redis
 #   CLASSPLAN_PAYBAND_PORT     pay-band gRPC port (default: 50061); it asks the first catalog
 #                              replica for classes
+#   CLASSPLAN_ELIGIBILITY_PORT eligibility gRPC port (default: 50081); rules from the first
+#                              catalog replica
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -21,6 +23,7 @@ REDIS_PORT=${CLASSPLAN_REDIS_PORT:-6380}
 CATALOG_PORT=${CLASSPLAN_CATALOG_PORT:-50051}
 REPLICAS=${CLASSPLAN_CATALOG_REPLICAS:-1}
 PAYBAND_PORT=${CLASSPLAN_PAYBAND_PORT:-50061}
+ELIGIBILITY_PORT=${CLASSPLAN_ELIGIBILITY_PORT:-50081}
 mkdir -p "$RUN_DIR/redis"
 
 pids=()
@@ -74,11 +77,19 @@ done
 pids+=($!)
 wait_healthy "$PAYBAND_PORT" payband || exit 1
 
+# The eligibility service: no database; class rules from the first catalog, cached in Redis.
+"$BUILD_DIR/services/eligibility/eligibility_server" --listen="127.0.0.1:$ELIGIBILITY_PORT" \
+  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT" \
+  2>>"$RUN_DIR/eligibility-$ELIGIBILITY_PORT.log" &
+pids+=($!)
+wait_healthy "$ELIGIBILITY_PORT" eligibility || exit 1
+
 cat <<MSG
 
 classplan is running.
   catalog   127.0.0.1:$CATALOG_PORT$( [ "$REPLICAS" -gt 1 ] && echo " (+$((REPLICAS - 1)) replicas on the next ports)")
   payband   127.0.0.1:$PAYBAND_PORT
+  eligibility 127.0.0.1:$ELIGIBILITY_PORT
   redis     127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
   logs      $RUN_DIR/*.log
 
@@ -97,6 +108,10 @@ Try, in another terminal:
   # needs a dated nm-spo schedule with band SD (pay import); the shipped NM bands have no figures:
   $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay check promotion --from=48000 --to=57000 \\
       --band=SD --jurisdiction=nm-spo --date=2025-03-01
+  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility check --class=SPCP23 \
+      --applicant=examples/applicants/psychology-graduate.json
+  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility qualify \
+      --applicant=examples/applicants/social-worker-bsw.json
 
 Ctrl-C stops everything.
 MSG

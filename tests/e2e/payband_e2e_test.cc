@@ -11,6 +11,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/support/grpc_server_wait.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
@@ -37,51 +38,11 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
-bool Serving(grpc::Channel* channel, const std::string& service) {
-  auto health = grpc::health::v1::Health::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
-  grpc::health::v1::HealthCheckRequest req;
-  req.set_service(service);
-  grpc::health::v1::HealthCheckResponse resp;
-  return health->Check(&ctx, req, &resp).ok() &&
-         resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-}
-
-std::shared_ptr<grpc::Channel> FastChannel(int port) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
-  return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials(), args);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Waits up to 15 s for the server's "serving" log line. (Polling a gRPC channel instead would
-// wait out its reconnect backoff after the first refused connection.)
-bool WaitServingLog(const std::string& log) {
-  for (int i = 0; i < 1500; ++i) {
-    if (ReadFile(log).find("\"msg\":\"serving\"") != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
-
-// The value of counter `name` in the last "metrics" line of a server log, or -1.
-int64_t LastCounter(const std::string& log, const std::string& name) {
-  const std::string key = "\"" + name + "\":";
-  auto pos = log.rfind(key);
-  if (pos == std::string::npos) return -1;
-  return std::stoll(log.substr(pos + key.size()));
-}
+using testing::FastChannel;
+using testing::LastCounter;
+using testing::Serving;
+using testing::WaitServingLog;
+std::string ReadFile(const std::string& path) { return testing::ReadTextFile(path); }
 
 pb::ImportScheduleRequest NmImport(const std::string& from, const std::string& csv) {
   pb::ImportScheduleRequest req;

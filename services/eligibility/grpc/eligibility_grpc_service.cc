@@ -41,10 +41,14 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
   void OnReadDone(bool ok) override {
     static metrics::Counter& screened = metrics::GetCounter("eligibility.screen.applicants");
     if (!ok) {  // the client half-closed (or the call is over)
-      absl::MutexLock lock(&mu_);
-      reading_ = false;
-      read_done_ = true;
-      MaybeFinishLocked();
+      std::optional<grpc::Status> done;
+      {
+        absl::MutexLock lock(&mu_);
+        reading_ = false;
+        read_done_ = true;
+        done = FinishableLocked();
+      }
+      if (done) Finish(*done);  // last touch of `this`: OnDone may follow at once
       return;
     }
     if (!started_) {
@@ -65,8 +69,17 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
     }
     v1::ScreenResult result;
     if (!request_.has_applicant()) {
-      FinishOnce(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                              "every message after the header must carry an applicant"));
+      // Results already queued are still written; then the stream ends with the error.
+      std::optional<grpc::Status> done;
+      {
+        absl::MutexLock lock(&mu_);
+        reading_ = false;
+        read_done_ = true;
+        error_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                              "every message after the header must carry an applicant");
+        done = FinishableLocked();
+      }
+      if (done) Finish(*done);
       return;
     }
     eligibility_->ScreenOne(*screening_, request_.applicant(), index_++, &scratch_, &result);
@@ -79,25 +92,32 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
   }
 
   void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    writing_ = false;
-    if (!ok) {  // the client went away
-      broken_ = true;
-      MaybeFinishLocked();
-      return;
+    std::optional<grpc::Status> done;
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok) {  // the client went away
+        broken_ = true;
+      } else {
+        pending_.pop_front();
+        WriteNextLocked();
+        ReadNextLocked();
+      }
+      done = FinishableLocked();
     }
-    pending_.pop_front();
-    WriteNextLocked();
-    ReadNextLocked();
-    MaybeFinishLocked();
+    if (done) Finish(*done);
   }
 
   void OnDone() override { delete this; }
 
   void OnCancel() override {
-    absl::MutexLock lock(&mu_);
-    broken_ = true;
-    MaybeFinishLocked();
+    std::optional<grpc::Status> done;
+    {
+      absl::MutexLock lock(&mu_);
+      broken_ = true;
+      done = FinishableLocked();
+    }
+    if (done) Finish(*done);
   }
 
  private:
@@ -126,22 +146,29 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
     StartWrite(&pending_.front());
   }
 
-  void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || writing_ || reading_) return;
+  // The status to finish with once nothing is outstanding; the caller calls Finish() after
+  // releasing the lock.
+  std::optional<grpc::Status> FinishableLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || writing_ || reading_) return std::nullopt;
     if (broken_) {
       finished_ = true;
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
-    } else if (read_done_ && pending_.empty()) {
-      finished_ = true;
-      Finish(grpc::Status::OK);
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled");
     }
+    if (read_done_ && pending_.empty()) {
+      finished_ = true;
+      return error_.value_or(grpc::Status::OK);
+    }
+    return std::nullopt;
   }
 
+  // Only when no read or write is outstanding (header errors).
   void FinishOnce(grpc::Status status) {
-    absl::MutexLock lock(&mu_);
-    if (finished_) return;
-    finished_ = true;
-    reading_ = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      finished_ = true;
+      reading_ = false;
+    }
     Finish(std::move(status));
   }
 
@@ -164,6 +191,7 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
   bool read_done_ ABSL_GUARDED_BY(mu_) = false;
   bool broken_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> error_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

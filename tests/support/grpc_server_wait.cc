@@ -1,0 +1,59 @@
+#include "tests/support/grpc_server_wait.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace classplan::testing {
+
+std::shared_ptr<grpc::Channel> FastChannel(int port) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
+  return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+bool Serving(grpc::Channel* channel, const std::string& service) {
+  auto health = grpc::health::v1::Health::NewStub(
+      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  grpc::health::v1::HealthCheckRequest req;
+  req.set_service(service);
+  grpc::health::v1::HealthCheckResponse resp;
+  return health->Check(&ctx, req, &resp).ok() &&
+         resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+}
+
+std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool WaitLogSays(const std::string& log_path, const std::string& text, int ms) {
+  for (int i = 0; i < ms / 10; ++i) {
+    if (ReadTextFile(log_path).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+bool WaitServingLog(const std::string& log_path) {
+  return WaitLogSays(log_path, "\"msg\":\"serving\"", 15000);
+}
+
+int64_t LastCounter(const std::string& log_text, const std::string& name) {
+  const std::string key = "\"" + name + "\":";
+  auto pos = log_text.rfind(key);
+  if (pos == std::string::npos) return -1;
+  return std::stoll(log_text.substr(pos + key.size()));
+}
+
+}  // namespace classplan::testing
