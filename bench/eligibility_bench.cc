@@ -42,8 +42,8 @@ namespace fs = std::filesystem;
 class ShippedRules : public RuleSource {
  public:
   bool Load() {
-    for (const auto& entry : fs::directory_iterator(fs::path(CLASSPLAN_SOURCE_DIR) / "data" /
-                                                    "catalog")) {
+    for (const auto& entry :
+         fs::directory_iterator(fs::path(CLASSPLAN_SOURCE_DIR) / "data" / "catalog")) {
       if (entry.path().extension() != ".textproto") continue;
       std::ifstream in(entry.path());
       std::stringstream ss;
@@ -220,7 +220,10 @@ void BM_ScreenPoolThroughService(benchmark::State& state) {
 BENCHMARK(BM_CompileAndEvaluate)->MinTime(1.0);
 BENCHMARK(BM_EvaluateAllClasses)->MinTime(1.0);
 BENCHMARK(BM_EvaluateAndExplain)->MinTime(1.0);
-BENCHMARK(BM_ScreenPoolThroughService)->Arg(100000)->Iterations(1)->UseRealTime()
+BENCHMARK(BM_ScreenPoolThroughService)
+    ->Arg(100000)
+    ->Iterations(1)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

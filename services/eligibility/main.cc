@@ -64,11 +64,12 @@ int Run() {
     redis = cache::SetUpRedisCache((*redis_addr)->host, (*redis_addr)->port, "eligibility",
                                    absl::GetFlag(FLAGS_cache_ttl));
     // The channel the catalog publishes revised class codes on.
-    catalog_channel = cache::Cache(redis.client.get(), "catalog", absl::Minutes(1))
-                          .InvalidationChannel();
+    catalog_channel =
+        cache::Cache(redis.client.get(), "catalog", absl::Minutes(1)).InvalidationChannel();
   } else {
-    log::Warn("redis cache off: in-process rules only, kept a few seconds (no revision "
-              "notices)");
+    log::Warn(
+        "redis cache off: in-process rules only, kept a few seconds (no revision "
+        "notices)");
   }
 
   catalog_client::CatalogClientOptions cco;

@@ -1159,7 +1159,8 @@ std::string Show(const v1::QualificationRule& r) {
           s += " " + std::to_string(o.months()) + " for ";
           if (o.has_education()) s += Show(o.education());
           if (o.has_field_placement()) {
-            s += std::string(o.field_placement().state_approved_required() ? "state approved " : "") +
+            s += std::string(o.field_placement().state_approved_required() ? "state approved "
+                                                                           : "") +
                  "field placement " +
                  EnumName(v1::PlacementSetting_descriptor(), o.field_placement().setting(),
                           "PLACEMENT_SETTING_");
@@ -1172,7 +1173,8 @@ std::string Show(const v1::QualificationRule& r) {
     case v1::QualificationRule::kLicence: {
       const auto& l = r.licence();
       s = "licence";
-      for (int t : l.accepted()) s += " " + EnumName(v1::LicenceType_descriptor(), t, "LICENCE_TYPE_");
+      for (int t : l.accepted())
+        s += " " + EnumName(v1::LicenceType_descriptor(), t, "LICENCE_TYPE_");
       s += " state " + l.state() + " by " + l.issuer();
       if (l.eligibility_accepted()) s += " or eligibility";
       return s;
@@ -1244,11 +1246,14 @@ const std::vector<Track>& Tracks() {
       "related {};";
   static const auto* tracks = new std::vector<Track>{
       // seed 000, Minimum Qualifications: "<path 1>; OR, <path 2>".
-      {"SPPS26", false,
+      {"SPPS26",
+       false,
        {{"mq", "", "any of [path-1,path-2]"},
-        {"path-1", "Bachelor's Degree in Social Work from an accredited college/university and four",
+        {"path-1",
+         "Bachelor's Degree in Social Work from an accredited college/university and four",
          "all of [path-1/education,path-1/experience,path-1/licence]"},
-        {"path-1/education", "Bachelor's Degree in Social Work from an accredited college/university",
+        {"path-1/education",
+         "Bachelor's Degree in Social Work from an accredited college/university",
          "education BACHELOR in {SOCIAL_WORK} accredited"},
         {"path-1/experience", "four (4) years of any combination of experience including working",
          nm48},
@@ -1261,7 +1266,8 @@ const std::vector<Track>& Tracks() {
          bach7},
         {"path-2/experience", "six (6) years of any combination of experience", nm72}}},
       // seed 000, Recommended: BSW, six years two of which supervisory, must possess licensure.
-      {"SPPS26", true,
+      {"SPPS26",
+       true,
        {{"rec", "", "all of [rec/education,rec/experience,rec/licence]"},
         {"rec/education", "Bachelor's Degree in Social Work from an accredited college/university",
          "education BACHELOR in {SOCIAL_WORK} accredited"},
@@ -1270,44 +1276,52 @@ const std::vector<Track>& Tracks() {
         {"rec/licence", "Must possess licensure", nmlic}}},
       // seed 001, Case Worker: minimum is the bachelor's alone.
       {"SPCP20", false, {{"mq/education", "from an accredited college/university.", bach7}}},
-      {"SPCP20", true,
+      {"SPCP20",
+       true,
        {{"rec", "", "all of [rec/education,rec/experience]"},
         {"rec/education", "Criminal Justice or Family Services from an accredited", bach7},
         {"rec/experience", "two (2) years of any combination of experience", nm24}}},
       // seed 001, Senior Worker: bachelor's and two years; recommended four.
-      {"SPCP23", false,
+      {"SPCP23",
+       false,
        {{"mq", "", "all of [mq/education,mq/experience]"},
         {"mq/education", "Criminal Justice or Family Services from an accredited", bach7},
         {"mq/experience", "two (2) years of any combination of experience", nm24}}},
-      {"SPCP23", true,
+      {"SPCP23",
+       true,
        {{"rec", "", "all of [rec/education,rec/experience]"},
         {"rec/education", "Criminal Justice or Family Services from an accredited", bach7},
         {"rec/experience", "four (4) years of any combination of experience", nm48}}},
       // seed 003, Basic: diploma or GED and six months; recommended two years.
-      {"G1099B", false,
+      {"G1099B",
+       false,
        {{"mq", "", "all of [mq/education,mq/experience]"},
         {"mq/education", "High School diploma or GED", "education HIGH_SCHOOL_OR_GED"},
         {"mq/experience", "six (6) months experience as a social or community coordinator",
          (R("experience 6 months of ", kG))}}},
-      {"G1099B", true,
+      {"G1099B",
+       true,
        {{"rec", "", "all of [rec/education,rec/experience]"},
         {"rec/education", "high school diploma or GED", "education HIGH_SCHOOL_OR_GED"},
         {"rec/experience", "two (2) years experience as a social and/or community coordinator",
          (R("experience 24 months of ", kG))}}},
       // seed 003, Operational: diploma or GED and two years; recommended associate's.
-      {"G1099O", false,
+      {"G1099O",
+       false,
        {{"mq", "", "all of [mq/education,mq/experience]"},
         {"mq/education", "High School diploma or GED", "education HIGH_SCHOOL_OR_GED"},
         {"mq/experience", "two (2) years of experience as a social or community coordinator",
          (R("experience 24 months of ", kG))}}},
-      {"G1099O", true,
+      {"G1099O",
+       true,
        {{"rec", "", "all of [rec/education,rec/experience]"},
         {"rec/education", "Associates Degree in Social Sciences or Human Services",
          "education ASSOCIATE in {SOCIAL_SCIENCES,HUMAN_SERVICES}"},
         {"rec/experience", "two (2) years of experience as a social and / or community",
          (R("experience 24 months of ", kG))}}},
       // seed 003, Advanced: associate's and two years, or the four-year combination.
-      {"G1099A", false,
+      {"G1099A",
+       false,
        {{"mq", "", "any of [path-1,path-2]"},
         {"path-1", "Associate's Degree in Social Sciences or Human Services and two (2) years",
          "all of [path-1/education,path-1/experience]"},
@@ -1318,33 +1332,34 @@ const std::vector<Track>& Tracks() {
         {"path-2", "totaling four (4) years may substitute for the required education",
          (R("combination 48 months of ", kGA,
             " and education in {SOCIAL_SCIENCES,HUMAN_SERVICES} accredited associate 24 "
-            "bachelor 48 per 30 hours a year, education cap 0"))
-             }}},
-      {"G1099A", true,
+            "bachelor 48 per 30 hours a year, education cap 0"))}}},
+      {"G1099A",
+       true,
        {{"rec", "", "all of [rec/education,rec/experience]"},
         {"rec/education", "Bachelor's Degree in Social Work or Human Services",
          "education BACHELOR in {SOCIAL_WORK,HUMAN_SERVICES}"},
         {"rec/experience", "two (2) years of experience as a social and / or community",
          (R("experience 24 months of ", kG))}}},
       // seed 004, CA2459: education, experience with the placement part, equivalency, licence.
-      {"CA2459", false,
+      {"CA2459",
+       false,
        {{"mq", "", "all of [mq/education,mq/experience,mq/drivers-licence]"},
         {"mq/education", "or a closely related field.", den_edu},
         {"mq/experience", "two years of which must have involved the placement of children",
          ("experience 36 months of {PROFESSIONAL_SOCIAL_CASE_WORK}; of which 24 "
           "OUT_OF_HOME_PLACEMENT; substitution up to 12 (not parts): " +
-          masters + " 12 for state approved field placement COUNTY_SOCIAL_SERVICES;")
-             },
+          masters + " 12 for state approved field placement COUNTY_SOCIAL_SERVICES;")},
         {"mq/drivers-licence", "Possession of a valid driver's license at the time of application.",
          "driver's licence"}}},
       // seed 004, CA2460: all three years involve placement; the master's for one year.
-      {"CA2460", false,
+      {"CA2460",
+       false,
        {{"mq", "", "all of [mq/education,mq/experience,mq/drivers-licence]"},
         {"mq/education", "or a closely related field.", den_edu},
         {"mq/experience", "professional social case work involving the placement of children",
          ("experience 36 months of {PROFESSIONAL_SOCIAL_CASE_WORK}; of which 36 "
-          "OUT_OF_HOME_PLACEMENT; substitution up to 12 (parts too): " + masters)
-             },
+          "OUT_OF_HOME_PLACEMENT; substitution up to 12 (parts too): " +
+          masters)},
         {"mq/drivers-licence", "Possession of a valid driver's license at the time of application.",
          "driver's licence"}}},
   };

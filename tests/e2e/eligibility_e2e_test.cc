@@ -179,10 +179,11 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
             std::string::npos)
       << out;
   EXPECT_NE(out.find("only revision took effect"), std::string::npos) << out;
-  rc = testing::RunCommand({ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_),
-                            "--as_of=2026-01-31", "eligibility", "qualify",
-                            "--applicant=" + SourcePath("examples/applicants/psychology-graduate.json")},
-                           &out);
+  rc = testing::RunCommand(
+      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
+       "eligibility", "qualify",
+       "--applicant=" + SourcePath("examples/applicants/psychology-graduate.json")},
+      &out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("SPCP23"), std::string::npos) << out;
   EXPECT_NE(out.find("needs 24 more months of experience"), std::string::npos) << out;

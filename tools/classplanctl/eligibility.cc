@@ -106,10 +106,14 @@ bool Track(ev1::Track* out) {
 
 const char* Word(ev1::Determination d) {
   switch (d) {
-    case ev1::DETERMINATION_QUALIFIED: return "QUALIFIED";
-    case ev1::DETERMINATION_NEEDS_REVIEW: return "NEEDS REVIEW";
-    case ev1::DETERMINATION_NOT_QUALIFIED: return "NOT QUALIFIED";
-    default: return "-";
+    case ev1::DETERMINATION_QUALIFIED:
+      return "QUALIFIED";
+    case ev1::DETERMINATION_NEEDS_REVIEW:
+      return "NEEDS REVIEW";
+    case ev1::DETERMINATION_NOT_QUALIFIED:
+      return "NOT QUALIFIED";
+    default:
+      return "-";
   }
 }
 
@@ -240,8 +244,8 @@ int Screen(ev1::EligibilityService::Stub* stub) {
   grpc::Status s = stream->Finish();
   if (!s.ok()) return Fail(s);
   if (!json) {
-    std::cerr << "qualified " << counts[1] << ", needs review " << counts[2]
-              << ", not qualified " << counts[3] << ", invalid " << counts[0] << "\n";
+    std::cerr << "qualified " << counts[1] << ", needs review " << counts[2] << ", not qualified "
+              << counts[3] << ", invalid " << counts[0] << "\n";
   }
   return 0;
 }

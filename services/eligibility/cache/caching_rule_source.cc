@@ -99,8 +99,7 @@ ClassRulesPtr CachingRuleSource::PeekLocal(const std::string& key) {
   return it->second.rules;
 }
 
-void CachingRuleSource::PutLocal(const std::string& key, ClassRulesPtr rules,
-                                 uint64_t generation) {
+void CachingRuleSource::PutLocal(const std::string& key, ClassRulesPtr rules, uint64_t generation) {
   absl::MutexLock lock(&mu_);
   if (generation != generation_) return;  // an invalidation arrived meanwhile
   if (local_.size() >= options_.max_local_entries) local_.clear();

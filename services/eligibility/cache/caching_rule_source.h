@@ -88,7 +88,7 @@ class CachingRuleSource : public RuleSource {
   std::unique_ptr<cache::Subscriber> subscriber_;
 
   absl::Mutex mu_;
-  std::map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);  // "<code>@<day>"
+  std::map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);      // "<code>@<day>"
   std::map<std::string, ListEntry> lists_ ABSL_GUARDED_BY(mu_);  // "<day>"
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -12,8 +12,7 @@ absl::StatusOr<catalog::v1::JobClass> CatalogClassFetcher::Get(const std::string
   return today;
 }
 
-absl::StatusOr<std::vector<catalog::v1::JobClass>> CatalogClassFetcher::List(
-    absl::CivilDay as_of) {
+absl::StatusOr<std::vector<catalog::v1::JobClass>> CatalogClassFetcher::List(absl::CivilDay as_of) {
   // Today's list (classes abolished since are asked for too), each class fetched again for
   // the day, as GetJobClass above.
   auto today = client_->ListJobClasses("", std::nullopt);
@@ -24,7 +23,7 @@ absl::StatusOr<std::vector<catalog::v1::JobClass>> CatalogClassFetcher::List(
   for (const auto* list : {&*today, &*abolished}) {
     for (const auto& c : *list) {
       auto then = Get(c.code(), as_of);
-      if (absl::IsNotFound(then.status())) continue;  // not in force yet on that day
+      if (absl::IsNotFound(then.status())) continue;            // not in force yet on that day
       if (absl::IsFailedPrecondition(then.status())) continue;  // cannot be dated: left out
       if (!then.ok()) return then.status();
       out.push_back(std::move(*then));

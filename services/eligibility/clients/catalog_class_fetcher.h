@@ -19,8 +19,7 @@ namespace classplan::eligibility {
 class CatalogClassFetcher : public ClassFetcher {
  public:
   explicit CatalogClassFetcher(catalog_client::CatalogClient* client) : client_(client) {}
-  absl::StatusOr<catalog::v1::JobClass> Get(const std::string& code,
-                                            absl::CivilDay as_of) override;
+  absl::StatusOr<catalog::v1::JobClass> Get(const std::string& code, absl::CivilDay as_of) override;
   absl::StatusOr<std::vector<catalog::v1::JobClass>> List(absl::CivilDay as_of) override;
 
  private:

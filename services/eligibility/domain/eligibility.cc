@@ -75,9 +75,9 @@ absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track
   const bool rec = Normal(track) == v1::TRACK_RECOMMENDED;
   const CompiledRules* r = rec ? cls.recommended.get() : cls.minimum.get();
   if (r == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "class ", cls.code, " has no ", rec ? "recommended" : "minimum",
-        " qualifications as rules (the sources give none, or they are not encoded)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("class ", cls.code, " has no ", rec ? "recommended" : "minimum",
+                     " qualifications as rules (the sources give none, or they are not encoded)"));
   }
   return r;
 }
@@ -140,9 +140,15 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
     Shortfalls(**rules, s.eval, st.mutable_shortfalls());
     st.set_missing_month_hundredths(CeilHundredths(s.eval.missing()));
     switch (s.eval.state()) {
-      case State::kQualified: *out.add_qualifying() = std::move(st); break;
-      case State::kNeedsReview: *out.add_needs_review() = std::move(st); break;
-      case State::kNotQualified: misses.push_back(std::move(st)); break;
+      case State::kQualified:
+        *out.add_qualifying() = std::move(st);
+        break;
+      case State::kNeedsReview:
+        *out.add_needs_review() = std::move(st);
+        break;
+      case State::kNotQualified:
+        misses.push_back(std::move(st));
+        break;
     }
   }
   // Fewest missing months first; the class code breaks ties, so the order is deterministic.
@@ -182,8 +188,8 @@ absl::StatusOr<Eligibility::Screening> Eligibility::StartScreening(const v1::Scr
   return s;
 }
 
-void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t index,
-                            Scratch* s, v1::ScreenResult* out) const {
+void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t index, Scratch* s,
+                            v1::ScreenResult* out) const {
   out->Clear();
   out->set_applicant_ref(a.applicant_ref());
   out->set_index(index);

@@ -29,7 +29,7 @@ struct ClassRules {
   std::string code;
   std::string title;
   int32_t revision = 0;
-  bool abolished = false;  // the revision in force abolished the class
+  bool abolished = false;          // the revision in force abolished the class
   std::vector<std::string> notes;  // kUndatedNote when it applies, shown in explanations
   std::shared_ptr<const CompiledRules> minimum;      // null when the class has none
   std::shared_ptr<const CompiledRules> recommended;  // null when the class has none

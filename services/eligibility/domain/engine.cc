@@ -142,8 +142,8 @@ class Evaluator {
   int64_t Need(const CompiledNode& n, int64_t credited, int64_t sub) const {
     int64_t need = Shortfall(n.required, credited + sub);
     for (int k = 0; k < n.part_count; ++k) {
-      const int64_t have = out_->part_credit[n.first_part + k] +
-                           (n.substitution_reduces_parts ? sub : 0);
+      const int64_t have =
+          out_->part_credit[n.first_part + k] + (n.substitution_reduces_parts ? sub : 0);
       need = std::max(need, Shortfall(r_.parts[n.first_part + k].required, have));
     }
     return need;
@@ -217,7 +217,7 @@ class Evaluator {
   void Combination(const CompiledNode& n, NodeEval* e) {
     int64_t degree_q = 0, degree_nr = 0;
     for (const auto& d : p_.degrees) {
-      const int64_t credit = d.level >= cv1::EDUCATION_LEVEL_BACHELOR ? n.bachelor_units
+      const int64_t credit = d.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
                              : d.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
                                                                          : 0;
       const State st = CombinationClass(n, d.field, d.accreditation);
@@ -226,8 +226,7 @@ class Evaluator {
     }
     int64_t partial_q = 0, partial_nr = 0;
     for (const auto& s : p_.partial) {
-      const int64_t credit =
-          int64_t{s.credit_hours} * Months(12) / n.credit_hours_per_year;
+      const int64_t credit = int64_t{s.credit_hours} * Months(12) / n.credit_hours_per_year;
       const State st = CombinationClass(n, s.field, s.accreditation);
       if (st == State::kQualified) partial_q += credit;
       if (st != State::kNotQualified) partial_nr += credit;
@@ -264,9 +263,12 @@ void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalRe
 
 v1::Determination ToDetermination(State s) {
   switch (s) {
-    case State::kQualified: return v1::DETERMINATION_QUALIFIED;
-    case State::kNeedsReview: return v1::DETERMINATION_NEEDS_REVIEW;
-    case State::kNotQualified: return v1::DETERMINATION_NOT_QUALIFIED;
+    case State::kQualified:
+      return v1::DETERMINATION_QUALIFIED;
+    case State::kNeedsReview:
+      return v1::DETERMINATION_NEEDS_REVIEW;
+    case State::kNotQualified:
+      return v1::DETERMINATION_NOT_QUALIFIED;
   }
   return v1::DETERMINATION_UNSPECIFIED;
 }
@@ -278,29 +280,40 @@ namespace {
 
 const char* StateWord(State s) {
   switch (s) {
-    case State::kQualified: return "QUALIFIED";
-    case State::kNeedsReview: return "NEEDS REVIEW";
-    case State::kNotQualified: return "NOT QUALIFIED";
+    case State::kQualified:
+      return "QUALIFIED";
+    case State::kNeedsReview:
+      return "NEEDS REVIEW";
+    case State::kNotQualified:
+      return "NOT QUALIFIED";
   }
   return "";
 }
 
 const char* Mark(State s) {
   switch (s) {
-    case State::kQualified: return "[met]";
-    case State::kNeedsReview: return "[review]";
-    case State::kNotQualified: return "[not met]";
+    case State::kQualified:
+      return "[met]";
+    case State::kNeedsReview:
+      return "[review]";
+    case State::kNotQualified:
+      return "[not met]";
   }
   return "";
 }
 
 const char* LevelName(int level) {
   switch (level) {
-    case cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED: return "a high school diploma or GED";
-    case cv1::EDUCATION_LEVEL_ASSOCIATE: return "an associate degree";
-    case cv1::EDUCATION_LEVEL_BACHELOR: return "a bachelor's degree";
-    case cv1::EDUCATION_LEVEL_MASTER: return "a master's degree";
-    case cv1::EDUCATION_LEVEL_DOCTORATE: return "a doctorate";
+    case cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED:
+      return "a high school diploma or GED";
+    case cv1::EDUCATION_LEVEL_ASSOCIATE:
+      return "an associate degree";
+    case cv1::EDUCATION_LEVEL_BACHELOR:
+      return "a bachelor's degree";
+    case cv1::EDUCATION_LEVEL_MASTER:
+      return "a master's degree";
+    case cv1::EDUCATION_LEVEL_DOCTORATE:
+      return "a doctorate";
   }
   return "a degree";
 }
@@ -312,7 +325,8 @@ struct AttrWords {
   const char* alone;
 };
 AttrWords Words(int attribute) {
-  if (attribute == cv1::EXPERIENCE_ATTRIBUTE_SUPERVISORY) return {"supervisory ", "", "supervisory"};
+  if (attribute == cv1::EXPERIENCE_ATTRIBUTE_SUPERVISORY)
+    return {"supervisory ", "", "supervisory"};
   return {"", " involving out-of-home placement", "involving out-of-home placement"};
 }
 
@@ -325,7 +339,7 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
   const NodeEval& e = ev.nodes[i];
   switch (n.kind) {
     case NodeKind::kAllOf:
-      return e.state == State::kQualified ? "every part is met"
+      return e.state == State::kQualified     ? "every part is met"
              : e.state == State::kNeedsReview ? "no part is unmet, but some need review"
                                               : "some part is not met";
     case NodeKind::kAnyOf:
@@ -334,19 +348,22 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
                            : "";
     case NodeKind::kEducation:
       switch (e.reason) {
-        case Reason::kMet: return "holds a qualifying degree completed by the as-of date";
+        case Reason::kMet:
+          return "holds a qualifying degree completed by the as-of date";
         case Reason::kNoDegree:
-          return absl::StrCat("no ", LevelName(n.education.min_level),
-                              " or higher completed by the as-of date",
-                              p.degree_after_as_of ? " (a degree completed after it does not count)"
-                                                   : "");
-        case Reason::kFieldNotAccepted: return "the degree's field of study is not one the class accepts";
+          return absl::StrCat(
+              "no ", LevelName(n.education.min_level), " or higher completed by the as-of date",
+              p.degree_after_as_of ? " (a degree completed after it does not count)" : "");
+        case Reason::kFieldNotAccepted:
+          return "the degree's field of study is not one the class accepts";
         case Reason::kFieldNeedsReview:
           return "a person must judge whether the degree's field of study is closely related";
-        case Reason::kNotAccredited: return "the degree is not from an accredited college or university";
+        case Reason::kNotAccredited:
+          return "the degree is not from an accredited college or university";
         case Reason::kAccreditationUnknown:
           return "a person must confirm the college or university is accredited";
-        default: return "";
+        default:
+          return "";
       }
     case NodeKind::kExperience: {
       std::string s = absl::StrCat(n.required / kUnitsPerMonth, " months required, ",
@@ -374,13 +391,14 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
       return e.state == State::kQualified ? "holds a driver's licence valid on the as-of date"
                                           : "no driver's licence valid on the as-of date";
     case NodeKind::kCombination: {
-      std::string s = absl::StrCat(n.required / kUnitsPerMonth, " months required, ",
-                                   Credited(e.credited), " credited (", Credited(e.education),
-                                   " for education, ", Credited(e.credited - e.education),
-                                   " for experience)");
+      std::string s =
+          absl::StrCat(n.required / kUnitsPerMonth, " months required, ", Credited(e.credited),
+                       " credited (", Credited(e.education), " for education, ",
+                       Credited(e.credited - e.education), " for experience)");
       if (e.reason == Reason::kCombinationReview) {
-        absl::StrAppend(&s, "; met only if a person accepts the education as related (field or "
-                            "accreditation)");
+        absl::StrAppend(&s,
+                        "; met only if a person accepts the education as related (field or "
+                        "accreditation)");
       }
       return s;
     }
@@ -462,7 +480,8 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
           text = absl::StrCat("needs ", M(short_part), " more months of ", w.pre, "experience",
                               w.post);
         } else if (CeilHundredths(short_part) == CeilHundredths(total)) {
-          text = absl::StrCat("needs ", M(total), " more months of experience, all of it ", w.alone);
+          text =
+              absl::StrCat("needs ", M(total), " more months of experience, all of it ", w.alone);
         } else {
           text = absl::StrCat("needs ", M(total), " more months of experience, ", M(short_part),
                               " of them ", w.alone);
@@ -475,8 +494,9 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
       break;
     }
     case NodeKind::kLicence:
-      add(0, 0, absl::StrCat("needs ", n.rule->source_text().empty() ? "an accepted licence"
-                                                                    : n.rule->source_text()));
+      add(0, 0,
+          absl::StrCat("needs ", n.rule->source_text().empty() ? "an accepted licence"
+                                                               : n.rule->source_text()));
       break;
     case NodeKind::kDriversLicence:
       add(0, 0, "needs a driver's licence valid at the time of application");

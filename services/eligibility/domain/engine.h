@@ -30,25 +30,25 @@ enum class State : uint8_t { kQualified = 0, kNeedsReview = 1, kNotQualified = 2
 enum class Reason : uint8_t {
   kMet,
   kGroup,
-  kNoDegree,             // no degree at the level (in any field)
-  kFieldNotAccepted,     // a degree at the level, in a field the text does not accept
-  kFieldNeedsReview,     // ... in a field that may be "closely related"
+  kNoDegree,          // no degree at the level (in any field)
+  kFieldNotAccepted,  // a degree at the level, in a field the text does not accept
+  kFieldNeedsReview,  // ... in a field that may be "closely related"
   kNotAccredited,
   kAccreditationUnknown,
   kExperienceShort,
   kLicenceMissing,
-  kLicenceEligibility,   // no licence, "or eligibility for such licensure"
+  kLicenceEligibility,  // no licence, "or eligibility for such licensure"
   kDriversLicenceMissing,
   kCombinationShort,
-  kCombinationReview,    // enough only if a person accepts the education as related
+  kCombinationReview,  // enough only if a person accepts the education as related
 };
 
 struct NodeEval {
   State state = State::kNotQualified;
   Reason reason = Reason::kMet;
-  int64_t credited = 0;     // units: experience (or education + experience for combination)
-  int64_t education = 0;    // combination: units credited for education (accepted)
-  int64_t substituted = 0;  // units the substitution supplied (only what was needed)
+  int64_t credited = 0;       // units: experience (or education + experience for combination)
+  int64_t education = 0;      // combination: units credited for education (accepted)
+  int64_t substituted = 0;    // units the substitution supplied (only what was needed)
   uint32_t options_used = 0;  // bit per substitution option that applied
   // Missing months (units) on this node; for NOT_QUALIFIED leaves that are not about months,
   // a large penalty so that a path missing a degree ranks below one missing months.
@@ -57,8 +57,8 @@ struct NodeEval {
 };
 
 struct EvalResult {
-  std::vector<NodeEval> nodes;      // parallel to CompiledRules::nodes
-  std::vector<int64_t> part_credit; // parallel to CompiledRules::parts
+  std::vector<NodeEval> nodes;       // parallel to CompiledRules::nodes
+  std::vector<int64_t> part_credit;  // parallel to CompiledRules::parts
   State state() const { return nodes.empty() ? State::kNotQualified : nodes[0].state; }
   int64_t missing() const { return nodes.empty() ? 0 : nodes[0].missing; }
 };

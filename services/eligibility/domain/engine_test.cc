@@ -12,8 +12,8 @@ namespace classplan::eligibility {
 namespace {
 
 using testing::ApplicantBuilder;
-using testing::Outcome;
 using testing::Evaluated;
+using testing::Outcome;
 
 constexpr auto kBachelor = cv1::EDUCATION_LEVEL_BACHELOR;
 constexpr auto kMaster = cv1::EDUCATION_LEVEL_MASTER;
@@ -162,8 +162,7 @@ TEST(WorkedExamples, G1099aFourYearCombination) {
 
 TEST(WorkedExamples, PartTimeTwentyFourMonthsAtTwentyHours) {
   ApplicantBuilder b;
-  b.Degree(kBachelor, cv1::FIELD_OF_STUDY_PSYCHOLOGY)
-      .Job("2024-01-01", "2025-12-31", 20, {kCase});
+  b.Degree(kBachelor, cv1::FIELD_OF_STUDY_PSYCHOLOGY).Job("2024-01-01", "2025-12-31", 20, {kCase});
   const auto o = Evaluated("SPCP23", b.Build());
   EXPECT_EQ(o.state, State::kNotQualified);
   EXPECT_EQ(o.explained.result().children(1).credited_month_hundredths(), 1200);
@@ -176,7 +175,7 @@ TEST(Rules, SupervisoryPartShortfallWording) {
   // SPPS26 recommended: 72 months, 24 of them supervisory, and a licence.
   ApplicantBuilder b;
   b.Degree(kBachelor, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
-      .Job("2020-09-01", "2024-12-31", 40, {kCase})                 // 52 months
+      .Job("2020-09-01", "2024-12-31", 40, {kCase})                        // 52 months
       .Job("2025-01-01", "2025-12-31", 40, {kCase}, /*supervisory=*/true)  // 12 months
       .Licence(cv1::LICENCE_TYPE_LISW);
   auto o = Evaluated("SPPS26", b.Build(), "2026-01-31", /*recommended=*/true);
@@ -187,7 +186,7 @@ TEST(Rules, SupervisoryPartShortfallWording) {
   // 8 months short in total, all of which must be supervisory.
   ApplicantBuilder c;
   c.Degree(kBachelor, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
-      .Job("2021-01-01", "2023-12-31", 40, {kCase})  // 36
+      .Job("2021-01-01", "2023-12-31", 40, {kCase})        // 36
       .Job("2024-01-01", "2025-04-30", 40, {kCase}, true)  // 16 supervisory
       .Licence(cv1::LICENCE_TYPE_LISW);
   c.Job("2016-01-01", "2016-12-31", 40, {kCase});  // +12 = 64 in total
@@ -216,7 +215,8 @@ TEST(Rules, Accreditation) {
   EXPECT_EQ(Evaluated("SPCP20", no.Build()).state, State::kNotQualified);
   // Denver does not ask for accreditation.
   ApplicantBuilder den = Coordinator(24, true);
-  den.mutable_applicant()->mutable_education(0)->set_accreditation(v1::ACCREDITATION_NOT_ACCREDITED);
+  den.mutable_applicant()->mutable_education(0)->set_accreditation(
+      v1::ACCREDITATION_NOT_ACCREDITED);
   EXPECT_EQ(Evaluated("CA2459", den.Build()).state, State::kQualified);
 }
 
@@ -399,8 +399,8 @@ TEST(Properties, AddingQualificationsNeverUndoesQualified) {
         ApplicantBuilder more = base;
         switch (rng() % 4) {
           case 0:
-            more.Job("2005-01-01", "2030-01-01", 10 + rng() % 40, {RandomKind(rng)},
-                     rng() % 2 == 0, rng() % 2 == 0);
+            more.Job("2005-01-01", "2030-01-01", 10 + rng() % 40, {RandomKind(rng)}, rng() % 2 == 0,
+                     rng() % 2 == 0);
             break;
           case 1:
             more.Licence(static_cast<cv1::LicenceType>(1 + rng() % 4));

@@ -27,9 +27,7 @@ int64_t MonthUnits(absl::CivilDay first, absl::CivilDay last) {
   return head + between * kUnitsPerMonth + tail;
 }
 
-int64_t FloorHundredths(int64_t units) {
-  return units <= 0 ? 0 : units * 100 / kUnitsPerMonth;
-}
+int64_t FloorHundredths(int64_t units) { return units <= 0 ? 0 : units * 100 / kUnitsPerMonth; }
 
 int64_t CeilHundredths(int64_t units) {
   return units <= 0 ? 0 : (units * 100 + kUnitsPerMonth - 1) / kUnitsPerMonth;

@@ -13,7 +13,8 @@ TEST(MonthUnits, WholeCalendarMonthsAreExact) {
   EXPECT_EQ(MonthUnits(CivilDay(2024, 2, 1), CivilDay(2024, 2, 29)), Months(1));  // leap
   EXPECT_EQ(MonthUnits(CivilDay(2025, 4, 1), CivilDay(2025, 4, 30)), Months(1));
   // First of a month through the last day of the month N-1 later is exactly N months.
-  EXPECT_EQ(MonthUnits(CivilDay(2023, 1, 1), CivilDay(2024, 12, 31)), Months(24));  // has 2024-02-29
+  EXPECT_EQ(MonthUnits(CivilDay(2023, 1, 1), CivilDay(2024, 12, 31)),
+            Months(24));  // has 2024-02-29
   EXPECT_EQ(MonthUnits(CivilDay(2024, 3, 1), CivilDay(2026, 2, 28)), Months(24));
   EXPECT_EQ(MonthUnits(CivilDay(1999, 12, 1), CivilDay(2000, 11, 30)), Months(12));  // 2000 leap
   EXPECT_EQ(MonthUnits(CivilDay(2100, 2, 1), CivilDay(2100, 2, 28)), Months(1));     // not leap

@@ -51,8 +51,7 @@ uint32_t PackState(const std::string& state) {
   return packed;
 }
 
-void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix,
-                       status::Violations* v) {
+void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v) {
   if (a.applicant_ref().size() > 128) {
     v->Add(prefix + ".applicant_ref", "must be at most 128 bytes");
   }
@@ -140,8 +139,7 @@ void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix,
     }
   }
   if (a.field_placements_size() > kMaxFieldPlacements) {
-    v->Add(prefix + ".field_placements",
-           absl::StrCat("at most ", kMaxFieldPlacements, " entries"));
+    v->Add(prefix + ".field_placements", absl::StrCat("at most ", kMaxFieldPlacements, " entries"));
   }
   for (int i = 0; i < a.field_placements_size(); ++i) {
     const auto& f = a.field_placements(i);
@@ -205,7 +203,8 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
   }
   if (a.has_drivers_licence()) {
     const auto& d = a.drivers_licence();
-    out->drivers_licence = ActiveOn(d.has_issued(), d.issued(), d.has_expires(), d.expires(), as_of);
+    out->drivers_licence =
+        ActiveOn(d.has_issued(), d.issued(), d.has_expires(), d.expires(), as_of);
   }
   for (const auto& f : a.field_placements()) {
     if (dates::ToCivilDay(f.completed()) <= as_of) {
@@ -225,9 +224,9 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
     CompiledProfile::Entry entry;
     entry.kinds = 0;
     for (int k : x.kinds()) entry.kinds |= 1u << k;
-    entry.attrs = (x.supervisory() ? 1u << cv1::EXPERIENCE_ATTRIBUTE_SUPERVISORY : 0u) |
-                  (x.out_of_home_placement() ? 1u << cv1::EXPERIENCE_ATTRIBUTE_OUT_OF_HOME_PLACEMENT
-                                             : 0u);
+    entry.attrs =
+        (x.supervisory() ? 1u << cv1::EXPERIENCE_ATTRIBUTE_SUPERVISORY : 0u) |
+        (x.out_of_home_placement() ? 1u << cv1::EXPERIENCE_ATTRIBUTE_OUT_OF_HOME_PLACEMENT : 0u);
     const int64_t centihours = std::llround(x.hours_per_week() * 100.0);
     const int share = x.qualifying_share_percent() == 0 ? 100 : x.qualifying_share_percent();
     entry.weight = centihours * share;

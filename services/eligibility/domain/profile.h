@@ -59,24 +59,24 @@ struct CompiledProfile {
     int setting;
   };
   struct Entry {
-    uint32_t kinds;   // bit per catalog.v1.ExperienceKind
-    uint32_t attrs;   // bit per catalog.v1.ExperienceAttribute
-    int64_t weight;   // centihours a week x qualifying share percent
+    uint32_t kinds;  // bit per catalog.v1.ExperienceKind
+    uint32_t attrs;  // bit per catalog.v1.ExperienceAttribute
+    int64_t weight;  // centihours a week x qualifying share percent
   };
   struct Segment {
     int64_t units;    // calendar-month units of the segment's days
     uint64_t active;  // bit per Entry active on those days
   };
 
-  std::vector<Degree> degrees;          // completed by the as-of date
-  std::vector<PartialStudy> partial;    // partial study earned by the as-of date
-  std::vector<Licence> licences;        // active on the as-of date
-  std::vector<Placement> placements;    // completed by the as-of date
+  std::vector<Degree> degrees;        // completed by the as-of date
+  std::vector<PartialStudy> partial;  // partial study earned by the as-of date
+  std::vector<Licence> licences;      // active on the as-of date
+  std::vector<Placement> placements;  // completed by the as-of date
   std::vector<Entry> entries;
   std::vector<Segment> segments;
-  bool drivers_licence = false;         // valid on the as-of date
-  bool degree_after_as_of = false;      // some degree was left out by the cut-off
-  int64_t full_weight = 400000;         // full time x 100 percent
+  bool drivers_licence = false;     // valid on the as-of date
+  bool degree_after_as_of = false;  // some degree was left out by the cut-off
+  int64_t full_weight = 400000;     // full time x 100 percent
 
   void Clear();
 };

@@ -148,11 +148,11 @@ TEST(Validate, NamesEveryBadField) {
   b.mutable_applicant()->add_field_placements();
   const auto fields = Bad(b.Build());
   const std::vector<std::string> expected = {
-      "applicant.experience[0].end",          "applicant.experience[0].hours_per_week",
-      "applicant.experience[1].kinds[0]",     "applicant.experience[2].start",
-      "applicant.experience[2].kinds",        "applicant.education[0].completed",
-      "applicant.education[1].level",         "applicant.licences[0].state",
-      "applicant.licences[0].issued",         "applicant.field_placements[0].completed"};
+      "applicant.experience[0].end",      "applicant.experience[0].hours_per_week",
+      "applicant.experience[1].kinds[0]", "applicant.experience[2].start",
+      "applicant.experience[2].kinds",    "applicant.education[0].completed",
+      "applicant.education[1].level",     "applicant.licences[0].state",
+      "applicant.licences[0].issued",     "applicant.field_placements[0].completed"};
   for (const auto& f : expected) {
     EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
   }

@@ -9,13 +9,20 @@ namespace classplan::eligibility {
 
 const char* NodeKindName(NodeKind kind) {
   switch (kind) {
-    case NodeKind::kAllOf: return "all_of";
-    case NodeKind::kAnyOf: return "any_of";
-    case NodeKind::kEducation: return "education";
-    case NodeKind::kExperience: return "experience";
-    case NodeKind::kLicence: return "licence";
-    case NodeKind::kDriversLicence: return "drivers_licence";
-    case NodeKind::kCombination: return "combination";
+    case NodeKind::kAllOf:
+      return "all_of";
+    case NodeKind::kAnyOf:
+      return "any_of";
+    case NodeKind::kEducation:
+      return "education";
+    case NodeKind::kExperience:
+      return "experience";
+    case NodeKind::kLicence:
+      return "licence";
+    case NodeKind::kDriversLicence:
+      return "drivers_licence";
+    case NodeKind::kCombination:
+      return "combination";
   }
   return "unknown";
 }
@@ -148,8 +155,8 @@ class Compiler {
         n.education.accreditation_required = c.accreditation_required();
         n.associate_units = Months(c.associate_months());
         n.bachelor_units = Months(c.bachelor_months());
-        n.education_cap = c.max_education_months() > 0 ? Months(c.max_education_months())
-                                                        : n.required;
+        n.education_cap =
+            c.max_education_months() > 0 ? Months(c.max_education_months()) : n.required;
         n.credit_hours_per_year = c.credit_hours_per_year();
         break;
       }

@@ -31,8 +31,8 @@ const char* NodeKindName(NodeKind kind);
 
 struct EducationSpec {
   int min_level = 0;
-  bool any_field = true;       // no accepted fields listed
-  uint32_t fields = 0;         // accepted (including already-accepted closely related) fields
+  bool any_field = true;  // no accepted fields listed
+  uint32_t fields = 0;    // accepted (including already-accepted closely related) fields
   bool closely_related = false;
   bool accreditation_required = false;
 };

@@ -121,7 +121,8 @@ ApplicantBuilder& ApplicantBuilder::Placement(bool state_approved, cv1::Placemen
   return *this;
 }
 
-Outcome Evaluated(const std::string& code, const v1::Applicant& a, const char* as_of, bool recommended) {
+Outcome Evaluated(const std::string& code, const v1::Applicant& a, const char* as_of,
+                  bool recommended) {
   status::Violations violations;
   ValidateApplicant(a, "applicant", &violations);
   EXPECT_TRUE(violations.empty()) << violations.ToStatus();

@@ -50,7 +50,7 @@ struct Outcome {
 
 // Validates (must be valid), compiles and evaluates, and explains.
 Outcome Evaluated(const std::string& code, const v1::Applicant& a, const char* as_of = "2026-01-31",
-            bool recommended = false);
+                  bool recommended = false);
 
 }  // namespace classplan::eligibility::testing
 

@@ -24,11 +24,10 @@ class EligibilityGrpcService final : public v1::EligibilityService::CallbackServ
       : eligibility_(eligibility), workers_(workers), max_pending_(max_pending) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* ctx,
-                                     const v1::EvaluateRequest* req,
-                                     v1::Evaluation* resp) override;
-  grpc::ServerUnaryReactor* FindQualifyingClasses(
-      grpc::CallbackServerContext* ctx, const v1::FindQualifyingClassesRequest* req,
-      v1::FindQualifyingClassesResponse* resp) override;
+                                     const v1::EvaluateRequest* req, v1::Evaluation* resp) override;
+  grpc::ServerUnaryReactor* FindQualifyingClasses(grpc::CallbackServerContext* ctx,
+                                                  const v1::FindQualifyingClassesRequest* req,
+                                                  v1::FindQualifyingClassesResponse* resp) override;
   grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult>* ScreenApplicants(
       grpc::CallbackServerContext* ctx) override;
 
