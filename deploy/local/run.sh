@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs classplan on this machine in the foreground: a private Redis (loopback only, files under
-# .run/ in the checkout), the catalog service and the pay-band service, each with its own
-# embedded SQLite store. Ctrl-C (or SIGTERM) stops everything cleanly.
+# .run/ in the checkout), the catalog service, the pay-band service and the appraisal service,
+# each with its own embedded SQLite store. Ctrl-C (or SIGTERM) stops everything cleanly.
 #
 # Settings (environment):
 #   BUILD_DIR                  build tree with the binaries (default: build)
@@ -12,6 +12,8 @@
 #                              replicas share the database file and Redis
 #   CLASSPLAN_PAYBAND_PORT     pay-band gRPC port (default: 50061); it asks the first catalog
 #                              replica for classes
+#   CLASSPLAN_APPRAISAL_PORT   appraisal gRPC port (default: 50071); its own SQLite file
+#                              (appraisal.db in the run dir), no Redis (nothing is cached)
 #   CLASSPLAN_ELIGIBILITY_PORT eligibility gRPC port (default: 50081); rules from the first
 #                              catalog replica
 set -euo pipefail
@@ -23,6 +25,7 @@ REDIS_PORT=${CLASSPLAN_REDIS_PORT:-6380}
 CATALOG_PORT=${CLASSPLAN_CATALOG_PORT:-50051}
 REPLICAS=${CLASSPLAN_CATALOG_REPLICAS:-1}
 PAYBAND_PORT=${CLASSPLAN_PAYBAND_PORT:-50061}
+APPRAISAL_PORT=${CLASSPLAN_APPRAISAL_PORT:-50071}
 ELIGIBILITY_PORT=${CLASSPLAN_ELIGIBILITY_PORT:-50081}
 mkdir -p "$RUN_DIR/redis"
 
@@ -77,6 +80,13 @@ done
 pids+=($!)
 wait_healthy "$PAYBAND_PORT" payband || exit 1
 
+# The appraisal service: its own database (personnel records, fsync on every write), the
+# shipped frameworks; it caches nothing and does not call the catalog.
+"$BUILD_DIR/services/appraisal/appraisal_server" --listen="127.0.0.1:$APPRAISAL_PORT" \
+  --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal" \
+  2>>"$RUN_DIR/appraisal-$APPRAISAL_PORT.log" &
+pids+=($!)
+wait_healthy "$APPRAISAL_PORT" appraisal || exit 1
 # The eligibility service: no database; class rules from the first catalog, cached in Redis.
 "$BUILD_DIR/services/eligibility/eligibility_server" --listen="127.0.0.1:$ELIGIBILITY_PORT" \
   --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT" \
@@ -89,6 +99,7 @@ cat <<MSG
 classplan is running.
   catalog   127.0.0.1:$CATALOG_PORT$( [ "$REPLICAS" -gt 1 ] && echo " (+$((REPLICAS - 1)) replicas on the next ports)")
   payband   127.0.0.1:$PAYBAND_PORT
+  appraisal 127.0.0.1:$APPRAISAL_PORT
   eligibility 127.0.0.1:$ELIGIBILITY_PORT
   redis     127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
   logs      $RUN_DIR/*.log
@@ -108,9 +119,16 @@ Try, in another terminal:
   # needs a dated nm-spo schedule with band SD (pay import); the shipped NM bands have no figures:
   $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay check promotion --from=48000 --to=57000 \\
       --band=SD --jurisdiction=nm-spo --date=2025-03-01
-  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility check --class=SPCP23 \
+  # appraisal commands say who is calling (the gateway will set this for real callers):
+  export CLASSPLAN_APPRAISAL_TARGET=127.0.0.1:$APPRAISAL_PORT CLASSPLAN_PRINCIPAL=sup-1 CLASSPLAN_ROLES=supervisor
+  $CTL appraisal expected --entered=2022-05-01
+  $CTL appraisal create --employee=emp-1 --class_code=2944 --entered=2021-03-15 \\
+      --period_start=2025-01-01 --period_end=2025-12-31
+  $CTL appraisal list
+  $CTL appraisal due --employees=emp-2
+  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility check --class=SPCP23 \\
       --applicant=examples/applicants/psychology-graduate.json
-  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility qualify \
+  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility qualify \\
       --applicant=examples/applicants/social-worker-bsw.json
 
 Ctrl-C stops everything.

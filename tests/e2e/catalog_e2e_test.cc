@@ -241,6 +241,8 @@ TEST_F(CatalogE2eTest, CommandLineToolPrintsTablesAndTrustworthyExitCodes) {
   std::string out;
   EXPECT_EQ(testing::RunCommand({ctl, target, "class", "get", "SPCP20"}, &out), 0);
   EXPECT_NE(out.find("CPS Permanency Planning Case Worker"), std::string::npos) << out;
+  // The class's link to its competency framework (appraisal service).
+  EXPECT_NE(out.find("Competency framework:  nm-spo-spcp-onet"), std::string::npos) << out;
   out.clear();
   EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--jurisdiction=nm-spo"}, &out), 0);
   EXPECT_NE(out.find("6 classes"), std::string::npos) << out;

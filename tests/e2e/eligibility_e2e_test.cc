@@ -9,7 +9,7 @@
 #include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/support/grpc_server_wait.h"
+#include "tests/support/grpc_server.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
@@ -99,7 +99,7 @@ class EligibilityE2eTest : public ::testing::Test {
         log_);
     ASSERT_TRUE(testing::WaitServingLog(log_)) << "see " << log_;
     auto channel = testing::FastChannel(port_);
-    ASSERT_TRUE(testing::Serving(channel.get(), "classplan.eligibility.v1.EligibilityService"));
+    ASSERT_TRUE(testing::IsServing(channel.get(), "classplan.eligibility.v1.EligibilityService"));
     stub_ = ev1::EligibilityService::NewStub(channel);
   }
 
@@ -190,7 +190,7 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
 
   // Nothing of an applicant in Redis: only class rules and epochs under the eligibility
   // namespace (checked by the key names the service writes); and nothing in the log.
-  const std::string log = testing::ReadTextFile(log_);
+  const std::string log = testing::ReadWholeFile(log_);
   EXPECT_EQ(log.find("PSYCHOLOGY"), std::string::npos);
   EXPECT_EQ(log.find("2023-01-01"), std::string::npos);
   ASSERT_EQ(server_->Terminate(), 0);
@@ -292,7 +292,7 @@ TEST_F(EligibilityE2eTest, ARevisedClassIsEvaluatedByItsNewRules) {
   ASSERT_TRUE(seen) << "the eligibility service kept the old revision";
   EXPECT_EQ(e.determination(), ev1::DETERMINATION_QUALIFIED);
   ASSERT_EQ(server_->Terminate(), 0);
-  const std::string log = testing::ReadTextFile(log_);
+  const std::string log = testing::ReadWholeFile(log_);
   EXPECT_GE(testing::LastCounter(log, "eligibility.rules.invalidated"), 1) << log;
 }
 
@@ -308,9 +308,9 @@ TEST_F(EligibilityE2eTest, CatalogDownIsUnavailableLoggedAndCounted) {
   ev1::FindQualifyingClassesResponse fr;
   EXPECT_EQ(stub_->FindQualifyingClasses(Ctx().get(), fq, &fr).error_code(),
             grpc::StatusCode::UNAVAILABLE);
-  EXPECT_TRUE(testing::Serving(testing::FastChannel(port_).get()));
+  EXPECT_TRUE(testing::IsServing(testing::FastChannel(port_).get(), ""));
   ASSERT_EQ(server_->Terminate(), 0);
-  const std::string log = testing::ReadTextFile(log_);
+  const std::string log = testing::ReadWholeFile(log_);
   EXPECT_NE(log.find("catalog unavailable; calls that need it fail with UNAVAILABLE"),
             std::string::npos);
   EXPECT_GE(testing::LastCounter(log, "catalog_client.unavailable"), 2) << log;

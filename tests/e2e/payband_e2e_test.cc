@@ -11,7 +11,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/support/grpc_server_wait.h"
+#include "tests/support/grpc_server.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
@@ -22,7 +22,9 @@ namespace {
 namespace pb = payband::v1;
 using testing::BuildPath;
 using testing::ChildProcess;
+using testing::FastChannel;
 using testing::SourcePath;
+using testing::WaitServingLog;
 
 struct Server {
   int port = 0;
@@ -38,11 +40,7 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
-using testing::FastChannel;
 using testing::LastCounter;
-using testing::Serving;
-using testing::WaitServingLog;
-std::string ReadFile(const std::string& path) { return testing::ReadTextFile(path); }
 
 pb::ImportScheduleRequest NmImport(const std::string& from, const std::string& csv) {
   pb::ImportScheduleRequest req;
@@ -81,7 +79,7 @@ class PaybandE2eTest : public ::testing::Test {
         dir_ + "/catalog.log");
     ASSERT_TRUE(WaitServingLog(dir_ + "/catalog.log")) << "see " << dir_ << "/catalog.log";
     auto channel = FastChannel(catalog_port_);
-    ASSERT_TRUE(Serving(channel.get(), "")) << "see " << dir_ << "/catalog.log";
+    ASSERT_TRUE(testing::IsServing(channel.get(), "")) << "see " << dir_ << "/catalog.log";
   }
 
   // A payband replica; `catalog_port` 0 means the real catalog started above.
@@ -102,7 +100,7 @@ class PaybandE2eTest : public ::testing::Test {
     EXPECT_TRUE(WaitServingLog(s.log)) << "see " << s.log;
     s.channel = FastChannel(s.port);
     s.stub = pb::PaybandService::NewStub(s.channel);
-    EXPECT_TRUE(Serving(s.channel.get(), "classplan.payband.v1.PaybandService"))
+    EXPECT_TRUE(testing::IsServing(s.channel.get(), "classplan.payband.v1.PaybandService"))
         << "payband_server did not become healthy; see " << s.log;
     return s;
   }
@@ -231,7 +229,7 @@ TEST_F(PaybandE2eTest, ImportOnOneReplicaInvalidatesTheOtherReplicasCache) {
 
   // B really served from its cache before the import (else this test proves nothing).
   ASSERT_EQ(b.process->Terminate(), 0);
-  const std::string log = ReadFile(b.log);
+  const std::string log = testing::ReadWholeFile(b.log);
   EXPECT_GT(LastCounter(log, "payband.cache.local_hit"), 0) << log;
 }
 
@@ -249,7 +247,7 @@ TEST_F(PaybandE2eTest, CatalogDownIsAClearUnavailableAndIsCounted) {
   EXPECT_EQ(Ctl(p, {"pay", "class", "CA2459"}, &out), 5);
 
   ASSERT_EQ(p.process->Terminate(), 0);
-  const std::string log = ReadFile(p.log);
+  const std::string log = testing::ReadWholeFile(p.log);
   EXPECT_EQ(LastCounter(log, "catalog_client.unavailable"), 2) << log;
   EXPECT_NE(log.find("catalog unavailable; calls that need it fail"), std::string::npos) << log;
   // The degraded mode is logged once, not per call.

@@ -8,12 +8,16 @@
 //   classplanctl notice get 1355 | notice list
 //   classplanctl jurisdiction list | series list | health
 //   classplanctl pay band 806-A --jurisdiction=denver-csa | pay class CA2459 | ... (pay.h)
+//   classplanctl appraisal expected --entered=2022-05-01 | appraisal show ID | ... (appraisal.h)
 //
 // Global flags: --target=host:port (env CLASSPLAN_TARGET), --json, --timeout=5s;
-// pay commands: --payband_target=host:port (env CLASSPLAN_PAYBAND_TARGET).
+// pay commands: --payband_target=host:port (env CLASSPLAN_PAYBAND_TARGET); appraisal
+// commands: --appraisal_target, --principal, --roles (appraisal.h). Flag names may be spelt
+// with dashes (--as-of is --as_of).
 // Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input or failed
 // precondition, 5 unavailable or deadline exceeded, 6 conflict (stale etag, already exists).
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <set>
@@ -30,6 +34,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/classplanctl/appraisal.h"
 #include "tools/classplanctl/eligibility.h"
 #include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
@@ -183,7 +188,7 @@ int Usage() {
                "  class revisions CODE\n"
                "  notice get NUMBER | notice list [--jurisdiction=ID] [--state=POSTED|APPROVED]\n"
                "  jurisdiction list | series list [--jurisdiction=ID] | health\n"
-            << PayUsage() << EligibilityUsage();
+            << PayUsage() << AppraisalUsage() << EligibilityUsage();
   return kUsage;
 }
 
@@ -192,6 +197,7 @@ namespace {
 int Run(const std::vector<std::string>& args) {
   if (args.size() < 2 && !(args.size() == 1 && args[0] == "health")) return Usage();
   if (args[0] == "pay") return RunPay(args);
+  if (args[0] == "appraisal") return RunAppraisal(args);
   if (args[0] == "eligibility") return RunEligibility(args);
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
@@ -368,13 +374,17 @@ int main(int argc, char** argv) {
       "due_by", "name", "effective_from", "effective_to", "source",
       // eligibility commands (eligibility.cc)
       "eligibility_target", "class", "applicant", "applicants", "track", "misses"};
+  std::vector<std::string> spelt(argv, argv + argc);  // --as-of is --as_of
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
+    std::string& arg = spelt[i];
     if (arg == "--") break;
     if (arg.rfind("--", 0) != 0) continue;
     size_t eq = arg.find('=');
     std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-    if (kFlags.count(name) == 0) {
+    std::replace(name.begin(), name.end(), '-', '_');
+    arg.replace(2, name.size(), name);
+    argv[i] = arg.data();
+    if (kFlags.count(name) == 0 && !classplan::ctl::IsAppraisalFlag(name)) {
       std::cerr << "error: unknown flag --" << name << "\n";
       return classplan::ctl::Usage();
     }

@@ -128,6 +128,11 @@ std::string RenderClass(const pb::JobClass& c) {
            (c.flsa_note().empty() ? "" : absl::StrCat(" (", c.flsa_note(), ")")));
   Line(&out, "Bargaining unit", or_unknown("bargaining_unit", c.bargaining_unit()));
   Line(&out, "O*NET-SOC", or_unknown("onet_soc_code", c.onet_soc_code()));
+  Line(&out, "Competency framework",
+       c.competency_framework_id().empty()
+           ? "none shipped"
+           : absl::StrCat(c.competency_framework_id(), " (classplanctl appraisal framework ",
+                          c.competency_framework_id(), ")"));
   Line(&out, "State", c.state() == pb::CLASS_STATE_ABOLISHED ? "ABOLISHED" : "active");
   Line(&out, "Revision",
        absl::StrCat(c.revision(), ", effective ",

@@ -23,7 +23,7 @@ constexpr int kMaxTextLength = 8000;
 
 // FAILED_PRECONDITION carrying a field violation (so the adapter's BadRequest names it).
 absl::Status FailedField(const std::string& field, const std::string& description) {
-  absl::Status inv = status::InvalidField(field, description);
+  absl::Status inv = status::InvalidArgument("not allowed now", {{field, description}});
   absl::Status s(absl::StatusCode::kFailedPrecondition, inv.message());
   inv.ForEachPayload(
       [&](absl::string_view url, const absl::Cord& payload) { s.SetPayload(url, payload); });

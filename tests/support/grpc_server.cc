@@ -1,4 +1,4 @@
-#include "tests/support/grpc_server_wait.h"
+#include "tests/support/grpc_server.h"
 
 #include <chrono>
 #include <fstream>
@@ -18,7 +18,7 @@ std::shared_ptr<grpc::Channel> FastChannel(int port) {
                                    grpc::InsecureChannelCredentials(), args);
 }
 
-bool Serving(grpc::Channel* channel, const std::string& service) {
+bool IsServing(grpc::Channel* channel, const std::string& service) {
   auto health = grpc::health::v1::Health::NewStub(
       std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
   grpc::ClientContext ctx;
@@ -30,23 +30,27 @@ bool Serving(grpc::Channel* channel, const std::string& service) {
          resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
-std::string ReadTextFile(const std::string& path) {
+std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
 
-bool WaitLogSays(const std::string& log_path, const std::string& text, int ms) {
-  for (int i = 0; i < ms / 10; ++i) {
-    if (ReadTextFile(log_path).find(text) != std::string::npos) return true;
+bool WaitServingLog(const std::string& log) {
+  for (int i = 0; i < 1500; ++i) {
+    if (ReadWholeFile(log).find("\"msg\":\"serving\"") != std::string::npos) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
 }
 
-bool WaitServingLog(const std::string& log_path) {
-  return WaitLogSays(log_path, "\"msg\":\"serving\"", 15000);
+bool WaitLogSays(const std::string& log, const std::string& text, int ms) {
+  for (int i = 0; i < ms / 10; ++i) {
+    if (ReadWholeFile(log).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 int64_t LastCounter(const std::string& log_text, const std::string& name) {

@@ -1,0 +1,35 @@
+#ifndef CLASSPLAN_TESTS_SUPPORT_GRPC_SERVER_H_
+#define CLASSPLAN_TESTS_SUPPORT_GRPC_SERVER_H_
+
+// Waiting for and talking to a server binary started by an end-to-end test.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "grpcpp/grpcpp.h"
+
+namespace classplan::testing {
+
+// A channel to 127.0.0.1:`port` that reconnects within ~100 ms (the default backoff would
+// make a test wait seconds after the first refused connection).
+std::shared_ptr<grpc::Channel> FastChannel(int port);
+
+// True when grpc.health.v1 reports SERVING for `service` ("" = the whole server).
+bool IsServing(grpc::Channel* channel, const std::string& service);
+
+// The whole file, or "" when it cannot be read.
+std::string ReadWholeFile(const std::string& path);
+
+// Waits up to 15 s for the server's "serving" log line in `log`.
+bool WaitServingLog(const std::string& log);
+
+// Waits up to `ms` milliseconds for `text` to appear in the file `log`.
+bool WaitLogSays(const std::string& log, const std::string& text, int ms = 5000);
+
+// The value of counter `name` in the last "metrics" line of a log's text, or -1.
+int64_t LastCounter(const std::string& log_text, const std::string& name);
+
+}  // namespace classplan::testing
+
+#endif  // CLASSPLAN_TESTS_SUPPORT_GRPC_SERVER_H_
