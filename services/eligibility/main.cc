@@ -12,6 +12,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_setup.h"
@@ -32,6 +34,9 @@ ABSL_FLAG(absl::Duration, catalog_deadline, absl::Seconds(2),
           "deadline of every call to the catalog");
 ABSL_FLAG(double, full_time_hours, 40,
           "hours a week that count as full time when crediting part-time experience");
+ABSL_FLAG(std::string, jurisdiction_full_time, "",
+          "per-jurisdiction full time, e.g. \"denver-csa=40,nm-spo=40\" (others: "
+          "--full_time_hours)");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis TTL for cached class rules");
 ABSL_FLAG(absl::Duration, local_cache_ttl, absl::Minutes(10),
           "in-process TTL for compiled class rules while revision notices are received");
@@ -82,8 +87,18 @@ int Run() {
   ro.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   CachingRuleSource rules(&fetcher, ro, redis.cache.get(), redis.subscriber, catalog_channel);
 
-  CreditSettings settings;
-  settings.full_time_centihours = static_cast<int64_t>(hours * 100 + 0.5);
+  JurisdictionSettings settings;
+  settings.defaults.full_time_centihours = static_cast<int64_t>(hours * 100 + 0.5);
+  for (absl::string_view item :
+       absl::StrSplit(absl::GetFlag(FLAGS_jurisdiction_full_time), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    double h = 0;
+    if (kv.first.empty() || !absl::SimpleAtod(kv.second, &h) || !(h > 0) || h > 168) {
+      log::Error("bad flag", {{"detail", "--jurisdiction_full_time must be id=hours,..."}});
+      return 2;
+    }
+    settings.by_jurisdiction[kv.first].full_time_centihours = static_cast<int64_t>(h * 100 + 0.5);
+  }
   Eligibility eligibility(&rules, settings);
 
   server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);

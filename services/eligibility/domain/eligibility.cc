@@ -43,6 +43,7 @@ absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c) {
   auto out = std::make_shared<ClassRules>();
   out->code = c.code();
   out->title = c.title();
+  out->jurisdiction_id = c.jurisdiction_id();
   out->revision = c.revision();
   out->abolished = c.state() == catalog::v1::CLASS_STATE_ABOLISHED;
   for (const auto& n : c.notes()) {
@@ -82,8 +83,8 @@ absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track
   return r;
 }
 
-Eligibility::Eligibility(RuleSource* rules, CreditSettings settings)
-    : settings_(settings), rules_(rules) {}
+Eligibility::Eligibility(RuleSource* rules, JurisdictionSettings settings)
+    : settings_(std::move(settings)), rules_(rules) {}
 
 absl::StatusOr<v1::Evaluation> Eligibility::Evaluate(const v1::EvaluateRequest& req) {
   status::Violations v;
@@ -99,7 +100,7 @@ absl::StatusOr<v1::Evaluation> Eligibility::Evaluate(const v1::EvaluateRequest& 
   auto rules = TrackRules(**cls, req.track());
   if (!rules.ok()) return rules.status();
   Scratch s;
-  CompileProfile(req.applicant(), as_of, settings_, &s.profile);
+  CompileProfile(req.applicant(), as_of, settings_.For((*cls)->jurisdiction_id), &s.profile);
   ::classplan::eligibility::Evaluate(**rules, s.profile, &s.eval);
   v1::Evaluation out;
   Explain(**rules, s.profile, s.eval,
@@ -124,12 +125,17 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
   auto all = rules_->All(as_of);
   if (!all.ok()) return all.status();
   Scratch s;
-  CompileProfile(req.applicant(), as_of, settings_, &s.profile);
+  int64_t compiled_for = -1;  // full time the profile was compiled with
   v1::FindQualifyingClassesResponse out;
   std::vector<v1::ClassStanding> misses;
   for (const auto& cls : *all) {
     auto rules = TrackRules(*cls, req.track());
     if (!rules.ok()) continue;  // no rules for this track: nothing to say
+    const CreditSettings& credit = settings_.For(cls->jurisdiction_id);
+    if (credit.full_time_centihours != compiled_for) {
+      CompileProfile(req.applicant(), as_of, credit, &s.profile);
+      compiled_for = credit.full_time_centihours;
+    }
     ::classplan::eligibility::Evaluate(**rules, s.profile, &s.eval);
     v1::ClassStanding st;
     st.set_class_code(cls->code);
@@ -185,6 +191,7 @@ absl::StatusOr<Eligibility::Screening> Eligibility::StartScreening(const v1::Scr
   s.rules = *rules;
   s.track = Normal(h.track());
   s.detail = h.detail();
+  s.credit = settings_.For(s.cls->jurisdiction_id);
   return s;
 }
 
@@ -199,7 +206,7 @@ void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t
     ToBadRequest(v, out->mutable_error());
     return;
   }
-  CompileProfile(a, sc.as_of, settings_, &s->profile);
+  CompileProfile(a, sc.as_of, sc.credit, &s->profile);
   ::classplan::eligibility::Evaluate(*sc.rules, s->profile, &s->eval);
   out->set_determination(ToDetermination(s->eval.state()));
   out->set_decided_path(DecidedPath(*sc.rules, s->eval));

@@ -28,6 +28,7 @@ inline constexpr char kUndatedNote[] =
 struct ClassRules {
   std::string code;
   std::string title;
+  std::string jurisdiction_id;
   int32_t revision = 0;
   bool abolished = false;          // the revision in force abolished the class
   std::vector<std::string> notes;  // kUndatedNote when it applies, shown in explanations
@@ -61,7 +62,7 @@ struct Scratch {
 class Eligibility {
  public:
   // `rules` must outlive this.
-  Eligibility(RuleSource* rules, CreditSettings settings);
+  Eligibility(RuleSource* rules, JurisdictionSettings settings);
 
   absl::StatusOr<v1::Evaluation> Evaluate(const v1::EvaluateRequest& request);
   absl::StatusOr<v1::FindQualifyingClassesResponse> FindQualifyingClasses(
@@ -74,6 +75,7 @@ class Eligibility {
     absl::CivilDay as_of;
     v1::Track track = v1::TRACK_MINIMUM;
     bool detail = false;
+    CreditSettings credit;  // the class's jurisdiction's
   };
   absl::StatusOr<Screening> StartScreening(const v1::ScreenHeader& header);
   // Never fails: a malformed applicant gets a result whose `error` names the bad fields.
@@ -81,7 +83,7 @@ class Eligibility {
                  Scratch* scratch, v1::ScreenResult* out) const;
 
  private:
-  CreditSettings settings_;
+  JurisdictionSettings settings_;
   RuleSource* rules_;
 };
 

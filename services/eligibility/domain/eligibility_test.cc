@@ -133,6 +133,39 @@ TEST_F(EligibilityTest, FindQualifyingClassesWithNearestMisses) {
   EXPECT_EQ(r->qualifying_size() + r->needs_review_size() + r->nearest_misses_size(), 8);
 }
 
+TEST_F(EligibilityTest, FullTimeIsAPerJurisdictionSetting) {
+  // 36 months of placement case work at 20 hours a week: 18 months at 40 hours full time,
+  // 36 where the jurisdiction's full time is 20 hours.
+  ApplicantBuilder b;
+  b.Degree(cv1::EDUCATION_LEVEL_BACHELOR, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2023-01-01", "2025-12-31", 20, {cv1::EXPERIENCE_KIND_PROFESSIONAL_SOCIAL_CASE_WORK},
+           false, true)
+      .DriversLicence();
+  v1::EvaluateRequest req;
+  *req.mutable_applicant() = b.Build();
+  req.set_class_code("CA2459");
+  *req.mutable_as_of() = D("2026-01-31");
+  auto e = eligibility.Evaluate(req);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->result().children(1).credited_month_hundredths(), 1800);
+  JurisdictionSettings settings;
+  settings.by_jurisdiction["denver-csa"].full_time_centihours = 2000;
+  Eligibility denver_part_time(&source, settings);
+  e = denver_part_time.Evaluate(req);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->result().children(1).credited_month_hundredths(), 3600);
+  EXPECT_EQ(e->determination(), v1::DETERMINATION_QUALIFIED);
+  // New Mexico keeps the default: 24 months at 20 hours are 12.
+  ApplicantBuilder nm;
+  nm.Degree(cv1::EDUCATION_LEVEL_BACHELOR, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2024-01-01", "2025-12-31", 20, {cv1::EXPERIENCE_KIND_HEALTH_CARE});
+  *req.mutable_applicant() = nm.Build();
+  req.set_class_code("SPCP23");
+  e = denver_part_time.Evaluate(req);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->result().children(1).credited_month_hundredths(), 1200);
+}
+
 TEST_F(EligibilityTest, ScreeningOneAtATime) {
   v1::ScreenHeader h;
   h.set_class_code("G1099B");

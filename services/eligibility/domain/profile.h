@@ -10,6 +10,7 @@
 // entries active on it, so that crediting a rule is a loop over a handful of integers.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,24 @@ inline constexpr int kMaxEducationEntries = 32;
 inline constexpr int kMaxLicences = 32;
 inline constexpr int kMaxFieldPlacements = 16;
 
-// Per-jurisdiction crediting settings.
+// Crediting settings of one jurisdiction.
 struct CreditSettings {
   // Hours a week that count as full time, in hundredths of an hour (40 h).
   int64_t full_time_centihours = 4000;
+};
+
+// Settings per jurisdiction id, with a default for the others. The sources give no figure
+// for any shipped jurisdiction, so the default (40 hours, as the issue states) applies to all
+// unless the operator sets one (eligibility_server --jurisdiction_full_time).
+struct JurisdictionSettings {
+  JurisdictionSettings() = default;
+  JurisdictionSettings(CreditSettings d) : defaults(d) {}  // NOLINT: implicit on purpose
+  CreditSettings defaults;
+  std::map<std::string, CreditSettings> by_jurisdiction;
+  const CreditSettings& For(const std::string& jurisdiction_id) const {
+    auto it = by_jurisdiction.find(jurisdiction_id);
+    return it == by_jurisdiction.end() ? defaults : it->second;
+  }
 };
 
 // Adds a violation for every bad field of `applicant` under `prefix` ("applicant").
