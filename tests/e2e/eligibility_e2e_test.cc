@@ -2,6 +2,7 @@
 // called over gRPC and through classplanctl.
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
@@ -187,6 +188,50 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("SPCP23"), std::string::npos) << out;
   EXPECT_NE(out.find("needs 24 more months of experience"), std::string::npos) << out;
+
+  rc = testing::RunCommand(
+      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
+       "eligibility", "check", "--class=SPPS26", "--track=recommended",
+       "--applicant=" + SourcePath("examples/applicants/social-worker-bsw.json")},
+      &out);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("recommended qualifications as of 2026-01-31"), std::string::npos) << out;
+  EXPECT_NE(out.find("needs 24 more months of experience, all of it supervisory"),
+            std::string::npos)
+      << out;
+  // A pool file, one applicant a line, screened over the stream.
+  const std::string pool = dir_ + "/pool.jsonl";
+  {
+    std::ofstream f(pool);
+    for (const char* ref : {"p1", "p2", "p3"}) {
+      f << R"({"applicantRef": ")" << ref
+        << R"(", "education": [{"level": "EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED", )"
+        << R"("completed": {"year": 2010, "month": 6, "day": 1}}], "experience": [{"start": )"
+        << R"({"year": 2025, "month": 1, "day": 1}, "hoursPerWeek": 40, "kinds": )"
+        << R"(["EXPERIENCE_KIND_SOCIAL_WORKER_ASSISTANT"]}]})"
+        << "\n";
+    }
+  }
+  out.clear();  // RunCommand appends
+  rc = testing::RunCommand(
+      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
+       "eligibility", "screen", "--class=G1099B", "--applicants=" + pool},
+      &out);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "0\tp1\tQUALIFIED\n1\tp2\tQUALIFIED\n2\tp3\tQUALIFIED\n");
+  // Unknown class: exit 3; missing flags: usage (2).
+  EXPECT_EQ(testing::RunCommand({ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_),
+                                 "eligibility", "check", "--class=NOPE1", "--applicant=" + pool},
+                                &out),
+            4)
+      << "not a single applicant JSON object";
+  EXPECT_EQ(testing::RunCommand(
+                {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility",
+                 "check", "--class=NOPE1",
+                 "--applicant=" + SourcePath("examples/applicants/psychology-graduate.json")},
+                &out),
+            3);
+  EXPECT_EQ(testing::RunCommand({ctl, "eligibility", "check"}, &out), 2);
 
   // Nothing of an applicant in Redis: only class rules and epochs under the eligibility
   // namespace (checked by the key names the service writes); and nothing in the log.
