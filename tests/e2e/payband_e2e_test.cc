@@ -69,17 +69,8 @@ class PaybandE2eTest : public ::testing::Test {
   }
 
   void StartCatalog() {
-    catalog_port_ = testing::FreeTcpPort();
-    catalog_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{
-            BuildPath("services/catalog/catalog_server"),
-            "--listen=127.0.0.1:" + std::to_string(catalog_port_), "--db=" + dir_ + "/catalog.db",
-            "--data_dir=" + SourcePath("data/catalog"),
-            "--redis=127.0.0.1:" + std::to_string(redis_->port()), "--drain_timeout=2s"},
-        dir_ + "/catalog.log");
-    ASSERT_TRUE(WaitServingLog(dir_ + "/catalog.log")) << "see " << dir_ << "/catalog.log";
-    auto channel = FastChannel(catalog_port_);
-    ASSERT_TRUE(testing::IsServing(channel.get(), "")) << "see " << dir_ << "/catalog.log";
+    catalog_ = testing::StartCatalogServer(dir_, redis_->port(), &catalog_port_);
+    ASSERT_NE(catalog_, nullptr) << "see " << dir_ << "/catalog.log";
   }
 
   // A payband replica; `catalog_port` 0 means the real catalog started above.

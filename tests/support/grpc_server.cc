@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/temp.h"
 
 namespace classplan::testing {
 
@@ -58,6 +59,21 @@ int64_t LastCounter(const std::string& log_text, const std::string& name) {
   auto pos = log_text.rfind(key);
   if (pos == std::string::npos) return -1;
   return std::stoll(log_text.substr(pos + key.size()));
+}
+
+std::unique_ptr<ChildProcess> StartCatalogServer(const std::string& dir, int redis_port,
+                                                 int* port) {
+  *port = FreeTcpPort();
+  auto process = std::make_unique<ChildProcess>(
+      std::vector<std::string>{
+          BuildPath("services/catalog/catalog_server"),
+          "--listen=127.0.0.1:" + std::to_string(*port), "--db=" + dir + "/catalog.db",
+          "--data_dir=" + SourcePath("data/catalog"),
+          "--redis=127.0.0.1:" + std::to_string(redis_port), "--drain_timeout=2s"},
+      dir + "/catalog.log");
+  if (!WaitServingLog(dir + "/catalog.log")) return nullptr;
+  if (!IsServing(FastChannel(*port).get(), "")) return nullptr;
+  return process;
 }
 
 }  // namespace classplan::testing

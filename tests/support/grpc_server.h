@@ -8,6 +8,7 @@
 #include <string>
 
 #include "grpcpp/grpcpp.h"
+#include "tests/support/process.h"
 
 namespace classplan::testing {
 
@@ -23,6 +24,11 @@ std::string ReadWholeFile(const std::string& path);
 
 // Waits up to 15 s for the server's "serving" log line in `log`.
 bool WaitServingLog(const std::string& log);
+
+// Starts the catalog_server binary on a free port (stored in *port) with the shipped data, a
+// fresh database in `dir` and the Redis on `redis_port`, and waits until it serves. Null when
+// it does not come up (see dir/catalog.log).
+std::unique_ptr<ChildProcess> StartCatalogServer(const std::string& dir, int redis_port, int* port);
 
 // Waits up to `ms` milliseconds for `text` to appear in the file `log`.
 bool WaitLogSays(const std::string& log, const std::string& text, int ms = 5000);

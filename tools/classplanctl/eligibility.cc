@@ -46,11 +46,7 @@ constexpr int kUsageExit = 2;
 constexpr int kInvalidExit = 4;
 
 int Fail(const grpc::Status& s) {
-  std::cerr << "error: " << s.error_message() << " ("
-            << absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())) << ")\n";
-  for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s))) {
-    std::cerr << "  field " << v.field << ": " << v.description << "\n";
-  }
+  PrintStatusError(s);
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE &&
       s.error_message().rfind("catalog unavailable", 0) != 0) {
     std::cerr << "  is the eligibility service running at "

@@ -88,14 +88,18 @@ int ExitCodeFor(grpc::StatusCode code) {
   }
 }
 
-namespace {
-
-int Fail(const grpc::Status& s) {
+void PrintStatusError(const grpc::Status& s) {
   std::cerr << "error: " << s.error_message() << " ("
             << absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())) << ")\n";
   for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s))) {
     std::cerr << "  field " << v.field << ": " << v.description << "\n";
   }
+}
+
+namespace {
+
+int Fail(const grpc::Status& s) {
+  PrintStatusError(s);
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
     std::cerr << "  is the service running at " << absl::GetFlag(FLAGS_target) << "? (--target)\n";
   }
