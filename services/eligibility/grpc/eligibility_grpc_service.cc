@@ -128,9 +128,16 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
       return;
     }
     screening_ = std::move(*screening);
-    absl::MutexLock lock(&mu_);
-    reading_ = false;
-    ReadNextLocked();
+    std::optional<grpc::Status> done;
+    {
+      absl::MutexLock lock(&mu_);
+      // `reading_` stood for this step while it ran, so a cancellation meanwhile could not
+      // finish (and free) the reactor under us; it finishes here instead.
+      reading_ = false;
+      ReadNextLocked();
+      done = FinishableLocked();
+    }
+    if (done) Finish(*done);
   }
 
   void ReadNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
