@@ -291,6 +291,35 @@ TEST_F(EligibilityE2eTest, ScreensAPoolInOrderUnderBackpressure) {
   EXPECT_EQ(bad->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(EligibilityE2eTest, ACancelledScreeningLeavesTheServerHealthy) {
+  StartCatalog();
+  StartEligibility();
+  for (int round = 0; round < 3; ++round) {
+    grpc::ClientContext ctx;
+    auto stream = stub_->ScreenApplicants(&ctx);
+    ev1::ScreenRequest header;
+    header.mutable_header()->set_class_code("G1099B");
+    *header.mutable_header()->mutable_as_of() = Day(2026, 1, 31);
+    ASSERT_TRUE(stream->Write(header));
+    for (int i = 0; i < 200; ++i) {
+      ev1::ScreenRequest r;
+      *r.mutable_applicant() = Assistant(6);
+      if (!stream->Write(r)) break;
+    }
+    ev1::ScreenResult result;
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(stream->Read(&result));
+    ctx.TryCancel();  // walks away mid-stream, results unread
+    while (stream->Read(&result)) {
+    }
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ev1::Evaluation e;
+  ASSERT_TRUE(Evaluate("G1099B", Assistant(6), &e).ok());
+  EXPECT_EQ(e.determination(), ev1::DETERMINATION_QUALIFIED);
+  EXPECT_TRUE(testing::IsServing(testing::FastChannel(port_).get(), ""));
+  ASSERT_EQ(server_->Terminate(), 0);
+}
+
 TEST_F(EligibilityE2eTest, ARevisedClassIsEvaluatedByItsNewRules) {
   StartCatalog();
   StartEligibility();
