@@ -105,13 +105,14 @@ TEST_F(EligibilityCacheTest, InProcessThenRedisThenCatalog) {
   ASSERT_NE((*r)->minimum, nullptr);
   // What Redis holds: the class's rules only (no text, and never applicant data).
   auto epoch = a_->rules_cache->Get("epoch:T1");
-  auto bytes = a_->rules_cache->Get("rules:T1:" + epoch.value_or("0") + ":2026-01-31");
+  EXPECT_EQ(a_->rules_cache->Get("asof:T1:" + epoch.value_or("0") + ":2026-01-31"), "1");
+  auto bytes = a_->rules_cache->Get("rules:T1:r1");  // keyed by class revision
   ASSERT_TRUE(bytes.has_value());
   cv1::JobClass held;
   ASSERT_TRUE(held.ParseFromString(*bytes));
   EXPECT_FALSE(held.has_purpose());
   EXPECT_TRUE(held.has_minimum_qualification_rules());
-  // Another day is another entry.
+  // Another day is another question for the catalog (which revision was in force then).
   ASSERT_TRUE(a_->source->Get("T1", absl::CivilDay(2025, 1, 1)).ok());
   EXPECT_EQ(a_->catalog.gets, 2);
 }
@@ -134,6 +135,9 @@ TEST_F(EligibilityCacheTest, ARevisionNoticeDropsEveryCopy) {
   auto all = a_->source->All(kDay);
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->at(0)->revision, 2);
+  // Both revisions' rules stay in Redis under their own keys.
+  EXPECT_TRUE(a_->rules_cache->Get("rules:T1:r1").has_value());
+  EXPECT_TRUE(a_->rules_cache->Get("rules:T1:r2").has_value());
   // Another class's notice leaves T1 in place.
   const int before = a_->catalog.gets;
   ASSERT_GE(*a_->redis->Publish(a_->catalog_channel, "OTHER"), 1);

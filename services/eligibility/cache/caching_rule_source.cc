@@ -127,20 +127,25 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     absl::MutexLock lock(&mu_);
     generation = generation_;
   }
-  std::string redis_key;
+  std::string pointer_key;
   if (redis_ != nullptr) {
-    redis_key = absl::StrCat("rules:", code, ":", Epoch(code), ":", day);
-    if (auto bytes = redis_->Get(redis_key)) {
-      catalog::v1::JobClass c;
-      if (c.ParseFromString(*bytes) && c.code() == code) {
-        auto rules = BuildClassRules(c);
-        if (rules.ok()) {
-          redis_hits.Increment();
-          PutLocal(key, *rules, generation);
-          return *rules;
+    // Which revision was in force that day (dropped with the epoch), then that revision's
+    // rules (a revision never changes, so its copy needs no invalidation).
+    pointer_key = absl::StrCat("asof:", code, ":", Epoch(code), ":", day);
+    if (auto revision = redis_->Get(pointer_key)) {
+      if (auto bytes = redis_->Get(absl::StrCat("rules:", code, ":r", *revision))) {
+        catalog::v1::JobClass c;
+        if (c.ParseFromString(*bytes) && c.code() == code &&
+            absl::StrCat(c.revision()) == *revision) {
+          auto rules = BuildClassRules(c);
+          if (rules.ok()) {
+            redis_hits.Increment();
+            PutLocal(key, *rules, generation);
+            return *rules;
+          }
         }
+        metrics::GetCounter("eligibility.rules.redis_corrupt").Increment();
       }
-      metrics::GetCounter("eligibility.rules.redis_corrupt").Increment();
     }
   }
   fetches.Increment();
@@ -153,7 +158,12 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     return absl::InternalError(absl::StrCat("the catalog's rules for class ", code,
                                             " are malformed; see the eligibility log"));
   }
-  if (redis_ != nullptr) redis_->PutIfAbsent(redis_key, SlimClass(*c).SerializeAsString());
+  if (redis_ != nullptr) {
+    const std::string revision = absl::StrCat(c->revision());
+    redis_->PutIfAbsent(absl::StrCat("rules:", code, ":r", revision),
+                        SlimClass(*c).SerializeAsString());
+    redis_->PutIfAbsent(pointer_key, revision);
+  }
   PutLocal(key, *rules, generation);
   return *rules;
 }

@@ -6,11 +6,13 @@
 //   1. In process: (class code, as-of day) -> compiled rules of the revision in force that day.
 //      Used only while this replica's subscription to the catalog's invalidation channel is
 //      confirmed (so no revision can slip by unseen), else for at most `unsubscribed_ttl`.
-//   2. Redis: "classplan:v1:eligibility:rules:<code>:<epoch>:<day>", the class's rules (code,
-//      title, revision and the two rule trees: never applicant data). <epoch> is the value of
-//      "...:eligibility:epoch:<code>", which every replica replaces with a fresh random token
-//      when the catalog announces a revision of the class, so earlier copies are never read
-//      again and expire (TTL).
+//   2. Redis, keyed by class revision: "classplan:v1:eligibility:rules:<code>:r<revision>"
+//      holds that revision's rules (code, title, revision and the two rule trees: never
+//      applicant data); a revision never changes, so this copy needs no invalidation.
+//      "...:eligibility:asof:<code>:<epoch>:<day>" says which revision was in force on a day.
+//      <epoch> is the value of "...:eligibility:epoch:<code>", which every replica replaces
+//      with a fresh random token when the catalog announces a revision of the class, so the
+//      day-to-revision answers given before it are never read again and expire (TTL).
 //   3. The catalog (ClassFetcher), with a deadline on every call.
 //
 // When the catalog publishes a class code on "classplan:v1:catalog:invalidate" (it does so on
