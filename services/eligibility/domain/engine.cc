@@ -302,6 +302,23 @@ const char* Mark(State s) {
   return "";
 }
 
+// "bachelor's degree", as in "no bachelor's degree or higher".
+const char* BareLevelName(int level) {
+  switch (level) {
+    case cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED:
+      return "high school diploma or GED";
+    case cv1::EDUCATION_LEVEL_ASSOCIATE:
+      return "associate degree";
+    case cv1::EDUCATION_LEVEL_BACHELOR:
+      return "bachelor's degree";
+    case cv1::EDUCATION_LEVEL_MASTER:
+      return "master's degree";
+    case cv1::EDUCATION_LEVEL_DOCTORATE:
+      return "doctorate";
+  }
+  return "degree";
+}
+
 const char* LevelName(int level) {
   switch (level) {
     case cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED:
@@ -352,7 +369,7 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
           return "holds a qualifying degree completed by the as-of date";
         case Reason::kNoDegree:
           return absl::StrCat(
-              "no ", LevelName(n.education.min_level), " or higher completed by the as-of date",
+              "no ", BareLevelName(n.education.min_level), " or higher completed by the as-of date",
               p.degree_after_as_of ? " (a degree completed after it does not count)" : "");
         case Reason::kFieldNotAccepted:
           return "the degree's field of study is not one the class accepts";
