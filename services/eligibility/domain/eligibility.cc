@@ -127,7 +127,9 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
   Scratch s;
   int64_t compiled_for = -1;  // full time the profile was compiled with
   v1::FindQualifyingClassesResponse out;
-  std::vector<v1::ClassStanding> misses;
+  // A miss and how far it is: missing months, with a missing degree or licence counting as
+  // very far (kNonMonthPenalty), so that a path short of months ranks first.
+  std::vector<std::pair<int64_t, v1::ClassStanding>> misses;
   for (const auto& cls : *all) {
     auto rules = TrackRules(*cls, req.track());
     if (!rules.ok()) continue;  // no rules for this track: nothing to say
@@ -144,7 +146,9 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
     st.set_determination(ToDetermination(s.eval.state()));
     st.set_decided_path(DecidedPath(**rules, s.eval));
     Shortfalls(**rules, s.eval, st.mutable_shortfalls());
-    st.set_missing_month_hundredths(CeilHundredths(s.eval.missing()));
+    int64_t missing = 0;
+    for (const auto& f : st.shortfalls()) missing += f.missing_month_hundredths();
+    st.set_missing_month_hundredths(missing);
     switch (s.eval.state()) {
       case State::kQualified:
         *out.add_qualifying() = std::move(st);
@@ -153,19 +157,19 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
         *out.add_needs_review() = std::move(st);
         break;
       case State::kNotQualified:
-        misses.push_back(std::move(st));
+        misses.emplace_back(s.eval.missing(), std::move(st));
         break;
     }
   }
   // Fewest missing months first; the class code breaks ties, so the order is deterministic.
   std::stable_sort(misses.begin(), misses.end(), [](const auto& a, const auto& b) {
-    if (a.missing_month_hundredths() != b.missing_month_hundredths()) {
-      return a.missing_month_hundredths() < b.missing_month_hundredths();
-    }
-    return a.class_code() < b.class_code();
+    if (a.first != b.first) return a.first < b.first;
+    return a.second.class_code() < b.second.class_code();
   });
   const size_t n = req.max_nearest_misses() == 0 ? 3 : req.max_nearest_misses();
-  for (size_t i = 0; i < misses.size() && i < n; ++i) *out.add_nearest_misses() = misses[i];
+  for (size_t i = 0; i < misses.size() && i < n; ++i) {
+    *out.add_nearest_misses() = misses[i].second;
+  }
   const auto by_code = [](auto* list) {
     std::sort(list->begin(), list->end(),
               [](const auto& a, const auto& b) { return a.class_code() < b.class_code(); });

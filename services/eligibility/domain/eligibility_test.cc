@@ -126,7 +126,22 @@ TEST_F(EligibilityTest, FindQualifyingClassesWithNearestMisses) {
   EXPECT_EQ(r->nearest_misses(1).class_code(), "G1099O");
   EXPECT_EQ(r->nearest_misses(2).class_code(), "SPCP23");
   EXPECT_EQ(r->nearest_misses(2).shortfalls(0).description(), "needs 24 more months of experience");
+  // A missing degree or licence is not months: CA2459 misses a driver's licence and 36 months.
   req.set_max_nearest_misses(20);
+  r = eligibility.FindQualifyingClasses(req);
+  ASSERT_TRUE(r.ok());
+  for (const auto& m : r->nearest_misses()) {
+    if (m.class_code() == "CA2459") {
+      EXPECT_EQ(m.missing_month_hundredths(), 3600);
+    }
+  }
+  // SPPS26 (72 months short) ranks before the Denver classes, which also need a driver's
+  // licence.
+  ASSERT_EQ(r->nearest_misses_size(), 6);
+  EXPECT_EQ(r->nearest_misses(3).class_code(), "SPPS26");
+  EXPECT_EQ(r->nearest_misses(3).missing_month_hundredths(), 7200);
+  EXPECT_EQ(r->nearest_misses(4).class_code(), "CA2459");
+  EXPECT_EQ(r->nearest_misses(5).class_code(), "CA2460");
   r = eligibility.FindQualifyingClasses(req);
   ASSERT_TRUE(r.ok());
   // Every class with rules appears once: 2944 has none.
