@@ -180,6 +180,11 @@ Try, in another terminal (classplanctl talks to the gateway by default):
   $CTL appraisal create --employee=emp-1 --class_code=2944 --entered=2021-03-15 \\
       --period_start=2025-01-01 --period_end=2025-12-31
   $CTL appraisal list
+  $CTL appraisal due --employees=emp-2
+  # eligibility (an agency system's or HR analyst's key)
+  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_HR_ANALYST
+  $CTL eligibility check --class=SPCP23 --applicant=examples/applicants/psychology-graduate.json
+  $CTL eligibility qualify --applicant=examples/applicants/social-worker-bsw.json
 
 Ctrl-C stops everything.
 MSG

@@ -1095,4 +1095,356 @@ TEST_F(ShippedData, PayFiguresOccurInTheSources) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Qualification rules: each clause of the original text, walked one by one.
+
+std::string EnumName(const google::protobuf::EnumDescriptor* d, int value, const char* prefix) {
+  const auto* v = d->FindValueByNumber(value);
+  std::string name = v == nullptr ? std::to_string(value) : v->name();
+  if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
+  return name;
+}
+
+std::string Fields(const google::protobuf::RepeatedField<int>& fields) {
+  std::string out;
+  for (int f : fields) {
+    out += out.empty() ? "" : ",";
+    out += EnumName(v1::FieldOfStudy_descriptor(), f, "FIELD_OF_STUDY_");
+  }
+  return "{" + out + "}";
+}
+
+std::string Kinds(const google::protobuf::RepeatedField<int>& kinds) {
+  std::string out;
+  for (int k : kinds) {
+    out += out.empty() ? "" : ",";
+    out += EnumName(v1::ExperienceKind_descriptor(), k, "EXPERIENCE_KIND_");
+  }
+  return "{" + out + "}";
+}
+
+std::string Show(const v1::EducationRule& e) {
+  std::string s = EnumName(v1::EducationLevel_descriptor(), e.min_level(), "EDUCATION_LEVEL_");
+  if (e.accepted_fields_size() > 0) s += " in " + Fields(e.accepted_fields());
+  if (e.closely_related_allowed()) s += " or closely related " + Fields(e.closely_related_fields());
+  if (e.accreditation_required()) s += " accredited";
+  return s;
+}
+
+// One line per node, children by id: a second transcription to compare with.
+std::string Show(const v1::QualificationRule& r) {
+  std::string s;
+  switch (r.rule_case()) {
+    case v1::QualificationRule::kAllOf:
+    case v1::QualificationRule::kAnyOf: {
+      const auto& g = r.has_all_of() ? r.all_of() : r.any_of();
+      s = r.has_all_of() ? "all of [" : "any of [";
+      for (int i = 0; i < g.children_size(); ++i) s += (i ? "," : "") + g.children(i).id();
+      return s + "]";
+    }
+    case v1::QualificationRule::kEducation:
+      return "education " + Show(r.education());
+    case v1::QualificationRule::kExperience: {
+      const auto& e = r.experience();
+      s = "experience " + std::to_string(e.months()) + " months of " + Kinds(e.kinds());
+      for (const auto& p : e.parts()) {
+        s += "; of which " + std::to_string(p.months()) + " " +
+             EnumName(v1::ExperienceAttribute_descriptor(), p.attribute(), "EXPERIENCE_ATTRIBUTE_");
+      }
+      if (e.has_substitution()) {
+        const auto& sub = e.substitution();
+        s += "; substitution up to " + std::to_string(sub.max_months()) +
+             (sub.reduces_parts() ? " (parts too)" : " (not parts)") + ":";
+        for (const auto& o : sub.options()) {
+          s += " " + std::to_string(o.months()) + " for ";
+          if (o.has_education()) s += Show(o.education());
+          if (o.has_field_placement()) {
+            s += std::string(o.field_placement().state_approved_required() ? "state approved "
+                                                                           : "") +
+                 "field placement " +
+                 EnumName(v1::PlacementSetting_descriptor(), o.field_placement().setting(),
+                          "PLACEMENT_SETTING_");
+          }
+          s += ";";
+        }
+      }
+      return s;
+    }
+    case v1::QualificationRule::kLicence: {
+      const auto& l = r.licence();
+      s = "licence";
+      for (int t : l.accepted())
+        s += " " + EnumName(v1::LicenceType_descriptor(), t, "LICENCE_TYPE_");
+      s += " state " + l.state() + " by " + l.issuer();
+      if (l.eligibility_accepted()) s += " or eligibility";
+      return s;
+    }
+    case v1::QualificationRule::kDriversLicence:
+      return "driver's licence";
+    case v1::QualificationRule::kCombination: {
+      const auto& c = r.combination();
+      return "combination " + std::to_string(c.months()) + " months of " + Kinds(c.kinds()) +
+             " and education in " + Fields(c.related_fields()) +
+             (c.accreditation_required() ? " accredited" : "") + " associate " +
+             std::to_string(c.associate_months()) + " bachelor " +
+             std::to_string(c.bachelor_months()) + " per " +
+             std::to_string(c.credit_hours_per_year()) + " hours a year, education cap " +
+             std::to_string(c.max_education_months());
+    }
+    default:
+      return "(empty)";
+  }
+}
+
+void Walk(const v1::QualificationRule& r, std::vector<const v1::QualificationRule*>* out) {
+  out->push_back(&r);
+  const v1::RuleGroup* g = r.has_all_of() ? &r.all_of() : r.has_any_of() ? &r.any_of() : nullptr;
+  if (g != nullptr)
+    for (const auto& c : g->children()) Walk(c, out);
+}
+
+// A clause as the seed words it, and the node that must encode it.
+struct Clause {
+  std::string id;
+  std::string text;  // "" for a group that is the whole text
+  std::string rule;
+};
+
+const char* const kNmKinds =
+    "{COMMUNITY_WORK,HEALTH_OR_SOCIAL_SERVICE,SOCIAL_WORK_CASE_MANAGEMENT,BEHAVIORAL_HEALTH,"
+    "HEALTH_CARE}";
+const char* const kSeven =
+    "{SOCIAL_WORK,EDUCATION,COUNSELING,PSYCHOLOGY,SOCIOLOGY,CRIMINAL_JUSTICE,FAMILY_SERVICES}";
+
+std::string R(const std::string& a, const char* b = "", const char* c = "") { return a + b + c; }
+
+struct Track {
+  const char* code;
+  bool recommended;
+  std::vector<Clause> clauses;
+};
+
+const std::vector<Track>& Tracks() {
+  static const std::string nm48 = R("experience 48 months of ", kNmKinds);
+  static const std::string nm72 = R("experience 72 months of ", kNmKinds);
+  static const std::string nm24 = R("experience 24 months of ", kNmKinds);
+  static const std::string bach7 = R("education BACHELOR in ", kSeven, " accredited");
+  static const std::string nmlic =
+      "licence LBSW LMSW LISW state NM by NM Board of Social Work Examiners";
+  static const std::string nmlic_elig = nmlic + " or eligibility";
+  static const std::string elig_text =
+      "licensure by the NM Board of Social Work Examiners at the LBSW, LMSW, or LISW level or "
+      "eligibility for such licensure in accordance with NM requirements";
+  static const char* const kG = "{SOCIAL_OR_COMMUNITY_COORDINATOR,SOCIAL_WORKER_ASSISTANT}";
+  static const char* const kGA =
+      "{SOCIAL_WORKER,SOCIAL_OR_COMMUNITY_COORDINATOR,SOCIAL_WORKER_ASSISTANT}";
+  static const std::string den_edu =
+      "education BACHELOR in {SOCIAL_WORK,PSYCHOLOGY,SOCIOLOGY,GUIDANCE_AND_COUNSELING} or "
+      "closely related {}";
+  static const std::string masters =
+      "12 for MASTER in {SOCIAL_WORK,PSYCHOLOGY,SOCIOLOGY,GUIDANCE_AND_COUNSELING} or closely "
+      "related {};";
+  static const auto* tracks = new std::vector<Track>{
+      // seed 000, Minimum Qualifications: "<path 1>; OR, <path 2>".
+      {"SPPS26",
+       false,
+       {{"mq", "", "any of [path-1,path-2]"},
+        {"path-1",
+         "Bachelor's Degree in Social Work from an accredited college/university and four",
+         "all of [path-1/education,path-1/experience,path-1/licence]"},
+        {"path-1/education",
+         "Bachelor's Degree in Social Work from an accredited college/university",
+         "education BACHELOR in {SOCIAL_WORK} accredited"},
+        {"path-1/experience", "four (4) years of any combination of experience including working",
+         nm48},
+        {"path-1/licence", elig_text, nmlic_elig},
+        {"path-2", "A Bachelor's Degree in Social Work, Education, Counseling",
+         "all of [path-2/education,path-2/experience]"},
+        {"path-2/education",
+         "Bachelor's Degree in Social Work, Education, Counseling, Psychology, Sociology, Criminal "
+         "Justice or Family Services from an accredited college/university",
+         bach7},
+        {"path-2/experience", "six (6) years of any combination of experience", nm72}}},
+      // seed 000, Recommended: BSW, six years two of which supervisory, must possess licensure.
+      {"SPPS26",
+       true,
+       {{"rec", "", "all of [rec/education,rec/experience,rec/licence]"},
+        {"rec/education", "Bachelor's Degree in Social Work from an accredited college/university",
+         "education BACHELOR in {SOCIAL_WORK} accredited"},
+        {"rec/experience", "two (2) years of which must be supervisory",
+         (nm72 + "; of which 24 SUPERVISORY")},
+        {"rec/licence", "Must possess licensure", nmlic}}},
+      // seed 001, Case Worker: minimum is the bachelor's alone.
+      {"SPCP20", false, {{"mq/education", "from an accredited college/university.", bach7}}},
+      {"SPCP20",
+       true,
+       {{"rec", "", "all of [rec/education,rec/experience]"},
+        {"rec/education", "Criminal Justice or Family Services from an accredited", bach7},
+        {"rec/experience", "two (2) years of any combination of experience", nm24}}},
+      // seed 001, Senior Worker: bachelor's and two years; recommended four.
+      {"SPCP23",
+       false,
+       {{"mq", "", "all of [mq/education,mq/experience]"},
+        {"mq/education", "Criminal Justice or Family Services from an accredited", bach7},
+        {"mq/experience", "two (2) years of any combination of experience", nm24}}},
+      {"SPCP23",
+       true,
+       {{"rec", "", "all of [rec/education,rec/experience]"},
+        {"rec/education", "Criminal Justice or Family Services from an accredited", bach7},
+        {"rec/experience", "four (4) years of any combination of experience", nm48}}},
+      // seed 003, Basic: diploma or GED and six months; recommended two years.
+      {"G1099B",
+       false,
+       {{"mq", "", "all of [mq/education,mq/experience]"},
+        {"mq/education", "High School diploma or GED", "education HIGH_SCHOOL_OR_GED"},
+        {"mq/experience", "six (6) months experience as a social or community coordinator",
+         (R("experience 6 months of ", kG))}}},
+      {"G1099B",
+       true,
+       {{"rec", "", "all of [rec/education,rec/experience]"},
+        {"rec/education", "high school diploma or GED", "education HIGH_SCHOOL_OR_GED"},
+        {"rec/experience", "two (2) years experience as a social and/or community coordinator",
+         (R("experience 24 months of ", kG))}}},
+      // seed 003, Operational: diploma or GED and two years; recommended associate's.
+      {"G1099O",
+       false,
+       {{"mq", "", "all of [mq/education,mq/experience]"},
+        {"mq/education", "High School diploma or GED", "education HIGH_SCHOOL_OR_GED"},
+        {"mq/experience", "two (2) years of experience as a social or community coordinator",
+         (R("experience 24 months of ", kG))}}},
+      {"G1099O",
+       true,
+       {{"rec", "", "all of [rec/education,rec/experience]"},
+        {"rec/education", "Associates Degree in Social Sciences or Human Services",
+         "education ASSOCIATE in {SOCIAL_SCIENCES,HUMAN_SERVICES}"},
+        {"rec/experience", "two (2) years of experience as a social and / or community",
+         (R("experience 24 months of ", kG))}}},
+      // seed 003, Advanced: associate's and two years, or the four-year combination.
+      {"G1099A",
+       false,
+       {{"mq", "", "any of [path-1,path-2]"},
+        {"path-1", "Associate's Degree in Social Sciences or Human Services and two (2) years",
+         "all of [path-1/education,path-1/experience]"},
+        {"path-1/education", "Associate's Degree in Social Sciences or Human Services",
+         "education ASSOCIATE in {SOCIAL_SCIENCES,HUMAN_SERVICES}"},
+        {"path-1/experience", "as a social worker or community coordinator and/or social worker",
+         (R("experience 24 months of ", kGA))},
+        {"path-2", "totaling four (4) years may substitute for the required education",
+         (R("combination 48 months of ", kGA,
+            " and education in {SOCIAL_SCIENCES,HUMAN_SERVICES} accredited associate 24 "
+            "bachelor 48 per 30 hours a year, education cap 0"))}}},
+      {"G1099A",
+       true,
+       {{"rec", "", "all of [rec/education,rec/experience]"},
+        {"rec/education", "Bachelor's Degree in Social Work or Human Services",
+         "education BACHELOR in {SOCIAL_WORK,HUMAN_SERVICES}"},
+        {"rec/experience", "two (2) years of experience as a social and / or community",
+         (R("experience 24 months of ", kG))}}},
+      // seed 004, CA2459: education, experience with the placement part, equivalency, licence.
+      {"CA2459",
+       false,
+       {{"mq", "", "all of [mq/education,mq/experience,mq/drivers-licence]"},
+        {"mq/education", "or a closely related field.", den_edu},
+        {"mq/experience", "two years of which must have involved the placement of children",
+         ("experience 36 months of {PROFESSIONAL_SOCIAL_CASE_WORK}; of which 24 "
+          "OUT_OF_HOME_PLACEMENT; substitution up to 12 (not parts): " +
+          masters + " 12 for state approved field placement COUNTY_SOCIAL_SERVICES;")},
+        {"mq/drivers-licence", "Possession of a valid driver's license at the time of application.",
+         "driver's licence"}}},
+      // seed 004, CA2460: all three years involve placement; the master's for one year.
+      {"CA2460",
+       false,
+       {{"mq", "", "all of [mq/education,mq/experience,mq/drivers-licence]"},
+        {"mq/education", "or a closely related field.", den_edu},
+        {"mq/experience", "professional social case work involving the placement of children",
+         ("experience 36 months of {PROFESSIONAL_SOCIAL_CASE_WORK}; of which 36 "
+          "OUT_OF_HOME_PLACEMENT; substitution up to 12 (parts too): " +
+          masters)},
+        {"mq/drivers-licence", "Possession of a valid driver's license at the time of application.",
+         "driver's licence"}}},
+  };
+  return *tracks;
+}
+
+const v1::QualificationRules& RulesOf(const v1::JobClass& c, bool recommended) {
+  return recommended ? c.recommended_qualification_rules() : c.minimum_qualification_rules();
+}
+
+// Every text of the class's qualification sections, normalized, for locating clauses.
+std::string QualificationText(const v1::JobClass& c) {
+  std::string all;
+  const auto add = [&](const v1::Section& s) {
+    for (const auto& p : s.paragraphs()) all += Normalize(p) + "\n";
+  };
+  for (const auto& s : c.minimum_qualifications()) add(s);
+  for (const auto& s : c.recommended_qualifications()) add(s);
+  add(c.licence_requirements());
+  return all;
+}
+
+TEST_F(ShippedData, QualificationRulesWalkEachClauseOfTheText) {
+  std::set<std::pair<std::string, bool>> seen;
+  for (const auto& track : Tracks()) {
+    SCOPED_TRACE(std::string(track.code) + (track.recommended ? " recommended" : " minimum"));
+    seen.insert({track.code, track.recommended});
+    const auto& c = Class(track.code);
+    const auto& rules = RulesOf(c, track.recommended);
+    ASSERT_TRUE(rules.has_root());
+    EXPECT_GE(rules.rule_version(), 1);
+    std::vector<const v1::QualificationRule*> nodes;
+    Walk(rules.root(), &nodes);
+    // Exactly the clauses listed, in tree order, each encoding what the text says.
+    ASSERT_EQ(nodes.size(), track.clauses.size());
+    const std::string text = QualificationText(c);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const auto& n = *nodes[i];
+      const auto& clause = track.clauses[i];
+      SCOPED_TRACE(clause.id);
+      EXPECT_EQ(n.id(), clause.id);
+      EXPECT_EQ(Show(n), clause.rule);
+      // The node quotes its clause, the clause is in the class's own text, and the node's
+      // quotation is in it too (so the rule sits beside the words it encodes).
+      EXPECT_NE(Normalize(n.source_text()).find(Normalize(clause.text)), std::string::npos)
+          << n.source_text();
+      EXPECT_NE(text.find(Normalize(n.source_text())), std::string::npos) << n.source_text();
+      if (n.has_experience()) {
+        for (const auto& o : n.experience().substitution().options()) {
+          EXPECT_NE(text.find(Normalize(o.source_text())), std::string::npos) << o.source_text();
+        }
+        if (n.experience().has_substitution()) {
+          EXPECT_NE(text.find(Normalize(n.experience().substitution().source_text())),
+                    std::string::npos);
+        }
+      }
+    }
+  }
+  // Every class that has the text has the rules; the others have none.
+  for (const auto& code : kExpectedCodes) {
+    const auto& c = Class(code);
+    EXPECT_EQ(c.has_minimum_qualification_rules(), seen.count({code, false}) == 1) << code;
+    EXPECT_EQ(c.has_recommended_qualification_rules(), seen.count({code, true}) == 1) << code;
+    EXPECT_EQ(c.has_minimum_qualification_rules(), c.minimum_qualifications_size() > 0) << code;
+    EXPECT_EQ(c.has_recommended_qualification_rules(), c.recommended_qualifications_size() > 0)
+        << code;
+  }
+}
+
+TEST_F(ShippedData, QualificationRuleIdsAreUniqueAndMonthsPositive) {
+  for (const auto& track : Tracks()) {
+    const auto& rules = RulesOf(Class(track.code), track.recommended);
+    std::vector<const v1::QualificationRule*> nodes;
+    Walk(rules.root(), &nodes);
+    std::set<std::string> ids;
+    for (const auto* n : nodes) {
+      EXPECT_TRUE(ids.insert(n->id()).second) << track.code << " " << n->id();
+      EXPECT_NE(n->rule_case(), v1::QualificationRule::RULE_NOT_SET) << n->id();
+      if (n->has_experience()) {
+        EXPECT_GT(n->experience().months(), 0);
+        for (const auto& p : n->experience().parts())
+          EXPECT_LE(p.months(), n->experience().months()) << n->id();
+      }
+    }
+  }
+}
+
 }  // namespace

@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
+#include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -175,6 +176,11 @@ class GatewayE2eTest : public ::testing::Test {
         *dir_, "appraisal",
         {BuildPath("services/appraisal/appraisal_server"), "--db=" + *dir_ + "/appraisal.db",
          "--data_dir=" + SourcePath("data/appraisal"), "--drain_timeout=1s"}));
+    eligibility_ = new Proc(StartServer(
+        *dir_, "eligibility",
+        {BuildPath("services/eligibility/eligibility_server"),
+         absl::StrCat("--redis=127.0.0.1:", redis_->port()),
+         absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
     backend_ = new Proc(StartTestBackend(*dir_));
     employee_key_ = new std::string(MakeKey(*dir_, "emp-7", "employee"));
     admin_key_ = new std::string(MakeKey(*dir_, "hr-1", "hr_admin,hr_analyst"));
@@ -183,13 +189,14 @@ class GatewayE2eTest : public ::testing::Test {
         Route("classplan.catalog.v1.CatalogService", {catalog_->port}, "GetJobClass") +
         Route("classplan.payband.v1.PaybandService", {payband_->port}, "GetBand") +
         Route("classplan.appraisal.v1.AppraisalService", {appraisal_->port}, "ListFrameworks") +
+        Route("classplan.eligibility.v1.EligibilityService", {eligibility_->port}, "Evaluate") +
         Route("classplan.test.v1.TestService", {backend_->port});
     gateway_ = new Proc(StartGateway(*dir_, routes, redis_->port(), "", &metrics_port_));
     channel_ = new std::shared_ptr<grpc::Channel>(Channel(gateway_->port));
   }
   static void TearDownTestSuite() {
     delete channel_;
-    for (Proc* p : {gateway_, backend_, appraisal_, payband_, catalog_}) delete p;
+    for (Proc* p : {gateway_, backend_, eligibility_, appraisal_, payband_, catalog_}) delete p;
     delete redis_;
     delete employee_key_;
     delete admin_key_;
@@ -197,7 +204,7 @@ class GatewayE2eTest : public ::testing::Test {
 
   static std::string* dir_;
   static testing::RedisServer* redis_;
-  static Proc *catalog_, *payband_, *appraisal_, *backend_, *gateway_;
+  static Proc *catalog_, *payband_, *appraisal_, *eligibility_, *backend_, *gateway_;
   static int metrics_port_;
   static std::string *employee_key_, *admin_key_;
   static std::shared_ptr<grpc::Channel>* channel_;
@@ -205,7 +212,7 @@ class GatewayE2eTest : public ::testing::Test {
 std::string* GatewayE2eTest::dir_;
 testing::RedisServer* GatewayE2eTest::redis_;
 Proc *GatewayE2eTest::catalog_, *GatewayE2eTest::payband_, *GatewayE2eTest::appraisal_,
-    *GatewayE2eTest::backend_, *GatewayE2eTest::gateway_;
+    *GatewayE2eTest::eligibility_, *GatewayE2eTest::backend_, *GatewayE2eTest::gateway_;
 int GatewayE2eTest::metrics_port_;
 std::string *GatewayE2eTest::employee_key_, *GatewayE2eTest::admin_key_;
 std::shared_ptr<grpc::Channel>* GatewayE2eTest::channel_;
@@ -237,6 +244,64 @@ TEST_F(GatewayE2eTest, EveryServiceAnswersThroughTheGateway) {
   s = appraisal::v1::AppraisalService::NewStub(*channel_)->ListFrameworks(&c4, frameworks, &listed);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_GT(listed.frameworks_size(), 0);
+
+  // Eligibility: a unary evaluation (HR's key) and the bidi screening stream, passed through.
+  namespace ev1 = eligibility::v1;
+  ev1::EvaluateRequest eval;
+  eval.set_class_code("SPCP20");
+  eval.set_track(ev1::TRACK_MINIMUM);
+  eval.mutable_as_of()->set_year(2026);
+  eval.mutable_as_of()->set_month(1);
+  eval.mutable_as_of()->set_day(31);
+  auto* degree = eval.mutable_applicant()->add_education();
+  degree->set_level(catalog::v1::EDUCATION_LEVEL_BACHELOR);
+  degree->set_field(catalog::v1::FIELD_OF_STUDY_PSYCHOLOGY);
+  degree->set_accreditation(ev1::ACCREDITATION_ACCREDITED);
+  degree->mutable_completed()->set_year(2024);
+  degree->mutable_completed()->set_month(5);
+  degree->mutable_completed()->set_day(17);
+  {
+    grpc::ClientContext c5;
+    c5.AddMetadata("authorization", "Bearer " + *admin_key_);
+    ev1::Evaluation result;
+    s = ev1::EligibilityService::NewStub(*channel_)->Evaluate(&c5, eval, &result);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(result.determination(), ev1::DETERMINATION_QUALIFIED);
+  }
+  {
+    grpc::ClientContext c6;
+    c6.AddMetadata("authorization", "Bearer " + *admin_key_);
+    c6.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    auto stream = ev1::EligibilityService::NewStub(*channel_)->ScreenApplicants(&c6);
+    ev1::ScreenRequest first;
+    first.mutable_header()->set_class_code("SPCP20");
+    first.mutable_header()->set_track(ev1::TRACK_MINIMUM);
+    *first.mutable_header()->mutable_as_of() = eval.as_of();
+    ASSERT_TRUE(stream->Write(first));
+    for (int i = 0; i < 3; ++i) {
+      ev1::ScreenRequest one;
+      *one.mutable_applicant() = eval.applicant();
+      ASSERT_TRUE(stream->Write(one));
+    }
+    stream->WritesDone();
+    ev1::ScreenResult row;
+    int rows = 0;
+    while (stream->Read(&row)) {
+      EXPECT_EQ(row.determination(), ev1::DETERMINATION_QUALIFIED);
+      ++rows;
+    }
+    s = stream->Finish();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(rows, 3);
+  }
+  // An employee may not screen applicants (policy: agency systems and HR only).
+  {
+    grpc::ClientContext c7;
+    c7.AddMetadata("authorization", "Bearer " + *employee_key_);
+    ev1::Evaluation result;
+    EXPECT_EQ(ev1::EligibilityService::NewStub(*channel_)->Evaluate(&c7, eval, &result).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
 
   auto echo = CallGeneric(*channel_, kEcho, {"hello"}, Bearer(*employee_key_));
   ASSERT_TRUE(echo.status.ok()) << echo.status.error_message();
@@ -288,6 +353,7 @@ TEST_F(GatewayE2eTest, ReflectionThroughTheGatewayListsEveryService) {
   for (const auto& s : resp.list_services_response().service()) names.insert(s.name());
   for (const char* want : {"classplan.catalog.v1.CatalogService", "classplan.payband.v1.PaybandService",
                            "classplan.appraisal.v1.AppraisalService",
+                           "classplan.eligibility.v1.EligibilityService",
                            "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}) {
     EXPECT_EQ(names.count(want), 1u) << want;
   }

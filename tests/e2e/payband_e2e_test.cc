@@ -40,13 +40,7 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
-// The value of counter `name` in the last "metrics" line of a server log, or -1.
-int64_t LastCounter(const std::string& log, const std::string& name) {
-  const std::string key = "\"" + name + "\":";
-  auto pos = log.rfind(key);
-  if (pos == std::string::npos) return -1;
-  return std::stoll(log.substr(pos + key.size()));
-}
+using testing::LastCounter;
 
 pb::ImportScheduleRequest NmImport(const std::string& from, const std::string& csv) {
   pb::ImportScheduleRequest req;
@@ -75,17 +69,8 @@ class PaybandE2eTest : public ::testing::Test {
   }
 
   void StartCatalog() {
-    catalog_port_ = testing::FreeTcpPort();
-    catalog_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{
-            BuildPath("services/catalog/catalog_server"),
-            "--listen=127.0.0.1:" + std::to_string(catalog_port_), "--db=" + dir_ + "/catalog.db",
-            "--data_dir=" + SourcePath("data/catalog"),
-            "--redis=127.0.0.1:" + std::to_string(redis_->port()), "--drain_timeout=2s"},
-        dir_ + "/catalog.log");
-    ASSERT_TRUE(WaitServingLog(dir_ + "/catalog.log")) << "see " << dir_ << "/catalog.log";
-    auto channel = FastChannel(catalog_port_);
-    ASSERT_TRUE(testing::IsServing(channel.get(), "")) << "see " << dir_ << "/catalog.log";
+    catalog_ = testing::StartCatalogServer(dir_, redis_->port(), &catalog_port_);
+    ASSERT_NE(catalog_, nullptr) << "see " << dir_ << "/catalog.log";
   }
 
   // A payband replica; `catalog_port` 0 means the real catalog started above.

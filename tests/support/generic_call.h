@@ -12,6 +12,8 @@
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 
+#include "tests/support/temp.h"  // ReadWholeFile, WaitForFileText
+
 namespace classplan::testing {
 
 // Raw bytes in and out of a grpc::ByteBuffer.
@@ -32,12 +34,6 @@ GenericResult CallGeneric(const std::shared_ptr<grpc::Channel>& channel, const s
                           const std::vector<std::string>& requests,
                           const std::multimap<std::string, std::string>& metadata = {},
                           absl::Duration timeout = absl::Seconds(10));
-
-// Whole file as a string ("" if missing).
-std::string ReadWholeFile(const std::string& path);
-// Waits until `needle` appears in the file; false after `timeout`.
-bool WaitForFileText(const std::string& path, const std::string& needle,
-                     absl::Duration timeout = absl::Seconds(15));
 
 }  // namespace classplan::testing
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/temp.h"
 
 namespace classplan::testing {
 
@@ -30,19 +31,34 @@ bool IsServing(grpc::Channel* channel, const std::string& service) {
          resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+bool WaitServingLog(const std::string& log) {
+  return WaitForFileText(log, "\"msg\":\"serving\"", absl::Seconds(15));
 }
 
-bool WaitServingLog(const std::string& log) {
-  for (int i = 0; i < 1500; ++i) {
-    if (ReadWholeFile(log).find("\"msg\":\"serving\"") != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+bool WaitLogSays(const std::string& log, const std::string& text, int ms) {
+  return WaitForFileText(log, text, absl::Milliseconds(ms));
+}
+
+int64_t LastCounter(const std::string& log_text, const std::string& name) {
+  const std::string key = "\"" + name + "\":";
+  auto pos = log_text.rfind(key);
+  if (pos == std::string::npos) return -1;
+  return std::stoll(log_text.substr(pos + key.size()));
+}
+
+std::unique_ptr<ChildProcess> StartCatalogServer(const std::string& dir, int redis_port,
+                                                 int* port) {
+  *port = FreeTcpPort();
+  auto process = std::make_unique<ChildProcess>(
+      std::vector<std::string>{
+          BuildPath("services/catalog/catalog_server"),
+          "--listen=127.0.0.1:" + std::to_string(*port), "--db=" + dir + "/catalog.db",
+          "--data_dir=" + SourcePath("data/catalog"),
+          "--redis=127.0.0.1:" + std::to_string(redis_port), "--drain_timeout=2s"},
+      dir + "/catalog.log");
+  if (!WaitServingLog(dir + "/catalog.log")) return nullptr;
+  if (!IsServing(FastChannel(*port).get(), "")) return nullptr;
+  return process;
 }
 
 }  // namespace classplan::testing

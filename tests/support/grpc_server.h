@@ -3,10 +3,13 @@
 
 // Waiting for and talking to a server binary started by an end-to-end test.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "grpcpp/grpcpp.h"
+#include "tests/support/process.h"
+#include "tests/support/temp.h"
 
 namespace classplan::testing {
 
@@ -17,11 +20,19 @@ std::shared_ptr<grpc::Channel> FastChannel(int port);
 // True when grpc.health.v1 reports SERVING for `service` ("" = the whole server).
 bool IsServing(grpc::Channel* channel, const std::string& service);
 
-// The whole file, or "" when it cannot be read.
-std::string ReadWholeFile(const std::string& path);
-
 // Waits up to 15 s for the server's "serving" log line in `log`.
 bool WaitServingLog(const std::string& log);
+
+// Starts the catalog_server binary on a free port (stored in *port) with the shipped data, a
+// fresh database in `dir` and the Redis on `redis_port`, and waits until it serves. Null when
+// it does not come up (see dir/catalog.log).
+std::unique_ptr<ChildProcess> StartCatalogServer(const std::string& dir, int redis_port, int* port);
+
+// Waits up to `ms` milliseconds for `text` to appear in the file `log`.
+bool WaitLogSays(const std::string& log, const std::string& text, int ms = 5000);
+
+// The value of counter `name` in the last "metrics" line of a log's text, or -1.
+int64_t LastCounter(const std::string& log_text, const std::string& name);
 
 }  // namespace classplan::testing
 

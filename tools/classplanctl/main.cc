@@ -38,6 +38,7 @@
 #include "tools/classplanctl/connect.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/classplanctl/appraisal.h"
+#include "tools/classplanctl/eligibility.h"
 #include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
 
@@ -90,9 +91,7 @@ int ExitCodeFor(grpc::StatusCode code) {
   }
 }
 
-namespace {
-
-int Fail(const grpc::Status& s) {
+void PrintStatusError(const grpc::Status& s) {
   std::cerr << "error: " << s.error_message() << " ("
             << absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())) << ")\n";
   for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s))) {
@@ -101,6 +100,12 @@ int Fail(const grpc::Status& s) {
   if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
     std::cerr << "  the gateway needs an API key: --api_key or CLASSPLAN_API_KEY\n";
   }
+}
+
+namespace {
+
+int Fail(const grpc::Status& s) {
+  PrintStatusError(s);
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
     std::cerr << "  is the service running at " << absl::GetFlag(FLAGS_target) << "? (--target)\n";
   }
@@ -193,7 +198,7 @@ int Usage() {
                "  class revisions CODE\n"
                "  notice get NUMBER | notice list [--jurisdiction=ID] [--state=POSTED|APPROVED]\n"
                "  jurisdiction list | series list [--jurisdiction=ID] | health\n"
-            << PayUsage() << AppraisalUsage();
+            << PayUsage() << AppraisalUsage() << EligibilityUsage();
   return kUsage;
 }
 
@@ -203,6 +208,7 @@ int Run(const std::vector<std::string>& args) {
   if (args.size() < 2 && !(args.size() == 1 && args[0] == "health")) return Usage();
   if (args[0] == "pay") return RunPay(args);
   if (args[0] == "appraisal") return RunAppraisal(args);
+  if (args[0] == "eligibility") return RunEligibility(args);
   auto channel =
       Connect(absl::GetFlag(FLAGS_target));
   auto stub = catalog::v1::CatalogService::NewStub(channel);
@@ -376,7 +382,9 @@ int main(int argc, char** argv) {
       // pay commands (pay.cc)
       "api_key", "tls_ca",
       "payband_target", "band", "from", "to", "unit", "hours_per_year", "schedule", "date",
-      "due_by", "name", "effective_from", "effective_to", "source"};
+      "due_by", "name", "effective_from", "effective_to", "source",
+      // eligibility commands (eligibility.cc)
+      "eligibility_target", "class", "applicant", "applicants", "track", "misses"};
   std::vector<std::string> spelt(argv, argv + argc);  // --as-of is --as_of
   for (int i = 1; i < argc; ++i) {
     std::string& arg = spelt[i];

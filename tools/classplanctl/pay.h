@@ -15,6 +15,8 @@ namespace classplan::ctl {
 int ExitCodeFor(grpc::StatusCode code);
 int PrintJson(const google::protobuf::Message& m);
 int Usage();
+// "error: <message> (<CODE>)" and one line per field violation, on stderr.
+void PrintStatusError(const grpc::Status& s);
 
 // The usage lines of the pay commands.
 const char* PayUsage();

@@ -1,0 +1,202 @@
+#include "services/eligibility/cache/caching_rule_source.h"
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/dates/dates.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+
+namespace classplan::eligibility {
+
+catalog::v1::JobClass SlimClass(const catalog::v1::JobClass& c) {
+  catalog::v1::JobClass out;
+  out.set_code(c.code());
+  out.set_title(c.title());
+  out.set_jurisdiction_id(c.jurisdiction_id());
+  out.set_state(c.state());
+  out.set_revision(c.revision());
+  for (const auto& n : c.notes()) {
+    if (n == kUndatedNote) out.add_notes(n);
+  }
+  if (c.has_minimum_qualification_rules()) {
+    *out.mutable_minimum_qualification_rules() = c.minimum_qualification_rules();
+  }
+  if (c.has_recommended_qualification_rules()) {
+    *out.mutable_recommended_qualification_rules() = c.recommended_qualification_rules();
+  }
+  return out;
+}
+
+CachingRuleSource::CachingRuleSource(ClassFetcher* fetcher, RuleCacheOptions options,
+                                     cache::Cache* redis,
+                                     std::optional<cache::RedisOptions> subscriber_options,
+                                     std::string catalog_channel)
+    : fetcher_(fetcher), options_(options), redis_(redis) {
+  if (subscriber_options.has_value()) {
+    subscriber_ = std::make_unique<cache::Subscriber>(
+        *subscriber_options, std::move(catalog_channel),
+        [this](std::string code) { Invalidated(code); },
+        [this](bool healthy) {
+          // Revisions may have been missed while the subscription was down.
+          DropAll();
+          log::Info(healthy ? "class revision notices resumed"
+                            : "class revision notices lost; in-process rules kept briefly");
+        });
+    subscriber_->Start();
+  }
+}
+
+CachingRuleSource::~CachingRuleSource() {
+  if (subscriber_) subscriber_->Stop();
+}
+
+absl::Duration CachingRuleSource::LocalTtl() const {
+  return subscribed() ? options_.local_ttl : options_.unsubscribed_ttl;
+}
+
+void CachingRuleSource::DropAll() {
+  absl::MutexLock lock(&mu_);
+  local_.clear();
+  lists_.clear();
+  ++generation_;
+}
+
+void CachingRuleSource::Invalidated(const std::string& code) {
+  static metrics::Counter& invalidations = metrics::GetCounter("eligibility.rules.invalidated");
+  invalidations.Increment();
+  {
+    absl::MutexLock lock(&mu_);
+    const std::string prefix = code + "@";
+    for (auto it = local_.lower_bound(prefix);
+         it != local_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+      it = local_.erase(it);
+    }
+    lists_.clear();
+    ++generation_;
+  }
+  if (redis_ != nullptr) {
+    // A fresh epoch: copies written under the old one are never read again.
+    static absl::Mutex rng_mu;
+    static absl::BitGen* rng = new absl::BitGen;
+    uint64_t token;
+    {
+      absl::MutexLock lock(&rng_mu);
+      token = absl::Uniform<uint64_t>(*rng);
+    }
+    redis_->Put(absl::StrCat("epoch:", code), absl::StrFormat("%016x", token));
+  }
+}
+
+ClassRulesPtr CachingRuleSource::PeekLocal(const std::string& key) {
+  absl::MutexLock lock(&mu_);
+  auto it = local_.find(key);
+  if (it == local_.end()) return nullptr;
+  if (it->second.expires < absl::Now()) {
+    local_.erase(it);
+    return nullptr;
+  }
+  return it->second.rules;
+}
+
+void CachingRuleSource::PutLocal(const std::string& key, ClassRulesPtr rules, uint64_t generation) {
+  absl::MutexLock lock(&mu_);
+  if (generation != generation_) return;  // an invalidation arrived meanwhile
+  if (local_.size() >= options_.max_local_entries) local_.clear();
+  local_[key] = {std::move(rules), absl::Now() + LocalTtl()};
+}
+
+std::string CachingRuleSource::Epoch(const std::string& code) {
+  auto e = redis_->Get(absl::StrCat("epoch:", code));
+  return e.has_value() ? *e : "0";
+}
+
+absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
+                                                     absl::CivilDay as_of) {
+  static metrics::Counter& local_hits = metrics::GetCounter("eligibility.rules.local_hit");
+  static metrics::Counter& redis_hits = metrics::GetCounter("eligibility.rules.redis_hit");
+  static metrics::Counter& fetches = metrics::GetCounter("eligibility.rules.catalog_fetch");
+  const std::string day = dates::Format(dates::FromCivilDay(as_of));
+  const std::string key = absl::StrCat(code, "@", day);
+  if (ClassRulesPtr hit = PeekLocal(key)) {
+    local_hits.Increment();
+    return hit;
+  }
+  uint64_t generation;
+  {
+    absl::MutexLock lock(&mu_);
+    generation = generation_;
+  }
+  std::string pointer_key;
+  if (redis_ != nullptr) {
+    // Which revision was in force that day (dropped with the epoch), then that revision's
+    // rules (a revision never changes, so its copy needs no invalidation).
+    pointer_key = absl::StrCat("asof:", code, ":", Epoch(code), ":", day);
+    if (auto revision = redis_->Get(pointer_key)) {
+      if (auto bytes = redis_->Get(absl::StrCat("rules:", code, ":r", *revision))) {
+        catalog::v1::JobClass c;
+        if (c.ParseFromString(*bytes) && c.code() == code &&
+            absl::StrCat(c.revision()) == *revision) {
+          auto rules = BuildClassRules(c);
+          if (rules.ok()) {
+            redis_hits.Increment();
+            PutLocal(key, *rules, generation);
+            return *rules;
+          }
+        }
+        metrics::GetCounter("eligibility.rules.redis_corrupt").Increment();
+      }
+    }
+  }
+  fetches.Increment();
+  auto c = fetcher_->Get(code, as_of);
+  if (!c.ok()) return c.status();
+  auto rules = BuildClassRules(*c);
+  if (!rules.ok()) {
+    log::Error("class rules in the catalog are malformed",
+               {{"class", code}, {"detail", rules.status().message()}});
+    return absl::InternalError(absl::StrCat("the catalog's rules for class ", code,
+                                            " are malformed; see the eligibility log"));
+  }
+  if (redis_ != nullptr) {
+    const std::string revision = absl::StrCat(c->revision());
+    redis_->PutIfAbsent(absl::StrCat("rules:", code, ":r", revision),
+                        SlimClass(*c).SerializeAsString());
+    redis_->PutIfAbsent(pointer_key, revision);
+  }
+  PutLocal(key, *rules, generation);
+  return *rules;
+}
+
+absl::StatusOr<std::vector<ClassRulesPtr>> CachingRuleSource::All(absl::CivilDay as_of) {
+  const std::string day = dates::Format(dates::FromCivilDay(as_of));
+  uint64_t generation;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = lists_.find(day);
+    if (it != lists_.end() && it->second.expires >= absl::Now()) return it->second.rules;
+    generation = generation_;
+  }
+  auto classes = fetcher_->List(as_of);
+  if (!classes.ok()) return classes.status();
+  std::vector<ClassRulesPtr> out;
+  for (const auto& c : *classes) {
+    if (c.state() == catalog::v1::CLASS_STATE_ABOLISHED) continue;
+    auto rules = BuildClassRules(c);
+    if (!rules.ok()) {
+      log::Error("class rules in the catalog are malformed; class left out",
+                 {{"class", c.code()}, {"detail", rules.status().message()}});
+      continue;
+    }
+    out.push_back(*rules);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->code < b->code; });
+  absl::MutexLock lock(&mu_);
+  if (generation == generation_) {
+    if (lists_.size() >= 64) lists_.clear();
+    lists_[day] = {out, absl::Now() + LocalTtl()};
+  }
+  return out;
+}
+
+}  // namespace classplan::eligibility

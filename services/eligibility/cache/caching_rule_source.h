@@ -1,0 +1,103 @@
+#ifndef CLASSPLAN_SERVICES_ELIGIBILITY_CACHE_CACHING_RULE_SOURCE_H_
+#define CLASSPLAN_SERVICES_ELIGIBILITY_CACHE_CACHING_RULE_SOURCE_H_
+
+// Compiled class rules, cached in process and in Redis, fetched from the catalog on a miss.
+//
+//   1. In process: (class code, as-of day) -> compiled rules of the revision in force that day.
+//      Used only while this replica's subscription to the catalog's invalidation channel is
+//      confirmed (so no revision can slip by unseen), else for at most `unsubscribed_ttl`.
+//   2. Redis, keyed by class revision: "classplan:v1:eligibility:rules:<code>:r<revision>"
+//      holds that revision's rules (code, title, revision and the two rule trees: never
+//      applicant data); a revision never changes, so this copy needs no invalidation.
+//      "...:eligibility:asof:<code>:<epoch>:<day>" says which revision was in force on a day.
+//      <epoch> is the value of "...:eligibility:epoch:<code>", which every replica replaces
+//      with a fresh random token when the catalog announces a revision of the class, so the
+//      day-to-revision answers given before it are never read again and expire (TTL).
+//   3. The catalog (ClassFetcher), with a deadline on every call.
+//
+// When the catalog publishes a class code on "classplan:v1:catalog:invalidate" (it does so on
+// every write to the class), the replica drops its in-process entries for the class, and the
+// list of all classes, and renews the class's epoch. A generation counter stops a fetch that
+// raced the invalidation from putting the old rules back in process.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "classplan/catalog/v1/resources.pb.h"
+#include "common/cache/cache.h"
+#include "common/cache/redis_options.h"
+#include "common/cache/subscriber.h"
+#include "services/eligibility/domain/eligibility.h"
+
+namespace classplan::eligibility {
+
+// The catalog as the cache sees it.
+class ClassFetcher {
+ public:
+  virtual ~ClassFetcher() = default;
+  virtual absl::StatusOr<catalog::v1::JobClass> Get(const std::string& code,
+                                                    absl::CivilDay as_of) = 0;
+  virtual absl::StatusOr<std::vector<catalog::v1::JobClass>> List(absl::CivilDay as_of) = 0;
+};
+
+struct RuleCacheOptions {
+  absl::Duration local_ttl = absl::Minutes(10);
+  // In-process lifetime while invalidations cannot be received.
+  absl::Duration unsubscribed_ttl = absl::Seconds(5);
+  size_t max_local_entries = 10'000;
+};
+
+class CachingRuleSource : public RuleSource {
+ public:
+  // `fetcher` and `redis` (may be null: no Redis tier) must outlive this. With
+  // `subscriber_options`, listens on `catalog_channel`.
+  CachingRuleSource(ClassFetcher* fetcher, RuleCacheOptions options, cache::Cache* redis,
+                    std::optional<cache::RedisOptions> subscriber_options,
+                    std::string catalog_channel);
+  ~CachingRuleSource() override;
+
+  absl::StatusOr<ClassRulesPtr> Get(const std::string& code, absl::CivilDay as_of) override;
+  absl::StatusOr<std::vector<ClassRulesPtr>> All(absl::CivilDay as_of) override;
+
+  // What an invalidation message does (public for tests).
+  void Invalidated(const std::string& code);
+  bool subscribed() const { return subscriber_ != nullptr && subscriber_->healthy(); }
+
+ private:
+  struct Entry {
+    ClassRulesPtr rules;
+    absl::Time expires;
+  };
+  struct ListEntry {
+    std::vector<ClassRulesPtr> rules;
+    absl::Time expires;
+  };
+  absl::Duration LocalTtl() const;
+  ClassRulesPtr PeekLocal(const std::string& key);
+  void PutLocal(const std::string& key, ClassRulesPtr rules, uint64_t generation);
+  std::string Epoch(const std::string& code);
+  void DropAll();
+
+  ClassFetcher* const fetcher_;
+  const RuleCacheOptions options_;
+  cache::Cache* const redis_;
+  std::unique_ptr<cache::Subscriber> subscriber_;
+
+  absl::Mutex mu_;
+  std::map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);      // "<code>@<day>"
+  std::map<std::string, ListEntry> lists_ ABSL_GUARDED_BY(mu_);  // "<day>"
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Only what evaluation needs from a class, for the Redis copy.
+catalog::v1::JobClass SlimClass(const catalog::v1::JobClass& c);
+
+}  // namespace classplan::eligibility
+
+#endif  // CLASSPLAN_SERVICES_ELIGIBILITY_CACHE_CACHING_RULE_SOURCE_H_

@@ -1,0 +1,226 @@
+#include "services/eligibility/domain/eligibility.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/dates/dates.h"
+#include "common/status/field_violations.h"
+
+namespace classplan::eligibility {
+namespace {
+
+// Checks the request-level fields common to every RPC; adds violations.
+void CheckAsOf(bool has, const common::v1::Date& d, const char* field, status::Violations* v) {
+  if (!has) {
+    v->Add(field, "required: the day qualifications are judged on (e.g. the closing date)");
+  } else if (!dates::IsFull(d)) {
+    v->Add(field, "must be a full calendar date");
+  }
+}
+
+void CheckTrack(v1::Track track, const char* field, status::Violations* v) {
+  if (!v1::Track_IsValid(track)) v->Add(field, "unknown track");
+}
+
+v1::Track Normal(v1::Track t) { return t == v1::TRACK_UNSPECIFIED ? v1::TRACK_MINIMUM : t; }
+
+void ToBadRequest(const status::Violations& v, google::rpc::BadRequest* out) {
+  for (const auto& f : v.list()) {
+    auto* fv = out->add_field_violations();
+    fv->set_field(f.field);
+    fv->set_description(f.description);
+  }
+}
+
+// Notes on how the class revision was chosen, after the first (summary) line.
+void AddNotes(const ClassRules& cls, v1::Evaluation* e) {
+  for (const auto& n : cls.notes) e->add_explanation(absl::StrCat("Note: ", n));
+}
+
+}  // namespace
+
+absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c) {
+  auto out = std::make_shared<ClassRules>();
+  out->code = c.code();
+  out->title = c.title();
+  out->jurisdiction_id = c.jurisdiction_id();
+  out->revision = c.revision();
+  out->abolished = c.state() == catalog::v1::CLASS_STATE_ABOLISHED;
+  for (const auto& n : c.notes()) {
+    if (n == kUndatedNote) out->notes.push_back(n);
+  }
+  if (c.has_minimum_qualification_rules()) {
+    auto r = CompileRules(c.minimum_qualification_rules());
+    if (!r.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("class ", c.code(), " minimum rules: ", r.status().message()));
+    }
+    out->minimum = *r;
+  }
+  if (c.has_recommended_qualification_rules()) {
+    auto r = CompileRules(c.recommended_qualification_rules());
+    if (!r.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("class ", c.code(), " recommended rules: ", r.status().message()));
+    }
+    out->recommended = *r;
+  }
+  return ClassRulesPtr(std::move(out));
+}
+
+absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track track) {
+  if (cls.abolished) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("class ", cls.code, " is abolished on the as-of date"));
+  }
+  const bool rec = Normal(track) == v1::TRACK_RECOMMENDED;
+  const CompiledRules* r = rec ? cls.recommended.get() : cls.minimum.get();
+  if (r == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("class ", cls.code, " has no ", rec ? "recommended" : "minimum",
+                     " qualifications as rules (the sources give none, or they are not encoded)"));
+  }
+  return r;
+}
+
+Eligibility::Eligibility(RuleSource* rules, JurisdictionSettings settings)
+    : settings_(std::move(settings)), rules_(rules) {}
+
+absl::StatusOr<v1::Evaluation> Eligibility::Evaluate(const v1::EvaluateRequest& req) {
+  status::Violations v;
+  if (req.class_code().empty()) v.Add("class_code", "required, e.g. SPCP23");
+  CheckTrack(req.track(), "track", &v);
+  CheckAsOf(req.has_as_of(), req.as_of(), "as_of", &v);
+  ValidateApplicant(req.applicant(), "applicant", &v);
+  if (!v.empty()) return v.ToStatus("invalid evaluation request");
+
+  const absl::CivilDay as_of = dates::ToCivilDay(req.as_of());
+  auto cls = rules_->Get(req.class_code(), as_of);
+  if (!cls.ok()) return cls.status();
+  auto rules = TrackRules(**cls, req.track());
+  if (!rules.ok()) return rules.status();
+  Scratch s;
+  CompileProfile(req.applicant(), as_of, settings_.For((*cls)->jurisdiction_id), &s.profile);
+  ::classplan::eligibility::Evaluate(**rules, s.profile, &s.eval);
+  v1::Evaluation out;
+  Explain(**rules, s.profile, s.eval,
+          ExplainContext{(*cls)->code, (*cls)->title, (*cls)->revision, Normal(req.track()), as_of},
+          &out);
+  AddNotes(**cls, &out);
+  return out;
+}
+
+absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingClasses(
+    const v1::FindQualifyingClassesRequest& req) {
+  status::Violations v;
+  CheckTrack(req.track(), "track", &v);
+  CheckAsOf(req.has_as_of(), req.as_of(), "as_of", &v);
+  if (req.max_nearest_misses() < 0 || req.max_nearest_misses() > 20) {
+    v.Add("max_nearest_misses", "must be between 0 and 20 (0 means 3)");
+  }
+  ValidateApplicant(req.applicant(), "applicant", &v);
+  if (!v.empty()) return v.ToStatus("invalid request");
+
+  const absl::CivilDay as_of = dates::ToCivilDay(req.as_of());
+  auto all = rules_->All(as_of);
+  if (!all.ok()) return all.status();
+  Scratch s;
+  int64_t compiled_for = -1;  // full time the profile was compiled with
+  v1::FindQualifyingClassesResponse out;
+  // A miss and how far it is: missing months, with a missing degree or licence counting as
+  // very far (kNonMonthPenalty), so that a path short of months ranks first.
+  std::vector<std::pair<int64_t, v1::ClassStanding>> misses;
+  for (const auto& cls : *all) {
+    auto rules = TrackRules(*cls, req.track());
+    if (!rules.ok()) continue;  // no rules for this track: nothing to say
+    const CreditSettings& credit = settings_.For(cls->jurisdiction_id);
+    if (credit.full_time_centihours != compiled_for) {
+      CompileProfile(req.applicant(), as_of, credit, &s.profile);
+      compiled_for = credit.full_time_centihours;
+    }
+    ::classplan::eligibility::Evaluate(**rules, s.profile, &s.eval);
+    v1::ClassStanding st;
+    st.set_class_code(cls->code);
+    st.set_class_title(cls->title);
+    st.set_class_revision(cls->revision);
+    st.set_determination(ToDetermination(s.eval.state()));
+    st.set_decided_path(DecidedPath(**rules, s.eval));
+    Shortfalls(**rules, s.eval, st.mutable_shortfalls());
+    int64_t missing = 0;
+    for (const auto& f : st.shortfalls()) missing += f.missing_month_hundredths();
+    st.set_missing_month_hundredths(missing);
+    switch (s.eval.state()) {
+      case State::kQualified:
+        *out.add_qualifying() = std::move(st);
+        break;
+      case State::kNeedsReview:
+        *out.add_needs_review() = std::move(st);
+        break;
+      case State::kNotQualified:
+        misses.emplace_back(s.eval.missing(), std::move(st));
+        break;
+    }
+  }
+  // Fewest missing months first; the class code breaks ties, so the order is deterministic.
+  std::stable_sort(misses.begin(), misses.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return a.second.class_code() < b.second.class_code();
+  });
+  const size_t n = req.max_nearest_misses() == 0 ? 3 : req.max_nearest_misses();
+  for (size_t i = 0; i < misses.size() && i < n; ++i) {
+    *out.add_nearest_misses() = misses[i].second;
+  }
+  const auto by_code = [](auto* list) {
+    std::sort(list->begin(), list->end(),
+              [](const auto& a, const auto& b) { return a.class_code() < b.class_code(); });
+  };
+  by_code(out.mutable_qualifying());
+  by_code(out.mutable_needs_review());
+  return out;
+}
+
+absl::StatusOr<Eligibility::Screening> Eligibility::StartScreening(const v1::ScreenHeader& h) {
+  status::Violations v;
+  if (h.class_code().empty()) v.Add("header.class_code", "required, e.g. SPCP23");
+  CheckTrack(h.track(), "header.track", &v);
+  CheckAsOf(h.has_as_of(), h.as_of(), "header.as_of", &v);
+  if (!v.empty()) return v.ToStatus("invalid screening header");
+  Screening s;
+  s.as_of = dates::ToCivilDay(h.as_of());
+  auto cls = rules_->Get(h.class_code(), s.as_of);
+  if (!cls.ok()) return cls.status();
+  auto rules = TrackRules(**cls, h.track());
+  if (!rules.ok()) return rules.status();
+  s.cls = *cls;
+  s.rules = *rules;
+  s.track = Normal(h.track());
+  s.detail = h.detail();
+  s.credit = settings_.For(s.cls->jurisdiction_id);
+  return s;
+}
+
+void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t index, Scratch* s,
+                            v1::ScreenResult* out) const {
+  out->Clear();
+  out->set_applicant_ref(a.applicant_ref());
+  out->set_index(index);
+  status::Violations v;
+  ValidateApplicant(a, "applicant", &v);
+  if (!v.empty()) {
+    ToBadRequest(v, out->mutable_error());
+    return;
+  }
+  CompileProfile(a, sc.as_of, sc.credit, &s->profile);
+  ::classplan::eligibility::Evaluate(*sc.rules, s->profile, &s->eval);
+  out->set_determination(ToDetermination(s->eval.state()));
+  out->set_decided_path(DecidedPath(*sc.rules, s->eval));
+  Shortfalls(*sc.rules, s->eval, out->mutable_shortfalls());
+  if (sc.detail) {
+    Explain(*sc.rules, s->profile, s->eval,
+            ExplainContext{sc.cls->code, sc.cls->title, sc.cls->revision, sc.track, sc.as_of},
+            out->mutable_evaluation());
+    AddNotes(*sc.cls, out->mutable_evaluation());
+  }
+}
+
+}  // namespace classplan::eligibility

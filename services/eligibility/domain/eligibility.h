@@ -1,0 +1,95 @@
+#ifndef CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_ELIGIBILITY_H_
+#define CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_ELIGIBILITY_H_
+
+// The eligibility service's domain core: every RPC's rules over the request and response
+// messages, no gRPC types. The class rules come from a RuleSource (the catalog, through the
+// cache); calls that need it block, so run them on worker threads.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "classplan/catalog/v1/resources.pb.h"
+#include "classplan/eligibility/v1/eligibility_service.pb.h"
+#include "services/eligibility/domain/engine.h"
+
+namespace classplan::eligibility {
+
+// Marks a class whose only revision has no known effective date (see
+// services/eligibility/clients/catalog_class_fetcher.h): appended to JobClass.notes by the
+// fetcher, carried to explanations. The class's own notes are not.
+inline constexpr char kUndatedNote[] =
+    "The sources do not give when this class's only revision took effect; it was used for the "
+    "as-of date.";
+
+// One class revision's compiled rules.
+struct ClassRules {
+  std::string code;
+  std::string title;
+  std::string jurisdiction_id;
+  int32_t revision = 0;
+  bool abolished = false;          // the revision in force abolished the class
+  std::vector<std::string> notes;  // kUndatedNote when it applies, shown in explanations
+  std::shared_ptr<const CompiledRules> minimum;      // null when the class has none
+  std::shared_ptr<const CompiledRules> recommended;  // null when the class has none
+};
+using ClassRulesPtr = std::shared_ptr<const ClassRules>;
+
+// Compiles both tracks of a class revision. INVALID_ARGUMENT (with the class code) when its
+// rules are malformed: that is bad catalog data, reported as INTERNAL by the caller.
+absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& job_class);
+
+// Where class rules come from. Implementations: services/eligibility/cache/CachingRuleSource
+// (catalog over gRPC, cached); tests use a fake over the shipped data.
+class RuleSource {
+ public:
+  virtual ~RuleSource() = default;
+  // The class revision in force on `as_of`. NOT_FOUND for an unknown class; UNAVAILABLE when
+  // the catalog cannot be reached.
+  virtual absl::StatusOr<ClassRulesPtr> Get(const std::string& code, absl::CivilDay as_of) = 0;
+  // Every class in force on `as_of`, by code.
+  virtual absl::StatusOr<std::vector<ClassRulesPtr>> All(absl::CivilDay as_of) = 0;
+};
+
+// Reusable per-thread working memory for evaluations.
+struct Scratch {
+  CompiledProfile profile;
+  EvalResult eval;
+};
+
+class Eligibility {
+ public:
+  // `rules` must outlive this.
+  Eligibility(RuleSource* rules, JurisdictionSettings settings);
+
+  absl::StatusOr<v1::Evaluation> Evaluate(const v1::EvaluateRequest& request);
+  absl::StatusOr<v1::FindQualifyingClassesResponse> FindQualifyingClasses(
+      const v1::FindQualifyingClassesRequest& request);
+
+  // A screening stream: the header resolved once, then one applicant at a time.
+  struct Screening {
+    ClassRulesPtr cls;
+    const CompiledRules* rules = nullptr;
+    absl::CivilDay as_of;
+    v1::Track track = v1::TRACK_MINIMUM;
+    bool detail = false;
+    CreditSettings credit;  // the class's jurisdiction's
+  };
+  absl::StatusOr<Screening> StartScreening(const v1::ScreenHeader& header);
+  // Never fails: a malformed applicant gets a result whose `error` names the bad fields.
+  void ScreenOne(const Screening& screening, const v1::Applicant& applicant, int64_t index,
+                 Scratch* scratch, v1::ScreenResult* out) const;
+
+ private:
+  JurisdictionSettings settings_;
+  RuleSource* rules_;
+};
+
+// The track's rules, or FAILED_PRECONDITION when the class has none for it.
+absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track track);
+
+}  // namespace classplan::eligibility
+
+#endif  // CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_ELIGIBILITY_H_

@@ -1,0 +1,600 @@
+#include "services/eligibility/domain/engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/dates/dates.h"
+#include "services/eligibility/domain/months.h"
+
+namespace classplan::eligibility {
+namespace {
+
+State Worse(State a, State b) { return a > b ? a : b; }
+
+State EvalEducation(const EducationSpec& s, const std::vector<CompiledProfile::Degree>& degrees,
+                    Reason* reason) {
+  State best = State::kNotQualified;
+  Reason best_reason = Reason::kNoDegree;
+  for (const auto& d : degrees) {
+    if (d.level < s.min_level) continue;
+    State st;
+    Reason rs;
+    if (s.any_field || ((s.fields >> d.field) & 1u) != 0) {
+      st = State::kQualified;
+      rs = Reason::kMet;
+    } else if (s.closely_related) {
+      st = State::kNeedsReview;
+      rs = Reason::kFieldNeedsReview;
+    } else {
+      st = State::kNotQualified;
+      rs = Reason::kFieldNotAccepted;
+    }
+    if (s.accreditation_required && st != State::kNotQualified) {
+      if (d.accreditation == v1::ACCREDITATION_NOT_ACCREDITED) {
+        st = State::kNotQualified;
+        rs = Reason::kNotAccredited;
+      } else if (d.accreditation == v1::ACCREDITATION_UNKNOWN) {
+        st = State::kNeedsReview;
+        if (rs == Reason::kMet) rs = Reason::kAccreditationUnknown;
+      }
+    }
+    // Better state wins; among failures a degree at the level explains more than none.
+    if (st < best || (st == best && best_reason == Reason::kNoDegree)) {
+      best = st;
+      best_reason = rs;
+    }
+  }
+  *reason = best_reason;
+  return best;
+}
+
+// How a degree or partial study counts towards a combination's education share.
+State CombinationClass(const CompiledNode& n, int field, int accreditation) {
+  State st = ((n.education.fields >> field) & 1u) != 0 ? State::kQualified : State::kNeedsReview;
+  if (n.education.accreditation_required) {
+    if (accreditation == v1::ACCREDITATION_NOT_ACCREDITED) return State::kNotQualified;
+    if (accreditation == v1::ACCREDITATION_UNKNOWN) st = State::kNeedsReview;
+  }
+  return st;
+}
+
+int64_t Shortfall(int64_t required, int64_t have) { return required > have ? required - have : 0; }
+
+class Evaluator {
+ public:
+  Evaluator(const CompiledRules& r, const CompiledProfile& p, EvalResult* out)
+      : r_(r), p_(p), out_(out) {}
+
+  void Node(int i) {
+    const CompiledNode& n = r_.nodes[i];
+    NodeEval& e = out_->nodes[i];
+    e = NodeEval{};
+    switch (n.kind) {
+      case NodeKind::kAllOf: {
+        e.state = State::kQualified;
+        e.reason = Reason::kGroup;
+        for (int c = 0; c < n.child_count; ++c) {
+          const int ci = r_.children[n.first_child + c];
+          Node(ci);
+          const NodeEval& ce = out_->nodes[ci];
+          e.state = Worse(e.state, ce.state);
+          e.missing += ce.missing;
+        }
+        break;
+      }
+      case NodeKind::kAnyOf: {
+        e.reason = Reason::kGroup;
+        int best = -1;
+        for (int c = 0; c < n.child_count; ++c) {
+          const int ci = r_.children[n.first_child + c];
+          Node(ci);
+          const NodeEval& ce = out_->nodes[ci];
+          if (best < 0 || ce.state < out_->nodes[best].state ||
+              (ce.state == out_->nodes[best].state && ce.missing < out_->nodes[best].missing)) {
+            best = ci;
+          }
+        }
+        e.state = out_->nodes[best].state;
+        e.missing = out_->nodes[best].missing;
+        e.chosen = best;
+        break;
+      }
+      case NodeKind::kEducation:
+        e.state = EvalEducation(n.education, p_.degrees, &e.reason);
+        if (e.state == State::kNotQualified) e.missing = kNonMonthPenalty;
+        break;
+      case NodeKind::kExperience:
+        Experience(n, &e);
+        break;
+      case NodeKind::kLicence: {
+        bool held = false;
+        for (const auto& l : p_.licences) {
+          held = held || (((n.licence_types >> l.type) & 1u) != 0 &&
+                          (n.licence_state == 0 || n.licence_state == l.state));
+        }
+        if (held) {
+          e.state = State::kQualified;
+        } else if (n.licence_eligibility) {
+          e.state = State::kNeedsReview;
+          e.reason = Reason::kLicenceEligibility;
+        } else {
+          e.reason = Reason::kLicenceMissing;
+          e.missing = kNonMonthPenalty;
+        }
+        break;
+      }
+      case NodeKind::kDriversLicence:
+        if (p_.drivers_licence) {
+          e.state = State::kQualified;
+        } else {
+          e.reason = Reason::kDriversLicenceMissing;
+          e.missing = kNonMonthPenalty;
+        }
+        break;
+      case NodeKind::kCombination:
+        Combination(n, &e);
+        break;
+    }
+  }
+
+ private:
+  // Months still missing with `sub` units substituted.
+  int64_t Need(const CompiledNode& n, int64_t credited, int64_t sub) const {
+    int64_t need = Shortfall(n.required, credited + sub);
+    for (int k = 0; k < n.part_count; ++k) {
+      const int64_t have =
+          out_->part_credit[n.first_part + k] + (n.substitution_reduces_parts ? sub : 0);
+      need = std::max(need, Shortfall(r_.parts[n.first_part + k].required, have));
+    }
+    return need;
+  }
+
+  void Experience(const CompiledNode& n, NodeEval* e) {
+    e->credited = CreditedUnits(p_, n.kinds, 0);
+    for (int k = 0; k < n.part_count; ++k) {
+      out_->part_credit[n.first_part + k] =
+          CreditedUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs);
+    }
+    const int64_t need0 = Need(n, e->credited, 0);
+    if (need0 == 0) {
+      e->state = State::kQualified;
+      return;
+    }
+    // Substitutions: what confirmed options supply, and what they supply with the options a
+    // person must review, each capped.
+    int64_t sub_q = 0, sub_nr = 0;
+    uint32_t mask_q = 0, mask_nr = 0;
+    for (int o = 0; o < n.option_count; ++o) {
+      const CompiledOption& opt = r_.options[n.first_option + o];
+      State st = State::kNotQualified;
+      if (opt.is_education) {
+        Reason unused;
+        st = EvalEducation(opt.education, p_.degrees, &unused);
+      } else {
+        for (const auto& pl : p_.placements) {
+          if (pl.setting == opt.setting && (pl.state_approved || !opt.state_approved_required)) {
+            st = State::kQualified;
+          }
+        }
+      }
+      if (st == State::kQualified) {
+        sub_q += opt.credit;
+        mask_q |= 1u << o;
+      }
+      if (st != State::kNotQualified) {
+        sub_nr += opt.credit;
+        mask_nr |= 1u << o;
+      }
+    }
+    sub_q = std::min(sub_q, n.substitution_cap);
+    sub_nr = std::min(sub_nr, n.substitution_cap);
+    const auto apply = [&](int64_t available, uint32_t mask) {
+      // Only as much as was needed, from the options in order.
+      e->substituted = std::min(available, need0);
+      int64_t acc = 0;
+      for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
+        if ((mask >> o) & 1u) {
+          e->options_used |= 1u << o;
+          acc += r_.options[n.first_option + o].credit;
+        }
+      }
+    };
+    if (sub_q > 0 && Need(n, e->credited, sub_q) == 0) {
+      e->state = State::kQualified;
+      apply(sub_q, mask_q);
+    } else if (sub_nr > 0 && Need(n, e->credited, sub_nr) == 0) {
+      e->state = State::kNeedsReview;
+      e->reason = Reason::kFieldNeedsReview;
+      apply(sub_nr, mask_nr);
+    } else {
+      e->state = State::kNotQualified;
+      e->reason = Reason::kExperienceShort;
+      if (sub_q > 0) apply(sub_q, mask_q);
+      e->missing = Need(n, e->credited, e->substituted);
+    }
+  }
+
+  void Combination(const CompiledNode& n, NodeEval* e) {
+    int64_t degree_q = 0, degree_nr = 0;
+    for (const auto& d : p_.degrees) {
+      const int64_t credit = d.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
+                             : d.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
+                                                                         : 0;
+      const State st = CombinationClass(n, d.field, d.accreditation);
+      if (st == State::kQualified) degree_q = std::max(degree_q, credit);
+      if (st != State::kNotQualified) degree_nr = std::max(degree_nr, credit);
+    }
+    int64_t partial_q = 0, partial_nr = 0;
+    for (const auto& s : p_.partial) {
+      const int64_t credit = int64_t{s.credit_hours} * Months(12) / n.credit_hours_per_year;
+      const State st = CombinationClass(n, s.field, s.accreditation);
+      if (st == State::kQualified) partial_q += credit;
+      if (st != State::kNotQualified) partial_nr += credit;
+    }
+    const int64_t edu_q = std::min(n.education_cap, degree_q + partial_q);
+    const int64_t edu_nr = std::min(n.education_cap, degree_nr + partial_nr);
+    const int64_t exp = CreditedUnits(p_, n.kinds, 0);
+    e->education = edu_q;
+    e->credited = edu_q + exp;
+    if (edu_q + exp >= n.required) {
+      e->state = State::kQualified;
+    } else if (edu_nr + exp >= n.required) {
+      e->state = State::kNeedsReview;
+      e->reason = Reason::kCombinationReview;
+    } else {
+      e->state = State::kNotQualified;
+      e->reason = Reason::kCombinationShort;
+      e->missing = n.required - edu_q - exp;
+    }
+  }
+
+  const CompiledRules& r_;
+  const CompiledProfile& p_;
+  EvalResult* out_;
+};
+
+}  // namespace
+
+void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out) {
+  out->nodes.resize(rules.nodes.size());
+  out->part_credit.assign(rules.parts.size(), 0);
+  Evaluator(rules, profile, out).Node(0);
+}
+
+v1::Determination ToDetermination(State s) {
+  switch (s) {
+    case State::kQualified:
+      return v1::DETERMINATION_QUALIFIED;
+    case State::kNeedsReview:
+      return v1::DETERMINATION_NEEDS_REVIEW;
+    case State::kNotQualified:
+      return v1::DETERMINATION_NOT_QUALIFIED;
+  }
+  return v1::DETERMINATION_UNSPECIFIED;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explanations.
+
+namespace {
+
+const char* StateWord(State s) {
+  switch (s) {
+    case State::kQualified:
+      return "QUALIFIED";
+    case State::kNeedsReview:
+      return "NEEDS REVIEW";
+    case State::kNotQualified:
+      return "NOT QUALIFIED";
+  }
+  return "";
+}
+
+const char* Mark(State s) {
+  switch (s) {
+    case State::kQualified:
+      return "[met]";
+    case State::kNeedsReview:
+      return "[review]";
+    case State::kNotQualified:
+      return "[not met]";
+  }
+  return "";
+}
+
+// "bachelor's degree", as in "no bachelor's degree or higher".
+const char* BareLevelName(int level) {
+  switch (level) {
+    case cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED:
+      return "high school diploma or GED";
+    case cv1::EDUCATION_LEVEL_ASSOCIATE:
+      return "associate degree";
+    case cv1::EDUCATION_LEVEL_BACHELOR:
+      return "bachelor's degree";
+    case cv1::EDUCATION_LEVEL_MASTER:
+      return "master's degree";
+    case cv1::EDUCATION_LEVEL_DOCTORATE:
+      return "doctorate";
+  }
+  return "degree";
+}
+
+const char* LevelName(int level) {
+  switch (level) {
+    case cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED:
+      return "a high school diploma or GED";
+    case cv1::EDUCATION_LEVEL_ASSOCIATE:
+      return "an associate degree";
+    case cv1::EDUCATION_LEVEL_BACHELOR:
+      return "a bachelor's degree";
+    case cv1::EDUCATION_LEVEL_MASTER:
+      return "a master's degree";
+    case cv1::EDUCATION_LEVEL_DOCTORATE:
+      return "a doctorate";
+  }
+  return "a degree";
+}
+
+// How an attribute reads before and after "experience", and on its own.
+struct AttrWords {
+  const char* pre;
+  const char* post;
+  const char* alone;
+};
+AttrWords Words(int attribute) {
+  if (attribute == cv1::EXPERIENCE_ATTRIBUTE_SUPERVISORY)
+    return {"supervisory ", "", "supervisory"};
+  return {"", " involving out-of-home placement", "involving out-of-home placement"};
+}
+
+std::string M(int64_t units_ceil) { return FormatHundredths(CeilHundredths(units_ceil)); }
+std::string Credited(int64_t units) { return FormatHundredths(FloorHundredths(units)); }
+
+std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const EvalResult& ev,
+                       int i) {
+  const CompiledNode& n = r.nodes[i];
+  const NodeEval& e = ev.nodes[i];
+  switch (n.kind) {
+    case NodeKind::kAllOf:
+      return e.state == State::kQualified     ? "every part is met"
+             : e.state == State::kNeedsReview ? "no part is unmet, but some need review"
+                                              : "some part is not met";
+    case NodeKind::kAnyOf:
+      return e.chosen >= 0 ? absl::StrCat(e.state == State::kNotQualified ? "closest" : "met by",
+                                          " alternative ", r.nodes[e.chosen].rule->id())
+                           : "";
+    case NodeKind::kEducation:
+      switch (e.reason) {
+        case Reason::kMet:
+          return "holds a qualifying degree completed by the as-of date";
+        case Reason::kNoDegree:
+          return absl::StrCat(
+              "no ", BareLevelName(n.education.min_level), " or higher completed by the as-of date",
+              p.degree_after_as_of ? " (a degree completed after it does not count)" : "");
+        case Reason::kFieldNotAccepted:
+          return "the degree's field of study is not one the class accepts";
+        case Reason::kFieldNeedsReview:
+          return "a person must judge whether the degree's field of study is closely related";
+        case Reason::kNotAccredited:
+          return "the degree is not from an accredited college or university";
+        case Reason::kAccreditationUnknown:
+          return "a person must confirm the college or university is accredited";
+        default:
+          return "";
+      }
+    case NodeKind::kExperience: {
+      std::string s = absl::StrCat(n.required / kUnitsPerMonth, " months required, ",
+                                   Credited(e.credited), " credited");
+      for (int k = 0; k < n.part_count; ++k) {
+        const auto& part = r.parts[n.first_part + k];
+        absl::StrAppend(&s, "; ", part.required / kUnitsPerMonth, " ",
+                        Words(part.part->attribute()).alone, " required, ",
+                        Credited(ev.part_credit[n.first_part + k]), " credited");
+      }
+      if (e.substituted > 0) absl::StrAppend(&s, "; ", Credited(e.substituted), " by substitution");
+      if (e.reason == Reason::kFieldNeedsReview) {
+        absl::StrAppend(&s, "; met only if a person accepts the substituting degree's field");
+      }
+      return s;
+    }
+    case NodeKind::kLicence:
+      if (e.state == State::kQualified) return "holds an accepted licence active on the as-of date";
+      if (e.reason == Reason::kLicenceEligibility) {
+        return "no accepted licence active on the as-of date; eligibility for such licensure "
+               "must be confirmed by a person";
+      }
+      return "no accepted licence active on the as-of date";
+    case NodeKind::kDriversLicence:
+      return e.state == State::kQualified ? "holds a driver's licence valid on the as-of date"
+                                          : "no driver's licence valid on the as-of date";
+    case NodeKind::kCombination: {
+      std::string s =
+          absl::StrCat(n.required / kUnitsPerMonth, " months required, ", Credited(e.credited),
+                       " credited (", Credited(e.education), " for education, ",
+                       Credited(e.credited - e.education), " for experience)");
+      if (e.reason == Reason::kCombinationReview) {
+        absl::StrAppend(&s,
+                        "; met only if a person accepts the education as related (field or "
+                        "accreditation)");
+      }
+      return s;
+    }
+  }
+  return "";
+}
+
+void BuildTree(const CompiledRules& r, const CompiledProfile& p, const EvalResult& ev, int i,
+               v1::NodeResult* out) {
+  const CompiledNode& n = r.nodes[i];
+  const NodeEval& e = ev.nodes[i];
+  out->set_rule_id(n.rule->id());
+  out->set_kind(NodeKindName(n.kind));
+  out->set_determination(ToDetermination(e.state));
+  out->set_reason(NodeReason(r, p, ev, i));
+  out->set_source_text(n.rule->source_text());
+  if (n.kind == NodeKind::kExperience || n.kind == NodeKind::kCombination) {
+    out->set_required_months(static_cast<int32_t>(n.required / kUnitsPerMonth));
+    out->set_credited_month_hundredths(FloorHundredths(e.credited));
+    out->set_substituted_month_hundredths(FloorHundredths(e.substituted));
+  }
+  for (int k = 0; k < n.part_count; ++k) {
+    const auto& part = r.parts[n.first_part + k];
+    auto* pr = out->add_parts();
+    pr->set_attribute(part.part->attribute());
+    pr->set_required_months(part.part->months());
+    pr->set_credited_month_hundredths(FloorHundredths(ev.part_credit[n.first_part + k]));
+  }
+  for (int c = 0; c < n.child_count; ++c) {
+    BuildTree(r, p, ev, r.children[n.first_child + c], out->add_children());
+  }
+}
+
+// The leaves on the decided path: every child of an all_of, the chosen child of an any_of.
+void PathLeaves(const CompiledRules& r, const EvalResult& ev, int i, std::vector<int>* out) {
+  const CompiledNode& n = r.nodes[i];
+  if (n.kind == NodeKind::kAnyOf) {
+    PathLeaves(r, ev, ev.nodes[i].chosen, out);
+  } else if (n.kind == NodeKind::kAllOf) {
+    for (int c = 0; c < n.child_count; ++c) PathLeaves(r, ev, r.children[n.first_child + c], out);
+  } else {
+    out->push_back(i);
+  }
+}
+
+void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
+                    google::protobuf::RepeatedPtrField<v1::Shortfall>* out) {
+  const CompiledNode& n = r.nodes[i];
+  const NodeEval& e = ev.nodes[i];
+  if (e.state != State::kNotQualified) return;
+  const auto add = [&](int64_t missing_units, int attribute, std::string text) {
+    auto* s = out->Add();
+    s->set_rule_id(n.rule->id());
+    s->set_kind(NodeKindName(n.kind));
+    s->set_missing_month_hundredths(CeilHundredths(missing_units));
+    s->set_attribute(static_cast<cv1::ExperienceAttribute>(attribute));
+    s->set_description(std::move(text));
+  };
+  switch (n.kind) {
+    case NodeKind::kEducation: {
+      std::string text = absl::StrCat("needs ", LevelName(n.education.min_level), " or higher");
+      if (!n.rule->source_text().empty()) absl::StrAppend(&text, ": ", n.rule->source_text());
+      add(0, 0, std::move(text));
+      break;
+    }
+    case NodeKind::kExperience: {
+      const int64_t total = Shortfall(n.required, e.credited + e.substituted);
+      bool any_part = false;
+      for (int k = 0; k < n.part_count; ++k) {
+        const auto& part = r.parts[n.first_part + k];
+        const int64_t have =
+            ev.part_credit[n.first_part + k] + (n.substitution_reduces_parts ? e.substituted : 0);
+        const int64_t short_part = Shortfall(part.required, have);
+        if (short_part == 0) continue;
+        any_part = true;
+        const AttrWords w = Words(part.part->attribute());
+        std::string text;
+        if (total == 0 || short_part > total) {
+          text = absl::StrCat("needs ", M(short_part), " more months of ", w.pre, "experience",
+                              w.post);
+        } else if (CeilHundredths(short_part) == CeilHundredths(total)) {
+          text =
+              absl::StrCat("needs ", M(total), " more months of experience, all of it ", w.alone);
+        } else {
+          text = absl::StrCat("needs ", M(total), " more months of experience, ", M(short_part),
+                              " of them ", w.alone);
+        }
+        add(std::max(total, short_part), part.part->attribute(), std::move(text));
+      }
+      if (!any_part && total > 0) {
+        add(total, 0, absl::StrCat("needs ", M(total), " more months of experience"));
+      }
+      break;
+    }
+    case NodeKind::kLicence:
+      add(0, 0,
+          absl::StrCat("needs ", n.rule->source_text().empty() ? "an accepted licence"
+                                                               : n.rule->source_text()));
+      break;
+    case NodeKind::kDriversLicence:
+      add(0, 0, "needs a driver's licence valid at the time of application");
+      break;
+    case NodeKind::kCombination:
+      add(e.missing, 0,
+          absl::StrCat("needs ", M(e.missing),
+                       " more months of related education and/or direct experience"));
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval) {
+  const int chosen = eval.nodes[0].chosen;
+  return chosen >= 0 ? rules.nodes[chosen].rule->id() : rules.nodes[0].rule->id();
+}
+
+void Shortfalls(const CompiledRules& rules, const EvalResult& eval,
+                google::protobuf::RepeatedPtrField<v1::Shortfall>* out) {
+  if (eval.state() == State::kQualified) return;
+  std::vector<int> leaves;
+  PathLeaves(rules, eval, 0, &leaves);
+  for (int i : leaves) LeafShortfalls(rules, eval, i, out);
+}
+
+void Explain(const CompiledRules& rules, const CompiledProfile& profile, const EvalResult& eval,
+             const ExplainContext& ctx, v1::Evaluation* out) {
+  out->Clear();
+  out->set_class_code(ctx.class_code);
+  out->set_class_title(ctx.class_title);
+  out->set_track(ctx.track);
+  *out->mutable_as_of() = dates::FromCivilDay(ctx.as_of);
+  out->set_class_revision(ctx.class_revision);
+  out->set_rule_version(rules.rule_version);
+  out->set_determination(ToDetermination(eval.state()));
+  out->set_decided_path(DecidedPath(rules, eval));
+  BuildTree(rules, profile, eval, 0, out->mutable_result());
+
+  std::vector<int> leaves;
+  PathLeaves(rules, eval, 0, &leaves);
+  const char* track = ctx.track == v1::TRACK_RECOMMENDED ? "recommended" : "minimum";
+  out->add_explanation(absl::StrCat(ctx.class_code, " ", ctx.class_title, ", ", track,
+                                    " qualifications as of ", dates::Format(out->as_of()),
+                                    " (class revision ", ctx.class_revision, ", rules v",
+                                    rules.rule_version, "): ", StateWord(eval.state())));
+  if (rules.nodes[0].kind == NodeKind::kAnyOf) {
+    const int chosen = eval.nodes[0].chosen;
+    out->add_explanation(absl::StrCat(
+        eval.state() == State::kNotQualified ? "Closest path " : "Decided by path ",
+        rules.nodes[chosen].rule->id(), ": ", rules.nodes[chosen].rule->source_text()));
+  }
+  for (int i : leaves) {
+    const CompiledNode& n = rules.nodes[i];
+    out->add_explanation(absl::StrCat(Mark(eval.nodes[i].state), " ", NodeKindName(n.kind), ": ",
+                                      NodeReason(rules, profile, eval, i)));
+  }
+  // Substitutions used on the decided path.
+  for (int i : leaves) {
+    const CompiledNode& n = rules.nodes[i];
+    const NodeEval& e = eval.nodes[i];
+    if (e.substituted <= 0) continue;
+    for (int o = 0; o < n.option_count; ++o) {
+      if (((e.options_used >> o) & 1u) == 0) continue;
+      const auto& opt = rules.options[n.first_option + o];
+      const int64_t credit = std::min(opt.credit, e.substituted);
+      auto* s = out->add_substitutions();
+      s->set_rule_id(n.rule->id());
+      s->set_source_text(opt.option->source_text());
+      s->set_month_hundredths(FloorHundredths(credit));
+      out->add_explanation(absl::StrCat("Substitution: ", opt.option->source_text(), " (",
+                                        Credited(credit), " months)"));
+    }
+  }
+  Shortfalls(rules, eval, out->mutable_shortfalls());
+  for (const auto& s : out->shortfalls()) {
+    out->add_explanation(absl::StrCat("Missing: ", s.description()));
+  }
+}
+
+}  // namespace classplan::eligibility

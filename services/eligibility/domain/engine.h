@@ -1,0 +1,92 @@
+#ifndef CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_ENGINE_H_
+#define CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_ENGINE_H_
+
+// The evaluation engine: a compiled applicant profile against a compiled rule tree.
+//
+// Evaluate() is the hot path: integers only, no strings, no allocation once `out` has been
+// used for a rule set of the same size. Explain() turns its result into the
+// classplan.eligibility.v1.Evaluation message with the result tree, explanation lines,
+// substitutions and shortfalls.
+//
+// Three-valued logic: "all of" is NOT_QUALIFIED if any child is, else NEEDS_REVIEW if any
+// child is, else QUALIFIED; "any of" is the dual (QUALIFIED if any child is, else
+// NEEDS_REVIEW if any is, else NOT_QUALIFIED).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "classplan/eligibility/v1/eligibility_service.pb.h"
+#include "services/eligibility/domain/months.h"
+#include "services/eligibility/domain/profile.h"
+#include "services/eligibility/domain/rules.h"
+
+namespace classplan::eligibility {
+
+// Ordered so that a lower value is better.
+enum class State : uint8_t { kQualified = 0, kNeedsReview = 1, kNotQualified = 2 };
+
+enum class Reason : uint8_t {
+  kMet,
+  kGroup,
+  kNoDegree,          // no degree at the level (in any field)
+  kFieldNotAccepted,  // a degree at the level, in a field the text does not accept
+  kFieldNeedsReview,  // ... in a field that may be "closely related"
+  kNotAccredited,
+  kAccreditationUnknown,
+  kExperienceShort,
+  kLicenceMissing,
+  kLicenceEligibility,  // no licence, "or eligibility for such licensure"
+  kDriversLicenceMissing,
+  kCombinationShort,
+  kCombinationReview,  // enough only if a person accepts the education as related
+};
+
+struct NodeEval {
+  State state = State::kNotQualified;
+  Reason reason = Reason::kMet;
+  int64_t credited = 0;       // units: experience (or education + experience for combination)
+  int64_t education = 0;      // combination: units credited for education (accepted)
+  int64_t substituted = 0;    // units the substitution supplied (only what was needed)
+  uint32_t options_used = 0;  // bit per substitution option that applied
+  // Missing months (units) on this node; for NOT_QUALIFIED leaves that are not about months,
+  // a large penalty so that a path missing a degree ranks below one missing months.
+  int64_t missing = 0;
+  int chosen = -1;  // any_of: the child that decided it
+};
+
+struct EvalResult {
+  std::vector<NodeEval> nodes;       // parallel to CompiledRules::nodes
+  std::vector<int64_t> part_credit;  // parallel to CompiledRules::parts
+  State state() const { return nodes.empty() ? State::kNotQualified : nodes[0].state; }
+  int64_t missing() const { return nodes.empty() ? 0 : nodes[0].missing; }
+};
+
+inline constexpr int64_t kNonMonthPenalty = 1200 * kUnitsPerMonth / 1;  // 100 years
+
+void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out);
+
+v1::Determination ToDetermination(State s);
+
+// What Explain() needs besides the evaluation.
+struct ExplainContext {
+  std::string class_code;
+  std::string class_title;
+  int32_t class_revision = 0;
+  v1::Track track = v1::TRACK_MINIMUM;
+  absl::CivilDay as_of;
+};
+
+// The full, deterministic result message.
+void Explain(const CompiledRules& rules, const CompiledProfile& profile, const EvalResult& eval,
+             const ExplainContext& ctx, v1::Evaluation* out);
+
+// Only the shortfalls of the decided path (for screening summaries).
+void Shortfalls(const CompiledRules& rules, const EvalResult& eval,
+                google::protobuf::RepeatedPtrField<v1::Shortfall>* out);
+std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval);
+
+}  // namespace classplan::eligibility
+
+#endif  // CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_ENGINE_H_

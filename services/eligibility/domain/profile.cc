@@ -1,0 +1,272 @@
+#include "services/eligibility/domain/profile.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "common/dates/dates.h"
+#include "services/eligibility/domain/months.h"
+
+namespace classplan::eligibility {
+namespace {
+
+namespace cv1 = ::classplan::catalog::v1;
+
+std::string At(const std::string& prefix, const char* list, int i) {
+  return absl::StrCat(prefix, ".", list, "[", i, "]");
+}
+
+// A full, real date is required.
+bool CheckFullDate(const common::v1::Date& d, const std::string& path, status::Violations* v) {
+  if (!dates::IsFull(d)) {
+    v->Add(path, "must be a full calendar date (year, month and day)");
+    return false;
+  }
+  return true;
+}
+
+// An optional date: absent or full.
+bool CheckOptionalDate(bool present, const common::v1::Date& d, const std::string& path,
+                       status::Violations* v) {
+  if (!present) return true;
+  return CheckFullDate(d, path, v);
+}
+
+bool CheckState(const std::string& state, const std::string& path, status::Violations* v) {
+  if (state.empty()) return true;
+  bool ok = state.size() == 2;
+  for (char c : state) ok = ok && std::isalpha(static_cast<unsigned char>(c));
+  if (!ok) v->Add(path, "must be a two-letter state code, e.g. NM");
+  return ok;
+}
+
+}  // namespace
+
+uint32_t PackState(const std::string& state) {
+  uint32_t packed = 0;
+  for (char c : state) {
+    packed = (packed << 8) | static_cast<uint8_t>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return packed;
+}
+
+void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v) {
+  if (a.applicant_ref().size() > 128) {
+    v->Add(prefix + ".applicant_ref", "must be at most 128 bytes");
+  }
+  if (a.education_size() > kMaxEducationEntries) {
+    v->Add(prefix + ".education", absl::StrCat("at most ", kMaxEducationEntries, " entries"));
+  }
+  for (int i = 0; i < a.education_size(); ++i) {
+    const auto& e = a.education(i);
+    const std::string p = At(prefix, "education", i);
+    if (!cv1::EducationLevel_IsValid(e.level())) v->Add(p + ".level", "unknown education level");
+    if (!cv1::FieldOfStudy_IsValid(e.field())) v->Add(p + ".field", "unknown field of study");
+    if (!ev1::Accreditation_IsValid(e.accreditation())) {
+      v->Add(p + ".accreditation", "unknown accreditation value");
+    }
+    if (e.credit_hours() < 0 || e.credit_hours() > 1000) {
+      v->Add(p + ".credit_hours", "must be between 0 and 1000 semester hours");
+    }
+    if (e.level() == cv1::EDUCATION_LEVEL_UNSPECIFIED) {
+      if (e.credit_hours() <= 0) {
+        v->Add(p + ".level", "set the level completed, or credit_hours for partial study");
+      }
+      CheckOptionalDate(e.has_completed(), e.completed(), p + ".completed", v);
+    } else {
+      if (!e.has_completed()) {
+        v->Add(p + ".completed", "required for a completed degree or diploma");
+      } else {
+        CheckFullDate(e.completed(), p + ".completed", v);
+      }
+    }
+  }
+  if (a.experience_size() > kMaxExperienceEntries) {
+    v->Add(prefix + ".experience", absl::StrCat("at most ", kMaxExperienceEntries, " entries"));
+  }
+  for (int i = 0; i < a.experience_size(); ++i) {
+    const auto& x = a.experience(i);
+    const std::string p = At(prefix, "experience", i);
+    bool start_ok = x.has_start() && CheckFullDate(x.start(), p + ".start", v);
+    if (!x.has_start()) v->Add(p + ".start", "required");
+    bool end_ok = CheckOptionalDate(x.has_end(), x.end(), p + ".end", v);
+    if (start_ok && end_ok && x.has_end() &&
+        dates::ToCivilDay(x.end()) < dates::ToCivilDay(x.start())) {
+      v->Add(p + ".end", "must not be before start");
+    }
+    const double h = x.hours_per_week();
+    if (!std::isfinite(h) || h <= 0 || h > 168) {
+      v->Add(p + ".hours_per_week", "must be more than 0 and at most 168");
+    }
+    if (x.kinds_size() == 0) v->Add(p + ".kinds", "name at least one kind of experience");
+    for (int k = 0; k < x.kinds_size(); ++k) {
+      if (!cv1::ExperienceKind_IsValid(x.kinds(k)) ||
+          x.kinds(k) == cv1::EXPERIENCE_KIND_UNSPECIFIED) {
+        v->Add(absl::StrCat(p, ".kinds[", k, "]"), "unknown kind of experience");
+      }
+    }
+    if (x.qualifying_share_percent() < 0 || x.qualifying_share_percent() > 100) {
+      v->Add(p + ".qualifying_share_percent", "must be between 1 and 100 (0 means 100)");
+    }
+  }
+  if (a.licences_size() > kMaxLicences) {
+    v->Add(prefix + ".licences", absl::StrCat("at most ", kMaxLicences, " entries"));
+  }
+  for (int i = 0; i < a.licences_size(); ++i) {
+    const auto& l = a.licences(i);
+    const std::string p = At(prefix, "licences", i);
+    if (!cv1::LicenceType_IsValid(l.type()) || l.type() == cv1::LICENCE_TYPE_UNSPECIFIED) {
+      v->Add(p + ".type", "unknown licence type");
+    }
+    CheckState(l.state(), p + ".state", v);
+    const bool issued_ok = CheckOptionalDate(l.has_issued(), l.issued(), p + ".issued", v);
+    const bool expires_ok = CheckOptionalDate(l.has_expires(), l.expires(), p + ".expires", v);
+    if (issued_ok && expires_ok && l.has_issued() && l.has_expires() &&
+        dates::ToCivilDay(l.expires()) < dates::ToCivilDay(l.issued())) {
+      v->Add(p + ".expires", "must not be before issued");
+    }
+  }
+  if (a.has_drivers_licence()) {
+    const auto& d = a.drivers_licence();
+    const std::string p = prefix + ".drivers_licence";
+    CheckState(d.state(), p + ".state", v);
+    const bool issued_ok = CheckOptionalDate(d.has_issued(), d.issued(), p + ".issued", v);
+    const bool expires_ok = CheckOptionalDate(d.has_expires(), d.expires(), p + ".expires", v);
+    if (issued_ok && expires_ok && d.has_issued() && d.has_expires() &&
+        dates::ToCivilDay(d.expires()) < dates::ToCivilDay(d.issued())) {
+      v->Add(p + ".expires", "must not be before issued");
+    }
+  }
+  if (a.field_placements_size() > kMaxFieldPlacements) {
+    v->Add(prefix + ".field_placements", absl::StrCat("at most ", kMaxFieldPlacements, " entries"));
+  }
+  for (int i = 0; i < a.field_placements_size(); ++i) {
+    const auto& f = a.field_placements(i);
+    const std::string p = At(prefix, "field_placements", i);
+    if (!cv1::PlacementSetting_IsValid(f.setting())) v->Add(p + ".setting", "unknown setting");
+    if (!f.has_completed()) {
+      v->Add(p + ".completed", "required");
+    } else {
+      CheckFullDate(f.completed(), p + ".completed", v);
+    }
+  }
+}
+
+void CompiledProfile::Clear() {
+  degrees.clear();
+  partial.clear();
+  licences.clear();
+  placements.clear();
+  entries.clear();
+  segments.clear();
+  drivers_licence = false;
+  degree_after_as_of = false;
+}
+
+namespace {
+
+// Day-granular bounds of one experience entry after the cut-off: [first, last].
+struct Span {
+  absl::CivilDay first, last;
+};
+
+bool ActiveOn(bool has_issued, const common::v1::Date& issued, bool has_expires,
+              const common::v1::Date& expires, absl::CivilDay as_of) {
+  if (has_issued && dates::ToCivilDay(issued) > as_of) return false;
+  if (has_expires && dates::ToCivilDay(expires) < as_of) return false;
+  return true;
+}
+
+}  // namespace
+
+void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditSettings& settings,
+                    CompiledProfile* out) {
+  out->Clear();
+  out->full_weight = settings.full_time_centihours * 100;
+  for (const auto& e : a.education()) {
+    const bool dated = e.has_completed();
+    if (dated && dates::ToCivilDay(e.completed()) > as_of) {
+      if (e.level() != cv1::EDUCATION_LEVEL_UNSPECIFIED) out->degree_after_as_of = true;
+      continue;
+    }
+    if (e.level() != cv1::EDUCATION_LEVEL_UNSPECIFIED) {
+      out->degrees.push_back({e.level(), e.field(), e.accreditation()});
+    } else {
+      out->partial.push_back({e.credit_hours(), e.field(), e.accreditation()});
+    }
+  }
+  for (const auto& l : a.licences()) {
+    if (ActiveOn(l.has_issued(), l.issued(), l.has_expires(), l.expires(), as_of)) {
+      out->licences.push_back({l.type(), PackState(l.state())});
+    }
+  }
+  if (a.has_drivers_licence()) {
+    const auto& d = a.drivers_licence();
+    out->drivers_licence =
+        ActiveOn(d.has_issued(), d.issued(), d.has_expires(), d.expires(), as_of);
+  }
+  for (const auto& f : a.field_placements()) {
+    if (dates::ToCivilDay(f.completed()) <= as_of) {
+      out->placements.push_back({f.state_approved(), f.setting()});
+    }
+  }
+
+  // Experience: clip to the as-of date, then cut the timeline at every entry boundary.
+  Span spans[kMaxExperienceEntries];
+  absl::CivilDay bounds[2 * kMaxExperienceEntries];
+  int nbounds = 0;
+  for (const auto& x : a.experience()) {
+    const absl::CivilDay first = dates::ToCivilDay(x.start());
+    absl::CivilDay last = x.has_end() ? dates::ToCivilDay(x.end()) : as_of;
+    if (last > as_of) last = as_of;
+    if (last < first) continue;  // began after the as-of date
+    CompiledProfile::Entry entry;
+    entry.kinds = 0;
+    for (int k : x.kinds()) entry.kinds |= 1u << k;
+    entry.attrs =
+        (x.supervisory() ? 1u << cv1::EXPERIENCE_ATTRIBUTE_SUPERVISORY : 0u) |
+        (x.out_of_home_placement() ? 1u << cv1::EXPERIENCE_ATTRIBUTE_OUT_OF_HOME_PLACEMENT : 0u);
+    const int64_t centihours = std::llround(x.hours_per_week() * 100.0);
+    const int share = x.qualifying_share_percent() == 0 ? 100 : x.qualifying_share_percent();
+    entry.weight = centihours * share;
+    spans[out->entries.size()] = {first, last};
+    out->entries.push_back(entry);
+    bounds[nbounds++] = first;
+    bounds[nbounds++] = last + 1;
+  }
+  std::sort(bounds, bounds + nbounds);
+  nbounds = static_cast<int>(std::unique(bounds, bounds + nbounds) - bounds);
+  for (int b = 0; b + 1 < nbounds; ++b) {
+    const absl::CivilDay from = bounds[b];
+    const absl::CivilDay to = bounds[b + 1] - 1;
+    uint64_t active = 0;
+    for (size_t e = 0; e < out->entries.size(); ++e) {
+      if (spans[e].first <= from && spans[e].last >= to) active |= uint64_t{1} << e;
+    }
+    if (active != 0) out->segments.push_back({MonthUnits(from, to), active});
+  }
+}
+
+int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) {
+  uint64_t match = 0;
+  for (size_t e = 0; e < p.entries.size(); ++e) {
+    const auto& entry = p.entries[e];
+    if ((entry.kinds & kinds) != 0 && (entry.attrs & attrs) == attrs) match |= uint64_t{1} << e;
+  }
+  if (match == 0) return 0;
+  int64_t total = 0;
+  for (const auto& s : p.segments) {
+    uint64_t on = s.active & match;
+    if (on == 0) continue;
+    int64_t load = 0;
+    while (on != 0) {
+      load += p.entries[__builtin_ctzll(on)].weight;
+      on &= on - 1;
+    }
+    total += load >= p.full_weight ? s.units : s.units * load / p.full_weight;
+  }
+  return total;
+}
+
+}  // namespace classplan::eligibility

@@ -1,0 +1,110 @@
+#ifndef CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_PROFILE_H_
+#define CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_PROFILE_H_
+
+// An applicant profile checked and compiled for one as-of date: what the engine credits.
+//
+// Validation names every bad field (field paths only, never a value: the profile is personal
+// data). Compilation applies the as-of cut-offs once (nothing after the as-of date counts; an
+// ongoing job counts up to it; a degree completed after it and a licence not active on it are
+// left out) and splits the experience into elementary day segments, each with the set of
+// entries active on it, so that crediting a rule is a loop over a handful of integers.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "classplan/eligibility/v1/applicant.pb.h"
+#include "common/status/field_violations.h"
+
+namespace classplan::eligibility {
+
+namespace ev1 = ::classplan::eligibility::v1;
+
+inline constexpr int kMaxExperienceEntries = 64;
+inline constexpr int kMaxEducationEntries = 32;
+inline constexpr int kMaxLicences = 32;
+inline constexpr int kMaxFieldPlacements = 16;
+
+// Crediting settings of one jurisdiction.
+struct CreditSettings {
+  // Hours a week that count as full time, in hundredths of an hour (40 h).
+  int64_t full_time_centihours = 4000;
+};
+
+// Settings per jurisdiction id, with a default for the others. The sources give no figure
+// for any shipped jurisdiction, so the default (40 hours, as the issue states) applies to all
+// unless the operator sets one (eligibility_server --jurisdiction_full_time).
+struct JurisdictionSettings {
+  JurisdictionSettings() = default;
+  JurisdictionSettings(CreditSettings d) : defaults(d) {}  // NOLINT: implicit on purpose
+  CreditSettings defaults;
+  std::map<std::string, CreditSettings> by_jurisdiction;
+  const CreditSettings& For(const std::string& jurisdiction_id) const {
+    auto it = by_jurisdiction.find(jurisdiction_id);
+    return it == by_jurisdiction.end() ? defaults : it->second;
+  }
+};
+
+// Adds a violation for every bad field of `applicant` under `prefix` ("applicant").
+void ValidateApplicant(const ev1::Applicant& applicant, const std::string& prefix,
+                       status::Violations* violations);
+
+// Packs a US state code ("NM", case-insensitive) into an integer; 0 for empty.
+uint32_t PackState(const std::string& state);
+
+struct CompiledProfile {
+  struct Degree {
+    int level;  // catalog.v1.EducationLevel
+    int field;  // catalog.v1.FieldOfStudy
+    int accreditation;
+  };
+  struct PartialStudy {
+    int credit_hours;
+    int field;
+    int accreditation;
+  };
+  struct Licence {
+    int type;
+    uint32_t state;
+  };
+  struct Placement {
+    bool state_approved;
+    int setting;
+  };
+  struct Entry {
+    uint32_t kinds;  // bit per catalog.v1.ExperienceKind
+    uint32_t attrs;  // bit per catalog.v1.ExperienceAttribute
+    int64_t weight;  // centihours a week x qualifying share percent
+  };
+  struct Segment {
+    int64_t units;    // calendar-month units of the segment's days
+    uint64_t active;  // bit per Entry active on those days
+  };
+
+  std::vector<Degree> degrees;        // completed by the as-of date
+  std::vector<PartialStudy> partial;  // partial study earned by the as-of date
+  std::vector<Licence> licences;      // active on the as-of date
+  std::vector<Placement> placements;  // completed by the as-of date
+  std::vector<Entry> entries;
+  std::vector<Segment> segments;
+  bool drivers_licence = false;     // valid on the as-of date
+  bool degree_after_as_of = false;  // some degree was left out by the cut-off
+  int64_t full_weight = 400000;     // full time x 100 percent
+
+  void Clear();
+};
+
+// Compiles a valid applicant (ValidateApplicant found nothing) for `as_of`. Reuses `out`'s
+// storage.
+void CompileProfile(const ev1::Applicant& applicant, absl::CivilDay as_of,
+                    const CreditSettings& settings, CompiledProfile* out);
+
+// Months (units) of experience of any kind in `kinds` that has every attribute in `attrs`,
+// pro rata below full time, overlaps capped at full time on every day.
+int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs);
+
+}  // namespace classplan::eligibility
+
+#endif  // CLASSPLAN_SERVICES_ELIGIBILITY_DOMAIN_PROFILE_H_

@@ -1,0 +1,42 @@
+#ifndef CLASSPLAN_SERVICES_ELIGIBILITY_GRPC_ELIGIBILITY_GRPC_SERVICE_H_
+#define CLASSPLAN_SERVICES_ELIGIBILITY_GRPC_ELIGIBILITY_GRPC_SERVICE_H_
+
+// The thin gRPC adapter of classplan.eligibility.v1.EligibilityService.
+//
+// Evaluate and FindQualifyingClasses may fetch rules from the catalog, so they run on the
+// worker pool. ScreenApplicants resolves its header (one catalog fetch at most) on a worker,
+// then evaluates each applicant as it is read (a few microseconds of CPU, no I/O) and writes
+// its result. Flow control: at most `max_pending` results wait to be written; the reactor
+// reads the next applicant only when there is room, so a slow reader slows the writer and
+// memory stays bounded whatever the pool size.
+
+#include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
+#include "common/server/worker_pool.h"
+#include "services/eligibility/domain/eligibility.h"
+
+namespace classplan::eligibility {
+
+class EligibilityGrpcService final : public v1::EligibilityService::CallbackService {
+ public:
+  // `eligibility` and `workers` must outlive the service.
+  EligibilityGrpcService(Eligibility* eligibility, server::WorkerPool* workers,
+                         size_t max_pending = 64)
+      : eligibility_(eligibility), workers_(workers), max_pending_(max_pending) {}
+
+  grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* ctx,
+                                     const v1::EvaluateRequest* req, v1::Evaluation* resp) override;
+  grpc::ServerUnaryReactor* FindQualifyingClasses(grpc::CallbackServerContext* ctx,
+                                                  const v1::FindQualifyingClassesRequest* req,
+                                                  v1::FindQualifyingClassesResponse* resp) override;
+  grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult>* ScreenApplicants(
+      grpc::CallbackServerContext* ctx) override;
+
+ private:
+  Eligibility* eligibility_;
+  server::WorkerPool* workers_;
+  size_t max_pending_;
+};
+
+}  // namespace classplan::eligibility
+
+#endif  // CLASSPLAN_SERVICES_ELIGIBILITY_GRPC_ELIGIBILITY_GRPC_SERVICE_H_

@@ -1,0 +1,121 @@
+// eligibility_server: the eligibility evaluation service.
+//
+//   eligibility_server --listen=127.0.0.1:50081 --redis=127.0.0.1:6379
+//                      --catalog=127.0.0.1:50051 --full_time_hours=40
+//
+// --listen defaults to 127.0.0.1:50081 here (env CLASSPLAN_ELIGIBILITY_LISTEN). The service
+// keeps no database: class rules come from the catalog, cached in process and in Redis.
+// Applicant data is never logged, counted or cached.
+
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/cache/cache.h"
+#include "common/cache/redis_setup.h"
+#include "common/catalog_client/catalog_client.h"
+#include "common/log/log.h"
+#include "common/server/flags.h"
+#include "common/server/server_host.h"
+#include "common/server/worker_pool.h"
+#include "services/eligibility/cache/caching_rule_source.h"
+#include "services/eligibility/clients/catalog_class_fetcher.h"
+#include "services/eligibility/domain/eligibility.h"
+#include "services/eligibility/grpc/eligibility_grpc_service.h"
+
+ABSL_FLAG(std::string, catalog,
+          classplan::server::EnvOr("CLASSPLAN_CATALOG_TARGET", "127.0.0.1:50051"),
+          "host:port of the catalog service (env CLASSPLAN_CATALOG_TARGET)");
+ABSL_FLAG(absl::Duration, catalog_deadline, absl::Seconds(2),
+          "deadline of every call to the catalog");
+ABSL_FLAG(double, full_time_hours, 40,
+          "hours a week that count as full time when crediting part-time experience");
+ABSL_FLAG(std::string, jurisdiction_full_time, "",
+          "per-jurisdiction full time, e.g. \"denver-csa=40,nm-spo=40\" (others: "
+          "--full_time_hours)");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis TTL for cached class rules");
+ABSL_FLAG(absl::Duration, local_cache_ttl, absl::Minutes(10),
+          "in-process TTL for compiled class rules while revision notices are received");
+ABSL_FLAG(int, screen_max_pending, 64,
+          "results a screening stream may hold unwritten before it stops reading");
+
+namespace classplan::eligibility {
+namespace {
+
+int Run() {
+  log::Init("eligibility");
+  auto redis_addr = server::ParseRedisFlag(absl::GetFlag(FLAGS_redis));
+  if (!redis_addr.ok()) {
+    log::Error("bad flag", {{"detail", absl::string_view(redis_addr.status().message())}});
+    return 2;
+  }
+  const double hours = absl::GetFlag(FLAGS_full_time_hours);
+  if (absl::GetFlag(FLAGS_catalog).empty() ||
+      absl::GetFlag(FLAGS_catalog_deadline) <= absl::ZeroDuration() || !(hours > 0) ||
+      hours > 168 || absl::GetFlag(FLAGS_screen_max_pending) <= 0) {
+    log::Error("bad flag", {{"detail",
+                             "--catalog, a positive --catalog_deadline, --full_time_hours in "
+                             "(0, 168] and a positive --screen_max_pending are required"}});
+    return 2;
+  }
+
+  cache::RedisCacheSetup redis;
+  std::string catalog_channel;
+  if (redis_addr->has_value()) {
+    redis = cache::SetUpRedisCache((*redis_addr)->host, (*redis_addr)->port, "eligibility",
+                                   absl::GetFlag(FLAGS_cache_ttl));
+    // The channel the catalog publishes revised class codes on.
+    catalog_channel =
+        cache::Cache(redis.client.get(), "catalog", absl::Minutes(1)).InvalidationChannel();
+  } else {
+    log::Warn(
+        "redis cache off: in-process rules only, kept a few seconds (no revision "
+        "notices)");
+  }
+
+  catalog_client::CatalogClientOptions cco;
+  cco.deadline = absl::GetFlag(FLAGS_catalog_deadline);
+  auto catalog = catalog_client::CatalogClient::Connect(absl::GetFlag(FLAGS_catalog), cco);
+  CatalogClassFetcher fetcher(catalog.get());
+  log::Info("catalog client", {{"target", absl::GetFlag(FLAGS_catalog)},
+                               {"deadline", absl::FormatDuration(cco.deadline)}});
+  RuleCacheOptions ro;
+  ro.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
+  CachingRuleSource rules(&fetcher, ro, redis.cache.get(), redis.subscriber, catalog_channel);
+
+  JurisdictionSettings settings;
+  settings.defaults.full_time_centihours = static_cast<int64_t>(hours * 100 + 0.5);
+  for (absl::string_view item :
+       absl::StrSplit(absl::GetFlag(FLAGS_jurisdiction_full_time), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    double h = 0;
+    if (kv.first.empty() || !absl::SimpleAtod(kv.second, &h) || !(h > 0) || h > 168) {
+      log::Error("bad flag", {{"detail", "--jurisdiction_full_time must be id=hours,..."}});
+      return 2;
+    }
+    settings.by_jurisdiction[kv.first].full_time_centihours = static_cast<int64_t>(h * 100 + 0.5);
+  }
+  Eligibility eligibility(&rules, settings);
+
+  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
+  EligibilityGrpcService service(&eligibility, &workers,
+                                 static_cast<size_t>(absl::GetFlag(FLAGS_screen_max_pending)));
+  return server::ServeFromFlags(&service, "eligibility",
+                                "classplan.eligibility.v1.EligibilityService");
+}
+
+}  // namespace
+}  // namespace classplan::eligibility
+
+int main(int argc, char** argv) {
+  classplan::server::BlockShutdownSignals();
+  absl::SetProgramUsageMessage("classplan eligibility service");
+  absl::SetFlag(&FLAGS_listen,
+                classplan::server::EnvOr("CLASSPLAN_ELIGIBILITY_LISTEN", "127.0.0.1:50081"));
+  absl::ParseCommandLine(argc, argv);
+  return classplan::eligibility::Run();
+}

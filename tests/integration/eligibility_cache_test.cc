@@ -1,0 +1,167 @@
+// Two eligibility replicas in one process, each with its own in-process rule cache and Redis
+// client, sharing a real redis-server: a replica reads what another fetched, a catalog
+// revision notice drops both copies, and with Redis gone both keep fetching from the catalog
+// (counted).
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "classplan/catalog/v1/resources.pb.h"
+#include "common/cache/cache.h"
+#include "common/cache/redis_client.h"
+#include "common/metrics/metrics.h"
+#include "services/eligibility/cache/caching_rule_source.h"
+#include "tests/support/redis_server.h"
+
+namespace classplan::eligibility {
+namespace {
+
+namespace cv1 = ::classplan::catalog::v1;
+
+// A catalog that counts its calls and serves a class with a six-month rule at `revision`.
+class FakeCatalog : public ClassFetcher {
+ public:
+  absl::StatusOr<cv1::JobClass> Get(const std::string& code, absl::CivilDay) override {
+    ++gets;
+    if (down) return absl::UnavailableError("catalog unavailable (test)");
+    cv1::JobClass c;
+    c.set_code(code);
+    c.set_title("Test class");
+    c.set_revision(revision);
+    c.mutable_purpose()->add_paragraphs("not needed for evaluation");
+    auto* root = c.mutable_minimum_qualification_rules()->mutable_root();
+    root->set_id("mq/experience");
+    root->mutable_experience()->set_months(6);
+    root->mutable_experience()->add_kinds(cv1::EXPERIENCE_KIND_SOCIAL_WORKER_ASSISTANT);
+    c.mutable_minimum_qualification_rules()->set_rule_version(1);
+    return c;
+  }
+  absl::StatusOr<std::vector<cv1::JobClass>> List(absl::CivilDay day) override {
+    auto c = Get("T1", day);
+    if (!c.ok()) return c.status();
+    return std::vector<cv1::JobClass>{*c};
+  }
+  std::atomic<int> gets{0};
+  std::atomic<int> revision{1};
+  bool down = false;
+};
+
+struct Replica {
+  explicit Replica(int redis_port) {
+    cache::RedisOptions ro;
+    ro.port = redis_port;
+    ro.breaker_open_for = absl::Milliseconds(200);
+    redis = std::make_unique<cache::RedisClient>(ro);
+    rules_cache = std::make_unique<cache::Cache>(redis.get(), "eligibility", absl::Minutes(1));
+    catalog_channel = cache::Cache(redis.get(), "catalog", absl::Minutes(1)).InvalidationChannel();
+    source = std::make_unique<CachingRuleSource>(&catalog, RuleCacheOptions{}, rules_cache.get(),
+                                                 ro, catalog_channel);
+  }
+  FakeCatalog catalog;
+  std::unique_ptr<cache::RedisClient> redis;
+  std::unique_ptr<cache::Cache> rules_cache;
+  std::string catalog_channel;
+  std::unique_ptr<CachingRuleSource> source;
+};
+
+bool WaitFor(const std::function<bool()>& cond) {
+  for (int i = 0; i < 100; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+const absl::CivilDay kDay(2026, 1, 31);
+
+class EligibilityCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = testing::RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    a_ = std::make_unique<Replica>(redis_->port());
+    b_ = std::make_unique<Replica>(redis_->port());
+    ASSERT_TRUE(WaitFor([&] { return a_->source->subscribed() && b_->source->subscribed(); }));
+  }
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<Replica> a_, b_;
+};
+
+TEST_F(EligibilityCacheTest, InProcessThenRedisThenCatalog) {
+  auto r = a_->source->Get("T1", kDay);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->revision, 1);
+  EXPECT_EQ(a_->catalog.gets, 1);
+  ASSERT_TRUE(a_->source->Get("T1", kDay).ok());
+  EXPECT_EQ(a_->catalog.gets, 1) << "second read from the in-process cache";
+  // The other replica reads Redis, not the catalog.
+  r = b_->source->Get("T1", kDay);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(b_->catalog.gets, 0);
+  ASSERT_NE((*r)->minimum, nullptr);
+  // What Redis holds: the class's rules only (no text, and never applicant data).
+  auto epoch = a_->rules_cache->Get("epoch:T1");
+  EXPECT_EQ(a_->rules_cache->Get("asof:T1:" + epoch.value_or("0") + ":2026-01-31"), "1");
+  auto bytes = a_->rules_cache->Get("rules:T1:r1");  // keyed by class revision
+  ASSERT_TRUE(bytes.has_value());
+  cv1::JobClass held;
+  ASSERT_TRUE(held.ParseFromString(*bytes));
+  EXPECT_FALSE(held.has_purpose());
+  EXPECT_TRUE(held.has_minimum_qualification_rules());
+  // Another day is another question for the catalog (which revision was in force then).
+  ASSERT_TRUE(a_->source->Get("T1", absl::CivilDay(2025, 1, 1)).ok());
+  EXPECT_EQ(a_->catalog.gets, 2);
+}
+
+TEST_F(EligibilityCacheTest, ARevisionNoticeDropsEveryCopy) {
+  ASSERT_TRUE(a_->source->Get("T1", kDay).ok());
+  ASSERT_TRUE(b_->source->Get("T1", kDay).ok());
+  ASSERT_TRUE(a_->source->All(kDay).ok());
+  // The catalog revises the class and publishes its code, as ReviseJobClass does.
+  a_->catalog.revision = 2;
+  b_->catalog.revision = 2;
+  ASSERT_GE(*a_->redis->Publish(a_->catalog_channel, "T1"), 2);
+  ASSERT_TRUE(WaitFor([&] {
+    auto r = b_->source->Get("T1", kDay);
+    return r.ok() && (*r)->revision == 2;
+  })) << "replica b kept revision 1";
+  auto r = a_->source->Get("T1", kDay);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->revision, 2);
+  auto all = a_->source->All(kDay);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->at(0)->revision, 2);
+  // Both revisions' rules stay in Redis under their own keys.
+  EXPECT_TRUE(a_->rules_cache->Get("rules:T1:r1").has_value());
+  EXPECT_TRUE(a_->rules_cache->Get("rules:T1:r2").has_value());
+  // Another class's notice leaves T1 in place.
+  const int before = a_->catalog.gets;
+  ASSERT_GE(*a_->redis->Publish(a_->catalog_channel, "OTHER"), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(a_->source->Get("T1", kDay).ok());
+  EXPECT_EQ(a_->catalog.gets, before);
+}
+
+TEST_F(EligibilityCacheTest, RedisDownFallsBackToTheCatalogCounted) {
+  auto& fallback = metrics::GetCounter("cache.redis.fallback");
+  const int64_t before = fallback.value();
+  redis_->Kill();
+  // In-process entries are not trusted without revision notices for long; every fetch works.
+  for (int i = 0; i < 3; ++i) {
+    auto r = a_->source->Get("T1", absl::CivilDay(2020, 1, 1 + i));
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  EXPECT_EQ(a_->catalog.gets, 3);
+  EXPECT_GT(fallback.value(), before);
+  // The catalog down too: UNAVAILABLE passes through.
+  a_->catalog.down = true;
+  EXPECT_EQ(a_->source->Get("T1", absl::CivilDay(2019, 1, 1)).status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace classplan::eligibility

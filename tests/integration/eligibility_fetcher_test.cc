@@ -1,0 +1,105 @@
+// The eligibility service's catalog fetcher against an in-process catalog whose classes have
+// no known effective dates: a class's only revision is used (with a note), a class with
+// several is refused, and a dated list leaves such a class out.
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "grpcpp/grpcpp.h"
+#include "services/eligibility/clients/catalog_class_fetcher.h"
+
+namespace classplan::eligibility {
+namespace {
+
+namespace cv1 = ::classplan::catalog::v1;
+
+// Answers like the catalog for undated revisions: an explicit as-of date is
+// FAILED_PRECONDITION; today's revision is given.
+class UndatedCatalog final : public cv1::CatalogService::CallbackService {
+ public:
+  std::map<std::string, int> revisions;  // code -> number of revisions
+
+  grpc::ServerUnaryReactor* GetJobClass(grpc::CallbackServerContext* ctx,
+                                        const cv1::GetJobClassRequest* req,
+                                        cv1::GetJobClassResponse* resp) override {
+    auto* r = ctx->DefaultReactor();
+    auto it = revisions.find(req->code());
+    if (it == revisions.end()) {
+      r->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such class"));
+    } else if (req->has_as_of()) {
+      r->Finish(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                             "cannot tell which revision was in force"));
+    } else {
+      resp->mutable_job_class()->set_code(req->code());
+      resp->mutable_job_class()->set_revision(it->second);
+      r->Finish(grpc::Status::OK);
+    }
+    return r;
+  }
+  grpc::ServerUnaryReactor* ListJobClasses(grpc::CallbackServerContext* ctx,
+                                           const cv1::ListJobClassesRequest* req,
+                                           cv1::ListJobClassesResponse* resp) override {
+    if (req->filter().empty()) {
+      for (const auto& [code, n] : revisions) {
+        resp->add_job_classes()->set_code(code);
+        resp->mutable_job_classes()->rbegin()->set_revision(n);
+      }
+    }
+    auto* r = ctx->DefaultReactor();
+    r->Finish(grpc::Status::OK);
+    return r;
+  }
+};
+
+class FetcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    catalog_.revisions = {{"ONE1", 1}, {"TWO2", 2}};
+    grpc::ServerBuilder b;
+    int port = 0;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    b.RegisterService(&catalog_);
+    server_ = b.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    client_ = catalog_client::CatalogClient::Connect("127.0.0.1:" + std::to_string(port));
+    fetcher_ = std::make_unique<CatalogClassFetcher>(client_.get());
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  UndatedCatalog catalog_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<catalog_client::CatalogClient> client_;
+  std::unique_ptr<CatalogClassFetcher> fetcher_;
+};
+
+const absl::CivilDay kDay(2026, 1, 31);
+
+TEST_F(FetcherTest, OnlyRevisionIsUsedWithANote) {
+  auto c = fetcher_->Get("ONE1", kDay);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->revision(), 1);
+  ASSERT_EQ(c->notes_size(), 1);
+  EXPECT_EQ(c->notes(0), kUndatedNote);
+  auto rules = BuildClassRules(*c);
+  ASSERT_TRUE(rules.ok());
+  EXPECT_EQ((*rules)->notes, std::vector<std::string>{kUndatedNote});
+}
+
+TEST_F(FetcherTest, SeveralUndatedRevisionsAreRefused) {
+  EXPECT_EQ(fetcher_->Get("TWO2", kDay).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(fetcher_->Get("NONE", kDay).status().code(), absl::StatusCode::kNotFound);
+  auto all = fetcher_->List(kDay);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->at(0).code(), "ONE1");
+}
+
+TEST_F(FetcherTest, CatalogGoneIsUnavailable) {
+  server_->Shutdown();
+  EXPECT_EQ(fetcher_->Get("ONE1", kDay).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(fetcher_->List(kDay).status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace classplan::eligibility
