@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 
 namespace classplan::gateway {
@@ -18,6 +19,10 @@ thread_local ThreadBuffer tls_buffer;
 }  // namespace
 
 AccessLog::AccessLog(int fd) : fd_(fd), instance_(next_instance.fetch_add(1)) {
+  // What log::Format puts after the timestamp (level, service, msg), taken from it once.
+  const std::string line = log::Format(log::Level::kInfo, "access", {});
+  line_tail_ = line.substr(line.find("\",\"level\""));
+  line_tail_.pop_back();  // the closing brace
   flusher_ = std::thread([this] {
     while (!stop_.WaitForNotificationWithTimeout(absl::Milliseconds(100))) Flush();
   });
@@ -51,22 +56,58 @@ void AccessLog::WriteOut(std::string* data) {
   data->clear();
 }
 
+namespace {
+
+// JSON string contents: most values (method names, principal ids, request ids) need no
+// escaping, so they are appended as they are and only the rest goes through log::JsonEscape.
+void AppendEscaped(std::string* out, absl::string_view s) {
+  for (char c : s) {
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out->append(log::JsonEscape(s));
+      return;
+    }
+  }
+  out->append(s.data(), s.size());
+}
+
+// "YYYY-MM-DDTHH:MM:SS" of the current second, formatted once a second per thread.
+struct SecondCache {
+  int64_t second = -1;
+  std::string text;
+};
+thread_local SecondCache tls_second;
+
+}  // namespace
+
+// The same line log::Format(kInfo, "access", {...}) writes, built straight into the thread's
+// buffer: formatting the timestamp and escaping every field each call was ~9% of the
+// gateway's own instructions per call.
 void AccessLog::Write(absl::string_view method, absl::string_view principal, int code,
                       absl::Duration latency, int64_t bytes_in, int64_t bytes_out,
                       absl::string_view request_id) {
-  std::string line = log::Format(log::Level::kInfo, "access",
-                                 {{"method", method},
-                                  {"principal", principal},
-                                  {"code", int64_t{code}},
-                                  {"latency_us", absl::ToInt64Microseconds(latency)},
-                                  {"bytes_in", bytes_in},
-                                  {"bytes_out", bytes_out},
-                                  {"request_id", request_id}});
-  line += '\n';
+  const absl::Time now = absl::Now();
+  const int64_t ms = absl::ToUnixMillis(now);
+  SecondCache& sec = tls_second;
+  if (ms / 1000 != sec.second) {
+    sec.second = ms / 1000;
+    sec.text = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(sec.second),
+                                absl::UTCTimeZone());
+  }
+  char frac[6] = {'.', static_cast<char>('0' + ms % 1000 / 100),
+                  static_cast<char>('0' + ms % 100 / 10), static_cast<char>('0' + ms % 10), 'Z',
+                  '\0'};
   Buffer* b = Mine();
   absl::MutexLock lock(&b->mu);
-  b->data += line;
-  if (b->data.size() >= kFlushBytes) WriteOut(&b->data);
+  std::string& d = b->data;
+  absl::StrAppend(&d, "{\"ts\":\"", sec.text, frac, line_tail_, ",\"method\":\"");
+  AppendEscaped(&d, method);
+  d += "\",\"principal\":\"";
+  AppendEscaped(&d, principal);
+  absl::StrAppend(&d, "\",\"code\":", code, ",\"latency_us\":", absl::ToInt64Microseconds(latency),
+                  ",\"bytes_in\":", bytes_in, ",\"bytes_out\":", bytes_out, ",\"request_id\":\"");
+  AppendEscaped(&d, request_id);
+  d += "\"}\n";
+  if (d.size() >= kFlushBytes) WriteOut(&d);
 }
 
 void AccessLog::Flush() {

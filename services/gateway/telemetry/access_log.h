@@ -40,6 +40,7 @@ class AccessLog {
 
   const int fd_;
   const uint64_t instance_;
+  std::string line_tail_;  // `","level":"info","service":"gateway","msg":"access"`
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Buffer>> buffers_ ABSL_GUARDED_BY(mu_);
   absl::Notification stop_;

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "common/log/log.h"
 #include "gtest/gtest.h"
 
 namespace classplan::gateway {
@@ -43,6 +45,33 @@ TEST(AccessLogTest, OneLinePerCallFromEveryThreadAllFlushed) {
   EXPECT_NE(out.find(R"("msg":"access","method":"/a.Svc/Get","principal":"emp-7","code":0,"latency_us":250,"bytes_in":12,"bytes_out":34,"request_id":"rid"})"),
             std::string::npos)
       << out.substr(0, 300);
+}
+
+// The line is built by hand for speed; it must stay what log::Format would write.
+TEST(AccessLogTest, LineHasLogFormatShapeAndEscapes) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  {
+    AccessLog log(fds[1]);
+    log.Write("/a.Svc/Get", "we\"ird\n", 5, absl::Milliseconds(2), 1, 2, "r-1");
+  }
+  close(fds[1]);
+  const std::string out = Drain(fds[0]);
+  close(fds[0]);
+  const std::string expected_tail = log::Format(log::Level::kInfo, "access",
+                                                {{"method", "/a.Svc/Get"},
+                                                 {"principal", "we\"ird\n"},
+                                                 {"code", int64_t{5}},
+                                                 {"latency_us", int64_t{2000}},
+                                                 {"bytes_in", int64_t{1}},
+                                                 {"bytes_out", int64_t{2}},
+                                                 {"request_id", "r-1"}})
+                                        .substr(31);  // after {"ts":"YYYY-MM-DDTHH:MM:SS.mmmZ
+  ASSERT_EQ(out.size(), 31 + expected_tail.size() + 1) << out;
+  EXPECT_EQ(out.substr(31), expected_tail + "\n");
+  EXPECT_TRUE(absl::StartsWith(out, "{\"ts\":\"20")) << out;
+  EXPECT_EQ(out[30], 'Z') << out;
+  EXPECT_EQ(out[26], '.') << out;
 }
 
 }  // namespace
