@@ -25,6 +25,7 @@
 #include "services/gateway/domain/settings.h"
 #include "services/gateway/grpc/backend_health.h"
 #include "services/gateway/grpc/backend_pools.h"
+#include "services/gateway/grpc/grpc_threads.h"
 #include "services/gateway/grpc/proxy.h"
 #include "services/gateway/grpc/reflection_proxy.h"
 #include "services/gateway/redis/redis_buckets.h"
@@ -158,5 +159,6 @@ int main(int argc, char** argv) {
   absl::SetFlag(&FLAGS_listen, "");
   absl::SetFlag(&FLAGS_redis, "");
   absl::ParseCommandLine(argc, argv);
+  classplan::gateway::RunGrpcExecutorWorkInline();
   return classplan::gateway::Run();
 }
