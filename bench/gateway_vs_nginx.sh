@@ -8,9 +8,13 @@
 #           so it is proxied as a stream (the path of streaming RPCs) The gateway runs with
 # authentication (API key, cached after the first verification), authorization (the policy
 # file) and rate limiting (Redis-leased token bucket, limit far above the load) on, and its
-# access log written to a file. Results: docs/performance.md.
+# access log written to a file; GetJurisdiction is marked idempotent (retried on UNAVAILABLE)
+# as in deploy/local/gateway.textproto. nginx (worker_processes auto, keepalive upstream)
+# writes its access log to a file too, buffered as the gateway's is. Results:
+# docs/performance.md.
 #
 #   bash bench/gateway_vs_nginx.sh [seconds per run, default 3]
+#   GATEWAY_BIN=/other/gateway_server bash bench/gateway_vs_nginx.sh   # another build (A/B)
 #
 # Needs nginx (Debian package nginx; installed here when missing and run as root). Uses ports
 # 54100-54199 (BENCH_PORT_BASE) and a temp dir.
@@ -48,7 +52,8 @@ pid $DIR/nginx/nginx.pid;
 error_log $DIR/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  # Like the gateway's: one line per call, buffered and written per 16 KiB or 100 ms.
+  access_log $DIR/nginx/access.log combined buffer=16k flush=100ms;
   client_body_temp_path $DIR/nginx/body;
   proxy_temp_path $DIR/nginx/proxy;
   fastcgi_temp_path $DIR/nginx/fastcgi;
@@ -79,9 +84,10 @@ redis: "127.0.0.1:$REDIS"
 rate_limit { requests_per_second: 10000000 burst: 10000000 lease_batch: 100 }
 ${GATEWAY_EXTRA:-}
 route { service: "classplan.test.v1.TestService" target: "ipv4:127.0.0.1:$BACKEND" }
-route { service: "classplan.catalog.v1.CatalogService" target: "ipv4:127.0.0.1:$BACKEND" }
+route { service: "classplan.catalog.v1.CatalogService" target: "ipv4:127.0.0.1:$BACKEND"
+        idempotent_method: "GetJurisdiction" }
 CONF
-"$BUILD_DIR/services/gateway/gateway_server" --config="$DIR/gateway.textproto" \
+"${GATEWAY_BIN:-$BUILD_DIR/services/gateway/gateway_server}" --config="$DIR/gateway.textproto" \
   2>"$DIR/gateway.log" &
 pids+=($!)
 sleep 1.5
@@ -105,3 +111,4 @@ for m in unary stream; do
   done
 done
 grep -c '"msg":"access"' "$DIR/gateway.log" | sed 's/^/gateway access-log lines: /'
+wc -l <"$DIR/nginx/access.log" | sed 's/^/nginx access-log lines: /'
