@@ -335,6 +335,17 @@ TEST(Boundaries, ExactlyTheRequiredMonths) {
   EXPECT_EQ(Evaluated("SPCP23", c.Build(), "2026-01-30").state, State::kNotQualified);
 }
 
+TEST(Boundaries, HalfTimeYearSplitInFebruaryIsStillSixMonths) {
+  // G1099B needs 6 months; a half-time year as two jobs split on 2025-02-15 is exactly that.
+  ApplicantBuilder b;
+  b.Degree(cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED, cv1::FIELD_OF_STUDY_UNSPECIFIED)
+      .Job("2025-01-01", "2025-02-15", 20, {kAssistant})
+      .Job("2025-02-16", "2025-12-31", 20, {kAssistant});
+  const auto o = Evaluated("G1099B", b.Build());
+  EXPECT_EQ(o.state, State::kQualified) << Lines(o);
+  EXPECT_EQ(o.explained.result().children(1).credited_month_hundredths(), 600);
+}
+
 // --- Determinism ----------------------------------------------------------------------------
 
 TEST(Determinism, SameInputSameBytes) {

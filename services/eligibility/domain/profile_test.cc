@@ -77,6 +77,20 @@ TEST(Crediting, OverlapsNeverExceedFullTimeOnAnyDay) {
             Months(12));
 }
 
+TEST(Crediting, PartTimeAddsUpExactlyAcrossAdjacentEntries) {
+  // A half-time year listed as two jobs split on 2025-02-15 (February's days are 13,485 units,
+  // an odd number) is still exactly 6 months: no rounding per piece of the timeline.
+  EXPECT_EQ(Credit(ApplicantBuilder()
+                       .Job("2025-01-01", "2025-02-15", 20, {kCase})
+                       .Job("2025-02-16", "2025-12-31", 20, {kCase})),
+            Months(6));
+  // Likewise where a half-time job overlaps a quarter-time one for an odd number of days.
+  EXPECT_EQ(Credit(ApplicantBuilder()
+                       .Job("2025-01-01", "2025-12-31", 20, {kCase})
+                       .Job("2025-02-01", "2025-02-15", 10, {kHealth})),
+            Months(6) + 15 * (Months(1) / 28) / 4);
+}
+
 TEST(Crediting, AttributesFilterEntries) {
   ApplicantBuilder b;
   b.Job("2020-01-01", "2021-12-31", 40, {kCase}, /*supervisory=*/true)
