@@ -189,8 +189,10 @@ class Evaluator {
     sub_q = std::min(sub_q, n.substitution_cap);
     sub_nr = std::min(sub_nr, n.substitution_cap);
     const auto apply = [&](int64_t available, uint32_t mask) {
-      // Only as much as was needed, from the options in order.
-      e->substituted = std::min(available, need0);
+      // Only as much as was needed, from the options in order. A substitution that does not
+      // count towards the "of which" parts can only supply what the total lacks.
+      e->substituted = std::min(
+          available, n.substitution_reduces_parts ? need0 : Shortfall(n.required, e->credited));
       int64_t acc = 0;
       for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
         if ((mask >> o) & 1u) {

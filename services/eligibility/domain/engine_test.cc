@@ -255,6 +255,23 @@ TEST(Rules, FieldPlacementOnlyWhereNamedAndCapped) {
   EXPECT_EQ(Evaluated("SPCP23", nm.Build()).state, State::kNotQualified);
 }
 
+TEST(Rules, SubstitutionReportsOnlyWhatItSupplied) {
+  // CA2459: a master's, 30 months of case work without placement. The master's year covers
+  // the 6 months missing from the three years, never the placement part: 6 months used.
+  ApplicantBuilder b;
+  b.Degree(kMaster, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2023-07-01", "2025-12-31", 40, {kCaseWork})
+      .DriversLicence();
+  const auto o = Evaluated("CA2459", b.Build());
+  EXPECT_EQ(o.state, State::kNotQualified) << Lines(o);
+  EXPECT_EQ(o.explained.result().children(1).substituted_month_hundredths(), 600);
+  ASSERT_EQ(o.explained.substitutions_size(), 1);
+  EXPECT_EQ(o.explained.substitutions(0).month_hundredths(), 600);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(o.explained.shortfalls(0).description(),
+            "needs 24 more months of experience involving out-of-home placement");
+}
+
 TEST(Rules, Ca2460MastersReducesThePlacementRequirement) {
   ApplicantBuilder b;
   b.Degree(kMaster, cv1::FIELD_OF_STUDY_PSYCHOLOGY)
