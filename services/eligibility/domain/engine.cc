@@ -350,6 +350,10 @@ AttrWords Words(int attribute) {
 }
 
 std::string M(int64_t units_ceil) { return FormatHundredths(CeilHundredths(units_ceil)); }
+// "1 more month", "0.5 more months", "8 more months" (missing months, rounded up).
+std::string MoreMonths(int64_t units) {
+  return absl::StrCat(M(units), CeilHundredths(units) == 100 ? " more month" : " more months");
+}
 std::string Credited(int64_t units) { return FormatHundredths(FloorHundredths(units)); }
 
 std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const EvalResult& ev,
@@ -496,19 +500,18 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
         const AttrWords w = Words(part.part->attribute());
         std::string text;
         if (total == 0 || short_part > total) {
-          text = absl::StrCat("needs ", M(short_part), " more months of ", w.pre, "experience",
-                              w.post);
-        } else if (CeilHundredths(short_part) == CeilHundredths(total)) {
           text =
-              absl::StrCat("needs ", M(total), " more months of experience, all of it ", w.alone);
+              absl::StrCat("needs ", MoreMonths(short_part), " of ", w.pre, "experience", w.post);
+        } else if (CeilHundredths(short_part) == CeilHundredths(total)) {
+          text = absl::StrCat("needs ", MoreMonths(total), " of experience, all of it ", w.alone);
         } else {
-          text = absl::StrCat("needs ", M(total), " more months of experience, ", M(short_part),
+          text = absl::StrCat("needs ", MoreMonths(total), " of experience, ", M(short_part),
                               " of them ", w.alone);
         }
         add(std::max(total, short_part), part.part->attribute(), std::move(text));
       }
       if (!any_part && total > 0) {
-        add(total, 0, absl::StrCat("needs ", M(total), " more months of experience"));
+        add(total, 0, absl::StrCat("needs ", MoreMonths(total), " of experience"));
       }
       break;
     }
@@ -522,8 +525,8 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
       break;
     case NodeKind::kCombination:
       add(e.missing, 0,
-          absl::StrCat("needs ", M(e.missing),
-                       " more months of related education and/or direct experience"));
+          absl::StrCat("needs ", MoreMonths(e.missing),
+                       " of related education and/or direct experience"));
       break;
     default:
       break;

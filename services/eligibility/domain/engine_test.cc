@@ -148,7 +148,7 @@ TEST(WorkedExamples, G1099bSixMonths) {
       .Job("2025-08-01", "2025-12-31", 40, {kAssistant});
   const auto o = Evaluated("G1099B", five.Build());
   EXPECT_EQ(o.state, State::kNotQualified);
-  EXPECT_EQ(o.explained.shortfalls(0).description(), "needs 1 more months of experience");
+  EXPECT_EQ(o.explained.shortfalls(0).description(), "needs 1 more month of experience");
 }
 
 TEST(WorkedExamples, G1099aFourYearCombination) {
