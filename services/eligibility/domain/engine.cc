@@ -107,13 +107,18 @@ class Evaluator {
         Experience(n, &e);
         break;
       case NodeKind::kLicence: {
-        bool held = false;
+        bool held = false, state_unknown = false;
         for (const auto& l : p_.licences) {
-          held = held || (((n.licence_types >> l.type) & 1u) != 0 &&
-                          (n.licence_state == 0 || n.licence_state == l.state));
+          if (((n.licence_types >> l.type) & 1u) == 0) continue;
+          held = held || n.licence_state == 0 || n.licence_state == l.state;
+          // The applicant did not say which state issued it: only a person can confirm it.
+          state_unknown = state_unknown || l.state == 0;
         }
         if (held) {
           e.state = State::kQualified;
+        } else if (state_unknown) {
+          e.state = State::kNeedsReview;
+          e.reason = Reason::kLicenceStateUnknown;
         } else if (n.licence_eligibility) {
           e.state = State::kNeedsReview;
           e.reason = Reason::kLicenceEligibility;
@@ -366,7 +371,9 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
              : e.state == State::kNeedsReview ? "no part is unmet, but some need review"
                                               : "some part is not met";
     case NodeKind::kAnyOf:
-      return e.chosen >= 0 ? absl::StrCat(e.state == State::kNotQualified ? "closest" : "met by",
+      return e.chosen >= 0 ? absl::StrCat(e.state == State::kQualified     ? "met by"
+                                          : e.state == State::kNeedsReview ? "needs review on"
+                                                                           : "closest",
                                           " alternative ", r.nodes[e.chosen].rule->id())
                            : "";
     case NodeKind::kEducation:
@@ -405,6 +412,12 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
     }
     case NodeKind::kLicence:
       if (e.state == State::kQualified) return "holds an accepted licence active on the as-of date";
+      if (e.reason == Reason::kLicenceStateUnknown) {
+        return absl::StrCat(
+            "holds an accepted licence whose issuing state is not given; a "
+            "person must confirm it was issued in ",
+            n.rule->licence().state());
+      }
       if (e.reason == Reason::kLicenceEligibility) {
         return "no accepted licence active on the as-of date; eligibility for such licensure "
                "must be confirmed by a person";

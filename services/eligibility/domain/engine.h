@@ -37,7 +37,8 @@ enum class Reason : uint8_t {
   kAccreditationUnknown,
   kExperienceShort,
   kLicenceMissing,
-  kLicenceEligibility,  // no licence, "or eligibility for such licensure"
+  kLicenceEligibility,   // no licence, "or eligibility for such licensure"
+  kLicenceStateUnknown,  // an accepted licence whose issuing state is not given
   kDriversLicenceMissing,
   kCombinationShort,
   kCombinationReview,  // enough only if a person accepts the education as related

@@ -323,6 +323,33 @@ TEST(Rules, ExpiredAndOutOfStateLicences) {
   EXPECT_EQ(Evaluated("SPPS26", d.Build()).state, State::kQualified);
 }
 
+TEST(Rules, ALicenceWithoutItsStateNeedsReview) {
+  // SPPS26 recommended asks for NM licensure; an LISW whose state is not given is for a person
+  // to confirm, not "no accepted licence".
+  ApplicantBuilder b;
+  b.Degree(kBachelor, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2018-01-01", "2023-12-31", 40, {kCase})
+      .Job("2024-01-01", "2025-12-31", 40, {kCase}, /*supervisory=*/true)
+      .Licence(cv1::LICENCE_TYPE_LISW, "");
+  auto o = Evaluated("SPPS26", b.Build(), "2026-01-31", /*recommended=*/true);
+  EXPECT_EQ(o.state, State::kNeedsReview) << Lines(o);
+  EXPECT_NE(Lines(o).find("a person must confirm it was issued in NM"), std::string::npos)
+      << Lines(o);
+  EXPECT_EQ(o.explained.result().reason(), "no part is unmet, but some need review");
+  // Another state is still not NM; an unaccepted type with no state is still no licence.
+  b.mutable_applicant()->mutable_licences(0)->set_state("CO");
+  EXPECT_EQ(Evaluated("SPPS26", b.Build(), "2026-01-31", true).state, State::kNotQualified);
+  b.mutable_applicant()->mutable_licences(0)->set_state("");
+  b.mutable_applicant()->mutable_licences(0)->set_type(cv1::LICENCE_TYPE_OTHER);
+  EXPECT_EQ(Evaluated("SPPS26", b.Build(), "2026-01-31", true).state, State::kNotQualified);
+}
+
+TEST(Rules, AnAlternativeThatNeedsReviewIsNotCalledMet) {
+  const auto o = Evaluated("SPPS26", SocialWorker("2022-01-01").Build());  // no licence
+  EXPECT_EQ(o.state, State::kNeedsReview);
+  EXPECT_EQ(o.explained.result().reason(), "needs review on alternative path-1");
+}
+
 TEST(Rules, DegreeCompletedAfterTheAsOfDate) {
   ApplicantBuilder b;
   b.Degree(kBachelor, cv1::FIELD_OF_STUDY_PSYCHOLOGY, "2026-02-01");
