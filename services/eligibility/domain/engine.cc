@@ -495,7 +495,14 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
   };
   switch (n.kind) {
     case NodeKind::kEducation: {
-      std::string text = absl::StrCat("needs ", LevelName(n.education.min_level), " or higher");
+      // Say what is wrong with the degree the applicant has, if any: "needs a bachelor's
+      // degree or higher" would be untrue of a bachelor's in the wrong field.
+      const char* what = e.reason == Reason::kFieldNotAccepted ? " in a field the class accepts"
+                         : e.reason == Reason::kNotAccredited
+                             ? " from an accredited college or university"
+                             : "";
+      std::string text =
+          absl::StrCat("needs ", LevelName(n.education.min_level), " or higher", what);
       if (!n.rule->source_text().empty()) absl::StrAppend(&text, ": ", n.rule->source_text());
       add(0, 0, std::move(text));
       break;

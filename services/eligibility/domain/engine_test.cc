@@ -78,6 +78,11 @@ TEST(WorkedExamples, BusinessDegreeIsTheWrongField) {
   const auto o = Evaluated("SPCP20", b.Build());
   EXPECT_EQ(o.state, State::kNotQualified);
   EXPECT_NE(Lines(o).find("field of study is not one the class accepts"), std::string::npos);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(o.explained.shortfalls(0).description().rfind(
+                "needs a bachelor's degree or higher in a field the class accepts: ", 0),
+            0u)
+      << o.explained.shortfalls(0).description();
 }
 
 ApplicantBuilder Coordinator(int placement_months, bool drivers) {
@@ -212,7 +217,14 @@ TEST(Rules, Accreditation) {
   ApplicantBuilder no;
   no.Degree(kBachelor, cv1::FIELD_OF_STUDY_EDUCATION, "2010-05-15",
             v1::ACCREDITATION_NOT_ACCREDITED);
-  EXPECT_EQ(Evaluated("SPCP20", no.Build()).state, State::kNotQualified);
+  const auto o = Evaluated("SPCP20", no.Build());
+  EXPECT_EQ(o.state, State::kNotQualified);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(
+      o.explained.shortfalls(0).description().rfind(
+          "needs a bachelor's degree or higher from an accredited college or university: ", 0),
+      0u)
+      << o.explained.shortfalls(0).description();
   // Denver does not ask for accreditation.
   ApplicantBuilder den = Coordinator(24, true);
   den.mutable_applicant()->mutable_education(0)->set_accreditation(
