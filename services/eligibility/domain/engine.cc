@@ -536,9 +536,10 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
       break;
     }
     case NodeKind::kLicence:
+      // The clause is quoted, not spliced in: it may read "Must possess licensure ...".
       add(0, 0,
-          absl::StrCat("needs ", n.rule->source_text().empty() ? "an accepted licence"
-                                                               : n.rule->source_text()));
+          absl::StrCat("needs an accepted licence active on the as-of date",
+                       n.rule->source_text().empty() ? "" : ": ", n.rule->source_text()));
       break;
     case NodeKind::kDriversLicence:
       add(0, 0, "needs a driver's licence valid at the time of application");

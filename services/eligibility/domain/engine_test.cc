@@ -356,6 +356,19 @@ TEST(Rules, ALicenceWithoutItsStateNeedsReview) {
   EXPECT_EQ(Evaluated("SPPS26", b.Build(), "2026-01-31", true).state, State::kNotQualified);
 }
 
+TEST(Rules, LicenceShortfallQuotesTheClause) {
+  ApplicantBuilder b;
+  b.Degree(kBachelor, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2018-01-01", "2025-12-31", 40, {kCase}, /*supervisory=*/true)
+      .Licence(cv1::LICENCE_TYPE_LISW, "CO");
+  const auto o = Evaluated("SPPS26", b.Build(), "2026-01-31", /*recommended=*/true);
+  EXPECT_EQ(o.state, State::kNotQualified);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(o.explained.shortfalls(0).description(),
+            "needs an accepted licence active on the as-of date: Must possess licensure by the NM "
+            "Board of Social Work Examiners at the LBSW, LMSW, or LISW level.");
+}
+
 TEST(Rules, AnAlternativeThatNeedsReviewIsNotCalledMet) {
   const auto o = Evaluated("SPPS26", SocialWorker("2022-01-01").Build());  // no licence
   EXPECT_EQ(o.state, State::kNeedsReview);
