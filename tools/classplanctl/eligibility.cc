@@ -153,6 +153,7 @@ void PrintStanding(const ev1::ClassStanding& c) {
   if (!c.decided_path().empty()) std::cout << "  (path " << c.decided_path() << ")";
   std::cout << "\n";
   for (const auto& s : c.shortfalls()) std::cout << "      " << s.description() << "\n";
+  for (const auto& r : c.review_reasons()) std::cout << "      review " << r << "\n";
 }
 
 int Qualify(ev1::EligibilityService::Stub* stub) {

@@ -561,6 +561,18 @@ std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval) {
   return chosen >= 0 ? rules.nodes[chosen].rule->id() : rules.nodes[0].rule->id();
 }
 
+void ReviewReasons(const CompiledRules& rules, const CompiledProfile& profile,
+                   const EvalResult& eval, google::protobuf::RepeatedPtrField<std::string>* out) {
+  if (eval.state() != State::kNeedsReview) return;
+  std::vector<int> leaves;
+  PathLeaves(rules, eval, 0, &leaves);
+  for (int i : leaves) {
+    if (eval.nodes[i].state != State::kNeedsReview) continue;
+    *out->Add() =
+        absl::StrCat(NodeKindName(rules.nodes[i].kind), ": ", NodeReason(rules, profile, eval, i));
+  }
+}
+
 void Shortfalls(const CompiledRules& rules, const EvalResult& eval,
                 google::protobuf::RepeatedPtrField<v1::Shortfall>* out) {
   if (eval.state() == State::kQualified) return;

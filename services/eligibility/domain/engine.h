@@ -87,6 +87,10 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
 void Shortfalls(const CompiledRules& rules, const EvalResult& eval,
                 google::protobuf::RepeatedPtrField<v1::Shortfall>* out);
 std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval);
+// What a person must check: "<kind>: <reason>" for each rule on the decided path that needs
+// review (nothing unless the result is NEEDS_REVIEW).
+void ReviewReasons(const CompiledRules& rules, const CompiledProfile& profile,
+                   const EvalResult& eval, google::protobuf::RepeatedPtrField<std::string>* out);
 
 }  // namespace classplan::eligibility
 
