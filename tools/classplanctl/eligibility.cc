@@ -233,6 +233,9 @@ int Screen(ev1::EligibilityService::Stub* stub) {
       std::cout << result.index() << "\t" << result.applicant_ref() << "\t"
                 << (result.has_error() ? "INVALID" : Word(result.determination()));
       for (const auto& s : result.shortfalls()) std::cout << "\t" << s.description();
+      for (const auto& v : result.error().field_violations()) {
+        std::cout << "\t" << v.field() << ": " << v.description();
+      }
       std::cout << "\n";
     }
     ++counts[result.has_error() ? 0 : static_cast<int>(result.determination())];
