@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
   redis-server redis-tools grpc-proto
+  openssl
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/cache/sigpipe.h"
 #include "common/log/log.h"
@@ -211,6 +212,31 @@ absl::StatusOr<int64_t> RedisClient::PTtl(std::string_view key) {
   if (!reply.ok()) return reply.status();
   if ((*reply)->type != REDIS_REPLY_INTEGER) return UnexpectedReply("PTTL", **reply);
   return static_cast<int64_t>((*reply)->integer);
+}
+
+absl::StatusOr<std::vector<int64_t>> RedisClient::EvalIntegers(
+    std::string_view sha1, std::string_view script, const std::vector<std::string_view>& keys,
+    const std::vector<std::string_view>& args) {
+  const std::string nkeys = absl::StrCat(keys.size());
+  auto command = [&](std::string_view verb, std::string_view body) {
+    std::vector<std::string_view> argv = {verb, body, nkeys};
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv);
+  };
+  absl::StatusOr<ReplyPtr> reply = command("EVALSHA", sha1);
+  if (!reply.ok() && absl::StrContains(reply.status().message(), "NOSCRIPT")) {
+    reply = command("EVAL", script);
+  }
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (r.type != REDIS_REPLY_ARRAY) return UnexpectedReply("EVAL", r);
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < r.elements; ++i) {
+    if (r.element[i]->type != REDIS_REPLY_INTEGER) return UnexpectedReply("EVAL", *r.element[i]);
+    out.push_back(static_cast<int64_t>(r.element[i]->integer));
+  }
+  return out;
 }
 
 }  // namespace classplan::cache

@@ -52,6 +52,13 @@ class RedisClient {
   // Remaining time to live in ms; -1 if the key has no TTL, -2 if it does not exist.
   absl::StatusOr<int64_t> PTtl(std::string_view key);
 
+  // Runs a Lua script that returns an array of integers: EVALSHA `sha1`, and EVAL `script`
+  // (which also caches it) when Redis does not know the script yet (NOSCRIPT, e.g. after a
+  // restart). `sha1` is the lowercase hex SHA-1 of `script`.
+  absl::StatusOr<std::vector<int64_t>> EvalIntegers(std::string_view sha1, std::string_view script,
+                                                    const std::vector<std::string_view>& keys,
+                                                    const std::vector<std::string_view>& args);
+
   const RedisOptions& options() const { return options_; }
   CircuitBreaker::State breaker_state() const { return breaker_.state(); }
 

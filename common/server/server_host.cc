@@ -2,11 +2,15 @@
 
 #include <signal.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 
 namespace classplan::server {
 namespace {
@@ -18,6 +22,18 @@ sigset_t ShutdownSignals() {
   sigaddset(&set, SIGINT);
   return set;
 }
+
+// Removes the reflection plugin, which libgrpc++_reflection registers for every server as
+// soon as it is loaded.
+class WithoutReflection : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const auto& p) { return p->name() == "proto_server_reflection"; }),
+                   plugins->end());
+  }
+};
 
 }  // namespace
 
@@ -34,11 +50,17 @@ void ServerHost::AddService(grpc::Service* service) { services_.push_back(servic
 
 absl::Status ServerHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options_.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  if (!options_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
+  builder.AddListeningPort(
+      options_.listen,
+      options_.credentials != nullptr ? options_.credentials : grpc::InsecureServerCredentials(),
+      &port_);
   builder.SetMaxReceiveMessageSize(options_.max_request_bytes);
+  if (options_.max_send_bytes > 0) builder.SetMaxSendMessageSize(options_.max_send_bytes);
   for (grpc::Service* s : services_) builder.RegisterService(s);
+  if (generic_ != nullptr) builder.RegisterCallbackGenericService(generic_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
@@ -64,6 +86,11 @@ void ServerHost::MarkServing() {
   health->SetServingStatus(true);
   for (const auto& name : options_.health_service_names) health->SetServingStatus(name, true);
   log::Info("serving", {{"port", int64_t{port_}}});
+}
+
+void ServerHost::SetServingStatus(const std::string& service, bool serving) {
+  // After Shutdown() gRPC's health service ignores changes, so a drain stays NOT_SERVING.
+  if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(service, serving);
 }
 
 int ServerHost::WaitForShutdownSignal() {

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/grpcpp.h"
 
 namespace classplan::server {
@@ -31,6 +32,13 @@ struct ServerOptions {
   // How often every counter is written as one "metrics" log line (and once more at
   // shutdown); zero for never. This is how operators see fallbacks and errors.
   absl::Duration metrics_interval = absl::Seconds(60);
+  // Listening credentials; null means plaintext (InsecureServerCredentials).
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Registers the standard reflection service. A proxy that answers reflection itself (the
+  // gateway) turns it off.
+  bool reflection = true;
+  // Largest response sent; 0 keeps gRPC's default (unlimited).
+  int max_send_bytes = 0;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it starts later, so that
@@ -44,12 +52,17 @@ class ServerHost {
 
   // Registers a service; call before Start(). The service must outlive the host.
   void AddService(grpc::Service* service);
+  // Registers the service that receives every call no registered service handles.
+  void SetGenericService(grpc::CallbackGenericService* service) { generic_ = service; }
   // Builds and starts the server. Health reports NOT_SERVING until MarkServing().
   absl::Status Start();
   // The bound port (useful with port 0).
   int port() const { return port_; }
   // Health → SERVING for "" and every configured service name.
   void MarkServing();
+  // Health of one more service name (e.g. a backend the gateway answers for); ignored once
+  // shutdown has begun.
+  void SetServingStatus(const std::string& service, bool serving);
   // Blocks until SIGTERM or SIGINT, then drains. Returns the signal number.
   int WaitForShutdownSignal();
   // Health → NOT_SERVING, wait drain_grace, stop accepting, give in-flight calls
@@ -59,6 +72,7 @@ class ServerHost {
  private:
   ServerOptions options_;
   std::vector<grpc::Service*> services_;
+  grpc::CallbackGenericService* generic_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -1,41 +1,47 @@
 #!/usr/bin/env bash
 # Runs classplan on this machine in the foreground: a private Redis (loopback only, files under
-# .run/ in the checkout), the catalog service, the pay-band service and the appraisal service,
-# each with its own embedded SQLite store. Ctrl-C (or SIGTERM) stops everything cleanly.
+# .run/ in the checkout), every service that is built, each as two replicas sharing its
+# embedded SQLite file and Redis, and the API gateway in front of them. Ctrl-C (or SIGTERM)
+# stops everything cleanly; a second start reuses the databases and the demo API keys.
 #
 # Settings (environment):
-#   BUILD_DIR                  build tree with the binaries (default: build)
-#   CLASSPLAN_RUN_DIR          where Redis and the database live (default: .run)
-#   CLASSPLAN_REDIS_PORT       private Redis port (default: 6380)
-#   CLASSPLAN_CATALOG_PORT     catalog gRPC port (default: 50051)
-#   CLASSPLAN_CATALOG_REPLICAS number of catalog replicas on consecutive ports (default: 1);
-#                              replicas share the database file and Redis
-#   CLASSPLAN_PAYBAND_PORT     pay-band gRPC port (default: 50061); it asks the first catalog
-#                              replica for classes
-#   CLASSPLAN_APPRAISAL_PORT   appraisal gRPC port (default: 50071); its own SQLite file
-#                              (appraisal.db in the run dir), no Redis (nothing is cached)
-#   CLASSPLAN_ELIGIBILITY_PORT eligibility gRPC port (default: 50081); rules from the first
-#                              catalog replica
+#   BUILD_DIR                    build tree with the binaries (default: build)
+#   CLASSPLAN_RUN_DIR            where Redis, the databases and the keys live (default: .run)
+#   CLASSPLAN_REPLICAS           replicas of every service (default: 2), on consecutive ports
+#   CLASSPLAN_CATALOG_REPLICAS   ... of the catalog only (default: CLASSPLAN_REPLICAS)
+#   CLASSPLAN_REDIS_PORT         private Redis port (default: 6380)
+#   CLASSPLAN_GATEWAY_PORT       the gateway, the suite's one public endpoint (default: 50050)
+#   CLASSPLAN_METRICS_PORT       the gateway's Prometheus endpoint (default: 50090)
+#   CLASSPLAN_CATALOG_PORT       first catalog replica (default: 50051)
+#   CLASSPLAN_PAYBAND_PORT       first pay-band replica (default: 50061); it asks the catalog
+#   CLASSPLAN_APPRAISAL_PORT     first appraisal replica (default: 50071), when built
+#   CLASSPLAN_ELIGIBILITY_PORT   first eligibility replica (default: 50081), when built
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BUILD_DIR=${BUILD_DIR:-build}
 RUN_DIR=${CLASSPLAN_RUN_DIR:-$ROOT/.run}
 REDIS_PORT=${CLASSPLAN_REDIS_PORT:-6380}
+REPLICAS_ALL=${CLASSPLAN_REPLICAS:-2}
+CATALOG_REPLICAS=${CLASSPLAN_CATALOG_REPLICAS:-$REPLICAS_ALL}
+GATEWAY_PORT=${CLASSPLAN_GATEWAY_PORT:-50050}
+METRICS_PORT=${CLASSPLAN_METRICS_PORT:-50090}
 CATALOG_PORT=${CLASSPLAN_CATALOG_PORT:-50051}
-REPLICAS=${CLASSPLAN_CATALOG_REPLICAS:-1}
 PAYBAND_PORT=${CLASSPLAN_PAYBAND_PORT:-50061}
 APPRAISAL_PORT=${CLASSPLAN_APPRAISAL_PORT:-50071}
 ELIGIBILITY_PORT=${CLASSPLAN_ELIGIBILITY_PORT:-50081}
-mkdir -p "$RUN_DIR/redis"
+mkdir -p "$RUN_DIR/redis" "$RUN_DIR/gateway"
 
 pids=()
 stop() {
   trap - INT TERM EXIT
   echo
   echo "classplan: stopping..."
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # The gateway first (it drains its calls), then the services, Redis last.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
   echo "classplan: stopped"
 }
 trap "stop; exit 0" INT TERM
@@ -51,85 +57,134 @@ done
 redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "classplan: redis did not start" >&2; exit 1; }
 
 CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
-wait_healthy() {  # port [service]
-  local name=${2:-catalog}
+wait_healthy() {  # port name
   for _ in $(seq 150); do
     "$CTL" --target="127.0.0.1:$1" --timeout=1s health >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  echo "classplan: $name on port $1 did not become healthy; see $RUN_DIR/$name-$1.log" >&2
-  tail -5 "$RUN_DIR/$name-$1.log" >&2 || true
+  echo "classplan: $2 on port $1 did not become healthy; see $RUN_DIR/$2-$1.log" >&2
+  tail -5 "$RUN_DIR/$2-$1.log" >&2 || true
   return 1
 }
 
-# The first replica creates and loads the database; the others start once it is serving.
-for i in $(seq 0 $((REPLICAS - 1))); do
-  port=$((CATALOG_PORT + i))
-  "$BUILD_DIR/services/catalog/catalog_server" --listen="127.0.0.1:$port" \
-    --db="$RUN_DIR/catalog.db" --data_dir="$ROOT/data/catalog" \
-    --redis="127.0.0.1:$REDIS_PORT" 2>>"$RUN_DIR/catalog-$port.log" &
-  pids+=($!)
-  wait_healthy "$port" || exit 1
-done
+# start_replicas NAME BINARY FIRST_PORT COUNT ARGS...: one after another (the first creates
+# and loads the database; the others start once it serves). Sets TARGET_<NAME> to the
+# gateway route target ("ipv4:host:port,...") and STARTED_<NAME>=1; a binary that is not
+# built is skipped with a message.
+start_replicas() {
+  local name=$1 binary=$2 first=$3 count=$4
+  shift 4
+  if [ ! -x "$binary" ]; then
+    echo "classplan: $name is not built ($binary); skipped (the gateway answers UNAVAILABLE)"
+    return 0
+  fi
+  local addrs=()
+  for i in $(seq 0 $((count - 1))); do
+    local port=$((first + i))
+    "$binary" --listen="127.0.0.1:$port" "$@" 2>>"$RUN_DIR/$name-$port.log" &
+    pids+=($!)
+    wait_healthy "$port" "$name" || exit 1
+    addrs+=("127.0.0.1:$port")
+  done
+  local joined
+  joined=$(IFS=,; echo "${addrs[*]}")
+  printf -v "TARGET_${name}" 'ipv4:%s' "$joined"
+  printf -v "STARTED_${name}" '1'
+}
 
-# The pay-band service: its own database, the shared Redis, classes from the first catalog.
-"$BUILD_DIR/services/payband/payband_server" --listen="127.0.0.1:$PAYBAND_PORT" \
-  --db="$RUN_DIR/payband.db" --data_dir="$ROOT/data/payband" \
-  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT" \
-  2>>"$RUN_DIR/payband-$PAYBAND_PORT.log" &
-pids+=($!)
-wait_healthy "$PAYBAND_PORT" payband || exit 1
+start_replicas catalog "$BUILD_DIR/services/catalog/catalog_server" "$CATALOG_PORT" \
+  "$CATALOG_REPLICAS" --db="$RUN_DIR/catalog.db" --data_dir="$ROOT/data/catalog" \
+  --redis="127.0.0.1:$REDIS_PORT"
+start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PORT" \
+  "$REPLICAS_ALL" --db="$RUN_DIR/payband.db" --data_dir="$ROOT/data/payband" \
+  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
+# Appraisal: its own database (personnel records, fsync on every write), no Redis.
+start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORT" \
+  "$REPLICAS_ALL" --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal"
+# Eligibility: rules from the catalog's classes, cached in Redis; no database of its own.
+start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
+  "$ELIGIBILITY_PORT" "$REPLICAS_ALL" --redis="127.0.0.1:$REDIS_PORT" \
+  --catalog="127.0.0.1:$CATALOG_PORT"
 
-# The appraisal service: its own database (personnel records, fsync on every write), the
-# shipped frameworks; it caches nothing and does not call the catalog.
-"$BUILD_DIR/services/appraisal/appraisal_server" --listen="127.0.0.1:$APPRAISAL_PORT" \
-  --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal" \
-  2>>"$RUN_DIR/appraisal-$APPRAISAL_PORT.log" &
+# The gateway's files: the shipped config with this run's ports, the shipped policy, and the
+# demo keys (made on first start, reused after; only their hashes are in the key file).
+GW="$RUN_DIR/gateway"
+sed -e "s|127.0.0.1:50050|127.0.0.1:$GATEWAY_PORT|; s|127.0.0.1:50090|127.0.0.1:$METRICS_PORT|" \
+    -e "s|127.0.0.1:6380|127.0.0.1:$REDIS_PORT|" \
+    -e "s|\"ipv4:127.0.0.1:50051,127.0.0.1:50052\"|\"${TARGET_catalog:-ipv4:127.0.0.1:$CATALOG_PORT}\"|" \
+    -e "s|\"ipv4:127.0.0.1:50061,127.0.0.1:50062\"|\"${TARGET_payband:-ipv4:127.0.0.1:$PAYBAND_PORT}\"|" \
+    -e "s|\"ipv4:127.0.0.1:50071,127.0.0.1:50072\"|\"${TARGET_appraisal:-ipv4:127.0.0.1:$APPRAISAL_PORT}\"|" \
+    -e "s|\"ipv4:127.0.0.1:50081,127.0.0.1:50082\"|\"${TARGET_eligibility:-ipv4:127.0.0.1:$ELIGIBILITY_PORT}\"|" \
+    "$ROOT/deploy/local/gateway.textproto" >"$GW/gateway.textproto"
+cp "$ROOT/deploy/local/gateway-policy.textproto" "$GW/gateway-policy.textproto"
+ROLES=(agency_system hr_analyst hr_admin supervisor employee)
+if [ ! -s "$GW/demo-keys.env" ]; then
+  umask 077
+  rm -f "$GW/gateway-keys.textproto"
+  for role in "${ROLES[@]}"; do
+    key=$("$BUILD_DIR/services/gateway/gateway_keygen" --keys_file="$GW/gateway-keys.textproto" \
+      --principal="demo-${role//_/-}" --roles="$role" --comment="demo key made by run.sh")
+    echo "CLASSPLAN_DEMO_KEY_${role^^}=$key" >>"$GW/demo-keys.env"
+  done
+  umask 022
+fi
+# shellcheck disable=SC1091
+. "$GW/demo-keys.env"
+
+"$BUILD_DIR/services/gateway/gateway_server" --config="$GW/gateway.textproto" \
+  2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
 pids+=($!)
-wait_healthy "$APPRAISAL_PORT" appraisal || exit 1
-# The eligibility service: no database; class rules from the first catalog, cached in Redis.
-"$BUILD_DIR/services/eligibility/eligibility_server" --listen="127.0.0.1:$ELIGIBILITY_PORT" \
-  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT" \
-  2>>"$RUN_DIR/eligibility-$ELIGIBILITY_PORT.log" &
-pids+=($!)
-wait_healthy "$ELIGIBILITY_PORT" eligibility || exit 1
+wait_healthy "$GATEWAY_PORT" gateway || exit 1
+
+service_line() {  # name
+  local started="STARTED_$1" target="TARGET_$1"
+  if [ -n "${!started:-}" ]; then
+    echo "  $1$(printf '%*s' $((12 - ${#1})) '')${!target#ipv4:} (behind the gateway)"
+  else
+    echo "  $1$(printf '%*s' $((12 - ${#1})) '')not built, skipped"
+  fi
+}
 
 cat <<MSG
 
-classplan is running.
-  catalog   127.0.0.1:$CATALOG_PORT$( [ "$REPLICAS" -gt 1 ] && echo " (+$((REPLICAS - 1)) replicas on the next ports)")
-  payband   127.0.0.1:$PAYBAND_PORT
-  appraisal 127.0.0.1:$APPRAISAL_PORT
-  eligibility 127.0.0.1:$ELIGIBILITY_PORT
-  redis     127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
-  logs      $RUN_DIR/*.log
+classplan is running. Its one endpoint is the gateway:
 
-Try, in another terminal:
+  gateway     127.0.0.1:$GATEWAY_PORT   (metrics: http://127.0.0.1:$METRICS_PORT/metrics)
+$(service_line catalog)
+$(service_line payband)
+$(service_line appraisal)
+$(service_line eligibility)
+  redis       127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
+  logs        $RUN_DIR/*.log
+
+Demo API keys, one per role (kept in $GW/demo-keys.env, reused on the next start):
+  agency_system  $CLASSPLAN_DEMO_KEY_AGENCY_SYSTEM
+  hr_analyst     $CLASSPLAN_DEMO_KEY_HR_ANALYST
+  hr_admin       $CLASSPLAN_DEMO_KEY_HR_ADMIN
+  supervisor     $CLASSPLAN_DEMO_KEY_SUPERVISOR
+  employee       $CLASSPLAN_DEMO_KEY_EMPLOYEE
+
+Try, in another terminal (classplanctl talks to the gateway by default):
+  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_HR_ANALYST
   $CTL class list
   $CTL class get SPCP20
-  $CTL class get CA2459 --json
   $CTL class search "out-of-home placement"
-  $CTL class revisions CA2459
   $CTL notice get 1355
-  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay band 806-A --jurisdiction=denver-csa
-  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay class CA2459
-  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay place 50000 --band=806-A --jurisdiction=denver-csa
-  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay convert 25.50/hour --to=annual
-  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay flsa --jurisdiction=nm-spo
-  # needs a dated nm-spo schedule with band SD (pay import); the shipped NM bands have no figures:
-  $CTL --payband_target=127.0.0.1:$PAYBAND_PORT pay check promotion --from=48000 --to=57000 \\
-      --band=SD --jurisdiction=nm-spo --date=2025-03-01
-  # appraisal commands say who is calling (the gateway will set this for real callers):
-  export CLASSPLAN_APPRAISAL_TARGET=127.0.0.1:$APPRAISAL_PORT CLASSPLAN_PRINCIPAL=sup-1 CLASSPLAN_ROLES=supervisor
+  $CTL pay band 806-A --jurisdiction=denver-csa
+  $CTL pay class CA2459
+  $CTL pay place 50000 --band=806-A --jurisdiction=denver-csa
+  $CTL pay convert 25.50/hour --to=annual
+  # appraisals: the gateway sets who is calling from the key (here the supervisor's)
+  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_SUPERVISOR CLASSPLAN_PRINCIPAL=demo-supervisor
   $CTL appraisal expected --entered=2022-05-01
   $CTL appraisal create --employee=emp-1 --class_code=2944 --entered=2021-03-15 \\
       --period_start=2025-01-01 --period_end=2025-12-31
   $CTL appraisal list
   $CTL appraisal due --employees=emp-2
-  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility check --class=SPCP23 \\
-      --applicant=examples/applicants/psychology-graduate.json
-  $CTL --eligibility_target=127.0.0.1:$ELIGIBILITY_PORT eligibility qualify \\
-      --applicant=examples/applicants/social-worker-bsw.json
+  # eligibility (an agency system's or HR analyst's key)
+  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_HR_ANALYST
+  $CTL eligibility check --class=SPCP23 --applicant=examples/applicants/psychology-graduate.json
+  $CTL eligibility qualify --applicant=examples/applicants/social-worker-bsw.json
 
 Ctrl-C stops everything.
 MSG

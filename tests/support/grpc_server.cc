@@ -31,27 +31,12 @@ bool IsServing(grpc::Channel* channel, const std::string& service) {
          resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }
 
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool WaitServingLog(const std::string& log) {
-  for (int i = 0; i < 1500; ++i) {
-    if (ReadWholeFile(log).find("\"msg\":\"serving\"") != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+  return WaitForFileText(log, "\"msg\":\"serving\"", absl::Seconds(15));
 }
 
 bool WaitLogSays(const std::string& log, const std::string& text, int ms) {
-  for (int i = 0; i < ms / 10; ++i) {
-    if (ReadWholeFile(log).find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+  return WaitForFileText(log, text, absl::Milliseconds(ms));
 }
 
 int64_t LastCounter(const std::string& log_text, const std::string& name) {

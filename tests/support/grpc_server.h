@@ -9,6 +9,7 @@
 
 #include "grpcpp/grpcpp.h"
 #include "tests/support/process.h"
+#include "tests/support/temp.h"
 
 namespace classplan::testing {
 
@@ -18,9 +19,6 @@ std::shared_ptr<grpc::Channel> FastChannel(int port);
 
 // True when grpc.health.v1 reports SERVING for `service` ("" = the whole server).
 bool IsServing(grpc::Channel* channel, const std::string& service);
-
-// The whole file, or "" when it cannot be read.
-std::string ReadWholeFile(const std::string& path);
 
 // Waits up to 15 s for the server's "serving" log line in `log`.
 bool WaitServingLog(const std::string& log);

@@ -18,6 +18,7 @@
 #include "common/dates/dates.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/classplanctl/connect.h"
 #include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
 
@@ -29,7 +30,7 @@ std::string AppraisalEnvOr(const char* name, const char* fallback) {
 }  // namespace
 
 ABSL_FLAG(std::string, appraisal_target,
-          AppraisalEnvOr("CLASSPLAN_APPRAISAL_TARGET", "127.0.0.1:50071"),
+          AppraisalEnvOr("CLASSPLAN_APPRAISAL_TARGET", classplan::ctl::kGatewayTarget),
           "appraisal service host:port (env CLASSPLAN_APPRAISAL_TARGET)");
 ABSL_FLAG(std::string, principal, AppraisalEnvOr("CLASSPLAN_PRINCIPAL", ""),
           "appraisal: who is calling, sent as x-classplan-principal (env CLASSPLAN_PRINCIPAL)");
@@ -611,8 +612,7 @@ bool IsAppraisalFlag(const std::string& name) {
 
 int RunAppraisal(const std::vector<std::string>& args) {
   if (args.size() < 2) return Usage();
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_appraisal_target),
-                                     grpc::InsecureChannelCredentials());
+  auto channel = ctl::Connect(absl::GetFlag(FLAGS_appraisal_target));
   auto stub = apb::AppraisalService::NewStub(channel);
   Stub* s = stub.get();
   const std::string& verb = args[1];

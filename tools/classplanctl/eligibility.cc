@@ -14,6 +14,7 @@
 #include "common/status/grpc_status.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/classplanctl/connect.h"
 #include "tools/classplanctl/pay.h"
 
 namespace {
@@ -24,7 +25,7 @@ std::string EligibilityEnvOr(const char* name, const char* fallback) {
 }  // namespace
 
 ABSL_FLAG(std::string, eligibility_target,
-          EligibilityEnvOr("CLASSPLAN_ELIGIBILITY_TARGET", "127.0.0.1:50081"),
+          EligibilityEnvOr("CLASSPLAN_ELIGIBILITY_TARGET", classplan::ctl::kGatewayTarget),
           "eligibility service host:port (env CLASSPLAN_ELIGIBILITY_TARGET)");
 ABSL_FLAG(std::string, class, "", "eligibility check/screen: the class code, e.g. SPCP23");
 ABSL_FLAG(std::string, applicant, "",
@@ -263,8 +264,7 @@ const char* EligibilityUsage() {
 
 int RunEligibility(const std::vector<std::string>& args) {
   if (args.size() != 2) return Usage();
-  auto stub = ev1::EligibilityService::NewStub(grpc::CreateChannel(
-      absl::GetFlag(FLAGS_eligibility_target), grpc::InsecureChannelCredentials()));
+  auto stub = ev1::EligibilityService::NewStub(Connect(absl::GetFlag(FLAGS_eligibility_target)));
   if (args[1] == "check") return Check(stub.get());
   if (args[1] == "qualify") return Qualify(stub.get());
   if (args[1] == "screen") return Screen(stub.get());

@@ -10,9 +10,11 @@
 //   classplanctl pay band 806-A --jurisdiction=denver-csa | pay class CA2459 | ... (pay.h)
 //   classplanctl appraisal expected --entered=2022-05-01 | appraisal show ID | ... (appraisal.h)
 //
-// Global flags: --target=host:port (env CLASSPLAN_TARGET), --json, --timeout=5s;
+// Global flags: --target=host:port (env CLASSPLAN_TARGET), --json, --timeout=5s,
+// --api_key=KEY (env CLASSPLAN_API_KEY), --tls_ca=FILE (env CLASSPLAN_TLS_CA);
 // pay commands: --payband_target=host:port (env CLASSPLAN_PAYBAND_TARGET); appraisal
-// commands: --appraisal_target, --principal, --roles (appraisal.h). Flag names may be spelt
+// commands: --appraisal_target, --principal, --roles (appraisal.h). The catalog and pay
+// targets default to the gateway, 127.0.0.1:50050 (connect.h). Flag names may be spelt
 // with dashes (--as-of is --as_of).
 // Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input or failed
 // precondition, 5 unavailable or deadline exceeded, 6 conflict (stale etag, already exists).
@@ -33,6 +35,7 @@
 #include "common/status/grpc_status.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tools/classplanctl/connect.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/classplanctl/appraisal.h"
 #include "tools/classplanctl/eligibility.h"
@@ -46,7 +49,7 @@ std::string EnvOr(const char* name, const char* fallback) {
 }
 }  // namespace
 
-ABSL_FLAG(std::string, target, EnvOr("CLASSPLAN_TARGET", "127.0.0.1:50051"),
+ABSL_FLAG(std::string, target, EnvOr("CLASSPLAN_TARGET", classplan::ctl::kGatewayTarget),
           "classplan endpoint host:port (env CLASSPLAN_TARGET)");
 ABSL_FLAG(bool, json, false, "print the response as protobuf JSON");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "deadline for each call");
@@ -93,6 +96,9 @@ void PrintStatusError(const grpc::Status& s) {
             << absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())) << ")\n";
   for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s))) {
     std::cerr << "  field " << v.field << ": " << v.description << "\n";
+  }
+  if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    std::cerr << "  the gateway needs an API key: --api_key or CLASSPLAN_API_KEY\n";
   }
 }
 
@@ -168,7 +174,7 @@ void ExpandJurisdictionFlag() {
   std::string value = absl::GetFlag(FLAGS_jurisdiction);
   if (value.empty() || value.find('-') != std::string::npos) return;
   auto stub = catalog::v1::CatalogService::NewStub(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()));
+      Connect(absl::GetFlag(FLAGS_target)));
   catalog::v1::ListJurisdictionsRequest req;
   req.set_page_size(500);
   catalog::v1::ListJurisdictionsResponse resp;
@@ -184,7 +190,7 @@ void ExpandJurisdictionFlag() {
 }
 
 int Usage() {
-  std::cerr << "usage: classplanctl [--target=host:port] [--json] COMMAND\n"
+  std::cerr << "usage: classplanctl [--target=host:port] [--api_key=KEY] [--json] COMMAND\n"
                "  class get CODE [--as_of=YYYY-MM-DD]\n"
                "  class list [--jurisdiction=ID] [--series=ID] [--pay_band=CODE] "
                "[--flsa=EXEMPT|NON_EXEMPT|UNKNOWN] [--state=ACTIVE|ABOLISHED]\n"
@@ -204,7 +210,7 @@ int Run(const std::vector<std::string>& args) {
   if (args[0] == "appraisal") return RunAppraisal(args);
   if (args[0] == "eligibility") return RunEligibility(args);
   auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
+      Connect(absl::GetFlag(FLAGS_target));
   auto stub = catalog::v1::CatalogService::NewStub(channel);
   namespace pb = catalog::v1;
   const bool json = absl::GetFlag(FLAGS_json);
@@ -374,6 +380,7 @@ int main(int argc, char** argv) {
       "target", "json", "nojson", "timeout", "as_of", "jurisdiction", "series", "pay_band", "flsa",
       "state", "page_size", "help", "helpfull", "helpshort", "version",
       // pay commands (pay.cc)
+      "api_key", "tls_ca",
       "payband_target", "band", "from", "to", "unit", "hours_per_year", "schedule", "date",
       "due_by", "name", "effective_from", "effective_to", "source",
       // eligibility commands (eligibility.cc)

@@ -18,6 +18,7 @@
 #include "common/dates/dates.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
+#include "tools/classplanctl/connect.h"
 #include "tools/classplanctl/render.h"
 
 namespace {
@@ -27,7 +28,7 @@ std::string PayEnvOr(const char* name, const char* fallback) {
 }
 }  // namespace
 
-ABSL_FLAG(std::string, payband_target, PayEnvOr("CLASSPLAN_PAYBAND_TARGET", "127.0.0.1:50061"),
+ABSL_FLAG(std::string, payband_target, PayEnvOr("CLASSPLAN_PAYBAND_TARGET", classplan::ctl::kGatewayTarget),
           "pay-band service host:port (env CLASSPLAN_PAYBAND_TARGET)");
 ABSL_FLAG(std::string, band, "", "pay: band or grade code, e.g. 806-A");
 ABSL_FLAG(std::string, from, "", "pay check: the current salary, e.g. 48000");
@@ -265,7 +266,7 @@ const char* PayUsage() {
 int RunPay(const std::vector<std::string>& args) {
   if (args.size() < 2) return Usage();
   auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_payband_target), grpc::InsecureChannelCredentials());
+      ctl::Connect(absl::GetFlag(FLAGS_payband_target));
   auto stub = ppb::PaybandService::NewStub(channel);
   const bool json = absl::GetFlag(FLAGS_json);
   const std::string& verb = args[1];

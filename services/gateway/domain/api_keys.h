@@ -1,0 +1,89 @@
+#ifndef CLASSPLAN_SERVICES_GATEWAY_DOMAIN_API_KEYS_H_
+#define CLASSPLAN_SERVICES_GATEWAY_DOMAIN_API_KEYS_H_
+
+// API keys. A key is "cpk_<id>_<secret>": the id (12 hex digits) names the key's entry, the
+// secret (64 hex digits, 256 random bits) is known only to its holder. The key file stores
+// the id, a random salt and PBKDF2-HMAC-SHA256(secret, salt) (OpenSSL), never the secret;
+// hashes are compared in constant time. Verifying costs one PBKDF2 run, so verified keys are
+// remembered by each gateway thread for key_cache_ttl (VerifiedKeyCache).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "classplan/gateway/v1/config.pb.h"
+#include "services/gateway/domain/roles.h"
+
+namespace classplan::gateway {
+
+// Who is calling. Lives as long as the KeyStore that made it.
+struct Principal {
+  std::string id;
+  RoleSet roles = 0;
+  std::string roles_header;  // RoleNames(roles), built once
+  int index = 0;             // dense 0..n-1, for per-principal state (rate limits)
+};
+
+inline constexpr int kDefaultKeyIterations = 1000;
+
+// A new key and the entry that verifies it. The key is printed once and never stored.
+struct NewKey {
+  std::string key;
+  v1::KeyEntry entry;
+};
+absl::StatusOr<NewKey> MakeKey(const std::string& principal, const std::vector<std::string>& roles,
+                               int iterations = kDefaultKeyIterations);
+
+// The bearer token from an "authorization" header value ("Bearer <key>"), or empty.
+absl::string_view BearerToken(absl::string_view authorization);
+
+class KeyStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<KeyStore>> FromProto(const v1::KeyFile& file);
+  static absl::StatusOr<std::unique_ptr<KeyStore>> Load(const std::string& path);
+
+  // The principal the key belongs to; UNAUTHENTICATED for a malformed, unknown, disabled or
+  // wrong key (one message for all, so a caller cannot probe which ids exist). Costs one
+  // PBKDF2 run: call it off the hot path, or through VerifiedKeyCache.
+  absl::StatusOr<const Principal*> Verify(absl::string_view key) const;
+
+  const std::vector<std::unique_ptr<Principal>>& principals() const { return principals_; }
+
+ private:
+  struct Entry {
+    std::string salt, hash;
+    int iterations = 0;
+    bool disabled = false;
+    const Principal* principal = nullptr;
+  };
+  std::unordered_map<std::string, Entry> by_id_;
+  std::vector<std::unique_ptr<Principal>> principals_;
+};
+
+// Keys verified recently, per thread (gRPC callback threads), so the hot path takes no lock
+// and does no hashing. Entries expire after `ttl`; at most 4,096 per thread (then cleared).
+class VerifiedKeyCache {
+ public:
+  VerifiedKeyCache(const KeyStore* store, absl::Duration ttl);
+  // The key's principal: from this thread's cache, else verified by the store (one PBKDF2
+  // run, CPU only) and remembered. `hit` tells which.
+  absl::StatusOr<const Principal*> Authenticate(absl::string_view key, absl::Time now,
+                                                bool* hit) const;
+  // A principal verified within ttl on this thread, or null.
+  const Principal* Lookup(absl::string_view key, absl::Time now) const;
+  void Remember(absl::string_view key, const Principal* principal, absl::Time now) const;
+
+ private:
+  const KeyStore* store_;
+  const absl::Duration ttl_;
+  const uint64_t instance_;  // tells one cache's thread-local entries from another's
+};
+
+}  // namespace classplan::gateway
+
+#endif  // CLASSPLAN_SERVICES_GATEWAY_DOMAIN_API_KEYS_H_

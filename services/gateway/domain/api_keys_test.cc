@@ -1,0 +1,85 @@
+#include "services/gateway/domain/api_keys.h"
+
+#include <thread>
+
+#include "gtest/gtest.h"
+
+namespace classplan::gateway {
+namespace {
+
+TEST(ApiKeysTest, MadeKeyVerifiesAndOnlyTheHashIsStored) {
+  auto k = MakeKey("nm-ats", {"agency_system", "hr_analyst"}, 10);
+  ASSERT_TRUE(k.ok()) << k.status();
+  EXPECT_EQ(k->key.rfind("cpk_" + k->entry.id() + "_", 0), 0u);
+  const std::string secret = k->key.substr(4 + 12 + 1);
+  EXPECT_EQ(k->entry.DebugString().find(secret), std::string::npos);
+  v1::KeyFile f;
+  *f.add_key() = k->entry;
+  auto store = KeyStore::FromProto(f);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto p = (*store)->Verify(k->key);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ((*p)->id, "nm-ats");
+  EXPECT_EQ((*p)->roles_header, "agency_system,hr_analyst");
+}
+
+TEST(ApiKeysTest, WrongMalformedAndDisabledKeysAreUnauthenticated) {
+  auto k = MakeKey("p", {"employee"}, 10);
+  ASSERT_TRUE(k.ok());
+  v1::KeyFile f;
+  *f.add_key() = k->entry;
+  auto store = *KeyStore::FromProto(f);
+  std::string wrong = k->key;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  for (const std::string& bad : {wrong, std::string("cpk_"), std::string(""), k->key + "0",
+                                 "cpk_000000000000_" + std::string(64, 'a')}) {
+    EXPECT_EQ(store->Verify(bad).status().code(), absl::StatusCode::kUnauthenticated) << bad;
+  }
+  f.mutable_key(0)->set_disabled(true);
+  EXPECT_EQ((*KeyStore::FromProto(f))->Verify(k->key).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST(ApiKeysTest, BadEntriesAreRefused) {
+  auto k = MakeKey("p", {"employee"}, 10);
+  v1::KeyFile f;
+  *f.add_key() = k->entry;
+  *f.add_key() = k->entry;  // duplicate id
+  EXPECT_FALSE(KeyStore::FromProto(f).ok());
+  f.mutable_key(1)->set_id("0123456789ab");
+  f.mutable_key(1)->clear_role();
+  f.mutable_key(1)->add_role("hr_admin");  // same principal, different roles
+  EXPECT_FALSE(KeyStore::FromProto(f).ok());
+  EXPECT_FALSE(MakeKey("p", {"root"}).ok());
+  EXPECT_FALSE(MakeKey("", {"employee"}).ok());
+}
+
+TEST(ApiKeysTest, BearerToken) {
+  EXPECT_EQ(BearerToken("Bearer abc"), "abc");
+  EXPECT_EQ(BearerToken("bearer  abc "), "abc");
+  EXPECT_EQ(BearerToken("Basic abc"), "");
+  EXPECT_EQ(BearerToken("Bearer "), "");
+}
+
+TEST(ApiKeysTest, CacheIsPerThreadAndExpires) {
+  auto k = MakeKey("p", {"employee"}, 10);
+  v1::KeyFile f;
+  *f.add_key() = k->entry;
+  auto store = *KeyStore::FromProto(f);
+  VerifiedKeyCache cache(store.get(), absl::Seconds(10));
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  bool hit = true;
+  ASSERT_TRUE(cache.Authenticate(k->key, t0, &hit).ok());
+  EXPECT_FALSE(hit);
+  ASSERT_TRUE(cache.Authenticate(k->key, t0 + absl::Seconds(1), &hit).ok());
+  EXPECT_TRUE(hit);
+  ASSERT_TRUE(cache.Authenticate(k->key, t0 + absl::Seconds(11), &hit).ok());
+  EXPECT_FALSE(hit);
+  std::thread([&] { EXPECT_EQ(cache.Lookup(k->key, t0), nullptr); }).join();
+  // A wrong key is never remembered.
+  EXPECT_FALSE(cache.Authenticate("cpk_x", t0, &hit).ok());
+  EXPECT_EQ(cache.Lookup("cpk_x", t0), nullptr);
+}
+
+}  // namespace
+}  // namespace classplan::gateway

@@ -1,0 +1,29 @@
+#include "services/gateway/grpc/backend_pools.h"
+
+#include "services/gateway/domain/call_rules.h"
+
+namespace classplan::gateway {
+
+std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(const Settings& settings) {
+  std::vector<std::unique_ptr<BackendPool>> pools;
+  for (const auto& route : settings.routes) {
+    auto pool = std::make_unique<BackendPool>();
+    pool->route = route;
+    grpc::ChannelArguments args;
+    args.SetServiceConfigJSON(ServiceConfigJson(route));
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+    // A replica that comes back is used again within a second.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    args.SetMaxReceiveMessageSize(settings.max_message_bytes);
+    args.SetMaxSendMessageSize(settings.max_message_bytes);
+    pool->channel =
+        grpc::CreateCustomChannel(route.target, grpc::InsecureChannelCredentials(), args);
+    pool->stub = std::make_unique<grpc::GenericStub>(pool->channel);
+    pools.push_back(std::move(pool));
+  }
+  return pools;
+}
+
+}  // namespace classplan::gateway

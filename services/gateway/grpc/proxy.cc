@@ -1,0 +1,391 @@
+#include "services/gateway/grpc/proxy.h"
+
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "classplan/gateway/v1/config.pb.h"
+#include "common/log/log.h"
+#include "common/metrics/metrics.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace classplan::gateway {
+namespace {
+
+using grpc::ByteBuffer;
+
+absl::string_view Sv(grpc::string_ref r) { return absl::string_view(r.data(), r.size()); }
+
+struct Counters {
+  metrics::Counter& unauthenticated = metrics::GetCounter("gateway.auth.unauthenticated");
+  metrics::Counter& denied = metrics::GetCounter("gateway.auth.permission_denied");
+  metrics::Counter& cache_hit = metrics::GetCounter("gateway.auth.key_cache_hit");
+  metrics::Counter& cache_miss = metrics::GetCounter("gateway.auth.key_cache_miss");
+  metrics::Counter& rejected = metrics::GetCounter("gateway.ratelimit.rejected");
+  metrics::Counter& shed = metrics::GetCounter("gateway.ratelimit.shed");
+  metrics::Counter& unrouted = metrics::GetCounter("gateway.unrouted");
+  metrics::Counter& backend_errors = metrics::GetCounter("gateway.backend.errors");
+  metrics::Counter& backend_unavailable = metrics::GetCounter("gateway.backend.unavailable");
+};
+Counters& C() {
+  static Counters* c = new Counters;
+  return *c;
+}
+
+// RESOURCE_EXHAUSTED with the delay twice: a google.rpc.RetryInfo detail, and a
+// "retry-after" trailer in whole seconds (rounded up) for clients that read no details.
+grpc::Status RateLimited(grpc::GenericCallbackServerContext* ctx, absl::Duration retry_after) {
+  ctx->AddTrailingMetadata("retry-after",
+                           absl::StrCat(absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1)))));
+  google::rpc::RetryInfo info;
+  const int64_t ns = absl::ToInt64Nanoseconds(retry_after);
+  info.mutable_retry_delay()->set_seconds(ns / 1000000000);
+  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ns % 1000000000));
+  google::rpc::Status st;
+  st.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  st.set_message("rate limit exceeded; retry after the delay in google.rpc.RetryInfo");
+  st.add_details()->PackFrom(info);
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, st.message(), st.SerializeAsString());
+}
+
+// Is the backend's status one the gateway caused or a backend failure worth counting?
+bool BackendFault(grpc::StatusCode c) {
+  return c == grpc::StatusCode::UNAVAILABLE || c == grpc::StatusCode::INTERNAL ||
+         c == grpc::StatusCode::UNKNOWN || c == grpc::StatusCode::DATA_LOSS;
+}
+
+class ProxyCall;
+
+// The gateway → backend half of a call.
+class BackendLeg : public grpc::ClientBidiReactor<ByteBuffer, ByteBuffer> {
+ public:
+  explicit BackendLeg(ProxyCall* call) : call_(call) {}
+  void OnReadInitialMetadataDone(bool ok) override;
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnWritesDoneDone(bool ok) override {}
+  void OnDone(const grpc::Status& status) override;
+
+ private:
+  ProxyCall* call_;
+};
+
+// The client → gateway half, and the state of the whole call.
+class ProxyCall : public grpc::ServerGenericBidiReactor {
+ public:
+  ProxyCall(const ProxyDeps& deps, grpc::GenericCallbackServerContext* ctx)
+      : deps_(deps), ctx_(ctx), leg_(this), start_(absl::Now()) {
+    Begin();
+  }
+
+  // ---- client → gateway (server reactor) ----
+  void OnReadDone(bool ok) override {
+    if (unary_) return UnaryRequestRead(ok);
+    bool stop = false;
+    {
+      absl::MutexLock lock(&mu_);
+      pump_reading_ = false;
+      if (pump_abandoned_) return;  // the backend finished; its hold is already gone
+      if (ok) {
+        bytes_in_ += static_cast<int64_t>(req_.Length());
+        leg_.StartWrite(&req_);
+      } else {
+        stop = true;
+      }
+    }
+    if (stop) {
+      // The caller half-closed (or went away): the backend gets a half-close too.
+      leg_.StartWritesDone();
+      ReleaseRequestHold();
+    }
+  }
+  void OnWriteDone(bool ok) override {
+    if (unary_) return;  // the one response went with the status
+    if (!ok) {
+      // The caller is gone: stop the backend and the response pump.
+      client_ctx_.TryCancel();
+      leg_.RemoveHold();
+      return;
+    }
+    leg_.StartRead(&resp_);
+  }
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    // Propagates to the backend as a cancellation (RST_STREAM); works before StartCall too.
+    client_ctx_.TryCancel();
+  }
+  void OnDone() override { Unref(); }
+
+  // ---- gateway → backend (BackendLeg forwards here) ----
+  void LegInitialMetadata(bool ok) {
+    if (ok) {
+      for (const auto& [k, v] : client_ctx_.GetServerInitialMetadata()) {
+        if (ForwardBackendHeader(Sv(k))) ctx_->AddInitialMetadata(std::string(Sv(k)), std::string(Sv(v)));
+      }
+    }
+    leg_.StartRead(&resp_);
+  }
+  void LegReadDone(bool ok) {
+    if (ok) {
+      bytes_out_ += static_cast<int64_t>(resp_.Length());
+      StartWrite(&resp_);
+      return;
+    }
+    // The backend has sent everything. If the request pump is waiting for the caller's
+    // next message, abandon it so that the status is not held up until the caller sends or
+    // half-closes.
+    bool release = false;
+    {
+      absl::MutexLock lock(&mu_);
+      backend_closed_ = true;
+      if (pump_reading_ && !request_hold_released_) {
+        pump_abandoned_ = true;
+        request_hold_released_ = true;
+        release = true;
+      }
+    }
+    if (release) leg_.RemoveHold();
+    leg_.RemoveHold();  // the response pump's hold
+  }
+  void LegWriteDone(bool ok) {
+    bool release = !ok;
+    if (ok) {
+      absl::MutexLock lock(&mu_);
+      if (backend_closed_) {
+        release = true;
+      } else {
+        pump_reading_ = true;
+        StartRead(&req_);
+      }
+    }
+    if (release) ReleaseRequestHold();
+  }
+  void LegDone(const grpc::Status& status) {
+    for (const auto& [k, v] : client_ctx_.GetServerTrailingMetadata()) {
+      if (ForwardBackendHeader(Sv(k))) ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
+    }
+    CountBackendStatus(status);
+    FinishCall(status);
+    Unref();
+  }
+
+ private:
+  void Begin() {
+    const absl::string_view method = ctx_->method();
+    const auto& md = ctx_->client_metadata();
+    auto rid = md.find(std::string(kRequestIdHeader));
+    request_id_ = RequestIdFor(rid == md.end() ? absl::string_view() : Sv(rid->second));
+    ctx_->AddInitialMetadata(std::string(kRequestIdHeader), request_id_);
+    const absl::string_view service = ServiceOf(method);
+    route_ = service.empty() ? -1 : deps_.routes->Find(service);
+    stats_ = deps_.metrics->ForMethod(method, route_ >= 0);
+    const Policy::Rule* rule = deps_.policy->Find(method);
+    if (route_ < 0 || rule == nullptr || !rule->is_public) {
+      auto auth = md.find("authorization");
+      const absl::string_view key =
+          auth == md.end() ? absl::string_view() : BearerToken(Sv(auth->second));
+      if (key.empty()) {
+        C().unauthenticated.Increment();
+        return FinishCall(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                                       "missing API key (authorization: Bearer <key>)"));
+      }
+      bool hit = false;
+      auto p = deps_.keys->Authenticate(key, start_, &hit);
+      (hit ? C().cache_hit : C().cache_miss).Increment();
+      if (!p.ok()) {
+        C().unauthenticated.Increment();
+        return FinishCall(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(p.status().message())));
+      }
+      principal_ = *p;
+      // Only a caller with a valid key learns which services exist.
+      if (route_ < 0) {
+        C().unrouted.Increment();
+        return FinishCall(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                       absl::StrCat("no service behind the gateway serves ", method)));
+      }
+      if (rule == nullptr || (rule->roles & principal_->roles) == 0) {
+        C().denied.Increment();
+        return FinishCall(grpc::Status(
+            grpc::StatusCode::PERMISSION_DENIED,
+            absl::StrCat("principal ", principal_->id, " (", principal_->roles_header,
+                         ") may not call ", method)));
+      }
+      absl::Duration retry_after;
+      bool prefetch = false;
+      switch (deps_.limiter->TryAdmit(*principal_, start_, &retry_after, &prefetch)) {
+        case RateLimiter::Fast::kAdmitted:
+          if (prefetch) {
+            RateLimiter* limiter = deps_.limiter;
+            const Principal* p = principal_;
+            deps_.workers->Submit([limiter, p] { limiter->Refill(*p, absl::Now()); });
+          }
+          break;
+        case RateLimiter::Fast::kRejected:
+          C().rejected.Increment();
+          return FinishCall(RateLimited(ctx_, retry_after));
+        case RateLimiter::Fast::kNeedLease: {
+          // Waits for Redis (or the local bucket) on a worker, never on this thread.
+          const bool queued = deps_.workers->TrySubmit([this] {
+            absl::Duration retry;
+            if (deps_.limiter->AdmitSlow(*principal_, absl::Now(), &retry)) {
+              StartBackend();
+            } else {
+              C().rejected.Increment();
+              FinishCall(RateLimited(ctx_, retry));
+            }
+          });
+          if (!queued) {
+            C().shed.Increment();
+            FinishCall(grpc::Status(grpc::StatusCode::UNAVAILABLE, "gateway overloaded; retry"));
+          }
+          return;
+        }
+      }
+    }
+    StartBackend();
+  }
+
+  // ---- unary: one backend unary call ----
+  void UnaryRequestRead(bool ok) {
+    if (!ok) {
+      return FinishCall(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "a unary call needs a request message"));
+    }
+    bytes_in_ += static_cast<int64_t>(req_.Length());
+    BackendPool& pool = *(*deps_.pools)[route_];
+    pool.stub->UnaryCall(&client_ctx_, std::string(ctx_->method()), {}, &req_, &resp_,
+                         [this](grpc::Status status) { UnaryDone(status); });
+  }
+  void UnaryDone(const grpc::Status& status) {
+    for (const auto& [k, v] : client_ctx_.GetServerInitialMetadata()) {
+      if (ForwardBackendHeader(Sv(k))) ctx_->AddInitialMetadata(std::string(Sv(k)), std::string(Sv(v)));
+    }
+    for (const auto& [k, v] : client_ctx_.GetServerTrailingMetadata()) {
+      if (ForwardBackendHeader(Sv(k))) ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
+    }
+    CountBackendStatus(status);
+    if (!status.ok()) return FinishCall(status);
+    bytes_out_ += static_cast<int64_t>(resp_.Length());
+    FinishCall(status, &resp_);
+  }
+
+  void CountBackendStatus(const grpc::Status& status) {
+    if (BackendFault(status.error_code())) {
+      C().backend_errors.Increment();
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) C().backend_unavailable.Increment();
+    }
+  }
+
+  void StartBackend() {
+    bool cancelled = false;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled = cancelled_;
+      if (!cancelled) refs_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (cancelled) {
+      return FinishCall(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
+    }
+    const absl::Time now = absl::Now();
+    const auto client_deadline = ctx_->deadline();
+    client_ctx_.set_deadline(absl::ToChronoTime(BackendDeadline(
+        client_deadline == std::chrono::system_clock::time_point::max()
+            ? absl::InfiniteFuture()
+            : absl::FromChrono(client_deadline),
+        now, deps_.settings->default_deadline, deps_.settings->max_deadline)));
+    for (const auto& [k, v] : ctx_->client_metadata()) {
+      if (ForwardClientHeader(Sv(k))) client_ctx_.AddMetadata(std::string(Sv(k)), std::string(Sv(v)));
+    }
+    client_ctx_.AddMetadata(std::string(kRequestIdHeader), request_id_);
+    if (principal_ != nullptr) {
+      client_ctx_.AddMetadata(std::string(kPrincipalHeader), principal_->id);
+      client_ctx_.AddMetadata(std::string(kRolesHeader), principal_->roles_header);
+    }
+    if (deps_.kinds != nullptr && deps_.kinds->IsUnary(route_, ctx_->method())) {
+      // One request, then one unary backend call; the stream machinery is not needed.
+      refs_.fetch_sub(1, std::memory_order_relaxed);
+      unary_ = true;
+      StartRead(&req_);
+      return;
+    }
+    BackendPool& pool = *(*deps_.pools)[route_];
+    pool.stub->PrepareBidiStreamingCall(&client_ctx_, std::string(ctx_->method()), {}, &leg_);
+    leg_.AddHold();  // request pump: the leg lives while a caller message may still come
+    leg_.AddHold();  // response pump: across each write back to the caller
+    leg_.StartCall();
+    {
+      absl::MutexLock lock(&mu_);
+      pump_reading_ = true;
+    }
+    StartRead(&req_);
+  }
+
+  void ReleaseRequestHold() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (request_hold_released_) return;
+      request_hold_released_ = true;
+    }
+    leg_.RemoveHold();
+  }
+
+  // `response`: the unary response, sent together with the status.
+  void FinishCall(const grpc::Status& status, const ByteBuffer* response = nullptr) {
+    ctx_->AddTrailingMetadata(std::string(kRequestIdHeader), request_id_);
+    const absl::Duration latency = absl::Now() - start_;
+    GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(), bytes_out_.load());
+    if (deps_.access_log != nullptr) {
+      deps_.access_log->Write(ctx_->method(),
+                              principal_ == nullptr ? absl::string_view("-")
+                                                    : absl::string_view(principal_->id),
+                              status.error_code(), latency, bytes_in_.load(), bytes_out_.load(),
+                              request_id_);
+    }
+    if (response != nullptr) {
+      StartWriteAndFinish(response, grpc::WriteOptions(), status);
+    } else {
+      Finish(status);
+    }
+  }
+
+  void Unref() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  const ProxyDeps& deps_;
+  grpc::GenericCallbackServerContext* ctx_;
+  grpc::ClientContext client_ctx_;
+  BackendLeg leg_;
+  const absl::Time start_;
+  std::string request_id_;
+  int route_ = -1;
+  GatewayMetrics::MethodStats* stats_ = nullptr;
+  const Principal* principal_ = nullptr;
+  ByteBuffer req_, resp_;
+  std::atomic<int64_t> bytes_in_{0}, bytes_out_{0};
+  std::atomic<int> refs_{1};
+
+  absl::Mutex mu_;  // this call's own; never shared between calls
+  bool cancelled_ = false;
+  bool unary_ = false;  // set before the first read; never changes after
+  bool pump_reading_ = false;
+  bool pump_abandoned_ = false;
+  bool backend_closed_ = false;
+  bool request_hold_released_ = false;
+};
+
+void BackendLeg::OnReadInitialMetadataDone(bool ok) { call_->LegInitialMetadata(ok); }
+void BackendLeg::OnReadDone(bool ok) { call_->LegReadDone(ok); }
+void BackendLeg::OnWriteDone(bool ok) { call_->LegWriteDone(ok); }
+void BackendLeg::OnDone(const grpc::Status& status) { call_->LegDone(status); }
+
+}  // namespace
+
+grpc::ServerGenericBidiReactor* ProxyService::CreateReactor(
+    grpc::GenericCallbackServerContext* ctx) {
+  return new ProxyCall(deps_, ctx);
+}
+
+}  // namespace classplan::gateway

@@ -1,0 +1,102 @@
+// The README's main command, end to end: deploy/local/run.sh starts Redis, every built service
+// as two replicas and the gateway; prints the gateway and a demo key per role; classplanctl
+// reaches the services through the gateway with a key; SIGTERM stops everything; a second
+// start reuses the data and the keys.
+
+#include <cstdlib>
+#include <regex>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/support/generic_call.h"
+#include "tests/support/process.h"
+#include "tests/support/temp.h"
+
+namespace classplan {
+namespace {
+
+using testing::BuildPath;
+using testing::SourcePath;
+
+std::string DemoKey(const std::string& out, const std::string& role) {
+  std::smatch m;
+  const std::regex re("  " + role + " +(cpk_[0-9a-f_]+)");
+  return std::regex_search(out, m, re) ? m[1].str() : "";
+}
+
+TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnTheSameData) {
+  const std::string dir = testing::MakeTempDir("launcher_e2e");
+  // Two consecutive ports per service; bases far apart so the replicas' ports are free too.
+  const int base = 20000 + (testing::FreeTcpPort() % 300) * 100;
+  setenv("BUILD_DIR", BuildPath("").c_str(), 1);
+  setenv("CLASSPLAN_RUN_DIR", dir.c_str(), 1);
+  setenv("CLASSPLAN_REDIS_PORT", std::to_string(base + 9).c_str(), 1);
+  setenv("CLASSPLAN_GATEWAY_PORT", std::to_string(base).c_str(), 1);
+  setenv("CLASSPLAN_METRICS_PORT", std::to_string(base + 8).c_str(), 1);
+  setenv("CLASSPLAN_CATALOG_PORT", std::to_string(base + 10).c_str(), 1);
+  setenv("CLASSPLAN_PAYBAND_PORT", std::to_string(base + 20).c_str(), 1);
+  setenv("CLASSPLAN_APPRAISAL_PORT", std::to_string(base + 30).c_str(), 1);
+  setenv("CLASSPLAN_ELIGIBILITY_PORT", std::to_string(base + 40).c_str(), 1);
+  const std::string gateway = absl::StrCat("--target=127.0.0.1:", base);
+  const std::string ctl = BuildPath("tools/classplanctl/classplanctl");
+
+  auto start = [&](const std::string& out) {
+    return std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{"/bin/bash", "-c", "exec 1>&2; exec bash \"$0\"",
+                                 SourcePath("deploy/local/run.sh")},
+        out);
+  };
+  auto first = start(dir + "/first.out");
+  ASSERT_TRUE(testing::WaitForFileText(dir + "/first.out", "Ctrl-C stops everything",
+                                       absl::Seconds(45)))
+      << testing::ReadWholeFile(dir + "/first.out");
+  const std::string out1 = testing::ReadWholeFile(dir + "/first.out");
+  EXPECT_NE(out1.find(absl::StrCat("gateway     127.0.0.1:", base)), std::string::npos) << out1;
+  EXPECT_NE(out1.find(absl::StrCat("catalog     127.0.0.1:", base + 10, ",127.0.0.1:", base + 11)),
+            std::string::npos)
+      << out1;
+  EXPECT_NE(out1.find(absl::StrCat("payband     127.0.0.1:", base + 20, ",127.0.0.1:", base + 21)),
+            std::string::npos)
+      << out1;
+  std::map<std::string, std::string> keys;
+  for (const char* role : {"agency_system", "hr_analyst", "hr_admin", "supervisor", "employee"}) {
+    keys[role] = DemoKey(out1, role);
+    EXPECT_FALSE(keys[role].empty()) << role << "\n" << out1;
+  }
+  std::string out;
+  EXPECT_NE(testing::RunCommand({ctl, gateway, "class", "get", "SPCP20"}, &out), 0);  // no key
+  ASSERT_EQ(testing::RunCommand({ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get",
+                                 "SPCP20"},
+                                &out),
+            0);
+  EXPECT_NE(out.find("SPCP20"), std::string::npos);
+  ASSERT_EQ(testing::RunCommand({ctl, absl::StrCat("--payband_target=127.0.0.1:", base),
+                                 "--api_key=" + keys["employee"], "pay", "band", "806-A",
+                                 "--jurisdiction=denver-csa"},
+                                &out),
+            0);
+  EXPECT_NE(out.find("$42,917"), std::string::npos) << out;
+
+  EXPECT_EQ(first->Terminate(30), 0);
+  EXPECT_NE(testing::ReadWholeFile(dir + "/first.out").find("classplan: stopped"),
+            std::string::npos);
+
+  auto second = start(dir + "/second.out");
+  ASSERT_TRUE(testing::WaitForFileText(dir + "/second.out", "Ctrl-C stops everything",
+                                       absl::Seconds(45)))
+      << testing::ReadWholeFile(dir + "/second.out");
+  const std::string out2 = testing::ReadWholeFile(dir + "/second.out");
+  EXPECT_EQ(DemoKey(out2, "hr_analyst"), keys["hr_analyst"]);  // the same keys again
+  ASSERT_EQ(testing::RunCommand({ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get",
+                                 "SPCP20"},
+                                &out),
+            0);
+  // The second start found the data already imported.
+  EXPECT_NE(testing::ReadWholeFile(absl::StrCat(dir, "/catalog-", base + 10, ".log"))
+                .find("\"files_imported\":0"),
+            std::string::npos);
+  EXPECT_EQ(second->Terminate(30), 0);
+}
+
+}  // namespace
+}  // namespace classplan

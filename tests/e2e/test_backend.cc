@@ -1,0 +1,180 @@
+// test_backend: a backend for the gateway's end-to-end tests, serving
+// classplan.test.v1.TestService with raw bytes (no proto), so every call kind and the
+// gateway's behaviour can be observed from the backend's side:
+//   Echo         unary: answers the request; initial metadata "x-saw-<header>" repeats what
+//                arrived of x-classplan-principal, x-classplan-roles, x-request-id and
+//                authorization (which must never arrive), "x-served-by" names the port
+//   ClientStream answers "count=<n>" after the caller half-closes
+//   ServerStream request "<n>": answers n messages "0".."n-1"
+//   Bidi         echoes each message as it arrives
+//   Slow         request "<ms>": answers after that long, unless cancelled first; then it
+//                logs {"msg":"cancel seen"} and ends CANCELLED
+// It also serves one typed unary method, so that the gateway learns from this backend's
+// reflection that it is unary and takes its unary path:
+//   classplan.catalog.v1.CatalogService/GetJurisdiction  id "slow-<ms>": answers after that
+//                long unless cancelled (then logs {"msg":"cancel seen"}); any other id: answers
+//                at once with a jurisdiction of that id (the benchmark's typed echo)
+// Health: "" and classplan.test.v1.TestService. SIGTERM drains like every server.
+
+#include <atomic>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "common/log/log.h"
+#include "common/server/flags.h"
+#include "common/server/server_host.h"
+#include "grpcpp/generic/async_generic_service.h"
+#include "tests/support/generic_call.h"
+
+namespace {
+
+using classplan::testing::ByteBufferToString;
+
+std::string g_port;
+
+class Call : public grpc::ServerGenericBidiReactor {
+ public:
+  explicit Call(grpc::GenericCallbackServerContext* ctx) : ctx_(ctx) {
+    method_ = ctx->method();
+    method_ = method_.substr(method_.rfind('/') + 1);
+    for (const char* h : {"x-classplan-principal", "x-classplan-roles", "x-request-id",
+                          "authorization", "x-custom"}) {
+      auto range = ctx->client_metadata().equal_range(h);
+      std::string all;
+      for (auto it = range.first; it != range.second; ++it) {
+        if (!all.empty()) all += "|";
+        all.append(it->second.data(), it->second.size());
+      }
+      if (range.first != range.second) ctx->AddInitialMetadata(absl::StrCat("x-saw-", h), all);
+    }
+    ctx->AddInitialMetadata("x-served-by", g_port);
+    if (method_ != "Echo" && method_ != "ClientStream" && method_ != "ServerStream" &&
+        method_ != "Bidi" && method_ != "Slow") {
+      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such test method"));
+      return;
+    }
+    StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (ok) {
+      ++count_;
+      last_ = ByteBufferToString(in_);
+      if (method_ == "Bidi") {
+        out_ = classplan::testing::StringToByteBuffer(last_);
+        StartWrite(&out_);
+        return;
+      }
+      StartRead(&in_);
+      return;
+    }
+    if (method_ == "Echo" || method_ == "Bidi") {
+      if (method_ == "Echo") {
+        out_ = classplan::testing::StringToByteBuffer(last_);
+        StartWriteAndFinish(&out_, {}, grpc::Status::OK);
+      } else {
+        Finish(grpc::Status::OK);
+      }
+    } else if (method_ == "ClientStream") {
+      out_ = classplan::testing::StringToByteBuffer(absl::StrCat("count=", count_));
+      StartWriteAndFinish(&out_, {}, grpc::Status::OK);
+    } else if (method_ == "ServerStream") {
+      if (!absl::SimpleAtoi(last_, &remaining_)) remaining_ = 0;
+      NextStreamed();
+    } else {  // Slow
+      int ms = 0;
+      (void)absl::SimpleAtoi(last_, &ms);
+      std::thread([this, ms] {
+        for (int waited = 0; waited < ms; waited += 5) {
+          if (cancelled_) {
+            classplan::log::Info("cancel seen", {{"after_ms", waited}});
+            Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+            return;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        out_ = classplan::testing::StringToByteBuffer(last_);
+        StartWriteAndFinish(&out_, {}, grpc::Status::OK);
+      }).detach();
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
+    if (method_ == "Bidi") return StartRead(&in_);
+    if (method_ == "ServerStream") NextStreamed();
+  }
+  void OnCancel() override { cancelled_ = true; }
+  void OnDone() override { delete this; }
+
+ private:
+  void NextStreamed() {
+    if (sent_ >= remaining_) return Finish(grpc::Status::OK);
+    out_ = classplan::testing::StringToByteBuffer(absl::StrCat(sent_++));
+    StartWrite(&out_);
+  }
+
+  grpc::GenericCallbackServerContext* ctx_;
+  std::string method_, last_;
+  grpc::ByteBuffer in_, out_;
+  int count_ = 0, remaining_ = 0, sent_ = 0;
+  std::atomic<bool> cancelled_{false};
+};
+
+class Jurisdictions : public classplan::catalog::v1::CatalogService::CallbackService {
+  grpc::ServerUnaryReactor* GetJurisdiction(
+      grpc::CallbackServerContext* ctx, const classplan::catalog::v1::GetJurisdictionRequest* req,
+      classplan::catalog::v1::GetJurisdictionResponse* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    int ms = 0;
+    if (req->id().rfind("slow-", 0) != 0 || !absl::SimpleAtoi(req->id().substr(5), &ms)) {
+      resp->mutable_jurisdiction()->set_id(req->id());
+      reactor->Finish(grpc::Status::OK);
+      return reactor;
+    }
+    std::thread([ctx, reactor, resp, ms] {
+      for (int waited = 0; waited < ms; waited += 5) {
+        if (ctx->IsCancelled()) {
+          classplan::log::Info("cancel seen", {{"after_ms", waited}});
+          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      resp->mutable_jurisdiction()->set_id("slow");
+      reactor->Finish(grpc::Status::OK);
+    }).detach();
+    return reactor;
+  }
+};
+
+class TestService : public grpc::CallbackGenericService {
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
+    return new Call(ctx);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  classplan::server::BlockShutdownSignals();
+  absl::ParseCommandLine(argc, argv);
+  classplan::log::Init("test_backend");
+  auto o = classplan::server::ServerOptionsFromFlags("test_backend");
+  o.health_service_names = {"classplan.test.v1.TestService", "classplan.catalog.v1.CatalogService"};
+  o.metrics_interval = absl::ZeroDuration();
+  g_port = o.listen.substr(o.listen.rfind(':') + 1);
+  classplan::server::ServerHost host(o);
+  TestService service;
+  Jurisdictions jurisdictions;
+  host.SetGenericService(&service);
+  host.AddService(&jurisdictions);
+  if (!host.Start().ok()) return 1;
+  host.MarkServing();
+  host.WaitForShutdownSignal();
+  return 0;
+}
