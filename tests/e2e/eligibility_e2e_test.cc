@@ -181,6 +181,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("SPCP23"), std::string::npos) << out;
   EXPECT_NE(out.find("needs 24 more months of experience"), std::string::npos) << out;
+  // G1099A needs review, and the reason is printed under it.
+  EXPECT_NE(out.find("      review combination: 48 months required"), std::string::npos) << out;
 
   rc = testing::RunCommand(
       {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
@@ -204,6 +206,10 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
         << R"(["EXPERIENCE_KIND_SOCIAL_WORKER_ASSISTANT"]}]})"
         << "\n";
     }
+    // A malformed one: reported with its bad field, and the pool goes on.
+    f << R"({"experience": [{"start": {"year": 2025, "month": 1, "day": 1}, "hoursPerWeek": 0, )"
+      << R"("kinds": ["EXPERIENCE_KIND_SOCIAL_WORKER_ASSISTANT"]}]})"
+      << "\n";
   }
   out.clear();  // RunCommand appends
   rc = testing::RunCommand(
@@ -211,7 +217,10 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
        "eligibility", "screen", "--class=G1099B", "--applicants=" + pool},
       &out);
   EXPECT_EQ(rc, 0) << out;
-  EXPECT_EQ(out, "0\tp1\tQUALIFIED\n1\tp2\tQUALIFIED\n2\tp3\tQUALIFIED\n");
+  EXPECT_EQ(out,
+            "0\tp1\tQUALIFIED\n1\tp2\tQUALIFIED\n2\tp3\tQUALIFIED\n"
+            "3\t\tINVALID\tapplicant.experience[0].hours_per_week: must be more than 0 and at "
+            "most 168\n");
   // Unknown class: exit 3; missing flags: usage (2).
   EXPECT_EQ(testing::RunCommand({ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_),
                                  "eligibility", "check", "--class=NOPE1", "--applicant=" + pool},

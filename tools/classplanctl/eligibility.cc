@@ -154,6 +154,7 @@ void PrintStanding(const ev1::ClassStanding& c) {
   if (!c.decided_path().empty()) std::cout << "  (path " << c.decided_path() << ")";
   std::cout << "\n";
   for (const auto& s : c.shortfalls()) std::cout << "      " << s.description() << "\n";
+  for (const auto& r : c.review_reasons()) std::cout << "      review " << r << "\n";
 }
 
 int Qualify(ev1::EligibilityService::Stub* stub) {
@@ -233,6 +234,9 @@ int Screen(ev1::EligibilityService::Stub* stub) {
       std::cout << result.index() << "\t" << result.applicant_ref() << "\t"
                 << (result.has_error() ? "INVALID" : Word(result.determination()));
       for (const auto& s : result.shortfalls()) std::cout << "\t" << s.description();
+      for (const auto& v : result.error().field_violations()) {
+        std::cout << "\t" << v.field() << ": " << v.description();
+      }
       std::cout << "\n";
     }
     ++counts[result.has_error() ? 0 : static_cast<int>(result.determination())];

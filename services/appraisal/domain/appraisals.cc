@@ -345,14 +345,18 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
     const Principal& p, const v1::CreateAppraisalRequest& r) {
   if (auto s = RequirePrincipal(p); !s.ok()) return s;
   const v1::Appraisal& in = r.appraisal();
+  // A supervisor who names no supervisor appraises their own staff: behind the gateway the
+  // caller knows only their key, not the principal id it maps to.
+  const std::string supervisor_id =
+      in.supervisor_id().empty() && p.Has(Role::kSupervisor) ? p.id : in.supervisor_id();
   status::Violations v;
   CheckId(in.employee_id(), "appraisal.employee_id", &v);
   CheckId(in.class_code(), "appraisal.class_code", &v);
-  CheckId(in.supervisor_id(), "appraisal.supervisor_id", &v);
+  CheckId(supervisor_id, "appraisal.supervisor_id", &v);
   CheckFullDate(in, in.has_date_entered_class(), in.date_entered_class(),
                 "appraisal.date_entered_class", &v);
   if (!v.empty()) return v.ToStatus();
-  if (!(p.Has(Role::kHrAdmin) || (p.Has(Role::kSupervisor) && in.supervisor_id() == p.id))) {
+  if (!(p.Has(Role::kHrAdmin) || (p.Has(Role::kSupervisor) && supervisor_id == p.id))) {
     return Denied();
   }
   auto f = ResolveFramework(r.framework_id(), in.class_code(), "framework_id");
@@ -363,7 +367,7 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   a.set_id(options_.new_id());
   a.set_employee_id(in.employee_id());
   a.set_class_code(in.class_code());
-  a.set_supervisor_id(in.supervisor_id());
+  a.set_supervisor_id(supervisor_id);
   a.set_unit_id(in.unit_id());
   *a.mutable_date_entered_class() = in.date_entered_class();
   *a.mutable_period_start() = in.period_start();
@@ -380,7 +384,7 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   t->set_to_state(v1::APPRAISAL_STATE_DRAFT);
   t->set_actor_id(p.id);
   t->set_actor_role(RoleName(
-      p.Has(Role::kSupervisor) && in.supervisor_id() == p.id ? Role::kSupervisor : Role::kHrAdmin));
+      p.Has(Role::kSupervisor) && supervisor_id == p.id ? Role::kSupervisor : Role::kHrAdmin));
   *t->mutable_time() = now;
   *a.mutable_create_time() = now;
   *a.mutable_update_time() = now;
@@ -622,20 +626,23 @@ absl::StatusOr<v1::FinalizeAppraisalResponse> Appraisals::FinalizeAppraisal(
   return out;
 }
 
-absl::Status Appraisals::AuthorizeTeam(const Principal& p, const std::string& supervisor_id,
+absl::Status Appraisals::AuthorizeTeam(const Principal& p, std::string* supervisor_id,
                                        const std::string& unit_id) {
   if (auto s = RequirePrincipal(p); !s.ok()) return s;
-  if (supervisor_id.empty() == unit_id.empty()) {
+  // Neither named: a supervisor means their own team.
+  if (supervisor_id->empty() && unit_id.empty() && p.Has(Role::kSupervisor)) *supervisor_id = p.id;
+  if (supervisor_id->empty() == unit_id.empty()) {
     return status::InvalidField("supervisor_id", "exactly one of supervisor_id and unit_id");
   }
   if (p.Has(Role::kHrAdmin)) return absl::OkStatus();
-  if (p.Has(Role::kSupervisor) && supervisor_id == p.id) return absl::OkStatus();
+  if (p.Has(Role::kSupervisor) && *supervisor_id == p.id) return absl::OkStatus();
   return Denied();
 }
 
 absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
     const Principal& p, const v1::ListDueAppraisalsRequest& r) {
-  if (auto s = AuthorizeTeam(p, r.supervisor_id(), r.unit_id()); !s.ok()) return s;
+  std::string supervisor_id = r.supervisor_id();
+  if (auto s = AuthorizeTeam(p, &supervisor_id, r.unit_id()); !s.ok()) return s;
   status::Violations v;
   if (r.has_as_of() && !dates::IsFull(r.as_of())) v.Add("as_of", "must be a full calendar date");
   for (int i = 0; i < r.employee_ids_size(); ++i) {
@@ -646,7 +653,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
       r.has_as_of() ? dates::ToCivilDay(r.as_of()) : dates::Today(options_.time_zone);
   const absl::CivilDay year_before = AddMonthsClamped(as_of, -12);
   AppraisalQuery team;
-  team.supervisor_id = r.supervisor_id();
+  team.supervisor_id = supervisor_id;
   team.unit_id = r.unit_id();
   auto members = store_->ListAppraisals(team);
   if (!members.ok()) return members.status();
@@ -659,6 +666,9 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   for (const auto& e : employees) {
     AppraisalQuery q;
     q.employee_id = e;
+    // A supervisor may list any employee id (there is no roster), so only appraisals they
+    // may read count: naming someone else's employee reveals nothing of their record.
+    if (!p.Has(Role::kHrAdmin)) q.supervisor_id = p.id;
     auto all = store_->ListAppraisals(q);
     if (!all.ok()) return all.status();
     bool recent = false;
@@ -689,14 +699,15 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
 
 absl::StatusOr<v1::GetTeamSummaryResponse> Appraisals::GetTeamSummary(
     const Principal& p, const v1::GetTeamSummaryRequest& r) {
-  if (auto s = AuthorizeTeam(p, r.supervisor_id(), r.unit_id()); !s.ok()) return s;
+  std::string supervisor_id = r.supervisor_id();
+  if (auto s = AuthorizeTeam(p, &supervisor_id, r.unit_id()); !s.ok()) return s;
   if (r.framework_id().empty()) return status::InvalidField("framework_id", "required");
   auto f = store_->GetFramework(r.framework_id(), 0);
   if (absl::IsNotFound(f.status()))
     return status::InvalidField("framework_id", "unknown framework");
   if (!f.ok()) return f.status();
   AppraisalQuery q;
-  q.supervisor_id = r.supervisor_id();
+  q.supervisor_id = supervisor_id;
   q.unit_id = r.unit_id();
   auto rows = store_->ListAppraisals(q);
   if (!rows.ok()) return rows.status();

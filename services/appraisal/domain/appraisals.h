@@ -81,7 +81,9 @@ class Appraisals {
                                            const std::string& etag, Action action,
                                            const std::string& comment);
   absl::StatusOr<v1::Appraisal> Load(const std::string& id, int64_t* version);
-  absl::Status AuthorizeTeam(const Principal& p, const std::string& supervisor_id,
+  // May the caller see this team? A supervisor naming neither supervisor nor unit gets their
+  // own (*supervisor_id is set to them).
+  absl::Status AuthorizeTeam(const Principal& p, std::string* supervisor_id,
                              const std::string& unit_id);
 
   AppraisalStore* store_;

@@ -352,5 +352,50 @@ TEST_F(AppraisalsTest, DueListAndTeamSummary) {
   EXPECT_EQ(sum->competencies(1).unknown(), 1);
 }
 
+TEST_F(AppraisalsTest, SupervisorNamingNoSupervisorMeansThemselves) {
+  // Behind the gateway a supervisor knows only their key; an empty supervisor_id is theirs.
+  v1::CreateAppraisalRequest r = NewRequest();
+  r.mutable_appraisal()->clear_supervisor_id();
+  auto got = domain_->CreateAppraisal(kSup, r);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->appraisal().supervisor_id(), "sup-1");
+  // HR (not a supervisor) must still name one.
+  EXPECT_EQ(domain_->CreateAppraisal(kHr, r).status().code(), absl::StatusCode::kInvalidArgument);
+  // Team views without supervisor or unit: the supervisor's own team; HR must say which.
+  v1::ListDueAppraisalsRequest d;
+  d.add_employee_ids("emp-new");
+  auto due = domain_->ListDueAppraisals(kSup, d);
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(due->employees_size(), 2);  // emp-1 (never finalized) and emp-new
+  EXPECT_EQ(domain_->ListDueAppraisals(kOtherSup, d)->employees_size(), 1);  // only emp-new
+  EXPECT_EQ(domain_->ListDueAppraisals(kHr, d).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::GetTeamSummaryRequest t;
+  t.set_framework_id("sf-hsa-2944-anchors");
+  auto sum = domain_->GetTeamSummary(kSup, t);
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_EQ(sum->employees(), 1);
+  EXPECT_EQ(domain_->GetTeamSummary(kOtherSup, t)->employees(), 0);
+}
+
+TEST_F(AppraisalsTest, DueListRevealsNothingOfAnotherSupervisorsRecords) {
+  InState(v1::APPRAISAL_STATE_FINALIZED);  // emp-1 under sup-1, finalized 2024-01-01
+  v1::ListDueAppraisalsRequest d;
+  d.add_employee_ids("emp-1");
+  *d.mutable_as_of() = D(2024, 6, 30);
+  // sup-1 sees emp-1 as not due; HR (naming sup-2's team) and sup-2 see only what is theirs.
+  auto mine = domain_->ListDueAppraisals(kSup, d);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  EXPECT_EQ(mine->employees_size(), 0);
+  auto other = domain_->ListDueAppraisals(kOtherSup, d);
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_EQ(other->employees_size(), 1);
+  EXPECT_FALSE(other->employees(0).has_last_finalized_on());
+  EXPECT_TRUE(other->employees(0).open_appraisal_id().empty());
+  d.set_supervisor_id("sup-2");
+  auto hr = domain_->ListDueAppraisals(kHr, d);
+  ASSERT_TRUE(hr.ok()) << hr.status();
+  EXPECT_EQ(hr->employees_size(), 0);  // HR sees the finalized record wherever it is
+}
+
 }  // namespace
 }  // namespace classplan::appraisal

@@ -146,6 +146,7 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
     st.set_determination(ToDetermination(s.eval.state()));
     st.set_decided_path(DecidedPath(**rules, s.eval));
     Shortfalls(**rules, s.eval, st.mutable_shortfalls());
+    ReviewReasons(**rules, s.profile, s.eval, st.mutable_review_reasons());
     int64_t missing = 0;
     for (const auto& f : st.shortfalls()) missing += f.missing_month_hundredths();
     st.set_missing_month_hundredths(missing);

@@ -119,6 +119,13 @@ TEST_F(EligibilityTest, FindQualifyingClassesWithNearestMisses) {
   // G1099A: a bachelor's in Psychology may be a related field for the combination.
   ASSERT_EQ(r->needs_review_size(), 1);
   EXPECT_EQ(r->needs_review(0).class_code(), "G1099A");
+  // ... and says what a person must check; a qualifying class or a miss has nothing to review.
+  ASSERT_EQ(r->needs_review(0).review_reasons_size(), 1);
+  EXPECT_EQ(r->needs_review(0).review_reasons(0).rfind("combination: 48 months required", 0), 0u)
+      << r->needs_review(0).review_reasons(0);
+  EXPECT_NE(r->needs_review(0).review_reasons(0).find("met only if a person accepts the education"),
+            std::string::npos);
+  EXPECT_EQ(r->qualifying(0).review_reasons_size(), 0);
   ASSERT_EQ(r->nearest_misses_size(), 3);
   // The career ladder: G1099B needs 6 months, G1099O and SPCP23 24 months.
   EXPECT_EQ(r->nearest_misses(0).class_code(), "G1099B");

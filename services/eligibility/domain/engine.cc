@@ -107,13 +107,18 @@ class Evaluator {
         Experience(n, &e);
         break;
       case NodeKind::kLicence: {
-        bool held = false;
+        bool held = false, state_unknown = false;
         for (const auto& l : p_.licences) {
-          held = held || (((n.licence_types >> l.type) & 1u) != 0 &&
-                          (n.licence_state == 0 || n.licence_state == l.state));
+          if (((n.licence_types >> l.type) & 1u) == 0) continue;
+          held = held || n.licence_state == 0 || n.licence_state == l.state;
+          // The applicant did not say which state issued it: only a person can confirm it.
+          state_unknown = state_unknown || l.state == 0;
         }
         if (held) {
           e.state = State::kQualified;
+        } else if (state_unknown) {
+          e.state = State::kNeedsReview;
+          e.reason = Reason::kLicenceStateUnknown;
         } else if (n.licence_eligibility) {
           e.state = State::kNeedsReview;
           e.reason = Reason::kLicenceEligibility;
@@ -189,8 +194,10 @@ class Evaluator {
     sub_q = std::min(sub_q, n.substitution_cap);
     sub_nr = std::min(sub_nr, n.substitution_cap);
     const auto apply = [&](int64_t available, uint32_t mask) {
-      // Only as much as was needed, from the options in order.
-      e->substituted = std::min(available, need0);
+      // Only as much as was needed, from the options in order. A substitution that does not
+      // count towards the "of which" parts can only supply what the total lacks.
+      e->substituted = std::min(
+          available, n.substitution_reduces_parts ? need0 : Shortfall(n.required, e->credited));
       int64_t acc = 0;
       for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
         if ((mask >> o) & 1u) {
@@ -348,6 +355,10 @@ AttrWords Words(int attribute) {
 }
 
 std::string M(int64_t units_ceil) { return FormatHundredths(CeilHundredths(units_ceil)); }
+// "1 more month", "0.5 more months", "8 more months" (missing months, rounded up).
+std::string MoreMonths(int64_t units) {
+  return absl::StrCat(M(units), CeilHundredths(units) == 100 ? " more month" : " more months");
+}
 std::string Credited(int64_t units) { return FormatHundredths(FloorHundredths(units)); }
 
 std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const EvalResult& ev,
@@ -360,7 +371,9 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
              : e.state == State::kNeedsReview ? "no part is unmet, but some need review"
                                               : "some part is not met";
     case NodeKind::kAnyOf:
-      return e.chosen >= 0 ? absl::StrCat(e.state == State::kNotQualified ? "closest" : "met by",
+      return e.chosen >= 0 ? absl::StrCat(e.state == State::kQualified     ? "met by"
+                                          : e.state == State::kNeedsReview ? "needs review on"
+                                                                           : "closest",
                                           " alternative ", r.nodes[e.chosen].rule->id())
                            : "";
     case NodeKind::kEducation:
@@ -399,6 +412,12 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
     }
     case NodeKind::kLicence:
       if (e.state == State::kQualified) return "holds an accepted licence active on the as-of date";
+      if (e.reason == Reason::kLicenceStateUnknown) {
+        return absl::StrCat(
+            "holds an accepted licence whose issuing state is not given; a "
+            "person must confirm it was issued in ",
+            n.rule->licence().state());
+      }
       if (e.reason == Reason::kLicenceEligibility) {
         return "no accepted licence active on the as-of date; eligibility for such licensure "
                "must be confirmed by a person";
@@ -476,7 +495,14 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
   };
   switch (n.kind) {
     case NodeKind::kEducation: {
-      std::string text = absl::StrCat("needs ", LevelName(n.education.min_level), " or higher");
+      // Say what is wrong with the degree the applicant has, if any: "needs a bachelor's
+      // degree or higher" would be untrue of a bachelor's in the wrong field.
+      const char* what = e.reason == Reason::kFieldNotAccepted ? " in a field the class accepts"
+                         : e.reason == Reason::kNotAccredited
+                             ? " from an accredited college or university"
+                             : "";
+      std::string text =
+          absl::StrCat("needs ", LevelName(n.education.min_level), " or higher", what);
       if (!n.rule->source_text().empty()) absl::StrAppend(&text, ": ", n.rule->source_text());
       add(0, 0, std::move(text));
       break;
@@ -494,34 +520,34 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
         const AttrWords w = Words(part.part->attribute());
         std::string text;
         if (total == 0 || short_part > total) {
-          text = absl::StrCat("needs ", M(short_part), " more months of ", w.pre, "experience",
-                              w.post);
-        } else if (CeilHundredths(short_part) == CeilHundredths(total)) {
           text =
-              absl::StrCat("needs ", M(total), " more months of experience, all of it ", w.alone);
+              absl::StrCat("needs ", MoreMonths(short_part), " of ", w.pre, "experience", w.post);
+        } else if (CeilHundredths(short_part) == CeilHundredths(total)) {
+          text = absl::StrCat("needs ", MoreMonths(total), " of experience, all of it ", w.alone);
         } else {
-          text = absl::StrCat("needs ", M(total), " more months of experience, ", M(short_part),
+          text = absl::StrCat("needs ", MoreMonths(total), " of experience, ", M(short_part),
                               " of them ", w.alone);
         }
         add(std::max(total, short_part), part.part->attribute(), std::move(text));
       }
       if (!any_part && total > 0) {
-        add(total, 0, absl::StrCat("needs ", M(total), " more months of experience"));
+        add(total, 0, absl::StrCat("needs ", MoreMonths(total), " of experience"));
       }
       break;
     }
     case NodeKind::kLicence:
+      // The clause is quoted, not spliced in: it may read "Must possess licensure ...".
       add(0, 0,
-          absl::StrCat("needs ", n.rule->source_text().empty() ? "an accepted licence"
-                                                               : n.rule->source_text()));
+          absl::StrCat("needs an accepted licence active on the as-of date",
+                       n.rule->source_text().empty() ? "" : ": ", n.rule->source_text()));
       break;
     case NodeKind::kDriversLicence:
       add(0, 0, "needs a driver's licence valid at the time of application");
       break;
     case NodeKind::kCombination:
       add(e.missing, 0,
-          absl::StrCat("needs ", M(e.missing),
-                       " more months of related education and/or direct experience"));
+          absl::StrCat("needs ", MoreMonths(e.missing),
+                       " of related education and/or direct experience"));
       break;
     default:
       break;
@@ -533,6 +559,18 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
 std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval) {
   const int chosen = eval.nodes[0].chosen;
   return chosen >= 0 ? rules.nodes[chosen].rule->id() : rules.nodes[0].rule->id();
+}
+
+void ReviewReasons(const CompiledRules& rules, const CompiledProfile& profile,
+                   const EvalResult& eval, google::protobuf::RepeatedPtrField<std::string>* out) {
+  if (eval.state() != State::kNeedsReview) return;
+  std::vector<int> leaves;
+  PathLeaves(rules, eval, 0, &leaves);
+  for (int i : leaves) {
+    if (eval.nodes[i].state != State::kNeedsReview) continue;
+    *out->Add() =
+        absl::StrCat(NodeKindName(rules.nodes[i].kind), ": ", NodeReason(rules, profile, eval, i));
+  }
 }
 
 void Shortfalls(const CompiledRules& rules, const EvalResult& eval,

@@ -37,7 +37,8 @@ enum class Reason : uint8_t {
   kAccreditationUnknown,
   kExperienceShort,
   kLicenceMissing,
-  kLicenceEligibility,  // no licence, "or eligibility for such licensure"
+  kLicenceEligibility,   // no licence, "or eligibility for such licensure"
+  kLicenceStateUnknown,  // an accepted licence whose issuing state is not given
   kDriversLicenceMissing,
   kCombinationShort,
   kCombinationReview,  // enough only if a person accepts the education as related
@@ -86,6 +87,10 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
 void Shortfalls(const CompiledRules& rules, const EvalResult& eval,
                 google::protobuf::RepeatedPtrField<v1::Shortfall>* out);
 std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval);
+// What a person must check: "<kind>: <reason>" for each rule on the decided path that needs
+// review (nothing unless the result is NEEDS_REVIEW).
+void ReviewReasons(const CompiledRules& rules, const CompiledProfile& profile,
+                   const EvalResult& eval, google::protobuf::RepeatedPtrField<std::string>* out);
 
 }  // namespace classplan::eligibility
 

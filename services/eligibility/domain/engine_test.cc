@@ -78,6 +78,11 @@ TEST(WorkedExamples, BusinessDegreeIsTheWrongField) {
   const auto o = Evaluated("SPCP20", b.Build());
   EXPECT_EQ(o.state, State::kNotQualified);
   EXPECT_NE(Lines(o).find("field of study is not one the class accepts"), std::string::npos);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(o.explained.shortfalls(0).description().rfind(
+                "needs a bachelor's degree or higher in a field the class accepts: ", 0),
+            0u)
+      << o.explained.shortfalls(0).description();
 }
 
 ApplicantBuilder Coordinator(int placement_months, bool drivers) {
@@ -148,7 +153,7 @@ TEST(WorkedExamples, G1099bSixMonths) {
       .Job("2025-08-01", "2025-12-31", 40, {kAssistant});
   const auto o = Evaluated("G1099B", five.Build());
   EXPECT_EQ(o.state, State::kNotQualified);
-  EXPECT_EQ(o.explained.shortfalls(0).description(), "needs 1 more months of experience");
+  EXPECT_EQ(o.explained.shortfalls(0).description(), "needs 1 more month of experience");
 }
 
 TEST(WorkedExamples, G1099aFourYearCombination) {
@@ -212,7 +217,14 @@ TEST(Rules, Accreditation) {
   ApplicantBuilder no;
   no.Degree(kBachelor, cv1::FIELD_OF_STUDY_EDUCATION, "2010-05-15",
             v1::ACCREDITATION_NOT_ACCREDITED);
-  EXPECT_EQ(Evaluated("SPCP20", no.Build()).state, State::kNotQualified);
+  const auto o = Evaluated("SPCP20", no.Build());
+  EXPECT_EQ(o.state, State::kNotQualified);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(
+      o.explained.shortfalls(0).description().rfind(
+          "needs a bachelor's degree or higher from an accredited college or university: ", 0),
+      0u)
+      << o.explained.shortfalls(0).description();
   // Denver does not ask for accreditation.
   ApplicantBuilder den = Coordinator(24, true);
   den.mutable_applicant()->mutable_education(0)->set_accreditation(
@@ -253,6 +265,23 @@ TEST(Rules, FieldPlacementOnlyWhereNamedAndCapped) {
   nm.Degree(kBachelor, cv1::FIELD_OF_STUDY_PSYCHOLOGY)
       .Placement(true, cv1::PLACEMENT_SETTING_COUNTY_SOCIAL_SERVICES);
   EXPECT_EQ(Evaluated("SPCP23", nm.Build()).state, State::kNotQualified);
+}
+
+TEST(Rules, SubstitutionReportsOnlyWhatItSupplied) {
+  // CA2459: a master's, 30 months of case work without placement. The master's year covers
+  // the 6 months missing from the three years, never the placement part: 6 months used.
+  ApplicantBuilder b;
+  b.Degree(kMaster, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2023-07-01", "2025-12-31", 40, {kCaseWork})
+      .DriversLicence();
+  const auto o = Evaluated("CA2459", b.Build());
+  EXPECT_EQ(o.state, State::kNotQualified) << Lines(o);
+  EXPECT_EQ(o.explained.result().children(1).substituted_month_hundredths(), 600);
+  ASSERT_EQ(o.explained.substitutions_size(), 1);
+  EXPECT_EQ(o.explained.substitutions(0).month_hundredths(), 600);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(o.explained.shortfalls(0).description(),
+            "needs 24 more months of experience involving out-of-home placement");
 }
 
 TEST(Rules, Ca2460MastersReducesThePlacementRequirement) {
@@ -306,6 +335,46 @@ TEST(Rules, ExpiredAndOutOfStateLicences) {
   EXPECT_EQ(Evaluated("SPPS26", d.Build()).state, State::kQualified);
 }
 
+TEST(Rules, ALicenceWithoutItsStateNeedsReview) {
+  // SPPS26 recommended asks for NM licensure; an LISW whose state is not given is for a person
+  // to confirm, not "no accepted licence".
+  ApplicantBuilder b;
+  b.Degree(kBachelor, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2018-01-01", "2023-12-31", 40, {kCase})
+      .Job("2024-01-01", "2025-12-31", 40, {kCase}, /*supervisory=*/true)
+      .Licence(cv1::LICENCE_TYPE_LISW, "");
+  auto o = Evaluated("SPPS26", b.Build(), "2026-01-31", /*recommended=*/true);
+  EXPECT_EQ(o.state, State::kNeedsReview) << Lines(o);
+  EXPECT_NE(Lines(o).find("a person must confirm it was issued in NM"), std::string::npos)
+      << Lines(o);
+  EXPECT_EQ(o.explained.result().reason(), "no part is unmet, but some need review");
+  // Another state is still not NM; an unaccepted type with no state is still no licence.
+  b.mutable_applicant()->mutable_licences(0)->set_state("CO");
+  EXPECT_EQ(Evaluated("SPPS26", b.Build(), "2026-01-31", true).state, State::kNotQualified);
+  b.mutable_applicant()->mutable_licences(0)->set_state("");
+  b.mutable_applicant()->mutable_licences(0)->set_type(cv1::LICENCE_TYPE_OTHER);
+  EXPECT_EQ(Evaluated("SPPS26", b.Build(), "2026-01-31", true).state, State::kNotQualified);
+}
+
+TEST(Rules, LicenceShortfallQuotesTheClause) {
+  ApplicantBuilder b;
+  b.Degree(kBachelor, cv1::FIELD_OF_STUDY_SOCIAL_WORK)
+      .Job("2018-01-01", "2025-12-31", 40, {kCase}, /*supervisory=*/true)
+      .Licence(cv1::LICENCE_TYPE_LISW, "CO");
+  const auto o = Evaluated("SPPS26", b.Build(), "2026-01-31", /*recommended=*/true);
+  EXPECT_EQ(o.state, State::kNotQualified);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(o.explained.shortfalls(0).description(),
+            "needs an accepted licence active on the as-of date: Must possess licensure by the NM "
+            "Board of Social Work Examiners at the LBSW, LMSW, or LISW level.");
+}
+
+TEST(Rules, AnAlternativeThatNeedsReviewIsNotCalledMet) {
+  const auto o = Evaluated("SPPS26", SocialWorker("2022-01-01").Build());  // no licence
+  EXPECT_EQ(o.state, State::kNeedsReview);
+  EXPECT_EQ(o.explained.result().reason(), "needs review on alternative path-1");
+}
+
 TEST(Rules, DegreeCompletedAfterTheAsOfDate) {
   ApplicantBuilder b;
   b.Degree(kBachelor, cv1::FIELD_OF_STUDY_PSYCHOLOGY, "2026-02-01");
@@ -333,6 +402,17 @@ TEST(Boundaries, ExactlyTheRequiredMonths) {
   c.Degree(kBachelor, cv1::FIELD_OF_STUDY_PSYCHOLOGY).Job("2024-02-01", nullptr, 40, {kCase});
   EXPECT_EQ(Evaluated("SPCP23", c.Build()).state, State::kQualified);
   EXPECT_EQ(Evaluated("SPCP23", c.Build(), "2026-01-30").state, State::kNotQualified);
+}
+
+TEST(Boundaries, HalfTimeYearSplitInFebruaryIsStillSixMonths) {
+  // G1099B needs 6 months; a half-time year as two jobs split on 2025-02-15 is exactly that.
+  ApplicantBuilder b;
+  b.Degree(cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED, cv1::FIELD_OF_STUDY_UNSPECIFIED)
+      .Job("2025-01-01", "2025-02-15", 20, {kAssistant})
+      .Job("2025-02-16", "2025-12-31", 20, {kAssistant});
+  const auto o = Evaluated("G1099B", b.Build());
+  EXPECT_EQ(o.state, State::kQualified) << Lines(o);
+  EXPECT_EQ(o.explained.result().children(1).credited_month_hundredths(), 600);
 }
 
 // --- Determinism ----------------------------------------------------------------------------

@@ -255,7 +255,11 @@ int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) 
     if ((entry.kinds & kinds) != 0 && (entry.attrs & attrs) == attrs) match |= uint64_t{1} << e;
   }
   if (match == 0) return 0;
-  int64_t total = 0;
+  // Summed as units x weight and divided once, so that pieces of the timeline add up exactly
+  // (a half-time year split on an odd-unit day is still 6 months, not one unit short).
+  // Days run 0001..9999 (4.5e10 units at most) and full weight is at most 168 h x 100
+  // (1.68e6): below 7.6e16, far inside int64.
+  int64_t weighted = 0;
   for (const auto& s : p.segments) {
     uint64_t on = s.active & match;
     if (on == 0) continue;
@@ -264,9 +268,9 @@ int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) 
       load += p.entries[__builtin_ctzll(on)].weight;
       on &= on - 1;
     }
-    total += load >= p.full_weight ? s.units : s.units * load / p.full_weight;
+    weighted += s.units * std::min(load, p.full_weight);
   }
-  return total;
+  return weighted / p.full_weight;
 }
 
 }  // namespace classplan::eligibility

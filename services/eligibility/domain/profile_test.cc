@@ -77,6 +77,47 @@ TEST(Crediting, OverlapsNeverExceedFullTimeOnAnyDay) {
             Months(12));
 }
 
+TEST(Crediting, PartTimeAddsUpExactlyAcrossAdjacentEntries) {
+  // A half-time year listed as two jobs split on 2025-02-15 (February's days are 13,485 units,
+  // an odd number) is still exactly 6 months: no rounding per piece of the timeline.
+  EXPECT_EQ(Credit(ApplicantBuilder()
+                       .Job("2025-01-01", "2025-02-15", 20, {kCase})
+                       .Job("2025-02-16", "2025-12-31", 20, {kCase})),
+            Months(6));
+  // Likewise where a half-time job overlaps a quarter-time one for an odd number of days.
+  EXPECT_EQ(Credit(ApplicantBuilder()
+                       .Job("2025-01-01", "2025-12-31", 20, {kCase})
+                       .Job("2025-02-01", "2025-02-15", 10, {kHealth})),
+            Months(6) + 15 * (Months(1) / 28) / 4);
+}
+
+TEST(Crediting, BoundaryDaysAndOngoingWork) {
+  // Two full-time jobs sharing one day (2025-06-30) credit that day once: exactly 12 months.
+  EXPECT_EQ(Credit(ApplicantBuilder()
+                       .Job("2025-01-01", "2025-06-30", 40, {kCase})
+                       .Job("2025-06-30", "2025-12-31", 40, {kHealth})),
+            Months(12));
+  // Ongoing work up to a leap-day as-of date: 2022-03-01..2024-02-29 is exactly 24 months.
+  EXPECT_EQ(Credit(ApplicantBuilder().Job("2022-03-01", nullptr, 40, {kCase}), "2024-02-29"),
+            Months(24));
+  // Up to a mid-month as-of date: two whole months and 15 of March's 31 days.
+  EXPECT_EQ(Credit(ApplicantBuilder().Job("2025-01-01", nullptr, 40, {kCase}), "2025-03-15"),
+            Months(2) + 15 * (Months(1) / 31));
+  // A 60-hour job beside a 20-hour one is still full time on those days, and a share of
+  // qualifying duties applies before the cap: 40 h at 50% + 20 h = full time.
+  EXPECT_EQ(Credit(ApplicantBuilder()
+                       .Job("2025-01-01", "2025-12-31", 60, {kCase})
+                       .Job("2025-01-01", "2025-12-31", 20, {kHealth})),
+            Months(12));
+  ApplicantBuilder shared;
+  shared.Job("2025-01-01", "2025-12-31", 40, {kCase})
+      .Job("2025-01-01", "2025-12-31", 20, {kHealth});
+  shared.mutable_applicant()->mutable_experience(0)->set_qualifying_share_percent(50);
+  EXPECT_EQ(Credit(shared), Months(12));
+  shared.mutable_applicant()->mutable_experience(1)->set_qualifying_share_percent(50);
+  EXPECT_EQ(Credit(shared), Months(12) * 3 / 4);
+}
+
 TEST(Crediting, AttributesFilterEntries) {
   ApplicantBuilder b;
   b.Job("2020-01-01", "2021-12-31", 40, {kCase}, /*supervisory=*/true)

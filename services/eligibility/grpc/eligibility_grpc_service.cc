@@ -84,11 +84,19 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
     }
     eligibility_->ScreenOne(*screening_, request_.applicant(), index_++, &scratch_, &result);
     screened.Increment();
-    absl::MutexLock lock(&mu_);
-    reading_ = false;
-    pending_.push_back(std::move(result));
-    WriteNextLocked();
-    ReadNextLocked();
+    std::optional<grpc::Status> done;
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      pending_.push_back(std::move(result));
+      WriteNextLocked();
+      ReadNextLocked();
+      // A cancellation that arrived while this read was outstanding could not finish the
+      // call (a read was pending) and neither a write nor a read is started after it: finish
+      // here, or the call would never end.
+      done = FinishableLocked();
+    }
+    if (done) Finish(*done);
   }
 
   void OnWriteDone(bool ok) override {
