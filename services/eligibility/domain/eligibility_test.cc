@@ -132,7 +132,11 @@ TEST_F(EligibilityTest, FindQualifyingClassesWithNearestMisses) {
   EXPECT_EQ(r->nearest_misses(0).missing_month_hundredths(), 600);
   EXPECT_EQ(r->nearest_misses(1).class_code(), "G1099O");
   EXPECT_EQ(r->nearest_misses(2).class_code(), "SPCP23");
-  EXPECT_EQ(r->nearest_misses(2).shortfalls(0).description(), "needs 24 more months of experience");
+  EXPECT_EQ(
+      r->nearest_misses(2).shortfalls(0).description(),
+      "needs 24 more months of experience: two (2) years of any combination of experience "
+      "including working with communities, working on health or social service related matters, "
+      "social work/case management experience, behavioral health and/or health care");
   // A missing degree or licence is not months: CA2459 misses a driver's licence and 36 months.
   req.set_max_nearest_misses(20);
   r = eligibility.FindQualifyingClasses(req);

@@ -531,7 +531,11 @@ void LeafShortfalls(const CompiledRules& r, const EvalResult& ev, int i,
         add(std::max(total, short_part), part.part->attribute(), std::move(text));
       }
       if (!any_part && total > 0) {
-        add(total, 0, absl::StrCat("needs ", MoreMonths(total), " of experience"));
+        // The clause says which kinds count: someone with years of another kind must see why
+        // they were not credited.
+        add(total, 0,
+            absl::StrCat("needs ", MoreMonths(total), " of experience",
+                         n.rule->source_text().empty() ? "" : ": ", n.rule->source_text()));
       }
       break;
     }

@@ -37,7 +37,11 @@ TEST(WorkedExamples, PsychologyBachelorNoExperience) {
   EXPECT_EQ(o.state, State::kNotQualified);
   ASSERT_EQ(o.explained.shortfalls_size(), 1);
   EXPECT_EQ(o.explained.shortfalls(0).missing_month_hundredths(), 2400);
-  EXPECT_EQ(o.explained.shortfalls(0).description(), "needs 24 more months of experience");
+  EXPECT_EQ(
+      o.explained.shortfalls(0).description(),
+      "needs 24 more months of experience: two (2) years of any combination of experience "
+      "including working with communities, working on health or social service related matters, "
+      "social work/case management experience, behavioral health and/or health care");
 }
 
 ApplicantBuilder SocialWorker(const char* start) {
@@ -143,6 +147,19 @@ TEST(WorkedExamples, Ca2459MastersSubstitutesForOneYear) {
   EXPECT_EQ(o.explained.result().children(1).substituted_month_hundredths(), 1200);
 }
 
+TEST(Rules, ExperienceOfAnotherKindIsShownWhyItDidNotCount) {
+  // Four years of case management are not G1099B's kinds: the shortfall quotes the clause
+  // naming the kinds that count.
+  ApplicantBuilder b;
+  b.Degree(kBachelor, cv1::FIELD_OF_STUDY_SOCIAL_WORK).Job("2022-01-01", "2025-12-31", 40, {kCase});
+  const auto o = Evaluated("G1099B", b.Build());
+  EXPECT_EQ(o.state, State::kNotQualified);
+  ASSERT_EQ(o.explained.shortfalls_size(), 1);
+  EXPECT_EQ(o.explained.shortfalls(0).description(),
+            "needs 6 more months of experience: six (6) months experience as a social or "
+            "community coordinator and/or social worker assistant");
+}
+
 TEST(WorkedExamples, G1099bSixMonths) {
   ApplicantBuilder six;
   six.Degree(cv1::EDUCATION_LEVEL_HIGH_SCHOOL_OR_GED, cv1::FIELD_OF_STUDY_UNSPECIFIED)
@@ -153,7 +170,9 @@ TEST(WorkedExamples, G1099bSixMonths) {
       .Job("2025-08-01", "2025-12-31", 40, {kAssistant});
   const auto o = Evaluated("G1099B", five.Build());
   EXPECT_EQ(o.state, State::kNotQualified);
-  EXPECT_EQ(o.explained.shortfalls(0).description(), "needs 1 more month of experience");
+  EXPECT_EQ(o.explained.shortfalls(0).description(),
+            "needs 1 more month of experience: six (6) months experience as a social or community "
+            "coordinator and/or social worker assistant");
 }
 
 TEST(WorkedExamples, G1099aFourYearCombination) {
