@@ -22,19 +22,12 @@
 #include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
 
-namespace {
-std::string AppraisalEnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : fallback;
-}
-}  // namespace
-
 ABSL_FLAG(std::string, appraisal_target,
-          AppraisalEnvOr("CLASSPLAN_APPRAISAL_TARGET", classplan::ctl::kGatewayTarget),
+          classplan::ctl::EnvOr("CLASSPLAN_APPRAISAL_TARGET", classplan::ctl::kGatewayTarget),
           "appraisal service host:port (env CLASSPLAN_APPRAISAL_TARGET)");
-ABSL_FLAG(std::string, principal, AppraisalEnvOr("CLASSPLAN_PRINCIPAL", ""),
+ABSL_FLAG(std::string, principal, classplan::ctl::EnvOr("CLASSPLAN_PRINCIPAL", ""),
           "appraisal: who is calling, sent as x-classplan-principal (env CLASSPLAN_PRINCIPAL)");
-ABSL_FLAG(std::string, roles, AppraisalEnvOr("CLASSPLAN_ROLES", ""),
+ABSL_FLAG(std::string, roles, classplan::ctl::EnvOr("CLASSPLAN_ROLES", ""),
           "appraisal: the caller's roles, comma-separated (supervisor, employee, hr_admin), sent "
           "as x-classplan-roles (env CLASSPLAN_ROLES)");
 ABSL_FLAG(std::string, entered, "", "appraisal: date the employee entered the class (YYYY-MM-DD)");

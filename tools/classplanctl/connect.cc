@@ -8,26 +8,26 @@
 #include "absl/flags/flag.h"
 #include "grpcpp/support/client_interceptor.h"
 
-namespace {
-std::string ConnectEnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : fallback;
-}
-}  // namespace
-
-ABSL_FLAG(std::string, api_key, ConnectEnvOr("CLASSPLAN_API_KEY", ""),
+ABSL_FLAG(std::string, api_key, classplan::ctl::EnvOr("CLASSPLAN_API_KEY", ""),
           "API key presented to the gateway (env CLASSPLAN_API_KEY)");
-ABSL_FLAG(std::string, tls_ca, ConnectEnvOr("CLASSPLAN_TLS_CA", ""),
+ABSL_FLAG(std::string, tls_ca, classplan::ctl::EnvOr("CLASSPLAN_TLS_CA", ""),
           "PEM CA bundle: connect with TLS, trusting it (env CLASSPLAN_TLS_CA)");
 
 namespace classplan::ctl {
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? v : fallback;
+}
+
 namespace {
 
 // Adds the key to every call's initial metadata. (Call credentials would need TLS; the
 // local suite's gateway listens on loopback in plaintext.)
 class KeyInterceptor : public grpc::experimental::Interceptor {
  public:
-  KeyInterceptor(grpc::experimental::ClientRpcInfo*, std::string header) : header_(std::move(header)) {}
+  KeyInterceptor(grpc::experimental::ClientRpcInfo*, std::string header)
+      : header_(std::move(header)) {}
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {

@@ -16,6 +16,9 @@ namespace classplan::ctl {
 
 inline constexpr char kGatewayTarget[] = "127.0.0.1:50050";
 
+// The environment variable `name` when set and non-empty, else `fallback` (flag defaults).
+std::string EnvOr(const char* name, const char* fallback);
+
 // A channel to `target` carrying the API key, if any.
 std::shared_ptr<grpc::Channel> Connect(const std::string& target);
 

@@ -17,15 +17,8 @@
 #include "tools/classplanctl/connect.h"
 #include "tools/classplanctl/pay.h"
 
-namespace {
-std::string EligibilityEnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : fallback;
-}
-}  // namespace
-
 ABSL_FLAG(std::string, eligibility_target,
-          EligibilityEnvOr("CLASSPLAN_ELIGIBILITY_TARGET", classplan::ctl::kGatewayTarget),
+          classplan::ctl::EnvOr("CLASSPLAN_ELIGIBILITY_TARGET", classplan::ctl::kGatewayTarget),
           "eligibility service host:port (env CLASSPLAN_ELIGIBILITY_TARGET)");
 ABSL_FLAG(std::string, class, "", "eligibility check/screen: the class code, e.g. SPCP23");
 ABSL_FLAG(std::string, applicant, "",

@@ -35,21 +35,15 @@
 #include "common/status/grpc_status.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "tools/classplanctl/connect.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/classplanctl/appraisal.h"
+#include "tools/classplanctl/connect.h"
 #include "tools/classplanctl/eligibility.h"
 #include "tools/classplanctl/pay.h"
 #include "tools/classplanctl/render.h"
 
-namespace {
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : fallback;
-}
-}  // namespace
-
-ABSL_FLAG(std::string, target, EnvOr("CLASSPLAN_TARGET", classplan::ctl::kGatewayTarget),
+ABSL_FLAG(std::string, target,
+          classplan::ctl::EnvOr("CLASSPLAN_TARGET", classplan::ctl::kGatewayTarget),
           "classplan endpoint host:port (env CLASSPLAN_TARGET)");
 ABSL_FLAG(bool, json, false, "print the response as protobuf JSON");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(5), "deadline for each call");
@@ -173,8 +167,7 @@ std::string Filter() {
 void ExpandJurisdictionFlag() {
   std::string value = absl::GetFlag(FLAGS_jurisdiction);
   if (value.empty() || value.find('-') != std::string::npos) return;
-  auto stub = catalog::v1::CatalogService::NewStub(
-      Connect(absl::GetFlag(FLAGS_target)));
+  auto stub = catalog::v1::CatalogService::NewStub(Connect(absl::GetFlag(FLAGS_target)));
   catalog::v1::ListJurisdictionsRequest req;
   req.set_page_size(500);
   catalog::v1::ListJurisdictionsResponse resp;
@@ -209,8 +202,7 @@ int Run(const std::vector<std::string>& args) {
   if (args[0] == "pay") return RunPay(args);
   if (args[0] == "appraisal") return RunAppraisal(args);
   if (args[0] == "eligibility") return RunEligibility(args);
-  auto channel =
-      Connect(absl::GetFlag(FLAGS_target));
+  auto channel = Connect(absl::GetFlag(FLAGS_target));
   auto stub = catalog::v1::CatalogService::NewStub(channel);
   namespace pb = catalog::v1;
   const bool json = absl::GetFlag(FLAGS_json);
@@ -380,9 +372,8 @@ int main(int argc, char** argv) {
       "target", "json", "nojson", "timeout", "as_of", "jurisdiction", "series", "pay_band", "flsa",
       "state", "page_size", "help", "helpfull", "helpshort", "version",
       // pay commands (pay.cc)
-      "api_key", "tls_ca",
-      "payband_target", "band", "from", "to", "unit", "hours_per_year", "schedule", "date",
-      "due_by", "name", "effective_from", "effective_to", "source",
+      "api_key", "tls_ca", "payband_target", "band", "from", "to", "unit", "hours_per_year",
+      "schedule", "date", "due_by", "name", "effective_from", "effective_to", "source",
       // eligibility commands (eligibility.cc)
       "eligibility_target", "class", "applicant", "applicants", "track", "misses"};
   std::vector<std::string> spelt(argv, argv + argc);  // --as-of is --as_of

@@ -21,14 +21,8 @@
 #include "tools/classplanctl/connect.h"
 #include "tools/classplanctl/render.h"
 
-namespace {
-std::string PayEnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : fallback;
-}
-}  // namespace
-
-ABSL_FLAG(std::string, payband_target, PayEnvOr("CLASSPLAN_PAYBAND_TARGET", classplan::ctl::kGatewayTarget),
+ABSL_FLAG(std::string, payband_target,
+          classplan::ctl::EnvOr("CLASSPLAN_PAYBAND_TARGET", classplan::ctl::kGatewayTarget),
           "pay-band service host:port (env CLASSPLAN_PAYBAND_TARGET)");
 ABSL_FLAG(std::string, band, "", "pay: band or grade code, e.g. 806-A");
 ABSL_FLAG(std::string, from, "", "pay check: the current salary, e.g. 48000");
@@ -265,8 +259,7 @@ const char* PayUsage() {
 
 int RunPay(const std::vector<std::string>& args) {
   if (args.size() < 2) return Usage();
-  auto channel =
-      ctl::Connect(absl::GetFlag(FLAGS_payband_target));
+  auto channel = ctl::Connect(absl::GetFlag(FLAGS_payband_target));
   auto stub = ppb::PaybandService::NewStub(channel);
   const bool json = absl::GetFlag(FLAGS_json);
   const std::string& verb = args[1];
