@@ -44,7 +44,7 @@ namespace {
 std::shared_ptr<grpc::ServerCredentials> Credentials(const TlsSettings& tls) {
   if (!tls.enabled) return nullptr;
   grpc::SslServerCredentialsOptions o(
-      tls.client_ca_pem.empty()  ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+      tls.client_ca_pem.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
       : tls.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
                                 : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
   o.pem_root_certs = tls.client_ca_pem;
@@ -107,6 +107,7 @@ int Run() {
   ProxyService proxy(ProxyDeps{&*settings, &routes, &pools, &*policy, &key_cache, &limiter,
                                &metrics, &workers, access_log.get(), &kinds});
   ReflectionProxy reflection(&pools, &routes, &reflection_workers);
+  ReflectionProxyV1 reflection_v1(&reflection, &reflection_workers);
 
   server::ServerOptions o;
   o.service_name = "gateway";
@@ -118,6 +119,7 @@ int Run() {
   o.reflection = false;
   server::ServerHost host(o);
   host.AddService(&reflection);
+  host.AddService(&reflection_v1);
   host.SetGenericService(&proxy);
   if (absl::Status s = host.Start(); !s.ok()) {
     log::Error("cannot start", {{"detail", std::string(s.message())}});

@@ -22,11 +22,13 @@
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "src/proto/grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/support/generic_call.h"
 #include "tests/support/process.h"
@@ -338,23 +340,26 @@ TEST_F(GatewayE2eTest, AllFourCallKindsStream) {
   EXPECT_EQ(bidi.responses, many);
 }
 
-TEST_F(GatewayE2eTest, ReflectionThroughTheGatewayListsEveryService) {
-  namespace rpb = grpc::reflection::v1alpha;
-  auto stub = rpb::ServerReflection::NewStub(*channel_);
+// One reflection conversation, in either version: the gateway serves v1 and v1alpha (their
+// messages are identical on the wire) though the backends serve v1alpha only.
+template <typename Service, typename Req, typename Resp>
+void ExpectReflectionCoversEveryService(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = Service::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   auto stream = stub->ServerReflectionInfo(&ctx);
-  rpb::ServerReflectionRequest req;
+  Req req;
   req.set_list_services("");
   ASSERT_TRUE(stream->Write(req));
-  rpb::ServerReflectionResponse resp;
+  Resp resp;
   ASSERT_TRUE(stream->Read(&resp));
   std::set<std::string> names;
   for (const auto& s : resp.list_services_response().service()) names.insert(s.name());
   for (const char* want : {"classplan.catalog.v1.CatalogService", "classplan.payband.v1.PaybandService",
                            "classplan.appraisal.v1.AppraisalService",
                            "classplan.eligibility.v1.EligibilityService",
-                           "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}) {
+                           "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+                           "grpc.reflection.v1alpha.ServerReflection"}) {
     EXPECT_EQ(names.count(want), 1u) << want;
   }
   // A generic client can then fetch the descriptors from the service that owns them.
@@ -363,6 +368,15 @@ TEST_F(GatewayE2eTest, ReflectionThroughTheGatewayListsEveryService) {
   ASSERT_TRUE(stream->Read(&resp));
   ASSERT_TRUE(resp.has_file_descriptor_response()) << resp.DebugString();
   EXPECT_GT(resp.file_descriptor_response().file_descriptor_proto_size(), 0);
+  req.set_file_containing_symbol("classplan.catalog.v1.CatalogService.GetJobClass");
+  ASSERT_TRUE(stream->Write(req));
+  ASSERT_TRUE(stream->Read(&resp));
+  ASSERT_TRUE(resp.has_file_descriptor_response()) << resp.DebugString();
+  google::protobuf::FileDescriptorProto file;
+  ASSERT_TRUE(file.ParseFromString(resp.file_descriptor_response().file_descriptor_proto(0)));
+  EXPECT_EQ(file.package(), "classplan.catalog.v1");
+  EXPECT_EQ(resp.original_request().file_containing_symbol(),
+            "classplan.catalog.v1.CatalogService.GetJobClass");
   req.set_file_containing_symbol("classplan.catalog.v1.GetJobClassRequest");
   ASSERT_TRUE(stream->Write(req));
   ASSERT_TRUE(stream->Read(&resp));
@@ -373,6 +387,19 @@ TEST_F(GatewayE2eTest, ReflectionThroughTheGatewayListsEveryService) {
   EXPECT_EQ(resp.error_response().error_code(), grpc::StatusCode::NOT_FOUND);
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(GatewayE2eTest, ReflectionThroughTheGatewayListsEveryService) {
+  namespace rpb = grpc::reflection::v1alpha;
+  ExpectReflectionCoversEveryService<rpb::ServerReflection, rpb::ServerReflectionRequest,
+                                     rpb::ServerReflectionResponse>(*channel_);
+}
+
+// Reflection v1, which newer clients (grpcurl) ask first.
+TEST_F(GatewayE2eTest, ReflectionV1ThroughTheGatewayListsEveryService) {
+  namespace v1 = grpc::reflection::v1;
+  ExpectReflectionCoversEveryService<v1::ServerReflection, v1::ServerReflectionRequest,
+                                     v1::ServerReflectionResponse>(*channel_);
 }
 
 TEST_F(GatewayE2eTest, HealthCoversTheBackends) {

@@ -1,6 +1,8 @@
 #include "services/gateway/grpc/reflection_proxy.h"
 
+#include <functional>
 #include <set>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -10,33 +12,50 @@ namespace {
 
 namespace rpb = grpc::reflection::v1alpha;
 
-class Reactor : public grpc::ServerBidiReactor<rpb::ServerReflectionRequest,
-                                                rpb::ServerReflectionResponse> {
+// One reflection stream: each request answered on a worker (the backend calls block), in
+// order. Req/Resp are either version's messages; Answer maps one to the other.
+template <typename Req, typename Resp>
+class Reactor : public grpc::ServerBidiReactor<Req, Resp> {
  public:
-  Reactor(const ReflectionProxy* proxy, server::WorkerPool* workers, absl::Time deadline)
-      : proxy_(proxy), workers_(workers), deadline_(deadline) {
-    StartRead(&req_);
+  using AnswerFn = std::function<Resp(const Req&, absl::Time)>;
+  Reactor(AnswerFn answer, server::WorkerPool* workers, absl::Time deadline)
+      : answer_(std::move(answer)), workers_(workers), deadline_(deadline) {
+    this->StartRead(&req_);
   }
   void OnReadDone(bool ok) override {
-    if (!ok) return Finish(grpc::Status::OK);
+    if (!ok) return this->Finish(grpc::Status::OK);
     workers_->Submit([this] {
-      resp_ = proxy_->Answer(req_, deadline_);
-      StartWrite(&resp_);
+      resp_ = answer_(req_, deadline_);
+      this->StartWrite(&resp_);
     });
   }
   void OnWriteDone(bool ok) override {
-    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
-    StartRead(&req_);
+    if (!ok) return this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    this->StartRead(&req_);
   }
   void OnDone() override { delete this; }
 
  private:
-  const ReflectionProxy* proxy_;
+  const AnswerFn answer_;
   server::WorkerPool* workers_;
   const absl::Time deadline_;
-  rpb::ServerReflectionRequest req_;
-  rpb::ServerReflectionResponse resp_;
+  Req req_;
+  Resp resp_;
 };
+
+absl::Time DeadlineOf(const grpc::CallbackServerContext* ctx) {
+  const auto d = ctx->deadline();
+  return d == std::chrono::system_clock::time_point::max() ? absl::InfiniteFuture()
+                                                           : absl::FromChrono(d);
+}
+
+// Between the versions by their (identical) wire form.
+template <typename To, typename From>
+To Convert(const From& from) {
+  To to;
+  to.ParseFromString(from.SerializeAsString());
+  return to;
+}
 
 }  // namespace
 
@@ -58,21 +77,35 @@ ReflectionProxy::ReflectionProxy(const std::vector<std::unique_ptr<BackendPool>>
 
 grpc::ServerBidiReactor<rpb::ServerReflectionRequest, rpb::ServerReflectionResponse>*
 ReflectionProxy::ServerReflectionInfo(grpc::CallbackServerContext* ctx) {
-  const auto d = ctx->deadline();
-  return new Reactor(this, workers_,
-                     d == std::chrono::system_clock::time_point::max() ? absl::InfiniteFuture()
-                                                                       : absl::FromChrono(d));
+  return new Reactor<rpb::ServerReflectionRequest, rpb::ServerReflectionResponse>(
+      [this](const rpb::ServerReflectionRequest& req, absl::Time deadline) {
+        return Answer(req, deadline);
+      },
+      workers_, DeadlineOf(ctx));
+}
+
+grpc::ServerBidiReactor<grpc::reflection::v1::ServerReflectionRequest,
+                        grpc::reflection::v1::ServerReflectionResponse>*
+ReflectionProxyV1::ServerReflectionInfo(grpc::CallbackServerContext* ctx) {
+  namespace v1 = grpc::reflection::v1;
+  return new Reactor<v1::ServerReflectionRequest, v1::ServerReflectionResponse>(
+      [this](const v1::ServerReflectionRequest& req, absl::Time deadline) {
+        return Convert<v1::ServerReflectionResponse>(
+            v1alpha_->Answer(Convert<rpb::ServerReflectionRequest>(req), deadline));
+      },
+      workers_, DeadlineOf(ctx));
 }
 
 rpb::ServerReflectionResponse ReflectionProxy::Answer(const rpb::ServerReflectionRequest& req,
                                                       absl::Time deadline) const {
   rpb::ServerReflectionResponse out;
   if (req.message_request_case() == rpb::ServerReflectionRequest::kListServices) {
-    std::set<std::string> names = {"grpc.health.v1.Health",
+    std::set<std::string> names = {"grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
                                    "grpc.reflection.v1alpha.ServerReflection"};
     for (size_t i = 0; i < pools_->size(); ++i) {
       rpb::ServerReflectionResponse r;
-      if (!AskReflection(*(*pools_)[i], req, deadline, &r) || !r.has_list_services_response()) continue;
+      if (!AskReflection(*(*pools_)[i], req, deadline, &r) || !r.has_list_services_response())
+        continue;
       for (const auto& s : r.list_services_response().service()) {
         if (routes_->Find(s.name()) == static_cast<int>(i)) names.insert(s.name());
       }
