@@ -81,7 +81,8 @@ start_replicas() {
   local addrs=()
   for i in $(seq 0 $((count - 1))); do
     local port=$((first + i))
-    "$binary" --listen="127.0.0.1:$port" "$@" 2>>"$RUN_DIR/$name-$port.log" &
+    # --listen last: it wins over the flag file's.
+    "$binary" "$@" --listen="127.0.0.1:$port" 2>>"$RUN_DIR/$name-$port.log" &
     pids+=($!)
     wait_healthy "$port" "$name" || exit 1
     addrs+=("127.0.0.1:$port")
@@ -92,19 +93,23 @@ start_replicas() {
   printf -v "STARTED_${name}" '1'
 }
 
+# Each service's settings are in its one file, deploy/local/<name>.flags (every setting,
+# documented); the run's ports and paths (the CLASSPLAN_* settings above) follow it and win.
 start_replicas catalog "$BUILD_DIR/services/catalog/catalog_server" "$CATALOG_PORT" \
-  "$CATALOG_REPLICAS" --db="$RUN_DIR/catalog.db" --data_dir="$ROOT/data/catalog" \
-  --redis="127.0.0.1:$REDIS_PORT"
+  "$CATALOG_REPLICAS" --flagfile="$ROOT/deploy/local/catalog.flags" --db="$RUN_DIR/catalog.db" \
+  --data_dir="$ROOT/data/catalog" --redis="127.0.0.1:$REDIS_PORT"
 start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PORT" \
-  "$REPLICAS_ALL" --db="$RUN_DIR/payband.db" --data_dir="$ROOT/data/payband" \
-  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
+  "$REPLICAS_ALL" --flagfile="$ROOT/deploy/local/payband.flags" --db="$RUN_DIR/payband.db" \
+  --data_dir="$ROOT/data/payband" --redis="127.0.0.1:$REDIS_PORT" \
+  --catalog="127.0.0.1:$CATALOG_PORT"
 # Appraisal: its own database (personnel records, fsync on every write), no Redis.
 start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORT" \
-  "$REPLICAS_ALL" --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal"
+  "$REPLICAS_ALL" --flagfile="$ROOT/deploy/local/appraisal.flags" \
+  --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal"
 # Eligibility: rules from the catalog's classes, cached in Redis; no database of its own.
 start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
-  "$ELIGIBILITY_PORT" "$REPLICAS_ALL" --redis="127.0.0.1:$REDIS_PORT" \
-  --catalog="127.0.0.1:$CATALOG_PORT"
+  "$ELIGIBILITY_PORT" "$REPLICAS_ALL" --flagfile="$ROOT/deploy/local/eligibility.flags" \
+  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
 
 # The gateway's files: the shipped config with this run's ports, the shipped policy, and the
 # demo keys (made on first start, reused after; only their hashes are in the key file).

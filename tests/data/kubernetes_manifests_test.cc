@@ -33,61 +33,19 @@
 #include "classplan/gateway/v1/config.pb.h"
 #include "services/gateway/domain/policy.h"
 #include "services/gateway/domain/settings.h"
+#include "tests/data/deploy_files.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace gw = classplan::gateway::v1;
-
-fs::path EnvDir(const char* name, const char* fallback) {
-  const char* env = std::getenv(name);
-  return fs::path(env != nullptr && *env != '\0' ? env : fallback);
-}
-fs::path SourceDir() { return EnvDir("CLASSPLAN_SOURCE_DIR", CLASSPLAN_DEFAULT_SOURCE_DIR); }
-fs::path BuildDir() { return EnvDir("CLASSPLAN_BUILD_DIR", CLASSPLAN_DEFAULT_BUILD_DIR); }
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string RunCommand(const std::string& command) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  return out;
-}
-
-// What the launcher starts: `start_replicas NAME "$BUILD_DIR/<path>" ...` in run.sh.
-struct LaunchedService {
-  std::string name;
-  std::string binary;  // relative to the build dir
-};
-std::vector<LaunchedService> LaunchedServices() {
-  std::vector<LaunchedService> out;
-  std::string text = ReadFile(SourceDir() / "deploy/local/run.sh");
-  std::regex re(R"re(\nstart_replicas (\w+) "\$BUILD_DIR/([^"]+)")re");
-  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
-    out.push_back({(*it)[1], (*it)[2]});
-  }
-  return out;
-}
-
-// Flag names a binary accepts, from its --helpfull text ("    --name (help); default: x;").
-std::set<std::string> AcceptedFlags(const fs::path& binary) {
-  std::set<std::string> flags;
-  std::string text = RunCommand(binary.string() + " --helpfull 2>&1");
-  std::regex re(R"(\n\s+--([A-Za-z0-9_]+) \()");
-  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
-    flags.insert((*it)[1]);
-  }
-  return flags;
-}
+using classplan::testing::AcceptedFlags;
+using classplan::testing::BuildDir;
+using classplan::testing::LaunchedService;
+using classplan::testing::LaunchedServices;
+using classplan::testing::ReadFile;
+using classplan::testing::RunShell;
+using classplan::testing::SourceDir;
 
 struct Manifests {
   std::vector<YAML::Node> docs;
@@ -606,13 +564,13 @@ TEST_F(KubernetesManifestsTest, DockerfileHasEveryBinaryAndLibrary) {
           << command << " is not in the image";
     }
   }
-  if (RunCommand("command -v dpkg").empty() || RunCommand("command -v ldd").empty()) {
+  if (RunShell("command -v dpkg").empty() || RunShell("command -v ldd").empty()) {
     GTEST_SKIP() << "no dpkg/ldd to check the runtime packages";
   }
   std::set<std::string> libs;
   for (const auto& b : binaries) {
     std::istringstream lines(
-        RunCommand("ldd " + (BuildDir() / b).string() + " | awk '/=> \\//{print $3}'"));
+        RunShell("ldd " + (BuildDir() / b).string() + " | awk '/=> \\//{print $3}'"));
     for (std::string lib; std::getline(lines, lib);) libs.insert(lib);
   }
   // One dpkg -S for all: ldd names /lib/...; with Debian's merged /usr, dpkg may know a
@@ -620,7 +578,7 @@ TEST_F(KubernetesManifestsTest, DockerfileHasEveryBinaryAndLibrary) {
   std::string query = "dpkg -S";
   for (const auto& lib : libs) query += " '" + lib + "' '/usr" + lib + "'";
   std::map<std::string, std::string> owner;  // path → package
-  std::istringstream lines(RunCommand(query + " 2>/dev/null"));
+  std::istringstream lines(RunShell(query + " 2>/dev/null"));
   for (std::string line; std::getline(lines, line);) {
     auto sep = line.find(": /");
     if (sep != std::string::npos) owner[line.substr(sep + 2)] = line.substr(0, line.find(':'));
