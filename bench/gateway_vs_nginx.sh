@@ -43,6 +43,7 @@ redis-server --port "$REDIS" --bind 127.0.0.1 --save "" --appendonly no --dir "$
 pids+=($!)
 "$BUILD_DIR/tests/e2e/test_backend" --listen="127.0.0.1:$BACKEND" 2>"$DIR/backend.log" &
 pids+=($!)
+BACKEND_PID=$!
 
 mkdir -p "$DIR/nginx"
 cat >"$DIR/nginx/nginx.conf" <<CONF
@@ -68,6 +69,7 @@ http {
 CONF
 nginx -c "$DIR/nginx/nginx.conf" -p "$DIR/nginx" &
 pids+=($!)
+NGINX_PID=$!
 
 KEY=$("$BUILD_DIR/services/gateway/gateway_keygen" --keys_file="$DIR/keys.textproto" \
   --principal=bench --roles=agency_system)
@@ -90,24 +92,52 @@ CONF
 "${GATEWAY_BIN:-$BUILD_DIR/services/gateway/gateway_server}" --config="$DIR/gateway.textproto" \
   2>"$DIR/gateway.log" &
 pids+=($!)
+GATEWAY_PID=$!
 sleep 1.5
 
 UNARY=/classplan.catalog.v1.CatalogService/GetJurisdiction
 STREAM=/classplan.test.v1.TestService/Echo
-load() {  # method target concurrency [key]
+# CPU time (user + system, in clock ticks) of processes and their children's threads: the
+# nginx master and its workers, the backend, the gateway.
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+ticks() {
+  local t=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] || continue
+    # Fields 14 and 15 (utime, stime), counted after the ")" that ends the command name.
+    t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$t"
+}
+nginx_pids() { echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"; }
+load() {  # method target concurrency proxy-pids [key]
   local payload=(--payload_bytes=64)
   [ "$1" = "$UNARY" ] && payload=(--payload_hex=0a06636f6c2d3031)  # GetJurisdictionRequest{id}
-  "$BUILD_DIR/bench/grpc_load" --method="$1" --target="127.0.0.1:$2" --concurrency="$3" \
-    --duration="${SECS}s" --api_key="${4:-}" "${payload[@]}"
+  local b0 p0 out
+  b0=$(ticks "$BACKEND_PID")
+  p0=$(ticks $4)
+  out=$("$BUILD_DIR/bench/grpc_load" --method="$1" --target="127.0.0.1:$2" --concurrency="$3" \
+    --duration="${SECS}s" --api_key="${5:-}" "${payload[@]}")
+  local b1 p1 all cpu
+  b1=$(ticks "$BACKEND_PID")
+  p1=$(ticks $4)
+  all=$(sed -n 's/.*calls_all=\([0-9]*\).*/\1/p' <<<"$out")
+  cpu=$(sed -n 's/.*cpu_us=\([0-9]*\).*/\1/p' <<<"$out")
+  # CPU per call, every process on the path (µs; ticks are 10 ms, so a few seconds of load
+  # resolve well under a microsecond a call).
+  local proxy=-
+  [ -n "$4" ] && proxy=$(((p1 - p0) * TICK_US / all))
+  echo "${out% calls_all=*} cpu_us_per_call: client=$((cpu / all)) backend=$(((b1 - b0) * TICK_US / all)) proxy=$proxy"
 }
 printf '%-8s %-20s %-10s %s\n' "method" "path" "in flight" "result"
 for m in unary stream; do
   method=$UNARY
   [ "$m" = stream ] && method=$STREAM
   for c in 1 32; do
-    printf '%-8s %-20s %-10s %s\n' "$m" "direct (no proxy)" "$c" "$(load "$method" "$BACKEND" "$c")"
-    printf '%-8s %-20s %-10s %s\n' "$m" "nginx grpc_pass" "$c" "$(load "$method" "$NGINX" "$c")"
-    printf '%-8s %-20s %-10s %s\n' "$m" "classplan gateway" "$c" "$(load "$method" "$GATEWAY" "$c" "$KEY")"
+    printf '%-8s %-20s %-10s %s\n' "$m" "direct (no proxy)" "$c" "$(load "$method" "$BACKEND" "$c" "")"
+    printf '%-8s %-20s %-10s %s\n' "$m" "nginx grpc_pass" "$c" "$(load "$method" "$NGINX" "$c" "$(nginx_pids)")"
+    printf '%-8s %-20s %-10s %s\n' "$m" "classplan gateway" "$c" \
+      "$(load "$method" "$GATEWAY" "$c" "$GATEWAY_PID" "$KEY")"
   done
 done
 grep -c '"msg":"access"' "$DIR/gateway.log" | sed 's/^/gateway access-log lines: /'

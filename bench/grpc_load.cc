@@ -3,7 +3,13 @@
 // --duration over --channels connections, each call carrying --payload_bytes raw bytes (or
 // --payload_hex) and,
 // when given, "authorization: Bearer --api_key". Prints one line:
-//   calls=<n> errors=<n> qps=<n> p50_us=<n> p90_us=<n> p99_us=<n>
+//   calls=<n> errors=<n> qps=<n> p50_us=<n> p90_us=<n> p99_us=<n> calls_all=<n> cpu_us=<n>
+// calls and the latencies count the measured time only; calls_all counts the warm-up too, and
+// cpu_us is this process's CPU time (user + system) for the whole run, so that
+// cpu_us / calls_all is the client's CPU per call (the script measures the other processes
+// over the same run).
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -38,6 +44,7 @@ struct Shared {
   grpc::ByteBuffer request;
   absl::Time measure_from, stop_at;
   std::atomic<int64_t> errors{0};
+  std::atomic<int64_t> calls_all{0};  // completed calls, warm-up included
   absl::Mutex mu;
   std::vector<int64_t> latencies_us;  // guarded by mu (merged per loop at the end)
   std::atomic<int> running{0};
@@ -58,6 +65,7 @@ class Loop {
         absl::MutexLock lock(&s_->mu);
         s_->latencies_us.insert(s_->latencies_us.end(), mine_.begin(), mine_.end());
       }
+      s_->calls_all += all_;
       if (--s_->running == 0) s_->all_done.Notify();
       return;
     }
@@ -67,6 +75,7 @@ class Loop {
     start_ = now;
     stub_->UnaryCall(ctx_.get(), s_->method, {}, &s_->request, &resp_, [this](grpc::Status st) {
       const absl::Time end = absl::Now();
+      ++all_;
       if (!st.ok()) {
         ++s_->errors;
       } else if (start_ >= s_->measure_from) {
@@ -81,6 +90,7 @@ class Loop {
   grpc::ByteBuffer resp_;
   absl::Time start_;
   std::vector<int64_t> mine_;
+  int64_t all_ = 0;
 };
 
 }  // namespace
@@ -115,9 +125,15 @@ int main(int argc, char** argv) {
   std::sort(v.begin(), v.end());
   auto pct = [&](double p) { return v.empty() ? 0 : v[static_cast<size_t>(p * (v.size() - 1))]; };
   const double secs = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
-  std::printf("calls=%zu errors=%lld qps=%.0f p50_us=%lld p90_us=%lld p99_us=%lld\n", v.size(),
-              static_cast<long long>(s.errors.load()), v.size() / secs,
-              static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.9)),
-              static_cast<long long>(pct(0.99)));
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const long long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
+                           ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+  std::printf(
+      "calls=%zu errors=%lld qps=%.0f p50_us=%lld p90_us=%lld p99_us=%lld calls_all=%lld "
+      "cpu_us=%lld\n",
+      v.size(), static_cast<long long>(s.errors.load()), v.size() / secs,
+      static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.9)),
+      static_cast<long long>(pct(0.99)), static_cast<long long>(s.calls_all.load()), cpu_us);
   return s.errors.load() > 0 ? 1 : 0;
 }
