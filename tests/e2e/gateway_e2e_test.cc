@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <set>
 #include <atomic>
 #include <thread>
@@ -16,7 +15,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
@@ -30,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "src/proto/grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "tests/support/gateway_processes.h"
 #include "tests/support/generic_call.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
@@ -38,35 +37,20 @@
 namespace classplan {
 namespace {
 
+using testing::Bearer;
 using testing::BuildPath;
 using testing::CallGeneric;
 using testing::ChildProcess;
+using testing::MakeKey;
+using testing::Proc;
+using testing::Route;
 using testing::SourcePath;
+using testing::StartGateway;
+using testing::StartServer;
+using testing::StartTestBackend;
+using testing::WritePolicy;
 
 constexpr char kEcho[] = "/classplan.test.v1.TestService/Echo";
-
-struct Proc {
-  int port = 0;
-  std::string log;
-  std::unique_ptr<ChildProcess> process;
-};
-
-// Starts a server binary on a free port and waits for its "serving" log line.
-Proc StartServer(const std::string& dir, const std::string& name, std::vector<std::string> argv,
-                 int port = 0) {
-  Proc p;
-  p.port = port != 0 ? port : testing::FreeTcpPort();
-  p.log = absl::StrCat(dir, "/", name, "-", p.port, ".log");
-  argv.push_back(absl::StrCat("--listen=127.0.0.1:", p.port));
-  p.process = std::make_unique<ChildProcess>(argv, p.log);
-  EXPECT_TRUE(testing::WaitForFileText(p.log, "\"msg\":\"serving\"")) << "see " << p.log;
-  return p;
-}
-
-Proc StartTestBackend(const std::string& dir) {
-  return StartServer(dir, "test_backend",
-                     {BuildPath("tests/e2e/test_backend"), "--drain_timeout=1s"});
-}
 
 Proc StartCatalog(const std::string& dir, int redis_port) {
   return StartServer(dir, "catalog",
@@ -75,60 +59,12 @@ Proc StartCatalog(const std::string& dir, int redis_port) {
                       absl::StrCat("--redis=127.0.0.1:", redis_port), "--drain_timeout=1s"});
 }
 
-std::string MakeKey(const std::string& dir, const std::string& principal, const std::string& roles) {
-  std::string out;
-  EXPECT_EQ(testing::RunCommand({BuildPath("services/gateway/gateway_keygen"),
-                                 "--keys_file=" + dir + "/keys.textproto",
-                                 "--principal=" + principal, "--roles=" + roles, "--iterations=100"},
-                                &out),
-            0);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-// The shipped policy plus the test service's rules.
-void WritePolicy(const std::string& dir) {
-  std::ofstream(dir + "/policy.textproto")
-      << testing::ReadWholeFile(SourcePath("deploy/local/gateway-policy.textproto"))
-      << "\nrule { method: \"/classplan.test.v1.TestService/*\" role: \"*\" }\n";
-}
-
-std::string Route(const std::string& service, const std::vector<int>& ports,
-                  const std::string& idempotent = "") {
-  std::vector<std::string> addrs;
-  for (int p : ports) addrs.push_back(absl::StrCat("127.0.0.1:", p));
-  std::string r = absl::StrCat("route { service: \"", service, "\" target: \"ipv4:",
-                               absl::StrJoin(addrs, ","), "\"");
-  for (absl::string_view m : absl::StrSplit(idempotent, ',', absl::SkipEmpty())) {
-    absl::StrAppend(&r, " idempotent_method: \"", m, "\"");
-  }
-  return r + " }\n";
-}
-
-// Writes gateway.textproto and starts a gateway; `extra` is more config text.
-Proc StartGateway(const std::string& dir, const std::string& routes, int redis_port,
-                  const std::string& extra, int* metrics_port) {
-  *metrics_port = testing::FreeTcpPort();
-  const std::string config = absl::StrCat(dir, "/gateway-", *metrics_port, ".textproto");
-  std::ofstream(config) << "keys_file: \"keys.textproto\"\npolicy_file: \"policy.textproto\"\n"
-                        << "metrics_listen: \"127.0.0.1:" << *metrics_port << "\"\n"
-                        << "redis: \"" << (redis_port > 0 ? absl::StrCat("127.0.0.1:", redis_port) : "off")
-                        << "\"\nhealth_check_interval: \"200ms\"\ndrain_timeout: \"1s\"\n"
-                        << extra << routes;
-  return StartServer(dir, "gateway",
-                     {BuildPath("services/gateway/gateway_server"), "--config=" + config});
-}
-
 std::shared_ptr<grpc::Channel> Channel(int port) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
   return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
                                    grpc::InsecureChannelCredentials(), args);
-}
-
-std::multimap<std::string, std::string> Bearer(const std::string& key) {
-  return {{"authorization", "Bearer " + key}};
 }
 
 // GET /metrics from the gateway's HTTP endpoint.

@@ -3,7 +3,8 @@
 // gateway's behaviour can be observed from the backend's side:
 //   Echo         unary: answers the request; initial metadata "x-saw-<header>" repeats what
 //                arrived of x-classplan-principal, x-classplan-roles, x-request-id and
-//                authorization (which must never arrive), "x-served-by" names the port
+//                authorization (which must never arrive), "x-served-by" names the replica:
+//                the --name flag, else the port
 //   ClientStream answers "count=<n>" after the caller half-closes
 //   ServerStream request "<n>": answers n messages "0".."n-1"
 //   Bidi         echoes each message as it arrives
@@ -30,11 +31,13 @@
 #include "grpcpp/generic/async_generic_service.h"
 #include "tests/support/generic_call.h"
 
+ABSL_FLAG(std::string, name, "", "the x-served-by header's value (default: the port)");
+
 namespace {
 
 using classplan::testing::ByteBufferToString;
 
-std::string g_port;
+std::string g_served_by;
 
 class Call : public grpc::ServerGenericBidiReactor {
  public:
@@ -51,7 +54,7 @@ class Call : public grpc::ServerGenericBidiReactor {
       }
       if (range.first != range.second) ctx->AddInitialMetadata(absl::StrCat("x-saw-", h), all);
     }
-    ctx->AddInitialMetadata("x-served-by", g_port);
+    ctx->AddInitialMetadata("x-served-by", g_served_by);
     if (method_ != "Echo" && method_ != "ClientStream" && method_ != "ServerStream" &&
         method_ != "Bidi" && method_ != "Slow") {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such test method"));
@@ -167,7 +170,8 @@ int main(int argc, char** argv) {
   auto o = classplan::server::ServerOptionsFromFlags("test_backend");
   o.health_service_names = {"classplan.test.v1.TestService", "classplan.catalog.v1.CatalogService"};
   o.metrics_interval = absl::ZeroDuration();
-  g_port = o.listen.substr(o.listen.rfind(':') + 1);
+  g_served_by = absl::GetFlag(FLAGS_name);
+  if (g_served_by.empty()) g_served_by = o.listen.substr(o.listen.rfind(':') + 1);
   classplan::server::ServerHost host(o);
   TestService service;
   Jurisdictions jurisdictions;

@@ -103,8 +103,9 @@ absl::StatusOr<Settings> SettingsFromConfig(const v1::GatewayConfig& c,
         std::tuple{"max_deadline", &c.max_deadline(), &s.max_deadline},
         std::tuple{"key_cache_ttl", &c.key_cache_ttl(), &s.key_cache_ttl},
         std::tuple{"drain_timeout", &c.drain_timeout(), &s.drain_timeout},
-        std::tuple{"health_check_interval", &c.health_check_interval(),
-                   &s.health_check_interval}}) {
+        std::tuple{"health_check_interval", &c.health_check_interval(), &s.health_check_interval},
+        std::tuple{"dns_min_time_between_resolutions", &c.dns_min_time_between_resolutions(),
+                   &s.dns_min_time_between_resolutions}}) {
     if (absl::Status st = Duration(name, *text, out); !st.ok()) return st;
   }
   if (s.default_deadline > s.max_deadline) {

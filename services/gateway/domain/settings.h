@@ -52,6 +52,7 @@ struct Settings {
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration health_check_interval = absl::Seconds(2);
   int worker_threads = 2;
+  absl::Duration dns_min_time_between_resolutions = absl::Seconds(1);
 };
 
 // Reads a text-format file into `message`; errors name the file and line.

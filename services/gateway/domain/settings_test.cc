@@ -24,6 +24,7 @@ TEST(SettingsTest, DefaultsAndRelativeFiles) {
   EXPECT_EQ(s->max_deadline, absl::Seconds(120));
   EXPECT_FALSE(s->rate_limit.enabled);
   EXPECT_TRUE(s->access_log);
+  EXPECT_EQ(s->dns_min_time_between_resolutions, absl::Seconds(1));
   ASSERT_EQ(s->routes.size(), 1u);
   EXPECT_EQ(s->routes[0].health_service, "classplan.catalog.v1.CatalogService");
   EXPECT_EQ(s->routes[0].max_attempts, 3);
@@ -39,6 +40,14 @@ TEST(SettingsTest, RateLimitDefaults) {
   s = From(R"(keys_file: "k" policy_file: "p" rate_limit { requests_per_second: 2 burst: 3 })");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->rate_limit.lease_batch, 3);
+}
+
+TEST(SettingsTest, DnsResolutionInterval) {
+  auto s = From(R"(keys_file: "k" policy_file: "p" dns_min_time_between_resolutions: "250ms")");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->dns_min_time_between_resolutions, absl::Milliseconds(250));
+  EXPECT_FALSE(
+      From(R"(keys_file: "k" policy_file: "p" dns_min_time_between_resolutions: "0s")").ok());
 }
 
 TEST(SettingsTest, Refusals) {

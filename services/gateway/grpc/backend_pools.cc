@@ -16,6 +16,11 @@ std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(const Settings& setti
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    // "dns:" targets: a replaced replica's successor is found this soon after the old one's
+    // connection fails (the only thing that makes gRPC resolve again).
+    args.SetInt(
+        GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
+        static_cast<int>(absl::ToInt64Milliseconds(settings.dns_min_time_between_resolutions)));
     args.SetMaxReceiveMessageSize(settings.max_message_bytes);
     args.SetMaxSendMessageSize(settings.max_message_bytes);
     pool->channel =
