@@ -610,6 +610,82 @@ TEST(GatewayFailoverE2eTest, OneCatalogReplicaKilledDuringReadsNoReadFails) {
   EXPECT_NE(testing::ReadWholeFile(c2.log).find("serving"), std::string::npos);
 }
 
+// A backend that answers UNAVAILABLE once per request (test_backend's FailOnce* methods and
+// GetJurisdiction "fail-once-<x>"): a method the route lists as idempotent is retried and
+// succeeds on the second attempt; any other is not retried, the caller sees UNAVAILABLE, and
+// the backend saw exactly one attempt (the next call is its second). On the stream path (raw
+// methods) and on the unary path (a typed method the backend's reflection describes). A
+// caller's own retry policy works through the gateway too.
+TEST(GatewayRetryE2eTest, IdempotentReadsAreRetriedOnUnavailableWritesAreNot) {
+  const std::string dir = testing::MakeTempDir("gateway_retry");
+  Proc backend = StartTestBackend(dir);
+  const std::string key = MakeKey(dir, "ats-1", "agency_system");
+  WritePolicy(dir);
+  int mp = 0;
+  Proc gw = StartGateway(
+      dir,
+      Route("classplan.test.v1.TestService", {backend.port}, "FailOnceRead") +
+          Route("classplan.catalog.v1.CatalogService", {backend.port}, "GetJurisdiction"),
+      0, "", &mp);
+  int mp2 = 0;
+  Proc gw_no_retry = StartGateway(
+      dir, Route("classplan.catalog.v1.CatalogService", {backend.port}), 0, "", &mp2);
+  auto channel = Channel(gw.port);
+
+  // Stream path.
+  auto read = CallGeneric(channel, "/classplan.test.v1.TestService/FailOnceRead", {"r1"},
+                          Bearer(key));
+  ASSERT_TRUE(read.status.ok()) << read.status.error_message();
+  EXPECT_EQ(read.responses, std::vector<std::string>{"attempts=2"});
+  const std::string write_method = "/classplan.test.v1.TestService/FailOnceWrite";
+  auto write = CallGeneric(channel, write_method, {"w1"}, Bearer(key));
+  EXPECT_EQ(write.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  write = CallGeneric(channel, write_method, {"w1"}, Bearer(key));
+  ASSERT_TRUE(write.status.ok()) << write.status.error_message();
+  EXPECT_EQ(write.responses, std::vector<std::string>{"attempts=2"});
+  // The gateway's error answer is trailers-only (its request id in the trailers), so a
+  // caller's own retry policy can retry what the gateway does not.
+  write = CallGeneric(channel, write_method, {"w2"}, Bearer(key));
+  EXPECT_EQ(write.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_FALSE(write.trailing_metadata.find("x-request-id") == write.trailing_metadata.end());
+  EXPECT_TRUE(write.initial_metadata.empty()) << write.initial_metadata.begin()->first;
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(R"({"methodConfig": [{
+      "name": [{"service": "classplan.test.v1.TestService", "method": "FailOnceWrite"}],
+      "retryPolicy": {"maxAttempts": 2, "initialBackoff": "0.01s", "maxBackoff": "0.01s",
+                      "backoffMultiplier": 1, "retryableStatusCodes": ["UNAVAILABLE"]}}]})");
+  auto retrying = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", gw.port),
+                                            grpc::InsecureChannelCredentials(), args);
+  write = CallGeneric(retrying, write_method, {"w3"}, Bearer(key));
+  ASSERT_TRUE(write.status.ok()) << write.status.error_message();
+  EXPECT_EQ(write.responses, std::vector<std::string>{"attempts=2"});
+  EXPECT_FALSE(write.initial_metadata.find("x-request-id") == write.initial_metadata.end());
+
+  // Unary path: both gateways have learnt from the backend that GetJurisdiction is unary.
+  for (const Proc* g : {&gw, &gw_no_retry}) {
+    ASSERT_TRUE(testing::WaitForFileText(g->log, "\"unary_methods\":1", absl::Seconds(5)))
+        << testing::ReadWholeFile(g->log);
+  }
+  auto get = [&key](const std::shared_ptr<grpc::Channel>& ch, const std::string& id,
+                    catalog::v1::GetJurisdictionResponse* resp) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + key);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    catalog::v1::GetJurisdictionRequest req;
+    req.set_id(id);
+    return catalog::v1::CatalogService::NewStub(ch)->GetJurisdiction(&ctx, req, resp);
+  };
+  catalog::v1::GetJurisdictionResponse resp;
+  grpc::Status s = get(channel, "fail-once-a", &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.jurisdiction().name(), "attempts=2");
+  auto no_retry = Channel(gw_no_retry.port);
+  EXPECT_EQ(get(no_retry, "fail-once-b", &resp).error_code(), grpc::StatusCode::UNAVAILABLE);
+  s = get(no_retry, "fail-once-b", &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.jurisdiction().name(), "attempts=2");
+}
+
 TEST(GatewayFailoverE2eTest, RedisKilledDuringReadsNoReadFailsAndFallbackShowsInMetrics) {
   const std::string dir = testing::MakeTempDir("gateway_redis_down");
   auto redis = testing::RedisServer::Start();

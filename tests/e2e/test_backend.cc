@@ -10,20 +10,28 @@
 //   Bidi         echoes each message as it arrives
 //   Slow         request "<ms>": answers after that long, unless cancelled first; then it
 //                logs {"msg":"cancel seen"} and ends CANCELLED
+//   FailOnce*    (any method so named, e.g. FailOnceRead, FailOnceWrite) unary: the first
+//                call with a given request ends UNAVAILABLE; later ones answer
+//                "attempts=<n>", n counting that first call, so a caller can tell whether
+//                the gateway retried (no x-saw-*/x-served-by headers on these)
 // It also serves one typed unary method, so that the gateway learns from this backend's
 // reflection that it is unary and takes its unary path:
 //   classplan.catalog.v1.CatalogService/GetJurisdiction  id "slow-<ms>": answers after that
 //                long unless cancelled (then logs {"msg":"cancel seen"}); any other id: answers
-//                at once with a jurisdiction of that id (the benchmark's typed echo)
+//                at once with a jurisdiction of that id (the benchmark's typed echo), except
+//                "fail-once-<x>", whose first call ends UNAVAILABLE and later ones answer
+//                with the name "attempts=<n>" (as FailOnce*)
 // Health: "" and classplan.test.v1.TestService. SIGTERM drains like every server.
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
@@ -39,24 +47,39 @@ using classplan::testing::ByteBufferToString;
 
 std::string g_served_by;
 
+// The FailOnce methods' calls so far, by method and request.
+absl::Mutex g_attempts_mu;
+std::map<std::string, int>* g_attempts = new std::map<std::string, int>();
+
+// This call's attempt number for `key` (1 for the first).
+int Attempt(const std::string& key) {
+  absl::MutexLock lock(&g_attempts_mu);
+  return ++(*g_attempts)[key];
+}
+
 class Call : public grpc::ServerGenericBidiReactor {
  public:
   explicit Call(grpc::GenericCallbackServerContext* ctx) : ctx_(ctx) {
     method_ = ctx->method();
     method_ = method_.substr(method_.rfind('/') + 1);
-    for (const char* h : {"x-classplan-principal", "x-classplan-roles", "x-request-id",
-                          "authorization", "x-custom"}) {
-      auto range = ctx->client_metadata().equal_range(h);
-      std::string all;
-      for (auto it = range.first; it != range.second; ++it) {
-        if (!all.empty()) all += "|";
-        all.append(it->second.data(), it->second.size());
+    // FailOnce* answers carry no initial metadata of ours: an error with none goes out as a
+    // trailers-only response, which is what lets a client (the gateway) retry it (gRPC's
+    // retry design, A6); custom headers would commit the call to this attempt.
+    if (method_.rfind("FailOnce", 0) != 0) {
+      for (const char* h : {"x-classplan-principal", "x-classplan-roles", "x-request-id",
+                            "authorization", "x-custom"}) {
+        auto range = ctx->client_metadata().equal_range(h);
+        std::string all;
+        for (auto it = range.first; it != range.second; ++it) {
+          if (!all.empty()) all += "|";
+          all.append(it->second.data(), it->second.size());
+        }
+        if (range.first != range.second) ctx->AddInitialMetadata(absl::StrCat("x-saw-", h), all);
       }
-      if (range.first != range.second) ctx->AddInitialMetadata(absl::StrCat("x-saw-", h), all);
+      ctx->AddInitialMetadata("x-served-by", g_served_by);
     }
-    ctx->AddInitialMetadata("x-served-by", g_served_by);
     if (method_ != "Echo" && method_ != "ClientStream" && method_ != "ServerStream" &&
-        method_ != "Bidi" && method_ != "Slow") {
+        method_ != "Bidi" && method_ != "Slow" && method_.rfind("FailOnce", 0) != 0) {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such test method"));
       return;
     }
@@ -82,6 +105,11 @@ class Call : public grpc::ServerGenericBidiReactor {
       } else {
         Finish(grpc::Status::OK);
       }
+    } else if (method_.rfind("FailOnce", 0) == 0) {
+      const int n = Attempt(method_ + "/" + last_);
+      if (n == 1) return Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "failing once"));
+      out_ = classplan::testing::StringToByteBuffer(absl::StrCat("attempts=", n));
+      StartWriteAndFinish(&out_, {}, grpc::Status::OK);
     } else if (method_ == "ClientStream") {
       out_ = classplan::testing::StringToByteBuffer(absl::StrCat("count=", count_));
       StartWriteAndFinish(&out_, {}, grpc::Status::OK);
@@ -133,6 +161,17 @@ class Jurisdictions : public classplan::catalog::v1::CatalogService::CallbackSer
       grpc::CallbackServerContext* ctx, const classplan::catalog::v1::GetJurisdictionRequest* req,
       classplan::catalog::v1::GetJurisdictionResponse* resp) override {
     auto* reactor = ctx->DefaultReactor();
+    if (req->id().rfind("fail-once-", 0) == 0) {
+      const int n = Attempt("GetJurisdiction/" + req->id());
+      if (n == 1) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "failing once"));
+      } else {
+        resp->mutable_jurisdiction()->set_id(req->id());
+        resp->mutable_jurisdiction()->set_name(absl::StrCat("attempts=", n));
+        reactor->Finish(grpc::Status::OK);
+      }
+      return reactor;
+    }
     int ms = 0;
     if (req->id().rfind("slow-", 0) != 0 || !absl::SimpleAtoi(req->id().substr(5), &ms)) {
       resp->mutable_jurisdiction()->set_id(req->id());

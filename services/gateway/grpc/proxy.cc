@@ -36,8 +36,8 @@ Counters& C() {
 // RESOURCE_EXHAUSTED with the delay twice: a google.rpc.RetryInfo detail, and a
 // "retry-after" trailer in whole seconds (rounded up) for clients that read no details.
 grpc::Status RateLimited(grpc::GenericCallbackServerContext* ctx, absl::Duration retry_after) {
-  ctx->AddTrailingMetadata("retry-after",
-                           absl::StrCat(absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1)))));
+  ctx->AddTrailingMetadata(
+      "retry-after", absl::StrCat(absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1)))));
   google::rpc::RetryInfo info;
   const int64_t ns = absl::ToInt64Nanoseconds(retry_after);
   info.mutable_retry_delay()->set_seconds(ns / 1000000000);
@@ -122,7 +122,8 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   void LegInitialMetadata(bool ok) {
     if (ok) {
       for (const auto& [k, v] : client_ctx_.GetServerInitialMetadata()) {
-        if (ForwardBackendHeader(Sv(k))) ctx_->AddInitialMetadata(std::string(Sv(k)), std::string(Sv(v)));
+        if (ForwardBackendHeader(Sv(k)))
+          ctx_->AddInitialMetadata(std::string(Sv(k)), std::string(Sv(v)));
       }
     }
     leg_.StartRead(&resp_);
@@ -130,6 +131,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   void LegReadDone(bool ok) {
     if (ok) {
       bytes_out_ += static_cast<int64_t>(resp_.Length());
+      AddRequestIdHeader();
       StartWrite(&resp_);
       return;
     }
@@ -164,7 +166,8 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   }
   void LegDone(const grpc::Status& status) {
     for (const auto& [k, v] : client_ctx_.GetServerTrailingMetadata()) {
-      if (ForwardBackendHeader(Sv(k))) ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
+      if (ForwardBackendHeader(Sv(k)))
+        ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
     CountBackendStatus(status);
     FinishCall(status);
@@ -177,7 +180,6 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     const auto& md = ctx_->client_metadata();
     auto rid = md.find(std::string(kRequestIdHeader));
     request_id_ = RequestIdFor(rid == md.end() ? absl::string_view() : Sv(rid->second));
-    ctx_->AddInitialMetadata(std::string(kRequestIdHeader), request_id_);
     const absl::string_view service = ServiceOf(method);
     route_ = service.empty() ? -1 : deps_.routes->Find(service);
     stats_ = deps_.metrics->ForMethod(method, route_ >= 0);
@@ -196,21 +198,23 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
       (hit ? C().cache_hit : C().cache_miss).Increment();
       if (!p.ok()) {
         C().unauthenticated.Increment();
-        return FinishCall(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(p.status().message())));
+        return FinishCall(
+            grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(p.status().message())));
       }
       principal_ = *p;
       // Only a caller with a valid key learns which services exist.
       if (route_ < 0) {
         C().unrouted.Increment();
-        return FinishCall(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                       absl::StrCat("no service behind the gateway serves ", method)));
+        return FinishCall(
+            grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                         absl::StrCat("no service behind the gateway serves ", method)));
       }
       if (rule == nullptr || (rule->roles & principal_->roles) == 0) {
         C().denied.Increment();
-        return FinishCall(grpc::Status(
-            grpc::StatusCode::PERMISSION_DENIED,
-            absl::StrCat("principal ", principal_->id, " (", principal_->roles_header,
-                         ") may not call ", method)));
+        return FinishCall(
+            grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                         absl::StrCat("principal ", principal_->id, " (", principal_->roles_header,
+                                      ") may not call ", method)));
       }
       absl::Duration retry_after;
       bool prefetch = false;
@@ -250,8 +254,8 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   // ---- unary: one backend unary call ----
   void UnaryRequestRead(bool ok) {
     if (!ok) {
-      return FinishCall(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                     "a unary call needs a request message"));
+      return FinishCall(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a unary call needs a request message"));
     }
     bytes_in_ += static_cast<int64_t>(req_.Length());
     BackendPool& pool = *(*deps_.pools)[route_];
@@ -260,15 +264,28 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   }
   void UnaryDone(const grpc::Status& status) {
     for (const auto& [k, v] : client_ctx_.GetServerInitialMetadata()) {
-      if (ForwardBackendHeader(Sv(k))) ctx_->AddInitialMetadata(std::string(Sv(k)), std::string(Sv(v)));
+      if (ForwardBackendHeader(Sv(k)))
+        ctx_->AddInitialMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
     for (const auto& [k, v] : client_ctx_.GetServerTrailingMetadata()) {
-      if (ForwardBackendHeader(Sv(k))) ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
+      if (ForwardBackendHeader(Sv(k)))
+        ctx_->AddTrailingMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
     CountBackendStatus(status);
     if (!status.ok()) return FinishCall(status);
     bytes_out_ += static_cast<int64_t>(resp_.Length());
+    AddRequestIdHeader();
     FinishCall(status, &resp_);
+  }
+
+  // The request id goes back in the response headers when there are headers to send (a
+  // response message), and always in the trailers (FinishCall). An error with no message
+  // therefore stays a trailers-only response, which a caller's own gRPC retry policy needs
+  // in order to retry it (any header of ours would commit the call to its first attempt).
+  void AddRequestIdHeader() {
+    if (request_id_in_headers_) return;
+    request_id_in_headers_ = true;
+    ctx_->AddInitialMetadata(std::string(kRequestIdHeader), request_id_);
   }
 
   void CountBackendStatus(const grpc::Status& status) {
@@ -290,13 +307,14 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     }
     const absl::Time now = absl::Now();
     const auto client_deadline = ctx_->deadline();
-    client_ctx_.set_deadline(absl::ToChronoTime(BackendDeadline(
-        client_deadline == std::chrono::system_clock::time_point::max()
-            ? absl::InfiniteFuture()
-            : absl::FromChrono(client_deadline),
-        now, deps_.settings->default_deadline, deps_.settings->max_deadline)));
+    client_ctx_.set_deadline(absl::ToChronoTime(
+        BackendDeadline(client_deadline == std::chrono::system_clock::time_point::max()
+                            ? absl::InfiniteFuture()
+                            : absl::FromChrono(client_deadline),
+                        now, deps_.settings->default_deadline, deps_.settings->max_deadline)));
     for (const auto& [k, v] : ctx_->client_metadata()) {
-      if (ForwardClientHeader(Sv(k))) client_ctx_.AddMetadata(std::string(Sv(k)), std::string(Sv(v)));
+      if (ForwardClientHeader(Sv(k)))
+        client_ctx_.AddMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
     client_ctx_.AddMetadata(std::string(kRequestIdHeader), request_id_);
     if (principal_ != nullptr) {
@@ -335,13 +353,13 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   void FinishCall(const grpc::Status& status, const ByteBuffer* response = nullptr) {
     ctx_->AddTrailingMetadata(std::string(kRequestIdHeader), request_id_);
     const absl::Duration latency = absl::Now() - start_;
-    GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(), bytes_out_.load());
+    GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(),
+                           bytes_out_.load());
     if (deps_.access_log != nullptr) {
-      deps_.access_log->Write(ctx_->method(),
-                              principal_ == nullptr ? absl::string_view("-")
-                                                    : absl::string_view(principal_->id),
-                              status.error_code(), latency, bytes_in_.load(), bytes_out_.load(),
-                              request_id_);
+      deps_.access_log->Write(
+          ctx_->method(),
+          principal_ == nullptr ? absl::string_view("-") : absl::string_view(principal_->id),
+          status.error_code(), latency, bytes_in_.load(), bytes_out_.load(), request_id_);
     }
     if (response != nullptr) {
       StartWriteAndFinish(response, grpc::WriteOptions(), status);
@@ -360,6 +378,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   BackendLeg leg_;
   const absl::Time start_;
   std::string request_id_;
+  bool request_id_in_headers_ = false;  // response pump / unary completion only
   int route_ = -1;
   GatewayMetrics::MethodStats* stats_ = nullptr;
   const Principal* principal_ = nullptr;
