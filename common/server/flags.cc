@@ -32,6 +32,8 @@ ServerOptions ServerOptionsFromFlags(std::string service_name) {
   o.listen = absl::GetFlag(FLAGS_listen);
   o.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  o.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  o.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
   return o;
 }
 
@@ -77,3 +79,17 @@ ABSL_FLAG(int, max_request_bytes,
           classplan::server::EnvIntOr("CLASSPLAN_MAX_REQUEST_BYTES", 1 << 20),
           "largest request accepted; bigger ones get RESOURCE_EXHAUSTED "
           "(env CLASSPLAN_MAX_REQUEST_BYTES)");
+// Off by default: on one machine the replicas are a fixed list and recycling connections
+// gains nothing. A cluster whose DNS answers change sets a few minutes (deploy/kubernetes).
+ABSL_FLAG(absl::Duration, max_connection_age,
+          classplan::server::EnvDurationOr("CLASSPLAN_MAX_CONNECTION_AGE", absl::ZeroDuration()),
+          "after about this long (+/-10%) a client connection is closed gracefully, so clients "
+          "reconnect and re-resolve DNS and see new replicas; 0s = never "
+          "(env CLASSPLAN_MAX_CONNECTION_AGE)");
+// As long as the gateway's max_deadline (120s), the longest a call through it can run, so
+// recycling a connection does not cut a call that came through the gateway.
+ABSL_FLAG(absl::Duration, max_connection_age_grace,
+          classplan::server::EnvDurationOr("CLASSPLAN_MAX_CONNECTION_AGE_GRACE",
+                                           absl::Seconds(120)),
+          "how long calls still running on a connection past --max_connection_age may finish "
+          "before it is closed (env CLASSPLAN_MAX_CONNECTION_AGE_GRACE)");

@@ -9,6 +9,8 @@
 //   --worker_threads    CLASSPLAN_WORKER_THREADS    threads for blocking work
 //   --drain_timeout     CLASSPLAN_DRAIN_TIMEOUT     e.g. "10s"
 //   --max_request_bytes CLASSPLAN_MAX_REQUEST_BYTES requests above it get RESOURCE_EXHAUSTED
+//   --max_connection_age       CLASSPLAN_MAX_CONNECTION_AGE        e.g. "2m"; "0s" = never
+//   --max_connection_age_grace CLASSPLAN_MAX_CONNECTION_AGE_GRACE  e.g. "120s"
 
 #include <optional>
 #include <string>
@@ -23,6 +25,8 @@ ABSL_DECLARE_FLAG(std::string, redis);
 ABSL_DECLARE_FLAG(int, worker_threads);
 ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
 ABSL_DECLARE_FLAG(int, max_request_bytes);
+ABSL_DECLARE_FLAG(absl::Duration, max_connection_age);
+ABSL_DECLARE_FLAG(absl::Duration, max_connection_age_grace);
 
 namespace classplan::server {
 

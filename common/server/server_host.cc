@@ -3,6 +3,10 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <mutex>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
@@ -29,11 +33,18 @@ class WithoutReflection : public grpc::ServerBuilderOption {
  public:
   void UpdateArguments(grpc::ChannelArguments*) override {}
   void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
-    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
-                                  [](const auto& p) { return p->name() == "proto_server_reflection"; }),
-                   plugins->end());
+    plugins->erase(
+        std::remove_if(plugins->begin(), plugins->end(),
+                       [](const auto& p) { return p->name() == "proto_server_reflection"; }),
+        plugins->end());
   }
 };
+
+// A duration as gRPC's int milliseconds: at least 1, at most INT_MAX (gRPC's "unlimited").
+int ChannelArgMillis(absl::Duration d) {
+  if (d == absl::InfiniteDuration()) return INT_MAX;
+  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, INT_MAX));
+}
 
 }  // namespace
 
@@ -59,6 +70,18 @@ absl::Status ServerHost::Start() {
       &port_);
   builder.SetMaxReceiveMessageSize(options_.max_request_bytes);
   if (options_.max_send_bytes > 0) builder.SetMaxSendMessageSize(options_.max_send_bytes);
+  if (options_.max_connection_age > absl::ZeroDuration() &&
+      options_.max_connection_age != absl::InfiniteDuration()) {
+    // gRPC 1.51 jitters each connection's age by +/-10% with rand(), which nothing seeds: every
+    // process would draw the same sequence, so replicas started together would recycle their
+    // n-th connections together. Seed it once per process.
+    static std::once_flag seeded;
+    std::call_once(seeded, [] { std::srand(std::random_device{}()); });
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               ChannelArgMillis(options_.max_connection_age));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               ChannelArgMillis(options_.max_connection_age_grace));
+  }
   for (grpc::Service* s : services_) builder.RegisterService(s);
   if (generic_ != nullptr) builder.RegisterCallbackGenericService(generic_);
   server_ = builder.BuildAndStart();

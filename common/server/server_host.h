@@ -6,7 +6,9 @@
 //   - gRPC callback services, a request size limit (bigger → RESOURCE_EXHAUSTED);
 //   - grpc.health.v1: NOT_SERVING until MarkServing(), NOT_SERVING again on SIGTERM/SIGINT;
 //   - server reflection;
-//   - graceful drain: in-flight calls get `drain_timeout` to finish, then are cancelled.
+//   - graceful drain: in-flight calls get `drain_timeout` to finish, then are cancelled;
+//   - optional maximum connection age: each connection is closed (GOAWAY) after about
+//     `max_connection_age`, so clients reconnect and re-resolve DNS and new replicas get calls.
 
 #include <memory>
 #include <string>
@@ -39,6 +41,14 @@ struct ServerOptions {
   bool reflection = true;
   // Largest response sent; 0 keeps gRPC's default (unlimited).
   int max_send_bytes = 0;
+  // After this long a connection gets a GOAWAY: the client opens a new one for new calls, and
+  // a "dns:" client resolves the name again, so replicas added since are found. gRPC adds
+  // +/-10% per connection. Zero (or infinite) keeps connections for ever.
+  absl::Duration max_connection_age = absl::ZeroDuration();
+  // Calls still running on a connection past its age get this long to finish; then the
+  // connection is closed and they fail UNAVAILABLE. The connection closes as soon as its last
+  // call ends, so a long grace costs nothing.
+  absl::Duration max_connection_age_grace = absl::Seconds(120);
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it starts later, so that

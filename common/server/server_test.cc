@@ -1,6 +1,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/flags/flag.h"
 #include "absl/synchronization/notification.h"
 #include "common/server/call_deadline.h"
 #include "common/server/flags.h"
@@ -65,6 +66,76 @@ TEST(ServerHostTest, HealthTurnsNotServingWhenDrainStarts) {
   drain.join();
 }
 
+// A channel that connects at once and lets the test see its connection's life.
+std::shared_ptr<grpc::Channel> ConnectedChannel(int port) {
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(
+      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)));
+  return channel;
+}
+
+// Waits up to `limit` for the channel to leave READY (its connection got a GOAWAY or closed).
+bool LeavesReadyWithin(grpc::Channel* channel, absl::Duration limit) {
+  const auto deadline = absl::ToChronoTime(absl::Now() + limit);
+  while (channel->GetState(false) == GRPC_CHANNEL_READY) {
+    if (!channel->WaitForStateChange(GRPC_CHANNEL_READY, deadline)) return false;
+  }
+  return true;
+}
+
+TEST(ServerHostTest, MaxConnectionAgeClosesAnIdleConnection) {
+  ServerOptions o;
+  o.service_name = "test";
+  o.listen = "127.0.0.1:0";
+  o.max_connection_age = absl::Seconds(1);
+  ServerHost host(o);
+  ASSERT_TRUE(host.Start().ok());
+  host.MarkServing();
+  auto channel = ConnectedChannel(host.port());
+  const absl::Time connected = absl::Now();
+  // 1 s +/- 10% jitter; with no age the connection would stay READY.
+  ASSERT_TRUE(LeavesReadyWithin(channel.get(), absl::Seconds(3)));
+  EXPECT_GE(absl::Now() - connected, absl::Milliseconds(800));
+  // New calls open a new connection.
+  EXPECT_EQ(Check(host.port(), ""), HealthCheckResponse::SERVING);
+}
+
+TEST(ServerHostTest, MaxConnectionAgeLetsInFlightCallsRunForTheGrace) {
+  ServerOptions o;
+  o.service_name = "test";
+  o.listen = "127.0.0.1:0";
+  o.max_connection_age = absl::Seconds(1);
+  o.max_connection_age_grace = absl::Seconds(2);
+  ServerHost host(o);
+  ASSERT_TRUE(host.Start().ok());
+  host.MarkServing();
+  auto channel = ConnectedChannel(host.port());
+  auto stub = Health::NewStub(channel);
+  // A Watch stream is a call that lasts until the server ends it.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  HealthCheckRequest req;
+  auto watch = stub->Watch(&ctx, req);
+  HealthCheckResponse resp;
+  ASSERT_TRUE(watch->Read(&resp));
+  EXPECT_EQ(resp.status(), HealthCheckResponse::SERVING);
+  const absl::Time started = absl::Now();
+  ASSERT_TRUE(LeavesReadyWithin(channel.get(), absl::Seconds(3)));
+  // Past the age, within the grace: the stream still carries a change of status.
+  host.SetServingStatus("", false);
+  ASSERT_TRUE(watch->Read(&resp));
+  EXPECT_EQ(resp.status(), HealthCheckResponse::NOT_SERVING);
+  // After age + grace the connection is closed under it.
+  while (watch->Read(&resp)) {
+  }
+  const grpc::Status s = watch->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  const absl::Duration lasted = absl::Now() - started;
+  EXPECT_GE(lasted, absl::Milliseconds(2500));
+  EXPECT_LT(lasted, absl::Seconds(5));
+}
+
 TEST(WorkerPoolTest, RunsEveryTaskBeforeJoining) {
   std::atomic<int> ran{0};
   {
@@ -115,6 +186,18 @@ TEST(FlagsTest, ParsesRedisAddress) {
   EXPECT_EQ((*hp)->port, 6380);
   EXPECT_FALSE(ParseRedisFlag("localhost").ok());
   EXPECT_FALSE(ParseRedisFlag("localhost:99999").ok());
+}
+
+TEST(FlagsTest, MaxConnectionAgeIsOffByDefaultAndReachesTheOptions) {
+  EXPECT_EQ(ServerOptionsFromFlags("test").max_connection_age, absl::ZeroDuration());
+  EXPECT_EQ(ServerOptionsFromFlags("test").max_connection_age_grace, absl::Seconds(120));
+  absl::SetFlag(&FLAGS_max_connection_age, absl::Minutes(2));
+  absl::SetFlag(&FLAGS_max_connection_age_grace, absl::Seconds(30));
+  ServerOptions o = ServerOptionsFromFlags("test");
+  EXPECT_EQ(o.max_connection_age, absl::Minutes(2));
+  EXPECT_EQ(o.max_connection_age_grace, absl::Seconds(30));
+  absl::SetFlag(&FLAGS_max_connection_age, absl::ZeroDuration());
+  absl::SetFlag(&FLAGS_max_connection_age_grace, absl::Seconds(120));
 }
 
 }  // namespace

@@ -115,6 +115,9 @@ int Run() {
   o.max_request_bytes = settings->max_message_bytes;
   o.max_send_bytes = settings->max_message_bytes;
   o.drain_timeout = settings->drain_timeout;
+  o.max_connection_age = settings->max_connection_age;
+  // No call through the gateway outlives max_deadline, so none is cut by the recycling.
+  o.max_connection_age_grace = settings->max_deadline;
   o.credentials = Credentials(settings->tls);
   o.reflection = false;
   server::ServerHost host(o);

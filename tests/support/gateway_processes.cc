@@ -22,9 +22,10 @@ Proc StartServer(const std::string& dir, const std::string& name, std::vector<st
 }
 
 Proc StartTestBackend(const std::string& dir, const std::string& host, int port,
-                      const std::string& name) {
+                      const std::string& name, const std::vector<std::string>& flags) {
   std::vector<std::string> argv = {BuildPath("tests/e2e/test_backend"), "--drain_timeout=1s"};
   if (!name.empty()) argv.push_back("--name=" + name);
+  argv.insert(argv.end(), flags.begin(), flags.end());
   return StartServer(dir, "test_backend", argv, port, host);
 }
 

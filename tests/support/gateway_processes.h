@@ -25,9 +25,10 @@ struct Proc {
 Proc StartServer(const std::string& dir, const std::string& name, std::vector<std::string> argv,
                  int port = 0, const std::string& host = "127.0.0.1");
 
-// tests/e2e/test_backend. Its "x-served-by" header is the port, or `name` when given.
+// tests/e2e/test_backend. Its "x-served-by" header is the port, or `name` when given; `flags`
+// are added to its command line.
 Proc StartTestBackend(const std::string& dir, const std::string& host = "127.0.0.1", int port = 0,
-                      const std::string& name = "");
+                      const std::string& name = "", const std::vector<std::string>& flags = {});
 
 // Adds a key for `principal` with `roles` (comma-separated) to dir/keys.textproto and
 // returns it.

@@ -108,6 +108,13 @@ absl::StatusOr<Settings> SettingsFromConfig(const v1::GatewayConfig& c,
                    &s.dns_min_time_between_resolutions}}) {
     if (absl::Status st = Duration(name, *text, out); !st.ok()) return st;
   }
+  if (c.max_connection_age() != "off") {
+    if (absl::Status st =
+            Duration("max_connection_age", c.max_connection_age(), &s.max_connection_age);
+        !st.ok()) {
+      return st;
+    }
+  }
   if (s.default_deadline > s.max_deadline) {
     return absl::InvalidArgumentError("default_deadline is longer than max_deadline");
   }
@@ -132,8 +139,8 @@ absl::StatusOr<Settings> SettingsFromConfig(const v1::GatewayConfig& c,
     const auto& r = c.route(i);
     const std::string where = absl::StrCat("route[", i, "]");
     if (!ValidServiceName(r.service())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ".service: \"", r.service(), "\" is not a full service name or \"pkg.*\""));
+      return absl::InvalidArgumentError(absl::StrCat(where, ".service: \"", r.service(),
+                                                     "\" is not a full service name or \"pkg.*\""));
     }
     if (!seen.insert(r.service()).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": ", r.service(), " routed twice"));
@@ -153,7 +160,7 @@ absl::StatusOr<Settings> SettingsFromConfig(const v1::GatewayConfig& c,
       }
     }
     if (r.max_attempts() > 0) rs.max_attempts = r.max_attempts();
-    rs.health_service = !r.health_service().empty()       ? r.health_service()
+    rs.health_service = !r.health_service().empty()         ? r.health_service()
                         : absl::EndsWith(r.service(), ".*") ? ""
                                                             : r.service();
     s.routes.push_back(std::move(rs));

@@ -53,6 +53,7 @@ struct Settings {
   absl::Duration health_check_interval = absl::Seconds(2);
   int worker_threads = 2;
   absl::Duration dns_min_time_between_resolutions = absl::Seconds(1);
+  absl::Duration max_connection_age = absl::ZeroDuration();  // zero = never
 };
 
 // Reads a text-format file into `message`; errors name the file and line.

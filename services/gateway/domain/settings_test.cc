@@ -50,21 +50,40 @@ TEST(SettingsTest, DnsResolutionInterval) {
       From(R"(keys_file: "k" policy_file: "p" dns_min_time_between_resolutions: "0s")").ok());
 }
 
+TEST(SettingsTest, MaxConnectionAgeIsOffUnlessSet) {
+  auto s = From(R"(keys_file: "k" policy_file: "p")");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->max_connection_age, absl::ZeroDuration());
+  s = From(R"(keys_file: "k" policy_file: "p" max_connection_age: "5m")");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->max_connection_age, absl::Minutes(5));
+  s = From(R"(keys_file: "k" policy_file: "p" max_connection_age: "off")");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->max_connection_age, absl::ZeroDuration());
+  EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" max_connection_age: "0s")").ok());
+  EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" max_connection_age: "often")").ok());
+}
+
 TEST(SettingsTest, Refusals) {
   EXPECT_FALSE(From(R"(policy_file: "p")").ok());
   EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" default_deadline: "soon")").ok());
-  EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" default_deadline: "5m" max_deadline: "1m")").ok());
-  EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" route { service: "Catalog" target: "x" })").ok());
+  EXPECT_FALSE(
+      From(R"(keys_file: "k" policy_file: "p" default_deadline: "5m" max_deadline: "1m")").ok());
+  EXPECT_FALSE(
+      From(R"(keys_file: "k" policy_file: "p" route { service: "Catalog" target: "x" })").ok());
   EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" route { service: "a.B" })").ok());
   EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" route { service: "a.B" target: "x" }
-                       route { service: "a.B" target: "y" })").ok());
+                       route { service: "a.B" target: "y" })")
+                   .ok());
   EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p"
-                       route { service: "a.B" target: "x" idempotent_method: "a.B/Get" })").ok());
+                       route { service: "a.B" target: "x" idempotent_method: "a.B/Get" })")
+                   .ok());
   EXPECT_FALSE(From(R"(keys_file: "k" policy_file: "p" tls { cert_file: "c" })").ok());
 }
 
 TEST(SettingsTest, PackageRouteHasNoHealthName) {
-  auto s = From(R"(keys_file: "k" policy_file: "p" route { service: "classplan.eligibility.v1.*" target: "x" })");
+  auto s = From(
+      R"(keys_file: "k" policy_file: "p" route { service: "classplan.eligibility.v1.*" target: "x" })");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->routes[0].health_service, "");
 }
@@ -95,10 +114,11 @@ TEST(ShippedGatewayFilesTest, ConfigAndPolicyLoad) {
   EXPECT_EQ(p->Decide("/classplan.catalog.v1.CatalogService/ReviseJobClass", employee), D::kDenied);
   EXPECT_EQ(p->Decide("/classplan.catalog.v1.CatalogService/ReviseJobClass", admin), D::kAllowed);
   EXPECT_EQ(p->Decide("/classplan.payband.v1.PaybandService/ImportSchedule", employee), D::kDenied);
-  EXPECT_EQ(p->Decide("/classplan.appraisal.v1.AppraisalService/GetAppraisal", employee), D::kAllowed);
-  EXPECT_EQ(p->Decide("/classplan.appraisal.v1.AppraisalService/GetAppraisal",
-                      *RoleBit("agency_system")),
-            D::kDenied);
+  EXPECT_EQ(p->Decide("/classplan.appraisal.v1.AppraisalService/GetAppraisal", employee),
+            D::kAllowed);
+  EXPECT_EQ(
+      p->Decide("/classplan.appraisal.v1.AppraisalService/GetAppraisal", *RoleBit("agency_system")),
+      D::kDenied);
   EXPECT_EQ(p->Decide("/classplan.eligibility.v1.EligibilityService/Screen", employee), D::kDenied);
   EXPECT_EQ(p->Decide("/grpc.health.v1.Health/Check", 0), D::kPublic);
   EXPECT_EQ(p->Decide("/classplan.unknown.v1.Svc/Get", kAnyRole), D::kDenied);
