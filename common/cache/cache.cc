@@ -50,9 +50,10 @@ std::optional<std::string> Cache::Get(std::string_view key) {
   return *std::move(value);
 }
 
-void Cache::Put(std::string_view key, std::string_view value) {
+bool Cache::Put(std::string_view key, std::string_view value) {
   absl::Status status = client_->Set(FullKey(key), value, NextTtl());
   if (!status.ok()) put_failed_.Increment();
+  return status.ok();
 }
 
 void Cache::PutIfAbsent(std::string_view key, std::string_view value) {

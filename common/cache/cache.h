@@ -36,8 +36,8 @@ class Cache {
 
   // nullopt on a miss and on any Redis error ("cache.redis.fallback" counts the latter).
   std::optional<std::string> Get(std::string_view key);
-  // Errors are swallowed and counted ("cache.redis.put_failed").
-  void Put(std::string_view key, std::string_view value);
+  // Errors are counted ("cache.redis.put_failed"); false when the value may not be there.
+  bool Put(std::string_view key, std::string_view value);
   // Deletes the key, then publishes `key` (as given, without prefix) on
   // InvalidationChannel() so other replicas drop their in-process copies. Errors are
   // swallowed and counted ("cache.redis.invalidate_failed").

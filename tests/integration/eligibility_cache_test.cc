@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <functional>
+#include <string>
 #include <thread>
 
 #include "classplan/catalog/v1/resources.pb.h"
@@ -87,6 +89,13 @@ class EligibilityCacheTest : public ::testing::Test {
     b_ = std::make_unique<Replica>(redis_->port());
     ASSERT_TRUE(WaitFor([&] { return a_->source->subscribed() && b_->source->subscribed(); }));
   }
+  // A command to the test's Redis through redis-cli (CLIENT PAUSE ... WRITE holds writes
+  // while reads go on).
+  void RedisCli(const std::string& command) {
+    const std::string line =
+        "redis-cli -p " + std::to_string(redis_->port()) + " " + command + " >/dev/null";
+    ASSERT_EQ(std::system(line.c_str()), 0) << line;
+  }
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<Replica> a_, b_;
 };
@@ -144,6 +153,46 @@ TEST_F(EligibilityCacheTest, ARevisionNoticeDropsEveryCopy) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_TRUE(a_->source->Get("T1", kDay).ok());
   EXPECT_EQ(a_->catalog.gets, before);
+}
+
+// A notice handled while this replica is reading must not leave the old revision behind: a
+// read during the notice (here: while Redis holds the new epoch's write for 80 ms, under
+// the client's timeout) must not find the old epoch once the in-process copy is gone, or it
+// would put the old revision back in process for the in-process TTL. (This once failed
+// ARevisionNoticeDropsEveryCopy, 1 run in many, before the epoch was renewed first.)
+TEST_F(EligibilityCacheTest, AReadDuringANoticeLeavesNoStaleCopy) {
+  ASSERT_EQ(b_->source->Get("T1", kDay).value()->revision, 1);
+  b_->catalog.revision = 2;
+  RedisCli("CLIENT PAUSE 80 WRITE");
+  std::thread notice([&] { b_->source->Invalidated("T1"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  (void)b_->source->Get("T1", kDay);  // during the notice: either revision is right
+  notice.join();
+  auto r = b_->source->Get("T1", kDay);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->revision, 2) << "the read during the notice kept the old revision";
+}
+
+// A notice whose new epoch cannot be written (Redis refusing writes for a moment while it
+// still answers reads) must not let the old day-to-revision answer in Redis serve the old
+// revision: until a new epoch is written, the replica skips Redis for that class.
+TEST_F(EligibilityCacheTest, ANoticeWhoseEpochWriteFailsStillDropsTheOldRevision) {
+  ASSERT_EQ(b_->source->Get("T1", kDay).value()->revision, 1);
+  b_->catalog.revision = 2;
+  // Writes wait for 600 ms (longer than the client's 100 ms command timeout); reads go on.
+  RedisCli("CLIENT PAUSE 600 WRITE");
+  b_->source->Invalidated("T1");
+  auto r = b_->source->Get("T1", kDay);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->revision, 2) << "the old revision came back from Redis";
+  // Once Redis takes writes again the replica trusts it again: a new epoch, then the new
+  // revision's answer, readable by the other replica.
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ASSERT_TRUE(b_->source->Get("T1", absl::CivilDay(2026, 2, 1)).ok());
+  a_->catalog.revision = 2;
+  r = a_->source->Get("T1", kDay);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->revision, 2);
 }
 
 TEST_F(EligibilityCacheTest, RedisDownFallsBackToTheCatalogCounted) {

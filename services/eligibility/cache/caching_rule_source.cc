@@ -65,27 +65,41 @@ void CachingRuleSource::DropAll() {
 void CachingRuleSource::Invalidated(const std::string& code) {
   static metrics::Counter& invalidations = metrics::GetCounter("eligibility.rules.invalidated");
   invalidations.Increment();
+  // The epoch first (see the header): a read that misses the dropped copy below must not
+  // find the old epoch, whose answers name the old revision.
+  const bool renewed = redis_ == nullptr || RenewEpoch(code);
+  if (!renewed) {
+    metrics::GetCounter("eligibility.rules.epoch_write_failed").Increment();
+    log::Warn(
+        "class revision notice: epoch not renewed in redis; reading the class from the "
+        "catalog until it is",
+        {{"class", code}});
+  }
+  absl::MutexLock lock(&mu_);
+  const std::string prefix = code + "@";
+  for (auto it = local_.lower_bound(prefix);
+       it != local_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+    it = local_.erase(it);
+  }
+  lists_.clear();
+  ++generation_;
+  if (renewed) {
+    distrusted_.erase(code);
+  } else {
+    distrusted_.insert(code);
+  }
+}
+
+bool CachingRuleSource::RenewEpoch(const std::string& code) {
+  // A fresh epoch: copies written under the old one are never read again.
+  static absl::Mutex rng_mu;
+  static absl::BitGen* rng = new absl::BitGen;
+  uint64_t token;
   {
-    absl::MutexLock lock(&mu_);
-    const std::string prefix = code + "@";
-    for (auto it = local_.lower_bound(prefix);
-         it != local_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
-      it = local_.erase(it);
-    }
-    lists_.clear();
-    ++generation_;
+    absl::MutexLock lock(&rng_mu);
+    token = absl::Uniform<uint64_t>(*rng);
   }
-  if (redis_ != nullptr) {
-    // A fresh epoch: copies written under the old one are never read again.
-    static absl::Mutex rng_mu;
-    static absl::BitGen* rng = new absl::BitGen;
-    uint64_t token;
-    {
-      absl::MutexLock lock(&rng_mu);
-      token = absl::Uniform<uint64_t>(*rng);
-    }
-    redis_->Put(absl::StrCat("epoch:", code), absl::StrFormat("%016x", token));
-  }
+  return redis_->Put(absl::StrCat("epoch:", code), absl::StrFormat("%016x", token));
 }
 
 ClassRulesPtr CachingRuleSource::PeekLocal(const std::string& key) {
@@ -123,12 +137,23 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     return hit;
   }
   uint64_t generation;
+  bool distrusted;
   {
     absl::MutexLock lock(&mu_);
     generation = generation_;
+    distrusted = distrusted_.count(code) > 0;
+  }
+  bool use_redis = redis_ != nullptr;
+  if (use_redis && distrusted) {
+    // A notice for this class found Redis refusing the new epoch: try again, else skip Redis.
+    use_redis = RenewEpoch(code);
+    if (use_redis) {
+      absl::MutexLock lock(&mu_);
+      distrusted_.erase(code);
+    }
   }
   std::string pointer_key;
-  if (redis_ != nullptr) {
+  if (use_redis) {
     // Which revision was in force that day (dropped with the epoch), then that revision's
     // rules (a revision never changes, so its copy needs no invalidation).
     pointer_key = absl::StrCat("asof:", code, ":", Epoch(code), ":", day);
@@ -158,7 +183,7 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     return absl::InternalError(absl::StrCat("the catalog's rules for class ", code,
                                             " are malformed; see the eligibility log"));
   }
-  if (redis_ != nullptr) {
+  if (use_redis) {
     const std::string revision = absl::StrCat(c->revision());
     redis_->PutIfAbsent(absl::StrCat("rules:", code, ":r", revision),
                         SlimClass(*c).SerializeAsString());

@@ -16,13 +16,19 @@
 //   3. The catalog (ClassFetcher), with a deadline on every call.
 //
 // When the catalog publishes a class code on "classplan:v1:catalog:invalidate" (it does so on
-// every write to the class), the replica drops its in-process entries for the class, and the
-// list of all classes, and renews the class's epoch. A generation counter stops a fetch that
-// raced the invalidation from putting the old rules back in process.
+// every write to the class), the replica renews the class's epoch, then drops its in-process
+// entries for the class and the list of all classes. In that order: a read that finds the
+// in-process copy gone also finds the new epoch, so it cannot bring the old revision back
+// from Redis. A generation counter stops a fetch that raced the invalidation from putting
+// the old rules back in process. When the new epoch cannot be written (Redis refusing or
+// timing out), the old day-to-revision answers would still be read, so the class is
+// "distrusted": its reads skip Redis and go to the catalog until a read manages to write a
+// new epoch ("eligibility.rules.epoch_write_failed" counts the failures).
 
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,6 +88,8 @@ class CachingRuleSource : public RuleSource {
   ClassRulesPtr PeekLocal(const std::string& key);
   void PutLocal(const std::string& key, ClassRulesPtr rules, uint64_t generation);
   std::string Epoch(const std::string& code);
+  // Writes a fresh random epoch for the class; false when Redis did not take it.
+  bool RenewEpoch(const std::string& code);
   void DropAll();
 
   ClassFetcher* const fetcher_;
@@ -93,6 +101,8 @@ class CachingRuleSource : public RuleSource {
   std::map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);      // "<code>@<day>"
   std::map<std::string, ListEntry> lists_ ABSL_GUARDED_BY(mu_);  // "<day>"
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  // Classes whose epoch could not be renewed after a notice: Redis is skipped for them.
+  std::set<std::string> distrusted_ ABSL_GUARDED_BY(mu_);
 };
 
 // Only what evaluation needs from a class, for the Redis copy.
