@@ -7,26 +7,25 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <set>
 #include <atomic>
+#include <set>
 #include <thread>
-
-#include "absl/synchronization/mutex.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
-#include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "src/proto/grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/support/gateway_processes.h"
 #include "tests/support/generic_call.h"
@@ -89,7 +88,8 @@ std::string Scrape(int port) {
 // The value of a metric line starting with `series` ("name{labels}" or "name"), or -1.
 double MetricValue(const std::string& text, const std::string& series) {
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (absl::StartsWith(line, series + " ")) return std::stod(std::string(line.substr(series.size() + 1)));
+    if (absl::StartsWith(line, series + " "))
+      return std::stod(std::string(line.substr(series.size() + 1)));
   }
   return -1;
 }
@@ -105,20 +105,21 @@ class GatewayE2eTest : public ::testing::Test {
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = redis->release();
     catalog_ = new Proc(StartCatalog(*dir_, redis_->port()));
-    payband_ = new Proc(StartServer(
-        *dir_, "payband",
-        {BuildPath("services/payband/payband_server"), "--db=" + *dir_ + "/payband.db",
-         "--data_dir=" + SourcePath("data/payband"), absl::StrCat("--redis=127.0.0.1:", redis_->port()),
-         absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
+    payband_ = new Proc(
+        StartServer(*dir_, "payband",
+                    {BuildPath("services/payband/payband_server"), "--db=" + *dir_ + "/payband.db",
+                     "--data_dir=" + SourcePath("data/payband"),
+                     absl::StrCat("--redis=127.0.0.1:", redis_->port()),
+                     absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
     appraisal_ = new Proc(StartServer(
         *dir_, "appraisal",
         {BuildPath("services/appraisal/appraisal_server"), "--db=" + *dir_ + "/appraisal.db",
          "--data_dir=" + SourcePath("data/appraisal"), "--drain_timeout=1s"}));
-    eligibility_ = new Proc(StartServer(
-        *dir_, "eligibility",
-        {BuildPath("services/eligibility/eligibility_server"),
-         absl::StrCat("--redis=127.0.0.1:", redis_->port()),
-         absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
+    eligibility_ = new Proc(
+        StartServer(*dir_, "eligibility",
+                    {BuildPath("services/eligibility/eligibility_server"),
+                     absl::StrCat("--redis=127.0.0.1:", redis_->port()),
+                     absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
     backend_ = new Proc(StartTestBackend(*dir_));
     employee_key_ = new std::string(MakeKey(*dir_, "emp-7", "employee"));
     admin_key_ = new std::string(MakeKey(*dir_, "hr-1", "hr_admin,hr_analyst"));
@@ -237,8 +238,9 @@ TEST_F(GatewayE2eTest, EveryServiceAnswersThroughTheGateway) {
     grpc::ClientContext c7;
     c7.AddMetadata("authorization", "Bearer " + *employee_key_);
     ev1::Evaluation result;
-    EXPECT_EQ(ev1::EligibilityService::NewStub(*channel_)->Evaluate(&c7, eval, &result).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        ev1::EligibilityService::NewStub(*channel_)->Evaluate(&c7, eval, &result).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
   }
 
   auto echo = CallGeneric(*channel_, kEcho, {"hello"}, Bearer(*employee_key_));
@@ -249,8 +251,9 @@ TEST_F(GatewayE2eTest, EveryServiceAnswersThroughTheGateway) {
   grpc::ClientContext c3;
   c3.AddMetadata("authorization", "Bearer " + *employee_key_);
   get.set_code("NOSUCH1");
-  EXPECT_EQ(catalog::v1::CatalogService::NewStub(*channel_)->GetJobClass(&c3, get, &job).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      catalog::v1::CatalogService::NewStub(*channel_)->GetJobClass(&c3, get, &job).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(CallGeneric(*channel_, "/classplan.nothing.v1.Svc/Get", {""}, Bearer(*admin_key_))
                 .status.error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
@@ -270,8 +273,8 @@ TEST_F(GatewayE2eTest, AllFourCallKindsStream) {
   EXPECT_EQ(server.responses, (std::vector<std::string>{"0", "1", "2", "3"}));
   std::vector<std::string> many;
   for (int i = 0; i < 200; ++i) many.push_back(std::string(1000 + i, 'x'));
-  auto bidi = CallGeneric(*channel_, "/classplan.test.v1.TestService/Bidi", many,
-                          Bearer(*employee_key_));
+  auto bidi =
+      CallGeneric(*channel_, "/classplan.test.v1.TestService/Bidi", many, Bearer(*employee_key_));
   ASSERT_TRUE(bidi.status.ok()) << bidi.status.error_message();
   EXPECT_EQ(bidi.responses, many);
 }
@@ -291,11 +294,11 @@ void ExpectReflectionCoversEveryService(const std::shared_ptr<grpc::Channel>& ch
   ASSERT_TRUE(stream->Read(&resp));
   std::set<std::string> names;
   for (const auto& s : resp.list_services_response().service()) names.insert(s.name());
-  for (const char* want : {"classplan.catalog.v1.CatalogService", "classplan.payband.v1.PaybandService",
-                           "classplan.appraisal.v1.AppraisalService",
-                           "classplan.eligibility.v1.EligibilityService",
-                           "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
-                           "grpc.reflection.v1alpha.ServerReflection"}) {
+  for (const char* want :
+       {"classplan.catalog.v1.CatalogService", "classplan.payband.v1.PaybandService",
+        "classplan.appraisal.v1.AppraisalService", "classplan.eligibility.v1.EligibilityService",
+        "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection"}) {
     EXPECT_EQ(names.count(want), 1u) << want;
   }
   // A generic client can then fetch the descriptors from the service that owns them.
@@ -340,8 +343,8 @@ TEST_F(GatewayE2eTest, ReflectionV1ThroughTheGatewayListsEveryService) {
 
 TEST_F(GatewayE2eTest, HealthCoversTheBackends) {
   auto health = grpc::health::v1::Health::NewStub(*channel_);
-  for (const char* name : {"", "classplan.catalog.v1.CatalogService",
-                           "classplan.payband.v1.PaybandService"}) {
+  for (const char* name :
+       {"", "classplan.catalog.v1.CatalogService", "classplan.payband.v1.PaybandService"}) {
     grpc::ClientContext ctx;  // no key: health is public
     grpc::health::v1::HealthCheckRequest req;
     req.set_service(name);
@@ -361,15 +364,15 @@ TEST_F(GatewayE2eTest, MissingAndWrongKeysAreUnauthenticated) {
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(CallGeneric(*channel_, kEcho, {"x"}, Bearer("not-a-key")).status.error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(CallGeneric(*channel_, kEcho, {"x"}, {{"authorization", *employee_key_}})
-                .status.error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);  // no "Bearer "
+  EXPECT_EQ(
+      CallGeneric(*channel_, kEcho, {"x"}, {{"authorization", *employee_key_}}).status.error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);  // no "Bearer "
   // The CLI says how to fix it.
   std::string out;
-  EXPECT_NE(testing::RunCommand({BuildPath("tools/classplanctl/classplanctl"),
-                                 absl::StrCat("--target=127.0.0.1:", gateway_->port), "class", "get",
-                                 "SPCP20"},
-                                &out),
+  EXPECT_NE(testing::RunCommand(
+                {BuildPath("tools/classplanctl/classplanctl"),
+                 absl::StrCat("--target=127.0.0.1:", gateway_->port), "class", "get", "SPCP20"},
+                &out),
             0);
   EXPECT_EQ(testing::RunCommand({BuildPath("tools/classplanctl/classplanctl"),
                                  absl::StrCat("--target=127.0.0.1:", gateway_->port),
@@ -385,8 +388,12 @@ TEST_F(GatewayE2eTest, ARoleCallingAMethodItMayNotIsPermissionDenied) {
   catalog::v1::AbolishJobClassResponse resp;
   grpc::ClientContext ctx;
   ctx.AddMetadata("authorization", "Bearer " + *employee_key_);
-  grpc::Status s = catalog::v1::CatalogService::NewStub(*channel_)->AbolishJobClass(&ctx, req, &resp);
+  grpc::Status s =
+      catalog::v1::CatalogService::NewStub(*channel_)->AbolishJobClass(&ctx, req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  // The refusal explains itself by the key's roles, not by the person's id.
+  EXPECT_NE(s.error_message().find("roles employee"), std::string::npos) << s.error_message();
+  EXPECT_EQ(s.error_message().find("emp-7"), std::string::npos) << s.error_message();
   // Denied at the gateway: the class is still there.
   grpc::ClientContext c2;
   c2.AddMetadata("authorization", "Bearer " + *employee_key_);
@@ -424,7 +431,8 @@ TEST_F(GatewayE2eTest, ForgedIdentityHeadersAreIgnoredAndRequestIdsTravel) {
   ctx.AddMetadata("x-classplan-roles", "hr_admin");
   appraisal::v1::ListAppraisalsRequest list;
   appraisal::v1::ListAppraisalsResponse appraisals;
-  grpc::Status s = appraisal::v1::AppraisalService::NewStub(*channel_)->ListAppraisals(&ctx, list, &appraisals);
+  grpc::Status s =
+      appraisal::v1::AppraisalService::NewStub(*channel_)->ListAppraisals(&ctx, list, &appraisals);
   EXPECT_TRUE(s.ok()) << s.error_message();
   // Without one the gateway makes one, gives it to the backend and returns it.
   auto g = CallGeneric(*channel_, kEcho, {"x"}, Bearer(*employee_key_));
@@ -450,7 +458,8 @@ TEST_F(GatewayE2eTest, ShortDeadlineIsDeadlineExceededAndTheBackendSeesTheCancel
 TEST_F(GatewayE2eTest, UnaryPathDeadlineCancelsTheBackendToo) {
   Proc slow = StartTestBackend(*dir_);
   int mp = 0;
-  Proc gw = StartGateway(*dir_, Route("classplan.catalog.v1.CatalogService", {slow.port}), 0, "", &mp);
+  Proc gw =
+      StartGateway(*dir_, Route("classplan.catalog.v1.CatalogService", {slow.port}), 0, "", &mp);
   ASSERT_TRUE(testing::WaitForFileText(gw.log, "\"unary_methods\":1", absl::Seconds(5)))
       << testing::ReadWholeFile(gw.log);
   auto stub = catalog::v1::CatalogService::NewStub(Channel(gw.port));
@@ -476,7 +485,8 @@ TEST_F(GatewayE2eTest, UnaryPathDeadlineCancelsTheBackendToo) {
 }
 
 TEST_F(GatewayE2eTest, AccessLogAndMetrics) {
-  ASSERT_TRUE(CallGeneric(*channel_, kEcho, {"secret-payload"}, Bearer(*employee_key_)).status.ok());
+  ASSERT_TRUE(
+      CallGeneric(*channel_, kEcho, {"secret-payload"}, Bearer(*employee_key_)).status.ok());
   const std::string metrics = Scrape(metrics_port_);
   EXPECT_GT(MetricValue(metrics, "classplan_gateway_requests_total{method=\"" + std::string(kEcho) +
                                      "\",code=\"OK\"}"),
@@ -488,14 +498,18 @@ TEST_F(GatewayE2eTest, AccessLogAndMetrics) {
   EXPECT_GE(MetricValue(metrics, "classplan_gateway_key_cache_hit_ratio"), 0.5);
   EXPECT_GT(MetricValue(metrics, "classplan_gateway_auth_unauthenticated_total"), -1);
   // Access lines are written in batches, at least every 100 ms.
+  // An employee's key: a person, logged by the key's id (its first 12 hex digits after
+  // "cpk_"), never by the principal id (personal data).
   EXPECT_TRUE(testing::WaitForFileText(
       gateway_->log,
       "\"msg\":\"access\",\"method\":\"/classplan.test.v1.TestService/Echo\","
-      "\"principal\":\"emp-7\",\"code\":0",
+      "\"principal\":\"key:" +
+          employee_key_->substr(4, 12) + "\",\"code\":0",
       absl::Seconds(2)));
   const std::string log = testing::ReadWholeFile(gateway_->log);
   EXPECT_EQ(log.find("secret-payload"), std::string::npos);  // never message contents
-  EXPECT_EQ(log.find(*employee_key_), std::string::npos);     // nor keys
+  EXPECT_EQ(log.find(*employee_key_), std::string::npos);    // nor keys
+  EXPECT_EQ(log.find("emp-7"), std::string::npos);           // nor a person's id
 }
 
 // ---------------------------------------------------------------------------------------
@@ -534,7 +548,8 @@ TEST(GatewayRateLimitE2eTest, LimitHoldsAcrossTwoReplicasAndFallsBackWithRedisSt
       if (r.status.ok()) {
         ++admitted;
       } else {
-        EXPECT_EQ(r.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << r.status.error_message();
+        EXPECT_EQ(r.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+            << r.status.error_message();
         if (RetryInfoIn(r.status) && !r.Header("retry-after").empty()) ++*exhausted_with_retry;
       }
     }
@@ -559,7 +574,8 @@ TEST(GatewayRateLimitE2eTest, LimitHoldsAcrossTwoReplicasAndFallsBackWithRedisSt
     EXPECT_GT(MetricValue(Scrape(port), "classplan_gateway_ratelimit_redis_fallback_total"), 0);
     EXPECT_GT(MetricValue(Scrape(port), "classplan_gateway_ratelimit_rejected_total"), 0);
   }
-  EXPECT_TRUE(testing::WaitForFileText(a.log, "rate limits fall back to this replica's local buckets"));
+  EXPECT_TRUE(
+      testing::WaitForFileText(a.log, "rate limits fall back to this replica's local buckets"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -575,8 +591,9 @@ TEST(GatewayFailoverE2eTest, OneCatalogReplicaKilledDuringReadsNoReadFails) {
   const std::string key = MakeKey(dir, "ats-1", "agency_system");
   WritePolicy(dir);
   int mp = 0;
-  Proc gw = StartGateway(dir, Route("classplan.catalog.v1.CatalogService", {c1.port, c2.port},
-                                    "GetJobClass,ListJobClasses"),
+  Proc gw = StartGateway(dir,
+                         Route("classplan.catalog.v1.CatalogService", {c1.port, c2.port},
+                               "GetJobClass,ListJobClasses"),
                          (*redis)->port(), "", &mp);
   auto stub = catalog::v1::CatalogService::NewStub(Channel(gw.port));
   // Four readers, so that calls are in flight on the replica when it dies.
@@ -628,13 +645,13 @@ TEST(GatewayRetryE2eTest, IdempotentReadsAreRetriedOnUnavailableWritesAreNot) {
           Route("classplan.catalog.v1.CatalogService", {backend.port}, "GetJurisdiction"),
       0, "", &mp);
   int mp2 = 0;
-  Proc gw_no_retry = StartGateway(
-      dir, Route("classplan.catalog.v1.CatalogService", {backend.port}), 0, "", &mp2);
+  Proc gw_no_retry =
+      StartGateway(dir, Route("classplan.catalog.v1.CatalogService", {backend.port}), 0, "", &mp2);
   auto channel = Channel(gw.port);
 
   // Stream path.
-  auto read = CallGeneric(channel, "/classplan.test.v1.TestService/FailOnceRead", {"r1"},
-                          Bearer(key));
+  auto read =
+      CallGeneric(channel, "/classplan.test.v1.TestService/FailOnceRead", {"r1"}, Bearer(key));
   ASSERT_TRUE(read.status.ok()) << read.status.error_message();
   EXPECT_EQ(read.responses, std::vector<std::string>{"attempts=2"});
   const std::string write_method = "/classplan.test.v1.TestService/FailOnceWrite";
@@ -727,11 +744,11 @@ TEST(GatewayTlsE2eTest, TlsWithRequiredClientCertificates) {
   const std::string dir = testing::MakeTempDir("gateway_tls");
   std::string out;
   // One self-signed certificate serves as CA, server and client certificate.
-  ASSERT_EQ(testing::RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                                 "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days",
-                                 "2", "-subj", "/CN=localhost", "-addext",
-                                 "subjectAltName=IP:127.0.0.1,DNS:localhost"},
-                                &out),
+  ASSERT_EQ(testing::RunCommand(
+                {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                 dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "2", "-subj",
+                 "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"},
+                &out),
             0);
   Proc backend = StartTestBackend(dir);
   const std::string key = MakeKey(dir, "ats-1", "agency_system");

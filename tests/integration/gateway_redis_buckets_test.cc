@@ -2,8 +2,12 @@
 // and retry delay, two limiters sharing one bucket, the script reloaded after a Redis restart,
 // and no principal id in any key.
 
+#include <openssl/sha.h>
+
+#include <algorithm>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "common/cache/redis_client.h"
 #include "gtest/gtest.h"
 #include "services/gateway/domain/rate_limiter.h"
@@ -90,12 +94,27 @@ TEST_F(RedisBucketsTest, TwoLimitersShareTheBucket) {
 TEST_F(RedisBucketsTest, ScriptReloadedAfterRestartAndKeysCarryNoId) {
   ASSERT_TRUE(buckets_->Take(p_, 1, 10, 10).ok());
   std::string out;
-  ASSERT_EQ(testing::RunCommand({"/usr/bin/redis-cli", "-p", std::to_string(redis_->port()),
-                                 "--scan"},
-                                &out),
+  ASSERT_EQ(testing::RunCommand(
+                {"/usr/bin/redis-cli", "-p", std::to_string(redis_->port()), "--scan"}, &out),
             0);
   EXPECT_NE(out.find("classplan:v1:gateway:rl:"), std::string::npos) << out;
   EXPECT_EQ(out.find("emp-12345"), std::string::npos) << out;
+  // Nor a plain hash of it, which anyone could find by hashing candidate ids: the key
+  // file's salts are mixed in.
+  Principal salted = p_;
+  salted.key_salts = std::string(16, '\x5a');
+  ASSERT_TRUE(buckets_->Take(salted, 1, 10, 10).ok());
+  std::string both;
+  ASSERT_EQ(testing::RunCommand(
+                {"/usr/bin/redis-cli", "-p", std::to_string(redis_->port()), "--scan"}, &both),
+            0);
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(p_.id.data()), p_.id.size(), d);
+  const std::string plain =
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(d), 12));
+  // p_ has no keys, so its bucket is the plain hash; the salted one is another bucket.
+  EXPECT_NE(both.find(plain), std::string::npos) << both;
+  EXPECT_EQ(std::count(both.begin(), both.end(), '\n'), 2) << both;
   ASSERT_TRUE(redis_->Restart().ok());  // script cache empty: EVALSHA says NOSCRIPT
   absl::StatusOr<Grant> g;
   for (int i = 0; i < 50; ++i) {  // the client reconnects once its breaker lets it

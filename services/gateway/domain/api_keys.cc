@@ -67,7 +67,8 @@ absl::StatusOr<NewKey> MakeKey(const std::string& principal, const std::vector<s
   k.entry.set_principal(principal);
   for (const auto& r : roles) k.entry.add_role(r);
   k.entry.set_salt_hex(*salt);
-  k.entry.set_hash_hex(absl::BytesToHexString(Pbkdf2(*secret, absl::HexStringToBytes(*salt), iterations)));
+  k.entry.set_hash_hex(
+      absl::BytesToHexString(Pbkdf2(*secret, absl::HexStringToBytes(*salt), iterations)));
   k.entry.set_iterations(iterations);
   return k;
 }
@@ -87,6 +88,7 @@ absl::string_view BearerToken(absl::string_view authorization) {
 absl::StatusOr<std::unique_ptr<KeyStore>> KeyStore::FromProto(const v1::KeyFile& file) {
   auto store = std::make_unique<KeyStore>();
   std::map<std::string, Principal*> principals;
+  std::map<Principal*, std::map<std::string, std::string>> salts;  // key id -> salt
   for (int i = 0; i < file.key_size(); ++i) {
     const auto& k = file.key(i);
     const std::string where = absl::StrCat("key[", i, "] (id \"", k.id(), "\")");
@@ -94,14 +96,15 @@ absl::StatusOr<std::unique_ptr<KeyStore>> KeyStore::FromProto(const v1::KeyFile&
       return absl::InvalidArgumentError(where + ": id must be 12 lowercase hex digits");
     }
     if (k.principal().empty()) return absl::InvalidArgumentError(where + ": principal is required");
-    if (k.salt_hex().empty() || !IsLowerHex(k.salt_hex()) || k.hash_hex().size() != 2 * kHashBytes ||
-        !IsLowerHex(k.hash_hex()) || k.iterations() < 1) {
+    if (k.salt_hex().empty() || !IsLowerHex(k.salt_hex()) ||
+        k.hash_hex().size() != 2 * kHashBytes || !IsLowerHex(k.hash_hex()) || k.iterations() < 1) {
       return absl::InvalidArgumentError(where + ": salt_hex, hash_hex and iterations are required");
     }
     RoleSet roles = 0;
     for (const auto& r : k.role()) {
       auto bit = RoleBit(r);
-      if (!bit.ok()) return absl::InvalidArgumentError(absl::StrCat(where, ": ", bit.status().message()));
+      if (!bit.ok())
+        return absl::InvalidArgumentError(absl::StrCat(where, ": ", bit.status().message()));
       roles |= *bit;
     }
     if (roles == 0) return absl::InvalidArgumentError(where + ": no role");
@@ -112,9 +115,10 @@ absl::StatusOr<std::unique_ptr<KeyStore>> KeyStore::FromProto(const v1::KeyFile&
       p->id = k.principal();
       p->index = static_cast<int>(store->principals_.size()) - 1;
       p->roles = roles;
+      p->person = (roles & ~*RoleBit("agency_system")) != 0;
     } else if (p->roles != roles) {
-      return absl::InvalidArgumentError(
-          where + ": another key of the same principal has different roles");
+      return absl::InvalidArgumentError(where +
+                                        ": another key of the same principal has different roles");
     }
     p->roles_header = RoleNames(p->roles);
     Entry e;
@@ -123,9 +127,13 @@ absl::StatusOr<std::unique_ptr<KeyStore>> KeyStore::FromProto(const v1::KeyFile&
     e.iterations = k.iterations();
     e.disabled = k.disabled();
     e.principal = p;
+    salts[p][k.id()] = e.salt;
     if (!store->by_id_.emplace(k.id(), std::move(e)).second) {
       return absl::InvalidArgumentError(where + ": duplicate id");
     }
+  }
+  for (auto& [p, by_id] : salts) {
+    for (const auto& [id, salt] : by_id) p->key_salts += salt;
   }
   return store;
 }
@@ -134,8 +142,15 @@ absl::StatusOr<std::unique_ptr<KeyStore>> KeyStore::Load(const std::string& path
   v1::KeyFile file;
   if (absl::Status s = ReadTextProtoFile(path, &file); !s.ok()) return s;
   auto store = FromProto(file);
-  if (!store.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", store.status().message()));
+  if (!store.ok())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", store.status().message()));
   return store;
+}
+
+std::string PrincipalForLog(const Principal& principal, absl::string_view key) {
+  if (!principal.person) return principal.id;
+  // Only verified keys get here, so the id is where the key format puts it.
+  return absl::StrCat("key:", key.substr(kPrefix.size(), kIdHex));
 }
 
 absl::StatusOr<const Principal*> KeyStore::Verify(absl::string_view key) const {

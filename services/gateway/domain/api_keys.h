@@ -10,11 +10,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "classplan/gateway/v1/config.pb.h"
 #include "services/gateway/domain/roles.h"
@@ -25,11 +25,23 @@ namespace classplan::gateway {
 struct Principal {
   std::string id;
   RoleSet roles = 0;
+  // A person (any role besides agency_system: HR staff, supervisors, employees), whose id
+  // is personal data: it goes to the backends, never into logs or error messages.
+  bool person = false;
+  // The salts of its keys in key-id order (random, in the key file every replica loads):
+  // mixed into the hash that names its rate-limit bucket in Redis, so the bucket's name
+  // cannot be traced back to an id by hashing candidates. Changes when its keys change.
+  std::string key_salts;
   std::string roles_header;  // RoleNames(roles), built once
   int index = 0;             // dense 0..n-1, for per-principal state (rate limits)
 };
 
 inline constexpr int kDefaultKeyIterations = 1000;
+
+// Who called, as the access log says it: a system's principal id; for a person "key:" and
+// the id of the key used (random, in the key file beside the principal, so an operator can
+// tell who it was and the log holds no personal data).
+std::string PrincipalForLog(const Principal& principal, absl::string_view key);
 
 // A new key and the entry that verifies it. The key is printed once and never stored.
 struct NewKey {

@@ -23,6 +23,27 @@ TEST(ApiKeysTest, MadeKeyVerifiesAndOnlyTheHashIsStored) {
   EXPECT_EQ((*p)->roles_header, "agency_system,hr_analyst");
 }
 
+// A system is logged by its principal id; a person (any other role) by the key's id only.
+TEST(ApiKeysTest, PeopleAreLoggedByKeyIdSystemsByName) {
+  v1::KeyFile f;
+  auto system = MakeKey("nm-ats", {"agency_system"}, 10);
+  auto person = MakeKey("emp-1234", {"employee"}, 10);
+  auto analyst = MakeKey("jdoe", {"agency_system", "hr_analyst"}, 10);
+  ASSERT_TRUE(system.ok() && person.ok() && analyst.ok());
+  for (const auto* k : {&*system, &*person, &*analyst}) *f.add_key() = k->entry;
+  auto store = *KeyStore::FromProto(f);
+  const Principal* s = *store->Verify(system->key);
+  const Principal* p = *store->Verify(person->key);
+  const Principal* a = *store->Verify(analyst->key);
+  EXPECT_FALSE(s->person);
+  EXPECT_TRUE(p->person);
+  EXPECT_TRUE(a->person);  // an HR analyst is a person even with a system role too
+  EXPECT_EQ(PrincipalForLog(*s, system->key), "nm-ats");
+  EXPECT_EQ(PrincipalForLog(*p, person->key), "key:" + person->entry.id());
+  EXPECT_EQ(PrincipalForLog(*a, analyst->key), "key:" + analyst->entry.id());
+  EXPECT_EQ(PrincipalForLog(*p, person->key).find("emp-1234"), std::string::npos);
+}
+
 TEST(ApiKeysTest, WrongMalformedAndDisabledKeysAreUnauthenticated) {
   auto k = MakeKey("p", {"employee"}, 10);
   ASSERT_TRUE(k.ok());

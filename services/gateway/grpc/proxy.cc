@@ -202,6 +202,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
             grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(p.status().message())));
       }
       principal_ = *p;
+      log_principal_ = PrincipalForLog(*principal_, key);
       // Only a caller with a valid key learns which services exist.
       if (route_ < 0) {
         C().unrouted.Increment();
@@ -211,10 +212,14 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
       }
       if (rule == nullptr || (rule->roles & principal_->roles) == 0) {
         C().denied.Increment();
+        // A person's id stays out of the message (personal data); the roles explain it.
         return FinishCall(
             grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                         absl::StrCat("principal ", principal_->id, " (", principal_->roles_header,
-                                      ") may not call ", method)));
+                         principal_->person
+                             ? absl::StrCat("this key (roles ", principal_->roles_header,
+                                            ") may not call ", method)
+                             : absl::StrCat("principal ", principal_->id, " (",
+                                            principal_->roles_header, ") may not call ", method)));
       }
       absl::Duration retry_after;
       bool prefetch = false;
@@ -358,7 +363,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     if (deps_.access_log != nullptr) {
       deps_.access_log->Write(
           ctx_->method(),
-          principal_ == nullptr ? absl::string_view("-") : absl::string_view(principal_->id),
+          principal_ == nullptr ? absl::string_view("-") : absl::string_view(log_principal_),
           status.error_code(), latency, bytes_in_.load(), bytes_out_.load(), request_id_);
     }
     if (response != nullptr) {
@@ -382,6 +387,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   int route_ = -1;
   GatewayMetrics::MethodStats* stats_ = nullptr;
   const Principal* principal_ = nullptr;
+  std::string log_principal_;  // PrincipalForLog
   ByteBuffer req_, resp_;
   std::atomic<int64_t> bytes_in_{0}, bytes_out_{0};
   std::atomic<int> refs_{1};

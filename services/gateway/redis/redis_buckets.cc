@@ -44,8 +44,10 @@ std::string Sha1Hex(absl::string_view s) {
 }
 
 std::string KeyFor(const Principal& p) {
+  // The key salts first: without the key file, trying candidate ids finds nothing.
+  const std::string input = absl::StrCat(p.key_salts, p.id);
   unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(p.id.data()), p.id.size(), d);
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), d);
   return absl::StrCat("classplan:v1:gateway:rl:",
                       absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(d), 12)));
 }
