@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <functional>
 #include <string>
 #include <thread>
@@ -89,13 +88,6 @@ class EligibilityCacheTest : public ::testing::Test {
     b_ = std::make_unique<Replica>(redis_->port());
     ASSERT_TRUE(WaitFor([&] { return a_->source->subscribed() && b_->source->subscribed(); }));
   }
-  // A command to the test's Redis through redis-cli (CLIENT PAUSE ... WRITE holds writes
-  // while reads go on).
-  void RedisCli(const std::string& command) {
-    const std::string line =
-        "redis-cli -p " + std::to_string(redis_->port()) + " " + command + " >/dev/null";
-    ASSERT_EQ(std::system(line.c_str()), 0) << line;
-  }
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<Replica> a_, b_;
 };
@@ -163,7 +155,7 @@ TEST_F(EligibilityCacheTest, ARevisionNoticeDropsEveryCopy) {
 TEST_F(EligibilityCacheTest, AReadDuringANoticeLeavesNoStaleCopy) {
   ASSERT_EQ(b_->source->Get("T1", kDay).value()->revision, 1);
   b_->catalog.revision = 2;
-  RedisCli("CLIENT PAUSE 80 WRITE");
+  ASSERT_TRUE(redis_->HoldWrites(absl::Milliseconds(80)).ok());
   std::thread notice([&] { b_->source->Invalidated("T1"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   (void)b_->source->Get("T1", kDay);  // during the notice: either revision is right
@@ -180,7 +172,7 @@ TEST_F(EligibilityCacheTest, ANoticeWhoseEpochWriteFailsStillDropsTheOldRevision
   ASSERT_EQ(b_->source->Get("T1", kDay).value()->revision, 1);
   b_->catalog.revision = 2;
   // Writes wait for 600 ms (longer than the client's 100 ms command timeout); reads go on.
-  RedisCli("CLIENT PAUSE 600 WRITE");
+  ASSERT_TRUE(redis_->HoldWrites(absl::Milliseconds(600)).ok());
   b_->source->Invalidated("T1");
   auto r = b_->source->Get("T1", kDay);
   ASSERT_TRUE(r.ok()) << r.status();

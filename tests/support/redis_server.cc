@@ -112,6 +112,13 @@ void RedisServer::Resume() {
   if (pid_ > 0) kill(pid_, SIGCONT);
 }
 
+absl::Status RedisServer::HoldWrites(absl::Duration d) {
+  const std::string line = absl::StrCat("redis-cli -p ", port_, " CLIENT PAUSE ",
+                                        absl::ToInt64Milliseconds(d), " WRITE >/dev/null");
+  if (std::system(line.c_str()) != 0) return absl::InternalError(absl::StrCat("failed: ", line));
+  return absl::OkStatus();
+}
+
 absl::Status RedisServer::Restart() {
   Kill();
   if (absl::Status s = Launch(); !s.ok()) return s;

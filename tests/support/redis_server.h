@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace classplan::testing {
 
@@ -33,6 +34,9 @@ class RedisServer {
   // SIGSTOP / SIGCONT: the server keeps its sockets but stops answering, like a hung host.
   void Pause();
   void Resume();
+  // CLIENT PAUSE <d> WRITE (through redis-cli): for d, writes (SET, DEL, PUBLISH, ...) wait
+  // while reads go on, like a server refusing writes. Returns once the pause is set.
+  absl::Status HoldWrites(absl::Duration d);
   // Starts it again on the same port and dir (kills it first if running), waiting for PING.
   absl::Status Restart();
 

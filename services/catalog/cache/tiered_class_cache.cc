@@ -63,8 +63,10 @@ ClassRecordPtr TieredClassCache::PeekLocal(absl::string_view code) {
 ClassRecordPtr TieredClassCache::Get(absl::string_view code) {
   static metrics::Counter& redis_hits = metrics::GetCounter("catalog.cache.redis_hit");
   if (ClassRecordPtr hit = PeekLocal(code)) return hit;
-  if (redis_ == nullptr || IsUnsynced(code)) return nullptr;
+  // The token before the unsynced check: a write that starts after it bumps the generation,
+  // so an old copy read from Redis below is not kept.
   uint64_t token = generation_.load();
+  if (redis_ == nullptr || IsUnsynced(code)) return nullptr;
   std::optional<std::string> bytes = redis_->Get(std::string(code));
   if (!bytes.has_value()) return nullptr;
   auto record = std::make_shared<::classplan::catalog::v1::ClassRecord>();
@@ -86,11 +88,22 @@ void TieredClassCache::Fill(ClassRecordPtr record, uint64_t token) {
 
 void TieredClassCache::Updated(const std::vector<ClassRecordPtr>& records) {
   for (const auto& r : records) {
-    generation_.fetch_add(1);
-    DropLocal(r->code());
-    if (redis_ != nullptr && !redis_->Replace(r->code(), r->SerializeAsString())) {
-      metrics::GetCounter("catalog.cache.unsynced_writes").Increment();
+    if (redis_ == nullptr) {
+      DropLocal(r->code());
+      continue;
+    }
+    // Until the SET lands Redis holds the old copy: a read after the drop below must not
+    // bring it back in process, so the class skips Redis while it is being replaced.
+    {
       absl::MutexLock lock(&mu_);
+      ++replacing_[r->code()];
+    }
+    DropLocal(r->code());
+    const bool replaced = redis_->Replace(r->code(), r->SerializeAsString());
+    absl::MutexLock lock(&mu_);
+    if (--replacing_[r->code()] == 0) replacing_.erase(r->code());
+    if (!replaced) {
+      metrics::GetCounter("catalog.cache.unsynced_writes").Increment();
       unsynced_.insert(r->code());
     }
   }
@@ -104,7 +117,7 @@ size_t TieredClassCache::unsynced_count() const {
 
 bool TieredClassCache::IsUnsynced(absl::string_view code) const {
   absl::MutexLock lock(&mu_);
-  return unsynced_.contains(code);
+  return unsynced_.contains(code) || replacing_.contains(code);
 }
 
 void TieredClassCache::SyncRedis() {

@@ -5,7 +5,10 @@
 //
 // Coherence across replicas: a writer replaces the Redis copy (SET) and publishes the class
 // code; every replica's subscriber drops its in-process copy on that message. Readers filling
-// Redis after a miss use SET NX, so a slow reader cannot overwrite a newer write. While a
+// Redis after a miss use SET NX, so a slow reader cannot overwrite a newer write. From the
+// drop of its in-process copy until Redis has the new copy, the writing replica reads the
+// class from the store (Redis still holds the old copy, which a read would otherwise put back
+// in process), and for good if Redis cannot be updated (until the copy is dropped). While a
 // replica's subscription is down it may miss messages, so it bypasses its in-process copies
 // until the subscription is back (and drops them all then). With --redis=off there is no
 // in-process invalidation from other replicas: run one replica, or accept `local_ttl` staleness.
@@ -74,6 +77,8 @@ class TieredClassCache : public ClassCache {
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> unsynced_ ABSL_GUARDED_BY(mu_);
+  // Classes whose Redis copy this replica is replacing right now (count of writes in flight).
+  absl::flat_hash_map<std::string, int> replacing_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace classplan::catalog
