@@ -62,11 +62,13 @@ void Cache::PutIfAbsent(std::string_view key, std::string_view value) {
 
 bool Cache::Replace(std::string_view key, std::string_view value) {
   absl::Status set = client_->Set(FullKey(key), value, NextTtl());
-  absl::StatusOr<int64_t> published = client_->Publish(InvalidationChannel(), key);
   if (!set.ok()) {
-    // The old copy may survive until its TTL; drop it if Redis is still reachable.
+    // The old copy may survive until its TTL; drop it if Redis is still reachable. Before
+    // the notice, as Invalidate does: a replica that drops its copy on the notice must not
+    // find the old one in Redis.
     set = client_->Del({FullKey(key)});
   }
+  absl::StatusOr<int64_t> published = client_->Publish(InvalidationChannel(), key);
   if (set.ok() && published.ok()) return true;
   invalidate_failed_.Increment();
   return false;
