@@ -50,16 +50,24 @@ class FakeCatalog : public ClassFetcher {
   bool down = false;
 };
 
+// The tests of the Redis tier turn the settle period off (RuleCacheOptions::settle), so that
+// reads right after a notice use the cache; LaggingCatalogAfterANotice tests it.
+RuleCacheOptions NoSettle() {
+  RuleCacheOptions o;
+  o.settle = absl::ZeroDuration();
+  return o;
+}
+
 struct Replica {
-  explicit Replica(int redis_port) {
+  explicit Replica(int redis_port, RuleCacheOptions options = NoSettle()) {
     cache::RedisOptions ro;
     ro.port = redis_port;
     ro.breaker_open_for = absl::Milliseconds(200);
     redis = std::make_unique<cache::RedisClient>(ro);
     rules_cache = std::make_unique<cache::Cache>(redis.get(), "eligibility", absl::Minutes(1));
     catalog_channel = cache::Cache(redis.get(), "catalog", absl::Minutes(1)).InvalidationChannel();
-    source = std::make_unique<CachingRuleSource>(&catalog, RuleCacheOptions{}, rules_cache.get(),
-                                                 ro, catalog_channel);
+    source = std::make_unique<CachingRuleSource>(&catalog, options, rules_cache.get(), ro,
+                                                 catalog_channel);
   }
   FakeCatalog catalog;
   std::unique_ptr<cache::RedisClient> redis;
@@ -185,6 +193,29 @@ TEST_F(EligibilityCacheTest, ANoticeWhoseEpochWriteFailsStillDropsTheOldRevision
   r = a_->source->Get("T1", kDay);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ((*r)->revision, 2);
+}
+
+// The catalog replica asked right after a notice may not have handled the same notice yet
+// and still answer with the old revision: for the settle period after a notice nothing it
+// answers about the class (or the list of classes) is kept, so the next read asks again.
+TEST_F(EligibilityCacheTest, ALaggingCatalogAfterANoticeLeavesNoStaleCopy) {
+  RuleCacheOptions o;
+  o.settle = absl::Milliseconds(300);
+  Replica c(redis_->port(), o);
+  ASSERT_TRUE(WaitFor([&] { return c.source->subscribed(); }));
+  ASSERT_EQ(c.source->Get("T1", kDay).value()->revision, 1);
+  c.source->Invalidated("T1");  // the catalog still says revision 1: it lags
+  EXPECT_EQ(c.source->Get("T1", kDay).value()->revision, 1);
+  EXPECT_EQ(c.source->All(kDay).value().at(0)->revision, 1);
+  c.catalog.revision = 2;  // it has caught up
+  EXPECT_EQ(c.source->Get("T1", kDay).value()->revision, 2);
+  EXPECT_EQ(c.source->All(kDay).value().at(0)->revision, 2);
+  // After the settle period the class is cached again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  ASSERT_TRUE(c.source->Get("T1", kDay).ok());
+  const int gets = c.catalog.gets;
+  ASSERT_TRUE(c.source->Get("T1", kDay).ok());
+  EXPECT_EQ(c.catalog.gets, gets);
 }
 
 TEST_F(EligibilityCacheTest, RedisDownFallsBackToTheCatalogCounted) {

@@ -83,6 +83,9 @@ void CachingRuleSource::Invalidated(const std::string& code) {
   }
   lists_.clear();
   ++generation_;
+  const absl::Time settled = absl::Now() + options_.settle;
+  settling_[code] = settled;
+  lists_settle_ = std::max(lists_settle_, settled);
   if (renewed) {
     distrusted_.erase(code);
   } else {
@@ -125,6 +128,20 @@ std::string CachingRuleSource::Epoch(const std::string& code) {
   return e.has_value() ? *e : "0";
 }
 
+namespace {
+
+// Compiled rules, or INTERNAL (logged) when the catalog's rules are malformed.
+absl::StatusOr<ClassRulesPtr> BuildClassRulesOrInternal(const catalog::v1::JobClass& c) {
+  auto rules = BuildClassRules(c);
+  if (rules.ok()) return *rules;
+  log::Error("class rules in the catalog are malformed",
+             {{"class", c.code()}, {"detail", rules.status().message()}});
+  return absl::InternalError(absl::StrCat("the catalog's rules for class ", c.code(),
+                                          " are malformed; see the eligibility log"));
+}
+
+}  // namespace
+
 absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
                                                      absl::CivilDay as_of) {
   static metrics::Counter& local_hits = metrics::GetCounter("eligibility.rules.local_hit");
@@ -137,11 +154,22 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     return hit;
   }
   uint64_t generation;
-  bool distrusted;
+  bool distrusted, settling = false;
   {
     absl::MutexLock lock(&mu_);
     generation = generation_;
     distrusted = distrusted_.count(code) > 0;
+    if (auto it = settling_.find(code); it != settling_.end()) {
+      settling = absl::Now() < it->second;
+      if (!settling) settling_.erase(it);
+    }
+  }
+  if (settling) {
+    // Just revised: ask the catalog and keep nothing (see the header).
+    metrics::GetCounter("eligibility.rules.settling_fetch").Increment();
+    auto c = fetcher_->Get(code, as_of);
+    if (!c.ok()) return c.status();
+    return BuildClassRulesOrInternal(*c);
   }
   bool use_redis = redis_ != nullptr;
   if (use_redis && distrusted) {
@@ -176,13 +204,8 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
   fetches.Increment();
   auto c = fetcher_->Get(code, as_of);
   if (!c.ok()) return c.status();
-  auto rules = BuildClassRules(*c);
-  if (!rules.ok()) {
-    log::Error("class rules in the catalog are malformed",
-               {{"class", code}, {"detail", rules.status().message()}});
-    return absl::InternalError(absl::StrCat("the catalog's rules for class ", code,
-                                            " are malformed; see the eligibility log"));
-  }
+  auto rules = BuildClassRulesOrInternal(*c);
+  if (!rules.ok()) return rules.status();
   if (use_redis) {
     const std::string revision = absl::StrCat(c->revision());
     redis_->PutIfAbsent(absl::StrCat("rules:", code, ":r", revision),
@@ -217,7 +240,8 @@ absl::StatusOr<std::vector<ClassRulesPtr>> CachingRuleSource::All(absl::CivilDay
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->code < b->code; });
   absl::MutexLock lock(&mu_);
-  if (generation == generation_) {
+  // Not while a revised class settles (see the header): the list may hold its old revision.
+  if (generation == generation_ && absl::Now() >= lists_settle_) {
     if (lists_.size() >= 64) lists_.clear();
     lists_[day] = {out, absl::Now() + LocalTtl()};
   }

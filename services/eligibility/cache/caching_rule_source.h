@@ -23,7 +23,9 @@
 // the old rules back in process. When the new epoch cannot be written (Redis refusing or
 // timing out), the old day-to-revision answers would still be read, so the class is
 // "distrusted": its reads skip Redis and go to the catalog until a read manages to write a
-// new epoch ("eligibility.rules.epoch_write_failed" counts the failures).
+// new epoch ("eligibility.rules.epoch_write_failed" counts the failures). For `settle` after
+// a notice the class is fetched from the catalog and not cached at all: the catalog replica
+// asked gets the same notice independently and may not have dropped its own copy yet.
 
 #include <map>
 #include <memory>
@@ -57,6 +59,10 @@ struct RuleCacheOptions {
   // In-process lifetime while invalidations cannot be received.
   absl::Duration unsubscribed_ttl = absl::Seconds(5);
   size_t max_local_entries = 10'000;
+  // After a notice, the class (and the list of all classes) is fetched but not cached for
+  // this long: the catalog replica asked may not have handled the same notice yet and could
+  // still answer with the old revision.
+  absl::Duration settle = absl::Seconds(2);
 };
 
 class CachingRuleSource : public RuleSource {
@@ -103,6 +109,9 @@ class CachingRuleSource : public RuleSource {
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   // Classes whose epoch could not be renewed after a notice: Redis is skipped for them.
   std::set<std::string> distrusted_ ABSL_GUARDED_BY(mu_);
+  // Classes noticed within `settle`: fetched, not cached (nor the list until lists_settle_).
+  std::map<std::string, absl::Time> settling_ ABSL_GUARDED_BY(mu_);
+  absl::Time lists_settle_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 // Only what evaluation needs from a class, for the Redis copy.
