@@ -40,13 +40,12 @@ class WithoutReflection : public grpc::ServerBuilderOption {
   }
 };
 
-// A duration as gRPC's int milliseconds: at least 1, at most INT_MAX (gRPC's "unlimited").
+}  // namespace
+
 int ChannelArgMillis(absl::Duration d) {
   if (d == absl::InfiniteDuration()) return INT_MAX;
   return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, INT_MAX));
 }
-
-}  // namespace
 
 void BlockShutdownSignals() {
   sigset_t set = ShutdownSignals();
@@ -60,6 +59,11 @@ ServerHost::~ServerHost() { Shutdown(); }
 void ServerHost::AddService(grpc::Service* service) { services_.push_back(service); }
 
 absl::Status ServerHost::Start() {
+  if (options_.max_connection_age < absl::ZeroDuration() ||
+      options_.max_connection_age_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "max_connection_age and max_connection_age_grace must not be negative (0s: off)");
+  }
   grpc::EnableDefaultHealthCheckService(true);
   if (options_.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

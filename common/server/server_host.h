@@ -23,6 +23,10 @@
 
 namespace classplan::server {
 
+// A duration as a gRPC channel argument in int milliseconds: at least 1, at most INT_MAX
+// (gRPC's "unlimited"), so a long or infinite setting never wraps to a negative number.
+int ChannelArgMillis(absl::Duration d);
+
 struct ServerOptions {
   std::string service_name;                // for logs, e.g. "catalog"
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one

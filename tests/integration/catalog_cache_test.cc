@@ -147,14 +147,15 @@ TEST_F(CatalogCacheTest, AWriteDuringAHungRedisDoesNotLeaveAStaleCopyBehind) {
 
 // The writing replica drops its in-process copy as soon as the write commits, but Redis still
 // holds the old copy until the SET lands. A read on that replica in between (here: while Redis
-// holds writes for 1 s, longer than the whole Replace with its 100 ms timeouts, and still
+// holds writes, until the test releases them, longer than the whole Replace with its 100 ms
+// timeouts, and still
 // answers reads) must not put the old revision back in process: when the Redis write then
 // fails, nothing would drop it until Redis takes writes again (or the 30 s in-process TTL).
 TEST_F(CatalogCacheTest, AReadDuringAWriteOnTheSameReplicaKeepsNoStaleCopy) {
   auto current = a_->Get("SPCP20");
   ASSERT_TRUE(current.ok());
   ASSERT_NE(a_->tiers->PeekLocal("SPCP20"), nullptr);
-  ASSERT_TRUE(redis_->HoldWrites(absl::Seconds(1)).ok());
+  ASSERT_TRUE(redis_->HoldWrites(absl::Seconds(20)).ok());  // released below
   std::thread writer([&] {
     EXPECT_TRUE(a_->Revise(*current, "Case Worker (revised while Redis held writes)", 2025).ok());
   });
@@ -166,6 +167,7 @@ TEST_F(CatalogCacheTest, AReadDuringAWriteOnTheSameReplicaKeepsNoStaleCopy) {
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->revision(), 2) << "the read during the write put the old revision back";
   // Once Redis takes writes again the stale Redis copy is dropped and both replicas agree.
+  ASSERT_TRUE(redis_->ReleaseWrites().ok());
   ASSERT_TRUE(WaitFor([&] { return a_->tiers->unsynced_count() == 0; }));
   EXPECT_EQ(b_->Get("SPCP20")->revision(), 2);
   EXPECT_EQ(a_->Get("SPCP20")->revision(), 2);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "classplan/catalog/v1/resources.pb.h"
 #include "common/cache/cache.h"
@@ -27,6 +28,7 @@ class FakeCatalog : public ClassFetcher {
  public:
   absl::StatusOr<cv1::JobClass> Get(const std::string& code, absl::CivilDay) override {
     ++gets;
+    if (during_get) std::exchange(during_get, nullptr)();  // once
     if (down) return absl::UnavailableError("catalog unavailable (test)");
     cv1::JobClass c;
     c.set_code(code);
@@ -47,6 +49,7 @@ class FakeCatalog : public ClassFetcher {
   }
   std::atomic<int> gets{0};
   std::atomic<int> revision{1};
+  std::function<void()> during_get;  // runs inside the next Get, before it answers
   bool down = false;
 };
 
@@ -179,20 +182,23 @@ TEST_F(EligibilityCacheTest, AReadDuringANoticeLeavesNoStaleCopy) {
 TEST_F(EligibilityCacheTest, ANoticeWhoseEpochWriteFailsStillDropsTheOldRevision) {
   ASSERT_EQ(b_->source->Get("T1", kDay).value()->revision, 1);
   b_->catalog.revision = 2;
-  // Writes wait for 600 ms (longer than the client's 100 ms command timeout); reads go on.
-  ASSERT_TRUE(redis_->HoldWrites(absl::Milliseconds(600)).ok());
+  // Writes wait (longer than the client's 100 ms command timeout) until released; reads go on.
+  ASSERT_TRUE(redis_->HoldWrites(absl::Seconds(20)).ok());
   b_->source->Invalidated("T1");
   auto r = b_->source->Get("T1", kDay);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ((*r)->revision, 2) << "the old revision came back from Redis";
-  // Once Redis takes writes again the replica trusts it again: a new epoch, then the new
-  // revision's answer, readable by the other replica.
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  ASSERT_TRUE(b_->source->Get("T1", absl::CivilDay(2026, 2, 1)).ok());
-  a_->catalog.revision = 2;
-  r = a_->source->Get("T1", kDay);
+  // Once Redis takes writes again the replica trusts it again: its next read renews the
+  // epoch and stores the new revision's answer, which the other replica then reads from
+  // Redis (its own catalog still says revision 1, and is not asked).
+  ASSERT_TRUE(redis_->ReleaseWrites().ok());
+  const absl::CivilDay later(2026, 2, 1);
+  ASSERT_EQ(b_->source->Get("T1", later).value()->revision, 2);
+  const int a_gets = a_->catalog.gets;
+  r = a_->source->Get("T1", later);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ((*r)->revision, 2);
+  EXPECT_EQ(a_->catalog.gets, a_gets);
 }
 
 // The catalog replica asked right after a notice may not have handled the same notice yet
@@ -216,6 +222,20 @@ TEST_F(EligibilityCacheTest, ALaggingCatalogAfterANoticeLeavesNoStaleCopy) {
   const int gets = c.catalog.gets;
   ASSERT_TRUE(c.source->Get("T1", kDay).ok());
   EXPECT_EQ(c.catalog.gets, gets);
+}
+
+// A notice that arrives while a read is asking the catalog: the read's answer may predate
+// the revision, so it writes no day-to-revision answer to Redis (nor keeps it in process).
+TEST_F(EligibilityCacheTest, ANoticeDuringAFetchKeepsItsAnswerOutOfRedis) {
+  b_->catalog.during_get = [&] { b_->source->Invalidated("T1"); };
+  ASSERT_EQ(b_->source->Get("T1", kDay).value()->revision, 1);  // the catalog lagged
+  // The read had found epoch "0" (none yet); nothing was written under it, or under the new.
+  EXPECT_FALSE(b_->rules_cache->Get("asof:T1:0:2026-01-31").has_value());
+  auto epoch = b_->rules_cache->Get("epoch:T1");
+  ASSERT_TRUE(epoch.has_value());
+  EXPECT_FALSE(b_->rules_cache->Get("asof:T1:" + *epoch + ":2026-01-31").has_value());
+  b_->catalog.revision = 2;
+  EXPECT_EQ(b_->source->Get("T1", kDay).value()->revision, 2);
 }
 
 TEST_F(EligibilityCacheTest, RedisDownFallsBackToTheCatalogCounted) {

@@ -119,6 +119,12 @@ absl::Status RedisServer::HoldWrites(absl::Duration d) {
   return absl::OkStatus();
 }
 
+absl::Status RedisServer::ReleaseWrites() {
+  const std::string line = absl::StrCat("redis-cli -p ", port_, " CLIENT UNPAUSE >/dev/null");
+  if (std::system(line.c_str()) != 0) return absl::InternalError(absl::StrCat("failed: ", line));
+  return absl::OkStatus();
+}
+
 absl::Status RedisServer::Restart() {
   Kill();
   if (absl::Status s = Launch(); !s.ok()) return s;

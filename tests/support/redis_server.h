@@ -37,6 +37,9 @@ class RedisServer {
   // CLIENT PAUSE <d> WRITE (through redis-cli): for d, writes (SET, DEL, PUBLISH, ...) wait
   // while reads go on, like a server refusing writes. Returns once the pause is set.
   absl::Status HoldWrites(absl::Duration d);
+  // Ends a HoldWrites early (CLIENT UNPAUSE), so a test can hold writes for as long as it
+  // needs on a slow machine and still finish quickly.
+  absl::Status ReleaseWrites();
   // Starts it again on the same port and dir (kills it first if running), waiting for PING.
   absl::Status Restart();
 

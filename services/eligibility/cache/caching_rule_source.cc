@@ -65,8 +65,17 @@ void CachingRuleSource::DropAll() {
 void CachingRuleSource::Invalidated(const std::string& code) {
   static metrics::Counter& invalidations = metrics::GetCounter("eligibility.rules.invalidated");
   invalidations.Increment();
-  // The epoch first (see the header): a read that misses the dropped copy below must not
-  // find the old epoch, whose answers name the old revision.
+  {
+    // First: reads from now on keep nothing about the class (settle), and reads already
+    // under way keep nothing either (generation), in process or in Redis.
+    absl::MutexLock lock(&mu_);
+    ++generation_;
+    const absl::Time settled = absl::Now() + options_.settle;
+    settling_[code] = settled;
+    lists_settle_ = std::max(lists_settle_, settled);
+  }
+  // Then the epoch, before the in-process copy goes (see the header): a read that misses
+  // the dropped copy below must not find the old epoch, whose answers name the old revision.
   const bool renewed = redis_ == nullptr || RenewEpoch(code);
   if (!renewed) {
     metrics::GetCounter("eligibility.rules.epoch_write_failed").Increment();
@@ -83,14 +92,16 @@ void CachingRuleSource::Invalidated(const std::string& code) {
   }
   lists_.clear();
   ++generation_;
-  const absl::Time settled = absl::Now() + options_.settle;
-  settling_[code] = settled;
-  lists_settle_ = std::max(lists_settle_, settled);
   if (renewed) {
     distrusted_.erase(code);
   } else {
     distrusted_.insert(code);
   }
+}
+
+bool CachingRuleSource::Current(uint64_t generation) {
+  absl::MutexLock lock(&mu_);
+  return generation == generation_;
 }
 
 bool CachingRuleSource::RenewEpoch(const std::string& code) {
@@ -177,7 +188,8 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     use_redis = RenewEpoch(code);
     if (use_redis) {
       absl::MutexLock lock(&mu_);
-      distrusted_.erase(code);
+      // Unless a newer notice came meanwhile (its own renewal may have failed).
+      if (generation == generation_) distrusted_.erase(code);
     }
   }
   std::string pointer_key;
@@ -210,7 +222,9 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     const std::string revision = absl::StrCat(c->revision());
     redis_->PutIfAbsent(absl::StrCat("rules:", code, ":r", revision),
                         SlimClass(*c).SerializeAsString());
-    redis_->PutIfAbsent(pointer_key, revision);
+    // Not if a notice came since this read began: the answer may predate the revision, and
+    // the epoch read above may already be the new one.
+    if (Current(generation)) redis_->PutIfAbsent(pointer_key, revision);
   }
   PutLocal(key, *rules, generation);
   return *rules;

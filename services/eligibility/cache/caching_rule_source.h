@@ -94,6 +94,8 @@ class CachingRuleSource : public RuleSource {
   ClassRulesPtr PeekLocal(const std::string& key);
   void PutLocal(const std::string& key, ClassRulesPtr rules, uint64_t generation);
   std::string Epoch(const std::string& code);
+  // No notice since `generation` was read.
+  bool Current(uint64_t generation);
   // Writes a fresh random epoch for the class; false when Redis did not take it.
   bool RenewEpoch(const std::string& code);
   void DropAll();

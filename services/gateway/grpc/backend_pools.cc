@@ -1,5 +1,6 @@
 #include "services/gateway/grpc/backend_pools.h"
 
+#include "common/server/server_host.h"
 #include "services/gateway/domain/call_rules.h"
 
 namespace classplan::gateway {
@@ -18,9 +19,8 @@ std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(const Settings& setti
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // "dns:" targets: a replaced replica's successor is found this soon after the old one's
     // connection fails (the only thing that makes gRPC resolve again).
-    args.SetInt(
-        GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
-        static_cast<int>(absl::ToInt64Milliseconds(settings.dns_min_time_between_resolutions)));
+    args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
+                server::ChannelArgMillis(settings.dns_min_time_between_resolutions));
     args.SetMaxReceiveMessageSize(settings.max_message_bytes);
     args.SetMaxSendMessageSize(settings.max_message_bytes);
     pool->channel =
