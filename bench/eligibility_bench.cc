@@ -22,6 +22,7 @@
 #include "benchmark/benchmark.h"
 #include "classplan/catalog/v1/data.pb.h"
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
+#include "common/dates/dates.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
 #include "grpcpp/grpcpp.h"
@@ -72,13 +73,7 @@ class ShippedRules : public RuleSource {
   std::map<std::string, ClassRulesPtr> classes_;
 };
 
-common::v1::Date Day(int y, int m, int d) {
-  common::v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
+common::v1::Date Day(int y, int m, int d) { return dates::FromCivilDay(absl::CivilDay(y, m, d)); }
 
 // An applicant with a degree, five experience entries (some part time, some overlapping,
 // one ongoing), a licence and a driver's licence; `seed` varies the dates and kinds.

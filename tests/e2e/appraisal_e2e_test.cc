@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
+#include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
@@ -50,13 +51,7 @@ std::unique_ptr<grpc::ClientContext> Ctx(const Caller& c) {
   return ctx;
 }
 
-common::v1::Date D(int y, int m, int d) {
-  common::v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
+common::v1::Date D(int y, int m, int d) { return dates::FromCivilDay(absl::CivilDay(y, m, d)); }
 
 std::set<std::string> ViolatedFields(const grpc::Status& s) {
   std::set<std::string> out;

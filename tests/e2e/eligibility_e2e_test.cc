@@ -7,6 +7,7 @@
 
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
+#include "common/dates/dates.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -30,13 +31,7 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
-common::v1::Date Day(int y, int m, int d) {
-  common::v1::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
+common::v1::Date Day(int y, int m, int d) { return dates::FromCivilDay(absl::CivilDay(y, m, d)); }
 
 ev1::Applicant Psychologist() {
   ev1::Applicant a;
