@@ -53,8 +53,11 @@ absl::Status CheckEtag(const std::string& etag, int64_t current_version, absl::s
 
 std::string NormalizeCode(absl::string_view code) { return absl::AsciiStrToUpper(code); }
 
-Catalog::Catalog(CatalogStore* store, ClassCache* cache, TodayFn today)
-    : store_(store), cache_(cache), today_(std::move(today)) {}
+Catalog::Catalog(CatalogStore* store, ClassCache* cache, TodayFn today, ViewCache* views)
+    : store_(store), cache_(cache), today_(std::move(today)), views_(views) {
+  static NoViewCache none;
+  if (views_ == nullptr) views_ = &none;
+}
 
 absl::StatusOr<pb::Jurisdiction> Catalog::LoadJurisdiction(const std::string& id,
                                                            const std::string& field) {

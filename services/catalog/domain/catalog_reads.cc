@@ -119,9 +119,7 @@ absl::StatusOr<ClassRecordPtr> Catalog::LoadClass(const std::string& code) {
 }
 
 absl::StatusOr<pb::GetJobClassResponse> Catalog::Resolve(const pb::ClassRecord& record,
-                                                         const pb::GetJobClassRequest& request) {
-  bool strict = request.has_as_of();
-  absl::CivilDay day = strict ? dates::ToCivilDay(request.as_of()) : today_();
+                                                         absl::CivilDay day, bool strict) {
   auto rev = RevisionInForce(record, day, strict);
   if (!rev.ok()) return rev.status();
   pb::GetJobClassResponse out;
@@ -138,44 +136,38 @@ absl::Status ValidateGet(const pb::GetJobClassRequest& r) {
 }
 }  // namespace
 
-std::optional<absl::StatusOr<pb::GetJobClassResponse>> Catalog::TryGetJobClassLocal(
-    const pb::GetJobClassRequest& request) {
-  if (absl::Status s = ValidateGet(request); !s.ok())
-    return absl::StatusOr<pb::GetJobClassResponse>(s);
-  ClassRecordPtr rec = cache_->PeekLocal(NormalizeCode(request.code()));
-  if (rec == nullptr) return std::nullopt;
-  return Resolve(*rec, request);
+JobClassLookup Catalog::LookUpJobClass(const pb::GetJobClassRequest& request) {
+  if (absl::Status s = ValidateGet(request); !s.ok()) return s;
+  JobClassFetch fetch{NormalizeCode(request.code()), std::nullopt};
+  if (request.has_as_of()) fetch.as_of = dates::ToCivilDay(request.as_of());
+  ClassRecordPtr rec = cache_->PeekLocal(fetch.code);
+  if (rec == nullptr) return fetch;
+  if (fetch.as_of.has_value()) {
+    auto built = Resolve(*rec, *fetch.as_of, true);
+    if (!built.ok()) return built.status();
+    return std::make_shared<const pb::GetJobClassResponse>(std::move(*built));
+  }
+  absl::CivilDay today = today_();
+  if (SharedJobClassResponse kept = views_->Find(fetch.code, rec, today)) return kept;
+  auto built = Resolve(*rec, today, false);
+  if (!built.ok()) return built.status();
+  auto response = std::make_shared<const pb::GetJobClassResponse>(std::move(*built));
+  views_->Keep(fetch.code, rec, today, response);
+  return response;
 }
 
-std::shared_ptr<const pb::GetJobClassResponse> Catalog::TryGetJobClassShared(
-    const pb::GetJobClassRequest& request) {
-  if (request.has_as_of() || !ValidateGet(request).ok()) return nullptr;
-  std::string code = NormalizeCode(request.code());
-  ClassRecordPtr rec = cache_->PeekLocal(code);
-  if (rec == nullptr) return nullptr;
-  absl::CivilDay today = today_();
-  {
-    absl::MutexLock lock(&views_mu_);
-    auto it = views_.find(code);
-    if (it != views_.end() && it->second.record == rec && it->second.day == today) {
-      return it->second.response;
-    }
-  }
-  auto built = Resolve(*rec, request);
-  if (!built.ok()) return nullptr;
-  auto response = std::make_shared<const pb::GetJobClassResponse>(std::move(*built));
-  absl::MutexLock lock(&views_mu_);
-  if (views_.size() > 10000) views_.clear();
-  views_[code] = View{rec, today, response};
-  return response;
+absl::StatusOr<pb::GetJobClassResponse> Catalog::FetchJobClass(const JobClassFetch& fetch) {
+  auto rec = LoadClass(fetch.code);
+  if (!rec.ok()) return rec.status();
+  return Resolve(**rec, fetch.as_of ? *fetch.as_of : today_(), fetch.as_of.has_value());
 }
 
 absl::StatusOr<pb::GetJobClassResponse> Catalog::GetJobClass(
     const pb::GetJobClassRequest& request) {
-  if (absl::Status s = ValidateGet(request); !s.ok()) return s;
-  auto rec = LoadClass(NormalizeCode(request.code()));
-  if (!rec.ok()) return rec.status();
-  return Resolve(**rec, request);
+  JobClassLookup lookup = LookUpJobClass(request);
+  if (auto* hit = std::get_if<SharedJobClassResponse>(&lookup)) return **hit;
+  if (auto* error = std::get_if<absl::Status>(&lookup)) return *error;
+  return FetchJobClass(std::get<JobClassFetch>(lookup));
 }
 
 absl::StatusOr<pb::GetJurisdictionResponse> Catalog::GetJurisdiction(

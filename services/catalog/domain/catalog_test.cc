@@ -5,6 +5,7 @@
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
+#include "services/catalog/cache/built_view_cache.h"
 #include "services/catalog/store/sqlite_catalog_store.h"
 #include "tests/support/temp.h"
 
@@ -360,45 +361,98 @@ class MapCache : public NoClassCache {
   std::map<std::string, ClassRecordPtr> records;
 };
 
-TEST(CatalogSharedViewTest, BuildsOneViewPerRecordAndDay) {
-  MapCache cache;
-  absl::CivilDay today(2026, 11, 23);
-  Catalog catalog(nullptr, &cache, [&] { return today; });
+// SPCP20 at version 1 with one adopted, undated revision.
+std::shared_ptr<pb::ClassRecord> OneRevisionRecord(const std::string& title) {
   auto rec = std::make_shared<pb::ClassRecord>();
   rec->set_code("SPCP20");
   rec->set_version(1);
   auto* rev = rec->add_revisions();
   rev->set_revision(1);
   rev->set_state(pb::REVISION_STATE_ADOPTED);
-  rev->mutable_job_class()->set_title("Case Worker");
+  rev->mutable_job_class()->set_title(title);
+  return rec;
+}
+
+// The shared response LookUpJobClass answers with; null for an error or a fetch.
+SharedJobClassResponse Hit(Catalog& catalog, const pb::GetJobClassRequest& req) {
+  JobClassLookup lookup = catalog.LookUpJobClass(req);
+  auto* hit = std::get_if<SharedJobClassResponse>(&lookup);
+  return hit == nullptr ? nullptr : *hit;
+}
+
+// A catalog over MapCache with the in-process built-view cache.
+class CatalogSharedViewTest : public ::testing::Test {
+ protected:
+  MapCache cache;
+  BuiltViewCache views;
+  absl::CivilDay today{2026, 11, 23};
+  Catalog catalog{nullptr, &cache, [this] { return today; }, &views};
+};
+
+TEST_F(CatalogSharedViewTest, BuildsOneViewPerRecordAndDay) {
+  auto rec = OneRevisionRecord("Case Worker");
   cache.records["SPCP20"] = rec;
 
   pb::GetJobClassRequest req;
   req.set_code("spcp20");
-  auto first = catalog.TryGetJobClassShared(req);
+  auto first = Hit(catalog, req);
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(first->job_class().title(), "Case Worker");
-  EXPECT_EQ(catalog.TryGetJobClassShared(req), first);  // shared, not rebuilt
+  EXPECT_EQ(Hit(catalog, req), first);  // shared, not rebuilt
 
   auto newer = std::make_shared<pb::ClassRecord>(*rec);
   newer->set_version(2);
   newer->mutable_revisions(0)->mutable_job_class()->set_title("Case Worker (revised)");
   cache.records["SPCP20"] = newer;
-  auto second = catalog.TryGetJobClassShared(req);
+  auto second = Hit(catalog, req);
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(second->job_class().title(), "Case Worker (revised)");
   EXPECT_EQ(second->job_class().etag(), "v2");
 
   today = absl::CivilDay(2026, 11, 24);  // a new day may change which revision is in force
-  EXPECT_NE(catalog.TryGetJobClassShared(req), second);
+  EXPECT_NE(Hit(catalog, req), second);
 
   req.mutable_as_of()->set_year(2020);
   req.mutable_as_of()->set_month(1);
   req.mutable_as_of()->set_day(1);
-  EXPECT_EQ(catalog.TryGetJobClassShared(req), nullptr);  // as-of reads take the full path
+  EXPECT_EQ(Hit(catalog, req), nullptr);  // the undated revision cannot be placed in 2020
   req.clear_as_of();
   req.set_code("NOPE1");
-  EXPECT_EQ(catalog.TryGetJobClassShared(req), nullptr);
+  EXPECT_EQ(Hit(catalog, req), nullptr);
+}
+
+TEST_F(CatalogSharedViewTest, LookUpAnswersHitErrorOrFetchOnce) {
+  auto rec = OneRevisionRecord("Case Worker");
+  rec->set_version(3);
+  *rec->mutable_revisions(0)->mutable_effective_date() = D(2019, 7, 1);
+  cache.records["SPCP20"] = rec;
+
+  pb::GetJobClassRequest bad;
+  bad.set_code("no spaces");
+  JobClassLookup invalid = catalog.LookUpJobClass(bad);
+  ASSERT_TRUE(std::holds_alternative<absl::Status>(invalid));
+  EXPECT_EQ(FirstViolationField(std::get<absl::Status>(invalid)), "code");
+
+  pb::GetJobClassRequest dated;
+  dated.set_code("spcp20");
+  *dated.mutable_as_of() = D(2020, 1, 1);
+  auto as_of_hit = Hit(catalog, dated);  // built for the call, not kept
+  ASSERT_NE(as_of_hit, nullptr);
+  EXPECT_EQ(as_of_hit->job_class().etag(), "v3");
+  EXPECT_NE(Hit(catalog, dated), as_of_hit);
+
+  *dated.mutable_as_of() = D(2019, 6, 30);  // before the first revision: GetJobClass's error
+  JobClassLookup early = catalog.LookUpJobClass(dated);
+  ASSERT_TRUE(std::holds_alternative<absl::Status>(early));
+  EXPECT_TRUE(absl::IsNotFound(std::get<absl::Status>(early)));
+
+  pb::GetJobClassRequest miss;
+  miss.set_code("ca2459");
+  *miss.mutable_as_of() = D(2020, 2, 3);
+  JobClassLookup fetch = catalog.LookUpJobClass(miss);
+  ASSERT_TRUE(std::holds_alternative<JobClassFetch>(fetch));
+  EXPECT_EQ(std::get<JobClassFetch>(fetch).code, "CA2459");
+  EXPECT_EQ(std::get<JobClassFetch>(fetch).as_of, absl::CivilDay(2020, 2, 3));
 }
 
 }  // namespace
