@@ -244,37 +244,61 @@ absl::StatusOr<pb::ListJobClassesResponse> Catalog::ListJobClasses(
     const pb::ListJobClassesRequest& request) {
   auto size = api::PageSize(request.page_size(), 50, 500);
   if (!size.ok()) return size.status();
+  std::optional<absl::CivilDay> as_of;
+  if (request.has_as_of()) {
+    status::Violations v;
+    CheckFullDate(request.as_of(), "as_of", v);
+    if (!v.empty()) return v.ToStatus();
+    as_of = dates::ToCivilDay(request.as_of());
+  }
   auto filter = ParseClassFilter(request.filter());
   if (!filter.ok()) return filter.status();
-  auto after = api::DecodePageToken(request.page_token(), request.filter());
+  // A token is for one filter and one day.
+  const std::string query_key =
+      as_of ? absl::StrCat(request.filter(), "\nas_of=", dates::Format(request.as_of()))
+            : request.filter();
+  auto after = api::DecodePageToken(request.page_token(), query_key);
   if (!after.ok()) return after.status();
 
-  absl::CivilDay today = today_();
-  std::vector<pb::JobClass> page;
+  const absl::CivilDay today = today_();
+  pb::ListJobClassesResponse out;
   std::string cursor = *after;
+  std::string last;  // the code of the last class on the page
   bool more = false;
-  // Filters apply to the revision in force today, which the store cannot index (it changes
-  // with the date), so scan in code order until the page is full.
+  // Filters apply to the revision in force on the day, which the store cannot index (it
+  // changes with the date), so scan in code order until the page is full.
   while (!more) {
     auto batch = store_->ListClasses(cursor, 200);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) break;
     for (const auto& rec : *batch) {
       cursor = rec.code();
-      auto rev = RevisionInForce(rec, today, false);
-      if (!rev.ok()) continue;  // not in force yet
+      auto rev = RevisionInForce(rec, as_of.value_or(today), as_of.has_value());
+      std::string uncertain;  // why the day's revision cannot be told (as_of only)
+      if (absl::IsFailedPrecondition(rev.status())) {
+        uncertain = std::string(rev.status().message());
+        // Such a class is named with, and filtered on, its revision in force today.
+        rev = RevisionInForce(rec, today, false);
+      }
+      if (!rev.ok()) continue;  // not in force on the day
       pb::JobClass view = ViewOf(rec, **rev);
       if (!filter->Matches(view)) continue;
-      if (static_cast<int>(page.size()) == *size) {
+      if (out.job_classes_size() + out.uncertain_size() == *size) {
         more = true;
         break;
       }
-      page.push_back(std::move(view));
+      last = rec.code();
+      if (uncertain.empty()) {
+        *out.add_job_classes() = std::move(view);
+        continue;
+      }
+      pb::UncertainClass* u = out.add_uncertain();
+      u->set_code(rec.code());
+      u->set_reason(std::move(uncertain));
+      *u->mutable_current() = std::move(view);
     }
   }
-  pb::ListJobClassesResponse out;
-  if (more) out.set_next_page_token(api::EncodePageToken(request.filter(), page.back().code()));
-  for (auto& c : page) *out.add_job_classes() = std::move(c);
+  if (more) out.set_next_page_token(api::EncodePageToken(query_key, last));
   return out;
 }
 
