@@ -3,13 +3,16 @@
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/log/log.h"
-#include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/status/grpc_status.h"
 
 namespace classplan::catalog_client {
 
 namespace pb = ::classplan::catalog::v1;
+
+CatalogClientStats CatalogClientStats::Get() {
+  return CatalogClientStats{metrics::GetCounter("catalog_client.unavailable")};
+}
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options)
     : stub_(pb::CatalogService::NewStub(std::move(channel))), options_(options) {}
@@ -27,7 +30,6 @@ void CatalogClient::SetDeadline(grpc::ClientContext* ctx) const {
 }
 
 absl::Status CatalogClient::Check(const grpc::Status& s, const char* rpc) {
-  static metrics::Counter& unavailable = metrics::GetCounter("catalog_client.unavailable");
   if (s.ok()) {
     if (degraded_.exchange(false)) {
       log::Info("catalog reachable again", {{"rpc", absl::string_view(rpc)}});
@@ -36,7 +38,7 @@ absl::Status CatalogClient::Check(const grpc::Status& s, const char* rpc) {
   }
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE ||
       s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    unavailable.Increment();
+    stats_.unavailable.Increment();
     const std::string code =
         absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code()));
     if (!degraded_.exchange(true)) {

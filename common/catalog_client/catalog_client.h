@@ -21,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "common/metrics/metrics.h"
 #include "grpcpp/grpcpp.h"
 
 namespace classplan::catalog_client {
@@ -28,6 +29,13 @@ namespace classplan::catalog_client {
 struct CatalogClientOptions {
   absl::Duration deadline = absl::Seconds(2);  // per outgoing call
   int page_size = 500;                         // ListJobClasses page size
+};
+
+// The client's counters, looked up once.
+struct CatalogClientStats {
+  metrics::Counter& unavailable;  // "catalog_client.unavailable": calls failed as unavailable
+
+  static CatalogClientStats Get();
 };
 
 class CatalogClient {
@@ -60,6 +68,7 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
   CatalogClientOptions options_;
   std::atomic<bool> degraded_{false};
+  const CatalogClientStats stats_ = CatalogClientStats::Get();
 };
 
 }  // namespace classplan::catalog_client
