@@ -1,14 +1,26 @@
 #ifndef CLASSPLAN_COMMON_SERVER_UNARY_H_
 #define CLASSPLAN_COMMON_SERVER_UNARY_H_
 
-// What every service's gRPC adapter does with a unary callback call: finish it with the
-// domain's result mapped to a canonical status, or hand the work to a worker first.
+// What every service's gRPC adapter does with a call: admit its work to the worker pool (or
+// shed it when the pool's queue is full), run it under the caller's deadline, and finish the
+// call with the domain's result mapped to a canonical status.
+//
+// Each adapter holds one RpcAdapter and writes every override out as a short body that calls
+// it, as gRPC's route_guide callback example does:
+//
+//   grpc::ServerUnaryReactor* FooGrpcService::GetBar(grpc::CallbackServerContext* ctx,
+//                                                    const pb::GetBarRequest* req,
+//                                                    pb::GetBarResponse* resp) {
+//     return rpc_.Offload(ctx, resp, "GetBar", [this, req] { return foo_->GetBar(*req); });
+//   }
 
 #include <functional>
+#include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
-#include "common/log/log.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
@@ -17,61 +29,66 @@
 
 namespace classplan::server {
 
-// Finishes the call. Server-side failures are logged and counted as
-// "<service>.rpc.server_errors"; client errors are not logged (their messages may quote
-// input). Messages of server-side failures come from stores and clients and never carry
-// request content.
-template <typename Resp>
-void FinishUnary(grpc::ServerUnaryReactor* reactor, absl::StatusOr<Resp> result, Resp* resp,
-                 const char* service, const char* rpc) {
-  if (result.ok()) {
-    *resp = std::move(*result);
-    reactor->Finish(grpc::Status::OK);
-    return;
-  }
-  const absl::Status& s = result.status();
-  switch (s.code()) {
-    case absl::StatusCode::kInternal:
-    case absl::StatusCode::kUnknown:
-    case absl::StatusCode::kDataLoss:
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-      metrics::GetCounter(absl::StrCat(service, ".rpc.server_errors")).Increment();
-      log::Error(
-          "rpc failed",
-          {{"rpc", rpc}, {"code", absl::StatusCodeToString(s.code())}, {"detail", s.message()}});
-      break;
-    default:
-      break;
-  }
-  reactor->Finish(status::ToGrpcStatus(s));
-}
+// The counters every adapter keeps, looked up once.
+struct RpcStats {
+  metrics::Counter& server_errors;  // "<service>.rpc.server_errors"
+  metrics::Counter& shed;           // "<service>.rpc.shed"
 
-// Runs `work` on the pool and finishes the call with its result. Outgoing calls made by the
-// work inherit the caller's deadline (ScopedCallDeadline). When the pool's queue is full the
-// call is refused with UNAVAILABLE and counted as "<service>.rpc.shed".
-template <typename Resp>
-grpc::ServerUnaryReactor* OffloadUnary(WorkerPool* pool, grpc::CallbackServerContext* ctx,
-                                       Resp* resp, std::function<absl::StatusOr<Resp>()> work,
-                                       const char* service, const char* rpc) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  bool queued = pool->TrySubmit([ctx, reactor, resp, work = std::move(work), service, rpc] {
-    if (ctx->IsCancelled()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
+  static RpcStats For(absl::string_view service);
+};
+
+class RpcAdapter {
+ public:
+  // `service` names the counters and the overload message ("catalog"); `workers` must outlive
+  // the adapter.
+  RpcAdapter(std::string service, WorkerPool* workers);
+
+  // The one admission path, for unary calls and streams alike: queues `task` on the pool, or,
+  // when the pool's queue is full, counts the call as shed and returns UNAVAILABLE (the caller
+  // finishes its call with it; `task` does not run).
+  grpc::Status Admit(std::function<void()> task);
+
+  // Runs `work` on the pool and finishes the call with its result. Outgoing calls made by the
+  // work inherit the caller's deadline (ScopedCallDeadline). A call cancelled before its work
+  // starts finishes CANCELLED without running it.
+  template <typename Resp, typename Work>
+  grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* ctx, Resp* resp, const char* rpc,
+                                    Work work) {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    grpc::Status admitted = Admit([this, ctx, reactor, resp, rpc, work = std::move(work)] {
+      if (ctx->IsCancelled()) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
+        return;
+      }
+      ScopedCallDeadline deadline(absl::FromChrono(ctx->deadline()));
+      Finish<Resp>(reactor, work(), resp, rpc);
+    });
+    if (!admitted.ok()) reactor->Finish(std::move(admitted));
+    return reactor;
+  }
+
+  // Finishes the call. Server-side failures are logged and counted (server_errors); client
+  // errors are not logged (their messages may quote input). Messages of server-side failures
+  // come from stores and clients and never carry request content.
+  template <typename Resp>
+  void Finish(grpc::ServerUnaryReactor* reactor, absl::StatusOr<Resp> result, Resp* resp,
+              const char* rpc) {
+    if (result.ok()) {
+      *resp = std::move(*result);
+      reactor->Finish(grpc::Status::OK);
       return;
     }
-    ScopedCallDeadline deadline(absl::FromChrono(ctx->deadline()));
-    FinishUnary(reactor, work(), resp, service, rpc);
-  });
-  if (!queued) {
-    metrics::GetCounter(absl::StrCat(service, ".rpc.shed")).Increment();
-    reactor->Finish(
-        grpc::Status(grpc::StatusCode::UNAVAILABLE, absl::StrCat("the ", service,
-                                                                 " service is overloaded; retry "
-                                                                 "with backoff")));
+    reactor->Finish(Failed(result.status(), rpc));
   }
-  return reactor;
-}
+
+ private:
+  // Counts and logs a server-side failure; returns the status to finish with.
+  grpc::Status Failed(const absl::Status& status, const char* rpc);
+
+  const std::string service_;
+  WorkerPool* const workers_;
+  const RpcStats stats_;
+};
 
 }  // namespace classplan::server
 

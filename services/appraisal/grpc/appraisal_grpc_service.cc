@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
-#include "common/server/unary.h"
 
 namespace classplan::appraisal {
 namespace {
@@ -30,44 +29,99 @@ absl::StatusOr<Principal> CallerOf(const std::vector<std::string>& ids,
 }  // namespace
 
 template <typename Req, typename Resp>
-grpc::ServerUnaryReactor* AppraisalGrpcService::Offload(
+grpc::ServerUnaryReactor* AppraisalGrpcService::OffloadAsCaller(
     grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
     absl::StatusOr<Resp> (Appraisals::*method)(const Principal&, const Req&), const char* rpc) {
   // Trusted only because the gateway strips client-sent copies of these headers (see the
   // service comment in appraisal_service.proto).
   std::vector<std::string> ids = Headers(ctx, kPrincipalHeader);
   std::vector<std::string> roles = Headers(ctx, kRolesHeader);
-  return server::OffloadUnary<Resp>(
-      workers_, ctx, resp,
-      [this, req, method, ids = std::move(ids),
-       roles = std::move(roles)]() -> absl::StatusOr<Resp> {
-        auto principal = CallerOf(ids, roles);
-        if (!principal.ok()) return principal.status();
-        return (appraisals_->*method)(*principal, *req);
-      },
-      "appraisal", rpc);
+  return rpc_.Offload(ctx, resp, rpc,
+                      [this, req, method, ids = std::move(ids),
+                       roles = std::move(roles)]() -> absl::StatusOr<Resp> {
+                        auto principal = CallerOf(ids, roles);
+                        if (!principal.ok()) return principal.status();
+                        return (appraisals_->*method)(*principal, *req);
+                      });
 }
 
-#define CLASSPLAN_OFFLOAD(Rpc)                                                                  \
-  grpc::ServerUnaryReactor* AppraisalGrpcService::Rpc(                                          \
-      grpc::CallbackServerContext* ctx, const v1::Rpc##Request* req, v1::Rpc##Response* resp) { \
-    return Offload(ctx, req, resp, &Appraisals::Rpc, #Rpc);                                     \
-  }
+grpc::ServerUnaryReactor* AppraisalGrpcService::GetFramework(grpc::CallbackServerContext* ctx,
+                                                             const v1::GetFrameworkRequest* req,
+                                                             v1::GetFrameworkResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::GetFramework, "GetFramework");
+}
 
-CLASSPLAN_OFFLOAD(GetFramework)
-CLASSPLAN_OFFLOAD(ListFrameworks)
-CLASSPLAN_OFFLOAD(GetExpectedProficiency)
-CLASSPLAN_OFFLOAD(CreateAppraisal)
-CLASSPLAN_OFFLOAD(GetAppraisal)
-CLASSPLAN_OFFLOAD(ListAppraisals)
-CLASSPLAN_OFFLOAD(UpdateAppraisal)
-CLASSPLAN_OFFLOAD(SubmitAppraisal)
-CLASSPLAN_OFFLOAD(AcknowledgeAppraisal)
-CLASSPLAN_OFFLOAD(ReturnAppraisal)
-CLASSPLAN_OFFLOAD(FinalizeAppraisal)
-CLASSPLAN_OFFLOAD(ListDueAppraisals)
-CLASSPLAN_OFFLOAD(GetTeamSummary)
+grpc::ServerUnaryReactor* AppraisalGrpcService::ListFrameworks(grpc::CallbackServerContext* ctx,
+                                                               const v1::ListFrameworksRequest* req,
+                                                               v1::ListFrameworksResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::ListFrameworks, "ListFrameworks");
+}
 
-#undef CLASSPLAN_OFFLOAD
+grpc::ServerUnaryReactor* AppraisalGrpcService::GetExpectedProficiency(
+    grpc::CallbackServerContext* ctx, const v1::GetExpectedProficiencyRequest* req,
+    v1::GetExpectedProficiencyResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::GetExpectedProficiency,
+                         "GetExpectedProficiency");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::CreateAppraisal(
+    grpc::CallbackServerContext* ctx, const v1::CreateAppraisalRequest* req,
+    v1::CreateAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::CreateAppraisal, "CreateAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::GetAppraisal(grpc::CallbackServerContext* ctx,
+                                                             const v1::GetAppraisalRequest* req,
+                                                             v1::GetAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::GetAppraisal, "GetAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::ListAppraisals(grpc::CallbackServerContext* ctx,
+                                                               const v1::ListAppraisalsRequest* req,
+                                                               v1::ListAppraisalsResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::ListAppraisals, "ListAppraisals");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::UpdateAppraisal(
+    grpc::CallbackServerContext* ctx, const v1::UpdateAppraisalRequest* req,
+    v1::UpdateAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::UpdateAppraisal, "UpdateAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::SubmitAppraisal(
+    grpc::CallbackServerContext* ctx, const v1::SubmitAppraisalRequest* req,
+    v1::SubmitAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::SubmitAppraisal, "SubmitAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::AcknowledgeAppraisal(
+    grpc::CallbackServerContext* ctx, const v1::AcknowledgeAppraisalRequest* req,
+    v1::AcknowledgeAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::AcknowledgeAppraisal, "AcknowledgeAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::ReturnAppraisal(
+    grpc::CallbackServerContext* ctx, const v1::ReturnAppraisalRequest* req,
+    v1::ReturnAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::ReturnAppraisal, "ReturnAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::FinalizeAppraisal(
+    grpc::CallbackServerContext* ctx, const v1::FinalizeAppraisalRequest* req,
+    v1::FinalizeAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::FinalizeAppraisal, "FinalizeAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::ListDueAppraisals(
+    grpc::CallbackServerContext* ctx, const v1::ListDueAppraisalsRequest* req,
+    v1::ListDueAppraisalsResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::ListDueAppraisals, "ListDueAppraisals");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::GetTeamSummary(grpc::CallbackServerContext* ctx,
+                                                               const v1::GetTeamSummaryRequest* req,
+                                                               v1::GetTeamSummaryResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::GetTeamSummary, "GetTeamSummary");
+}
 
 }  // namespace classplan::appraisal

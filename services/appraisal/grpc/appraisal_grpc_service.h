@@ -9,6 +9,7 @@
 #include <string>
 
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
+#include "common/server/unary.h"
 #include "common/server/worker_pool.h"
 #include "services/appraisal/domain/appraisals.h"
 
@@ -22,35 +23,57 @@ class AppraisalGrpcService final : public v1::AppraisalService::CallbackService 
  public:
   // `appraisals` and `workers` must outlive the service.
   AppraisalGrpcService(Appraisals* appraisals, server::WorkerPool* workers)
-      : appraisals_(appraisals), workers_(workers) {}
+      : appraisals_(appraisals), rpc_("appraisal", workers) {}
 
-#define CLASSPLAN_APPRAISAL_RPC(Rpc)                                                   \
-  grpc::ServerUnaryReactor* Rpc(grpc::CallbackServerContext*, const v1::Rpc##Request*, \
-                                v1::Rpc##Response*) override;
-  CLASSPLAN_APPRAISAL_RPC(GetFramework)
-  CLASSPLAN_APPRAISAL_RPC(ListFrameworks)
-  CLASSPLAN_APPRAISAL_RPC(GetExpectedProficiency)
-  CLASSPLAN_APPRAISAL_RPC(CreateAppraisal)
-  CLASSPLAN_APPRAISAL_RPC(GetAppraisal)
-  CLASSPLAN_APPRAISAL_RPC(ListAppraisals)
-  CLASSPLAN_APPRAISAL_RPC(UpdateAppraisal)
-  CLASSPLAN_APPRAISAL_RPC(SubmitAppraisal)
-  CLASSPLAN_APPRAISAL_RPC(AcknowledgeAppraisal)
-  CLASSPLAN_APPRAISAL_RPC(ReturnAppraisal)
-  CLASSPLAN_APPRAISAL_RPC(FinalizeAppraisal)
-  CLASSPLAN_APPRAISAL_RPC(ListDueAppraisals)
-  CLASSPLAN_APPRAISAL_RPC(GetTeamSummary)
-#undef CLASSPLAN_APPRAISAL_RPC
+  grpc::ServerUnaryReactor* GetFramework(grpc::CallbackServerContext* ctx,
+                                         const v1::GetFrameworkRequest* req,
+                                         v1::GetFrameworkResponse* resp) override;
+  grpc::ServerUnaryReactor* ListFrameworks(grpc::CallbackServerContext* ctx,
+                                           const v1::ListFrameworksRequest* req,
+                                           v1::ListFrameworksResponse* resp) override;
+  grpc::ServerUnaryReactor* GetExpectedProficiency(
+      grpc::CallbackServerContext* ctx, const v1::GetExpectedProficiencyRequest* req,
+      v1::GetExpectedProficiencyResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateAppraisal(grpc::CallbackServerContext* ctx,
+                                            const v1::CreateAppraisalRequest* req,
+                                            v1::CreateAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* GetAppraisal(grpc::CallbackServerContext* ctx,
+                                         const v1::GetAppraisalRequest* req,
+                                         v1::GetAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* ListAppraisals(grpc::CallbackServerContext* ctx,
+                                           const v1::ListAppraisalsRequest* req,
+                                           v1::ListAppraisalsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateAppraisal(grpc::CallbackServerContext* ctx,
+                                            const v1::UpdateAppraisalRequest* req,
+                                            v1::UpdateAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* SubmitAppraisal(grpc::CallbackServerContext* ctx,
+                                            const v1::SubmitAppraisalRequest* req,
+                                            v1::SubmitAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* AcknowledgeAppraisal(grpc::CallbackServerContext* ctx,
+                                                 const v1::AcknowledgeAppraisalRequest* req,
+                                                 v1::AcknowledgeAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* ReturnAppraisal(grpc::CallbackServerContext* ctx,
+                                            const v1::ReturnAppraisalRequest* req,
+                                            v1::ReturnAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* FinalizeAppraisal(grpc::CallbackServerContext* ctx,
+                                              const v1::FinalizeAppraisalRequest* req,
+                                              v1::FinalizeAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* ListDueAppraisals(grpc::CallbackServerContext* ctx,
+                                              const v1::ListDueAppraisalsRequest* req,
+                                              v1::ListDueAppraisalsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetTeamSummary(grpc::CallbackServerContext* ctx,
+                                           const v1::GetTeamSummaryRequest* req,
+                                           v1::GetTeamSummaryResponse* resp) override;
 
  private:
+  // Runs `method` through rpc_ for the caller named in the call's metadata.
   template <typename Req, typename Resp>
-  grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
-                                    absl::StatusOr<Resp> (Appraisals::*method)(const Principal&,
-                                                                               const Req&),
-                                    const char* rpc);
+  grpc::ServerUnaryReactor* OffloadAsCaller(
+      grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
+      absl::StatusOr<Resp> (Appraisals::*method)(const Principal&, const Req&), const char* rpc);
 
   Appraisals* appraisals_;
-  server::WorkerPool* workers_;
+  server::RpcAdapter rpc_;
 };
 
 }  // namespace classplan::appraisal

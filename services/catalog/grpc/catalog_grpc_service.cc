@@ -1,17 +1,6 @@
 #include "services/catalog/grpc/catalog_grpc_service.h"
 
-#include "common/server/unary.h"
-
 namespace classplan::catalog {
-
-template <typename Req, typename Resp>
-grpc::ServerUnaryReactor* CatalogGrpcService::Offload(
-    grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
-    absl::StatusOr<Resp> (Catalog::*method)(const Req&), const char* rpc) {
-  return server::OffloadUnary<Resp>(
-      workers_, ctx, resp, [this, req, method] { return (catalog_->*method)(*req); }, "catalog",
-      rpc);
-}
 
 class GetJobClassAllocator::Holder
     : public grpc::MessageHolder<pb::GetJobClassRequest, pb::GetJobClassResponse> {
@@ -67,39 +56,112 @@ grpc::ServerUnaryReactor* CatalogGrpcService::GetJobClass(grpc::CallbackServerCo
   }
   if (auto* error = std::get_if<absl::Status>(&lookup)) {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    server::FinishUnary(reactor, absl::StatusOr<pb::GetJobClassResponse>(std::move(*error)), resp,
-                        "catalog", "GetJobClass");
+    rpc_.Finish(reactor, absl::StatusOr<pb::GetJobClassResponse>(std::move(*error)), resp,
+                "GetJobClass");
     return reactor;
   }
-  return server::OffloadUnary<pb::GetJobClassResponse>(
-      workers_, ctx, resp,
-      [this, fetch = std::get<JobClassFetch>(std::move(lookup))] {
-        return catalog_->FetchJobClass(fetch);
-      },
-      "catalog", "GetJobClass");
+  return rpc_.Offload(ctx, resp, "GetJobClass",
+                      [this, fetch = std::get<JobClassFetch>(std::move(lookup))] {
+                        return catalog_->FetchJobClass(fetch);
+                      });
 }
 
-#define CLASSPLAN_OFFLOAD(Rpc)                                                                  \
-  grpc::ServerUnaryReactor* CatalogGrpcService::Rpc(                                            \
-      grpc::CallbackServerContext* ctx, const pb::Rpc##Request* req, pb::Rpc##Response* resp) { \
-    return Offload(ctx, req, resp, &Catalog::Rpc, #Rpc);                                        \
-  }
+grpc::ServerUnaryReactor* CatalogGrpcService::GetJurisdiction(grpc::CallbackServerContext* ctx,
+                                                              const pb::GetJurisdictionRequest* req,
+                                                              pb::GetJurisdictionResponse* resp) {
+  return rpc_.Offload(ctx, resp, "GetJurisdiction",
+                      [this, req] { return catalog_->GetJurisdiction(*req); });
+}
 
-CLASSPLAN_OFFLOAD(GetJurisdiction)
-CLASSPLAN_OFFLOAD(ListJurisdictions)
-CLASSPLAN_OFFLOAD(GetClassSeries)
-CLASSPLAN_OFFLOAD(ListClassSeries)
-CLASSPLAN_OFFLOAD(ListJobClasses)
-CLASSPLAN_OFFLOAD(SearchJobClasses)
-CLASSPLAN_OFFLOAD(ListClassRevisions)
-CLASSPLAN_OFFLOAD(CreateJobClass)
-CLASSPLAN_OFFLOAD(ReviseJobClass)
-CLASSPLAN_OFFLOAD(AbolishJobClass)
-CLASSPLAN_OFFLOAD(CreateClassificationNotice)
-CLASSPLAN_OFFLOAD(GetClassificationNotice)
-CLASSPLAN_OFFLOAD(ListClassificationNotices)
-CLASSPLAN_OFFLOAD(RecordNoticeApproval)
+grpc::ServerUnaryReactor* CatalogGrpcService::ListJurisdictions(
+    grpc::CallbackServerContext* ctx, const pb::ListJurisdictionsRequest* req,
+    pb::ListJurisdictionsResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListJurisdictions",
+                      [this, req] { return catalog_->ListJurisdictions(*req); });
+}
 
-#undef CLASSPLAN_OFFLOAD
+grpc::ServerUnaryReactor* CatalogGrpcService::GetClassSeries(grpc::CallbackServerContext* ctx,
+                                                             const pb::GetClassSeriesRequest* req,
+                                                             pb::GetClassSeriesResponse* resp) {
+  return rpc_.Offload(ctx, resp, "GetClassSeries",
+                      [this, req] { return catalog_->GetClassSeries(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::ListClassSeries(grpc::CallbackServerContext* ctx,
+                                                              const pb::ListClassSeriesRequest* req,
+                                                              pb::ListClassSeriesResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListClassSeries",
+                      [this, req] { return catalog_->ListClassSeries(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::ListJobClasses(grpc::CallbackServerContext* ctx,
+                                                             const pb::ListJobClassesRequest* req,
+                                                             pb::ListJobClassesResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListJobClasses",
+                      [this, req] { return catalog_->ListJobClasses(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::SearchJobClasses(
+    grpc::CallbackServerContext* ctx, const pb::SearchJobClassesRequest* req,
+    pb::SearchJobClassesResponse* resp) {
+  return rpc_.Offload(ctx, resp, "SearchJobClasses",
+                      [this, req] { return catalog_->SearchJobClasses(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::ListClassRevisions(
+    grpc::CallbackServerContext* ctx, const pb::ListClassRevisionsRequest* req,
+    pb::ListClassRevisionsResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListClassRevisions",
+                      [this, req] { return catalog_->ListClassRevisions(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::CreateJobClass(grpc::CallbackServerContext* ctx,
+                                                             const pb::CreateJobClassRequest* req,
+                                                             pb::CreateJobClassResponse* resp) {
+  return rpc_.Offload(ctx, resp, "CreateJobClass",
+                      [this, req] { return catalog_->CreateJobClass(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::ReviseJobClass(grpc::CallbackServerContext* ctx,
+                                                             const pb::ReviseJobClassRequest* req,
+                                                             pb::ReviseJobClassResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ReviseJobClass",
+                      [this, req] { return catalog_->ReviseJobClass(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::AbolishJobClass(grpc::CallbackServerContext* ctx,
+                                                              const pb::AbolishJobClassRequest* req,
+                                                              pb::AbolishJobClassResponse* resp) {
+  return rpc_.Offload(ctx, resp, "AbolishJobClass",
+                      [this, req] { return catalog_->AbolishJobClass(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::CreateClassificationNotice(
+    grpc::CallbackServerContext* ctx, const pb::CreateClassificationNoticeRequest* req,
+    pb::CreateClassificationNoticeResponse* resp) {
+  return rpc_.Offload(ctx, resp, "CreateClassificationNotice",
+                      [this, req] { return catalog_->CreateClassificationNotice(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::GetClassificationNotice(
+    grpc::CallbackServerContext* ctx, const pb::GetClassificationNoticeRequest* req,
+    pb::GetClassificationNoticeResponse* resp) {
+  return rpc_.Offload(ctx, resp, "GetClassificationNotice",
+                      [this, req] { return catalog_->GetClassificationNotice(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::ListClassificationNotices(
+    grpc::CallbackServerContext* ctx, const pb::ListClassificationNoticesRequest* req,
+    pb::ListClassificationNoticesResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListClassificationNotices",
+                      [this, req] { return catalog_->ListClassificationNotices(*req); });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::RecordNoticeApproval(
+    grpc::CallbackServerContext* ctx, const pb::RecordNoticeApprovalRequest* req,
+    pb::RecordNoticeApprovalResponse* resp) {
+  return rpc_.Offload(ctx, resp, "RecordNoticeApproval",
+                      [this, req] { return catalog_->RecordNoticeApproval(*req); });
+}
 
 }  // namespace classplan::catalog

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "common/server/unary.h"
 #include "common/server/worker_pool.h"
 #include "grpcpp/support/message_allocator.h"
 #include "services/catalog/domain/catalog.h"
@@ -37,7 +38,7 @@ class CatalogGrpcService final : public pb::CatalogService::CallbackService {
  public:
   // `catalog` and `workers` must outlive the service.
   CatalogGrpcService(Catalog* catalog, server::WorkerPool* workers)
-      : catalog_(catalog), workers_(workers) {
+      : catalog_(catalog), rpc_("catalog", workers) {
     SetMessageAllocatorFor_GetJobClass(&get_allocator_);
   }
 
@@ -87,13 +88,8 @@ class CatalogGrpcService final : public pb::CatalogService::CallbackService {
                                                  pb::RecordNoticeApprovalResponse*) override;
 
  private:
-  template <typename Req, typename Resp>
-  grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
-                                    absl::StatusOr<Resp> (Catalog::*method)(const Req&),
-                                    const char* rpc);
-
   Catalog* catalog_;
-  server::WorkerPool* workers_;
+  server::RpcAdapter rpc_;
   GetJobClassAllocator get_allocator_;
 };
 

@@ -6,40 +6,39 @@
 #include "absl/synchronization/mutex.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
-#include "common/server/unary.h"
 #include "common/status/grpc_status.h"
 
 namespace classplan::eligibility {
 
+ScreenStats ScreenStats::Get() {
+  return ScreenStats{metrics::GetCounter("eligibility.screen.applicants")};
+}
+
 grpc::ServerUnaryReactor* EligibilityGrpcService::Evaluate(grpc::CallbackServerContext* ctx,
                                                            const v1::EvaluateRequest* req,
                                                            v1::Evaluation* resp) {
-  return server::OffloadUnary<v1::Evaluation>(
-      workers_, ctx, resp, [this, req] { return eligibility_->Evaluate(*req); }, "eligibility",
-      "Evaluate");
+  return rpc_.Offload(ctx, resp, "Evaluate", [this, req] { return eligibility_->Evaluate(*req); });
 }
 
 grpc::ServerUnaryReactor* EligibilityGrpcService::FindQualifyingClasses(
     grpc::CallbackServerContext* ctx, const v1::FindQualifyingClassesRequest* req,
     v1::FindQualifyingClassesResponse* resp) {
-  return server::OffloadUnary<v1::FindQualifyingClassesResponse>(
-      workers_, ctx, resp, [this, req] { return eligibility_->FindQualifyingClasses(*req); },
-      "eligibility", "FindQualifyingClasses");
+  return rpc_.Offload(ctx, resp, "FindQualifyingClasses",
+                      [this, req] { return eligibility_->FindQualifyingClasses(*req); });
 }
 
 namespace {
 
 class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult> {
  public:
-  ScreenReactor(grpc::CallbackServerContext* ctx, Eligibility* eligibility,
-                server::WorkerPool* workers, size_t max_pending)
-      : ctx_(ctx), eligibility_(eligibility), workers_(workers), max_pending_(max_pending) {
+  ScreenReactor(grpc::CallbackServerContext* ctx, Eligibility* eligibility, server::RpcAdapter* rpc,
+                const ScreenStats& stats, size_t max_pending)
+      : ctx_(ctx), eligibility_(eligibility), rpc_(rpc), stats_(stats), max_pending_(max_pending) {
     reading_ = true;
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
-    static metrics::Counter& screened = metrics::GetCounter("eligibility.screen.applicants");
     if (!ok) {  // the client half-closed (or the call is over)
       std::optional<grpc::Status> done;
       {
@@ -60,11 +59,9 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
       }
       // The header may need the catalog: resolve it on a worker, then read on.
       const v1::ScreenHeader header = request_.header();
-      if (!workers_->TrySubmit([this, header] { Start(header); })) {
-        metrics::GetCounter("eligibility.rpc.shed").Increment();
-        FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                "the eligibility service is overloaded; retry with backoff"));
-      }
+      // Shed as the unary calls are when the pool's queue is full.
+      grpc::Status admitted = rpc_->Admit([this, header] { Start(header); });
+      if (!admitted.ok()) FinishOnce(std::move(admitted));
       return;
     }
     v1::ScreenResult result;
@@ -83,7 +80,7 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
       return;
     }
     eligibility_->ScreenOne(*screening_, request_.applicant(), index_++, &scratch_, &result);
-    screened.Increment();
+    stats_.applicants.Increment();
     std::optional<grpc::Status> done;
     {
       absl::MutexLock lock(&mu_);
@@ -189,7 +186,8 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
 
   grpc::CallbackServerContext* ctx_;
   Eligibility* eligibility_;
-  server::WorkerPool* workers_;
+  server::RpcAdapter* rpc_;
+  const ScreenStats& stats_;
   const size_t max_pending_;
 
   // Touched only by the one outstanding read's callback (and Start before the next read).
@@ -213,7 +211,7 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
 
 grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult>*
 EligibilityGrpcService::ScreenApplicants(grpc::CallbackServerContext* ctx) {
-  return new ScreenReactor(ctx, eligibility_, workers_, max_pending_);
+  return new ScreenReactor(ctx, eligibility_, &rpc_, screen_stats_, max_pending_);
 }
 
 }  // namespace classplan::eligibility

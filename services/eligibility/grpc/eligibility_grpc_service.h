@@ -11,17 +11,26 @@
 // memory stays bounded whatever the pool size.
 
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
+#include "common/metrics/metrics.h"
+#include "common/server/unary.h"
 #include "common/server/worker_pool.h"
 #include "services/eligibility/domain/eligibility.h"
 
 namespace classplan::eligibility {
+
+// The screening stream's counters, looked up once.
+struct ScreenStats {
+  metrics::Counter& applicants;  // "eligibility.screen.applicants": applicants evaluated
+
+  static ScreenStats Get();
+};
 
 class EligibilityGrpcService final : public v1::EligibilityService::CallbackService {
  public:
   // `eligibility` and `workers` must outlive the service.
   EligibilityGrpcService(Eligibility* eligibility, server::WorkerPool* workers,
                          size_t max_pending = 64)
-      : eligibility_(eligibility), workers_(workers), max_pending_(max_pending) {}
+      : eligibility_(eligibility), rpc_("eligibility", workers), max_pending_(max_pending) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* ctx,
                                      const v1::EvaluateRequest* req, v1::Evaluation* resp) override;
@@ -33,7 +42,8 @@ class EligibilityGrpcService final : public v1::EligibilityService::CallbackServ
 
  private:
   Eligibility* eligibility_;
-  server::WorkerPool* workers_;
+  server::RpcAdapter rpc_;
+  const ScreenStats screen_stats_ = ScreenStats::Get();
   size_t max_pending_;
 };
 

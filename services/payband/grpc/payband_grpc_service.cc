@@ -1,36 +1,80 @@
 #include "services/payband/grpc/payband_grpc_service.h"
 
-#include "common/server/unary.h"
-
 namespace classplan::payband {
 
-template <typename Req, typename Resp>
-grpc::ServerUnaryReactor* PaybandGrpcService::Offload(
-    grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
-    absl::StatusOr<Resp> (Payband::*method)(const Req&), const char* rpc) {
-  return server::OffloadUnary<Resp>(
-      workers_, ctx, resp, [this, req, method] { return (payband_->*method)(*req); }, "payband",
-      rpc);
+grpc::ServerUnaryReactor* PaybandGrpcService::GetBand(grpc::CallbackServerContext* ctx,
+                                                      const pb::GetBandRequest* req,
+                                                      pb::GetBandResponse* resp) {
+  return rpc_.Offload(ctx, resp, "GetBand", [this, req] { return payband_->GetBand(*req); });
 }
 
-#define CLASSPLAN_OFFLOAD(Rpc)                                                                  \
-  grpc::ServerUnaryReactor* PaybandGrpcService::Rpc(                                            \
-      grpc::CallbackServerContext* ctx, const pb::Rpc##Request* req, pb::Rpc##Response* resp) { \
-    return Offload(ctx, req, resp, &Payband::Rpc, #Rpc);                                        \
-  }
+grpc::ServerUnaryReactor* PaybandGrpcService::ListBands(grpc::CallbackServerContext* ctx,
+                                                        const pb::ListBandsRequest* req,
+                                                        pb::ListBandsResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListBands", [this, req] { return payband_->ListBands(*req); });
+}
 
-CLASSPLAN_OFFLOAD(GetBand)
-CLASSPLAN_OFFLOAD(ListBands)
-CLASSPLAN_OFFLOAD(ListSchedules)
-CLASSPLAN_OFFLOAD(GetClassPayRange)
-CLASSPLAN_OFFLOAD(ConvertRate)
-CLASSPLAN_OFFLOAD(PlaceSalary)
-CLASSPLAN_OFFLOAD(FindBandsForSalary)
-CLASSPLAN_OFFLOAD(CheckPayAction)
-CLASSPLAN_OFFLOAD(ListAlternativeBandReviewsDue)
-CLASSPLAN_OFFLOAD(CheckFlsaSalaryLevel)
-CLASSPLAN_OFFLOAD(ImportSchedule)
+grpc::ServerUnaryReactor* PaybandGrpcService::ListSchedules(grpc::CallbackServerContext* ctx,
+                                                            const pb::ListSchedulesRequest* req,
+                                                            pb::ListSchedulesResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListSchedules",
+                      [this, req] { return payband_->ListSchedules(*req); });
+}
 
-#undef CLASSPLAN_OFFLOAD
+grpc::ServerUnaryReactor* PaybandGrpcService::GetClassPayRange(
+    grpc::CallbackServerContext* ctx, const pb::GetClassPayRangeRequest* req,
+    pb::GetClassPayRangeResponse* resp) {
+  return rpc_.Offload(ctx, resp, "GetClassPayRange",
+                      [this, req] { return payband_->GetClassPayRange(*req); });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::ConvertRate(grpc::CallbackServerContext* ctx,
+                                                          const pb::ConvertRateRequest* req,
+                                                          pb::ConvertRateResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ConvertRate",
+                      [this, req] { return payband_->ConvertRate(*req); });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::PlaceSalary(grpc::CallbackServerContext* ctx,
+                                                          const pb::PlaceSalaryRequest* req,
+                                                          pb::PlaceSalaryResponse* resp) {
+  return rpc_.Offload(ctx, resp, "PlaceSalary",
+                      [this, req] { return payband_->PlaceSalary(*req); });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::FindBandsForSalary(
+    grpc::CallbackServerContext* ctx, const pb::FindBandsForSalaryRequest* req,
+    pb::FindBandsForSalaryResponse* resp) {
+  return rpc_.Offload(ctx, resp, "FindBandsForSalary",
+                      [this, req] { return payband_->FindBandsForSalary(*req); });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::CheckPayAction(grpc::CallbackServerContext* ctx,
+                                                             const pb::CheckPayActionRequest* req,
+                                                             pb::CheckPayActionResponse* resp) {
+  return rpc_.Offload(ctx, resp, "CheckPayAction",
+                      [this, req] { return payband_->CheckPayAction(*req); });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::ListAlternativeBandReviewsDue(
+    grpc::CallbackServerContext* ctx, const pb::ListAlternativeBandReviewsDueRequest* req,
+    pb::ListAlternativeBandReviewsDueResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListAlternativeBandReviewsDue",
+                      [this, req] { return payband_->ListAlternativeBandReviewsDue(*req); });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::CheckFlsaSalaryLevel(
+    grpc::CallbackServerContext* ctx, const pb::CheckFlsaSalaryLevelRequest* req,
+    pb::CheckFlsaSalaryLevelResponse* resp) {
+  return rpc_.Offload(ctx, resp, "CheckFlsaSalaryLevel",
+                      [this, req] { return payband_->CheckFlsaSalaryLevel(*req); });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::ImportSchedule(grpc::CallbackServerContext* ctx,
+                                                             const pb::ImportScheduleRequest* req,
+                                                             pb::ImportScheduleResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ImportSchedule",
+                      [this, req] { return payband_->ImportSchedule(*req); });
+}
 
 }  // namespace classplan::payband

@@ -6,6 +6,7 @@
 // absl::Status is mapped to grpc::Status. Callback threads never do I/O.
 
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
+#include "common/server/unary.h"
 #include "common/server/worker_pool.h"
 #include "services/payband/domain/payband.h"
 
@@ -15,32 +16,44 @@ class PaybandGrpcService final : public pb::PaybandService::CallbackService {
  public:
   // `payband` and `workers` must outlive the service.
   PaybandGrpcService(Payband* payband, server::WorkerPool* workers)
-      : payband_(payband), workers_(workers) {}
+      : payband_(payband), rpc_("payband", workers) {}
 
-#define CLASSPLAN_PAYBAND_RPC(Rpc)                                                     \
-  grpc::ServerUnaryReactor* Rpc(grpc::CallbackServerContext*, const pb::Rpc##Request*, \
-                                pb::Rpc##Response*) override;
-  CLASSPLAN_PAYBAND_RPC(GetBand)
-  CLASSPLAN_PAYBAND_RPC(ListBands)
-  CLASSPLAN_PAYBAND_RPC(ListSchedules)
-  CLASSPLAN_PAYBAND_RPC(GetClassPayRange)
-  CLASSPLAN_PAYBAND_RPC(ConvertRate)
-  CLASSPLAN_PAYBAND_RPC(PlaceSalary)
-  CLASSPLAN_PAYBAND_RPC(FindBandsForSalary)
-  CLASSPLAN_PAYBAND_RPC(CheckPayAction)
-  CLASSPLAN_PAYBAND_RPC(ListAlternativeBandReviewsDue)
-  CLASSPLAN_PAYBAND_RPC(CheckFlsaSalaryLevel)
-  CLASSPLAN_PAYBAND_RPC(ImportSchedule)
-#undef CLASSPLAN_PAYBAND_RPC
+  grpc::ServerUnaryReactor* GetBand(grpc::CallbackServerContext* ctx, const pb::GetBandRequest* req,
+                                    pb::GetBandResponse* resp) override;
+  grpc::ServerUnaryReactor* ListBands(grpc::CallbackServerContext* ctx,
+                                      const pb::ListBandsRequest* req,
+                                      pb::ListBandsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListSchedules(grpc::CallbackServerContext* ctx,
+                                          const pb::ListSchedulesRequest* req,
+                                          pb::ListSchedulesResponse* resp) override;
+  grpc::ServerUnaryReactor* GetClassPayRange(grpc::CallbackServerContext* ctx,
+                                             const pb::GetClassPayRangeRequest* req,
+                                             pb::GetClassPayRangeResponse* resp) override;
+  grpc::ServerUnaryReactor* ConvertRate(grpc::CallbackServerContext* ctx,
+                                        const pb::ConvertRateRequest* req,
+                                        pb::ConvertRateResponse* resp) override;
+  grpc::ServerUnaryReactor* PlaceSalary(grpc::CallbackServerContext* ctx,
+                                        const pb::PlaceSalaryRequest* req,
+                                        pb::PlaceSalaryResponse* resp) override;
+  grpc::ServerUnaryReactor* FindBandsForSalary(grpc::CallbackServerContext* ctx,
+                                               const pb::FindBandsForSalaryRequest* req,
+                                               pb::FindBandsForSalaryResponse* resp) override;
+  grpc::ServerUnaryReactor* CheckPayAction(grpc::CallbackServerContext* ctx,
+                                           const pb::CheckPayActionRequest* req,
+                                           pb::CheckPayActionResponse* resp) override;
+  grpc::ServerUnaryReactor* ListAlternativeBandReviewsDue(
+      grpc::CallbackServerContext* ctx, const pb::ListAlternativeBandReviewsDueRequest* req,
+      pb::ListAlternativeBandReviewsDueResponse* resp) override;
+  grpc::ServerUnaryReactor* CheckFlsaSalaryLevel(grpc::CallbackServerContext* ctx,
+                                                 const pb::CheckFlsaSalaryLevelRequest* req,
+                                                 pb::CheckFlsaSalaryLevelResponse* resp) override;
+  grpc::ServerUnaryReactor* ImportSchedule(grpc::CallbackServerContext* ctx,
+                                           const pb::ImportScheduleRequest* req,
+                                           pb::ImportScheduleResponse* resp) override;
 
  private:
-  template <typename Req, typename Resp>
-  grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
-                                    absl::StatusOr<Resp> (Payband::*method)(const Req&),
-                                    const char* rpc);
-
   Payband* payband_;
-  server::WorkerPool* workers_;
+  server::RpcAdapter rpc_;
 };
 
 }  // namespace classplan::payband
