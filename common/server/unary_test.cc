@@ -1,0 +1,298 @@
+// RpcAdapter against an in-process callback server: load shedding, the caller's deadline,
+// cancellation before the work runs, and status mapping. Every race window is opened on
+// purpose (workers held on a notification), never hoped for with sleeps.
+
+#include "common/server/unary.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/metrics/metrics.h"
+#include "common/server/call_deadline.h"
+#include "common/server/worker_pool.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+
+namespace classplan::server {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+constexpr char kService[] = "unarytest";
+
+// Health.Check offloaded through an RpcAdapter to whatever work the test sets.
+class TestService final : public Health::CallbackService {
+ public:
+  using Work = std::function<absl::StatusOr<HealthCheckResponse>(const HealthCheckRequest&)>;
+
+  explicit TestService(WorkerPool* workers) : rpc_(kService, workers) {}
+
+  void set_work(Work work) { work_ = std::move(work); }
+
+  // The server context of the last call, once its work has been handed to the adapter.
+  grpc::CallbackServerContext* WaitForOffloaded() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](grpc::CallbackServerContext** c) { return *c != nullptr; }, &offloaded_));
+    return offloaded_;
+  }
+
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* ctx, const HealthCheckRequest* req,
+                                  HealthCheckResponse* resp) override {
+    grpc::ServerUnaryReactor* reactor =
+        rpc_.Offload(ctx, resp, "Check", [this, req] { return work_(*req); });
+    absl::MutexLock lock(&mu_);
+    offloaded_ = ctx;
+    return reactor;
+  }
+
+ private:
+  RpcAdapter rpc_;
+  Work work_;
+  absl::Mutex mu_;
+  grpc::CallbackServerContext* offloaded_ ABSL_GUARDED_BY(mu_) = nullptr;
+};
+
+// The server hears of a cancellation asynchronously: waits (at most 10 s) until it has, so
+// that the held work runs only after.
+bool SeesCancellation(grpc::CallbackServerContext* ctx) {
+  const absl::Time limit = absl::Now() + absl::Seconds(10);
+  while (!ctx->IsCancelled() && absl::Now() < limit) std::this_thread::yield();
+  return ctx->IsCancelled();
+}
+
+HealthCheckResponse Serving() {
+  HealthCheckResponse r;
+  r.set_status(HealthCheckResponse::SERVING);
+  return r;
+}
+
+// Work that notes it ran and answers SERVING.
+TestService::Work RecordsRun(bool* ran) {
+  return [ran](const HealthCheckRequest&) {
+    *ran = true;
+    return Serving();
+  };
+}
+
+// A call made without blocking the test.
+struct AsyncCall {
+  grpc::ClientContext ctx;
+  HealthCheckRequest req;
+  HealthCheckResponse resp;
+  grpc::Status status;
+  absl::Notification answered;
+};
+
+int64_t CounterValue(const std::string& suffix) {
+  return metrics::GetCounter(std::string(kService) + suffix).value();
+}
+
+class RpcAdapterTest : public ::testing::Test {
+ protected:
+  // One worker, at most one task waiting for it.
+  RpcAdapterTest() : workers_(1, 1), service_(&workers_) {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    stub_ = Health::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+  ~RpcAdapterTest() override {
+    if (!release_.HasBeenNotified()) release_.Notify();  // whatever a test left blocked
+    server_->Shutdown();
+  }
+
+  // Occupies the only worker until release_ is notified.
+  void HoldWorker() {
+    absl::Notification started;
+    workers_.Submit([&started, this] {
+      started.Notify();
+      release_.WaitForNotification();
+    });
+    started.WaitForNotification();
+  }
+
+  // Returns once every task queued so far has run (the pool has one thread, FIFO).
+  void Drain() {
+    absl::Notification done;
+    workers_.Submit([&done] { done.Notify(); });
+    done.WaitForNotification();
+  }
+
+  grpc::Status Call(HealthCheckResponse* resp, absl::Duration timeout = absl::Seconds(10)) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    return stub_->Check(&ctx, HealthCheckRequest(), resp);
+  }
+
+  void Start(AsyncCall* call) {
+    stub_->async()->Check(&call->ctx, &call->req, &call->resp, [call](grpc::Status status) {
+      call->status = std::move(status);
+      call->answered.Notify();
+    });
+  }
+
+  absl::Notification release_;
+  WorkerPool workers_;
+  TestService service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<Health::Stub> stub_;
+};
+
+TEST_F(RpcAdapterTest, AnswersWithTheWorksResult) {
+  service_.set_work([](const HealthCheckRequest&) { return Serving(); });
+  HealthCheckResponse resp;
+  grpc::Status s = Call(&resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.status(), HealthCheckResponse::SERVING);
+}
+
+TEST_F(RpcAdapterTest, ShedsWhenThePoolQueueIsFull) {
+  bool ran = false;
+  service_.set_work(RecordsRun(&ran));
+  HoldWorker();
+  workers_.Submit([] {});  // the one queue slot is taken
+  const int64_t shed = CounterValue(".rpc.shed");
+  const int64_t errors = CounterValue(".rpc.server_errors");
+
+  HealthCheckResponse resp;
+  grpc::Status s = Call(&resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(s.error_message(), "the unarytest service is overloaded; retry with backoff");
+  EXPECT_EQ(CounterValue(".rpc.shed"), shed + 1);
+  EXPECT_EQ(CounterValue(".rpc.server_errors"), errors);
+
+  release_.Notify();
+  Drain();
+  EXPECT_FALSE(ran);  // a shed call's work never runs
+
+  // With room again the next call is served and not counted.
+  s = Call(&resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(ran);
+  EXPECT_EQ(CounterValue(".rpc.shed"), shed + 1);
+}
+
+TEST_F(RpcAdapterTest, AdmitIsTheSamePathForStreams) {
+  RpcAdapter rpc(kService, &workers_);
+  HoldWorker();
+  workers_.Submit([] {});
+  const int64_t shed = CounterValue(".rpc.shed");
+  bool ran = false;
+  grpc::Status s = rpc.Admit([&ran] { ran = true; });
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(s.error_message(), "the unarytest service is overloaded; retry with backoff");
+  EXPECT_EQ(CounterValue(".rpc.shed"), shed + 1);
+  release_.Notify();
+  Drain();
+  EXPECT_FALSE(ran);
+  EXPECT_TRUE(rpc.Admit([&ran] { ran = true; }).ok());
+  Drain();
+  EXPECT_TRUE(ran);
+}
+
+TEST_F(RpcAdapterTest, WorkSeesTheCallersDeadline) {
+  absl::Time seen = absl::InfinitePast();
+  service_.set_work([&seen](const HealthCheckRequest&) {
+    seen = ScopedCallDeadline::Current();
+    return Serving();
+  });
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(deadline));
+  HealthCheckResponse resp;
+  grpc::Status s = stub_->Check(&ctx, HealthCheckRequest(), &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_LT(absl::AbsDuration(seen - deadline), absl::Seconds(1));
+  // Only while the work runs.
+  Drain();
+  absl::Time after = absl::InfinitePast();
+  workers_.Submit([&after] { after = ScopedCallDeadline::Current(); });
+  Drain();
+  EXPECT_EQ(after, absl::InfiniteFuture());
+}
+
+TEST_F(RpcAdapterTest, DeadlineThatExpiresInTheQueueFinishesDeadlineExceeded) {
+  bool ran = false;
+  service_.set_work(RecordsRun(&ran));
+  HoldWorker();
+  AsyncCall call;
+  call.ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Milliseconds(200)));
+  Start(&call);
+  grpc::CallbackServerContext* server_ctx = service_.WaitForOffloaded();
+  call.answered.WaitForNotification();  // the deadline passed while the work waited
+  EXPECT_EQ(call.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  ASSERT_TRUE(SeesCancellation(server_ctx));
+  release_.Notify();
+  Drain();
+  EXPECT_FALSE(ran);
+}
+
+TEST_F(RpcAdapterTest, CancelledBeforeTheWorkRunsFinishesCancelledWithoutRunningIt) {
+  bool ran = false;
+  service_.set_work(RecordsRun(&ran));
+  HoldWorker();
+  AsyncCall call;
+  Start(&call);
+  grpc::CallbackServerContext* server_ctx = service_.WaitForOffloaded();
+  call.ctx.TryCancel();
+  call.answered.WaitForNotification();
+  EXPECT_EQ(call.status.error_code(), grpc::StatusCode::CANCELLED);
+  ASSERT_TRUE(SeesCancellation(server_ctx));
+  release_.Notify();
+  Drain();
+  EXPECT_FALSE(ran);
+}
+
+struct Mapping {
+  absl::StatusCode code;
+  grpc::StatusCode grpc_code;
+  bool server_error;
+};
+
+class StatusMappingTest : public RpcAdapterTest, public ::testing::WithParamInterface<Mapping> {};
+
+TEST_P(StatusMappingTest, MapsCodesAndCountsOnlyServerErrors) {
+  const Mapping m = GetParam();
+  service_.set_work([&m](const HealthCheckRequest&) -> absl::StatusOr<HealthCheckResponse> {
+    return absl::Status(m.code, "the reason");
+  });
+  const int64_t errors = CounterValue(".rpc.server_errors");
+  HealthCheckResponse resp;
+  grpc::Status s = Call(&resp);
+  EXPECT_EQ(s.error_code(), m.grpc_code);
+  EXPECT_EQ(s.error_message(), "the reason");
+  EXPECT_EQ(CounterValue(".rpc.server_errors"), errors + (m.server_error ? 1 : 0));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Codes, StatusMappingTest,
+    ::testing::Values(
+        Mapping{absl::StatusCode::kInvalidArgument, grpc::StatusCode::INVALID_ARGUMENT, false},
+        Mapping{absl::StatusCode::kNotFound, grpc::StatusCode::NOT_FOUND, false},
+        Mapping{absl::StatusCode::kAlreadyExists, grpc::StatusCode::ALREADY_EXISTS, false},
+        Mapping{absl::StatusCode::kPermissionDenied, grpc::StatusCode::PERMISSION_DENIED, false},
+        Mapping{absl::StatusCode::kUnauthenticated, grpc::StatusCode::UNAUTHENTICATED, false},
+        Mapping{absl::StatusCode::kFailedPrecondition, grpc::StatusCode::FAILED_PRECONDITION,
+                false},
+        Mapping{absl::StatusCode::kAborted, grpc::StatusCode::ABORTED, false},
+        Mapping{absl::StatusCode::kOutOfRange, grpc::StatusCode::OUT_OF_RANGE, false},
+        Mapping{absl::StatusCode::kResourceExhausted, grpc::StatusCode::RESOURCE_EXHAUSTED, false},
+        Mapping{absl::StatusCode::kUnimplemented, grpc::StatusCode::UNIMPLEMENTED, false},
+        Mapping{absl::StatusCode::kInternal, grpc::StatusCode::INTERNAL, true},
+        Mapping{absl::StatusCode::kUnknown, grpc::StatusCode::UNKNOWN, true},
+        Mapping{absl::StatusCode::kDataLoss, grpc::StatusCode::DATA_LOSS, true},
+        Mapping{absl::StatusCode::kUnavailable, grpc::StatusCode::UNAVAILABLE, true},
+        Mapping{absl::StatusCode::kDeadlineExceeded, grpc::StatusCode::DEADLINE_EXCEEDED, true}));
+
+}  // namespace
+}  // namespace classplan::server
