@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "classplan/gateway/v1/config.pb.h"
+#include "common/identity/identity.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
 #include "google/rpc/error_details.pb.h"
@@ -178,7 +179,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   void Begin() {
     const absl::string_view method = ctx_->method();
     const auto& md = ctx_->client_metadata();
-    auto rid = md.find(std::string(kRequestIdHeader));
+    auto rid = md.find(identity::kRequestIdHeader);
     request_id_ = RequestIdFor(rid == md.end() ? absl::string_view() : Sv(rid->second));
     const absl::string_view service = ServiceOf(method);
     route_ = service.empty() ? -1 : deps_.routes->Find(service);
@@ -290,7 +291,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   void AddRequestIdHeader() {
     if (request_id_in_headers_) return;
     request_id_in_headers_ = true;
-    ctx_->AddInitialMetadata(std::string(kRequestIdHeader), request_id_);
+    ctx_->AddInitialMetadata(identity::kRequestIdHeader, request_id_);
   }
 
   void CountBackendStatus(const grpc::Status& status) {
@@ -321,10 +322,10 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
       if (ForwardClientHeader(Sv(k)))
         client_ctx_.AddMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
-    client_ctx_.AddMetadata(std::string(kRequestIdHeader), request_id_);
+    client_ctx_.AddMetadata(identity::kRequestIdHeader, request_id_);
     if (principal_ != nullptr) {
-      client_ctx_.AddMetadata(std::string(kPrincipalHeader), principal_->id);
-      client_ctx_.AddMetadata(std::string(kRolesHeader), principal_->roles_header);
+      client_ctx_.AddMetadata(identity::kPrincipalHeader, principal_->id);
+      client_ctx_.AddMetadata(identity::kRolesHeader, principal_->roles_header);
     }
     if (deps_.kinds != nullptr && deps_.kinds->IsUnary(route_, ctx_->method())) {
       // One request, then one unary backend call; the stream machinery is not needed.
@@ -356,7 +357,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
 
   // `response`: the unary response, sent together with the status.
   void FinishCall(const grpc::Status& status, const ByteBuffer* response = nullptr) {
-    ctx_->AddTrailingMetadata(std::string(kRequestIdHeader), request_id_);
+    ctx_->AddTrailingMetadata(identity::kRequestIdHeader, request_id_);
     const absl::Duration latency = absl::Now() - start_;
     GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(),
                            bytes_out_.load());
