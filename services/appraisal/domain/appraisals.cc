@@ -366,8 +366,8 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   t->set_from_state(v1::APPRAISAL_STATE_UNSPECIFIED);
   t->set_to_state(v1::APPRAISAL_STATE_DRAFT);
   t->set_actor_id(p.id);
-  t->set_actor_role(RoleName(
-      p.Has(Role::kSupervisor) && supervisor_id == p.id ? Role::kSupervisor : Role::kHrAdmin));
+  t->set_actor_role(RoleName(p.Has(Role::kSupervisor) && supervisor_id == p.id ? Role::kSupervisor
+                                                                               : Role::kHrAdmin));
   *t->mutable_time() = now;
   *a.mutable_create_time() = now;
   *a.mutable_update_time() = now;
