@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "common/identity/identity.h"
 
 namespace classplan::appraisal {
 namespace {
@@ -34,8 +35,8 @@ grpc::ServerUnaryReactor* AppraisalGrpcService::OffloadAsCaller(
     absl::StatusOr<Resp> (Appraisals::*method)(const Principal&, const Req&), const char* rpc) {
   // Trusted only because the gateway strips client-sent copies of these headers (see the
   // service comment in appraisal_service.proto).
-  std::vector<std::string> ids = Headers(ctx, kPrincipalHeader);
-  std::vector<std::string> roles = Headers(ctx, kRolesHeader);
+  std::vector<std::string> ids = Headers(ctx, identity::kPrincipalHeader);
+  std::vector<std::string> roles = Headers(ctx, identity::kRolesHeader);
   return rpc_.Offload(ctx, resp, rpc,
                       [this, req, method, ids = std::move(ids),
                        roles = std::move(roles)]() -> absl::StatusOr<Resp> {
