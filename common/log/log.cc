@@ -16,9 +16,18 @@ std::mutex& WriteMutex() {
   static std::mutex m;
   return m;
 }
-std::string& ServiceName() {
+// The "service" field: written by Init, read by every Format, both under this lock.
+std::mutex& ServiceMutex() {
+  static std::mutex m;
+  return m;
+}
+std::string& ServiceNameLocked() {
   static std::string s = "classplan";
   return s;
+}
+std::string ServiceName() {
+  std::lock_guard<std::mutex> lock(ServiceMutex());
+  return ServiceNameLocked();
 }
 std::atomic<int> g_min_level{static_cast<int>(Level::kInfo)};
 
@@ -47,8 +56,10 @@ struct ValueAppender {
 }  // namespace
 
 void Init(absl::string_view service, Level min_level) {
-  std::lock_guard<std::mutex> lock(WriteMutex());
-  ServiceName() = std::string(service);
+  {
+    std::lock_guard<std::mutex> lock(ServiceMutex());
+    ServiceNameLocked() = std::string(service);
+  }
   g_min_level = static_cast<int>(min_level);
 }
 

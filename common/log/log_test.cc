@@ -1,5 +1,9 @@
 #include "common/log/log.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace classplan::log {
@@ -17,6 +21,31 @@ TEST(LogTest, FormatsOneJsonLineWithEscapedFields) {
   EXPECT_NE(line.find("\"rpc\":\"GetJobClass\""), std::string::npos);
   EXPECT_NE(line.find("\"count\":3"), std::string::npos);
   EXPECT_NE(line.find("\"ok\":false"), std::string::npos);
+}
+
+// Init may run while other threads log (a service renames itself after its flags are read):
+// every line carries one whole name. Run under TSan, this is the race the lock prevents.
+TEST(LogTest, InitWhileOtherThreadsFormat) {
+  Init("payband");
+  std::atomic<bool> stop{false};
+  std::atomic<int> torn{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!stop.load()) {
+        const std::string line = Format(Level::kInfo, "x", {});
+        if (line.find("\"service\":\"catalog-with-a-long-name\"") == std::string::npos &&
+            line.find("\"service\":\"payband\"") == std::string::npos) {
+          ++torn;
+        }
+      }
+    });
+  }
+  for (int i = 0; i < 2000; ++i) Init(i % 2 == 0 ? "catalog-with-a-long-name" : "payband");
+  stop = true;
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(torn.load(), 0);
+  Init("catalog");
 }
 
 TEST(LogTest, EscapesControlCharacters) { EXPECT_EQ(JsonEscape("a\nb\x01"), "a\\nb\\u0001"); }

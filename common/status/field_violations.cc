@@ -17,21 +17,32 @@ absl::Status InvalidArgument(absl::string_view summary, std::vector<FieldViolati
   for (size_t i = 0; i < violations.size(); ++i) {
     absl::StrAppend(&message, i == 0 ? ": " : "; ", violations[i].field, ": ",
                     violations[i].description);
-    auto* v = bad_request.add_field_violations();
-    v->set_field(violations[i].field);
-    v->set_description(violations[i].description);
   }
+  AppendToBadRequest(violations, &bad_request);
   absl::Status status = absl::InvalidArgumentError(message);
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
   return status;
 }
 
 std::vector<FieldViolation> GetFieldViolations(const absl::Status& status) {
-  std::vector<FieldViolation> out;
   auto payload = status.GetPayload(kBadRequestTypeUrl);
-  if (!payload.has_value()) return out;
+  if (!payload.has_value()) return {};
   google::rpc::BadRequest bad_request;
-  if (!bad_request.ParseFromString(std::string(*payload))) return out;
+  if (!bad_request.ParseFromString(std::string(*payload))) return {};
+  return FromBadRequest(bad_request);
+}
+
+void AppendToBadRequest(const std::vector<FieldViolation>& violations,
+                        google::rpc::BadRequest* out) {
+  for (const auto& f : violations) {
+    auto* v = out->add_field_violations();
+    v->set_field(f.field);
+    v->set_description(f.description);
+  }
+}
+
+std::vector<FieldViolation> FromBadRequest(const google::rpc::BadRequest& bad_request) {
+  std::vector<FieldViolation> out;
   for (const auto& v : bad_request.field_violations()) out.push_back({v.field(), v.description()});
   return out;
 }

@@ -12,6 +12,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
+namespace google::rpc {
+class BadRequest;
+}  // namespace google::rpc
+
 namespace classplan::status {
 
 struct FieldViolation {
@@ -42,6 +46,12 @@ inline absl::Status InvalidField(std::string field, std::string description) {
 
 // The violations attached to a status (empty when none).
 std::vector<FieldViolation> GetFieldViolations(const absl::Status& status);
+
+// The one conversion between violations and a google.rpc.BadRequest (for a status payload,
+// or a message field of that type): appends each as a field violation, in order; and back.
+void AppendToBadRequest(const std::vector<FieldViolation>& violations,
+                        google::rpc::BadRequest* out);
+std::vector<FieldViolation> FromBadRequest(const google::rpc::BadRequest& bad_request);
 
 // Payload type URL: the payload is a serialized google.rpc.BadRequest.
 inline constexpr char kBadRequestTypeUrl[] = "type.googleapis.com/google.rpc.BadRequest";

@@ -32,6 +32,19 @@ TEST(StatusTest, ViolationsRoundTripThroughGrpcDetails) {
   EXPECT_EQ(violations[0].field, "filter");
 }
 
+TEST(StatusTest, ViolationsToBadRequestAndBack) {
+  google::rpc::BadRequest br;
+  br.add_field_violations()->set_field("already");
+  AppendToBadRequest({{"a", "bad a"}, {"b", "bad b"}}, &br);
+  ASSERT_EQ(br.field_violations_size(), 3);
+  EXPECT_EQ(br.field_violations(1).field(), "a");
+  EXPECT_EQ(br.field_violations(2).description(), "bad b");
+  auto back = FromBadRequest(br);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[2].field, "b");
+  EXPECT_EQ(back[2].description, "bad b");
+}
+
 TEST(StatusTest, PlainCodesMapOneToOne) {
   EXPECT_EQ(ToGrpcStatus(absl::NotFoundError("x")).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(ToGrpcStatus(absl::AbortedError("x")).error_code(), grpc::StatusCode::ABORTED);

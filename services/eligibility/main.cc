@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_setup.h"
-#include "common/catalog_client/catalog_client.h"
+#include "common/catalog_client/catalog_flags.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
@@ -27,11 +27,6 @@
 #include "services/eligibility/domain/eligibility.h"
 #include "services/eligibility/grpc/eligibility_grpc_service.h"
 
-ABSL_FLAG(std::string, catalog,
-          classplan::server::EnvOr("CLASSPLAN_CATALOG_TARGET", "127.0.0.1:50051"),
-          "host:port of the catalog service (env CLASSPLAN_CATALOG_TARGET)");
-ABSL_FLAG(absl::Duration, catalog_deadline, absl::Seconds(2),
-          "deadline of every call to the catalog");
 ABSL_FLAG(double, full_time_hours, 40,
           "hours a week that count as full time when crediting part-time experience");
 ABSL_FLAG(std::string, jurisdiction_full_time, "",
@@ -54,9 +49,8 @@ int Run() {
     return 2;
   }
   const double hours = absl::GetFlag(FLAGS_full_time_hours);
-  if (absl::GetFlag(FLAGS_catalog).empty() ||
-      absl::GetFlag(FLAGS_catalog_deadline) <= absl::ZeroDuration() || !(hours > 0) ||
-      hours > 168 || absl::GetFlag(FLAGS_screen_max_pending) <= 0) {
+  if (!catalog_client::CatalogFlagsValid() || !(hours > 0) || hours > 168 ||
+      absl::GetFlag(FLAGS_screen_max_pending) <= 0) {
     log::Error("bad flag", {{"detail",
                              "--catalog, a positive --catalog_deadline, --full_time_hours in "
                              "(0, 168] and a positive --screen_max_pending are required"}});
@@ -77,12 +71,8 @@ int Run() {
         "notices)");
   }
 
-  catalog_client::CatalogClientOptions cco;
-  cco.deadline = absl::GetFlag(FLAGS_catalog_deadline);
-  auto catalog = catalog_client::CatalogClient::Connect(absl::GetFlag(FLAGS_catalog), cco);
+  auto catalog = catalog_client::ConnectFromFlags();
   CatalogClassFetcher fetcher(catalog.get());
-  log::Info("catalog client", {{"target", absl::GetFlag(FLAGS_catalog)},
-                               {"deadline", absl::FormatDuration(cco.deadline)}});
   RuleCacheOptions ro;
   ro.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   CachingRuleSource rules(&fetcher, ro, redis.cache.get(), redis.subscriber, catalog_channel);

@@ -15,7 +15,7 @@
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/cache/redis_setup.h"
-#include "common/catalog_client/catalog_client.h"
+#include "common/catalog_client/catalog_flags.h"
 #include "common/dates/dates.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
@@ -35,11 +35,6 @@ ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_PAYBAND_DAT
           "empty to import nothing");
 ABSL_FLAG(bool, allow_bad_data, false,
           "start even when a data file is rejected (it is still not imported)");
-ABSL_FLAG(std::string, catalog,
-          classplan::server::EnvOr("CLASSPLAN_CATALOG_TARGET", "127.0.0.1:50051"),
-          "host:port of the catalog service (env CLASSPLAN_CATALOG_TARGET)");
-ABSL_FLAG(absl::Duration, catalog_deadline, absl::Seconds(2),
-          "deadline of every call to the catalog");
 ABSL_FLAG(std::string, time_zone, classplan::server::EnvOr("CLASSPLAN_TIME_ZONE", "UTC"),
           "IANA time zone that decides what 'today' is for effective dates");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis TTL for cached schedules");
@@ -61,8 +56,7 @@ int Run() {
     log::Error("bad flag", {{"detail", "--time_zone is not a known IANA time zone"}});
     return 2;
   }
-  if (absl::GetFlag(FLAGS_catalog).empty() ||
-      absl::GetFlag(FLAGS_catalog_deadline) <= absl::ZeroDuration()) {
+  if (!catalog_client::CatalogFlagsValid()) {
     log::Error("bad flag",
                {{"detail", "--catalog and a positive --catalog_deadline are required"}});
     return 2;
@@ -106,12 +100,8 @@ int Run() {
     if (!report->problems.empty() && !absl::GetFlag(FLAGS_allow_bad_data)) return 1;
   }
 
-  catalog_client::CatalogClientOptions cco;
-  cco.deadline = absl::GetFlag(FLAGS_catalog_deadline);
-  auto catalog = catalog_client::CatalogClient::Connect(absl::GetFlag(FLAGS_catalog), cco);
+  auto catalog = catalog_client::ConnectFromFlags();
   CatalogClassDirectory classes(catalog.get());
-  log::Info("catalog client", {{"target", absl::GetFlag(FLAGS_catalog)},
-                               {"deadline", absl::FormatDuration(cco.deadline)}});
   Payband payband(&cached, &classes, [tz] { return dates::Today(tz); });
 
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past

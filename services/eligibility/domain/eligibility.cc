@@ -24,14 +24,6 @@ void CheckTrack(v1::Track track, const char* field, status::Violations* v) {
 
 v1::Track Normal(v1::Track t) { return t == v1::TRACK_UNSPECIFIED ? v1::TRACK_MINIMUM : t; }
 
-void ToBadRequest(const status::Violations& v, google::rpc::BadRequest* out) {
-  for (const auto& f : v.list()) {
-    auto* fv = out->add_field_violations();
-    fv->set_field(f.field);
-    fv->set_description(f.description);
-  }
-}
-
 // Notes on how the class revision was chosen, after the first (summary) line.
 void AddNotes(const ClassRules& cls, v1::Evaluation* e) {
   for (const auto& n : cls.notes) e->add_explanation(absl::StrCat("Note: ", n));
@@ -208,7 +200,7 @@ void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t
   status::Violations v;
   ValidateApplicant(a, "applicant", &v);
   if (!v.empty()) {
-    ToBadRequest(v, out->mutable_error());
+    status::AppendToBadRequest(v.list(), out->mutable_error());
     return;
   }
   CompileProfile(a, sc.as_of, sc.credit, &s->profile);

@@ -1,0 +1,30 @@
+#include "common/catalog_client/catalog_flags.h"
+
+#include "absl/flags/flag.h"
+#include "common/log/log.h"
+#include "common/server/flags.h"
+
+ABSL_FLAG(std::string, catalog,
+          classplan::server::EnvOr("CLASSPLAN_CATALOG_TARGET", "127.0.0.1:50051"),
+          "host:port of the catalog service (env CLASSPLAN_CATALOG_TARGET)");
+ABSL_FLAG(absl::Duration, catalog_deadline, absl::Seconds(2),
+          "deadline of every call to the catalog");
+
+namespace classplan::catalog_client {
+
+bool CatalogFlagsValid() {
+  return !absl::GetFlag(FLAGS_catalog).empty() &&
+         absl::GetFlag(FLAGS_catalog_deadline) > absl::ZeroDuration();
+}
+
+std::unique_ptr<CatalogClient> ConnectFromFlags() {
+  CatalogClientOptions options;
+  options.deadline = absl::GetFlag(FLAGS_catalog_deadline);
+  const std::string target = absl::GetFlag(FLAGS_catalog);
+  auto client = CatalogClient::Connect(target, options);
+  log::Info("catalog client",
+            {{"target", target}, {"deadline", absl::FormatDuration(options.deadline)}});
+  return client;
+}
+
+}  // namespace classplan::catalog_client

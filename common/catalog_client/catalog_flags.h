@@ -1,0 +1,28 @@
+#ifndef CLASSPLAN_COMMON_CATALOG_CLIENT_CATALOG_FLAGS_H_
+#define CLASSPLAN_COMMON_CATALOG_CLIENT_CATALOG_FLAGS_H_
+
+// The flags of every service that calls the catalog, defined once:
+//   --catalog           CLASSPLAN_CATALOG_TARGET  host:port of the catalog service
+//   --catalog_deadline                            deadline of every call to the catalog
+
+#include <memory>
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/time/time.h"
+#include "common/catalog_client/catalog_client.h"
+
+ABSL_DECLARE_FLAG(std::string, catalog);
+ABSL_DECLARE_FLAG(absl::Duration, catalog_deadline);
+
+namespace classplan::catalog_client {
+
+// A non-empty --catalog and a positive --catalog_deadline?
+bool CatalogFlagsValid();
+
+// Connects to --catalog with --catalog_deadline per call, and logs where ("catalog client").
+std::unique_ptr<CatalogClient> ConnectFromFlags();
+
+}  // namespace classplan::catalog_client
+
+#endif  // CLASSPLAN_COMMON_CATALOG_CLIENT_CATALOG_FLAGS_H_
