@@ -66,6 +66,11 @@ struct EvalResult {
 
 inline constexpr int64_t kNonMonthPenalty = 1200 * kUnitsPerMonth / 1;  // 100 years
 
+// Units still missing: `required - have`, or 0 when `have` is enough.
+inline int64_t Shortfall(int64_t required, int64_t have) {
+  return required > have ? required - have : 0;
+}
+
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out);
 
 v1::Determination ToDetermination(State s);

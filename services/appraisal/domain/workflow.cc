@@ -1,0 +1,321 @@
+// Appraisals: the workflow (create, update, state transitions).
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/dates/dates.h"
+#include "common/status/field_violations.h"
+#include "services/appraisal/domain/access.h"
+#include "services/appraisal/domain/appraisals.h"
+#include "services/appraisal/domain/checks.h"
+#include "services/appraisal/domain/model.h"
+
+namespace classplan::appraisal {
+
+absl::Status Appraisals::ValidateContent(const v1::Framework& framework, const v1::Appraisal& a) {
+  status::Violations v;
+  const FrameworkIndex index(framework);
+  const bool indicator_kind = framework.kind() == v1::FRAMEWORK_KIND_INDICATOR_LEVELS;
+  std::set<std::string> seen_competencies;
+  std::map<std::string, std::string> elsewhere;  // indicator id -> other framework id
+  bool loaded_others = false;
+  for (int i = 0; i < a.assessments_size(); ++i) {
+    const auto& as = a.assessments(i);
+    const std::string p = absl::StrCat("appraisal.assessments[", i, "]");
+    const v1::Competency* c = index.FindCompetency(as.competency_id());
+    if (c == nullptr) {
+      v.Add(p + ".competency_id", "unknown competency in the framework");
+    } else if (!seen_competencies.insert(as.competency_id()).second) {
+      v.Add(p + ".competency_id", "competency assessed twice");
+    }
+    std::set<std::string> seen;
+    for (int j = 0; j < as.observed_indicator_ids_size(); ++j) {
+      const std::string& id = as.observed_indicator_ids(j);
+      const std::string f = absl::StrCat(p, ".observed_indicator_ids[", j, "]");
+      if (!indicator_kind) {
+        v.Add(f, "the framework is scale-rated: it has no indicators");
+        continue;
+      }
+      const IndicatorRef* ref = index.FindIndicator(id);
+      if (ref == nullptr) {
+        if (!loaded_others) {
+          loaded_others = true;
+          auto all = store_->ListFrameworks();
+          if (!all.ok()) return all.status();
+          for (const auto& other : *all) {
+            if (other.id() == framework.id()) continue;
+            const FrameworkIndex oi(other);
+            for (const auto& as2 : a.assessments()) {
+              for (const auto& id2 : as2.observed_indicator_ids()) {
+                if (oi.FindIndicator(id2) != nullptr) elsewhere.emplace(id2, other.id());
+              }
+            }
+          }
+        }
+        v.Add(f,
+              elsewhere.count(id) ? "indicator belongs to another framework" : "unknown indicator");
+      } else if (c != nullptr && ref->competency_id != c->id()) {
+        v.Add(f, "indicator belongs to another competency");
+      } else if (!seen.insert(id).second) {
+        v.Add(f, "indicator listed twice");
+      }
+    }
+    for (int j = 0; j < as.evidence_size(); ++j) {
+      CheckText(as.evidence(j), absl::StrCat(p, ".evidence[", j, "]"), &v);
+    }
+    if (as.rating() != 0) {
+      if (!index.ScaleKnown()) {
+        v.Add(p + ".rating", "the framework states no rating scale; ratings cannot be recorded");
+      } else if (!index.HasScaleValue(as.rating())) {
+        v.Add(p + ".rating", "not a value of the framework's rating scale");
+      }
+    }
+  }
+  for (int i = 0; i < a.goals_size(); ++i) {
+    const auto& g = a.goals(i);
+    const std::string p = absl::StrCat("appraisal.goals[", i, "]");
+    if (g.specific().empty()) v.Add(p + ".specific", "required");
+    if (g.measure().empty()) v.Add(p + ".measure", "required");
+    CheckText(g.specific(), p + ".specific", &v);
+    CheckText(g.measure(), p + ".measure", &v);
+    if (!g.has_target_date() || !dates::IsFull(g.target_date())) {
+      v.Add(p + ".target_date", "required: a full calendar date");
+    }
+    if (index.FindCompetency(g.competency_id()) == nullptr) {
+      v.Add(p + ".competency_id", "unknown competency in the framework");
+    }
+  }
+  CheckText(a.supervisor_comments(), "appraisal.supervisor_comments", &v);
+  if (!a.unit_id().empty()) CheckId(a.unit_id(), "appraisal.unit_id", &v);
+  // Period and tenure.
+  const bool start_ok = a.has_period_start() && dates::IsFull(a.period_start());
+  const bool end_ok = a.has_period_end() && dates::IsFull(a.period_end());
+  CheckFullDate(a, a.has_period_start(), a.period_start(), "appraisal.period_start", &v);
+  CheckFullDate(a, a.has_period_end(), a.period_end(), "appraisal.period_end", &v);
+  if (start_ok && end_ok &&
+      dates::ToCivilDay(a.period_end()) < dates::ToCivilDay(a.period_start())) {
+    v.Add("appraisal.period_end", "must not be before period_start");
+  }
+  if (end_ok && a.has_date_entered_class() && dates::IsFull(a.date_entered_class()) &&
+      dates::ToCivilDay(a.period_end()) < dates::ToCivilDay(a.date_entered_class())) {
+    v.Add("appraisal.date_entered_class", "must not be after period_end");
+  }
+  return v.ToStatus();
+}
+
+absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
+    const Principal& p, const v1::CreateAppraisalRequest& r) {
+  if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  const v1::Appraisal& in = r.appraisal();
+  // A supervisor who names no supervisor appraises their own staff: behind the gateway the
+  // caller knows only their key, not the principal id it maps to.
+  const std::string supervisor_id =
+      in.supervisor_id().empty() && p.Has(Role::kSupervisor) ? p.id : in.supervisor_id();
+  status::Violations v;
+  CheckId(in.employee_id(), "appraisal.employee_id", &v);
+  CheckId(in.class_code(), "appraisal.class_code", &v);
+  CheckId(supervisor_id, "appraisal.supervisor_id", &v);
+  CheckFullDate(in, in.has_date_entered_class(), in.date_entered_class(),
+                "appraisal.date_entered_class", &v);
+  if (!v.empty()) return v.ToStatus();
+  if (!(p.Has(Role::kHrAdmin) || (p.Has(Role::kSupervisor) && supervisor_id == p.id))) {
+    return Denied();
+  }
+  auto f = ResolveFramework(r.framework_id(), in.class_code(), "framework_id");
+  if (!f.ok()) return f.status();
+  if (auto s = ValidateContent(*f, in); !s.ok()) return s;
+
+  v1::Appraisal a;
+  a.set_id(options_.new_id());
+  a.set_employee_id(in.employee_id());
+  a.set_class_code(in.class_code());
+  a.set_supervisor_id(supervisor_id);
+  a.set_unit_id(in.unit_id());
+  *a.mutable_date_entered_class() = in.date_entered_class();
+  *a.mutable_period_start() = in.period_start();
+  *a.mutable_period_end() = in.period_end();
+  a.set_framework_id(f->id());
+  a.set_framework_version(f->version());
+  *a.mutable_assessments() = in.assessments();
+  *a.mutable_goals() = in.goals();
+  a.set_supervisor_comments(in.supervisor_comments());
+  a.set_state(v1::APPRAISAL_STATE_DRAFT);
+  const auto now = ToProto(options_.now());
+  auto* t = a.add_history();
+  t->set_from_state(v1::APPRAISAL_STATE_UNSPECIFIED);
+  t->set_to_state(v1::APPRAISAL_STATE_DRAFT);
+  t->set_actor_id(p.id);
+  t->set_actor_role(RoleName(p.Has(Role::kSupervisor) && supervisor_id == p.id ? Role::kSupervisor
+                                                                               : Role::kHrAdmin));
+  *t->mutable_time() = now;
+  *a.mutable_create_time() = now;
+  *a.mutable_update_time() = now;
+  Evaluate(FrameworkIndex(*f), &a);
+  if (auto s = store_->CreateAppraisal(a); !s.ok()) return s;
+  a.set_etag(EtagOf(1));
+  v1::CreateAppraisalResponse out;
+  *out.mutable_appraisal() = std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
+    const Principal& p, const v1::UpdateAppraisalRequest& r) {
+  if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  status::Violations v;
+  if (r.appraisal().id().empty()) v.Add("appraisal.id", "required");
+  if (r.appraisal().etag().empty()) v.Add("appraisal.etag", "required");
+  if (r.update_mask().paths().empty()) v.Add("update_mask", "required");
+  static const std::set<std::string> kPaths = {"assessments",  "goals",      "supervisor_comments",
+                                               "period_start", "period_end", "unit_id"};
+  for (int i = 0; i < r.update_mask().paths_size(); ++i) {
+    if (!kPaths.count(r.update_mask().paths(i))) {
+      v.Add(absl::StrCat("update_mask.paths[", i, "]"), "not an updatable field");
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  int64_t version = 0;
+  auto a = Load(r.appraisal().id(), &version);
+  if (!a.ok()) return a.status();
+  Role role;
+  if (!EditRole(p, *a, &role)) return CanRead(p, *a) ? Denied() : Denied();
+  if (r.appraisal().etag() != a->etag()) {
+    return absl::AbortedError("the appraisal changed since it was read (stale etag)");
+  }
+  if (a->state() != v1::APPRAISAL_STATE_DRAFT && a->state() != v1::APPRAISAL_STATE_RETURNED) {
+    return FailedField("state", absl::StrCat("an appraisal in state ", StateName(a->state()),
+                                             " cannot be changed (only DRAFT or RETURNED)"));
+  }
+  for (const auto& path : r.update_mask().paths()) {
+    const auto& in = r.appraisal();
+    if (path == "assessments") *a->mutable_assessments() = in.assessments();
+    if (path == "goals") *a->mutable_goals() = in.goals();
+    if (path == "supervisor_comments") a->set_supervisor_comments(in.supervisor_comments());
+    if (path == "period_start") *a->mutable_period_start() = in.period_start();
+    if (path == "period_end") *a->mutable_period_end() = in.period_end();
+    if (path == "unit_id") a->set_unit_id(in.unit_id());
+  }
+  auto f = store_->GetFramework(a->framework_id(), a->framework_version());
+  if (!f.ok()) return f.status();
+  if (auto s = ValidateContent(*f, *a); !s.ok()) return s;
+  Evaluate(FrameworkIndex(*f), &*a);
+  *a->mutable_update_time() = ToProto(options_.now());
+  a->clear_etag();
+  if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
+  a->set_etag(EtagOf(version + 1));
+  v1::UpdateAppraisalResponse out;
+  *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const std::string& id,
+                                                     const std::string& etag, Action action,
+                                                     const std::string& comment) {
+  if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  status::Violations v;
+  if (id.empty()) v.Add("appraisal_id", "required");
+  if (etag.empty()) v.Add("etag", "required");
+  if (action == Action::kReturn && comment.empty()) v.Add("reason", "required");
+  CheckText(comment, action == Action::kReturn ? "reason" : "comments", &v);
+  if (!v.empty()) return v.ToStatus();
+  int64_t version = 0;
+  auto a = Load(id, &version);
+  if (!a.ok()) return a.status();
+  const v1::AppraisalState from = a->state();
+  // Who may act, and from which states.
+  Role role = Role::kSupervisor;
+  bool allowed_actor = false;
+  std::vector<v1::AppraisalState> from_states;
+  v1::AppraisalState to = v1::APPRAISAL_STATE_UNSPECIFIED;
+  switch (action) {
+    case Action::kSubmit:
+      allowed_actor = EditRole(p, *a, &role);
+      from_states = {v1::APPRAISAL_STATE_DRAFT, v1::APPRAISAL_STATE_RETURNED};
+      to = v1::APPRAISAL_STATE_SUBMITTED;
+      break;
+    case Action::kAcknowledge:
+      allowed_actor = IsEmployeeOf(p, *a);
+      role = Role::kEmployee;
+      from_states = {v1::APPRAISAL_STATE_SUBMITTED};
+      to = v1::APPRAISAL_STATE_ACKNOWLEDGED;
+      break;
+    case Action::kReturn:
+      if (EditRole(p, *a, &role)) {
+        allowed_actor = true;
+        from_states = {v1::APPRAISAL_STATE_SUBMITTED, v1::APPRAISAL_STATE_ACKNOWLEDGED};
+      } else if (IsEmployeeOf(p, *a)) {
+        allowed_actor = true;
+        role = Role::kEmployee;
+        from_states = {v1::APPRAISAL_STATE_SUBMITTED};
+      }
+      to = v1::APPRAISAL_STATE_RETURNED;
+      break;
+    case Action::kFinalize:
+      allowed_actor = EditRole(p, *a, &role);
+      from_states = {v1::APPRAISAL_STATE_ACKNOWLEDGED};
+      to = v1::APPRAISAL_STATE_FINALIZED;
+      break;
+  }
+  if (!allowed_actor) return Denied();
+  if (etag != a->etag()) {
+    return absl::AbortedError("the appraisal changed since it was read (stale etag)");
+  }
+  if (std::find(from_states.begin(), from_states.end(), from) == from_states.end()) {
+    return FailedField("state", absl::StrCat("cannot go from ", StateName(from), " to ",
+                                             StateName(to), " as ", RoleName(role)));
+  }
+  const auto now = ToProto(options_.now());
+  a->set_state(to);
+  if (action == Action::kAcknowledge) a->set_employee_comments(comment);
+  auto* t = a->add_history();
+  t->set_from_state(from);
+  t->set_to_state(to);
+  t->set_actor_id(p.id);
+  t->set_actor_role(RoleName(role));
+  *t->mutable_time() = now;
+  t->set_comment(comment);
+  *a->mutable_update_time() = now;
+  a->clear_etag();
+  if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
+  a->set_etag(EtagOf(version + 1));
+  return a;
+}
+
+absl::StatusOr<v1::SubmitAppraisalResponse> Appraisals::SubmitAppraisal(
+    const Principal& p, const v1::SubmitAppraisalRequest& r) {
+  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kSubmit, "");
+  if (!a.ok()) return a.status();
+  v1::SubmitAppraisalResponse out;
+  *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::AcknowledgeAppraisalResponse> Appraisals::AcknowledgeAppraisal(
+    const Principal& p, const v1::AcknowledgeAppraisalRequest& r) {
+  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kAcknowledge, r.comments());
+  if (!a.ok()) return a.status();
+  v1::AcknowledgeAppraisalResponse out;
+  *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::ReturnAppraisalResponse> Appraisals::ReturnAppraisal(
+    const Principal& p, const v1::ReturnAppraisalRequest& r) {
+  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kReturn, r.reason());
+  if (!a.ok()) return a.status();
+  v1::ReturnAppraisalResponse out;
+  *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::FinalizeAppraisalResponse> Appraisals::FinalizeAppraisal(
+    const Principal& p, const v1::FinalizeAppraisalRequest& r) {
+  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kFinalize, "");
+  if (!a.ok()) return a.status();
+  v1::FinalizeAppraisalResponse out;
+  *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+}  // namespace classplan::appraisal
