@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
@@ -17,6 +18,7 @@
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
 #include "grpcpp/grpcpp.h"
+#include "services/catalog/cache/built_view_cache.h"
 #include "services/catalog/cache/tiered_class_cache.h"
 #include "services/catalog/data/importer.h"
 #include "services/catalog/domain/catalog.h"
@@ -70,6 +72,7 @@ struct Env {
   std::string temp_dir;
   std::unique_ptr<SqliteCatalogStore> store;
   std::unique_ptr<TieredClassCache> cache;
+  std::unique_ptr<BuiltViewCache> views;
   std::unique_ptr<Catalog> catalog;
   std::unique_ptr<server::WorkerPool> workers;
   std::unique_ptr<CatalogGrpcService> catalog_service;
@@ -105,8 +108,9 @@ bool SetUp(Env& env) {
   TieredClassCacheOptions co;
   co.local_ttl = absl::Hours(1);  // no expiry during the run: measure the cached path only
   env.cache = std::make_unique<TieredClassCache>(co, nullptr, std::nullopt);
-  env.catalog = std::make_unique<Catalog>(env.store.get(), env.cache.get(),
-                                          [] { return dates::Today("UTC"); });
+  env.views = std::make_unique<BuiltViewCache>();
+  env.catalog = std::make_unique<Catalog>(
+      env.store.get(), env.cache.get(), [] { return dates::Today("UTC"); }, env.views.get());
   env.workers = std::make_unique<server::WorkerPool>(4);
   env.catalog_service = std::make_unique<CatalogGrpcService>(env.catalog.get(), env.workers.get());
   env.catalog_host = std::make_unique<server::ServerHost>(LoopbackOptions("catalog"));
@@ -129,7 +133,7 @@ bool SetUp(Env& env) {
   }
   pb::GetJobClassRequest probe;
   probe.set_code(kClassCode);
-  if (!env.catalog->TryGetJobClassLocal(probe).has_value()) {
+  if (!std::holds_alternative<SharedJobClassResponse>(env.catalog->LookUpJobClass(probe))) {
     return Fail("GetJobClass(SPCP20) is not served from the in-process cache after warm-up");
   }
   {

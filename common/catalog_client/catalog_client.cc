@@ -71,10 +71,11 @@ absl::StatusOr<pb::JobClass> CatalogClient::GetJobClass(const std::string& code,
 }
 
 absl::StatusOr<std::vector<pb::JobClass>> CatalogClient::ListJobClasses(
-    const std::string& filter, std::optional<absl::CivilDay> as_of) {
+    const std::string& filter, std::optional<absl::CivilDay> as_of,
+    std::vector<pb::UncertainClass>* uncertain) {
   std::vector<pb::JobClass> out;
-  // Classes abolished since `as_of` may have been in force then, so a dated list also asks
-  // for the abolished ones.
+  std::vector<pb::UncertainClass> unplaced;
+  // A dated list also asks for the classes abolished by then: they may have been in force.
   std::vector<std::string> filters = {filter};
   if (as_of)
     filters.push_back(filter.empty() ? "state = ABOLISHED"
@@ -83,6 +84,7 @@ absl::StatusOr<std::vector<pb::JobClass>> CatalogClient::ListJobClasses(
     pb::ListJobClassesRequest req;
     req.set_filter(f);
     req.set_page_size(options_.page_size);
+    if (as_of) *req.mutable_as_of() = dates::FromCivilDay(*as_of);
     do {
       pb::ListJobClassesResponse resp;
       grpc::ClientContext ctx;
@@ -92,21 +94,20 @@ absl::StatusOr<std::vector<pb::JobClass>> CatalogClient::ListJobClasses(
         return s;
       }
       for (auto& c : *resp.mutable_job_classes()) out.push_back(std::move(c));
+      for (auto& u : *resp.mutable_uncertain()) unplaced.push_back(std::move(u));
       if (!resp.next_page_token().empty() && resp.next_page_token() == req.page_token()) {
         return absl::InternalError("catalog returned the same page token twice");
       }
       req.set_page_token(resp.next_page_token());
     } while (!req.page_token().empty());
   }
-  if (!as_of) return out;
-  std::vector<pb::JobClass> dated;
-  for (const auto& c : out) {
-    auto then = GetJobClass(c.code(), as_of);
-    if (absl::IsNotFound(then.status())) continue;
-    if (!then.ok()) return then.status();
-    dated.push_back(std::move(*then));
+  if (uncertain != nullptr) {
+    for (auto& u : unplaced) uncertain->push_back(std::move(u));
+  } else if (!unplaced.empty()) {
+    // As GetJobClass for the day answers it.
+    return absl::FailedPreconditionError(absl::StrCat("catalog: ", unplaced.front().reason()));
   }
-  return dated;
+  return out;
 }
 
 }  // namespace classplan::catalog_client

@@ -41,10 +41,14 @@ class CatalogClient {
   absl::StatusOr<catalog::v1::JobClass> GetJobClass(const std::string& code,
                                                     std::optional<absl::CivilDay> as_of);
   // Every active class matching `filter` (ListJobClasses syntax), all pages, as in force
-  // today; with `as_of`, each class is fetched again for that day and classes not in force
-  // then (NOT_FOUND) are left out.
+  // today. With `as_of`: every class matching `filter` on that day, active ones first, then
+  // the abolished ones, each as in force then (ListJobClassesRequest.as_of; classes not in
+  // force then are left out). A class the catalog cannot place on the day
+  // (ListJobClassesResponse.uncertain) fails the call with FAILED_PRECONDITION giving the
+  // reason; unless `uncertain` is given: then such classes are added there instead.
   absl::StatusOr<std::vector<catalog::v1::JobClass>> ListJobClasses(
-      const std::string& filter, std::optional<absl::CivilDay> as_of);
+      const std::string& filter, std::optional<absl::CivilDay> as_of,
+      std::vector<catalog::v1::UncertainClass>* uncertain = nullptr);
 
   // True after the last call failed as unavailable (until one succeeds).
   bool degraded() const { return degraded_.load(); }

@@ -17,6 +17,7 @@
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
+#include "services/catalog/cache/built_view_cache.h"
 #include "services/catalog/cache/tiered_class_cache.h"
 #include "services/catalog/data/importer.h"
 #include "services/catalog/domain/catalog.h"
@@ -87,7 +88,9 @@ int Run() {
   TieredClassCacheOptions co;
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   TieredClassCache class_cache(co, redis.cache.get(), redis.subscriber);
-  Catalog catalog(store->get(), &class_cache, [tz] { return dates::Today(tz); });
+  BuiltViewCache views;
+  Catalog catalog(
+      store->get(), &class_cache, [tz] { return dates::Today(tz); }, &views);
 
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
   // their deadlines.

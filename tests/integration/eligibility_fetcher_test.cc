@@ -15,7 +15,7 @@ namespace {
 namespace cv1 = ::classplan::catalog::v1;
 
 // Answers like the catalog for undated revisions: an explicit as-of date is
-// FAILED_PRECONDITION; today's revision is given.
+// FAILED_PRECONDITION (a dated list names the class as uncertain); today's revision is given.
 class UndatedCatalog final : public cv1::CatalogService::CallbackService {
  public:
   std::map<std::string, int> revisions;  // code -> number of revisions
@@ -42,8 +42,18 @@ class UndatedCatalog final : public cv1::CatalogService::CallbackService {
                                            cv1::ListJobClassesResponse* resp) override {
     if (req->filter().empty()) {
       for (const auto& [code, n] : revisions) {
-        resp->add_job_classes()->set_code(code);
-        resp->mutable_job_classes()->rbegin()->set_revision(n);
+        // On a date, every class is named as uncertain, with its revision in force today.
+        cv1::JobClass* c = nullptr;
+        if (req->has_as_of()) {
+          cv1::UncertainClass* u = resp->add_uncertain();
+          u->set_code(code);
+          u->set_reason("cannot tell which revision was in force");
+          c = u->mutable_current();
+        } else {
+          c = resp->add_job_classes();
+        }
+        c->set_code(code);
+        c->set_revision(n);
       }
     }
     auto* r = ctx->DefaultReactor();

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "common/dates/dates.h"
+#include "common/identity/identity.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/classplanctl/connect.h"
@@ -99,9 +100,9 @@ int Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), Stu
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
   if (auto p = absl::GetFlag(FLAGS_principal); !p.empty()) {
-    ctx.AddMetadata("x-classplan-principal", p);
+    ctx.AddMetadata(identity::kPrincipalHeader, p);
   }
-  if (auto r = absl::GetFlag(FLAGS_roles); !r.empty()) ctx.AddMetadata("x-classplan-roles", r);
+  if (auto r = absl::GetFlag(FLAGS_roles); !r.empty()) ctx.AddMetadata(identity::kRolesHeader, r);
   grpc::Status s = (stub->*rpc)(&ctx, req, resp);
   return s.ok() ? 0 : AppraisalFail(s);
 }

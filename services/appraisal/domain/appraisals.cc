@@ -125,28 +125,11 @@ bool Principal::Has(Role r) const {
   return std::find(roles.begin(), roles.end(), r) != roles.end();
 }
 
-const char* RoleName(Role r) {
-  switch (r) {
-    case Role::kSupervisor:
-      return "supervisor";
-    case Role::kEmployee:
-      return "employee";
-    case Role::kHrAdmin:
-      return "hr_admin";
-  }
-  return "";
-}
-
 absl::StatusOr<Principal> ParsePrincipal(absl::string_view id, absl::string_view roles) {
   Principal p;
   p.id = std::string(absl::StripAsciiWhitespace(id));
   if (p.id.empty()) return absl::UnauthenticatedError("no principal");
-  for (absl::string_view r : absl::StrSplit(roles, ',', absl::SkipWhitespace())) {
-    r = absl::StripAsciiWhitespace(r);
-    if (r == "supervisor") p.roles.push_back(Role::kSupervisor);
-    if (r == "employee") p.roles.push_back(Role::kEmployee);
-    if (r == "hr_admin") p.roles.push_back(Role::kHrAdmin);
-  }
+  p.roles = identity::ParseRoles(roles);
   return p;
 }
 
@@ -383,8 +366,8 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   t->set_from_state(v1::APPRAISAL_STATE_UNSPECIFIED);
   t->set_to_state(v1::APPRAISAL_STATE_DRAFT);
   t->set_actor_id(p.id);
-  t->set_actor_role(RoleName(
-      p.Has(Role::kSupervisor) && supervisor_id == p.id ? Role::kSupervisor : Role::kHrAdmin));
+  t->set_actor_role(RoleName(p.Has(Role::kSupervisor) && supervisor_id == p.id ? Role::kSupervisor
+                                                                               : Role::kHrAdmin));
   *t->mutable_time() = now;
   *a.mutable_create_time() = now;
   *a.mutable_update_time() = now;

@@ -13,11 +13,14 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "classplan/appraisal/v1/appraisal_service.pb.h"
+#include "common/identity/identity.h"
 #include "services/appraisal/store/appraisal_store.h"
 
 namespace classplan::appraisal {
 
-enum class Role { kSupervisor, kEmployee, kHrAdmin };
+// The roles this service acts on are kSupervisor, kEmployee and kHrAdmin; others are held
+// but grant nothing here.
+using identity::Role;
 
 // The caller, as set by the gateway.
 struct Principal {
@@ -26,12 +29,11 @@ struct Principal {
   bool Has(Role r) const;
 };
 
-// Builds a principal from metadata values: an id and comma-separated roles ("supervisor",
-// "employee", "hr_admin"; unknown roles are ignored). Unauthenticated when the id is empty.
+// Builds a principal from metadata values: an id and a roles header (identity::ParseRoles;
+// unknown roles are ignored). Unauthenticated when the id is empty.
 absl::StatusOr<Principal> ParsePrincipal(absl::string_view id, absl::string_view roles);
 
-// "supervisor", "employee", "hr_admin".
-const char* RoleName(Role r);
+using identity::RoleName;
 
 class Appraisals {
  public:

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "common/identity/identity.h"
 #include "common/server/unary.h"
 
 namespace classplan::appraisal {
@@ -35,8 +36,8 @@ grpc::ServerUnaryReactor* AppraisalGrpcService::Offload(
     absl::StatusOr<Resp> (Appraisals::*method)(const Principal&, const Req&), const char* rpc) {
   // Trusted only because the gateway strips client-sent copies of these headers (see the
   // service comment in appraisal_service.proto).
-  std::vector<std::string> ids = Headers(ctx, kPrincipalHeader);
-  std::vector<std::string> roles = Headers(ctx, kRolesHeader);
+  std::vector<std::string> ids = Headers(ctx, identity::kPrincipalHeader);
+  std::vector<std::string> roles = Headers(ctx, identity::kRolesHeader);
   return server::OffloadUnary<Resp>(
       workers_, ctx, resp,
       [this, req, method, ids = std::move(ids),

@@ -14,10 +14,6 @@
 
 namespace classplan::appraisal {
 
-// Metadata keys (lower case, as gRPC requires).
-inline constexpr char kPrincipalHeader[] = "x-classplan-principal";
-inline constexpr char kRolesHeader[] = "x-classplan-roles";
-
 class AppraisalGrpcService final : public v1::AppraisalService::CallbackService {
  public:
   // `appraisals` and `workers` must outlive the service.

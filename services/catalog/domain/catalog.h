@@ -3,45 +3,63 @@
 
 // The catalog's domain core: every RPC's rules, in plain C++ over the request and response
 // messages, with no gRPC types. Blocking (it reads the store and Redis): callers run it on a
-// worker thread; only TryGetJobClassLocal is safe on a gRPC callback thread.
+// worker thread; only LookUpJobClass is safe on a gRPC callback thread.
+//
+// The methods are defined by concern: catalog_reads.cc, catalog_writes.cc, notices.cc (and
+// catalog.cc for what they share).
 
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <variant>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "classplan/catalog/v1/catalog_service.pb.h"
 #include "common/status/field_violations.h"
 #include "services/catalog/domain/class_cache.h"
+#include "services/catalog/domain/view_cache.h"
 #include "services/catalog/store/catalog_store.h"
 
 namespace classplan::catalog {
+
+// A GetJobClass that needs I/O: what is left to do once the request has been checked.
+struct JobClassFetch {
+  std::string code;                     // valid and normalized
+  std::optional<absl::CivilDay> as_of;  // nullopt: today
+};
+
+// What GetJobClass can answer without I/O: the answer (one shared immutable response), an
+// error, or the fetch still to run (on a worker: Catalog::FetchJobClass).
+using JobClassLookup = std::variant<SharedJobClassResponse, absl::Status, JobClassFetch>;
 
 class Catalog {
  public:
   using TodayFn = std::function<absl::CivilDay()>;
 
-  // `store` and `cache` must outlive the Catalog.
-  Catalog(CatalogStore* store, ClassCache* cache, TodayFn today);
+  // `store`, `cache` and `views` must outlive the Catalog. Without `views` no built view is
+  // kept: every cached read builds its answer.
+  Catalog(CatalogStore* store, ClassCache* cache, TodayFn today, ViewCache* views = nullptr);
 
-  // Answers from the in-process cache only; nullopt when that would need I/O.
-  std::optional<absl::StatusOr<pb::GetJobClassResponse>> TryGetJobClassLocal(
-      const pb::GetJobClassRequest& request);
-  // The hot path: today's view of a class cached in process, as one shared immutable response
-  // (built once per class version and day), so a cached read copies nothing. Null when the
-  // request needs more than that (an as-of date, a miss, an error).
-  std::shared_ptr<const pb::GetJobClassResponse> TryGetJobClassShared(
-      const pb::GetJobClassRequest& request);
+  // GetJobClass without I/O, safe on a gRPC callback thread: checks the request once and
+  // looks in the in-process cache only. A hit is today's view as one shared immutable
+  // response (built once per class version and day, kept in the ViewCache), so a cached read
+  // copies nothing; an as-of hit is built for the call. An invalid request, or a cached class
+  // with no revision in force on the day, is the error GetJobClass gives. Anything else is a
+  // JobClassFetch.
+  JobClassLookup LookUpJobClass(const pb::GetJobClassRequest& request);
+  // The I/O part of GetJobClass, for a fetch from LookUpJobClass (not checked again): the
+  // ClassCache (Redis), then the store; then the revision in force. Blocking.
+  absl::StatusOr<pb::GetJobClassResponse> FetchJobClass(const JobClassFetch& fetch);
 
   absl::StatusOr<pb::GetJurisdictionResponse> GetJurisdiction(const pb::GetJurisdictionRequest&);
   absl::StatusOr<pb::ListJurisdictionsResponse> ListJurisdictions(
       const pb::ListJurisdictionsRequest&);
   absl::StatusOr<pb::GetClassSeriesResponse> GetClassSeries(const pb::GetClassSeriesRequest&);
   absl::StatusOr<pb::ListClassSeriesResponse> ListClassSeries(const pb::ListClassSeriesRequest&);
+  // Both steps of GetJobClass in one (blocking).
   absl::StatusOr<pb::GetJobClassResponse> GetJobClass(const pb::GetJobClassRequest&);
   absl::StatusOr<pb::ListJobClassesResponse> ListJobClasses(const pb::ListJobClassesRequest&);
   absl::StatusOr<pb::SearchJobClassesResponse> SearchJobClasses(const pb::SearchJobClassesRequest&);
@@ -67,8 +85,9 @@ class Catalog {
   absl::StatusOr<pb::Jurisdiction> LoadJurisdiction(const std::string& id,
                                                     const std::string& field);
   absl::StatusOr<StoredNotice> LoadNotice(const std::string& number);
-  absl::StatusOr<pb::GetJobClassResponse> Resolve(const pb::ClassRecord& record,
-                                                  const pb::GetJobClassRequest& request);
+  // The class's view on `day`; strict for an explicit as-of date (RevisionInForce).
+  absl::StatusOr<pb::GetJobClassResponse> Resolve(const pb::ClassRecord& record, absl::CivilDay day,
+                                                  bool strict);
   // Fills `rev` with when it takes effect, checking notices and the order of dates.
   absl::Status ApplyEffective(const pb::EffectiveWhen& when, const std::string& field,
                               const std::string& jurisdiction_id, const std::string& code,
@@ -79,14 +98,7 @@ class Catalog {
   CatalogStore* store_;
   ClassCache* cache_;
   TodayFn today_;
-
-  struct View {
-    ClassRecordPtr record;  // identity of the cached record the view was built from
-    absl::CivilDay day;
-    std::shared_ptr<const pb::GetJobClassResponse> response;
-  };
-  absl::Mutex views_mu_;
-  absl::flat_hash_map<std::string, View> views_ ABSL_GUARDED_BY(views_mu_);
+  ViewCache* views_;
 };
 
 // Checks what can be checked of a class specification without the store (field paths under

@@ -5,6 +5,7 @@
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
+#include "services/catalog/cache/built_view_cache.h"
 #include "services/catalog/store/sqlite_catalog_store.h"
 #include "tests/support/temp.h"
 
@@ -185,6 +186,126 @@ TEST_F(CatalogTest, ListPagesFiltersAndRejectsBadTokens) {
   EXPECT_EQ(FirstViolationField(catalog_->ListJobClasses(req).status()), "filter");
 }
 
+// Puts a class with one adopted revision straight into the store, as the importer does for
+// dates the sources give only partly (or not at all: no `eff`).
+void PutImported(SqliteCatalogStore* store, const pb::JobClass& spec,
+                 std::optional<dates::Date> eff) {
+  pb::ClassRecord rec;
+  rec.set_code(spec.code());
+  rec.set_version(1);
+  pb::ClassRevision* rev = rec.add_revisions();
+  rev->set_class_code(spec.code());
+  rev->set_revision(1);
+  rev->set_kind(pb::REVISION_KIND_CREATE);
+  rev->set_state(pb::REVISION_STATE_ADOPTED);
+  if (eff) *rev->mutable_effective_date() = *eff;
+  *rev->mutable_job_class() = spec;
+  WriteBatch b;
+  b.classes.push_back({rec, 0});
+  ASSERT_TRUE(store->Commit(b).ok());
+}
+
+std::vector<std::string> Codes(const pb::ListJobClassesResponse& r) {
+  std::vector<std::string> out;
+  for (const auto& c : r.job_classes()) out.push_back(c.code());
+  return out;
+}
+
+TEST_F(CatalogTest, ListAsOfAnswersEachClassOnTheDay) {
+  ASSERT_TRUE(Create("A1", D(2018, 8, 24)).ok());
+  pb::ReviseJobClassRequest rev;
+  *rev.mutable_job_class() = Spec("A1");
+  rev.mutable_job_class()->set_title("A1 revised");
+  *rev.mutable_effective()->mutable_effective_date() = D(2026, 1, 1);
+  rev.set_change_note("retitled");
+  rev.set_etag("v1");
+  ASSERT_TRUE(catalog_->ReviseJobClass(rev).ok());
+  ASSERT_TRUE(Create("B2", D(2024, 5, 1)).ok());  // created after the day asked
+  dates::Date year_2020;
+  year_2020.set_year(2020);
+  PutImported(store_.get(), Spec("C3"), year_2020);                   // straddles 2020-01-01
+  PutImported(store_.get(), Spec("D4", "denver-csa"), std::nullopt);  // never dated
+  ASSERT_TRUE(Create("E5", D(2018, 8, 24)).ok());
+  pb::AbolishJobClassRequest ab;
+  ab.set_code("E5");
+  ab.set_etag("v1");
+  ab.set_change_note("abolished");
+  *ab.mutable_effective()->mutable_effective_date() = D(2019, 6, 1);
+  ASSERT_TRUE(catalog_->AbolishJobClass(ab).ok());
+
+  pb::ListJobClassesRequest req;
+  auto now = catalog_->ListJobClasses(req);  // today, as before
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(Codes(*now), (std::vector<std::string>{"A1", "B2", "C3", "D4"}));
+  EXPECT_EQ(now->job_classes(0).title(), "A1 revised");
+  EXPECT_EQ(now->uncertain_size(), 0);
+
+  *req.mutable_as_of() = D(2020, 1, 1);
+  auto then = catalog_->ListJobClasses(req);
+  ASSERT_TRUE(then.ok()) << then.status();
+  EXPECT_EQ(Codes(*then), std::vector<std::string>{"A1"});  // B2 not yet, E5 abolished
+  EXPECT_EQ(then->job_classes(0).title(), "Title of A1");   // the revision on the day
+  EXPECT_EQ(then->job_classes(0).revision(), 1);
+  EXPECT_EQ(then->job_classes(0).etag(), "v2");
+  ASSERT_EQ(then->uncertain_size(), 2);  // named, not failing the list
+  EXPECT_EQ(then->uncertain(0).code(), "C3");
+  EXPECT_NE(then->uncertain(0).reason().find("unknown day in 2020"), std::string::npos)
+      << then->uncertain(0).reason();
+  EXPECT_EQ(then->uncertain(0).current().revision(), 1);  // as GetJobClass answers today
+  EXPECT_EQ(then->uncertain(1).code(), "D4");
+  EXPECT_NE(then->uncertain(1).reason().find("date the sources do not give"), std::string::npos);
+  // The same answers GetJobClass gives for the day.
+  pb::GetJobClassRequest get;
+  get.set_code("C3");
+  *get.mutable_as_of() = req.as_of();
+  EXPECT_EQ(catalog_->GetJobClass(get).status().message(), then->uncertain(0).reason());
+  get.set_code("B2");
+  EXPECT_TRUE(absl::IsNotFound(catalog_->GetJobClass(get).status()));
+
+  req.set_filter("state = ABOLISHED");  // the state on the day
+  auto abolished = catalog_->ListJobClasses(req);
+  ASSERT_TRUE(abolished.ok()) << abolished.status();
+  EXPECT_EQ(Codes(*abolished), std::vector<std::string>{"E5"});
+  EXPECT_EQ(abolished->uncertain_size(), 0);  // C3 and D4 are active today
+  *req.mutable_as_of() = D(2019, 1, 1);
+  EXPECT_EQ(catalog_->ListJobClasses(req)->job_classes_size(), 0);  // E5 still active then
+
+  req.set_filter("jurisdiction = nm-spo");  // filters the uncertain ones too
+  *req.mutable_as_of() = D(2021, 3, 1);     // C3 has taken effect by then
+  auto nm = catalog_->ListJobClasses(req);
+  ASSERT_TRUE(nm.ok()) << nm.status();
+  EXPECT_EQ(Codes(*nm), (std::vector<std::string>{"A1", "C3"}));
+  EXPECT_EQ(nm->uncertain_size(), 0);
+}
+
+TEST_F(CatalogTest, ListAsOfPagesAndChecksTheDate) {
+  for (const char* code : {"A1", "A2"}) ASSERT_TRUE(Create(code, D(2018, 8, 24)).ok());
+  PutImported(store_.get(), Spec("A3"), std::nullopt);
+  ASSERT_TRUE(Create("A4", D(2018, 8, 24)).ok());
+  pb::ListJobClassesRequest req;
+  req.set_page_size(2);
+  *req.mutable_as_of() = D(2020, 1, 1);
+  auto p1 = catalog_->ListJobClasses(req);
+  ASSERT_TRUE(p1.ok()) << p1.status();
+  EXPECT_EQ(Codes(*p1), (std::vector<std::string>{"A1", "A2"}));
+  ASSERT_FALSE(p1->next_page_token().empty());
+  req.set_page_token(p1->next_page_token());
+  auto p2 = catalog_->ListJobClasses(req);  // an uncertain class counts towards the page
+  ASSERT_TRUE(p2.ok()) << p2.status();
+  EXPECT_EQ(Codes(*p2), std::vector<std::string>{"A4"});
+  ASSERT_EQ(p2->uncertain_size(), 1);
+  EXPECT_EQ(p2->uncertain(0).code(), "A3");
+  EXPECT_TRUE(p2->next_page_token().empty());
+
+  *req.mutable_as_of() = D(2020, 1, 2);  // a token is for one day
+  EXPECT_EQ(FirstViolationField(catalog_->ListJobClasses(req).status()), "page_token");
+  req.clear_as_of();
+  EXPECT_EQ(FirstViolationField(catalog_->ListJobClasses(req).status()), "page_token");
+  req.clear_page_token();
+  *req.mutable_as_of() = D(2020, 2, 30);
+  EXPECT_EQ(FirstViolationField(catalog_->ListJobClasses(req).status()), "as_of");
+}
+
 TEST_F(CatalogTest, JurisdictionsPageById) {
   pb::ListJurisdictionsRequest req;
   req.set_page_size(1);
@@ -360,45 +481,98 @@ class MapCache : public NoClassCache {
   std::map<std::string, ClassRecordPtr> records;
 };
 
-TEST(CatalogSharedViewTest, BuildsOneViewPerRecordAndDay) {
-  MapCache cache;
-  absl::CivilDay today(2026, 11, 23);
-  Catalog catalog(nullptr, &cache, [&] { return today; });
+// SPCP20 at version 1 with one adopted, undated revision.
+std::shared_ptr<pb::ClassRecord> OneRevisionRecord(const std::string& title) {
   auto rec = std::make_shared<pb::ClassRecord>();
   rec->set_code("SPCP20");
   rec->set_version(1);
   auto* rev = rec->add_revisions();
   rev->set_revision(1);
   rev->set_state(pb::REVISION_STATE_ADOPTED);
-  rev->mutable_job_class()->set_title("Case Worker");
+  rev->mutable_job_class()->set_title(title);
+  return rec;
+}
+
+// The shared response LookUpJobClass answers with; null for an error or a fetch.
+SharedJobClassResponse Hit(Catalog& catalog, const pb::GetJobClassRequest& req) {
+  JobClassLookup lookup = catalog.LookUpJobClass(req);
+  auto* hit = std::get_if<SharedJobClassResponse>(&lookup);
+  return hit == nullptr ? nullptr : *hit;
+}
+
+// A catalog over MapCache with the in-process built-view cache.
+class CatalogSharedViewTest : public ::testing::Test {
+ protected:
+  MapCache cache;
+  BuiltViewCache views;
+  absl::CivilDay today{2026, 11, 23};
+  Catalog catalog{nullptr, &cache, [this] { return today; }, &views};
+};
+
+TEST_F(CatalogSharedViewTest, BuildsOneViewPerRecordAndDay) {
+  auto rec = OneRevisionRecord("Case Worker");
   cache.records["SPCP20"] = rec;
 
   pb::GetJobClassRequest req;
   req.set_code("spcp20");
-  auto first = catalog.TryGetJobClassShared(req);
+  auto first = Hit(catalog, req);
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(first->job_class().title(), "Case Worker");
-  EXPECT_EQ(catalog.TryGetJobClassShared(req), first);  // shared, not rebuilt
+  EXPECT_EQ(Hit(catalog, req), first);  // shared, not rebuilt
 
   auto newer = std::make_shared<pb::ClassRecord>(*rec);
   newer->set_version(2);
   newer->mutable_revisions(0)->mutable_job_class()->set_title("Case Worker (revised)");
   cache.records["SPCP20"] = newer;
-  auto second = catalog.TryGetJobClassShared(req);
+  auto second = Hit(catalog, req);
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(second->job_class().title(), "Case Worker (revised)");
   EXPECT_EQ(second->job_class().etag(), "v2");
 
   today = absl::CivilDay(2026, 11, 24);  // a new day may change which revision is in force
-  EXPECT_NE(catalog.TryGetJobClassShared(req), second);
+  EXPECT_NE(Hit(catalog, req), second);
 
   req.mutable_as_of()->set_year(2020);
   req.mutable_as_of()->set_month(1);
   req.mutable_as_of()->set_day(1);
-  EXPECT_EQ(catalog.TryGetJobClassShared(req), nullptr);  // as-of reads take the full path
+  EXPECT_EQ(Hit(catalog, req), nullptr);  // the undated revision cannot be placed in 2020
   req.clear_as_of();
   req.set_code("NOPE1");
-  EXPECT_EQ(catalog.TryGetJobClassShared(req), nullptr);
+  EXPECT_EQ(Hit(catalog, req), nullptr);
+}
+
+TEST_F(CatalogSharedViewTest, LookUpAnswersHitErrorOrFetchOnce) {
+  auto rec = OneRevisionRecord("Case Worker");
+  rec->set_version(3);
+  *rec->mutable_revisions(0)->mutable_effective_date() = D(2019, 7, 1);
+  cache.records["SPCP20"] = rec;
+
+  pb::GetJobClassRequest bad;
+  bad.set_code("no spaces");
+  JobClassLookup invalid = catalog.LookUpJobClass(bad);
+  ASSERT_TRUE(std::holds_alternative<absl::Status>(invalid));
+  EXPECT_EQ(FirstViolationField(std::get<absl::Status>(invalid)), "code");
+
+  pb::GetJobClassRequest dated;
+  dated.set_code("spcp20");
+  *dated.mutable_as_of() = D(2020, 1, 1);
+  auto as_of_hit = Hit(catalog, dated);  // built for the call, not kept
+  ASSERT_NE(as_of_hit, nullptr);
+  EXPECT_EQ(as_of_hit->job_class().etag(), "v3");
+  EXPECT_NE(Hit(catalog, dated), as_of_hit);
+
+  *dated.mutable_as_of() = D(2019, 6, 30);  // before the first revision: GetJobClass's error
+  JobClassLookup early = catalog.LookUpJobClass(dated);
+  ASSERT_TRUE(std::holds_alternative<absl::Status>(early));
+  EXPECT_TRUE(absl::IsNotFound(std::get<absl::Status>(early)));
+
+  pb::GetJobClassRequest miss;
+  miss.set_code("ca2459");
+  *miss.mutable_as_of() = D(2020, 2, 3);
+  JobClassLookup fetch = catalog.LookUpJobClass(miss);
+  ASSERT_TRUE(std::holds_alternative<JobClassFetch>(fetch));
+  EXPECT_EQ(std::get<JobClassFetch>(fetch).code, "CA2459");
+  EXPECT_EQ(std::get<JobClassFetch>(fetch).as_of, absl::CivilDay(2020, 2, 3));
 }
 
 }  // namespace

@@ -58,18 +58,25 @@ void GetJobClassAllocator::AnswerWith(const pb::GetJobClassRequest* request,
 grpc::ServerUnaryReactor* CatalogGrpcService::GetJobClass(grpc::CallbackServerContext* ctx,
                                                           const pb::GetJobClassRequest* req,
                                                           pb::GetJobClassResponse* resp) {
-  if (auto shared = catalog_->TryGetJobClassShared(*req)) {
-    get_allocator_.AnswerWith(req, std::move(shared));
+  JobClassLookup lookup = catalog_->LookUpJobClass(*req);
+  if (auto* hit = std::get_if<SharedJobClassResponse>(&lookup)) {
+    get_allocator_.AnswerWith(req, std::move(*hit));
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
-  if (auto local = catalog_->TryGetJobClassLocal(*req)) {
+  if (auto* error = std::get_if<absl::Status>(&lookup)) {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    server::FinishUnary(reactor, std::move(*local), resp, "catalog", "GetJobClass");
+    server::FinishUnary(reactor, absl::StatusOr<pb::GetJobClassResponse>(std::move(*error)), resp,
+                        "catalog", "GetJobClass");
     return reactor;
   }
-  return Offload(ctx, req, resp, &Catalog::GetJobClass, "GetJobClass");
+  return server::OffloadUnary<pb::GetJobClassResponse>(
+      workers_, ctx, resp,
+      [this, fetch = std::get<JobClassFetch>(std::move(lookup))] {
+        return catalog_->FetchJobClass(fetch);
+      },
+      "catalog", "GetJobClass");
 }
 
 #define CLASSPLAN_OFFLOAD(Rpc)                                                                  \

@@ -13,21 +13,15 @@ absl::StatusOr<catalog::v1::JobClass> CatalogClassFetcher::Get(const std::string
 }
 
 absl::StatusOr<std::vector<catalog::v1::JobClass>> CatalogClassFetcher::List(absl::CivilDay as_of) {
-  // Today's list (classes abolished since are asked for too), each class fetched again for
-  // the day, as GetJobClass above.
-  auto today = client_->ListJobClasses("", std::nullopt);
-  if (!today.ok()) return today.status();
-  auto abolished = client_->ListJobClasses("state = ABOLISHED", std::nullopt);
-  if (!abolished.ok()) return abolished.status();
-  std::vector<catalog::v1::JobClass> out;
-  for (const auto* list : {&*today, &*abolished}) {
-    for (const auto& c : *list) {
-      auto then = Get(c.code(), as_of);
-      if (absl::IsNotFound(then.status())) continue;            // not in force yet on that day
-      if (absl::IsFailedPrecondition(then.status())) continue;  // cannot be dated: left out
-      if (!then.ok()) return then.status();
-      out.push_back(std::move(*then));
-    }
+  // One dated list (classes abolished by then included); a class the catalog cannot place on
+  // the day is treated as Get above treats it, from the view of it in force today.
+  std::vector<catalog::v1::UncertainClass> uncertain;
+  auto out = client_->ListJobClasses("", as_of, &uncertain);
+  if (!out.ok()) return out.status();
+  for (auto& u : uncertain) {
+    if (u.current().revision() != 1) continue;  // cannot be dated: left out
+    out->push_back(std::move(*u.mutable_current()));
+    out->back().add_notes(kUndatedNote);
   }
   return out;
 }

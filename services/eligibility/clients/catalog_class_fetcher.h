@@ -9,7 +9,8 @@
 // is not in the sources (Denver's classes, 2944) with FAILED_PRECONDITION. When such a class
 // has only one revision there is no doubt which text applies, so that revision is used and
 // a note saying so travels with it (JobClass.notes, shown in the explanation). With several
-// revisions the refusal is passed on.
+// revisions the refusal is passed on. List asks for the day's list in one ListJobClasses per
+// page; such classes come back as uncertain and get the same treatment (left out when refused).
 
 #include "common/catalog_client/catalog_client.h"
 #include "services/eligibility/cache/caching_rule_source.h"

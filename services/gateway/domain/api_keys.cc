@@ -115,7 +115,7 @@ absl::StatusOr<std::unique_ptr<KeyStore>> KeyStore::FromProto(const v1::KeyFile&
       p->id = k.principal();
       p->index = static_cast<int>(store->principals_.size()) - 1;
       p->roles = roles;
-      p->person = (roles & ~*RoleBit("agency_system")) != 0;
+      p->person = (roles & ~RoleBit(identity::Role::kAgencySystem)) != 0;
     } else if (p->roles != roles) {
       return absl::InvalidArgumentError(where +
                                         ": another key of the same principal has different roles");

@@ -20,12 +20,12 @@ bool Reserved(absl::string_view key) {
 }  // namespace
 
 bool ForwardClientHeader(absl::string_view key) {
-  return !Reserved(key) && key != "authorization" && !absl::StartsWith(key, "x-classplan-") &&
-         key != kRequestIdHeader;
+  return !Reserved(key) && key != "authorization" &&
+         !absl::StartsWith(key, identity::kHeaderPrefix) && key != identity::kRequestIdHeader;
 }
 
 bool ForwardBackendHeader(absl::string_view key) {
-  return !Reserved(key) && key != kRequestIdHeader;
+  return !Reserved(key) && key != identity::kRequestIdHeader;
 }
 
 absl::Time BackendDeadline(absl::Time client_deadline, absl::Time now, absl::Duration fallback,
@@ -90,7 +90,8 @@ std::string ServiceConfigJson(const RouteSettings& route) {
   if (!route.idempotent_methods.empty() && !absl::EndsWith(route.service, ".*")) {
     std::vector<std::string> names;
     for (const auto& m : route.idempotent_methods) {
-      names.push_back(absl::StrCat(R"({"service":")", route.service, R"(","method":")", m, R"("})"));
+      names.push_back(
+          absl::StrCat(R"({"service":")", route.service, R"(","method":")", m, R"("})"));
     }
     absl::StrAppend(&json, R"(,"methodConfig":[{"name":[)", absl::StrJoin(names, ","),
                     R"(],"retryPolicy":{"maxAttempts":)", route.max_attempts,

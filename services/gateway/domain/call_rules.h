@@ -5,18 +5,15 @@
 // travel on, the deadline the backend gets, the request id, and which route serves a method.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/identity/identity.h"
 #include "services/gateway/domain/settings.h"
 
 namespace classplan::gateway {
-
-inline constexpr absl::string_view kRequestIdHeader = "x-request-id";
-inline constexpr absl::string_view kPrincipalHeader = "x-classplan-principal";
-inline constexpr absl::string_view kRolesHeader = "x-classplan-roles";
 
 // False for headers the gateway owns or gRPC sets itself: pseudo-headers, "grpc-*", the
 // API key ("authorization" never reaches a backend), every "x-classplan-*" (identity is set

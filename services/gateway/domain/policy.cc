@@ -32,7 +32,8 @@ absl::StatusOr<Policy> Policy::FromProto(const v1::PolicyFile& file) {
         continue;
       }
       auto bit = RoleBit(role);
-      if (!bit.ok()) return absl::InvalidArgumentError(absl::StrCat(where, ": ", bit.status().message()));
+      if (!bit.ok())
+        return absl::InvalidArgumentError(absl::StrCat(where, ": ", bit.status().message()));
       rule.roles |= *bit;
     }
     if (rule.roles == 0 && !rule.is_public) {
@@ -69,8 +70,7 @@ const Policy::Rule* Policy::Find(absl::string_view method) const {
 }
 
 bool Policy::IsPublic(absl::string_view method) const {
-  const Rule* r = Find(method);
-  return r != nullptr && r->is_public;
+  return Decide(method, 0) == Decision::kPublic;
 }
 
 Policy::Decision Policy::Decide(absl::string_view method, RoleSet roles) const {

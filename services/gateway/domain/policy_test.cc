@@ -34,11 +34,10 @@ TEST(PolicyTest, DenyByDefaultLongestPatternWins) {
 }
 
 TEST(PolicyTest, BadRulesAreRefused) {
-  for (const char* text : {R"(rule { method: "a.Svc/*" role: "*" })",
-                           R"(rule { method: "/a.*/Get" role: "*" })",
-                           R"(rule { method: "/a.Svc/Get" role: "admin" })",
-                           R"(rule { method: "/a.Svc/Get" })",
-                           R"(rule { method: "/a.Svc/Get" role: "*" } rule { method: "/a.Svc/Get" role: "*" })"}) {
+  for (const char* text :
+       {R"(rule { method: "a.Svc/*" role: "*" })", R"(rule { method: "/a.*/Get" role: "*" })",
+        R"(rule { method: "/a.Svc/Get" role: "admin" })", R"(rule { method: "/a.Svc/Get" })",
+        R"(rule { method: "/a.Svc/Get" role: "*" } rule { method: "/a.Svc/Get" role: "*" })"}) {
     v1::PolicyFile f;
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &f)) << text;
     EXPECT_FALSE(Policy::FromProto(f).ok()) << text;

@@ -101,8 +101,7 @@ bool RateLimiter::AdmitSlow(const Principal& p, absl::Time now, absl::Duration* 
     *retry_after = g.retry_after;
     return false;
   }
-  s.lease_expires_ns.store(absl::ToUnixNanos(now + settings_.lease_ttl),
-                           std::memory_order_release);
+  s.lease_expires_ns.store(absl::ToUnixNanos(now + settings_.lease_ttl), std::memory_order_release);
   s.tokens.fetch_add(g.granted - 1, std::memory_order_relaxed);  // one is this call's
   return true;
 }

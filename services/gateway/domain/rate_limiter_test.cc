@@ -70,7 +70,7 @@ TEST(RateLimiterTest, SharedBucketHoldsAndFewRedisCalls) {
   RateLimiter rl(f.settings, *f.keys, &shared, f.now);
   int admitted = 0;
   for (int i = 0; i < 100; ++i) admitted += f.Admit(rl, f.now);
-  EXPECT_EQ(admitted, 20);  // the burst, not more
+  EXPECT_EQ(admitted, 20);              // the burst, not more
   EXPECT_LE(shared.calls, 20 / 5 + 2);  // leased in batches, not per call
   EXPECT_FALSE(rl.using_fallback());
   // One second later: 10 more tokens.

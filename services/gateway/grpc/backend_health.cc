@@ -6,8 +6,7 @@
 namespace classplan::gateway {
 
 BackendHealth::BackendHealth(const std::vector<std::unique_ptr<BackendPool>>* pools,
-                             server::ServerHost* host, absl::Duration interval,
-                             MethodKinds* kinds)
+                             server::ServerHost* host, absl::Duration interval, MethodKinds* kinds)
     : pools_(pools), host_(host), interval_(interval), kinds_(kinds) {
   for (size_t i = 0; i < pools->size(); ++i) {
     serving_.push_back(std::make_unique<std::atomic<bool>>(true));

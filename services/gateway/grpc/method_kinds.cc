@@ -61,7 +61,8 @@ size_t MethodKinds::Learn(size_t pool) {
     absl::MutexLock lock(&mu_);
     owned_.push_back(std::move(table));
   }
-  log::Info("unary methods learnt", {{"route", p.route.service}, {"unary_methods", static_cast<int64_t>(n)}});
+  log::Info("unary methods learnt",
+            {{"route", p.route.service}, {"unary_methods", static_cast<int64_t>(n)}});
   return n;
 }
 

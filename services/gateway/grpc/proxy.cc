@@ -5,10 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "classplan/gateway/v1/config.pb.h"
+#include "common/identity/identity.h"
 #include "common/log/log.h"
-#include "common/metrics/metrics.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "services/gateway/telemetry/counters.h"
 
 namespace classplan::gateway {
 namespace {
@@ -16,22 +17,6 @@ namespace {
 using grpc::ByteBuffer;
 
 absl::string_view Sv(grpc::string_ref r) { return absl::string_view(r.data(), r.size()); }
-
-struct Counters {
-  metrics::Counter& unauthenticated = metrics::GetCounter("gateway.auth.unauthenticated");
-  metrics::Counter& denied = metrics::GetCounter("gateway.auth.permission_denied");
-  metrics::Counter& cache_hit = metrics::GetCounter("gateway.auth.key_cache_hit");
-  metrics::Counter& cache_miss = metrics::GetCounter("gateway.auth.key_cache_miss");
-  metrics::Counter& rejected = metrics::GetCounter("gateway.ratelimit.rejected");
-  metrics::Counter& shed = metrics::GetCounter("gateway.ratelimit.shed");
-  metrics::Counter& unrouted = metrics::GetCounter("gateway.unrouted");
-  metrics::Counter& backend_errors = metrics::GetCounter("gateway.backend.errors");
-  metrics::Counter& backend_unavailable = metrics::GetCounter("gateway.backend.unavailable");
-};
-Counters& C() {
-  static Counters* c = new Counters;
-  return *c;
-}
 
 // RESOURCE_EXHAUSTED with the delay twice: a google.rpc.RetryInfo detail, and a
 // "retry-after" trailer in whole seconds (rounded up) for clients that read no details.
@@ -74,8 +59,9 @@ class BackendLeg : public grpc::ClientBidiReactor<ByteBuffer, ByteBuffer> {
 // The client → gateway half, and the state of the whole call.
 class ProxyCall : public grpc::ServerGenericBidiReactor {
  public:
-  ProxyCall(const ProxyDeps& deps, grpc::GenericCallbackServerContext* ctx)
-      : deps_(deps), ctx_(ctx), leg_(this), start_(absl::Now()) {
+  ProxyCall(const ProxyDeps& deps, const Admission& admission,
+            grpc::GenericCallbackServerContext* ctx)
+      : deps_(deps), admission_(admission), ctx_(ctx), leg_(this), start_(absl::Now()) {
     Begin();
   }
 
@@ -178,82 +164,33 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   void Begin() {
     const absl::string_view method = ctx_->method();
     const auto& md = ctx_->client_metadata();
-    auto rid = md.find(std::string(kRequestIdHeader));
+    auto rid = md.find(identity::kRequestIdHeader);
     request_id_ = RequestIdFor(rid == md.end() ? absl::string_view() : Sv(rid->second));
     const absl::string_view service = ServiceOf(method);
     route_ = service.empty() ? -1 : deps_.routes->Find(service);
     stats_ = deps_.metrics->ForMethod(method, route_ >= 0);
-    const Policy::Rule* rule = deps_.policy->Find(method);
-    if (route_ < 0 || rule == nullptr || !rule->is_public) {
-      auto auth = md.find("authorization");
-      const absl::string_view key =
-          auth == md.end() ? absl::string_view() : BearerToken(Sv(auth->second));
-      if (key.empty()) {
-        C().unauthenticated.Increment();
-        return FinishCall(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                                       "missing API key (authorization: Bearer <key>)"));
-      }
-      bool hit = false;
-      auto p = deps_.keys->Authenticate(key, start_, &hit);
-      (hit ? C().cache_hit : C().cache_miss).Increment();
-      if (!p.ok()) {
-        C().unauthenticated.Increment();
-        return FinishCall(
-            grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(p.status().message())));
-      }
-      principal_ = *p;
-      log_principal_ = PrincipalForLog(*principal_, key);
-      // Only a caller with a valid key learns which services exist.
-      if (route_ < 0) {
-        C().unrouted.Increment();
-        return FinishCall(
-            grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                         absl::StrCat("no service behind the gateway serves ", method)));
-      }
-      if (rule == nullptr || (rule->roles & principal_->roles) == 0) {
-        C().denied.Increment();
-        // A person's id stays out of the message (personal data); the roles explain it.
-        return FinishCall(
-            grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                         principal_->person
-                             ? absl::StrCat("this key (roles ", principal_->roles_header,
-                                            ") may not call ", method)
-                             : absl::StrCat("principal ", principal_->id, " (",
-                                            principal_->roles_header, ") may not call ", method)));
-      }
-      absl::Duration retry_after;
-      bool prefetch = false;
-      switch (deps_.limiter->TryAdmit(*principal_, start_, &retry_after, &prefetch)) {
-        case RateLimiter::Fast::kAdmitted:
-          if (prefetch) {
-            RateLimiter* limiter = deps_.limiter;
-            const Principal* p = principal_;
-            deps_.workers->Submit([limiter, p] { limiter->Refill(*p, absl::Now()); });
-          }
-          break;
-        case RateLimiter::Fast::kRejected:
-          C().rejected.Increment();
-          return FinishCall(RateLimited(ctx_, retry_after));
-        case RateLimiter::Fast::kNeedLease: {
-          // Waits for Redis (or the local bucket) on a worker, never on this thread.
-          const bool queued = deps_.workers->TrySubmit([this] {
-            absl::Duration retry;
-            if (deps_.limiter->AdmitSlow(*principal_, absl::Now(), &retry)) {
-              StartBackend();
-            } else {
-              C().rejected.Increment();
-              FinishCall(RateLimited(ctx_, retry));
-            }
-          });
-          if (!queued) {
-            C().shed.Increment();
-            FinishCall(grpc::Status(grpc::StatusCode::UNAVAILABLE, "gateway overloaded; retry"));
-          }
-          return;
-        }
-      }
+    auto auth = md.find("authorization");
+    Admission::Call call;
+    call.method = method;
+    call.routed = route_ >= 0;
+    call.authorization = auth == md.end() ? absl::string_view() : Sv(auth->second);
+    call.now = start_;
+    auto verdict =
+        admission_.Admit(call, &caller_, [this](const Admission::Verdict& v) { Proceed(v); });
+    if (verdict.has_value()) Proceed(*verdict);
+  }
+
+  // Starts the backend call once admitted, or refuses the call.
+  void Proceed(const Admission::Verdict& verdict) {
+    switch (verdict.kind) {
+      case Admission::Verdict::Kind::kAdmitted:
+        return StartBackend();
+      case Admission::Verdict::Kind::kRateLimited:
+        return FinishCall(RateLimited(ctx_, verdict.retry_after));
+      case Admission::Verdict::Kind::kRefused:
+        return FinishCall(grpc::Status(static_cast<grpc::StatusCode>(verdict.refusal.code()),
+                                       std::string(verdict.refusal.message())));
     }
-    StartBackend();
   }
 
   // ---- unary: one backend unary call ----
@@ -290,13 +227,14 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   void AddRequestIdHeader() {
     if (request_id_in_headers_) return;
     request_id_in_headers_ = true;
-    ctx_->AddInitialMetadata(std::string(kRequestIdHeader), request_id_);
+    ctx_->AddInitialMetadata(identity::kRequestIdHeader, request_id_);
   }
 
   void CountBackendStatus(const grpc::Status& status) {
     if (BackendFault(status.error_code())) {
-      C().backend_errors.Increment();
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) C().backend_unavailable.Increment();
+      Counters().backend_errors.Increment();
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE)
+        Counters().backend_unavailable.Increment();
     }
   }
 
@@ -321,10 +259,10 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
       if (ForwardClientHeader(Sv(k)))
         client_ctx_.AddMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
-    client_ctx_.AddMetadata(std::string(kRequestIdHeader), request_id_);
-    if (principal_ != nullptr) {
-      client_ctx_.AddMetadata(std::string(kPrincipalHeader), principal_->id);
-      client_ctx_.AddMetadata(std::string(kRolesHeader), principal_->roles_header);
+    client_ctx_.AddMetadata(identity::kRequestIdHeader, request_id_);
+    if (caller_.principal != nullptr) {
+      client_ctx_.AddMetadata(identity::kPrincipalHeader, caller_.principal->id);
+      client_ctx_.AddMetadata(identity::kRolesHeader, caller_.principal->roles_header);
     }
     if (deps_.kinds != nullptr && deps_.kinds->IsUnary(route_, ctx_->method())) {
       // One request, then one unary backend call; the stream machinery is not needed.
@@ -356,15 +294,16 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
 
   // `response`: the unary response, sent together with the status.
   void FinishCall(const grpc::Status& status, const ByteBuffer* response = nullptr) {
-    ctx_->AddTrailingMetadata(std::string(kRequestIdHeader), request_id_);
+    ctx_->AddTrailingMetadata(identity::kRequestIdHeader, request_id_);
     const absl::Duration latency = absl::Now() - start_;
     GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(),
                            bytes_out_.load());
     if (deps_.access_log != nullptr) {
-      deps_.access_log->Write(
-          ctx_->method(),
-          principal_ == nullptr ? absl::string_view("-") : absl::string_view(log_principal_),
-          status.error_code(), latency, bytes_in_.load(), bytes_out_.load(), request_id_);
+      deps_.access_log->Write(ctx_->method(),
+                              caller_.principal == nullptr ? absl::string_view("-")
+                                                           : absl::string_view(caller_.log_name),
+                              status.error_code(), latency, bytes_in_.load(), bytes_out_.load(),
+                              request_id_);
     }
     if (response != nullptr) {
       StartWriteAndFinish(response, grpc::WriteOptions(), status);
@@ -378,6 +317,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   }
 
   const ProxyDeps& deps_;
+  const Admission& admission_;
   grpc::GenericCallbackServerContext* ctx_;
   grpc::ClientContext client_ctx_;
   BackendLeg leg_;
@@ -386,8 +326,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   bool request_id_in_headers_ = false;  // response pump / unary completion only
   int route_ = -1;
   GatewayMetrics::MethodStats* stats_ = nullptr;
-  const Principal* principal_ = nullptr;
-  std::string log_principal_;  // PrincipalForLog
+  Admission::Caller caller_;  // set by admission before the backend call starts
   ByteBuffer req_, resp_;
   std::atomic<int64_t> bytes_in_{0}, bytes_out_{0};
   std::atomic<int> refs_{1};
@@ -410,7 +349,7 @@ void BackendLeg::OnDone(const grpc::Status& status) { call_->LegDone(status); }
 
 grpc::ServerGenericBidiReactor* ProxyService::CreateReactor(
     grpc::GenericCallbackServerContext* ctx) {
-  return new ProxyCall(deps_, ctx);
+  return new ProxyCall(deps_, admission_, ctx);
 }
 
 }  // namespace classplan::gateway

@@ -2,7 +2,7 @@
 #define CLASSPLAN_SERVICES_GATEWAY_GRPC_PROXY_H_
 
 // The transparent proxy: a grpc::CallbackGenericService that receives every call no other
-// registered service handles, checks key, policy and rate limit, and forwards the messages
+// registered service handles, asks Admission (key, policy, rate limit), and forwards the messages
 // as grpc::ByteBuffers, never parsed, to the route's pool through a grpc::GenericStub. Every
 // call is proxied as a bidi stream, which is what unary, client-, server- and bidi-streaming
 // calls all are on the wire. Flow control: the next message in either direction is read only
@@ -13,6 +13,7 @@
 
 #include "common/server/worker_pool.h"
 #include "grpcpp/generic/async_generic_service.h"
+#include "services/gateway/admission/admission.h"
 #include "services/gateway/domain/api_keys.h"
 #include "services/gateway/domain/call_rules.h"
 #include "services/gateway/domain/policy.h"
@@ -41,11 +42,13 @@ struct ProxyDeps {
 
 class ProxyService : public grpc::CallbackGenericService {
  public:
-  explicit ProxyService(ProxyDeps deps) : deps_(deps) {}
+  explicit ProxyService(ProxyDeps deps)
+      : deps_(deps), admission_({deps.policy, deps.keys, deps.limiter, deps.workers}) {}
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;
 
  private:
   ProxyDeps deps_;
+  Admission admission_;
 };
 
 }  // namespace classplan::gateway

@@ -93,8 +93,11 @@ void AccessLog::Write(absl::string_view method, absl::string_view principal, int
     sec.text = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(sec.second),
                                 absl::UTCTimeZone());
   }
-  char frac[6] = {'.', static_cast<char>('0' + ms % 1000 / 100),
-                  static_cast<char>('0' + ms % 100 / 10), static_cast<char>('0' + ms % 10), 'Z',
+  char frac[6] = {'.',
+                  static_cast<char>('0' + ms % 1000 / 100),
+                  static_cast<char>('0' + ms % 100 / 10),
+                  static_cast<char>('0' + ms % 10),
+                  'Z',
                   '\0'};
   Buffer* b = Mine();
   absl::MutexLock lock(&b->mu);

@@ -42,8 +42,10 @@ TEST(AccessLogTest, OneLinePerCallFromEveryThreadAllFlushed) {
   size_t lines = 0;
   for (char c : out) lines += c == '\n';
   EXPECT_EQ(lines, 400u);
-  EXPECT_NE(out.find(R"("msg":"access","method":"/a.Svc/Get","principal":"emp-7","code":0,"latency_us":250,"bytes_in":12,"bytes_out":34,"request_id":"rid"})"),
-            std::string::npos)
+  EXPECT_NE(
+      out.find(
+          R"("msg":"access","method":"/a.Svc/Get","principal":"emp-7","code":0,"latency_us":250,"bytes_in":12,"bytes_out":34,"request_id":"rid"})"),
+      std::string::npos)
       << out.substr(0, 300);
 }
 

@@ -11,10 +11,10 @@ namespace classplan::gateway {
 namespace {
 
 constexpr const char* kCodeNames[GatewayMetrics::kCodes] = {
-    "OK",        "CANCELLED",         "UNKNOWN",          "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-    "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",     "UNIMPLEMENTED",    "INTERNAL",
-    "UNAVAILABLE", "DATA_LOSS",       "UNAUTHENTICATED"};
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 std::atomic<uint64_t> next_instance{1};
 
@@ -79,7 +79,8 @@ std::string GatewayMetrics::RenderPrometheus() {
   }
   all.push_back(&other_);
   std::string out;
-  out += "# HELP classplan_gateway_requests_total Calls through the gateway by method and status.\n";
+  out +=
+      "# HELP classplan_gateway_requests_total Calls through the gateway by method and status.\n";
   out += "# TYPE classplan_gateway_requests_total counter\n";
   for (const auto* m : all) {
     for (int c = 0; c < kCodes; ++c) {
@@ -89,7 +90,8 @@ std::string GatewayMetrics::RenderPrometheus() {
                       "\",code=\"", kCodeNames[c], "\"} ", n, "\n");
     }
   }
-  out += "# HELP classplan_gateway_request_duration_seconds Latency of calls by method and status.\n";
+  out +=
+      "# HELP classplan_gateway_request_duration_seconds Latency of calls by method and status.\n";
   out += "# TYPE classplan_gateway_request_duration_seconds histogram\n";
   for (const auto* m : all) {
     for (int c = 0; c < kCodes; ++c) {
@@ -131,14 +133,17 @@ std::string GatewayMetrics::RenderPrometheus() {
     auto it = counters.find(n);
     return it == counters.end() ? int64_t{0} : it->second;
   };
-  const int64_t hits = get("gateway.auth.key_cache_hit"), misses = get("gateway.auth.key_cache_miss");
-  out += "# HELP classplan_gateway_key_cache_hit_ratio Share of authenticated calls whose key was "
-         "already verified (no hashing).\n# TYPE classplan_gateway_key_cache_hit_ratio gauge\n";
-  absl::StrAppend(&out, "classplan_gateway_key_cache_hit_ratio ",
-                  absl::StrFormat("%.6f", hits + misses == 0 ? 0.0
-                                                            : static_cast<double>(hits) /
-                                                                  static_cast<double>(hits + misses)),
-                  "\n");
+  const int64_t hits = get("gateway.auth.key_cache_hit"),
+                misses = get("gateway.auth.key_cache_miss");
+  out +=
+      "# HELP classplan_gateway_key_cache_hit_ratio Share of authenticated calls whose key was "
+      "already verified (no hashing).\n# TYPE classplan_gateway_key_cache_hit_ratio gauge\n";
+  absl::StrAppend(
+      &out, "classplan_gateway_key_cache_hit_ratio ",
+      absl::StrFormat("%.6f", hits + misses == 0
+                                  ? 0.0
+                                  : static_cast<double>(hits) / static_cast<double>(hits + misses)),
+      "\n");
   return out;
 }
 

@@ -18,15 +18,23 @@ TEST(GatewayMetricsTest, PrometheusText) {
   metrics::GetCounter("gateway.auth.key_cache_miss").Increment(1);
   const std::string text = m.RenderPrometheus();
   EXPECT_NE(text.find(R"(classplan_gateway_requests_total{method="/a.Svc/Get",code="OK"} 2)"),
-            std::string::npos) << text;
-  EXPECT_NE(text.find(R"(classplan_gateway_requests_total{method="/a.Svc/Get",code="UNAUTHENTICATED"} 1)"),
-            std::string::npos);
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(
+          R"(classplan_gateway_requests_total{method="/a.Svc/Get",code="UNAUTHENTICATED"} 1)"),
+      std::string::npos);
   EXPECT_NE(text.find(R"(classplan_gateway_requests_total{method="other",code="UNIMPLEMENTED"} 1)"),
             std::string::npos);
-  EXPECT_NE(text.find(R"(classplan_gateway_request_duration_seconds_bucket{method="/a.Svc/Get",code="OK",le="0.001"} 1)"),
-            std::string::npos) << text;
-  EXPECT_NE(text.find(R"(classplan_gateway_request_duration_seconds_bucket{method="/a.Svc/Get",code="OK",le="+Inf"} 2)"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(
+          R"(classplan_gateway_request_duration_seconds_bucket{method="/a.Svc/Get",code="OK",le="0.001"} 1)"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(
+          R"(classplan_gateway_request_duration_seconds_bucket{method="/a.Svc/Get",code="OK",le="+Inf"} 2)"),
+      std::string::npos);
   EXPECT_NE(text.find("classplan_gateway_auth_key_cache_hit_total 3"), std::string::npos);
   EXPECT_NE(text.find("classplan_gateway_key_cache_hit_ratio 0.750000"), std::string::npos);
 }

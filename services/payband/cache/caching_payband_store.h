@@ -35,7 +35,7 @@
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/subscriber.h"
-#include "services/payband/store/payband_store.h"
+#include "services/payband/domain/payband_store.h"
 
 namespace classplan::payband {
 

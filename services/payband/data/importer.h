@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/payband/store/payband_store.h"
+#include "services/payband/domain/payband_store.h"
 
 namespace classplan::payband {
 

@@ -8,7 +8,7 @@
 #include "common/api/page_token.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
-#include "services/payband/data/csv_schedule.h"
+#include "services/payband/domain/csv_schedule.h"
 #include "services/payband/domain/pay_math.h"
 #include "services/payband/domain/rules.h"
 #include "services/payband/domain/schedules.h"

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "classplan/payband/v1/payband_service.pb.h"
-#include "services/payband/store/payband_store.h"
+#include "services/payband/domain/payband_store.h"
 
 namespace classplan::payband {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/sqlite/pool.h"
-#include "services/payband/store/payband_store.h"
+#include "services/payband/domain/payband_store.h"
 
 namespace classplan::payband {
 

@@ -1,5 +1,5 @@
-#ifndef CLASSPLAN_SERVICES_PAYBAND_STORE_PAYBAND_STORE_H_
-#define CLASSPLAN_SERVICES_PAYBAND_STORE_PAYBAND_STORE_H_
+#ifndef CLASSPLAN_SERVICES_PAYBAND_DOMAIN_PAYBAND_STORE_H_
+#define CLASSPLAN_SERVICES_PAYBAND_DOMAIN_PAYBAND_STORE_H_
 
 // What the pay-band domain needs from a database. Calls block: run them on worker threads.
 // A caching layer can implement this interface over another PaybandStore (reads keyed by the
@@ -58,4 +58,4 @@ class PaybandStore {
 
 }  // namespace classplan::payband
 
-#endif  // CLASSPLAN_SERVICES_PAYBAND_STORE_PAYBAND_STORE_H_
+#endif  // CLASSPLAN_SERVICES_PAYBAND_DOMAIN_PAYBAND_STORE_H_

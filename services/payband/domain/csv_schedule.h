@@ -1,5 +1,5 @@
-#ifndef CLASSPLAN_SERVICES_PAYBAND_DATA_CSV_SCHEDULE_H_
-#define CLASSPLAN_SERVICES_PAYBAND_DATA_CSV_SCHEDULE_H_
+#ifndef CLASSPLAN_SERVICES_PAYBAND_DOMAIN_CSV_SCHEDULE_H_
+#define CLASSPLAN_SERVICES_PAYBAND_DOMAIN_CSV_SCHEDULE_H_
 
 // Parses the pay-schedule CSV agencies publish:
 //
@@ -40,4 +40,4 @@ bool ParseDollars(absl::string_view text, int64_t* cents);
 
 }  // namespace classplan::payband
 
-#endif  // CLASSPLAN_SERVICES_PAYBAND_DATA_CSV_SCHEDULE_H_
+#endif  // CLASSPLAN_SERVICES_PAYBAND_DOMAIN_CSV_SCHEDULE_H_

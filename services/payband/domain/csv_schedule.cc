@@ -1,4 +1,4 @@
-#include "services/payband/data/csv_schedule.h"
+#include "services/payband/domain/csv_schedule.h"
 
 #include <map>
 

@@ -1,0 +1,31 @@
+#ifndef CLASSPLAN_SERVICES_GATEWAY_TELEMETRY_COUNTERS_H_
+#define CLASSPLAN_SERVICES_GATEWAY_TELEMETRY_COUNTERS_H_
+
+// The gateway's counters (common/metrics), declared once. Admission counts refusals and key
+// cache use; the proxy counts backend failures.
+
+#include "common/metrics/metrics.h"
+
+namespace classplan::gateway {
+
+struct GatewayCounters {
+  metrics::Counter& unauthenticated = metrics::GetCounter("gateway.auth.unauthenticated");
+  metrics::Counter& denied = metrics::GetCounter("gateway.auth.permission_denied");
+  metrics::Counter& cache_hit = metrics::GetCounter("gateway.auth.key_cache_hit");
+  metrics::Counter& cache_miss = metrics::GetCounter("gateway.auth.key_cache_miss");
+  metrics::Counter& rejected = metrics::GetCounter("gateway.ratelimit.rejected");
+  metrics::Counter& shed = metrics::GetCounter("gateway.ratelimit.shed");
+  metrics::Counter& unrouted = metrics::GetCounter("gateway.unrouted");
+  metrics::Counter& backend_errors = metrics::GetCounter("gateway.backend.errors");
+  metrics::Counter& backend_unavailable = metrics::GetCounter("gateway.backend.unavailable");
+};
+
+// The process's one instance (never destroyed).
+inline GatewayCounters& Counters() {
+  static GatewayCounters* c = new GatewayCounters;
+  return *c;
+}
+
+}  // namespace classplan::gateway
+
+#endif  // CLASSPLAN_SERVICES_GATEWAY_TELEMETRY_COUNTERS_H_
