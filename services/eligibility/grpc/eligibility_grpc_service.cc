@@ -31,9 +31,9 @@ namespace {
 
 class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult> {
  public:
-  ScreenReactor(grpc::CallbackServerContext* ctx, Eligibility* eligibility,
+  ScreenReactor(grpc::CallbackServerContext* /*ctx*/, Eligibility* eligibility,
                 server::WorkerPool* workers, size_t max_pending)
-      : ctx_(ctx), eligibility_(eligibility), workers_(workers), max_pending_(max_pending) {
+      : eligibility_(eligibility), workers_(workers), max_pending_(max_pending) {
     reading_ = true;
     StartRead(&request_);
   }
@@ -187,7 +187,6 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
     Finish(std::move(status));
   }
 
-  grpc::CallbackServerContext* ctx_;
   Eligibility* eligibility_;
   server::WorkerPool* workers_;
   const size_t max_pending_;
