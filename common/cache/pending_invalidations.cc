@@ -5,6 +5,14 @@
 
 namespace classplan::cache {
 
+PendingInvalidations::PendingInvalidations(Cache* redis, RetriedCallback on_retried,
+                                           absl::Duration retry_every)
+    : redis_(redis), on_retried_(std::move(on_retried)) {
+  retry_.emplace(retry_every, [this] {
+    if (size() > 0) Retry();
+  });
+}
+
 void PendingInvalidations::Add(std::string key) {
   absl::MutexLock lock(&mu_);
   keys_.insert(std::move(key));
@@ -31,6 +39,7 @@ size_t PendingInvalidations::Retry() {
     absl::MutexLock lock(&mu_);
     keys_.erase(key);
   }
+  if (!keys.empty() && on_retried_) on_retried_(keys.size());
   return keys.size();
 }
 

@@ -4,6 +4,9 @@
 
 #include "common/cache/pending_invalidations.h"
 
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp.h"
 
@@ -27,6 +30,29 @@ TEST(PendingInvalidationsTest, WhatRedisRefusesStaysPending) {
   EXPECT_FALSE(pending.Contains("c"));
   EXPECT_EQ(pending.Retry(), 2u);
   EXPECT_EQ(pending.size(), 2u) << "Redis is unreachable: both stay pending";
+}
+
+TEST(PendingInvalidationsTest, RetriedInTheBackgroundWhileSomeArePending) {
+  RedisOptions o;
+  o.port = testing::FreeTcpPort();
+  ASSERT_GT(o.port, 0);
+  RedisClient client(o);
+  Cache redis(&client, "test", absl::Minutes(1));
+  absl::Mutex mu;
+  std::vector<size_t> tried;
+  PendingInvalidations pending(
+      &redis,
+      [&](size_t n) {
+        absl::MutexLock lock(&mu);
+        tried.push_back(n);
+      },
+      /*retry_every=*/absl::Milliseconds(1));
+  pending.Add("a");
+  absl::MutexLock lock(&mu);
+  auto twice = [&] { return tried.size() >= 2; };
+  ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&twice), absl::Seconds(30)));
+  EXPECT_EQ(tried[0], 1u);
+  EXPECT_EQ(tried[1], 1u);
 }
 
 }  // namespace

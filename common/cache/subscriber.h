@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -62,6 +64,22 @@ class Subscriber {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
+
+// Subscribes an in-process tier (a LocalTier) to its invalidation channel, started: each
+// message drops the entry it names; when the subscription is lost or comes back, every entry
+// (messages may have been missed meanwhile), then `on_state(healthy)` runs (may be null).
+template <typename Tier>
+std::unique_ptr<Subscriber> SubscribeTier(RedisOptions options, std::string channel, Tier* tier,
+                                          Subscriber::StateCallback on_state) {
+  auto subscriber = std::make_unique<Subscriber>(
+      std::move(options), std::move(channel), [tier](std::string key) { tier->Drop(key); },
+      [tier, on_state = std::move(on_state)](bool healthy) {
+        tier->DropAll();
+        if (on_state) on_state(healthy);
+      });
+  subscriber->Start();
+  return subscriber;
+}
 
 }  // namespace classplan::cache
 

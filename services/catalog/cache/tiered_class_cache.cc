@@ -16,23 +16,18 @@ TieredClassCache::TieredClassCache(TieredClassCacheOptions options, cache::Cache
                                    std::optional<cache::RedisOptions> subscriber_options)
     : options_(options), redis_(redis), local_(options.local_ttl, options.local_capacity) {
   if (redis_ == nullptr) return;
-  unsynced_ = std::make_unique<cache::PendingInvalidations>(redis_);
-  if (subscriber_options.has_value()) {
-    subscriber_ = std::make_unique<cache::Subscriber>(
-        *subscriber_options, redis_->InvalidationChannel(),
-        [this](std::string code) { local_.Drop(code); },
-        [this](bool healthy) {
-          // Messages may have been missed while the subscription was down.
-          local_.DropAll();
-          if (healthy) SyncRedis();
-          log::Info(healthy ? "class cache invalidations resumed"
-                            : "class cache invalidations lost; bypassing in-process cache");
-        });
-    subscriber_->Start();
-  }
-  sync_.emplace(absl::Milliseconds(500), [this] {
-    if (unsynced_count() > 0) SyncRedis();
+  unsynced_ = std::make_unique<cache::PendingInvalidations>(redis_, [](size_t tried) {
+    log::Info("stale Redis copies dropped after an outage",
+              {{"classes", static_cast<int64_t>(tried)}});
   });
+  if (!subscriber_options.has_value()) return;
+  auto on_state = [this](bool healthy) {
+    if (healthy) unsynced_->Retry();
+    log::Info(healthy ? "class cache invalidations resumed"
+                      : "class cache invalidations lost; bypassing in-process cache");
+  };
+  subscriber_ =
+      cache::SubscribeTier(*subscriber_options, redis_->InvalidationChannel(), &local_, on_state);
 }
 
 bool TieredClassCache::local_enabled() const {
@@ -94,7 +89,7 @@ void TieredClassCache::Updated(const std::vector<ClassRecordPtr>& records) {
     absl::MutexLock lock(&mu_);
     if (--replacing_[r->code()] == 0) replacing_.erase(r->code());
   }
-  if (redis_ != nullptr && unsynced_count() > 0) SyncRedis();
+  if (redis_ != nullptr && unsynced_count() > 0) unsynced_->Retry();
 }
 
 size_t TieredClassCache::unsynced_count() const {
@@ -107,13 +102,6 @@ bool TieredClassCache::IsUnsynced(absl::string_view code) const {
     if (replacing_.contains(code)) return true;
   }
   return unsynced_ != nullptr && unsynced_->Contains(code);
-}
-
-void TieredClassCache::SyncRedis() {
-  if (const size_t tried = unsynced_->Retry(); tried > 0) {
-    log::Info("stale Redis copies dropped after an outage",
-              {{"classes", static_cast<int64_t>(tried)}});
-  }
 }
 
 void TieredClassCache::PutLocal(const ClassRecordPtr& record, uint64_t token) {

@@ -23,7 +23,6 @@
 #include "common/cache/cache.h"
 #include "common/cache/local_tier.h"
 #include "common/cache/pending_invalidations.h"
-#include "common/cache/periodic.h"
 #include "common/cache/subscriber.h"
 #include "services/catalog/domain/class_cache.h"
 
@@ -69,23 +68,19 @@ class TieredClassCache : public ClassCache {
  private:
   void PutLocal(const ClassRecordPtr& record, uint64_t token);
   bool IsUnsynced(absl::string_view code) const;
-  // Drops the Redis copies of unsynced classes and tells other replicas; keeps the ones that
-  // still fail.
-  void SyncRedis();
 
   const ClassCacheStats stats_ = ClassCacheStats::Get();
   TieredClassCacheOptions options_;
   cache::Cache* redis_;
   cache::LocalTier<std::string, ClassRecordPtr> local_;
-  // Unsynced classes (null without Redis).
+  // Unsynced classes (null without Redis): their Redis copies are dropped and other replicas
+  // told as soon as Redis answers (retried every 500 ms: Redis may recover without the
+  // subscription ever noticing, e.g. after a short hang).
   std::unique_ptr<cache::PendingInvalidations> unsynced_;
   mutable absl::Mutex mu_;
   // Classes whose Redis copy this replica is replacing right now (count of writes in flight).
   absl::flat_hash_map<std::string, int> replacing_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<cache::Subscriber> subscriber_;
-  // Retries SyncRedis while some copies are unsynced (Redis may recover without the
-  // subscription ever noticing, e.g. after a short hang). Last: it stops first.
-  std::optional<cache::Periodic> sync_;
+  std::unique_ptr<cache::Subscriber> subscriber_;  // last: stops first
 };
 
 }  // namespace classplan::catalog

@@ -71,22 +71,14 @@ CachingPaybandStore::CachingPaybandStore(PaybandStore* store, CachingPaybandStor
     : store_(store), options_(options), redis_(redis), local_(options.local_ttl) {
   if (redis_ == nullptr) return;
   unpublished_ = std::make_unique<cache::PendingInvalidations>(redis_);
-  if (subscriber_options.has_value()) {
-    subscriber_ = std::make_unique<cache::Subscriber>(
-        *subscriber_options, redis_->InvalidationChannel(),
-        [this](std::string jurisdiction) { local_.Drop(jurisdiction); },
-        [this](bool healthy) {
-          // Messages may have been missed while the subscription was down.
-          local_.DropAll();
-          if (healthy) unpublished_->Retry();
-          log::Info(healthy ? "pay schedule invalidations resumed"
-                            : "pay schedule invalidations lost; checking versions in the store");
-        });
-    subscriber_->Start();
-  }
-  retry_.emplace(absl::Milliseconds(500), [this] {
-    if (unpublished_->size() > 0) unpublished_->Retry();
-  });
+  if (!subscriber_options.has_value()) return;
+  auto on_state = [this](bool healthy) {
+    if (healthy) unpublished_->Retry();
+    log::Info(healthy ? "pay schedule invalidations resumed"
+                      : "pay schedule invalidations lost; checking versions in the store");
+  };
+  subscriber_ =
+      cache::SubscribeTier(*subscriber_options, redis_->InvalidationChannel(), &local_, on_state);
 }
 
 bool CachingPaybandStore::subscription_healthy() const {

@@ -33,7 +33,6 @@
 #include "common/cache/cache.h"
 #include "common/cache/local_tier.h"
 #include "common/cache/pending_invalidations.h"
-#include "common/cache/periodic.h"
 #include "common/cache/subscriber.h"
 #include "services/payband/domain/payband_store.h"
 
@@ -114,11 +113,10 @@ class CachingPaybandStore : public PaybandStore {
   const CachingPaybandStoreOptions options_;
   cache::Cache* const redis_;
   cache::LocalTier<std::string, SnapshotPtr> local_;
-  // Jurisdictions whose invalidation is not published yet (null without Redis).
+  // Jurisdictions whose invalidation is not published yet (null without Redis), retried
+  // every 500 ms.
   std::unique_ptr<cache::PendingInvalidations> unpublished_;
-  std::unique_ptr<cache::Subscriber> subscriber_;
-  // Retries the unpublished invalidations every 500 ms. Last: it stops first.
-  std::optional<cache::Periodic> retry_;
+  std::unique_ptr<cache::Subscriber> subscriber_;  // last: stops first
 };
 
 // "denver-csa/notice-1355" -> "denver-csa" (schedule ids are "<jurisdiction>/<slug>").
