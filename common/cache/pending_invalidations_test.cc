@@ -13,13 +13,20 @@
 namespace classplan::cache {
 namespace {
 
-TEST(PendingInvalidationsTest, WhatRedisRefusesStaysPending) {
+RedisOptions Unreachable() {
   RedisOptions o;
   o.port = testing::FreeTcpPort();
-  ASSERT_GT(o.port, 0);
-  RedisClient client(o);
-  Cache redis(&client, "test", absl::Minutes(1));
-  PendingInvalidations pending(&redis);
+  return o;
+}
+
+class PendingInvalidationsTest : public ::testing::Test {
+ protected:
+  RedisClient client_{Unreachable()};
+  Cache redis_{&client_, "test", absl::Minutes(1)};
+};
+
+TEST_F(PendingInvalidationsTest, WhatRedisRefusesStaysPending) {
+  PendingInvalidations pending(&redis_);
   EXPECT_EQ(pending.size(), 0u);
   EXPECT_EQ(pending.Retry(), 0u);
   pending.Add("a");
@@ -32,16 +39,11 @@ TEST(PendingInvalidationsTest, WhatRedisRefusesStaysPending) {
   EXPECT_EQ(pending.size(), 2u) << "Redis is unreachable: both stay pending";
 }
 
-TEST(PendingInvalidationsTest, RetriedInTheBackgroundWhileSomeArePending) {
-  RedisOptions o;
-  o.port = testing::FreeTcpPort();
-  ASSERT_GT(o.port, 0);
-  RedisClient client(o);
-  Cache redis(&client, "test", absl::Minutes(1));
+TEST_F(PendingInvalidationsTest, RetriedInTheBackgroundWhileSomeArePending) {
   absl::Mutex mu;
   std::vector<size_t> tried;
   PendingInvalidations pending(
-      &redis,
+      &redis_,
       [&](size_t n) {
         absl::MutexLock lock(&mu);
         tried.push_back(n);
