@@ -14,6 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "common/clock/clock.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
@@ -68,7 +69,7 @@ int Run() {
   }
 
   Appraisals::Options options;
-  options.time_zone = tz;
+  options.clock = clock::Clock::System(tz);
   Appraisals appraisals(store->get(), options);
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
   // their deadlines.

@@ -12,7 +12,7 @@
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/cache/redis_setup.h"
-#include "common/dates/dates.h"
+#include "common/clock/clock.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
@@ -89,8 +89,7 @@ int Run() {
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   TieredClassCache class_cache(co, redis.cache.get(), redis.subscriber);
   BuiltViewCache views;
-  Catalog catalog(
-      store->get(), &class_cache, [tz] { return dates::Today(tz); }, &views);
+  Catalog catalog(store->get(), &class_cache, clock::Clock::System(tz), &views);
 
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
   // their deadlines.

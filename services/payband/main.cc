@@ -16,7 +16,7 @@
 #include "common/cache/redis_client.h"
 #include "common/cache/redis_setup.h"
 #include "common/catalog_client/catalog_flags.h"
-#include "common/dates/dates.h"
+#include "common/clock/clock.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
@@ -102,7 +102,7 @@ int Run() {
 
   auto catalog = catalog_client::ConnectFromFlags();
   CatalogClassDirectory classes(catalog.get());
-  Payband payband(&cached, &classes, [tz] { return dates::Today(tz); });
+  Payband payband(&cached, &classes, clock::Clock::System(tz));
 
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
   // their deadlines.

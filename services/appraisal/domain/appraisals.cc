@@ -31,7 +31,6 @@ std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
 Appraisals::Appraisals(AppraisalStore* store, Options options)
     : store_(store), options_(std::move(options)) {
   if (!options_.new_id) options_.new_id = RandomId;
-  if (!options_.now) options_.now = [] { return absl::Now(); };
 }
 
 absl::StatusOr<v1::GetFrameworkResponse> Appraisals::GetFramework(
@@ -102,7 +101,7 @@ absl::StatusOr<v1::GetExpectedProficiencyResponse> Appraisals::GetExpectedProfic
   if (!v.empty()) return v.ToStatus();
   const absl::CivilDay entered = dates::ToCivilDay(r.date_entered_class());
   const absl::CivilDay as_of =
-      r.has_as_of() ? dates::ToCivilDay(r.as_of()) : dates::Today(options_.time_zone);
+      r.has_as_of() ? dates::ToCivilDay(r.as_of()) : options_.clock.Today();
   if (as_of < entered) {
     return status::InvalidField("as_of", "must not be before date_entered_class");
   }

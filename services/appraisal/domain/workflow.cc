@@ -142,7 +142,7 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   *a.mutable_goals() = in.goals();
   a.set_supervisor_comments(in.supervisor_comments());
   a.set_state(v1::APPRAISAL_STATE_DRAFT);
-  const auto now = ToProto(options_.now());
+  const auto now = ToProto(options_.clock.Now());
   auto* t = a.add_history();
   t->set_from_state(v1::APPRAISAL_STATE_UNSPECIFIED);
   t->set_to_state(v1::APPRAISAL_STATE_DRAFT);
@@ -200,7 +200,7 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   if (!f.ok()) return f.status();
   if (auto s = ValidateContent(*f, *a); !s.ok()) return s;
   Evaluate(FrameworkIndex(*f), &*a);
-  *a->mutable_update_time() = ToProto(options_.now());
+  *a->mutable_update_time() = ToProto(options_.clock.Now());
   a->clear_etag();
   if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
   a->set_etag(EtagOf(version + 1));
@@ -265,7 +265,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
     return FailedField("state", absl::StrCat("cannot go from ", StateName(from), " to ",
                                              StateName(to), " as ", RoleName(role)));
   }
-  const auto now = ToProto(options_.now());
+  const auto now = ToProto(options_.clock.Now());
   a->set_state(to);
   if (action == Action::kAcknowledge) a->set_employee_comments(comment);
   auto* t = a->add_history();

@@ -53,8 +53,8 @@ absl::Status CheckEtag(const std::string& etag, int64_t current_version, absl::s
 
 std::string NormalizeCode(absl::string_view code) { return absl::AsciiStrToUpper(code); }
 
-Catalog::Catalog(CatalogStore* store, ClassCache* cache, TodayFn today, ViewCache* views)
-    : store_(store), cache_(cache), today_(std::move(today)), views_(views) {
+Catalog::Catalog(CatalogStore* store, ClassCache* cache, clock::Clock clock, ViewCache* views)
+    : store_(store), cache_(cache), clock_(std::move(clock)), views_(views) {
   static NoViewCache none;
   if (views_ == nullptr) views_ = &none;
 }
