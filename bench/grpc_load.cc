@@ -73,16 +73,17 @@ class Loop {
     ctx_->set_deadline(absl::ToChronoTime(now + absl::Seconds(5)));
     if (!s_->key.empty()) ctx_->AddMetadata("authorization", "Bearer " + s_->key);
     start_ = now;
-    stub_->UnaryCall(ctx_.get(), s_->method, {}, &s_->request, &resp_, [this](grpc::Status st) {
-      const absl::Time end = absl::Now();
-      ++all_;
-      if (!st.ok()) {
-        ++s_->errors;
-      } else if (start_ >= s_->measure_from) {
-        mine_.push_back(absl::ToInt64Microseconds(end - start_));
-      }
-      Next();
-    });
+    stub_->UnaryCall(ctx_.get(), s_->method, {}, &s_->request, &resp_,
+                     [this](const grpc::Status& st) {
+                       const absl::Time end = absl::Now();
+                       ++all_;
+                       if (!st.ok()) {
+                         ++s_->errors;
+                       } else if (start_ >= s_->measure_from) {
+                         mine_.push_back(absl::ToInt64Microseconds(end - start_));
+                       }
+                       Next();
+                     });
   }
   Shared* s_;
   grpc::GenericStub* stub_;
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
   }
   const int n = absl::GetFlag(FLAGS_concurrency);
   std::vector<std::unique_ptr<Loop>> loops;
+  loops.reserve(n);
   s.measure_from = absl::Now() + absl::GetFlag(FLAGS_warmup);
   s.stop_at = s.measure_from + absl::GetFlag(FLAGS_duration);
   s.running = n;

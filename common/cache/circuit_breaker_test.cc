@@ -68,6 +68,7 @@ TEST_F(CircuitBreakerTest, ConcurrentCallersGetOneTrial) {
   now_ += absl::Seconds(2);  // Not changed again while the threads run.
   std::atomic<int> allowed{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 1000; ++i) {

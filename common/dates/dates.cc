@@ -36,6 +36,14 @@ absl::Status ValidateFull(const Date& d) {
 
 absl::CivilDay ToCivilDay(const Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
 
+Date Ymd(int year, int month, int day) {
+  Date d;
+  d.set_year(year);
+  d.set_month(month);
+  d.set_day(day);
+  return d;
+}
+
 Date FromCivilDay(absl::CivilDay day) {
   Date d;
   d.set_year(static_cast<int32_t>(day.year()));
@@ -68,10 +76,7 @@ absl::StatusOr<Date> ParseFull(absl::string_view text) {
       !absl::SimpleAtoi(parts[2], &dd)) {
     return absl::InvalidArgumentError("expected a date as YYYY-MM-DD");
   }
-  Date d;
-  d.set_year(y);
-  d.set_month(m);
-  d.set_day(dd);
+  Date d = Ymd(y, m, dd);
   if (absl::Status s = ValidateFull(d); !s.ok()) return s;
   return d;
 }

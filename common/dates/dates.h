@@ -30,6 +30,9 @@ absl::Status ValidateFull(const Date& d);
 // The full day; requires IsFull(d).
 absl::CivilDay ToCivilDay(const Date& d);
 Date FromCivilDay(absl::CivilDay day);
+// The Date with exactly these fields, not checked or normalized (0 leaves a field unset, so
+// partial and invalid dates can be built too, e.g. for tests).
+Date Ymd(int year, int month, int day);
 
 // The first and last calendar day a (possibly partial) date can stand for.
 absl::CivilDay EarliestDay(const Date& d);

@@ -5,13 +5,7 @@
 namespace classplan::dates {
 namespace {
 
-Date D(int y, int m, int d) {
-  Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
+constexpr auto* D = &Ymd;
 
 TEST(DatesTest, ValidatesCalendarDays) {
   EXPECT_TRUE(ValidateFull(D(2011, 11, 30)).ok());

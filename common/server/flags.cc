@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <optional>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
@@ -12,7 +13,7 @@ namespace classplan::server {
 
 std::string EnvOr(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+  return (v != nullptr && *v != '\0') ? std::string(v) : std::move(fallback);
 }
 
 namespace {

@@ -41,12 +41,15 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
   } while (0)
 #define CP_CONCAT_INNER(a, b) a##b
 #define CP_CONCAT(a, b) CP_CONCAT_INNER(a, b)
+// lhs and tmp are declarations, which cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
   ASSERT_OK_AND_ASSIGN_IMPL(CP_CONCAT(status_or_, __LINE__), lhs, rexpr)
 #define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                              \
   ASSERT_TRUE(tmp.ok()) << tmp.status();           \
   lhs = *std::move(tmp)
+// NOLINTEND(bugprone-macro-parentheses)
 
 // Runs a query returning one value in one row.
 absl::StatusOr<int64_t> QueryInt(Database& db, std::string_view sql) {
@@ -205,8 +208,8 @@ TEST_F(SqliteTest, StatementIsMovable) {
   ASSERT_OK_AND_ASSIGN(Statement a, db->Prepare("SELECT ?"));
   a.Bind(1, int64_t{42});
   Statement b = std::move(a);
-  EXPECT_FALSE(a.valid());  // NOLINT(bugprone-use-after-move): checking the moved-from state.
-  EXPECT_FALSE(a.Step().ok());
+  EXPECT_FALSE(a.valid());      // NOLINT(bugprone-use-after-move): checking the moved-from state.
+  EXPECT_FALSE(a.Step().ok());  // NOLINT(clang-analyzer-cplusplus.Move): same.
   Statement c;
   c = std::move(b);
   ASSERT_OK_AND_ASSIGN(bool has_row, c.Step());
@@ -674,6 +677,7 @@ TEST_F(SqliteTest, PoolWritersContendWithoutLosingUpdates) {
   constexpr int kIncrements = 40;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kIncrements; ++i) {

@@ -44,8 +44,33 @@ void Competencies(std::string* out, absl::string_view title,
 
 }  // namespace
 
-std::string Table(const std::vector<std::string>& header,
-                  const std::vector<std::vector<std::string>>& rows) {
+std::string EscapeControl(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x20 || b == 0x7f) {
+      absl::StrAppend(&out, absl::StrFormat("\\x%02x", b));
+    } else if (b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      absl::StrAppend(&out, absl::StrFormat("\\xc2\\x%02x", static_cast<unsigned char>(s[i + 1])));
+      ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string Table(const std::vector<std::string>& raw_header,
+                  const std::vector<std::vector<std::string>>& raw_rows) {
+  std::vector<std::string> header;
+  for (const auto& h : raw_header) header.push_back(EscapeControl(h));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : raw_rows) {
+    rows.emplace_back();
+    for (const auto& cell : r) rows.back().push_back(EscapeControl(cell));
+  }
   std::vector<size_t> width(header.size());
   for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
   for (const auto& r : rows) {

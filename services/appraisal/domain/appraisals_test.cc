@@ -11,13 +11,7 @@
 namespace classplan::appraisal {
 namespace {
 
-dates::Date D(int y, int m, int d) {
-  dates::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
+constexpr auto* D = &dates::Ymd;
 
 const Principal kSup{"sup-1", {Role::kSupervisor}};
 const Principal kOtherSup{"sup-2", {Role::kSupervisor}};

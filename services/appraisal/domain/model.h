@@ -12,8 +12,6 @@
 
 namespace classplan::appraisal {
 
-namespace v1 = ::classplan::appraisal::v1;
-
 // The day `months` calendar months after `day`, clamped to the end of the target month
 // (2020-02-29 + 12 months = 2021-02-28; 2021-01-31 + 1 month = 2021-02-28).
 absl::CivilDay AddMonthsClamped(absl::CivilDay day, int months);

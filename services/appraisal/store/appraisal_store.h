@@ -11,8 +11,6 @@
 
 namespace classplan::appraisal {
 
-namespace v1 = ::classplan::appraisal::v1;
-
 // An appraisal as stored, with its version (the etag is "v<version>").
 struct StoredAppraisal {
   v1::Appraisal appraisal;  // without etag

@@ -12,13 +12,7 @@
 namespace classplan::catalog {
 namespace {
 
-dates::Date D(int y, int m, int d) {
-  dates::Date out;
-  out.set_year(y);
-  out.set_month(m);
-  out.set_day(d);
-  return out;
-}
+constexpr auto* D = &dates::Ymd;
 
 std::string FirstViolationField(const absl::Status& s) {
   auto v = status::GetFieldViolations(s);

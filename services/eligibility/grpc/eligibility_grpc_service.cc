@@ -31,9 +31,9 @@ namespace {
 
 class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult> {
  public:
-  ScreenReactor(grpc::CallbackServerContext* ctx, Eligibility* eligibility, server::RpcAdapter* rpc,
-                const ScreenStats& stats, size_t max_pending)
-      : ctx_(ctx), eligibility_(eligibility), rpc_(rpc), stats_(stats), max_pending_(max_pending) {
+  ScreenReactor(grpc::CallbackServerContext* /*ctx*/, Eligibility* eligibility,
+                server::RpcAdapter* rpc, const ScreenStats& stats, size_t max_pending)
+      : eligibility_(eligibility), rpc_(rpc), stats_(stats), max_pending_(max_pending) {
     reading_ = true;
     StartRead(&request_);
   }
@@ -184,7 +184,6 @@ class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1
     Finish(std::move(status));
   }
 
-  grpc::CallbackServerContext* ctx_;
   Eligibility* eligibility_;
   server::RpcAdapter* rpc_;
   const ScreenStats& stats_;
