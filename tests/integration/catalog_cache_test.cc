@@ -1,9 +1,12 @@
 // Two catalog replicas in one process, each with its own in-process cache and Redis client,
 // sharing one SQLite file and one real redis-server: coherence and the Redis-down mode.
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
+#include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/metrics/metrics.h"
@@ -156,12 +159,18 @@ TEST_F(CatalogCacheTest, AReadDuringAWriteOnTheSameReplicaKeepsNoStaleCopy) {
   ASSERT_TRUE(current.ok());
   ASSERT_NE(a_->tiers->PeekLocal("SPCP20"), nullptr);
   ASSERT_TRUE(redis_->HoldWrites(absl::Seconds(20)).ok());  // released below
+  std::atomic<bool> written{false};
   std::thread writer([&] {
     EXPECT_TRUE(a_->Revise(*current, "Case Worker (revised while Redis held writes)", 2025).ok());
+    written = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  // The window: the write has committed and dropped a's in-process copy, and waits on Redis
+  // (its SET, DEL and PUBLISH each time out) to replace the Redis copy.
+  const bool in_window =
+      WaitFor([&] { return a_->tiers->PeekLocal("SPCP20") == nullptr; }) && !written.load();
   (void)a_->Get("SPCP20");  // during the write: either revision is right
   writer.join();
+  ASSERT_TRUE(in_window) << "the read did not happen during the write (the window was missed)";
   EXPECT_EQ(a_->tiers->unsynced_count(), 1u);  // Redis still holds writes
   auto after = a_->Get("SPCP20");
   ASSERT_TRUE(after.ok()) << after.status();

@@ -5,12 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
 #include <thread>
 #include <utility>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "classplan/catalog/v1/resources.pb.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
@@ -26,11 +29,12 @@ namespace cv1 = ::classplan::catalog::v1;
 // A catalog that counts its calls and serves a class with a six-month rule at `revision`.
 class FakeCatalog : public ClassFetcher {
  public:
-  absl::StatusOr<cv1::JobClass> Get(const std::string& code, absl::CivilDay) override {
+  absl::StatusOr<FetchedClass> Get(const std::string& code, absl::CivilDay) override {
     ++gets;
     if (during_get) std::exchange(during_get, nullptr)();  // once
     if (down) return absl::UnavailableError("catalog unavailable (test)");
-    cv1::JobClass c;
+    FetchedClass f;
+    cv1::JobClass& c = f.job_class;
     c.set_code(code);
     c.set_title("Test class");
     c.set_revision(revision);
@@ -40,12 +44,12 @@ class FakeCatalog : public ClassFetcher {
     root->mutable_experience()->set_months(6);
     root->mutable_experience()->add_kinds(cv1::EXPERIENCE_KIND_SOCIAL_WORKER_ASSISTANT);
     c.mutable_minimum_qualification_rules()->set_rule_version(1);
-    return c;
+    return f;
   }
-  absl::StatusOr<std::vector<cv1::JobClass>> List(absl::CivilDay day) override {
+  absl::StatusOr<std::vector<FetchedClass>> List(absl::CivilDay day) override {
     auto c = Get("T1", day);
     if (!c.ok()) return c.status();
-    return std::vector<cv1::JobClass>{*c};
+    return std::vector<FetchedClass>{*c};
   }
   std::atomic<int> gets{0};
   std::atomic<int> revision{1};
@@ -62,10 +66,12 @@ RuleCacheOptions NoSettle() {
 }
 
 struct Replica {
-  explicit Replica(int redis_port, RuleCacheOptions options = NoSettle()) {
+  explicit Replica(int redis_port, RuleCacheOptions options = NoSettle(),
+                   absl::Duration command_timeout = cache::RedisOptions().command_timeout) {
     cache::RedisOptions ro;
     ro.port = redis_port;
     ro.breaker_open_for = absl::Milliseconds(200);
+    ro.command_timeout = command_timeout;
     redis = std::make_unique<cache::RedisClient>(ro);
     rules_cache = std::make_unique<cache::Cache>(redis.get(), "eligibility", absl::Minutes(1));
     catalog_channel = cache::Cache(redis.get(), "catalog", absl::Minutes(1)).InvalidationChannel();
@@ -86,6 +92,9 @@ bool WaitFor(const std::function<bool()>& cond) {
   }
   return false;
 }
+
+// Revision notices handled so far, by every replica in the process.
+int64_t NoticesHandled() { return metrics::GetCounter("eligibility.rules.invalidated").value(); }
 
 const absl::CivilDay kDay(2026, 1, 31);
 
@@ -152,26 +161,50 @@ TEST_F(EligibilityCacheTest, ARevisionNoticeDropsEveryCopy) {
   EXPECT_TRUE(a_->rules_cache->Get("rules:T1:r2").has_value());
   // Another class's notice leaves T1 in place.
   const int before = a_->catalog.gets;
-  ASSERT_GE(*a_->redis->Publish(a_->catalog_channel, "OTHER"), 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int64_t handled = NoticesHandled();
+  auto receivers = a_->redis->Publish(a_->catalog_channel, "OTHER");
+  ASSERT_TRUE(receivers.ok()) << receivers.status();
+  ASSERT_GE(*receivers, 1);
+  // A replica handles notices one at a time, in order, counting each as it starts: once every
+  // receiver has started a second notice, each has finished with OTHER.
+  auto more = a_->redis->Publish(a_->catalog_channel, "OTHER2");
+  ASSERT_TRUE(more.ok()) << more.status();
+  ASSERT_TRUE(WaitFor([&] { return NoticesHandled() >= handled + *receivers + *more; }))
+      << "the notices were not handled";
   ASSERT_TRUE(a_->source->Get("T1", kDay).ok());
   EXPECT_EQ(a_->catalog.gets, before);
 }
 
 // A notice handled while this replica is reading must not leave the old revision behind: a
-// read during the notice (here: while Redis holds the new epoch's write for 80 ms, under
-// the client's timeout) must not find the old epoch once the in-process copy is gone, or it
-// would put the old revision back in process for the in-process TTL. (This once failed
-// ARevisionNoticeDropsEveryCopy, 1 run in many, before the epoch was renewed first.)
+// read during the notice (here: while Redis holds the new epoch's write until the test
+// releases it, under a client timeout longer than that, so the write then succeeds) must not
+// find the old epoch once the in-process copy is gone, or it would put the old revision back
+// in process for the in-process TTL. (This once failed ARevisionNoticeDropsEveryCopy, 1 run
+// in many, before the epoch was renewed first.)
 TEST_F(EligibilityCacheTest, AReadDuringANoticeLeavesNoStaleCopy) {
-  ASSERT_EQ(b_->source->Get("T1", kDay).value()->revision, 1);
-  b_->catalog.revision = 2;
-  ASSERT_TRUE(redis_->HoldWrites(absl::Milliseconds(80)).ok());
-  std::thread notice([&] { b_->source->Invalidated("T1"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  (void)b_->source->Get("T1", kDay);  // during the notice: either revision is right
+  Replica c(redis_->port(), NoSettle(), /*command_timeout=*/absl::Seconds(30));
+  ASSERT_TRUE(WaitFor([&] { return c.source->subscribed(); }));
+  ASSERT_EQ(c.source->Get("T1", kDay).value()->revision, 1);
+  c.catalog.revision = 2;
+  auto& epoch_failed = metrics::GetCounter("eligibility.rules.epoch_write_failed");
+  const int64_t epoch_failed_before = epoch_failed.value();
+  const int64_t handled = NoticesHandled();
+  ASSERT_TRUE(redis_->HoldWrites(absl::Seconds(20)).ok());  // released below
+  std::atomic<bool> noticed{false};
+  std::thread notice([&] {
+    c.source->Invalidated("T1");
+    noticed = true;
+  });
+  // The window: the notice has begun, and its epoch write waits on Redis.
+  const bool in_window = WaitFor([&] { return NoticesHandled() > handled; }) && !noticed.load();
+  (void)c.source->Get("T1", kDay);  // during the notice: either revision is right
+  const bool still_in_window = !noticed.load();
+  EXPECT_TRUE(redis_->ReleaseWrites().ok());
   notice.join();
-  auto r = b_->source->Get("T1", kDay);
+  ASSERT_TRUE(in_window && still_in_window)
+      << "the read did not happen during the notice (the window was missed)";
+  EXPECT_EQ(epoch_failed.value(), epoch_failed_before) << "the held epoch write should succeed";
+  auto r = c.source->Get("T1", kDay);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ((*r)->revision, 2) << "the read during the notice kept the old revision";
 }
@@ -210,18 +243,22 @@ TEST_F(EligibilityCacheTest, ALaggingCatalogAfterANoticeLeavesNoStaleCopy) {
   Replica c(redis_->port(), o);
   ASSERT_TRUE(WaitFor([&] { return c.source->subscribed(); }));
   ASSERT_EQ(c.source->Get("T1", kDay).value()->revision, 1);
+  const absl::Time noticed = absl::Now();
   c.source->Invalidated("T1");  // the catalog still says revision 1: it lags
   EXPECT_EQ(c.source->Get("T1", kDay).value()->revision, 1);
   EXPECT_EQ(c.source->All(kDay).value().at(0)->revision, 1);
   c.catalog.revision = 2;  // it has caught up
   EXPECT_EQ(c.source->Get("T1", kDay).value()->revision, 2);
   EXPECT_EQ(c.source->All(kDay).value().at(0)->revision, 2);
-  // After the settle period the class is cached again.
-  std::this_thread::sleep_for(std::chrono::milliseconds(350));
-  ASSERT_TRUE(c.source->Get("T1", kDay).ok());
-  const int gets = c.catalog.gets;
-  ASSERT_TRUE(c.source->Get("T1", kDay).ok());
-  EXPECT_EQ(c.catalog.gets, gets);
+  // After the settle period the class is cached again: a read keeps what it fetched, so the
+  // one after it does not ask the catalog.
+  const absl::Time settled = noticed + o.settle;
+  ASSERT_TRUE(WaitFor([&] {
+    if (!c.source->Get("T1", kDay).ok()) return false;
+    const int gets = c.catalog.gets;
+    return c.source->Get("T1", kDay).ok() && c.catalog.gets == gets;
+  })) << "still not cached after the settle period";
+  EXPECT_GE(absl::Now(), settled) << "cached again before the settle period was over";
 }
 
 // A notice that arrives while a read is asking the catalog: the read's answer may predate

@@ -1,6 +1,7 @@
 // The eligibility service's catalog fetcher against an in-process catalog whose classes have
-// no known effective dates: a class's only revision is used (with a note), a class with
-// several is refused, and a dated list leaves such a class out.
+// no known effective dates: the fetcher marks them undated, and the domain's rule then uses
+// a class's only revision (with a note), refuses a class with several, and leaves such a
+// class out of a dated list.
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 
 #include "grpcpp/grpcpp.h"
 #include "services/eligibility/clients/catalog_class_fetcher.h"
+#include "services/eligibility/domain/eligibility.h"
 
 namespace classplan::eligibility {
 namespace {
@@ -88,21 +90,29 @@ const absl::CivilDay kDay(2026, 1, 31);
 TEST_F(FetcherTest, OnlyRevisionIsUsedWithANote) {
   auto c = fetcher_->Get("ONE1", kDay);
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->revision(), 1);
-  ASSERT_EQ(c->notes_size(), 1);
-  EXPECT_EQ(c->notes(0), kUndatedNote);
+  EXPECT_EQ(c->job_class.revision(), 1);
+  EXPECT_TRUE(c->undated);
+  EXPECT_TRUE(CheckUndated(*c).ok());
   auto rules = BuildClassRules(*c);
   ASSERT_TRUE(rules.ok());
   EXPECT_EQ((*rules)->notes, std::vector<std::string>{kUndatedNote});
 }
 
 TEST_F(FetcherTest, SeveralUndatedRevisionsAreRefused) {
-  EXPECT_EQ(fetcher_->Get("TWO2", kDay).status().code(), absl::StatusCode::kFailedPrecondition);
+  auto two = fetcher_->Get("TWO2", kDay);
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_TRUE(two->undated);
+  EXPECT_EQ(CheckUndated(*two).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(BuildClassRules(*two).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(fetcher_->Get("NONE", kDay).status().code(), absl::StatusCode::kNotFound);
   auto all = fetcher_->List(kDay);
   ASSERT_TRUE(all.ok()) << all.status();
-  ASSERT_EQ(all->size(), 1u);
-  EXPECT_EQ(all->at(0).code(), "ONE1");
+  std::vector<std::string> used;
+  for (const auto& c : *all) {
+    EXPECT_TRUE(c.undated) << c.job_class.code();
+    if (CheckUndated(c).ok()) used.push_back(c.job_class.code());
+  }
+  EXPECT_EQ(used, std::vector<std::string>{"ONE1"});
 }
 
 TEST_F(FetcherTest, CatalogGoneIsUnavailable) {

@@ -13,20 +13,35 @@
 // until the subscription is back (and drops them all then). With --redis=off there is no
 // in-process invalidation from other replicas: run one replica, or accept `local_ttl` staleness.
 
-#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
+#include "common/cache/local_tier.h"
+#include "common/cache/pending_invalidations.h"
+#include "common/cache/periodic.h"
 #include "common/cache/subscriber.h"
 #include "services/catalog/domain/class_cache.h"
 
+namespace classplan::metrics {
+class Counter;
+}  // namespace classplan::metrics
+
 namespace classplan::catalog {
+
+// The cache's counters, looked up once.
+struct ClassCacheStats {
+  metrics::Counter& local_hit;        // "catalog.cache.local_hit"
+  metrics::Counter& redis_hit;        // "catalog.cache.redis_hit"
+  metrics::Counter& corrupt;          // "catalog.cache.corrupt": a Redis copy that did not parse
+  metrics::Counter& unsynced_writes;  // "catalog.cache.unsynced_writes": Redis not updated
+
+  static ClassCacheStats Get();
+};
 
 struct TieredClassCacheOptions {
   absl::Duration local_ttl = absl::Seconds(30);
@@ -38,11 +53,10 @@ class TieredClassCache : public ClassCache {
   // `redis` and `subscriber_options` may be null/empty for an in-process-only cache.
   TieredClassCache(TieredClassCacheOptions options, cache::Cache* redis,
                    std::optional<cache::RedisOptions> subscriber_options);
-  ~TieredClassCache() override;
 
   ClassRecordPtr PeekLocal(absl::string_view code) override;
   ClassRecordPtr Get(absl::string_view code) override;
-  uint64_t FillToken() override { return generation_.load(); }
+  uint64_t FillToken() override { return local_.Token(); }
   void Fill(ClassRecordPtr record, uint64_t token) override;
   void Updated(const std::vector<ClassRecordPtr>& records) override;
 
@@ -53,32 +67,25 @@ class TieredClassCache : public ClassCache {
   size_t unsynced_count() const;
 
  private:
-  struct Entry {
-    ClassRecordPtr record;
-    absl::Time expires;
-  };
   void PutLocal(const ClassRecordPtr& record, uint64_t token);
-  void DropLocal(absl::string_view code);
-  void DropAllLocal();
   bool IsUnsynced(absl::string_view code) const;
   // Drops the Redis copies of unsynced classes and tells other replicas; keeps the ones that
   // still fail.
   void SyncRedis();
 
+  const ClassCacheStats stats_ = ClassCacheStats::Get();
   TieredClassCacheOptions options_;
   cache::Cache* redis_;
-  std::unique_ptr<cache::Subscriber> subscriber_;
-  // Retries SyncRedis while some copies are unsynced (Redis may recover without the
-  // subscription ever noticing, e.g. after a short hang).
-  std::thread sync_thread_;
-  absl::Mutex stop_mu_;
-  bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
-  std::atomic<uint64_t> generation_{0};
+  cache::LocalTier<std::string, ClassRecordPtr> local_;
+  // Unsynced classes (null without Redis).
+  std::unique_ptr<cache::PendingInvalidations> unsynced_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<std::string> unsynced_ ABSL_GUARDED_BY(mu_);
   // Classes whose Redis copy this replica is replacing right now (count of writes in flight).
   absl::flat_hash_map<std::string, int> replacing_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<cache::Subscriber> subscriber_;
+  // Retries SyncRedis while some copies are unsynced (Redis may recover without the
+  // subscription ever noticing, e.g. after a short hang). Last: it stops first.
+  std::optional<cache::Periodic> sync_;
 };
 
 }  // namespace classplan::catalog

@@ -1,6 +1,10 @@
 #include "services/eligibility/cache/caching_rule_source.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/dates/dates.h"
@@ -9,16 +13,26 @@
 
 namespace classplan::eligibility {
 
-catalog::v1::JobClass SlimClass(const catalog::v1::JobClass& c) {
+RuleCacheStats RuleCacheStats::Get() {
+  return {metrics::GetCounter("eligibility.rules.local_hit"),
+          metrics::GetCounter("eligibility.rules.redis_hit"),
+          metrics::GetCounter("eligibility.rules.redis_corrupt"),
+          metrics::GetCounter("eligibility.rules.catalog_fetch"),
+          metrics::GetCounter("eligibility.rules.settling_fetch"),
+          metrics::GetCounter("eligibility.rules.invalidated"),
+          metrics::GetCounter("eligibility.rules.epoch_write_failed")};
+}
+
+catalog::v1::JobClass SlimClass(const FetchedClass& f) {
+  const catalog::v1::JobClass& c = f.job_class;
   catalog::v1::JobClass out;
   out.set_code(c.code());
   out.set_title(c.title());
   out.set_jurisdiction_id(c.jurisdiction_id());
   out.set_state(c.state());
   out.set_revision(c.revision());
-  for (const auto& n : c.notes()) {
-    if (n == kUndatedNote) out.add_notes(n);
-  }
+  // The class's own notes are not needed; the one note a copy holds says it is undated.
+  if (f.undated) out.add_notes(kUndatedNote);
   if (c.has_minimum_qualification_rules()) {
     *out.mutable_minimum_qualification_rules() = c.minimum_qualification_rules();
   }
@@ -28,11 +42,22 @@ catalog::v1::JobClass SlimClass(const catalog::v1::JobClass& c) {
   return out;
 }
 
+FetchedClass ParseSlimClass(catalog::v1::JobClass slim) {
+  FetchedClass f;
+  f.undated = slim.notes_size() > 0;
+  f.job_class = std::move(slim);
+  return f;
+}
+
 CachingRuleSource::CachingRuleSource(ClassFetcher* fetcher, RuleCacheOptions options,
                                      cache::Cache* redis,
                                      std::optional<cache::RedisOptions> subscriber_options,
                                      std::string catalog_channel)
-    : fetcher_(fetcher), options_(options), redis_(redis) {
+    : fetcher_(fetcher),
+      options_(options),
+      redis_(redis),
+      local_(options.local_ttl, options.max_local_entries),
+      lists_(options.local_ttl, /*capacity=*/64) {
   if (subscriber_options.has_value()) {
     subscriber_ = std::make_unique<cache::Subscriber>(
         *subscriber_options, std::move(catalog_channel),
@@ -47,29 +72,24 @@ CachingRuleSource::CachingRuleSource(ClassFetcher* fetcher, RuleCacheOptions opt
   }
 }
 
-CachingRuleSource::~CachingRuleSource() {
-  if (subscriber_) subscriber_->Stop();
-}
-
 absl::Duration CachingRuleSource::LocalTtl() const {
   return subscribed() ? options_.local_ttl : options_.unsubscribed_ttl;
 }
 
 void CachingRuleSource::DropAll() {
   absl::MutexLock lock(&mu_);
-  local_.clear();
-  lists_.clear();
-  ++generation_;
+  local_.DropAll();
+  lists_.DropAll();
 }
 
 void CachingRuleSource::Invalidated(const std::string& code) {
-  static metrics::Counter& invalidations = metrics::GetCounter("eligibility.rules.invalidated");
-  invalidations.Increment();
+  stats_.invalidated.Increment();
   {
     // First: reads from now on keep nothing about the class (settle), and reads already
-    // under way keep nothing either (generation), in process or in Redis.
+    // under way keep nothing either (tokens), in process or in Redis.
     absl::MutexLock lock(&mu_);
-    ++generation_;
+    local_.Supersede();
+    lists_.Supersede();
     const absl::Time settled = absl::Now() + options_.settle;
     settling_[code] = settled;
     lists_settle_ = std::max(lists_settle_, settled);
@@ -78,7 +98,7 @@ void CachingRuleSource::Invalidated(const std::string& code) {
   // the dropped copy below must not find the old epoch, whose answers name the old revision.
   const bool renewed = redis_ == nullptr || RenewEpoch(code);
   if (!renewed) {
-    metrics::GetCounter("eligibility.rules.epoch_write_failed").Increment();
+    stats_.epoch_write_failed.Increment();
     log::Warn(
         "class revision notice: epoch not renewed in redis; reading the class from the "
         "catalog until it is",
@@ -86,22 +106,13 @@ void CachingRuleSource::Invalidated(const std::string& code) {
   }
   absl::MutexLock lock(&mu_);
   const std::string prefix = code + "@";
-  for (auto it = local_.lower_bound(prefix);
-       it != local_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
-    it = local_.erase(it);
-  }
-  lists_.clear();
-  ++generation_;
+  local_.DropIf([&](const std::string& key) { return absl::StartsWith(key, prefix); });
+  lists_.DropAll();
   if (renewed) {
     distrusted_.erase(code);
   } else {
     distrusted_.insert(code);
   }
-}
-
-bool CachingRuleSource::Current(uint64_t generation) {
-  absl::MutexLock lock(&mu_);
-  return generation == generation_;
 }
 
 bool CachingRuleSource::RenewEpoch(const std::string& code) {
@@ -116,24 +127,6 @@ bool CachingRuleSource::RenewEpoch(const std::string& code) {
   return redis_->Put(absl::StrCat("epoch:", code), absl::StrFormat("%016x", token));
 }
 
-ClassRulesPtr CachingRuleSource::PeekLocal(const std::string& key) {
-  absl::MutexLock lock(&mu_);
-  auto it = local_.find(key);
-  if (it == local_.end()) return nullptr;
-  if (it->second.expires < absl::Now()) {
-    local_.erase(it);
-    return nullptr;
-  }
-  return it->second.rules;
-}
-
-void CachingRuleSource::PutLocal(const std::string& key, ClassRulesPtr rules, uint64_t generation) {
-  absl::MutexLock lock(&mu_);
-  if (generation != generation_) return;  // an invalidation arrived meanwhile
-  if (local_.size() >= options_.max_local_entries) local_.clear();
-  local_[key] = {std::move(rules), absl::Now() + LocalTtl()};
-}
-
 std::string CachingRuleSource::Epoch(const std::string& code) {
   auto e = redis_->Get(absl::StrCat("epoch:", code));
   return e.has_value() ? *e : "0";
@@ -141,13 +134,16 @@ std::string CachingRuleSource::Epoch(const std::string& code) {
 
 namespace {
 
-// Compiled rules, or INTERNAL (logged) when the catalog's rules are malformed.
-absl::StatusOr<ClassRulesPtr> BuildClassRulesOrInternal(const catalog::v1::JobClass& c) {
+// Compiled rules; the catalog's refusal when the domain's undated-revision rule refuses the
+// class; INTERNAL (logged) when the catalog's rules are malformed.
+absl::StatusOr<ClassRulesPtr> BuildClassRulesOrInternal(const FetchedClass& c) {
+  if (absl::Status refused = CheckUndated(c); !refused.ok()) return refused;
   auto rules = BuildClassRules(c);
   if (rules.ok()) return *rules;
+  const std::string& code = c.job_class.code();
   log::Error("class rules in the catalog are malformed",
-             {{"class", c.code()}, {"detail", rules.status().message()}});
-  return absl::InternalError(absl::StrCat("the catalog's rules for class ", c.code(),
+             {{"class", code}, {"detail", rules.status().message()}});
+  return absl::InternalError(absl::StrCat("the catalog's rules for class ", code,
                                           " are malformed; see the eligibility log"));
 }
 
@@ -155,20 +151,17 @@ absl::StatusOr<ClassRulesPtr> BuildClassRulesOrInternal(const catalog::v1::JobCl
 
 absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
                                                      absl::CivilDay as_of) {
-  static metrics::Counter& local_hits = metrics::GetCounter("eligibility.rules.local_hit");
-  static metrics::Counter& redis_hits = metrics::GetCounter("eligibility.rules.redis_hit");
-  static metrics::Counter& fetches = metrics::GetCounter("eligibility.rules.catalog_fetch");
   const std::string day = dates::Format(dates::FromCivilDay(as_of));
   const std::string key = absl::StrCat(code, "@", day);
-  if (ClassRulesPtr hit = PeekLocal(key)) {
-    local_hits.Increment();
+  if (ClassRulesPtr hit = local_.Get(key)) {
+    stats_.local_hit.Increment();
     return hit;
   }
-  uint64_t generation;
+  uint64_t token;
   bool distrusted, settling = false;
   {
     absl::MutexLock lock(&mu_);
-    generation = generation_;
+    token = local_.Token();
     distrusted = distrusted_.count(code) > 0;
     if (auto it = settling_.find(code); it != settling_.end()) {
       settling = absl::Now() < it->second;
@@ -177,7 +170,7 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
   }
   if (settling) {
     // Just revised: ask the catalog and keep nothing (see the header).
-    metrics::GetCounter("eligibility.rules.settling_fetch").Increment();
+    stats_.settling_fetch.Increment();
     auto c = fetcher_->Get(code, as_of);
     if (!c.ok()) return c.status();
     return BuildClassRulesOrInternal(*c);
@@ -189,7 +182,7 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     if (use_redis) {
       absl::MutexLock lock(&mu_);
       // Unless a newer notice came meanwhile (its own renewal may have failed).
-      if (generation == generation_) distrusted_.erase(code);
+      if (token == local_.Token()) distrusted_.erase(code);
     }
   }
   std::string pointer_key;
@@ -202,64 +195,62 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
         catalog::v1::JobClass c;
         if (c.ParseFromString(*bytes) && c.code() == code &&
             absl::StrCat(c.revision()) == *revision) {
-          auto rules = BuildClassRules(c);
+          auto rules = BuildClassRules(ParseSlimClass(std::move(c)));
           if (rules.ok()) {
-            redis_hits.Increment();
-            PutLocal(key, *rules, generation);
+            stats_.redis_hit.Increment();
+            local_.Put(key, *rules, token, LocalTtl());
             return *rules;
           }
         }
-        metrics::GetCounter("eligibility.rules.redis_corrupt").Increment();
+        stats_.redis_corrupt.Increment();
       }
     }
   }
-  fetches.Increment();
+  stats_.catalog_fetch.Increment();
   auto c = fetcher_->Get(code, as_of);
   if (!c.ok()) return c.status();
   auto rules = BuildClassRulesOrInternal(*c);
   if (!rules.ok()) return rules.status();
   if (use_redis) {
-    const std::string revision = absl::StrCat(c->revision());
+    const std::string revision = absl::StrCat(c->job_class.revision());
     redis_->PutIfAbsent(absl::StrCat("rules:", code, ":r", revision),
                         SlimClass(*c).SerializeAsString());
     // Not if a notice came since this read began: the answer may predate the revision, and
     // the epoch read above may already be the new one.
-    if (Current(generation)) redis_->PutIfAbsent(pointer_key, revision);
+    if (token == local_.Token()) redis_->PutIfAbsent(pointer_key, revision);
   }
-  PutLocal(key, *rules, generation);
+  local_.Put(key, *rules, token, LocalTtl());
   return *rules;
 }
 
 absl::StatusOr<std::vector<ClassRulesPtr>> CachingRuleSource::All(absl::CivilDay as_of) {
   const std::string day = dates::Format(dates::FromCivilDay(as_of));
-  uint64_t generation;
+  uint64_t token;
   {
     absl::MutexLock lock(&mu_);
-    auto it = lists_.find(day);
-    if (it != lists_.end() && it->second.expires >= absl::Now()) return it->second.rules;
-    generation = generation_;
+    if (ClassList hit = lists_.Get(day)) return *hit;
+    token = lists_.Token();
   }
   auto classes = fetcher_->List(as_of);
   if (!classes.ok()) return classes.status();
-  std::vector<ClassRulesPtr> out;
+  auto out = std::make_shared<std::vector<ClassRulesPtr>>();
   for (const auto& c : *classes) {
-    if (c.state() == catalog::v1::CLASS_STATE_ABOLISHED) continue;
+    if (c.job_class.state() == catalog::v1::CLASS_STATE_ABOLISHED) continue;
+    if (!CheckUndated(c).ok()) continue;  // the domain's rule refuses it: left out
     auto rules = BuildClassRules(c);
     if (!rules.ok()) {
       log::Error("class rules in the catalog are malformed; class left out",
-                 {{"class", c.code()}, {"detail", rules.status().message()}});
+                 {{"class", c.job_class.code()}, {"detail", rules.status().message()}});
       continue;
     }
-    out.push_back(*rules);
+    out->push_back(*rules);
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->code < b->code; });
+  std::sort(out->begin(), out->end(),
+            [](const auto& a, const auto& b) { return a->code < b->code; });
   absl::MutexLock lock(&mu_);
   // Not while a revised class settles (see the header): the list may hold its old revision.
-  if (generation == generation_ && absl::Now() >= lists_settle_) {
-    if (lists_.size() >= 64) lists_.clear();
-    lists_[day] = {out, absl::Now() + LocalTtl()};
-  }
-  return out;
+  if (absl::Now() >= lists_settle_) lists_.Put(day, out, token, LocalTtl());
+  return *out;
 }
 
 }  // namespace classplan::eligibility

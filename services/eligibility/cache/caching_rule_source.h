@@ -13,7 +13,8 @@
 //      <epoch> is the value of "...:eligibility:epoch:<code>", which every replica replaces
 //      with a fresh random token when the catalog announces a revision of the class, so the
 //      day-to-revision answers given before it are never read again and expire (TTL).
-//   3. The catalog (ClassFetcher), with a deadline on every call.
+//   3. The catalog (the domain's ClassFetcher port), with a deadline on every call; the
+//      domain's undated-revision rule (CheckUndated) applies to what it answers.
 //
 // When the catalog publishes a class code on "classplan:v1:catalog:invalidate" (it does so on
 // every write to the class), the replica renews the class's epoch, then drops its in-process
@@ -39,19 +40,30 @@
 #include "absl/time/time.h"
 #include "classplan/catalog/v1/resources.pb.h"
 #include "common/cache/cache.h"
+#include "common/cache/local_tier.h"
 #include "common/cache/redis_options.h"
 #include "common/cache/subscriber.h"
+#include "services/eligibility/domain/class_fetcher.h"
 #include "services/eligibility/domain/eligibility.h"
+
+namespace classplan::metrics {
+class Counter;
+}  // namespace classplan::metrics
 
 namespace classplan::eligibility {
 
-// The catalog as the cache sees it.
-class ClassFetcher {
- public:
-  virtual ~ClassFetcher() = default;
-  virtual absl::StatusOr<catalog::v1::JobClass> Get(const std::string& code,
-                                                    absl::CivilDay as_of) = 0;
-  virtual absl::StatusOr<std::vector<catalog::v1::JobClass>> List(absl::CivilDay as_of) = 0;
+// The cache's counters, looked up once.
+struct RuleCacheStats {
+  metrics::Counter& local_hit;       // "eligibility.rules.local_hit"
+  metrics::Counter& redis_hit;       // "eligibility.rules.redis_hit"
+  metrics::Counter& redis_corrupt;   // "eligibility.rules.redis_corrupt": a copy that did not parse
+  metrics::Counter& catalog_fetch;   // "eligibility.rules.catalog_fetch"
+  metrics::Counter& settling_fetch;  // "eligibility.rules.settling_fetch": fetched, not kept
+  metrics::Counter& invalidated;     // "eligibility.rules.invalidated": revision notices handled
+  // "eligibility.rules.epoch_write_failed": a notice whose new epoch Redis did not take
+  metrics::Counter& epoch_write_failed;
+
+  static RuleCacheStats Get();
 };
 
 struct RuleCacheOptions {
@@ -72,7 +84,6 @@ class CachingRuleSource : public RuleSource {
   CachingRuleSource(ClassFetcher* fetcher, RuleCacheOptions options, cache::Cache* redis,
                     std::optional<cache::RedisOptions> subscriber_options,
                     std::string catalog_channel);
-  ~CachingRuleSource() override;
 
   absl::StatusOr<ClassRulesPtr> Get(const std::string& code, absl::CivilDay as_of) override;
   absl::StatusOr<std::vector<ClassRulesPtr>> All(absl::CivilDay as_of) override;
@@ -82,42 +93,35 @@ class CachingRuleSource : public RuleSource {
   bool subscribed() const { return subscriber_ != nullptr && subscriber_->healthy(); }
 
  private:
-  struct Entry {
-    ClassRulesPtr rules;
-    absl::Time expires;
-  };
-  struct ListEntry {
-    std::vector<ClassRulesPtr> rules;
-    absl::Time expires;
-  };
+  using ClassList = std::shared_ptr<const std::vector<ClassRulesPtr>>;
   absl::Duration LocalTtl() const;
-  ClassRulesPtr PeekLocal(const std::string& key);
-  void PutLocal(const std::string& key, ClassRulesPtr rules, uint64_t generation);
   std::string Epoch(const std::string& code);
-  // No notice since `generation` was read.
-  bool Current(uint64_t generation);
   // Writes a fresh random epoch for the class; false when Redis did not take it.
   bool RenewEpoch(const std::string& code);
   void DropAll();
 
+  const RuleCacheStats stats_ = RuleCacheStats::Get();
   ClassFetcher* const fetcher_;
   const RuleCacheOptions options_;
   cache::Cache* const redis_;
-  std::unique_ptr<cache::Subscriber> subscriber_;
+  // Both tiers are dropped and superseded together, under mu_: a notice stops fills of
+  // either, and a read's token is taken with what it checks in mu_.
+  cache::LocalTier<std::string, ClassRulesPtr> local_;  // "<code>@<day>"
+  cache::LocalTier<std::string, ClassList> lists_;      // "<day>"
 
   absl::Mutex mu_;
-  std::map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);      // "<code>@<day>"
-  std::map<std::string, ListEntry> lists_ ABSL_GUARDED_BY(mu_);  // "<day>"
-  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   // Classes whose epoch could not be renewed after a notice: Redis is skipped for them.
   std::set<std::string> distrusted_ ABSL_GUARDED_BY(mu_);
   // Classes noticed within `settle`: fetched, not cached (nor the list until lists_settle_).
   std::map<std::string, absl::Time> settling_ ABSL_GUARDED_BY(mu_);
   absl::Time lists_settle_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  std::unique_ptr<cache::Subscriber> subscriber_;  // last: stops first
 };
 
-// Only what evaluation needs from a class, for the Redis copy.
-catalog::v1::JobClass SlimClass(const catalog::v1::JobClass& c);
+// Only what evaluation needs from a class, for the Redis copy (an undated one carries
+// kUndatedNote, which ParseSlimClass reads back as `undated`).
+catalog::v1::JobClass SlimClass(const FetchedClass& c);
+FetchedClass ParseSlimClass(catalog::v1::JobClass slim);
 
 }  // namespace classplan::eligibility
 

@@ -31,16 +31,14 @@ void AddNotes(const ClassRules& cls, v1::Evaluation* e) {
 
 }  // namespace
 
-absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c) {
+absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c, bool undated) {
   auto out = std::make_shared<ClassRules>();
   out->code = c.code();
   out->title = c.title();
   out->jurisdiction_id = c.jurisdiction_id();
   out->revision = c.revision();
   out->abolished = c.state() == catalog::v1::CLASS_STATE_ABOLISHED;
-  for (const auto& n : c.notes()) {
-    if (n == kUndatedNote) out->notes.push_back(n);
-  }
+  if (undated) out->notes.push_back(kUndatedNote);
   if (c.has_minimum_qualification_rules()) {
     auto r = CompileRules(c.minimum_qualification_rules());
     if (!r.ok()) {
@@ -58,6 +56,19 @@ absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c) {
     out->recommended = *r;
   }
   return ClassRulesPtr(std::move(out));
+}
+
+absl::Status CheckUndated(const FetchedClass& f) {
+  if (!f.undated || f.job_class.revision() == 1) return absl::OkStatus();
+  if (!f.refusal.ok()) return f.refusal;
+  return absl::FailedPreconditionError(
+      absl::StrCat("the catalog cannot tell which revision of class ", f.job_class.code(),
+                   " was in force on the as-of date"));
+}
+
+absl::StatusOr<ClassRulesPtr> BuildClassRules(const FetchedClass& f) {
+  if (absl::Status s = CheckUndated(f); !s.ok()) return s;
+  return BuildClassRules(f.job_class, f.undated);
 }
 
 absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track track) {

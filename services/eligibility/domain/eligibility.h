@@ -9,17 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "classplan/catalog/v1/resources.pb.h"
 #include "classplan/eligibility/v1/eligibility_service.pb.h"
+#include "services/eligibility/domain/class_fetcher.h"
 #include "services/eligibility/domain/engine.h"
 
 namespace classplan::eligibility {
 
-// Marks a class whose only revision has no known effective date (see
-// services/eligibility/clients/catalog_class_fetcher.h): appended to JobClass.notes by the
-// fetcher, carried to explanations. The class's own notes are not.
+// The note on a class judged by an undated revision (CheckUndated below), shown in its
+// explanations. The class's own notes are not carried.
 inline constexpr char kUndatedNote[] =
     "The sources do not give when this class's only revision took effect; it was used for the "
     "as-of date.";
@@ -37,9 +38,20 @@ struct ClassRules {
 };
 using ClassRulesPtr = std::shared_ptr<const ClassRules>;
 
-// Compiles both tracks of a class revision. INVALID_ARGUMENT (with the class code) when its
-// rules are malformed: that is bad catalog data, reported as INTERNAL by the caller.
-absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& job_class);
+// Compiles both tracks of a class revision; `undated` (the revision was used although the
+// catalog could not date it) adds kUndatedNote. INVALID_ARGUMENT (with the class code) when
+// its rules are malformed: that is bad catalog data, reported as INTERNAL by the caller.
+absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& job_class,
+                                              bool undated = false);
+
+// The undated-revision rule. When the catalog cannot tell which revision of a class was in
+// force on the day (FetchedClass::undated) and the class has only one revision, there is no
+// doubt which text applies: that revision is used, with kUndatedNote. With several revisions
+// the catalog's refusal stands (returned here; a list leaves the class out). OK otherwise.
+absl::Status CheckUndated(const FetchedClass& fetched);
+
+// CheckUndated, then BuildClassRules with the note when it applies.
+absl::StatusOr<ClassRulesPtr> BuildClassRules(const FetchedClass& fetched);
 
 // Where class rules come from. Implementations: services/eligibility/cache/CachingRuleSource
 // (catalog over gRPC, cached); tests use a fake over the shipped data.

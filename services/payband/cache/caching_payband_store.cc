@@ -56,42 +56,37 @@ std::string JurisdictionOfSchedule(const std::string& schedule_id) {
   return slash == std::string::npos ? "" : schedule_id.substr(0, slash);
 }
 
+PaybandCacheStats PaybandCacheStats::Get() {
+  return {metrics::GetCounter("payband.cache.local_hit"),
+          metrics::GetCounter("payband.cache.local_checked_hit"),
+          metrics::GetCounter("payband.cache.redis_hit"),
+          metrics::GetCounter("payband.cache.corrupt"),
+          metrics::GetCounter("payband.cache.store_load"),
+          metrics::GetCounter("payband.cache.invalidation_unpublished")};
+}
+
 CachingPaybandStore::CachingPaybandStore(PaybandStore* store, CachingPaybandStoreOptions options,
                                          cache::Cache* redis,
                                          std::optional<cache::RedisOptions> subscriber_options)
-    : store_(store), options_(options), redis_(redis) {
-  if (redis_ != nullptr && subscriber_options.has_value()) {
+    : store_(store), options_(options), redis_(redis), local_(options.local_ttl) {
+  if (redis_ == nullptr) return;
+  unpublished_ = std::make_unique<cache::PendingInvalidations>(redis_);
+  if (subscriber_options.has_value()) {
     subscriber_ = std::make_unique<cache::Subscriber>(
         *subscriber_options, redis_->InvalidationChannel(),
-        [this](std::string jurisdiction) { DropLocal(jurisdiction); },
+        [this](std::string jurisdiction) { local_.Drop(jurisdiction); },
         [this](bool healthy) {
           // Messages may have been missed while the subscription was down.
-          DropAllLocal();
-          if (healthy) RetryUnpublished();
+          local_.DropAll();
+          if (healthy) unpublished_->Retry();
           log::Info(healthy ? "pay schedule invalidations resumed"
                             : "pay schedule invalidations lost; checking versions in the store");
         });
     subscriber_->Start();
   }
-  if (redis_ != nullptr) {
-    retry_thread_ = std::thread([this] {
-      absl::MutexLock lock(&stop_mu_);
-      while (!stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Milliseconds(500))) {
-        stop_mu_.Unlock();
-        if (unpublished_count() > 0) RetryUnpublished();
-        stop_mu_.Lock();
-      }
-    });
-  }
-}
-
-CachingPaybandStore::~CachingPaybandStore() {
-  {
-    absl::MutexLock lock(&stop_mu_);
-    stopping_ = true;
-  }
-  if (retry_thread_.joinable()) retry_thread_.join();
-  if (subscriber_) subscriber_->Stop();
+  retry_.emplace(absl::Milliseconds(500), [this] {
+    if (unpublished_->size() > 0) unpublished_->Retry();
+  });
 }
 
 bool CachingPaybandStore::subscription_healthy() const {
@@ -99,8 +94,7 @@ bool CachingPaybandStore::subscription_healthy() const {
 }
 
 size_t CachingPaybandStore::unpublished_count() const {
-  absl::MutexLock lock(&mu_);
-  return unpublished_.size();
+  return unpublished_ == nullptr ? 0 : unpublished_->size();
 }
 
 std::string CachingPaybandStore::RedisKey(const std::string& jurisdiction_id,
@@ -108,65 +102,18 @@ std::string CachingPaybandStore::RedisKey(const std::string& jurisdiction_id,
   return absl::StrCat("snap:", jurisdiction_id, ":v", version);
 }
 
-CachingPaybandStore::SnapshotPtr CachingPaybandStore::PeekLocal(
-    const std::string& jurisdiction_id) {
-  absl::MutexLock lock(&mu_);
-  auto it = local_.find(jurisdiction_id);
-  if (it == local_.end()) return nullptr;
-  if (it->second.expires < absl::Now()) {
-    local_.erase(it);
-    return nullptr;
-  }
-  return it->second.snapshot;
-}
-
-void CachingPaybandStore::PutLocal(const std::string& jurisdiction_id, SnapshotPtr s,
-                                   uint64_t token) {
-  absl::MutexLock lock(&mu_);
-  if (generation_.load() != token) return;  // an invalidation raced this fill
-  local_[jurisdiction_id] = Entry{std::move(s), absl::Now() + options_.local_ttl};
-}
-
-void CachingPaybandStore::DropLocal(const std::string& jurisdiction_id) {
-  generation_.fetch_add(1);
-  absl::MutexLock lock(&mu_);
-  local_.erase(jurisdiction_id);
-}
-
-void CachingPaybandStore::DropAllLocal() {
-  generation_.fetch_add(1);
-  absl::MutexLock lock(&mu_);
-  local_.clear();
-}
-
 void CachingPaybandStore::Publish(const std::string& jurisdiction_id) {
   if (redis_ == nullptr) return;
   if (redis_->Invalidate(jurisdiction_id)) return;
-  static metrics::Counter& failed = metrics::GetCounter("payband.cache.invalidation_unpublished");
-  failed.Increment();
+  stats_.invalidation_unpublished.Increment();
   log::Warn("pay schedule invalidation not published; retrying",
             {{"jurisdiction", absl::string_view(jurisdiction_id)}});
-  absl::MutexLock lock(&mu_);
-  unpublished_.insert(jurisdiction_id);
-}
-
-void CachingPaybandStore::RetryUnpublished() {
-  std::vector<std::string> pending;
-  {
-    absl::MutexLock lock(&mu_);
-    pending.assign(unpublished_.begin(), unpublished_.end());
-  }
-  for (const auto& j : pending) {
-    if (!redis_->Invalidate(j)) continue;
-    absl::MutexLock lock(&mu_);
-    unpublished_.erase(j);
-  }
+  unpublished_->Add(jurisdiction_id);
 }
 
 absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Load(
     const std::string& jurisdiction_id, int64_t version, bool* cacheable) {
-  static metrics::Counter& loads = metrics::GetCounter("payband.cache.store_load");
-  loads.Increment();
+  stats_.store_load.Increment();
   auto s = std::make_shared<Snapshot>();
   auto schedules = store_->ListSchedules(jurisdiction_id);
   if (!schedules.ok()) return schedules.status();
@@ -190,31 +137,27 @@ absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Load(
 
 absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Get(
     const std::string& jurisdiction_id) {
-  static metrics::Counter& local_hits = metrics::GetCounter("payband.cache.local_hit");
-  static metrics::Counter& checked_hits = metrics::GetCounter("payband.cache.local_checked_hit");
-  static metrics::Counter& redis_hits = metrics::GetCounter("payband.cache.redis_hit");
-  static metrics::Counter& corrupt = metrics::GetCounter("payband.cache.corrupt");
-  const uint64_t token = generation_.load();
-  SnapshotPtr local = PeekLocal(jurisdiction_id);
+  const uint64_t token = local_.Token();
+  SnapshotPtr local = local_.Get(jurisdiction_id);
   if (local != nullptr && subscription_healthy()) {
-    local_hits.Increment();
+    stats_.local_hit.Increment();
     return local;
   }
   auto version = store_->ScheduleVersion(jurisdiction_id);
   if (!version.ok()) return version.status();
   if (local != nullptr && local->version == *version) {
-    checked_hits.Increment();
+    stats_.local_checked_hit.Increment();
     return local;
   }
   if (redis_ != nullptr && *version > 0) {
     if (auto bytes = redis_->Get(RedisKey(jurisdiction_id, *version))) {
       if (auto parsed = Parse(*bytes, jurisdiction_id, *version)) {
-        redis_hits.Increment();
+        stats_.redis_hit.Increment();
         SnapshotPtr s = std::move(parsed);
-        PutLocal(jurisdiction_id, s, token);
+        local_.Put(jurisdiction_id, s, token);
         return s;
       }
-      corrupt.Increment();  // treated as a miss; overwritten below
+      stats_.corrupt.Increment();  // treated as a miss; overwritten below
     }
   }
   bool cacheable = false;
@@ -222,7 +165,7 @@ absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Get(
   if (!loaded.ok()) return loaded.status();
   if (cacheable && !(*loaded)->schedules.empty()) {
     if (redis_ != nullptr) redis_->Put(RedisKey(jurisdiction_id, *version), Serialize(**loaded));
-    PutLocal(jurisdiction_id, *loaded, token);
+    local_.Put(jurisdiction_id, *loaded, token);
   }
   return loaded;
 }
@@ -288,7 +231,7 @@ absl::Status CachingPaybandStore::AddSchedule(const pb::PaySchedule& schedule,
   absl::Status s = store_->AddSchedule(schedule, bands, check);
   if (!s.ok()) return s;
   const std::string& j = schedule.jurisdiction_id();
-  DropLocal(j);
+  local_.Drop(j);
   Publish(j);
   log::Info("pay schedule added", {{"jurisdiction", absl::string_view(j)},
                                    {"schedule", absl::string_view(schedule.id())},

@@ -24,20 +24,37 @@
 //
 // Every call may block (store, Redis): run on worker threads.
 
-#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
+#include "common/cache/local_tier.h"
+#include "common/cache/pending_invalidations.h"
+#include "common/cache/periodic.h"
 #include "common/cache/subscriber.h"
 #include "services/payband/domain/payband_store.h"
 
+namespace classplan::metrics {
+class Counter;
+}  // namespace classplan::metrics
+
 namespace classplan::payband {
+
+// The cache's counters, looked up once.
+struct PaybandCacheStats {
+  metrics::Counter& local_hit;          // "payband.cache.local_hit": used without I/O
+  metrics::Counter& local_checked_hit;  // "payband.cache.local_checked_hit": version checked
+  metrics::Counter& redis_hit;          // "payband.cache.redis_hit"
+  metrics::Counter& corrupt;            // "payband.cache.corrupt": a Redis copy that did not parse
+  metrics::Counter& store_load;         // "payband.cache.store_load"
+  // "payband.cache.invalidation_unpublished": an import's invalidation Redis did not take
+  metrics::Counter& invalidation_unpublished;
+
+  static PaybandCacheStats Get();
+};
 
 struct CachingPaybandStoreOptions {
   // In-process snapshots are also dropped after this long (bounds memory of stale entries).
@@ -50,7 +67,6 @@ class CachingPaybandStore : public PaybandStore {
   // read); `subscriber_options` empty means no invalidation subscription.
   CachingPaybandStore(PaybandStore* store, CachingPaybandStoreOptions options, cache::Cache* redis,
                       std::optional<cache::RedisOptions> subscriber_options);
-  ~CachingPaybandStore() override;
 
   absl::StatusOr<std::vector<pb::PaySchedule>> ListSchedules(
       const std::string& jurisdiction_id) override;
@@ -87,32 +103,22 @@ class CachingPaybandStore : public PaybandStore {
   absl::StatusOr<SnapshotPtr> Get(const std::string& jurisdiction_id);
 
  private:
-  struct Entry {
-    SnapshotPtr snapshot;
-    absl::Time expires;
-  };
   std::string RedisKey(const std::string& jurisdiction_id, int64_t version) const;
-  SnapshotPtr PeekLocal(const std::string& jurisdiction_id);
-  void PutLocal(const std::string& jurisdiction_id, SnapshotPtr s, uint64_t token);
-  void DropLocal(const std::string& jurisdiction_id);
-  void DropAllLocal();
   void Publish(const std::string& jurisdiction_id);
-  void RetryUnpublished();
   // A snapshot from the store; `cacheable` false when an import ran during the read.
   absl::StatusOr<SnapshotPtr> Load(const std::string& jurisdiction_id, int64_t version,
                                    bool* cacheable);
 
+  const PaybandCacheStats stats_ = PaybandCacheStats::Get();
   PaybandStore* const store_;
   const CachingPaybandStoreOptions options_;
   cache::Cache* const redis_;
+  cache::LocalTier<std::string, SnapshotPtr> local_;
+  // Jurisdictions whose invalidation is not published yet (null without Redis).
+  std::unique_ptr<cache::PendingInvalidations> unpublished_;
   std::unique_ptr<cache::Subscriber> subscriber_;
-  std::thread retry_thread_;
-  absl::Mutex stop_mu_;
-  bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
-  std::atomic<uint64_t> generation_{0};
-  mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Entry> local_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<std::string> unpublished_ ABSL_GUARDED_BY(mu_);
+  // Retries the unpublished invalidations every 500 ms. Last: it stops first.
+  std::optional<cache::Periodic> retry_;
 };
 
 // "denver-csa/notice-1355" -> "denver-csa" (schedule ids are "<jurisdiction>/<slug>").
