@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/api/page_token.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
@@ -25,8 +26,6 @@ std::string RandomId() {
 }
 
 }  // namespace
-
-std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
 
 Appraisals::Appraisals(AppraisalStore* store, Options options)
     : store_(store), options_(std::move(options)) {
@@ -130,7 +129,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Load(const std::string& id, int64_t* v
   auto stored = store_->GetAppraisal(id);
   if (!stored.ok()) return stored.status();
   *version = stored->version;
-  stored->appraisal.set_etag(EtagOf(stored->version));
+  stored->appraisal.set_etag(api::EtagOf(stored->version));
   return std::move(stored->appraisal);
 }
 
@@ -191,7 +190,7 @@ absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::ListAppraisals(
       out.set_next_page_token(api::EncodePageToken(query_key, out.appraisals().rbegin()->id()));
       break;
     }
-    s.appraisal.set_etag(EtagOf(s.version));
+    s.appraisal.set_etag(api::EtagOf(s.version));
     *out.add_appraisals() = std::move(s.appraisal);
   }
   return out;

@@ -93,9 +93,6 @@ class Appraisals {
   Options options_;
 };
 
-// The etag of a stored version: "v<version>".
-std::string EtagOf(int64_t version);
-
 }  // namespace classplan::appraisal
 
 #endif  // CLASSPLAN_SERVICES_APPRAISAL_DOMAIN_APPRAISALS_H_

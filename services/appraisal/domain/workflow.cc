@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "services/appraisal/domain/access.h"
@@ -154,7 +155,7 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   *a.mutable_update_time() = now;
   Evaluate(FrameworkIndex(*f), &a);
   if (auto s = store_->CreateAppraisal(a); !s.ok()) return s;
-  a.set_etag(EtagOf(1));
+  a.set_etag(api::EtagOf(1));
   v1::CreateAppraisalResponse out;
   *out.mutable_appraisal() = std::move(a);
   return out;
@@ -180,7 +181,7 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   if (!a.ok()) return a.status();
   Role role;
   if (!EditRole(p, *a, &role)) return CanRead(p, *a) ? Denied() : Denied();
-  if (r.appraisal().etag() != a->etag()) {
+  if (!api::EtagMatches(r.appraisal().etag(), version)) {
     return absl::AbortedError("the appraisal changed since it was read (stale etag)");
   }
   if (a->state() != v1::APPRAISAL_STATE_DRAFT && a->state() != v1::APPRAISAL_STATE_RETURNED) {
@@ -203,7 +204,7 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   *a->mutable_update_time() = ToProto(options_.clock.Now());
   a->clear_etag();
   if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
-  a->set_etag(EtagOf(version + 1));
+  a->set_etag(api::EtagOf(version + 1));
   v1::UpdateAppraisalResponse out;
   *out.mutable_appraisal() = *std::move(a);
   return out;
@@ -258,7 +259,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
       break;
   }
   if (!allowed_actor) return Denied();
-  if (etag != a->etag()) {
+  if (!api::EtagMatches(etag, version)) {
     return absl::AbortedError("the appraisal changed since it was read (stale etag)");
   }
   if (std::find(from_states.begin(), from_states.end(), from) == from_states.end()) {
@@ -278,7 +279,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
   *a->mutable_update_time() = now;
   a->clear_etag();
   if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
-  a->set_etag(EtagOf(version + 1));
+  a->set_etag(api::EtagOf(version + 1));
   return a;
 }
 
