@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,21 +14,14 @@
 #include "common/status/field_violations.h"
 #include "services/appraisal/domain/access.h"
 #include "services/appraisal/domain/checks.h"
+#include "services/appraisal/domain/ids.h"
 #include "services/appraisal/domain/model.h"
 
 namespace classplan::appraisal {
-namespace {
-
-std::string RandomId() {
-  static thread_local std::mt19937_64 gen{std::random_device{}()};
-  return absl::StrCat(absl::Hex(gen(), absl::kZeroPad16), absl::Hex(gen(), absl::kZeroPad16));
-}
-
-}  // namespace
 
 Appraisals::Appraisals(AppraisalStore* store, Options options)
     : store_(store), options_(std::move(options)) {
-  if (!options_.new_id) options_.new_id = RandomId;
+  if (!options_.new_id) options_.new_id = [] { return NewAppraisalId(); };
 }
 
 absl::StatusOr<v1::GetFrameworkResponse> Appraisals::GetFramework(

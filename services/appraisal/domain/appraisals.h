@@ -42,8 +42,9 @@ class Appraisals {
     // Stamps transitions; its time zone says what day "today" is when a request gives no
     // date, and on what day a transition fell.
     clock::Clock clock;
-    // New appraisal ids; default: 128 random bits in hex.
-    std::function<std::string()> new_id;
+    // New appraisal ids; default: NewAppraisalId (128 random bits in hex). An error fails
+    // the create.
+    std::function<absl::StatusOr<std::string>()> new_id;
   };
 
   Appraisals(AppraisalStore* store, Options options);

@@ -128,8 +128,10 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   if (!f.ok()) return f.status();
   if (auto s = ValidateContent(*f, in); !s.ok()) return s;
 
+  auto id = options_.new_id();
+  if (!id.ok()) return id.status();
   v1::Appraisal a;
-  a.set_id(options_.new_id());
+  a.set_id(*std::move(id));
   a.set_employee_id(in.employee_id());
   a.set_class_code(in.class_code());
   a.set_supervisor_id(supervisor_id);
