@@ -14,7 +14,7 @@
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
-#include "common/dates/dates.h"
+#include "common/clock/clock.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
 #include "grpcpp/grpcpp.h"
@@ -109,8 +109,8 @@ bool SetUp(Env& env) {
   co.local_ttl = absl::Hours(1);  // no expiry during the run: measure the cached path only
   env.cache = std::make_unique<TieredClassCache>(co, nullptr, std::nullopt);
   env.views = std::make_unique<BuiltViewCache>();
-  env.catalog = std::make_unique<Catalog>(
-      env.store.get(), env.cache.get(), [] { return dates::Today("UTC"); }, env.views.get());
+  env.catalog = std::make_unique<Catalog>(env.store.get(), env.cache.get(), clock::Clock::System(),
+                                          env.views.get());
   env.workers = std::make_unique<server::WorkerPool>(4);
   env.catalog_service = std::make_unique<CatalogGrpcService>(env.catalog.get(), env.workers.get());
   env.catalog_host = std::make_unique<server::ServerHost>(LoopbackOptions("catalog"));

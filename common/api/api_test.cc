@@ -1,3 +1,4 @@
+#include "common/api/etag.h"
 #include "common/api/filter.h"
 #include "common/api/page_token.h"
 #include "common/status/field_violations.h"
@@ -40,6 +41,26 @@ TEST(PageTokenTest, RoundTripsAndRejectsForeignTokens) {
   EXPECT_EQ(status::GetFieldViolations(other.status()).at(0).field, "page_token");
   EXPECT_FALSE(DecodePageToken("!!!", "filter-a").ok());
   EXPECT_FALSE(DecodePageToken("bm9wZQ", "filter-a").ok());  // "nope"
+}
+
+// Moved with EtagOf/VersionOfEtag from the catalog's revisions_test (RevisionsTest).
+TEST(EtagTest, EtagsRoundTrip) {
+  EXPECT_EQ(VersionOfEtag(EtagOf(7)), 7);
+  EXPECT_EQ(VersionOfEtag("7"), 0);
+  EXPECT_EQ(VersionOfEtag("vx"), 0);
+  EXPECT_EQ(VersionOfEtag(""), 0);
+}
+
+TEST(EtagTest, OnlyTheExactEtagMatches) {
+  EXPECT_EQ(EtagOf(12), "v12");
+  EXPECT_TRUE(EtagMatches("v12", 12));
+  EXPECT_TRUE(EtagMatches(EtagOf(1), 1));
+  for (const char* other : {"", "v11", "v13", "12", "V12", "v012", "v+12", " v12", "v12 "}) {
+    EXPECT_FALSE(EtagMatches(other, 12)) << other;
+    EXPECT_NE(VersionOfEtag(other), 12) << other;
+  }
+  EXPECT_EQ(VersionOfEtag("v0"), 0);
+  EXPECT_EQ(VersionOfEtag("v-3"), 0);
 }
 
 TEST(PageTokenTest, PageSizeBounds) {

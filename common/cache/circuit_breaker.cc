@@ -5,7 +5,7 @@
 namespace classplan::cache {
 
 CircuitBreaker::CircuitBreaker(Options options, Clock clock)
-    : options_(options), clock_(clock ? std::move(clock) : Clock(&absl::Now)) {}
+    : options_(options), clock_(std::move(clock)) {}
 
 bool CircuitBreaker::Allow() {
   absl::MutexLock lock(&mu_);
@@ -13,7 +13,7 @@ bool CircuitBreaker::Allow() {
     case State::kClosed:
       return true;
     case State::kOpen: {
-      const absl::Time now = clock_();
+      const absl::Time now = clock_.Now();
       if (now - opened_at_ < options_.open_for) return false;
       state_ = State::kHalfOpen;
       trial_started_at_ = now;
@@ -21,7 +21,7 @@ bool CircuitBreaker::Allow() {
     }
     case State::kHalfOpen: {
       // One trial at a time; but don't stay wedged if the trial's caller never reported.
-      const absl::Time now = clock_();
+      const absl::Time now = clock_.Now();
       if (now - trial_started_at_ < options_.open_for) return false;
       trial_started_at_ = now;
       return true;
@@ -47,11 +47,11 @@ CircuitBreaker::Transition CircuitBreaker::RecordFailure() {
     case State::kClosed:
       if (failures_ < options_.failure_threshold) return Transition::kNone;
       state_ = State::kOpen;
-      opened_at_ = clock_();
+      opened_at_ = clock_.Now();
       return Transition::kOpened;
     case State::kHalfOpen:
       state_ = State::kOpen;
-      opened_at_ = clock_();
+      opened_at_ = clock_.Now();
       return Transition::kReopened;
     case State::kOpen:
       // Late failure from a call admitted before opening: don't extend the open window.

@@ -9,12 +9,10 @@
 //   half-open --trial succeeds---------->  closed
 //   half-open --trial fails------------->  open (for another open_for)
 
-#include <functional>
-
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock/clock.h"
 
 namespace classplan::cache {
 
@@ -25,7 +23,7 @@ struct CircuitBreakerOptions {
 
 class CircuitBreaker {
  public:
-  using Clock = std::function<absl::Time()>;
+  using Clock = clock::Clock;
   using Options = CircuitBreakerOptions;
 
   enum class State { kClosed, kOpen, kHalfOpen };
@@ -34,7 +32,7 @@ class CircuitBreaker {
   // than every refused call.
   enum class Transition { kNone, kOpened, kReopened, kClosed };
 
-  explicit CircuitBreaker(Options options = {}, Clock clock = &absl::Now);
+  explicit CircuitBreaker(Options options = {}, Clock clock = Clock::System());
 
   CircuitBreaker(const CircuitBreaker&) = delete;
   CircuitBreaker& operator=(const CircuitBreaker&) = delete;

@@ -32,7 +32,8 @@ namespace classplan::cache {
 
 class RedisClient {
  public:
-  explicit RedisClient(RedisOptions options, CircuitBreaker::Clock clock = &absl::Now);
+  explicit RedisClient(RedisOptions options,
+                       CircuitBreaker::Clock clock = CircuitBreaker::Clock::System());
   ~RedisClient();
 
   RedisClient(const RedisClient&) = delete;

@@ -3,8 +3,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock/clock.h"
 
 namespace classplan::dates {
 
@@ -82,10 +82,7 @@ absl::StatusOr<Date> ParseFull(absl::string_view text) {
 }
 
 absl::CivilDay Today(absl::string_view time_zone) {
-  absl::TimeZone tz = absl::UTCTimeZone();
-  absl::TimeZone loaded;
-  if (absl::LoadTimeZone(std::string(time_zone), &loaded)) tz = loaded;
-  return absl::ToCivilDay(absl::Now(), tz);
+  return clock::Clock::System(time_zone).Today();
 }
 
 }  // namespace classplan::dates

@@ -65,6 +65,10 @@ absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value)
   return std::optional<HostPort>(hp);
 }
 
+absl::StatusOr<std::optional<HostPort>> RedisFromFlags() {
+  return ParseRedisFlag(absl::GetFlag(FLAGS_redis));
+}
+
 }  // namespace classplan::server
 
 ABSL_FLAG(std::string, listen, classplan::server::EnvOr("CLASSPLAN_LISTEN", "127.0.0.1:50051"),

@@ -46,6 +46,8 @@ struct HostPort {
 };
 // Parses "host:port"; an empty optional for "off" or "".
 absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value);
+// ParseRedisFlag of --redis.
+absl::StatusOr<std::optional<HostPort>> RedisFromFlags();
 
 }  // namespace classplan::server
 

@@ -162,4 +162,16 @@ absl::Status Migrate(Database& db, const std::vector<Migration>& migrations) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<ConnectionPool>> OpenMigrated(
+    const std::string& path, int size, const std::vector<Migration>& migrations) {
+  auto pool = ConnectionPool::Create(path, size);
+  if (!pool.ok()) return pool.status();
+  {
+    auto lease = (*pool)->Acquire();
+    if (!lease.ok()) return lease.status();
+    if (absl::Status s = Migrate(lease->db(), migrations); !s.ok()) return s;
+  }
+  return pool;
+}
+
 }  // namespace classplan::sqlite

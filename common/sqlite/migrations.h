@@ -1,11 +1,14 @@
 #ifndef CLASSPLAN_COMMON_SQLITE_MIGRATIONS_H_
 #define CLASSPLAN_COMMON_SQLITE_MIGRATIONS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/sqlite/database.h"
+#include "common/sqlite/pool.h"
 
 namespace classplan::sqlite {
 
@@ -29,6 +32,11 @@ struct Migration {
 // the database holds a version this list doesn't know (written by a newer binary, or a
 // migration was removed), or when a known migration is missing below an applied one.
 absl::Status Migrate(Database& db, const std::vector<Migration>& migrations);
+
+// A store's start: a pool of `size` connections to `path` (ConnectionPool::Create) with the
+// database migrated through its first connection. Errors of either step are returned as is.
+absl::StatusOr<std::unique_ptr<ConnectionPool>> OpenMigrated(
+    const std::string& path, int size, const std::vector<Migration>& migrations);
 
 // The highest applied version, 0 for a fresh database.
 absl::StatusOr<int> SchemaVersion(Database& db);

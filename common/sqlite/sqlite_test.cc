@@ -720,5 +720,21 @@ TEST_F(SqliteTest, PoolRollsBackTransactionLeftOpenByLease) {
   EXPECT_EQ(n, 0);
 }
 
+TEST_F(SqliteTest, OpenMigratedOpensThePoolAndMigrates) {
+  const std::string path = Path("open_migrated.db");
+  {
+    ASSERT_OK_AND_ASSIGN(auto pool, OpenMigrated(path, 2, BaseMigrations()));
+    ASSERT_OK_AND_ASSIGN(auto lease, pool->Acquire());
+    ASSERT_OK_AND_ASSIGN(int v, SchemaVersion(lease.db()));
+    EXPECT_EQ(v, static_cast<int>(BaseMigrations().size()));
+  }
+  // Again on the migrated file: a no-op.
+  ASSERT_OK_AND_ASSIGN(auto again, OpenMigrated(path, 1, BaseMigrations()));
+  // A list that lost a migration the file holds is refused, as Migrate refuses it.
+  EXPECT_EQ(OpenMigrated(path, 1, {BaseMigrations()[0]}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(OpenMigrated(Path("missing/dir.db"), 1, BaseMigrations()).ok());
+}
+
 }  // namespace
 }  // namespace classplan::sqlite

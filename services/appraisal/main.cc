@@ -11,12 +11,12 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "common/clock/clock_flags.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
+#include "common/server/startup.h"
 #include "common/server/worker_pool.h"
 #include "services/appraisal/data/loader.h"
 #include "services/appraisal/domain/appraisals.h"
@@ -29,33 +29,21 @@ ABSL_FLAG(std::string, data_dir,
           classplan::server::EnvOr("CLASSPLAN_APPRAISAL_DATA", "data/appraisal"),
           "directory of *.textproto framework files stored on start (env "
           "CLASSPLAN_APPRAISAL_DATA); empty to load nothing");
-ABSL_FLAG(std::string, time_zone, classplan::server::EnvOr("CLASSPLAN_TIME_ZONE", "UTC"),
-          "IANA time zone that decides what 'today' is and on which day a transition happened");
 
 namespace classplan::appraisal {
 namespace {
 
 int Run() {
   log::Init("appraisal");
-  const std::string tz = absl::GetFlag(FLAGS_time_zone);
-  if (absl::TimeZone loaded; !absl::LoadTimeZone(tz, &loaded)) {
-    log::Error("bad flag", {{"detail", "--time_zone is not a known IANA time zone"}});
-    return 2;
-  }
+  auto clock = clock::ClockFromFlags();
+  if (!clock.ok()) return server::BadFlag(clock.status().message());
   auto store = SqliteAppraisalStore::Open(absl::GetFlag(FLAGS_db));
-  if (!store.ok()) {
-    log::Error("cannot open store", {{"detail", absl::string_view(store.status().message())}});
-    return 1;
-  }
+  if (!store.ok()) return server::StartFailed("cannot open store", store.status());
   // Shipped frameworks. A stored version never changes: a file that alters an existing
   // version (instead of adding a new one) stops the start.
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
     auto frameworks = LoadFrameworkDir(dir);
-    if (!frameworks.ok()) {
-      log::Error("bad framework data",
-                 {{"detail", absl::string_view(frameworks.status().message())}});
-      return 1;
-    }
+    if (!frameworks.ok()) return server::StartFailed("bad framework data", frameworks.status());
     for (const auto& f : *frameworks) {
       if (auto s = (*store)->PutFramework(f); !s.ok()) {
         log::Error("cannot store framework", {{"framework", f.id()},
@@ -68,7 +56,7 @@ int Run() {
   }
 
   Appraisals::Options options;
-  options.time_zone = tz;
+  options.clock = *clock;
   Appraisals appraisals(store->get(), options);
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
   // their deadlines.
@@ -81,11 +69,8 @@ int Run() {
 }  // namespace classplan::appraisal
 
 int main(int argc, char** argv) {
-  classplan::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage("classplan competency appraisal service");
-  // This service's own default port; --listen on the command line still wins.
-  absl::SetFlag(&FLAGS_listen,
-                classplan::server::EnvOr("CLASSPLAN_APPRAISAL_LISTEN", "127.0.0.1:50071"));
-  absl::ParseCommandLine(argc, argv);
-  return classplan::appraisal::Run();
+  return classplan::server::ServiceMain(
+      argc, argv,
+      {"classplan competency appraisal service", "CLASSPLAN_APPRAISAL_LISTEN", "127.0.0.1:50071"},
+      &classplan::appraisal::Run);
 }

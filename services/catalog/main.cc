@@ -6,16 +6,15 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/cache/redis_setup.h"
-#include "common/dates/dates.h"
+#include "common/clock/clock_flags.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
+#include "common/server/startup.h"
 #include "common/server/worker_pool.h"
 #include "services/catalog/cache/built_view_cache.h"
 #include "services/catalog/cache/tiered_class_cache.h"
@@ -31,8 +30,6 @@ ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_CATALOG_DAT
           "empty to import nothing");
 ABSL_FLAG(bool, allow_bad_data, false,
           "start even when a data file is rejected (it is still not imported)");
-ABSL_FLAG(std::string, time_zone, classplan::server::EnvOr("CLASSPLAN_TIME_ZONE", "UTC"),
-          "IANA time zone that decides what 'today' is for effective dates");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis TTL for cached classes");
 ABSL_FLAG(absl::Duration, local_cache_ttl, absl::Seconds(30), "in-process TTL for classes");
 
@@ -41,33 +38,17 @@ namespace {
 
 int Run() {
   log::Init("catalog");
-  auto redis_addr = server::ParseRedisFlag(absl::GetFlag(FLAGS_redis));
-  if (!redis_addr.ok()) {
-    log::Error("bad flag", {{"detail", absl::string_view(redis_addr.status().message())}});
-    return 2;
-  }
-  std::string tz = absl::GetFlag(FLAGS_time_zone);
-  if (absl::TimeZone loaded; !absl::LoadTimeZone(tz, &loaded)) {
-    // "Today" decides which revision is in force; never guess it.
-    log::Error("bad flag", {{"detail", "--time_zone is not a known IANA time zone"}});
-    return 2;
-  }
+  auto redis_addr = server::RedisFromFlags();
+  if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
+  auto clock = clock::ClockFromFlags();
+  if (!clock.ok()) return server::BadFlag(clock.status().message());
   auto store = SqliteCatalogStore::Open(absl::GetFlag(FLAGS_db));
-  if (!store.ok()) {
-    log::Error("cannot open store", {{"detail", absl::string_view(store.status().message())}});
-    return 1;
-  }
+  if (!store.ok()) return server::StartFailed("cannot open store", store.status());
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
     auto files = ReadDataDir(dir);
-    if (!files.ok()) {
-      log::Error("cannot read data", {{"detail", absl::string_view(files.status().message())}});
-      return 1;
-    }
+    if (!files.ok()) return server::StartFailed("cannot read data", files.status());
     auto report = ImportDataFiles(*files, store->get());
-    if (!report.ok()) {
-      log::Error("data import failed", {{"detail", absl::string_view(report.status().message())}});
-      return 1;
-    }
+    if (!report.ok()) return server::StartFailed("data import failed", report.status());
     for (const auto& p : report->problems) {
       log::Error("data file rejected", {{"problem", absl::string_view(p.ToString())}});
     }
@@ -89,8 +70,7 @@ int Run() {
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   TieredClassCache class_cache(co, redis.cache.get(), redis.subscriber);
   BuiltViewCache views;
-  Catalog catalog(
-      store->get(), &class_cache, [tz] { return dates::Today(tz); }, &views);
+  Catalog catalog(store->get(), &class_cache, *clock, &views);
 
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
   // their deadlines.
@@ -103,8 +83,6 @@ int Run() {
 }  // namespace classplan::catalog
 
 int main(int argc, char** argv) {
-  classplan::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage("classplan catalog service");
-  absl::ParseCommandLine(argc, argv);
-  return classplan::catalog::Run();
+  return classplan::server::ServiceMain(argc, argv, {"classplan catalog service"},
+                                        &classplan::catalog::Run);
 }

@@ -10,8 +10,6 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -21,6 +19,7 @@
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
+#include "common/server/startup.h"
 #include "common/server/worker_pool.h"
 #include "services/eligibility/cache/caching_rule_source.h"
 #include "services/eligibility/clients/catalog_class_fetcher.h"
@@ -43,18 +42,14 @@ namespace {
 
 int Run() {
   log::Init("eligibility");
-  auto redis_addr = server::ParseRedisFlag(absl::GetFlag(FLAGS_redis));
-  if (!redis_addr.ok()) {
-    log::Error("bad flag", {{"detail", absl::string_view(redis_addr.status().message())}});
-    return 2;
-  }
+  auto redis_addr = server::RedisFromFlags();
+  if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
   const double hours = absl::GetFlag(FLAGS_full_time_hours);
   if (!catalog_client::CatalogFlagsValid() || !(hours > 0) || hours > 168 ||
       absl::GetFlag(FLAGS_screen_max_pending) <= 0) {
-    log::Error("bad flag", {{"detail",
-                             "--catalog, a positive --catalog_deadline, --full_time_hours in "
-                             "(0, 168] and a positive --screen_max_pending are required"}});
-    return 2;
+    return server::BadFlag(
+        "--catalog, a positive --catalog_deadline, --full_time_hours in (0, 168] and a "
+        "positive --screen_max_pending are required");
   }
 
   cache::RedisCacheSetup redis;
@@ -84,8 +79,7 @@ int Run() {
     std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
     double h = 0;
     if (kv.first.empty() || !absl::SimpleAtod(kv.second, &h) || !(h > 0) || h > 168) {
-      log::Error("bad flag", {{"detail", "--jurisdiction_full_time must be id=hours,..."}});
-      return 2;
+      return server::BadFlag("--jurisdiction_full_time must be id=hours,...");
     }
     settings.by_jurisdiction[kv.first].full_time_centihours = static_cast<int64_t>(h * 100 + 0.5);
   }
@@ -102,10 +96,8 @@ int Run() {
 }  // namespace classplan::eligibility
 
 int main(int argc, char** argv) {
-  classplan::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage("classplan eligibility service");
-  absl::SetFlag(&FLAGS_listen,
-                classplan::server::EnvOr("CLASSPLAN_ELIGIBILITY_LISTEN", "127.0.0.1:50081"));
-  absl::ParseCommandLine(argc, argv);
-  return classplan::eligibility::Run();
+  return classplan::server::ServiceMain(
+      argc, argv,
+      {"classplan eligibility service", "CLASSPLAN_ELIGIBILITY_LISTEN", "127.0.0.1:50081"},
+      &classplan::eligibility::Run);
 }

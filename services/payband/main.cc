@@ -9,17 +9,16 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/cache/redis_setup.h"
 #include "common/catalog_client/catalog_flags.h"
-#include "common/dates/dates.h"
+#include "common/clock/clock_flags.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
+#include "common/server/startup.h"
 #include "common/server/worker_pool.h"
 #include "services/payband/cache/caching_payband_store.h"
 #include "services/payband/clients/catalog_class_directory.h"
@@ -35,8 +34,6 @@ ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_PAYBAND_DAT
           "empty to import nothing");
 ABSL_FLAG(bool, allow_bad_data, false,
           "start even when a data file is rejected (it is still not imported)");
-ABSL_FLAG(std::string, time_zone, classplan::server::EnvOr("CLASSPLAN_TIME_ZONE", "UTC"),
-          "IANA time zone that decides what 'today' is for effective dates");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis TTL for cached schedules");
 ABSL_FLAG(absl::Duration, local_cache_ttl, absl::Seconds(60),
           "in-process TTL for cached schedules");
@@ -46,26 +43,15 @@ namespace {
 
 int Run() {
   log::Init("payband");
-  auto redis_addr = server::ParseRedisFlag(absl::GetFlag(FLAGS_redis));
-  if (!redis_addr.ok()) {
-    log::Error("bad flag", {{"detail", absl::string_view(redis_addr.status().message())}});
-    return 2;
-  }
-  const std::string tz = absl::GetFlag(FLAGS_time_zone);
-  if (absl::TimeZone loaded; !absl::LoadTimeZone(tz, &loaded)) {
-    log::Error("bad flag", {{"detail", "--time_zone is not a known IANA time zone"}});
-    return 2;
-  }
+  auto redis_addr = server::RedisFromFlags();
+  if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
+  auto clock = clock::ClockFromFlags();
+  if (!clock.ok()) return server::BadFlag(clock.status().message());
   if (!catalog_client::CatalogFlagsValid()) {
-    log::Error("bad flag",
-               {{"detail", "--catalog and a positive --catalog_deadline are required"}});
-    return 2;
+    return server::BadFlag("--catalog and a positive --catalog_deadline are required");
   }
   auto store = SqlitePaybandStore::Open(absl::GetFlag(FLAGS_db));
-  if (!store.ok()) {
-    log::Error("cannot open store", {{"detail", absl::string_view(store.status().message())}});
-    return 1;
-  }
+  if (!store.ok()) return server::StartFailed("cannot open store", store.status());
 
   cache::RedisCacheSetup redis;
   if (redis_addr->has_value()) {
@@ -81,15 +67,9 @@ int Run() {
   // Imported through the cache so that other replicas drop what a new schedule replaces.
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
     auto files = ReadPayDataDir(dir);
-    if (!files.ok()) {
-      log::Error("cannot read data", {{"detail", absl::string_view(files.status().message())}});
-      return 1;
-    }
+    if (!files.ok()) return server::StartFailed("cannot read data", files.status());
     auto report = ImportPayDataFiles(*files, &cached);
-    if (!report.ok()) {
-      log::Error("data import failed", {{"detail", absl::string_view(report.status().message())}});
-      return 1;
-    }
+    if (!report.ok()) return server::StartFailed("data import failed", report.status());
     for (const auto& p : report->problems) {
       log::Error("data file rejected", {{"problem", absl::string_view(p)}});
     }
@@ -102,7 +82,7 @@ int Run() {
 
   auto catalog = catalog_client::ConnectFromFlags();
   CatalogClassDirectory classes(catalog.get());
-  Payband payband(&cached, &classes, [tz] { return dates::Today(tz); });
+  Payband payband(&cached, &classes, *clock);
 
   // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
   // their deadlines.
@@ -115,11 +95,7 @@ int Run() {
 }  // namespace classplan::payband
 
 int main(int argc, char** argv) {
-  classplan::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage("classplan pay-band service");
-  // This service's own default port; --listen on the command line still wins.
-  absl::SetFlag(&FLAGS_listen,
-                classplan::server::EnvOr("CLASSPLAN_PAYBAND_LISTEN", "127.0.0.1:50061"));
-  absl::ParseCommandLine(argc, argv);
-  return classplan::payband::Run();
+  return classplan::server::ServiceMain(
+      argc, argv, {"classplan pay-band service", "CLASSPLAN_PAYBAND_LISTEN", "127.0.0.1:50061"},
+      &classplan::payband::Run);
 }

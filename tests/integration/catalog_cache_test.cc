@@ -32,7 +32,7 @@ struct Replica {
     redis_cache = std::make_unique<cache::Cache>(redis.get(), "catalog", absl::Minutes(1));
     tiers = std::make_unique<TieredClassCache>(TieredClassCacheOptions{}, redis_cache.get(), ro);
     catalog = std::make_unique<Catalog>(store.get(), tiers.get(),
-                                        [] { return absl::CivilDay(2026, 11, 23); });
+                                        clock::Clock::Fixed(absl::CivilDay(2026, 11, 23)));
   }
   absl::StatusOr<pb::JobClass> Get(const std::string& code) {
     pb::GetJobClassRequest req;

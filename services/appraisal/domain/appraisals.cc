@@ -5,33 +5,23 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/api/page_token.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "services/appraisal/domain/access.h"
 #include "services/appraisal/domain/checks.h"
+#include "services/appraisal/domain/ids.h"
 #include "services/appraisal/domain/model.h"
 
 namespace classplan::appraisal {
-namespace {
-
-std::string RandomId() {
-  static thread_local std::mt19937_64 gen{std::random_device{}()};
-  return absl::StrCat(absl::Hex(gen(), absl::kZeroPad16), absl::Hex(gen(), absl::kZeroPad16));
-}
-
-}  // namespace
-
-std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
 
 Appraisals::Appraisals(AppraisalStore* store, Options options)
     : store_(store), options_(std::move(options)) {
-  if (!options_.new_id) options_.new_id = RandomId;
-  if (!options_.now) options_.now = [] { return absl::Now(); };
+  if (!options_.new_id) options_.new_id = [] { return NewAppraisalId(); };
 }
 
 absl::StatusOr<v1::GetFrameworkResponse> Appraisals::GetFramework(
@@ -102,7 +92,7 @@ absl::StatusOr<v1::GetExpectedProficiencyResponse> Appraisals::GetExpectedProfic
   if (!v.empty()) return v.ToStatus();
   const absl::CivilDay entered = dates::ToCivilDay(r.date_entered_class());
   const absl::CivilDay as_of =
-      r.has_as_of() ? dates::ToCivilDay(r.as_of()) : dates::Today(options_.time_zone);
+      r.has_as_of() ? dates::ToCivilDay(r.as_of()) : options_.clock.Today();
   if (as_of < entered) {
     return status::InvalidField("as_of", "must not be before date_entered_class");
   }
@@ -131,7 +121,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Load(const std::string& id, int64_t* v
   auto stored = store_->GetAppraisal(id);
   if (!stored.ok()) return stored.status();
   *version = stored->version;
-  stored->appraisal.set_etag(EtagOf(stored->version));
+  stored->appraisal.set_etag(api::EtagOf(stored->version));
   return std::move(stored->appraisal);
 }
 
@@ -192,7 +182,7 @@ absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::ListAppraisals(
       out.set_next_page_token(api::EncodePageToken(query_key, out.appraisals().rbegin()->id()));
       break;
     }
-    s.appraisal.set_etag(EtagOf(s.version));
+    s.appraisal.set_etag(api::EtagOf(s.version));
     *out.add_appraisals() = std::move(s.appraisal);
   }
   return out;

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "classplan/appraisal/v1/appraisal_service.pb.h"
+#include "common/clock/clock.h"
 #include "common/identity/identity.h"
 #include "services/appraisal/store/appraisal_store.h"
 
@@ -38,11 +39,12 @@ using identity::RoleName;
 class Appraisals {
  public:
   struct Options {
-    std::function<absl::Time()> now = [] { return absl::Now(); };
-    // New appraisal ids; default: 128 random bits in hex.
-    std::function<std::string()> new_id;
-    // Time zone for "today" when a request gives no date.
-    std::string time_zone = "UTC";
+    // Stamps transitions; its time zone says what day "today" is when a request gives no
+    // date, and on what day a transition fell.
+    clock::Clock clock;
+    // New appraisal ids; default: NewAppraisalId (128 random bits in hex). An error fails
+    // the create.
+    std::function<absl::StatusOr<std::string>()> new_id;
   };
 
   Appraisals(AppraisalStore* store, Options options);
@@ -91,9 +93,6 @@ class Appraisals {
   AppraisalStore* store_;
   Options options_;
 };
-
-// The etag of a stored version: "v<version>".
-std::string EtagOf(int64_t version);
 
 }  // namespace classplan::appraisal
 

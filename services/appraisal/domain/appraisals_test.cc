@@ -34,7 +34,7 @@ class AppraisalsTest : public ::testing::Test {
       ASSERT_TRUE(store_->PutFramework(f).ok());
     }
     Appraisals::Options o;
-    o.now = [this] { return now_; };
+    o.clock = [this] { return now_; };
     o.new_id = [this] { return "a" + std::to_string(++ids_); };
     domain_ = std::make_unique<Appraisals>(store_.get(), o);
   }

@@ -24,7 +24,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   }
   if (!v.empty()) return v.ToStatus();
   const absl::CivilDay as_of =
-      r.has_as_of() ? dates::ToCivilDay(r.as_of()) : dates::Today(options_.time_zone);
+      r.has_as_of() ? dates::ToCivilDay(r.as_of()) : options_.clock.Today();
   const absl::CivilDay year_before = AddMonthsClamped(as_of, -12);
   AppraisalQuery team;
   team.supervisor_id = supervisor_id;
@@ -33,8 +33,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   if (!members.ok()) return members.status();
   std::set<std::string> employees(r.employee_ids().begin(), r.employee_ids().end());
   for (const auto& s : *members) employees.insert(s.appraisal.employee_id());
-  absl::TimeZone tz;
-  if (!absl::LoadTimeZone(options_.time_zone, &tz)) tz = absl::UTCTimeZone();
+  const absl::TimeZone tz = options_.clock.time_zone();
   v1::ListDueAppraisalsResponse out;
   *out.mutable_as_of() = dates::FromCivilDay(as_of);
   for (const auto& e : employees) {

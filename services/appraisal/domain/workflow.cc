@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "services/appraisal/domain/access.h"
@@ -127,8 +128,10 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   if (!f.ok()) return f.status();
   if (auto s = ValidateContent(*f, in); !s.ok()) return s;
 
+  auto id = options_.new_id();
+  if (!id.ok()) return id.status();
   v1::Appraisal a;
-  a.set_id(options_.new_id());
+  a.set_id(*std::move(id));
   a.set_employee_id(in.employee_id());
   a.set_class_code(in.class_code());
   a.set_supervisor_id(supervisor_id);
@@ -142,7 +145,7 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   *a.mutable_goals() = in.goals();
   a.set_supervisor_comments(in.supervisor_comments());
   a.set_state(v1::APPRAISAL_STATE_DRAFT);
-  const auto now = ToProto(options_.now());
+  const auto now = ToProto(options_.clock.Now());
   auto* t = a.add_history();
   t->set_from_state(v1::APPRAISAL_STATE_UNSPECIFIED);
   t->set_to_state(v1::APPRAISAL_STATE_DRAFT);
@@ -154,7 +157,7 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   *a.mutable_update_time() = now;
   Evaluate(FrameworkIndex(*f), &a);
   if (auto s = store_->CreateAppraisal(a); !s.ok()) return s;
-  a.set_etag(EtagOf(1));
+  a.set_etag(api::EtagOf(1));
   v1::CreateAppraisalResponse out;
   *out.mutable_appraisal() = std::move(a);
   return out;
@@ -180,7 +183,7 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   if (!a.ok()) return a.status();
   Role role;
   if (!EditRole(p, *a, &role)) return CanRead(p, *a) ? Denied() : Denied();
-  if (r.appraisal().etag() != a->etag()) {
+  if (!api::EtagMatches(r.appraisal().etag(), version)) {
     return absl::AbortedError("the appraisal changed since it was read (stale etag)");
   }
   if (a->state() != v1::APPRAISAL_STATE_DRAFT && a->state() != v1::APPRAISAL_STATE_RETURNED) {
@@ -200,10 +203,10 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   if (!f.ok()) return f.status();
   if (auto s = ValidateContent(*f, *a); !s.ok()) return s;
   Evaluate(FrameworkIndex(*f), &*a);
-  *a->mutable_update_time() = ToProto(options_.now());
+  *a->mutable_update_time() = ToProto(options_.clock.Now());
   a->clear_etag();
   if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
-  a->set_etag(EtagOf(version + 1));
+  a->set_etag(api::EtagOf(version + 1));
   v1::UpdateAppraisalResponse out;
   *out.mutable_appraisal() = *std::move(a);
   return out;
@@ -258,14 +261,14 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
       break;
   }
   if (!allowed_actor) return Denied();
-  if (etag != a->etag()) {
+  if (!api::EtagMatches(etag, version)) {
     return absl::AbortedError("the appraisal changed since it was read (stale etag)");
   }
   if (std::find(from_states.begin(), from_states.end(), from) == from_states.end()) {
     return FailedField("state", absl::StrCat("cannot go from ", StateName(from), " to ",
                                              StateName(to), " as ", RoleName(role)));
   }
-  const auto now = ToProto(options_.now());
+  const auto now = ToProto(options_.clock.Now());
   a->set_state(to);
   if (action == Action::kAcknowledge) a->set_employee_comments(comment);
   auto* t = a->add_history();
@@ -278,7 +281,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
   *a->mutable_update_time() = now;
   a->clear_etag();
   if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
-  a->set_etag(EtagOf(version + 1));
+  a->set_etag(api::EtagOf(version + 1));
   return a;
 }
 

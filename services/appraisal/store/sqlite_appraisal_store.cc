@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
+#include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
 
 namespace classplan::appraisal {
@@ -28,14 +29,6 @@ const std::vector<sqlite::Migration>& Migrations() {
       )sql"},
   };
   return *m;
-}
-
-template <typename Msg>
-absl::Status Parse(const std::string& blob, Msg* msg) {
-  if (!msg->ParseFromString(blob)) {
-    return absl::DataLossError(absl::StrCat("stored ", Msg::descriptor()->name(), " is corrupt"));
-  }
-  return absl::OkStatus();
 }
 
 std::string Blob(const v1::Appraisal& a) {
@@ -81,7 +74,7 @@ absl::Status SqliteAppraisalStore::PutFramework(const v1::Framework& f) {
     if (!row.ok()) return row.status();
     if (*row) {
       v1::Framework stored;
-      if (auto s = Parse(sel->ColumnBlob(0), &stored); !s.ok()) return s;
+      if (auto s = sqlite::ParseBlob(sel->ColumnBlob(0), &stored); !s.ok()) return s;
       if (stored.SerializeAsString() == blob) return absl::OkStatus();
       return absl::AlreadyExistsError(absl::StrCat("framework ", f.id(), " version ", f.version(),
                                                    " exists with other content"));
@@ -107,7 +100,7 @@ absl::StatusOr<v1::Framework> SqliteAppraisalStore::GetFramework(const std::stri
   if (!row.ok()) return row.status();
   if (!*row) return absl::NotFoundError(absl::StrCat("no framework ", id));
   v1::Framework f;
-  if (auto s = Parse(st->ColumnBlob(0), &f); !s.ok()) return s;
+  if (auto s = sqlite::ParseBlob(st->ColumnBlob(0), &f); !s.ok()) return s;
   return f;
 }
 
@@ -124,7 +117,7 @@ absl::StatusOr<std::vector<v1::Framework>> SqliteAppraisalStore::ListFrameworks(
     if (!row.ok()) return row.status();
     if (!*row) break;
     v1::Framework f;
-    if (auto s = Parse(st->ColumnBlob(0), &f); !s.ok()) return s;
+    if (auto s = sqlite::ParseBlob(st->ColumnBlob(0), &f); !s.ok()) return s;
     out.push_back(std::move(f));
   }
   return out;
@@ -161,7 +154,7 @@ absl::StatusOr<StoredAppraisal> SqliteAppraisalStore::GetAppraisal(const std::st
   if (!*row) return absl::NotFoundError("no such appraisal");
   StoredAppraisal out;
   out.version = st->ColumnInt(0);
-  if (auto s = Parse(st->ColumnBlob(1), &out.appraisal); !s.ok()) return s;
+  if (auto s = sqlite::ParseBlob(st->ColumnBlob(1), &out.appraisal); !s.ok()) return s;
   return out;
 }
 
@@ -228,7 +221,7 @@ absl::StatusOr<std::vector<StoredAppraisal>> SqliteAppraisalStore::ListAppraisal
     if (!*row) break;
     StoredAppraisal s;
     s.version = st->ColumnInt(0);
-    if (auto p = Parse(st->ColumnBlob(1), &s.appraisal); !p.ok()) return p;
+    if (auto p = sqlite::ParseBlob(st->ColumnBlob(1), &s.appraisal); !p.ok()) return p;
     out.push_back(std::move(s));
   }
   return out;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "services/catalog/domain/checks.h"
 #include "services/catalog/domain/revisions.h"
 
@@ -43,18 +44,18 @@ absl::Status CheckEtag(const std::string& etag, int64_t current_version, absl::s
   if (etag.empty()) {
     return status::InvalidField("etag", "is required: pass the etag from your last read");
   }
-  if (VersionOfEtag(etag) != current_version) {
-    return absl::AbortedError(absl::StrCat(what,
-                                           " has changed since that etag was read (it is now ",
-                                           EtagOf(current_version), "); read it again and retry"));
+  if (!api::EtagMatches(etag, current_version)) {
+    return absl::AbortedError(
+        absl::StrCat(what, " has changed since that etag was read (it is now ",
+                     api::EtagOf(current_version), "); read it again and retry"));
   }
   return absl::OkStatus();
 }
 
 std::string NormalizeCode(absl::string_view code) { return absl::AsciiStrToUpper(code); }
 
-Catalog::Catalog(CatalogStore* store, ClassCache* cache, TodayFn today, ViewCache* views)
-    : store_(store), cache_(cache), today_(std::move(today)), views_(views) {
+Catalog::Catalog(CatalogStore* store, ClassCache* cache, clock::Clock clock, ViewCache* views)
+    : store_(store), cache_(cache), clock_(std::move(clock)), views_(views) {
   static NoViewCache none;
   if (views_ == nullptr) views_ = &none;
 }

@@ -8,7 +8,6 @@
 // The methods are defined by concern: catalog_reads.cc, catalog_writes.cc, notices.cc (and
 // catalog.cc for what they share).
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "classplan/catalog/v1/catalog_service.pb.h"
+#include "common/clock/clock.h"
 #include "common/status/field_violations.h"
 #include "services/catalog/domain/class_cache.h"
 #include "services/catalog/domain/view_cache.h"
@@ -37,11 +37,10 @@ using JobClassLookup = std::variant<SharedJobClassResponse, absl::Status, JobCla
 
 class Catalog {
  public:
-  using TodayFn = std::function<absl::CivilDay()>;
-
   // `store`, `cache` and `views` must outlive the Catalog. Without `views` no built view is
-  // kept: every cached read builds its answer.
-  Catalog(CatalogStore* store, ClassCache* cache, TodayFn today, ViewCache* views = nullptr);
+  // kept: every cached read builds its answer. `clock` says what day "today" is (in its time
+  // zone) and stamps revisions.
+  Catalog(CatalogStore* store, ClassCache* cache, clock::Clock clock, ViewCache* views = nullptr);
 
   // GetJobClass without I/O, safe on a gRPC callback thread: checks the request once and
   // looks in the in-process cache only. A hit is today's view as one shared immutable
@@ -97,7 +96,7 @@ class Catalog {
 
   CatalogStore* store_;
   ClassCache* cache_;
-  TodayFn today_;
+  clock::Clock clock_;
   ViewCache* views_;
 };
 

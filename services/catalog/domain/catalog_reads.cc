@@ -147,7 +147,7 @@ JobClassLookup Catalog::LookUpJobClass(const pb::GetJobClassRequest& request) {
     if (!built.ok()) return built.status();
     return std::make_shared<const pb::GetJobClassResponse>(std::move(*built));
   }
-  absl::CivilDay today = today_();
+  absl::CivilDay today = clock_.Today();
   if (SharedJobClassResponse kept = views_->Find(fetch.code, rec, today)) return kept;
   auto built = Resolve(*rec, today, false);
   if (!built.ok()) return built.status();
@@ -159,7 +159,7 @@ JobClassLookup Catalog::LookUpJobClass(const pb::GetJobClassRequest& request) {
 absl::StatusOr<pb::GetJobClassResponse> Catalog::FetchJobClass(const JobClassFetch& fetch) {
   auto rec = LoadClass(fetch.code);
   if (!rec.ok()) return rec.status();
-  return Resolve(**rec, fetch.as_of ? *fetch.as_of : today_(), fetch.as_of.has_value());
+  return Resolve(**rec, fetch.as_of ? *fetch.as_of : clock_.Today(), fetch.as_of.has_value());
 }
 
 absl::StatusOr<pb::GetJobClassResponse> Catalog::GetJobClass(
@@ -260,7 +260,7 @@ absl::StatusOr<pb::ListJobClassesResponse> Catalog::ListJobClasses(
   auto after = api::DecodePageToken(request.page_token(), query_key);
   if (!after.ok()) return after.status();
 
-  const absl::CivilDay today = today_();
+  const absl::CivilDay today = clock_.Today();
   pb::ListJobClassesResponse out;
   std::string cursor = *after;
   std::string last;  // the code of the last class on the page
@@ -314,7 +314,7 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
   auto offset = DecodeInt(request.page_token(), query_key);
   if (!offset.ok()) return offset.status();
 
-  absl::CivilDay today = today_();
+  absl::CivilDay today = clock_.Today();
   pb::SearchJobClassesResponse out;
   int64_t next = *offset;
   bool more = false;

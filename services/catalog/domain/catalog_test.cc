@@ -37,7 +37,7 @@ class CatalogTest : public ::testing::Test {
     nm.set_name("New Mexico SPO");
     b.jurisdictions = {denver, nm};
     ASSERT_TRUE(store_->Commit(b).ok());
-    catalog_ = std::make_unique<Catalog>(store_.get(), &cache_, [this] { return today_; });
+    catalog_ = std::make_unique<Catalog>(store_.get(), &cache_, clock::Clock::Fixed(today_));
   }
 
   pb::JobClass Spec(const std::string& code, const std::string& j = "nm-spo") {
@@ -499,8 +499,8 @@ class CatalogSharedViewTest : public ::testing::Test {
  protected:
   MapCache cache;
   BuiltViewCache views;
-  absl::CivilDay today{2026, 11, 23};
-  Catalog catalog{nullptr, &cache, [this] { return today; }, &views};
+  clock::ManualClock today{absl::CivilDay(2026, 11, 23)};
+  Catalog catalog{nullptr, &cache, today.clock(), &views};
 };
 
 TEST_F(CatalogSharedViewTest, BuildsOneViewPerRecordAndDay) {
@@ -523,7 +523,7 @@ TEST_F(CatalogSharedViewTest, BuildsOneViewPerRecordAndDay) {
   EXPECT_EQ(second->job_class().title(), "Case Worker (revised)");
   EXPECT_EQ(second->job_class().etag(), "v2");
 
-  today = absl::CivilDay(2026, 11, 24);  // a new day may change which revision is in force
+  today.Set(absl::CivilDay(2026, 11, 24));  // a new day may change which revision is in force
   EXPECT_NE(Hit(catalog, req), second);
 
   req.mutable_as_of()->set_year(2020);

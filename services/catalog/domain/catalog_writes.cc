@@ -196,8 +196,8 @@ pb::ClassRevision NewRevision(const pb::ClassRecord& rec, pb::RevisionKind kind,
   return rev;
 }
 
-std::string NowText() {
-  return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+std::string TimeText(absl::Time t) {
+  return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
 }
 
 bool HasAbolition(const pb::ClassRecord& rec) {
@@ -225,8 +225,8 @@ absl::StatusOr<pb::CreateJobClassResponse> Catalog::CreateJobClass(
   }
   pb::ClassRecord rec;
   rec.set_code(spec.code());
-  pb::ClassRevision rev =
-      NewRevision(rec, pb::REVISION_KIND_CREATE, spec, request.change_note(), NowText());
+  pb::ClassRevision rev = NewRevision(rec, pb::REVISION_KIND_CREATE, spec, request.change_note(),
+                                      TimeText(clock_.Now()));
   if (absl::Status s = ApplyEffective(request.effective(), "effective", spec.jurisdiction_id(),
                                       spec.code(), pb::REVISION_KIND_CREATE, nullptr, &rev);
       !s.ok()) {
@@ -241,7 +241,7 @@ absl::StatusOr<pb::CreateJobClassResponse> Catalog::CreateJobClass(
     return stored.status();
   }
   pb::CreateJobClassResponse out;
-  *out.mutable_job_class() = CurrentView(**stored, today_());
+  *out.mutable_job_class() = CurrentView(**stored, clock_.Today());
   *out.mutable_revision() = rev;
   return out;
 }
@@ -264,8 +264,8 @@ absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
   if (spec.jurisdiction_id() != record.revisions(0).job_class().jurisdiction_id()) {
     return status::InvalidField("job_class.jurisdiction_id", "a class cannot change jurisdiction");
   }
-  pb::ClassRevision rev =
-      NewRevision(record, pb::REVISION_KIND_REVISE, spec, request.change_note(), NowText());
+  pb::ClassRevision rev = NewRevision(record, pb::REVISION_KIND_REVISE, spec, request.change_note(),
+                                      TimeText(clock_.Now()));
   if (absl::Status s = ApplyEffective(request.effective(), "effective", spec.jurisdiction_id(),
                                       spec.code(), pb::REVISION_KIND_REVISE, &record, &rev);
       !s.ok()) {
@@ -276,7 +276,7 @@ absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
   auto stored = CommitClass(std::move(record), version);
   if (!stored.ok()) return stored.status();
   pb::ReviseJobClassResponse out;
-  *out.mutable_job_class() = CurrentView(**stored, today_());
+  *out.mutable_job_class() = CurrentView(**stored, clock_.Today());
   *out.mutable_revision() = rev;
   return out;
 }
@@ -295,8 +295,8 @@ absl::StatusOr<pb::AbolishJobClassResponse> Catalog::AbolishJobClass(
     return absl::FailedPreconditionError(absl::StrCat(code, " is already abolished"));
   }
   const pb::JobClass& last = record.revisions(record.revisions_size() - 1).job_class();
-  pb::ClassRevision rev =
-      NewRevision(record, pb::REVISION_KIND_ABOLISH, last, request.change_note(), NowText());
+  pb::ClassRevision rev = NewRevision(record, pb::REVISION_KIND_ABOLISH, last,
+                                      request.change_note(), TimeText(clock_.Now()));
   if (absl::Status s = ApplyEffective(request.effective(), "effective", last.jurisdiction_id(),
                                       code, pb::REVISION_KIND_ABOLISH, &record, &rev);
       !s.ok()) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/api/filter.h"
 #include "common/api/page_token.h"
 #include "common/dates/dates.h"
@@ -32,7 +33,7 @@ absl::StatusOr<StoredNotice> Catalog::LoadNotice(const std::string& number) {
   if (!n->has_value()) {
     return absl::NotFoundError(absl::StrCat("no classification notice number ", number));
   }
-  (*n)->notice.set_etag(EtagOf((*n)->version));
+  (*n)->notice.set_etag(api::EtagOf((*n)->version));
   return **n;
 }
 
@@ -96,7 +97,7 @@ absl::StatusOr<pb::CreateClassificationNoticeResponse> Catalog::CreateClassifica
     }
     return s;
   }
-  n.set_etag(EtagOf(1));
+  n.set_etag(api::EtagOf(1));
   pb::CreateClassificationNoticeResponse out;
   *out.mutable_notice() = std::move(n);
   return out;
@@ -143,7 +144,7 @@ absl::StatusOr<pb::ListClassificationNoticesResponse> Catalog::ListClassificatio
         more = true;
         break;
       }
-      n.notice.set_etag(EtagOf(n.version));
+      n.notice.set_etag(api::EtagOf(n.version));
       *out.add_notices() = std::move(n.notice);
     }
   }
@@ -231,7 +232,7 @@ absl::StatusOr<pb::RecordNoticeApprovalResponse> Catalog::RecordNoticeApproval(
   batch.notices.push_back({notice, stored->version});
   if (absl::Status s = store_->Commit(batch); !s.ok()) return s;
   cache_->Updated(updated);
-  notice.set_etag(EtagOf(stored->version + 1));
+  notice.set_etag(api::EtagOf(stored->version + 1));
   *out.mutable_notice() = std::move(notice);
   return out;
 }

@@ -1,8 +1,8 @@
 #include "services/catalog/domain/revisions.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/api/etag.h"
 #include "common/dates/dates.h"
 
 namespace classplan::catalog {
@@ -54,18 +54,8 @@ pb::JobClass ViewOf(const pb::ClassRecord& record, const pb::ClassRevision& revi
   if (revision.has_effective_date()) {
     *out.mutable_revision_effective_date() = revision.effective_date();
   }
-  out.set_etag(EtagOf(record.version()));
+  out.set_etag(api::EtagOf(record.version()));
   return out;
-}
-
-std::string EtagOf(int64_t version) { return absl::StrCat("v", version); }
-
-int64_t VersionOfEtag(const std::string& etag) {
-  int64_t v = 0;
-  if (etag.size() < 2 || etag[0] != 'v' || !absl::SimpleAtoi(etag.substr(1), &v) || v < 1) {
-    return 0;
-  }
-  return v;
 }
 
 absl::CivilDay StartOfNextWorkWeek(absl::CivilDay day, pb::DayOfWeek week_start) {

@@ -29,10 +29,6 @@ absl::StatusOr<const pb::ClassRevision*> RevisionInForce(const pb::ClassRecord& 
 // The API view of a class at one revision, with the output-only fields filled in.
 pb::JobClass ViewOf(const pb::ClassRecord& record, const pb::ClassRevision& revision);
 
-// Opaque etag for a stored version, and back (0 when malformed).
-std::string EtagOf(int64_t version);
-int64_t VersionOfEtag(const std::string& etag);
-
 // The first day of the first work week that starts after `day`.
 absl::CivilDay StartOfNextWorkWeek(absl::CivilDay day, pb::DayOfWeek week_start);
 

@@ -73,13 +73,6 @@ TEST(RevisionsTest, UnknownAndPartialDatesAreHonest) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(RevisionsTest, EtagsRoundTrip) {
-  EXPECT_EQ(VersionOfEtag(EtagOf(7)), 7);
-  EXPECT_EQ(VersionOfEtag("7"), 0);
-  EXPECT_EQ(VersionOfEtag("vx"), 0);
-  EXPECT_EQ(VersionOfEtag(""), 0);
-}
-
 TEST(RevisionsTest, NextWorkWeekStartsStrictlyAfterApproval) {
   // 2011-12-15 was a Thursday.
   EXPECT_EQ(StartOfNextWorkWeek(absl::CivilDay(2011, 12, 15), pb::DAY_OF_WEEK_MONDAY),

@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
 
 namespace classplan::catalog {
@@ -61,14 +62,6 @@ IndexedText TextOf(const pb::JobClass& c) {
   AppendCompetencies(c.skills(), &skills);
   return {absl::StrCat(c.code(), " ", c.title()), absl::StrJoin(duties, "\n"),
           absl::StrJoin(knowledge, "\n"), absl::StrJoin(skills, "\n")};
-}
-
-template <typename Msg>
-absl::Status ParseBlob(const std::string& blob, Msg* msg) {
-  if (!msg->ParseFromString(blob)) {
-    return absl::DataLossError(absl::StrCat("stored ", Msg::descriptor()->name(), " is corrupt"));
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> CurrentVersion(sqlite::Database& db, const char* sql,
@@ -152,20 +145,11 @@ absl::StatusOr<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::Open(
   absl::Status last;
   for (int attempt = 0; attempt < 20; ++attempt) {
     if (attempt > 0) absl::SleepFor(absl::Milliseconds(100 * attempt));
-    auto pool = sqlite::ConnectionPool::Create(path, connections);
-    if (!pool.ok()) {
-      last = pool.status();
-      if (absl::IsUnavailable(last)) continue;
-      return last;
-    }
-    {
-      auto lease = (*pool)->Acquire();
-      if (!lease.ok()) return lease.status();
-      last = sqlite::Migrate(lease->db(), Migrations());
-    }
-    if (last.ok()) {
+    auto pool = sqlite::OpenMigrated(path, connections, Migrations());
+    if (pool.ok()) {
       return std::unique_ptr<SqliteCatalogStore>(new SqliteCatalogStore(std::move(*pool)));
     }
+    last = pool.status();
     if (!absl::IsUnavailable(last)) return last;
   }
   return last;
@@ -227,7 +211,7 @@ absl::StatusOr<std::vector<Msg>> QueryBlobs(sqlite::Database& db, std::string_vi
     if (!row.ok()) return row.status();
     if (!*row) break;
     Msg m;
-    if (auto s = ParseBlob(st->ColumnBlob(0), &m); !s.ok()) return s;
+    if (auto s = sqlite::ParseBlob(st->ColumnBlob(0), &m); !s.ok()) return s;
     out.push_back(std::move(m));
   }
   return out;
@@ -294,7 +278,8 @@ absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(sqlite::Database& db, c
       out.back().set_code(code);
       out.back().set_version(st->ColumnInt(1));
     }
-    if (auto s = ParseBlob(st->ColumnBlob(2), out.back().add_revisions()); !s.ok()) return s;
+    if (auto s = sqlite::ParseBlob(st->ColumnBlob(2), out.back().add_revisions()); !s.ok())
+      return s;
   }
   return out;
 }
@@ -353,7 +338,7 @@ absl::StatusOr<std::vector<StoredNotice>> LoadNotices(sqlite::Database& db, cons
     if (!*row) break;
     StoredNotice n;
     n.version = st->ColumnInt(0);
-    if (auto s = ParseBlob(st->ColumnBlob(1), &n.notice); !s.ok()) return s;
+    if (auto s = sqlite::ParseBlob(st->ColumnBlob(1), &n.notice); !s.ok()) return s;
     out.push_back(std::move(n));
   }
   return out;

@@ -83,8 +83,8 @@ absl::Status RequireFigures(const pb::PaySchedule& s, const pb::PayBand& b) {
                    ") has no figures on file: no source available to classplan publishes them"));
 }
 
-Payband::Payband(PaybandStore* store, ClassDirectory* classes, TodayFn today)
-    : store_(store), classes_(classes), today_(std::move(today)) {}
+Payband::Payband(PaybandStore* store, ClassDirectory* classes, clock::Clock clock)
+    : store_(store), classes_(classes), clock_(std::move(clock)) {}
 
 absl::StatusOr<Payband::Resolved> Payband::ResolveBand(const std::string& jurisdiction,
                                                        const std::string& code,
@@ -95,7 +95,7 @@ absl::StatusOr<Payband::Resolved> Payband::ResolveBand(const std::string& jurisd
     return absl::NotFoundError(
         absl::StrCat("no pay schedule is held for jurisdiction ", jurisdiction));
   }
-  const absl::CivilDay day = as_of ? *as_of : today_();
+  const absl::CivilDay day = as_of ? *as_of : clock_.Today();
   auto finish = [&](const pb::PaySchedule& s, pb::PayBand b, std::string note) {
     DeriveFigures(&b, MidpointRuleOf(s), HoursOf(s), s.currency_code());
     return Resolved{s, std::move(b), std::move(note)};

@@ -4,7 +4,6 @@
 // The pay-band service's domain core: every RPC's rules in plain C++ over the request and
 // response messages, no gRPC types. Blocking (reads the store): run on worker threads.
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "classplan/payband/v1/payband_service.pb.h"
+#include "common/clock/clock.h"
 #include "services/payband/domain/payband_store.h"
 
 namespace classplan::payband {
@@ -44,11 +44,9 @@ inline constexpr int64_t kFlsaAnnualLevelCents = 3'556'800;
 
 class Payband {
  public:
-  using TodayFn = std::function<absl::CivilDay()>;
-
   // `store` and `classes` must outlive the Payband; `classes` may be null (then the RPCs that
-  // need the catalog answer UNAVAILABLE).
-  Payband(PaybandStore* store, ClassDirectory* classes, TodayFn today);
+  // need the catalog answer UNAVAILABLE). `clock` says what day "today" is.
+  Payband(PaybandStore* store, ClassDirectory* classes, clock::Clock clock);
 
   absl::StatusOr<pb::GetBandResponse> GetBand(const pb::GetBandRequest& request);
   absl::StatusOr<pb::ListBandsResponse> ListBands(const pb::ListBandsRequest& request);
@@ -84,7 +82,7 @@ class Payband {
  private:
   PaybandStore* store_;
   ClassDirectory* classes_;
-  TodayFn today_;
+  clock::Clock clock_;
 };
 
 // FAILED_PRECONDITION naming the schedule and band unless the band's figures are on file.

@@ -69,7 +69,7 @@ class PaybandTest : public ::testing::Test {
         {"2944", "sf-hsa", "", ClassPayInfo::Flsa::kUnknown},
     };
     payband_ = std::make_unique<Payband>(store_.get(), &classes_,
-                                         [] { return absl::CivilDay(2026, 3, 10); });
+                                         clock::Clock::Fixed(absl::CivilDay(2026, 3, 10)));
   }
 
   std::string path_;
@@ -483,7 +483,7 @@ class FailingStore : public PaybandStore {
 TEST_F(PaybandTest, FlsaCheckReturnsStoreErrorsInsteadOfAnOutcome) {
   FailingStore failing(store_.get());
   classes_.classes.push_back({"B1", "broken", "X1", ClassPayInfo::Flsa::kExempt});
-  Payband payband(&failing, &classes_, [] { return absl::CivilDay(2026, 3, 10); });
+  Payband payband(&failing, &classes_, clock::Clock::Fixed(absl::CivilDay(2026, 3, 10)));
   pb::CheckFlsaSalaryLevelRequest req;
   req.set_jurisdiction_id("broken");
   auto r = payband.CheckFlsaSalaryLevel(req);

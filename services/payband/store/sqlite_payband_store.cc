@@ -1,6 +1,7 @@
 #include "services/payband/store/sqlite_payband_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
 
 namespace classplan::payband {
@@ -27,14 +28,6 @@ const std::vector<sqlite::Migration>& Migrations() {
   return *m;
 }
 
-template <typename Msg>
-absl::Status ParseBlob(const std::string& blob, Msg* msg) {
-  if (!msg->ParseFromString(blob)) {
-    return absl::DataLossError(absl::StrCat("stored ", Msg::descriptor()->name(), " is corrupt"));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int64_t> VersionOf(sqlite::Database& db, const std::string& jurisdiction) {
   auto st = db.Prepare("SELECT version FROM schedule_versions WHERE jurisdiction_id = ?1");
   if (!st.ok()) return st.status();
@@ -56,7 +49,7 @@ absl::StatusOr<std::vector<pb::PaySchedule>> QuerySchedules(
     if (!row.ok()) return row.status();
     if (!*row) break;
     pb::PaySchedule s;
-    if (auto p = ParseBlob(st->ColumnBlob(0), &s); !p.ok()) return p;
+    if (auto p = sqlite::ParseBlob(st->ColumnBlob(0), &s); !p.ok()) return p;
     out.push_back(std::move(s));
   }
   st->Reset();
@@ -80,7 +73,7 @@ absl::StatusOr<std::vector<Msg>> QueryBlobs(sqlite::Database& db, const char* sq
     if (!row.ok()) return row.status();
     if (!*row) break;
     Msg m;
-    if (auto p = ParseBlob(st->ColumnBlob(0), &m); !p.ok()) return p;
+    if (auto p = sqlite::ParseBlob(st->ColumnBlob(0), &m); !p.ok()) return p;
     out.push_back(std::move(m));
   }
   return out;
@@ -90,13 +83,8 @@ absl::StatusOr<std::vector<Msg>> QueryBlobs(sqlite::Database& db, const char* sq
 
 absl::StatusOr<std::unique_ptr<SqlitePaybandStore>> SqlitePaybandStore::Open(
     const std::string& path, int connections) {
-  auto pool = sqlite::ConnectionPool::Create(path, path == ":memory:" ? 1 : connections);
+  auto pool = sqlite::OpenMigrated(path, path == ":memory:" ? 1 : connections, Migrations());
   if (!pool.ok()) return pool.status();
-  {
-    auto lease = (*pool)->Acquire();
-    if (!lease.ok()) return lease.status();
-    if (auto s = sqlite::Migrate(lease->db(), Migrations()); !s.ok()) return s;
-  }
   return std::unique_ptr<SqlitePaybandStore>(new SqlitePaybandStore(std::move(*pool)));
 }
 
