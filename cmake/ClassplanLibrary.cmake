@@ -8,11 +8,14 @@
 # classplan_executable(NAME <target> SRCS <.cc...> [DEPS <deps...>])
 #   A program (server, tool) with the same warnings and include path.
 #
-# Warnings (CLASSPLAN_WARNINGS, errors included) apply to the project's own code only;
-# generated protobuf code (classplan_proto) keeps the compiler defaults.
+# Warnings (CLASSPLAN_WARNINGS, errors included) and, with CLASSPLAN_CLANG_TIDY, clang-tidy apply
+# to the project's own code only; generated protobuf code (classplan_proto) keeps the defaults.
 
 function(classplan_apply_defaults target)
   target_compile_options(${target} PRIVATE ${CLASSPLAN_WARNINGS})
+  if(CLASSPLAN_CLANG_TIDY_COMMAND)
+    set_target_properties(${target} PROPERTIES CXX_CLANG_TIDY "${CLASSPLAN_CLANG_TIDY_COMMAND}")
+  endif()
 endfunction()
 
 function(classplan_library)

@@ -11,6 +11,7 @@ PACKAGES=(
   golang-github-gogo-googleapis-dev
   redis-server redis-tools grpc-proto
   openssl
+  clang clang-tidy clang-format
 )
 
 missing=()

@@ -47,8 +47,8 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
         out);
   };
   auto first = start(dir + "/first.out");
-  ASSERT_TRUE(testing::WaitForFileText(dir + "/first.out", "Ctrl-C stops everything",
-                                       absl::Seconds(45)))
+  ASSERT_TRUE(
+      testing::WaitForFileText(dir + "/first.out", "Ctrl-C stops everything", absl::Seconds(45)))
       << testing::ReadWholeFile(dir + "/first.out");
   const std::string out1 = testing::ReadWholeFile(dir + "/first.out");
   EXPECT_NE(out1.find(absl::StrCat("gateway     127.0.0.1:", base)), std::string::npos) << out1;
@@ -65,9 +65,8 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
   }
   std::string out;
   EXPECT_NE(testing::RunCommand({ctl, gateway, "class", "get", "SPCP20"}, &out), 0);  // no key
-  ASSERT_EQ(testing::RunCommand({ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get",
-                                 "SPCP20"},
-                                &out),
+  ASSERT_EQ(testing::RunCommand(
+                {ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get", "SPCP20"}, &out),
             0);
   EXPECT_NE(out.find("SPCP20"), std::string::npos);
   ASSERT_EQ(testing::RunCommand({ctl, absl::StrCat("--payband_target=127.0.0.1:", base),
@@ -82,14 +81,13 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
             std::string::npos);
 
   auto second = start(dir + "/second.out");
-  ASSERT_TRUE(testing::WaitForFileText(dir + "/second.out", "Ctrl-C stops everything",
-                                       absl::Seconds(45)))
+  ASSERT_TRUE(
+      testing::WaitForFileText(dir + "/second.out", "Ctrl-C stops everything", absl::Seconds(45)))
       << testing::ReadWholeFile(dir + "/second.out");
   const std::string out2 = testing::ReadWholeFile(dir + "/second.out");
   EXPECT_EQ(DemoKey(out2, "hr_analyst"), keys["hr_analyst"]);  // the same keys again
-  ASSERT_EQ(testing::RunCommand({ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get",
-                                 "SPCP20"},
-                                &out),
+  ASSERT_EQ(testing::RunCommand(
+                {ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get", "SPCP20"}, &out),
             0);
   // The second start found the data already imported.
   EXPECT_NE(testing::ReadWholeFile(absl::StrCat(dir, "/catalog-", base + 10, ".log"))

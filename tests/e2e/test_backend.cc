@@ -59,7 +59,7 @@ int Attempt(const std::string& key) {
 
 class Call : public grpc::ServerGenericBidiReactor {
  public:
-  explicit Call(grpc::GenericCallbackServerContext* ctx) : ctx_(ctx) {
+  explicit Call(grpc::GenericCallbackServerContext* ctx) {
     method_ = ctx->method();
     method_ = method_.substr(method_.rfind('/') + 1);
     // FailOnce* answers carry no initial metadata of ours: an error with none goes out as a
@@ -149,7 +149,6 @@ class Call : public grpc::ServerGenericBidiReactor {
     StartWrite(&out_);
   }
 
-  grpc::GenericCallbackServerContext* ctx_;
   std::string method_, last_;
   grpc::ByteBuffer in_, out_;
   int count_ = 0, remaining_ = 0, sent_ = 0;

@@ -37,7 +37,8 @@ class Stream : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer
   void OnReadInitialMetadataDone(bool ok) override {
     if (!ok) return;
     for (const auto& [k, v] : ctx_->GetServerInitialMetadata()) {
-      out_->initial_metadata.emplace(std::string(k.data(), k.size()), std::string(v.data(), v.size()));
+      out_->initial_metadata.emplace(std::string(k.data(), k.size()),
+                                     std::string(v.data(), v.size()));
     }
   }
   void OnWriteDone(bool ok) override {
@@ -52,7 +53,8 @@ class Stream : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer
   void OnDone(const grpc::Status& s) override {
     out_->status = s;
     for (const auto& [k, v] : ctx_->GetServerTrailingMetadata()) {
-      out_->trailing_metadata.emplace(std::string(k.data(), k.size()), std::string(v.data(), v.size()));
+      out_->trailing_metadata.emplace(std::string(k.data(), k.size()),
+                                      std::string(v.data(), v.size()));
     }
     done.Notify();
   }

@@ -11,7 +11,6 @@
 
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-
 #include "tests/support/temp.h"  // ReadWholeFile, WaitForFileText
 
 namespace classplan::testing {
