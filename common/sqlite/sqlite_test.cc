@@ -17,7 +17,9 @@
 #include "common/sqlite/database.h"
 #include "common/sqlite/migrations.h"
 #include "common/sqlite/pool.h"
+#include "common/sqlite/rows.h"
 #include "common/sqlite/statement.h"
+#include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 
 namespace classplan::sqlite {
@@ -51,22 +53,26 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
   lhs = *std::move(tmp)
 // NOLINTEND(bugprone-macro-parentheses)
 
-// Runs a query returning one value in one row.
-absl::StatusOr<int64_t> QueryInt(Database& db, std::string_view sql) {
+// Prepares a query and steps to its first row; NOT_FOUND when it has none.
+absl::StatusOr<Statement> FirstRow(Database& db, std::string_view sql) {
   absl::StatusOr<Statement> stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return absl::NotFoundError("no row");
+  return stmt;
+}
+
+// Runs a query returning one value in one row.
+absl::StatusOr<int64_t> QueryInt(Database& db, std::string_view sql) {
+  absl::StatusOr<Statement> stmt = FirstRow(db, sql);
+  if (!stmt.ok()) return stmt.status();
   return stmt->ColumnInt(0);
 }
 
 absl::StatusOr<std::string> QueryText(Database& db, std::string_view sql) {
-  absl::StatusOr<Statement> stmt = db.Prepare(sql);
+  absl::StatusOr<Statement> stmt = FirstRow(db, sql);
   if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("no row");
   return stmt->ColumnText(0);
 }
 
@@ -734,6 +740,71 @@ TEST_F(SqliteTest, OpenMigratedOpensThePoolAndMigrates) {
   EXPECT_EQ(OpenMigrated(path, 1, {BaseMigrations()[0]}).status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_FALSE(OpenMigrated(Path("missing/dir.db"), 1, BaseMigrations()).ok());
+}
+
+TEST_F(SqliteTest, ForEachRowVisitsEveryRowAndStopsAtTheFirstError) {
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open(":memory:"));
+  ASSERT_OK(db->Exec("CREATE TABLE t(n INTEGER); INSERT INTO t VALUES(1), (2), (3);"));
+  ASSERT_OK_AND_ASSIGN(Statement all, db->Prepare("SELECT n FROM t ORDER BY n"));
+  std::vector<int64_t> seen;
+  ASSERT_OK(ForEachRow(all, [&] {
+    seen.push_back(all.ColumnInt(0));
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(seen, (std::vector<int64_t>{1, 2, 3}));
+
+  ASSERT_OK_AND_ASSIGN(Statement again, db->Prepare("SELECT n FROM t ORDER BY n"));
+  int calls = 0;
+  absl::Status s = ForEachRow(again, [&] {
+    ++calls;
+    return again.ColumnInt(0) == 2 ? absl::InternalError("row 2") : absl::OkStatus();
+  });
+  EXPECT_EQ(s, absl::InternalError("row 2"));
+  EXPECT_EQ(calls, 2);
+
+  // A step error (here a pending bind error) is returned before any row is visited.
+  ASSERT_OK_AND_ASSIGN(Statement bad, db->Prepare("SELECT n FROM t WHERE n = ?1"));
+  bad.Bind(2, int64_t{1});
+  calls = 0;
+  EXPECT_FALSE(ForEachRow(bad, [&] {
+                 ++calls;
+                 return absl::OkStatus();
+               }).ok());
+  EXPECT_EQ(calls, 0);
+}
+
+TEST_F(SqliteTest, CollectBlobsParsesEveryRowOrReportsACorruptOne) {
+  ASSERT_OK_AND_ASSIGN(auto db, Database::Open(":memory:"));
+  ASSERT_OK(db->Exec("CREATE TABLE t(id INTEGER, data BLOB)"));
+  google::protobuf::StringValue a, b;
+  a.set_value("a");
+  b.set_value("b");
+  for (const auto& [id, blob] : {std::pair<int64_t, std::string>{1, a.SerializeAsString()},
+                                 {2, b.SerializeAsString()},
+                                 {3, "\xff\xff"}}) {
+    ASSERT_OK_AND_ASSIGN(Statement ins, db->Prepare("INSERT INTO t VALUES(?1, ?2)"));
+    ins.Bind(1, id).BindBlob(2, blob);
+    ASSERT_OK(ins.Step().status());
+  }
+  ASSERT_OK_AND_ASSIGN(Statement good,
+                       db->Prepare("SELECT id, data FROM t WHERE id < 3 ORDER BY id"));
+  ASSERT_OK_AND_ASSIGN(auto list, CollectBlobs<google::protobuf::StringValue>(good, 1));
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].value(), "a");
+  EXPECT_EQ(list[1].value(), "b");
+
+  ASSERT_OK_AND_ASSIGN(Statement all, db->Prepare("SELECT data FROM t ORDER BY id"));
+  EXPECT_EQ(CollectBlobs<google::protobuf::StringValue>(all).status(),
+            absl::DataLossError("stored StringValue is corrupt"));
+}
+
+TEST_F(SqliteTest, FirstIsTheListsFrontOrNone) {
+  ASSERT_OK_AND_ASSIGN(auto one, First(absl::StatusOr<std::vector<int>>(std::vector<int>{4, 5})));
+  EXPECT_EQ(one, std::optional<int>(4));
+  ASSERT_OK_AND_ASSIGN(auto none, First(absl::StatusOr<std::vector<int>>(std::vector<int>{})));
+  EXPECT_EQ(none, std::nullopt);
+  EXPECT_EQ(First(absl::StatusOr<std::vector<int>>(absl::UnavailableError("x"))).status(),
+            absl::UnavailableError("x"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "common/dates/dates.h"
 #include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
+#include "common/sqlite/rows.h"
 
 namespace classplan::appraisal {
 namespace {
@@ -111,16 +112,7 @@ absl::StatusOr<std::vector<v1::Framework>> SqliteAppraisalStore::ListFrameworks(
       "SELECT f.data FROM frameworks f WHERE f.version = "
       "(SELECT MAX(version) FROM frameworks g WHERE g.id = f.id) ORDER BY f.id");
   if (!st.ok()) return st.status();
-  std::vector<v1::Framework> out;
-  while (true) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    v1::Framework f;
-    if (auto s = sqlite::ParseBlob(st->ColumnBlob(0), &f); !s.ok()) return s;
-    out.push_back(std::move(f));
-  }
-  return out;
+  return sqlite::CollectBlobs<v1::Framework>(*st);
 }
 
 absl::Status SqliteAppraisalStore::CreateAppraisal(const v1::Appraisal& a) {
@@ -215,15 +207,12 @@ absl::StatusOr<std::vector<StoredAppraisal>> SqliteAppraisalStore::ListAppraisal
       .Bind(4, static_cast<int64_t>(q.state))
       .Bind(5, q.after_id);
   std::vector<StoredAppraisal> out;
-  while (true) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    StoredAppraisal s;
-    s.version = st->ColumnInt(0);
-    if (auto p = sqlite::ParseBlob(st->ColumnBlob(1), &s.appraisal); !p.ok()) return p;
-    out.push_back(std::move(s));
-  }
+  absl::Status s = sqlite::ForEachRow(*st, [&] {
+    StoredAppraisal& a = out.emplace_back();
+    a.version = st->ColumnInt(0);
+    return sqlite::ParseBlob(st->ColumnBlob(1), &a.appraisal);
+  });
+  if (!s.ok()) return s;
   return out;
 }
 

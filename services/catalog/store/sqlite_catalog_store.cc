@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
+#include "common/sqlite/rows.h"
 
 namespace classplan::catalog {
 namespace {
@@ -205,32 +206,17 @@ absl::StatusOr<std::vector<Msg>> QueryBlobs(sqlite::Database& db, std::string_vi
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
   for (size_t i = 0; i < args.size(); ++i) st->Bind(static_cast<int>(i + 1), args[i]);
-  std::vector<Msg> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Msg m;
-    if (auto s = sqlite::ParseBlob(st->ColumnBlob(0), &m); !s.ok()) return s;
-    out.push_back(std::move(m));
-  }
-  return out;
+  return sqlite::CollectBlobs<Msg>(*st);
 }
 
-template <typename Msg>
-absl::StatusOr<std::optional<Msg>> First(absl::StatusOr<std::vector<Msg>> list) {
-  if (!list.ok()) return list.status();
-  if (list->empty()) return std::optional<Msg>();
-  return std::optional<Msg>(std::move(list->front()));
-}
 }  // namespace
 
 absl::StatusOr<std::optional<pb::Jurisdiction>> SqliteCatalogStore::GetJurisdiction(
     const std::string& id) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return First(QueryBlobs<pb::Jurisdiction>(lease->db(),
-                                            "SELECT data FROM jurisdictions WHERE id = ?1", {id}));
+  return sqlite::First(QueryBlobs<pb::Jurisdiction>(
+      lease->db(), "SELECT data FROM jurisdictions WHERE id = ?1", {id}));
 }
 
 absl::StatusOr<std::vector<pb::Jurisdiction>> SqliteCatalogStore::ListJurisdictions() {
@@ -244,8 +230,8 @@ absl::StatusOr<std::optional<pb::ClassSeries>> SqliteCatalogStore::GetSeries(
     const std::string& id) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return First(QueryBlobs<pb::ClassSeries>(lease->db(),
-                                           "SELECT data FROM class_series WHERE id = ?1", {id}));
+  return sqlite::First(QueryBlobs<pb::ClassSeries>(
+      lease->db(), "SELECT data FROM class_series WHERE id = ?1", {id}));
 }
 
 absl::StatusOr<std::vector<pb::ClassSeries>> SqliteCatalogStore::ListSeries(
@@ -268,19 +254,16 @@ absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(sqlite::Database& db, c
   if (!st.ok()) return st.status();
   st->Bind(1, arg).Bind(2, int64_t{limit});
   std::vector<pb::ClassRecord> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  absl::Status s = sqlite::ForEachRow(*st, [&] {
     std::string code = st->ColumnText(0);
     if (out.empty() || out.back().code() != code) {
       out.emplace_back();
       out.back().set_code(code);
       out.back().set_version(st->ColumnInt(1));
     }
-    if (auto s = sqlite::ParseBlob(st->ColumnBlob(2), out.back().add_revisions()); !s.ok())
-      return s;
-  }
+    return sqlite::ParseBlob(st->ColumnBlob(2), out.back().add_revisions());
+  });
+  if (!s.ok()) return s;
   return out;
 }
 }  // namespace
@@ -289,7 +272,7 @@ absl::StatusOr<std::optional<pb::ClassRecord>> SqliteCatalogStore::GetClass(
     const std::string& code) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return First(LoadClasses(lease->db(), "code = ?1", code, 1));
+  return sqlite::First(LoadClasses(lease->db(), "code = ?1", code, 1));
 }
 
 absl::StatusOr<std::vector<pb::ClassRecord>> SqliteCatalogStore::ListClasses(
@@ -314,13 +297,12 @@ absl::StatusOr<std::vector<TextMatch>> SqliteCatalogStore::SearchText(const std:
   if (!st.ok()) return st.status();
   st->Bind(1, fts_query).Bind(2, int64_t{limit}).Bind(3, int64_t{offset});
   std::vector<TextMatch> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  absl::Status s = sqlite::ForEachRow(*st, [&] {
     out.push_back({st->ColumnText(0), static_cast<int32_t>(st->ColumnInt(1)),
                    static_cast<double>(st->ColumnInt(2)) / 1000000.0, st->ColumnText(3)});
-  }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
   return out;
 }
 
@@ -332,15 +314,12 @@ absl::StatusOr<std::vector<StoredNotice>> LoadNotices(sqlite::Database& db, cons
   if (!st.ok()) return st.status();
   st->Bind(1, arg).Bind(2, int64_t{limit});
   std::vector<StoredNotice> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    StoredNotice n;
+  absl::Status s = sqlite::ForEachRow(*st, [&] {
+    StoredNotice& n = out.emplace_back();
     n.version = st->ColumnInt(0);
-    if (auto s = sqlite::ParseBlob(st->ColumnBlob(1), &n.notice); !s.ok()) return s;
-    out.push_back(std::move(n));
-  }
+    return sqlite::ParseBlob(st->ColumnBlob(1), &n.notice);
+  });
+  if (!s.ok()) return s;
   return out;
 }
 }  // namespace
@@ -349,7 +328,7 @@ absl::StatusOr<std::optional<StoredNotice>> SqliteCatalogStore::GetNotice(
     const std::string& number) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return First(LoadNotices(lease->db(), "number = ?1", number, 1));
+  return sqlite::First(LoadNotices(lease->db(), "number = ?1", number, 1));
 }
 
 absl::StatusOr<std::vector<StoredNotice>> SqliteCatalogStore::ListNotices(

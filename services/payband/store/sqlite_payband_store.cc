@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
+#include "common/sqlite/rows.h"
 
 namespace classplan::payband {
 namespace {
@@ -37,44 +38,25 @@ absl::StatusOr<int64_t> VersionOf(sqlite::Database& db, const std::string& juris
   return *row ? st->ColumnInt(0) : 0;
 }
 
-// Schedules from a query whose column 0 is the blob; `bind` binds its parameters.
-absl::StatusOr<std::vector<pb::PaySchedule>> QuerySchedules(
-    sqlite::Database& db, const char* sql, const std::function<void(sqlite::Statement&)>& bind) {
-  auto st = db.Prepare(sql);
-  if (!st.ok()) return st.status();
-  bind(*st);
-  std::vector<pb::PaySchedule> out;
-  while (true) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    pb::PaySchedule s;
-    if (auto p = sqlite::ParseBlob(st->ColumnBlob(0), &s); !p.ok()) return p;
-    out.push_back(std::move(s));
-  }
-  st->Reset();
-  for (auto& s : out) {
-    auto v = VersionOf(db, s.jurisdiction_id());
-    if (!v.ok()) return v.status();
-    s.set_version(*v);
-  }
-  return out;
-}
-
+// Messages from a query whose column 0 is the blob; `bind` binds its parameters.
 template <typename Msg>
 absl::StatusOr<std::vector<Msg>> QueryBlobs(sqlite::Database& db, const char* sql,
                                             const std::function<void(sqlite::Statement&)>& bind) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
   bind(*st);
-  std::vector<Msg> out;
-  while (true) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Msg m;
-    if (auto p = sqlite::ParseBlob(st->ColumnBlob(0), &m); !p.ok()) return p;
-    out.push_back(std::move(m));
+  return sqlite::CollectBlobs<Msg>(*st);
+}
+
+// QueryBlobs of schedules, each given its jurisdiction's current version.
+absl::StatusOr<std::vector<pb::PaySchedule>> QuerySchedules(
+    sqlite::Database& db, const char* sql, const std::function<void(sqlite::Statement&)>& bind) {
+  auto out = QueryBlobs<pb::PaySchedule>(db, sql, bind);
+  if (!out.ok()) return out.status();
+  for (auto& s : *out) {
+    auto v = VersionOf(db, s.jurisdiction_id());
+    if (!v.ok()) return v.status();
+    s.set_version(*v);
   }
   return out;
 }
@@ -102,11 +84,8 @@ absl::StatusOr<std::optional<pb::PaySchedule>> SqlitePaybandStore::GetSchedule(
     const std::string& id) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto list = QuerySchedules(lease->db(), "SELECT data FROM pay_schedules WHERE id = ?1",
-                             [&](sqlite::Statement& st) { st.Bind(1, id); });
-  if (!list.ok()) return list.status();
-  if (list->empty()) return std::optional<pb::PaySchedule>();
-  return std::optional<pb::PaySchedule>(std::move(list->front()));
+  return sqlite::First(QuerySchedules(lease->db(), "SELECT data FROM pay_schedules WHERE id = ?1",
+                                      [&](sqlite::Statement& st) { st.Bind(1, id); }));
 }
 
 absl::StatusOr<int64_t> SqlitePaybandStore::ScheduleVersion(const std::string& jurisdiction_id) {
@@ -131,12 +110,9 @@ absl::StatusOr<std::optional<pb::PayBand>> SqlitePaybandStore::GetBand(
     const std::string& schedule_id, const std::string& code) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto list = QueryBlobs<pb::PayBand>(
+  return sqlite::First(QueryBlobs<pb::PayBand>(
       lease->db(), "SELECT data FROM pay_bands WHERE schedule_id = ?1 AND code = ?2",
-      [&](sqlite::Statement& st) { st.Bind(1, schedule_id).Bind(2, code); });
-  if (!list.ok()) return list.status();
-  if (list->empty()) return std::optional<pb::PayBand>();
-  return std::optional<pb::PayBand>(std::move(list->front()));
+      [&](sqlite::Statement& st) { st.Bind(1, schedule_id).Bind(2, code); }));
 }
 
 absl::Status SqlitePaybandStore::AddSchedule(const pb::PaySchedule& schedule,
@@ -221,13 +197,10 @@ SqlitePaybandStore::GetAlternativeAssignment(const std::string& jurisdiction_id,
                                              const std::string& class_code) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto list = QueryBlobs<pb::AlternativeBandAssignment>(
+  return sqlite::First(QueryBlobs<pb::AlternativeBandAssignment>(
       lease->db(),
       "SELECT data FROM alternative_assignments WHERE jurisdiction_id = ?1 AND class_code = ?2",
-      [&](sqlite::Statement& st) { st.Bind(1, jurisdiction_id).Bind(2, class_code); });
-  if (!list.ok()) return list.status();
-  if (list->empty()) return std::optional<pb::AlternativeBandAssignment>();
-  return std::optional<pb::AlternativeBandAssignment>(std::move(list->front()));
+      [&](sqlite::Statement& st) { st.Bind(1, jurisdiction_id).Bind(2, class_code); }));
 }
 
 }  // namespace classplan::payband
