@@ -19,6 +19,10 @@ int StartFailed(absl::string_view what, const absl::Status& status) {
   return kExitStartFailed;
 }
 
+std::unique_ptr<WorkerPool> WorkersFromFlags() {
+  return std::make_unique<WorkerPool>(absl::GetFlag(FLAGS_worker_threads), kMaxWaitingCalls);
+}
+
 int ServiceMain(int argc, char** argv, const ServiceMainOptions& options, int (*run)()) {
   BlockShutdownSignals();
   absl::SetProgramUsageMessage(options.usage);

@@ -13,8 +13,12 @@
 //     return server::ServiceMain(argc, argv, {"classplan catalog service"}, &Run);
 //   }
 
+#include <cstddef>
+#include <memory>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/server/worker_pool.h"
 
 namespace classplan::server {
 
@@ -36,6 +40,14 @@ struct ServiceMainOptions {
   const char* listen_env = nullptr;
   const char* listen_default = nullptr;
 };
+
+// Calls beyond this many waiting for a worker are refused with UNAVAILABLE rather than queued
+// past their deadlines.
+inline constexpr size_t kMaxWaitingCalls = 1024;
+
+// The pool a service's adapter hands its calls to: --worker_threads threads, at most
+// kMaxWaitingCalls waiting.
+std::unique_ptr<WorkerPool> WorkersFromFlags();
 
 // A service's main(): blocks the shutdown signals before any thread starts, sets the usage
 // message and the --listen default, parses the command line and returns run()'s exit code.

@@ -58,10 +58,8 @@ int Run() {
   Appraisals::Options options;
   options.clock = *clock;
   Appraisals appraisals(store->get(), options);
-  // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
-  // their deadlines.
-  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
-  AppraisalGrpcService service(&appraisals, &workers);
+  auto workers = server::WorkersFromFlags();
+  AppraisalGrpcService service(&appraisals, workers.get());
   return server::ServeFromFlags(&service, "appraisal", "classplan.appraisal.v1.AppraisalService");
 }
 

@@ -7,12 +7,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
-#include "common/cache/cache.h"
-#include "common/cache/redis_client.h"
-#include "common/cache/redis_setup.h"
 #include "common/clock/clock_flags.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
+#include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
 #include "common/server/startup.h"
 #include "common/server/worker_pool.h"
@@ -59,23 +57,17 @@ int Run() {
     if (!report->problems.empty() && !absl::GetFlag(FLAGS_allow_bad_data)) return 1;
   }
 
-  cache::RedisCacheSetup redis;
-  if (redis_addr->has_value()) {
-    redis = cache::SetUpRedisCache((*redis_addr)->host, (*redis_addr)->port, "catalog",
-                                   absl::GetFlag(FLAGS_cache_ttl));
-  } else {
-    log::Warn("redis cache off: in-process cache only");
-  }
+  cache::RedisCacheSetup redis =
+      server::RedisCacheFromFlag(*redis_addr, "catalog", absl::GetFlag(FLAGS_cache_ttl),
+                                 "redis cache off: in-process cache only");
   TieredClassCacheOptions co;
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   TieredClassCache class_cache(co, redis.cache.get(), redis.subscriber);
   BuiltViewCache views;
   Catalog catalog(store->get(), &class_cache, *clock, &views);
 
-  // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
-  // their deadlines.
-  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
-  CatalogGrpcService service(&catalog, &workers);
+  auto workers = server::WorkersFromFlags();
+  CatalogGrpcService service(&catalog, workers.get());
   return server::ServeFromFlags(&service, "catalog", "classplan.catalog.v1.CatalogService");
 }
 

@@ -14,10 +14,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/cache/cache.h"
-#include "common/cache/redis_setup.h"
 #include "common/catalog_client/catalog_flags.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
+#include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
 #include "common/server/startup.h"
 #include "common/server/worker_pool.h"
@@ -52,18 +52,14 @@ int Run() {
         "positive --screen_max_pending are required");
   }
 
-  cache::RedisCacheSetup redis;
+  cache::RedisCacheSetup redis = server::RedisCacheFromFlag(
+      *redis_addr, "eligibility", absl::GetFlag(FLAGS_cache_ttl),
+      "redis cache off: in-process rules only, kept a few seconds (no revision notices)");
   std::string catalog_channel;
-  if (redis_addr->has_value()) {
-    redis = cache::SetUpRedisCache((*redis_addr)->host, (*redis_addr)->port, "eligibility",
-                                   absl::GetFlag(FLAGS_cache_ttl));
+  if (redis.client != nullptr) {
     // The channel the catalog publishes revised class codes on.
     catalog_channel =
         cache::Cache(redis.client.get(), "catalog", absl::Minutes(1)).InvalidationChannel();
-  } else {
-    log::Warn(
-        "redis cache off: in-process rules only, kept a few seconds (no revision "
-        "notices)");
   }
 
   auto catalog = catalog_client::ConnectFromFlags();
@@ -85,8 +81,8 @@ int Run() {
   }
   Eligibility eligibility(&rules, settings);
 
-  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
-  EligibilityGrpcService service(&eligibility, &workers,
+  auto workers = server::WorkersFromFlags();
+  EligibilityGrpcService service(&eligibility, workers.get(),
                                  static_cast<size_t>(absl::GetFlag(FLAGS_screen_max_pending)));
   return server::ServeFromFlags(&service, "eligibility",
                                 "classplan.eligibility.v1.EligibilityService");

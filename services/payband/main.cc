@@ -10,13 +10,11 @@
 
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
-#include "common/cache/cache.h"
-#include "common/cache/redis_client.h"
-#include "common/cache/redis_setup.h"
 #include "common/catalog_client/catalog_flags.h"
 #include "common/clock/clock_flags.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
+#include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
 #include "common/server/startup.h"
 #include "common/server/worker_pool.h"
@@ -53,13 +51,9 @@ int Run() {
   auto store = SqlitePaybandStore::Open(absl::GetFlag(FLAGS_db));
   if (!store.ok()) return server::StartFailed("cannot open store", store.status());
 
-  cache::RedisCacheSetup redis;
-  if (redis_addr->has_value()) {
-    redis = cache::SetUpRedisCache((*redis_addr)->host, (*redis_addr)->port, "payband",
-                                   absl::GetFlag(FLAGS_cache_ttl));
-  } else {
-    log::Warn("redis cache off: in-process cache only, checked against the store's version");
-  }
+  cache::RedisCacheSetup redis = server::RedisCacheFromFlag(
+      *redis_addr, "payband", absl::GetFlag(FLAGS_cache_ttl),
+      "redis cache off: in-process cache only, checked against the store's version");
   CachingPaybandStoreOptions co;
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   CachingPaybandStore cached(store->get(), co, redis.cache.get(), redis.subscriber);
@@ -84,10 +78,8 @@ int Run() {
   CatalogClassDirectory classes(catalog.get());
   Payband payband(&cached, &classes, *clock);
 
-  // Calls beyond this many waiting are refused with UNAVAILABLE rather than queued past
-  // their deadlines.
-  server::WorkerPool workers(absl::GetFlag(FLAGS_worker_threads), /*max_queue=*/1024);
-  PaybandGrpcService service(&payband, &workers);
+  auto workers = server::WorkersFromFlags();
+  PaybandGrpcService service(&payband, workers.get());
   return server::ServeFromFlags(&service, "payband", "classplan.payband.v1.PaybandService");
 }
 
