@@ -47,6 +47,30 @@ std::set<std::string> Fields(const absl::Status& s) {
   return out;
 }
 
+// The requests most tests start from.
+pb::GetBandRequest BandRequest(const std::string& jurisdiction, const std::string& code) {
+  pb::GetBandRequest req;
+  req.set_jurisdiction_id(jurisdiction);
+  req.set_code(code);
+  return req;
+}
+
+pb::PlaceSalaryRequest PlaceRequest(const std::string& jurisdiction, const std::string& band,
+                                    int64_t cents) {
+  pb::PlaceSalaryRequest req;
+  req.set_jurisdiction_id(jurisdiction);
+  req.set_band_code(band);
+  *req.mutable_salary() = Usd(cents);
+  return req;
+}
+
+pb::FindBandsForSalaryRequest FindRequest(const std::string& jurisdiction, int64_t cents) {
+  pb::FindBandsForSalaryRequest req;
+  req.set_jurisdiction_id(jurisdiction);
+  *req.mutable_salary() = Usd(cents);
+  return req;
+}
+
 class PaybandTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -79,9 +103,7 @@ class PaybandTest : public ::testing::Test {
 };
 
 TEST_F(PaybandTest, GetBandDenver806AToday) {
-  pb::GetBandRequest req;
-  req.set_jurisdiction_id("denver-csa");
-  req.set_code("806-A");
+  pb::GetBandRequest req = BandRequest("denver-csa", "806-A");
   auto r = payband_->GetBand(req);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->band().annual().minimum().cents(), 4291700);
@@ -92,9 +114,7 @@ TEST_F(PaybandTest, GetBandDenver806AToday) {
 }
 
 TEST_F(PaybandTest, ExplicitAsOfOnUndatedScheduleIsFailedPrecondition) {
-  pb::GetBandRequest req;
-  req.set_jurisdiction_id("denver-csa");
-  req.set_code("806-A");
+  pb::GetBandRequest req = BandRequest("denver-csa", "806-A");
   *req.mutable_as_of() = D(2012, 1, 1);
   auto r = payband_->GetBand(req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -102,9 +122,7 @@ TEST_F(PaybandTest, ExplicitAsOfOnUndatedScheduleIsFailedPrecondition) {
 }
 
 TEST_F(PaybandTest, UnknownBandIsNotFoundAndBadInputNamesFields) {
-  pb::GetBandRequest req;
-  req.set_jurisdiction_id("denver-csa");
-  req.set_code("999-Z");
+  pb::GetBandRequest req = BandRequest("denver-csa", "999-Z");
   EXPECT_EQ(payband_->GetBand(req).status().code(), absl::StatusCode::kNotFound);
   req.set_code("");
   req.mutable_as_of()->set_year(2011);  // partial
@@ -114,10 +132,7 @@ TEST_F(PaybandTest, UnknownBandIsNotFoundAndBadInputNamesFields) {
 }
 
 TEST_F(PaybandTest, NewMexicoBandsAreNotOnFile) {
-  pb::PlaceSalaryRequest req;
-  req.set_jurisdiction_id("nm-spo");
-  req.set_band_code("SD");
-  *req.mutable_salary() = Usd(5000000);
+  pb::PlaceSalaryRequest req = PlaceRequest("nm-spo", "SD", 5000000);
   auto r = payband_->PlaceSalary(req);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("nm-spo/classified-bands"), std::string::npos);
@@ -125,10 +140,7 @@ TEST_F(PaybandTest, NewMexicoBandsAreNotOnFile) {
 }
 
 TEST_F(PaybandTest, PlaceSalaryIn806A) {
-  pb::PlaceSalaryRequest req;
-  req.set_jurisdiction_id("denver-csa");
-  req.set_band_code("806-A");
-  *req.mutable_salary() = Usd(5000000);
+  pb::PlaceSalaryRequest req = PlaceRequest("denver-csa", "806-A", 5000000);
   auto r = payband_->PlaceSalary(req);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->placement().compa_ratio_bp(), 8979);
@@ -141,9 +153,7 @@ TEST_F(PaybandTest, PlaceSalaryIn806A) {
 }
 
 TEST_F(PaybandTest, SanFrancisco2940TodayIsTheLatestPosting) {
-  pb::GetBandRequest req;
-  req.set_jurisdiction_id("sf-hsa");
-  req.set_code("2940");
+  pb::GetBandRequest req = BandRequest("sf-hsa", "2940");
   auto r = payband_->GetBand(req);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->schedule().id(), "sf-hsa/posting-ref58353n");
@@ -151,9 +161,8 @@ TEST_F(PaybandTest, SanFrancisco2940TodayIsTheLatestPosting) {
 }
 
 TEST_F(PaybandTest, FindBandsForSalary) {
-  pb::FindBandsForSalaryRequest req;
-  req.set_jurisdiction_id("denver-csa");
-  *req.mutable_salary() = Usd(4400000);  // in 806-A only (807-A starts at 45,874)
+  // in 806-A only (807-A starts at 45,874)
+  pb::FindBandsForSalaryRequest req = FindRequest("denver-csa", 4400000);
   auto r = payband_->FindBandsForSalary(req);
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->placements_size(), 1);
@@ -163,9 +172,8 @@ TEST_F(PaybandTest, FindBandsForSalary) {
 }
 
 TEST_F(PaybandTest, FindBandsForSalaryFailsWhenNoBandCanBeChecked) {
-  pb::FindBandsForSalaryRequest req;
-  req.set_jurisdiction_id("nm-spo");  // every band not on file
-  *req.mutable_salary() = Usd(5000000);
+  // every band not on file
+  pb::FindBandsForSalaryRequest req = FindRequest("nm-spo", 5000000);
   auto r = payband_->FindBandsForSalary(req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("no figures on file"), std::string::npos) << r.status();
@@ -199,9 +207,7 @@ TEST_F(PaybandTest, FindBandsForSalaryListsSkippedBandsWithTheirReason) {
   bands[1].set_code("B1");
   bands[1].set_figures_status(pb::FIGURES_STATUS_NOT_ON_FILE);
   ASSERT_TRUE(store_->AddSchedule(s, bands, [](const auto&) { return absl::OkStatus(); }).ok());
-  pb::FindBandsForSalaryRequest req;
-  req.set_jurisdiction_id("xx-test");
-  *req.mutable_salary() = Usd(5000000);
+  pb::FindBandsForSalaryRequest req = FindRequest("xx-test", 5000000);
   auto r = payband_->FindBandsForSalary(req);
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->placements_size(), 1);
@@ -225,10 +231,7 @@ TEST_F(PaybandTest, RatioThatDoesNotFitIsAnErrorNamingTheSalary) {
   imp.mutable_source()->set_document("unit test fixture");
   imp.set_csv("band,minimum,midpoint,maximum,unit\nTINY,0,,0.01,annual\n");
   ASSERT_TRUE(payband_->ImportSchedule(imp).ok());
-  pb::PlaceSalaryRequest req;
-  req.set_jurisdiction_id("xx-test");
-  req.set_band_code("TINY");
-  *req.mutable_salary() = Usd(kMaxCents);
+  pb::PlaceSalaryRequest req = PlaceRequest("xx-test", "TINY", kMaxCents);
   req.set_salary_unit(pb::RATE_UNIT_HOURLY);
   auto r = payband_->PlaceSalary(req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
