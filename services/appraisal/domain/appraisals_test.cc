@@ -61,37 +61,37 @@ class AppraisalsTest : public ::testing::Test {
     return got->appraisal();
   }
 
+  // Sends `r`, given `a`'s id and etag, through `call`; the appraisal it answers.
+  template <typename Req, typename Call>
+  static absl::StatusOr<v1::Appraisal> Act(Req r, const v1::Appraisal& a, Call call) {
+    r.set_appraisal_id(a.id());
+    r.set_etag(a.etag());
+    auto got = call(r);
+    if (!got.ok()) return got.status();
+    return got->appraisal();
+  }
+
   absl::StatusOr<v1::Appraisal> Do(const Principal& p, const std::string& action,
                                    const v1::Appraisal& a) {
-    absl::StatusOr<v1::Appraisal> out = absl::InternalError("unknown action");
     if (action == "submit") {
-      v1::SubmitAppraisalRequest r;
-      r.set_appraisal_id(a.id());
-      r.set_etag(a.etag());
-      auto got = domain_->SubmitAppraisal(p, r);
-      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
-    } else if (action == "acknowledge") {
-      v1::AcknowledgeAppraisalRequest r;
-      r.set_appraisal_id(a.id());
-      r.set_etag(a.etag());
-      r.set_comments("ok");
-      auto got = domain_->AcknowledgeAppraisal(p, r);
-      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
-    } else if (action == "return") {
-      v1::ReturnAppraisalRequest r;
-      r.set_appraisal_id(a.id());
-      r.set_etag(a.etag());
-      r.set_reason("fix");
-      auto got = domain_->ReturnAppraisal(p, r);
-      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
-    } else if (action == "finalize") {
-      v1::FinalizeAppraisalRequest r;
-      r.set_appraisal_id(a.id());
-      r.set_etag(a.etag());
-      auto got = domain_->FinalizeAppraisal(p, r);
-      out = got.ok() ? absl::StatusOr<v1::Appraisal>(got->appraisal()) : got.status();
+      return Act(v1::SubmitAppraisalRequest(), a,
+                 [&](const auto& r) { return domain_->SubmitAppraisal(p, r); });
     }
-    return out;
+    if (action == "acknowledge") {
+      v1::AcknowledgeAppraisalRequest r;
+      r.set_comments("ok");
+      return Act(r, a, [&](const auto& r) { return domain_->AcknowledgeAppraisal(p, r); });
+    }
+    if (action == "return") {
+      v1::ReturnAppraisalRequest r;
+      r.set_reason("fix");
+      return Act(r, a, [&](const auto& r) { return domain_->ReturnAppraisal(p, r); });
+    }
+    if (action == "finalize") {
+      return Act(v1::FinalizeAppraisalRequest(), a,
+                 [&](const auto& r) { return domain_->FinalizeAppraisal(p, r); });
+    }
+    return absl::InternalError("unknown action");
   }
 
   // Drives a new appraisal to `state` by the allowed path.
