@@ -59,6 +59,16 @@ class CatalogTest : public ::testing::Test {
     return catalog_->CreateJobClass(req);
   }
 
+  // Abolishes a class created by Create (etag "v1") from `eff` on.
+  absl::StatusOr<pb::AbolishJobClassResponse> Abolish(const std::string& code, dates::Date eff) {
+    pb::AbolishJobClassRequest req;
+    req.set_code(code);
+    req.set_etag("v1");
+    req.set_change_note("abolished");
+    *req.mutable_effective()->mutable_effective_date() = eff;
+    return catalog_->AbolishJobClass(req);
+  }
+
   std::string dir_;
   absl::CivilDay today_ = absl::CivilDay(2026, 11, 23);
   NoClassCache cache_;
@@ -140,12 +150,7 @@ TEST_F(CatalogTest, ReviseNeedsFreshEtagAndKeepsHistory) {
 TEST_F(CatalogTest, AbolishedClassesLeaveTheActiveList) {
   ASSERT_TRUE(Create("G1099B", D(2011, 9, 20)).ok());
   ASSERT_TRUE(Create("G1099O", D(2011, 9, 20)).ok());
-  pb::AbolishJobClassRequest ab;
-  ab.set_code("G1099B");
-  ab.set_etag("v1");
-  ab.set_change_note("abolished");
-  *ab.mutable_effective()->mutable_effective_date() = D(2026, 1, 1);
-  ASSERT_TRUE(catalog_->AbolishJobClass(ab).ok());
+  ASSERT_TRUE(Abolish("G1099B", D(2026, 1, 1)).ok());
   pb::ListJobClassesRequest list;
   auto active = catalog_->ListJobClasses(list);
   ASSERT_EQ(active->job_classes_size(), 1);
@@ -220,12 +225,7 @@ TEST_F(CatalogTest, ListAsOfAnswersEachClassOnTheDay) {
   PutImported(store_.get(), Spec("C3"), year_2020);                   // straddles 2020-01-01
   PutImported(store_.get(), Spec("D4", "denver-csa"), std::nullopt);  // never dated
   ASSERT_TRUE(Create("E5", D(2018, 8, 24)).ok());
-  pb::AbolishJobClassRequest ab;
-  ab.set_code("E5");
-  ab.set_etag("v1");
-  ab.set_change_note("abolished");
-  *ab.mutable_effective()->mutable_effective_date() = D(2019, 6, 1);
-  ASSERT_TRUE(catalog_->AbolishJobClass(ab).ok());
+  ASSERT_TRUE(Abolish("E5", D(2019, 6, 1)).ok());
 
   pb::ListJobClassesRequest req;
   auto now = catalog_->ListJobClasses(req);  // today, as before
