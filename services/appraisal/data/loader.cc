@@ -1,13 +1,11 @@
 #include "services/appraisal/data/loader.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/files/data_dir.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "services/appraisal/domain/model.h"
@@ -63,19 +61,11 @@ absl::StatusOr<std::vector<v1::Framework>> ParseFrameworkFile(const std::string&
 }
 
 absl::StatusOr<std::vector<v1::Framework>> LoadFrameworkDir(const std::string& dir) {
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".textproto") files.push_back(e.path());
-  }
-  if (ec) return absl::NotFoundError(absl::StrCat("cannot read ", dir));
-  std::sort(files.begin(), files.end());
+  auto read = files::ReadTextprotoDir(dir);
+  if (!read.ok()) return read.status();
   std::vector<v1::Framework> out;
-  for (const auto& path : files) {
-    std::ifstream in(path);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    auto got = ParseFrameworkFile(path.filename().string(), buf.str());
+  for (const auto& file : *read) {
+    auto got = ParseFrameworkFile(file.name, file.content);
     if (!got.ok()) return got.status();
     for (auto& f : *got) out.push_back(std::move(f));
   }

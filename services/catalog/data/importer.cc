@@ -2,11 +2,8 @@
 
 #include <openssl/sha.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -84,27 +81,7 @@ std::string DataProblem::ToString() const {
 }
 
 absl::StatusOr<std::vector<DataFile>> ReadDataDir(const std::string& dir) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> paths;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".textproto") {
-      paths.push_back(entry.path());
-    }
-  }
-  if (ec)
-    return absl::NotFoundError(
-        absl::StrCat("cannot read data directory ", dir, ": ", ec.message()));
-  std::sort(paths.begin(), paths.end());
-  std::vector<DataFile> out;
-  for (const auto& p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (!in.good() && !in.eof())
-      return absl::DataLossError(absl::StrCat("cannot read ", p.string()));
-    out.push_back({p.filename().string(), ss.str()});
-  }
-  return out;
+  return files::ReadTextprotoDir(dir);
 }
 
 namespace {

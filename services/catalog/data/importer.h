@@ -13,14 +13,12 @@
 
 #include "absl/status/statusor.h"
 #include "classplan/catalog/v1/data.pb.h"
+#include "common/files/data_dir.h"
 #include "services/catalog/store/catalog_store.h"
 
 namespace classplan::catalog {
 
-struct DataFile {
-  std::string name;  // file name, used in messages and import bookkeeping
-  std::string content;
-};
+using DataFile = files::NamedFile;
 
 struct DataProblem {
   std::string file;

@@ -1,10 +1,7 @@
 #include "services/payband/data/importer.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -43,23 +40,7 @@ void Report(const std::string& file, int line, const status::Violations& v,
 }  // namespace
 
 absl::StatusOr<std::vector<PayDataFile>> ReadPayDataDir(const std::string& dir) {
-  std::error_code ec;
-  std::vector<std::filesystem::path> paths;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    if (e.is_regular_file() && e.path().extension() == ".textproto") paths.push_back(e.path());
-  }
-  if (ec)
-    return absl::NotFoundError(
-        absl::StrCat("cannot read data directory ", dir, ": ", ec.message()));
-  std::sort(paths.begin(), paths.end());
-  std::vector<PayDataFile> out;
-  for (const auto& p : paths) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back({p.filename().string(), ss.str()});
-  }
-  return out;
+  return files::ReadTextprotoDir(dir);
 }
 
 absl::StatusOr<PayDataReport> ImportPayDataFiles(const std::vector<PayDataFile>& files,

@@ -10,14 +10,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/files/data_dir.h"
 #include "services/payband/domain/payband_store.h"
 
 namespace classplan::payband {
 
-struct PayDataFile {
-  std::string name;
-  std::string content;
-};
+using PayDataFile = files::NamedFile;
 
 struct PayDataReport {
   int schedules_imported = 0;
