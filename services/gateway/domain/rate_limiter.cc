@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "common/log/log.h"
-#include "common/metrics/metrics.h"
+#include "services/gateway/telemetry/counters.h"
 
 namespace classplan::gateway {
 
@@ -67,7 +67,6 @@ RateLimiter::Fast RateLimiter::TryAdmit(const Principal& p, absl::Time now,
 }
 
 Grant RateLimiter::Lease(const Principal& p, State& s, absl::Time now) {
-  static metrics::Counter& fallbacks = metrics::GetCounter("gateway.ratelimit.redis_fallback");
   const int64_t want = settings_.lease_batch;
   if (shared_ != nullptr) {
     auto g = shared_->Take(p, want, settings_.per_second, settings_.burst);
@@ -75,7 +74,7 @@ Grant RateLimiter::Lease(const Principal& p, State& s, absl::Time now) {
       if (fallback_.exchange(false)) log::Info("rate limits shared through redis again");
       return *g;
     }
-    fallbacks.Increment();
+    Counters().redis_fallback.Increment();
     if (!fallback_.exchange(true)) {
       log::Warn("rate limits fall back to this replica's local buckets",
                 {{"error", std::string(g.status().message())}});

@@ -2,7 +2,8 @@
 #define CLASSPLAN_SERVICES_GATEWAY_TELEMETRY_COUNTERS_H_
 
 // The gateway's counters (common/metrics), declared once. Admission counts refusals and key
-// cache use; the proxy counts backend failures.
+// cache use; the rate limiter its fallbacks to local buckets; the proxy counts backend
+// failures.
 
 #include "common/metrics/metrics.h"
 
@@ -15,6 +16,8 @@ struct GatewayCounters {
   metrics::Counter& cache_miss = metrics::GetCounter("gateway.auth.key_cache_miss");
   metrics::Counter& rejected = metrics::GetCounter("gateway.ratelimit.rejected");
   metrics::Counter& shed = metrics::GetCounter("gateway.ratelimit.shed");
+  // Redis did not answer a lease; this replica's local buckets took over (rate_limiter.cc).
+  metrics::Counter& redis_fallback = metrics::GetCounter("gateway.ratelimit.redis_fallback");
   metrics::Counter& unrouted = metrics::GetCounter("gateway.unrouted");
   metrics::Counter& backend_errors = metrics::GetCounter("gateway.backend.errors");
   metrics::Counter& backend_unavailable = metrics::GetCounter("gateway.backend.unavailable");
