@@ -1,5 +1,6 @@
 #include "tools/classplanctl/cli.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <iostream>
 #include <utility>
@@ -107,6 +108,13 @@ std::vector<std::string> NormalizeFlagNames(std::vector<std::string> args) {
     const size_t end = arg.find('=');
     for (size_t j = 2; j < arg.size() && j < end; ++j) {
       if (arg[j] == '-') arg[j] = '_';
+    }
+    // "--api_key=" (say, an unset variable) is an empty value; CLI11 would take the next
+    // word as the value instead.
+    if (end != std::string::npos && end + 1 == arg.size()) {
+      arg.pop_back();
+      args.insert(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, "");
+      ++i;
     }
   }
   return args;

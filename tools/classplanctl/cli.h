@@ -59,7 +59,8 @@ std::string ProcessEnv(const char* name);
 // CLASSPLAN_TARGET, then the gateway.
 std::string ResolveTarget(const GlobalFlags& flags, Service service, const EnvFn& env);
 
-// "--as-of=X" is "--as_of=X": flag names may be spelt with dashes (values are left alone).
+// "--as-of=X" is "--as_of=X": flag names may be spelt with dashes (values are left alone);
+// "--name=" becomes "--name" "" (an empty value).
 std::vector<std::string> NormalizeFlagNames(std::vector<std::string> args);
 
 // The whole tree. Not copyable: the options point into it.

@@ -64,6 +64,11 @@ TEST(Cli, ChoosesTheCommandWithItsFlagsAnywhere) {
   p = ParseArgs({"pay", "place", "50000", "--band=806-A", "--jurisdiction=denver-csa"});
   EXPECT_FALSE(p.exit.has_value()) << p.err;
   EXPECT_EQ(p.command, "pay place");
+  // An empty value (an unset variable) is empty; the next word stays a command word.
+  p = ParseArgs({"--api_key=", "class", "get", "X"});
+  EXPECT_FALSE(p.exit.has_value()) << p.err;
+  EXPECT_EQ(p.command, "class get");
+  EXPECT_EQ(p.flags.api_key, "");
   p = ParseArgs({"health"});
   EXPECT_FALSE(p.exit.has_value()) << p.err;
   EXPECT_EQ(p.command, "health");
