@@ -158,8 +158,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   std::string out;
   const std::string ctl = BuildPath("tools/classplanctl/classplanctl");
   int rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
-       "eligibility", "check", "--class=CA2459",
+      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
+       "--as_of=2026-01-31", "--class=CA2459",
        "--applicant=" + SourcePath("examples/applicants/placement-caseworker.json")},
       &out);
   EXPECT_EQ(rc, 0) << out;
@@ -169,8 +169,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
       << out;
   EXPECT_NE(out.find("only revision took effect"), std::string::npos) << out;
   rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
-       "eligibility", "qualify",
+      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "qualify",
+       "--as_of=2026-01-31",
        "--applicant=" + SourcePath("examples/applicants/psychology-graduate.json")},
       &out);
   EXPECT_EQ(rc, 0) << out;
@@ -180,8 +180,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   EXPECT_NE(out.find("      review combination: 48 months required"), std::string::npos) << out;
 
   rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
-       "eligibility", "check", "--class=SPPS26", "--track=recommended",
+      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
+       "--as_of=2026-01-31", "--class=SPPS26", "--track=recommended",
        "--applicant=" + SourcePath("examples/applicants/social-worker-bsw.json")},
       &out);
   EXPECT_EQ(rc, 0) << out;
@@ -208,8 +208,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   }
   out.clear();  // RunCommand appends
   rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "--as_of=2026-01-31",
-       "eligibility", "screen", "--class=G1099B", "--applicants=" + pool},
+      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "screen",
+       "--as_of=2026-01-31", "--class=G1099B", "--applicants=" + pool},
       &out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(out,

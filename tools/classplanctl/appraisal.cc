@@ -1,134 +1,64 @@
-#include "tools/classplanctl/appraisal.h"
+// classplanctl's appraisal commands (the appraisal service, --appraisal_target). Every call
+// carries the caller's identity as the gateway would set it: --principal and --roles (env
+// CLASSPLAN_PRINCIPAL, CLASSPLAN_ROLES); through the gateway, the key decides who is calling.
 
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
-#include <map>
+#include <memory>
 #include <set>
+#include <string>
+#include <vector>
 
-#include "absl/flags/declare.h"
-#include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "common/dates/dates.h"
-#include "common/identity/identity.h"
-#include "common/status/grpc_status.h"
-#include "grpcpp/grpcpp.h"
-#include "tools/classplanctl/connect.h"
-#include "tools/classplanctl/pay.h"
+#include "tools/classplanctl/commands.h"
+#include "tools/classplanctl/context.h"
 #include "tools/classplanctl/render.h"
-
-ABSL_FLAG(std::string, appraisal_target,
-          classplan::ctl::EnvOr("CLASSPLAN_APPRAISAL_TARGET", classplan::ctl::kGatewayTarget),
-          "appraisal service host:port (env CLASSPLAN_APPRAISAL_TARGET)");
-ABSL_FLAG(std::string, principal, classplan::ctl::EnvOr("CLASSPLAN_PRINCIPAL", ""),
-          "appraisal: who is calling, sent as x-classplan-principal (env CLASSPLAN_PRINCIPAL)");
-ABSL_FLAG(std::string, roles, classplan::ctl::EnvOr("CLASSPLAN_ROLES", ""),
-          "appraisal: the caller's roles, comma-separated (supervisor, employee, hr_admin), sent "
-          "as x-classplan-roles (env CLASSPLAN_ROLES)");
-ABSL_FLAG(std::string, entered, "", "appraisal: date the employee entered the class (YYYY-MM-DD)");
-ABSL_FLAG(std::string, framework, "", "appraisal: framework id (default: the class's framework)");
-ABSL_FLAG(int, framework_version, 0, "appraisal framework: version (0 = latest)");
-ABSL_FLAG(std::string, class_code, "", "appraisal: job class code, e.g. 2944");
-ABSL_FLAG(std::string, employee, "", "appraisal: employee id");
-ABSL_FLAG(std::string, supervisor, "", "appraisal: supervisor id (create: default the principal)");
-ABSL_FLAG(std::string, unit_id, "", "appraisal: organizational unit id");
-ABSL_FLAG(std::string, period_start, "", "appraisal create: first day of the period");
-ABSL_FLAG(std::string, period_end, "", "appraisal create: last day of the period");
-ABSL_FLAG(std::string, competency, "", "appraisal observe/goal: competency id, e.g. pe");
-ABSL_FLAG(std::string, indicators, "",
-          "appraisal observe: observed indicator ids, comma-separated (added to those recorded)");
-ABSL_FLAG(std::string, unobserve, "",
-          "appraisal observe: indicator ids to remove from those recorded, comma-separated");
-ABSL_FLAG(std::string, evidence, "", "appraisal observe: an evidence note to add");
-ABSL_FLAG(int, rating, 0, "appraisal observe: the rating on the framework's scale");
-ABSL_FLAG(std::string, etag, "",
-          "appraisal: the etag last read (default: read the current one first)");
-ABSL_FLAG(std::string, comments, "",
-          "appraisal acknowledge: the employee's comments; create: supervisor comments");
-ABSL_FLAG(std::string, reason, "", "appraisal return: why it is sent back");
-ABSL_FLAG(std::string, specific, "", "appraisal goal: what is to be done");
-ABSL_FLAG(std::string, measure, "", "appraisal goal: how achievement is measured");
-ABSL_FLAG(std::string, target_date, "", "appraisal goal: target date (YYYY-MM-DD)");
-ABSL_FLAG(std::string, employees, "",
-          "appraisal due: further employee ids to check, comma-separated");
-
-ABSL_DECLARE_FLAG(bool, json);
-ABSL_DECLARE_FLAG(absl::Duration, timeout);
-ABSL_DECLARE_FLAG(std::string, as_of);
-ABSL_DECLARE_FLAG(std::string, state);
 
 namespace classplan::ctl {
 namespace {
 
 namespace apb = ::classplan::appraisal::v1;
 using Stub = apb::AppraisalService::Stub;
-constexpr int kUsageExit = 2;
+constexpr Service kAppraisal = Service::kAppraisal;
 
-int AppraisalFail(const grpc::Status& s) {
-  std::cerr << "error: " << s.error_message() << " ("
-            << absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())) << ")\n";
-  for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s))) {
-    std::cerr << "  field " << v.field << ": " << v.description << "\n";
-  }
-  switch (s.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-      std::cerr << "  is the appraisal service running at " << absl::GetFlag(FLAGS_appraisal_target)
-                << "? (--appraisal_target)\n";
-      break;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      std::cerr << "  say who you are: --principal=ID --roles=supervisor|employee|hr_admin\n";
-      break;
-    case grpc::StatusCode::ABORTED:
-      std::cerr << "  the appraisal changed since it was read: show it again and retry\n";
-      break;
-    default:
-      break;
-  }
-  return ExitCodeFor(s.error_code());
-}
+// Every appraisal command's argument and flags; each command sets those it has.
+struct AppraisalArgs {
+  std::string id;  // the appraisal (or framework) id
+  std::string as_of;
+  std::string entered;
+  std::string framework;
+  int framework_version = 0;
+  std::string class_code;
+  std::string employee;
+  std::string supervisor;
+  std::string unit_id;
+  std::string period_start;
+  std::string period_end;
+  std::string competency;
+  std::string indicators;
+  std::string unobserve;
+  std::string evidence;
+  int rating = 0;
+  std::string etag;
+  std::string comments;
+  std::string reason;
+  std::string specific;
+  std::string measure;
+  std::string target_date;
+  std::string employees;
+  std::string state;
+};
 
-// Calls a unary RPC with a deadline and the caller's identity metadata.
-template <typename Req, typename Resp>
-int Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), Stub* stub,
-         const Req& req, Resp* resp) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
-  if (auto p = absl::GetFlag(FLAGS_principal); !p.empty()) {
-    ctx.AddMetadata(identity::kPrincipalHeader, p);
-  }
-  if (auto r = absl::GetFlag(FLAGS_roles); !r.empty()) ctx.AddMetadata(identity::kRolesHeader, r);
-  grpc::Status s = (stub->*rpc)(&ctx, req, resp);
-  return s.ok() ? 0 : AppraisalFail(s);
-}
-
-int UsageError(const std::string& what) {
-  std::cerr << "error: " << what << "\n";
-  return kUsageExit;
-}
-
-// Parses --flag as a full date into `out`; false (after printing) when malformed, or when
-// missing and `required`.
-bool DateFlag(const char* flag, const std::string& value, bool required, common::v1::Date* out,
-              bool* has = nullptr) {
-  if (has != nullptr) *has = false;
-  if (value.empty()) {
-    if (required) std::cerr << "error: --" << flag << "=YYYY-MM-DD is required\n";
-    return !required;
-  }
-  auto d = dates::ParseFull(value);
-  if (!d.ok()) {
-    std::cerr << "error: --" << flag << ": " << d.status().message() << "\n";
-    return false;
-  }
-  *out = *d;
-  if (has != nullptr) *has = true;
-  return true;
+// A date flag the tree requires (so never empty); false (after printing) when malformed.
+bool RequiredDate(const char* flag, const std::string& value, common::v1::Date* out) {
+  bool has = false;
+  return ParseDateFlag(flag, value, &has, out);
 }
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -239,43 +169,43 @@ std::string RenderAppraisal(const apb::Appraisal& a) {
   return out;
 }
 
-int PrintAppraisal(const apb::Appraisal& a) {
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(a);
+int PrintAppraisal(const apb::Appraisal& a, const Context& c) {
+  if (c.json()) return PrintJson(a);
   std::cout << RenderAppraisal(a);
   return 0;
 }
 
 // The appraisal as stored now.
-int Fetch(Stub* stub, const std::string& id, apb::Appraisal* out) {
+int Fetch(Stub* stub, Context& c, const std::string& id, apb::Appraisal* out) {
   apb::GetAppraisalRequest req;
   req.set_appraisal_id(id);
   apb::GetAppraisalResponse resp;
-  int rc = Call(&Stub::GetAppraisal, stub, req, &resp);
+  int rc = c.Call(kAppraisal, stub, &Stub::GetAppraisal, req, &resp);
   *out = resp.appraisal();
   return rc;
 }
 
 // --etag, or the current one read first.
-int EtagFor(Stub* stub, const std::string& id, std::string* etag) {
-  *etag = absl::GetFlag(FLAGS_etag);
+int EtagFor(const AppraisalArgs& f, Stub* stub, Context& c, std::string* etag) {
+  *etag = f.etag;
   if (!etag->empty()) return 0;
   apb::Appraisal a;
-  int rc = Fetch(stub, id, &a);
+  int rc = Fetch(stub, c, f.id, &a);
   *etag = a.etag();
   return rc;
 }
 
 // One transition: the request type carries appraisal_id and etag; `fill` sets the rest.
 template <typename Req, typename Resp>
-int Move(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), Stub* stub,
-         const std::string& id, Req req = Req()) {
+int Move(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), const AppraisalArgs& f,
+         Stub* stub, Context& c, Req req = Req()) {
   std::string etag;
-  if (int rc = EtagFor(stub, id, &etag); rc != 0) return rc;
-  req.set_appraisal_id(id);
+  if (int rc = EtagFor(f, stub, c, &etag); rc != 0) return rc;
+  req.set_appraisal_id(f.id);
   req.set_etag(etag);
   Resp resp;
-  if (int rc = Call(rpc, stub, req, &resp); rc != 0) return rc;
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kAppraisal, stub, rpc, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
   std::cout << "appraisal " << resp.appraisal().id() << " is now "
             << StateText(resp.appraisal().state()) << " (etag " << resp.appraisal().etag() << ")\n";
   return 0;
@@ -283,36 +213,36 @@ int Move(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), Stu
 
 // Replaces fields of an appraisal (`paths`) after `change` edited the current copy.
 template <typename Change>
-int Update(Stub* stub, const std::string& id, const std::vector<std::string>& paths,
+int Update(const AppraisalArgs& f, Stub* stub, Context& c, const std::vector<std::string>& paths,
            Change change) {
+  const std::string& id = f.id;
   apb::Appraisal current;
-  if (int rc = Fetch(stub, id, &current); rc != 0) return rc;
+  if (int rc = Fetch(stub, c, id, &current); rc != 0) return rc;
   apb::UpdateAppraisalRequest req;
   *req.mutable_appraisal() = current;
-  if (auto e = absl::GetFlag(FLAGS_etag); !e.empty()) req.mutable_appraisal()->set_etag(e);
+  if (auto e = f.etag; !e.empty()) req.mutable_appraisal()->set_etag(e);
   if (int rc = change(req.mutable_appraisal()); rc != 0) return rc;
   for (const auto& p : paths) req.mutable_update_mask()->add_paths(p);
   apb::UpdateAppraisalResponse resp;
-  if (int rc = Call(&Stub::UpdateAppraisal, stub, req, &resp); rc != 0) return rc;
-  return PrintAppraisal(resp.appraisal());
+  if (int rc = c.Call(kAppraisal, stub, &Stub::UpdateAppraisal, req, &resp); rc != 0) return rc;
+  return PrintAppraisal(resp.appraisal(), c);
 }
 
-int Expected(Stub* stub) {
+int Expected(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::GetExpectedProficiencyRequest req;
-  req.set_framework_id(absl::GetFlag(FLAGS_framework));
-  req.set_class_code(absl::GetFlag(FLAGS_class_code));
+  req.set_framework_id(f.framework);
+  req.set_class_code(f.class_code);
   // The 2944 performance anchors are the only framework with levels by tenure.
   if (req.framework_id().empty() && req.class_code().empty())
     req.set_framework_id("sf-hsa-2944-anchors");
-  if (!DateFlag("entered", absl::GetFlag(FLAGS_entered), true, req.mutable_date_entered_class()))
-    return kUsageExit;
+  if (!RequiredDate("entered", f.entered, req.mutable_date_entered_class())) return kUsageExit;
   bool has = false;
-  if (!DateFlag("as_of", absl::GetFlag(FLAGS_as_of), false, req.mutable_as_of(), &has))
-    return kUsageExit;
+  if (!ParseDateFlag("as_of", f.as_of, &has, req.mutable_as_of())) return kUsageExit;
   if (!has) req.clear_as_of();
   apb::GetExpectedProficiencyResponse resp;
-  if (int rc = Call(&Stub::GetExpectedProficiency, stub, req, &resp); rc != 0) return rc;
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kAppraisal, stub, &Stub::GetExpectedProficiency, req, &resp); rc != 0)
+    return rc;
+  if (c.json()) return PrintJson(resp);
   std::cout << "expected level  " << resp.level_name() << "\n"
             << "tenure          " << resp.tenure_years() << " years " << resp.tenure_months() % 12
             << " months (" << resp.tenure_months() << " completed months) on "
@@ -322,28 +252,26 @@ int Expected(Stub* stub) {
   return 0;
 }
 
-int Create(Stub* stub) {
+int Create(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::CreateAppraisalRequest req;
   auto* a = req.mutable_appraisal();
-  a->set_employee_id(absl::GetFlag(FLAGS_employee));
-  a->set_class_code(absl::GetFlag(FLAGS_class_code));
-  a->set_supervisor_id(absl::GetFlag(FLAGS_supervisor).empty() ? absl::GetFlag(FLAGS_principal)
-                                                               : absl::GetFlag(FLAGS_supervisor));
-  a->set_unit_id(absl::GetFlag(FLAGS_unit_id));
-  a->set_supervisor_comments(absl::GetFlag(FLAGS_comments));
-  req.set_framework_id(absl::GetFlag(FLAGS_framework));
+  a->set_employee_id(f.employee);
+  a->set_class_code(f.class_code);
+  a->set_supervisor_id(f.supervisor.empty() ? c.flags().principal : f.supervisor);
+  a->set_unit_id(f.unit_id);
+  a->set_supervisor_comments(f.comments);
+  req.set_framework_id(f.framework);
   if (a->employee_id().empty() || a->class_code().empty()) {
-    return UsageError("appraisal create: --employee=ID and --class_code=CODE are required");
+    return UsageError("appraisal create: --employee and --class_code must not be empty");
   }
-  if (!DateFlag("entered", absl::GetFlag(FLAGS_entered), true, a->mutable_date_entered_class()) ||
-      !DateFlag("period_start", absl::GetFlag(FLAGS_period_start), true,
-                a->mutable_period_start()) ||
-      !DateFlag("period_end", absl::GetFlag(FLAGS_period_end), true, a->mutable_period_end())) {
+  if (!RequiredDate("entered", f.entered, a->mutable_date_entered_class()) ||
+      !RequiredDate("period_start", f.period_start, a->mutable_period_start()) ||
+      !RequiredDate("period_end", f.period_end, a->mutable_period_end())) {
     return kUsageExit;
   }
   apb::CreateAppraisalResponse resp;
-  if (int rc = Call(&Stub::CreateAppraisal, stub, req, &resp); rc != 0) return rc;
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kAppraisal, stub, &Stub::CreateAppraisal, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
   std::cout << "created appraisal " << resp.appraisal().id() << " (DRAFT, etag "
             << resp.appraisal().etag() << "), framework " << resp.appraisal().framework_id() << " v"
             << resp.appraisal().framework_version() << ", expected level "
@@ -351,10 +279,10 @@ int Create(Stub* stub) {
   return 0;
 }
 
-int Observe(Stub* stub, const std::string& id) {
-  const std::string competency = absl::GetFlag(FLAGS_competency);
+int Observe(const AppraisalArgs& f, Stub* stub, Context& c) {
+  const std::string competency = f.competency;
   if (competency.empty()) return UsageError("appraisal observe: --competency=ID is required");
-  return Update(stub, id, {"assessments"}, [&](apb::Appraisal* a) {
+  return Update(f, stub, c, {"assessments"}, [&](apb::Appraisal* a) {
     apb::CompetencyAssessment* as = nullptr;
     for (auto& x : *a->mutable_assessments()) {
       if (x.competency_id() == competency) as = &x;
@@ -365,68 +293,65 @@ int Observe(Stub* stub, const std::string& id) {
     }
     std::set<std::string> have(as->observed_indicator_ids().begin(),
                                as->observed_indicator_ids().end());
-    for (const auto& i : SplitList(absl::GetFlag(FLAGS_indicators))) {
+    for (const auto& i : SplitList(f.indicators)) {
       if (have.insert(i).second) as->add_observed_indicator_ids(i);
     }
-    const auto drop = SplitList(absl::GetFlag(FLAGS_unobserve));
+    const auto drop = SplitList(f.unobserve);
     auto* ids = as->mutable_observed_indicator_ids();
     ids->erase(std::remove_if(ids->begin(), ids->end(),
                               [&](const std::string& i) {
                                 return std::find(drop.begin(), drop.end(), i) != drop.end();
                               }),
                ids->end());
-    if (auto e = absl::GetFlag(FLAGS_evidence); !e.empty()) as->add_evidence(e);
-    if (int r = absl::GetFlag(FLAGS_rating); r != 0) as->set_rating(r);
+    if (auto e = f.evidence; !e.empty()) as->add_evidence(e);
+    if (int r = f.rating; r != 0) as->set_rating(r);
     return 0;
   });
 }
 
-int AddGoal(Stub* stub, const std::string& id) {
+int AddGoal(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::Goal g;
-  g.set_competency_id(absl::GetFlag(FLAGS_competency));
-  g.set_specific(absl::GetFlag(FLAGS_specific));
-  g.set_measure(absl::GetFlag(FLAGS_measure));
-  if (!DateFlag("target_date", absl::GetFlag(FLAGS_target_date), true, g.mutable_target_date()))
-    return kUsageExit;
-  return Update(stub, id, {"goals"}, [&](apb::Appraisal* a) {
+  g.set_competency_id(f.competency);
+  g.set_specific(f.specific);
+  g.set_measure(f.measure);
+  if (!RequiredDate("target_date", f.target_date, g.mutable_target_date())) return kUsageExit;
+  return Update(f, stub, c, {"goals"}, [&](apb::Appraisal* a) {
     *a->add_goals() = g;
     return 0;
   });
 }
 
 // Supervisor comments, period and unit: only the fields given.
-int Edit(Stub* stub, const std::string& id) {
+int Edit(const AppraisalArgs& f, Stub* stub, Context& c) {
   std::vector<std::string> paths;
   apb::Appraisal given;
-  if (!absl::GetFlag(FLAGS_comments).empty()) paths.push_back("supervisor_comments");
-  if (!absl::GetFlag(FLAGS_unit_id).empty()) paths.push_back("unit_id");
+  if (!f.comments.empty()) paths.push_back("supervisor_comments");
+  if (!f.unit_id.empty()) paths.push_back("unit_id");
   bool has = false;
-  if (!DateFlag("period_start", absl::GetFlag(FLAGS_period_start), false,
-                given.mutable_period_start(), &has))
+  if (!ParseDateFlag("period_start", f.period_start, &has, given.mutable_period_start()))
     return kUsageExit;
   if (has) paths.push_back("period_start");
-  if (!DateFlag("period_end", absl::GetFlag(FLAGS_period_end), false, given.mutable_period_end(),
-                &has))
+  if (!ParseDateFlag("period_end", f.period_end, &has, given.mutable_period_end()))
     return kUsageExit;
   if (has) paths.push_back("period_end");
   if (paths.empty()) {
     return UsageError(
         "appraisal edit: give --comments, --unit_id, --period_start and/or --period_end");
   }
-  return Update(stub, id, paths, [&](apb::Appraisal* a) {
-    a->set_supervisor_comments(absl::GetFlag(FLAGS_comments));
-    a->set_unit_id(absl::GetFlag(FLAGS_unit_id));
+  return Update(f, stub, c, paths, [&](apb::Appraisal* a) {
+    a->set_supervisor_comments(f.comments);
+    a->set_unit_id(f.unit_id);
     *a->mutable_period_start() = given.period_start();
     *a->mutable_period_end() = given.period_end();
     return 0;
   });
 }
 
-int List(Stub* stub) {
+int List(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::ListAppraisalsRequest req;
-  req.set_employee_id(absl::GetFlag(FLAGS_employee));
-  req.set_supervisor_id(absl::GetFlag(FLAGS_supervisor));
-  if (auto s = absl::GetFlag(FLAGS_state); !s.empty()) {
+  req.set_employee_id(f.employee);
+  req.set_supervisor_id(f.supervisor);
+  if (auto s = f.state; !s.empty()) {
     apb::AppraisalState state;
     if (!apb::AppraisalState_Parse("APPRAISAL_STATE_" + absl::AsciiStrToUpper(s), &state)) {
       return UsageError(
@@ -437,11 +362,11 @@ int List(Stub* stub) {
   apb::ListAppraisalsResponse all;
   do {
     apb::ListAppraisalsResponse page;
-    if (int rc = Call(&Stub::ListAppraisals, stub, req, &page); rc != 0) return rc;
+    if (int rc = c.Call(kAppraisal, stub, &Stub::ListAppraisals, req, &page); rc != 0) return rc;
     all.mutable_appraisals()->MergeFrom(page.appraisals());
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(all);
+  if (c.json()) return PrintJson(all);
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : all.appraisals()) {
     rows.push_back(
@@ -454,21 +379,20 @@ int List(Stub* stub) {
   return 0;
 }
 
-int Due(Stub* stub) {
+int Due(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::ListDueAppraisalsRequest req;
-  req.set_supervisor_id(absl::GetFlag(FLAGS_supervisor));
-  req.set_unit_id(absl::GetFlag(FLAGS_unit_id));
+  req.set_supervisor_id(f.supervisor);
+  req.set_unit_id(f.unit_id);
   if (req.supervisor_id().empty() && req.unit_id().empty()) {
-    req.set_supervisor_id(absl::GetFlag(FLAGS_principal));  // "my team"
+    req.set_supervisor_id(c.flags().principal);  // "my team"
   }
-  for (const auto& e : SplitList(absl::GetFlag(FLAGS_employees))) req.add_employee_ids(e);
+  for (const auto& e : SplitList(f.employees)) req.add_employee_ids(e);
   bool has = false;
-  if (!DateFlag("as_of", absl::GetFlag(FLAGS_as_of), false, req.mutable_as_of(), &has))
-    return kUsageExit;
+  if (!ParseDateFlag("as_of", f.as_of, &has, req.mutable_as_of())) return kUsageExit;
   if (!has) req.clear_as_of();
   apb::ListDueAppraisalsResponse resp;
-  if (int rc = Call(&Stub::ListDueAppraisals, stub, req, &resp); rc != 0) return rc;
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kAppraisal, stub, &Stub::ListDueAppraisals, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : resp.employees()) {
     rows.push_back({e.employee_id(),
@@ -482,18 +406,18 @@ int Due(Stub* stub) {
   return 0;
 }
 
-int Team(Stub* stub) {
+int Team(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::GetTeamSummaryRequest req;
-  req.set_supervisor_id(absl::GetFlag(FLAGS_supervisor));
-  req.set_unit_id(absl::GetFlag(FLAGS_unit_id));
+  req.set_supervisor_id(f.supervisor);
+  req.set_unit_id(f.unit_id);
   if (req.supervisor_id().empty() && req.unit_id().empty()) {
-    req.set_supervisor_id(absl::GetFlag(FLAGS_principal));
+    req.set_supervisor_id(c.flags().principal);
   }
-  req.set_framework_id(absl::GetFlag(FLAGS_framework));
+  req.set_framework_id(f.framework);
   if (req.framework_id().empty()) req.set_framework_id("sf-hsa-2944-anchors");
   apb::GetTeamSummaryResponse resp;
-  if (int rc = Call(&Stub::GetTeamSummary, stub, req, &resp); rc != 0) return rc;
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kAppraisal, stub, &Stub::GetTeamSummary, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : resp.competencies()) {
     rows.push_back({c.competency_id(), absl::StrCat(c.below()), absl::StrCat(c.at()),
@@ -505,12 +429,12 @@ int Team(Stub* stub) {
   return 0;
 }
 
-int Frameworks(Stub* stub) {
+int Frameworks(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::ListFrameworksRequest req;
-  req.set_class_code(absl::GetFlag(FLAGS_class_code));
+  req.set_class_code(f.class_code);
   apb::ListFrameworksResponse resp;
-  if (int rc = Call(&Stub::ListFrameworks, stub, req, &resp); rc != 0) return rc;
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kAppraisal, stub, &Stub::ListFrameworks, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;
   for (const auto& f : resp.frameworks()) {
     int competencies = 0;
@@ -523,26 +447,26 @@ int Frameworks(Stub* stub) {
   return 0;
 }
 
-int Framework(Stub* stub, const std::string& id) {
+int Framework(const AppraisalArgs& args, Stub* stub, Context& c) {
   apb::GetFrameworkRequest req;
-  req.set_framework_id(id);
-  req.set_version(absl::GetFlag(FLAGS_framework_version));
+  req.set_framework_id(args.id);
+  req.set_version(args.framework_version);
   apb::GetFrameworkResponse resp;
-  if (int rc = Call(&Stub::GetFramework, stub, req, &resp); rc != 0) return rc;
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kAppraisal, stub, &Stub::GetFramework, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
   const auto& f = resp.framework();
   std::cout << f.title() << "\n"
             << f.id() << " v" << f.version() << "; classes " << absl::StrJoin(f.class_codes(), ", ")
             << "; source: " << f.source() << "\n";
-  const std::string only = absl::GetFlag(FLAGS_competency);
+  const std::string only = args.competency;
   for (const auto& cl : f.clusters()) {
     std::cout << "\n" << cl.name() << "\n";
-    for (const auto& c : cl.competencies()) {
-      if (!only.empty() && c.id() != only) continue;
-      std::cout << "  " << c.id() << "  " << c.name() << "\n";
+    for (const auto& comp : cl.competencies()) {
+      if (!only.empty() && comp.id() != only) continue;
+      std::cout << "  " << comp.id() << "  " << comp.name() << "\n";
       if (!only.empty()) {
-        std::cout << "    " << c.definition() << "\n";
-        for (const auto& l : c.levels()) {
+        std::cout << "    " << comp.definition() << "\n";
+        for (const auto& l : comp.levels()) {
           std::cout << "    " << LevelText(l.level()) << "\n";
           for (const auto& i : l.indicators())
             std::cout << "      " << i.id() << "  " << i.text() << "\n";
@@ -567,80 +491,156 @@ int Framework(Stub* stub, const std::string& id) {
   return 0;
 }
 
+// The appraisal's id argument of the commands that take one.
+void AddId(CLI::App* command, AppraisalArgs* f) {
+  command->add_option("ID", f->id, "the appraisal id")->required();
+}
+
+void AddEtag(CLI::App* command, AppraisalArgs* f) {
+  command->add_option("--etag", f->etag, "the etag last read (default: read the current one)")
+      ->type_name("ETAG");
+}
+
+// --supervisor / --unit_id: whose staff (default: the caller's own).
+void AddTeam(CLI::App* command, AppraisalArgs* f) {
+  command->add_option("--supervisor", f->supervisor, "this supervisor's staff")->type_name("ID");
+  command->add_option("--unit_id", f->unit_id, "this organizational unit's staff")->type_name("ID");
+}
+
+CLI::Option* AddDate(CLI::App* command, const char* name, std::string* value, const char* help) {
+  return command->add_option(name, *value, help)->type_name("YYYY-MM-DD");
+}
+
 }  // namespace
 
-const char* AppraisalUsage() {
-  return "  appraisal expected --entered=YYYY-MM-DD [--as_of=YYYY-MM-DD] [--framework=ID|"
-         "--class_code=CODE]\n"
-         "  appraisal frameworks [--class_code=CODE] | appraisal framework ID [--competency=ID]\n"
-         "  appraisal create --employee=ID --class_code=CODE --entered=DATE --period_start=DATE\n"
-         "            --period_end=DATE [--supervisor=ID] [--unit_id=ID] [--framework=ID]\n"
-         "  appraisal show ID | appraisal list [--employee=ID] [--supervisor=ID] [--state=S]\n"
-         "  appraisal observe ID --competency=ID [--indicators=ID,ID] [--unobserve=ID,ID]\n"
-         "            [--evidence=TEXT] [--rating=N]\n"
-         "  appraisal edit ID [--comments=TEXT] [--period_start=DATE] [--period_end=DATE] "
-         "[--unit_id=ID]\n"
-         "  appraisal goal ID --competency=ID --specific=TEXT --measure=TEXT "
-         "--target_date=DATE\n"
-         "  appraisal submit|finalize ID | appraisal acknowledge ID [--comments=TEXT]\n"
-         "  appraisal return ID --reason=TEXT      (changes take --etag=E; default: current)\n"
-         "  appraisal due [--supervisor=ID|--unit_id=ID] [--as_of=DATE] [--employees=ID,ID]\n"
-         "  appraisal team [--supervisor=ID|--unit_id=ID] [--framework=ID]\n"
-         "  (appraisal commands use --appraisal_target=host:port, env CLASSPLAN_APPRAISAL_TARGET,\n"
-         "   and --principal=ID --roles=supervisor|employee|hr_admin, env CLASSPLAN_PRINCIPAL,\n"
-         "   CLASSPLAN_ROLES; the gateway sets these for callers in production)\n";
-}
+void AddAppraisalCommands(Cli& cli) {
+  AppraisalArgs* f = cli.Keep(std::make_unique<AppraisalArgs>());
+  CLI::App* group = cli.Group(&cli.app(), "appraisal",
+                              "competency frameworks and appraisals (the appraisal service)");
+  using Fn = int (*)(const AppraisalArgs&, Stub*, Context&);
+  auto command = [&cli, group, f](const char* name, const char* help, Fn fn) {
+    return cli.Command(group, name, help, [f, fn](Context& c) {
+      auto stub = apb::AppraisalService::NewStub(c.Channel(kAppraisal));
+      return fn(*f, stub.get(), c);
+    });
+  };
 
-bool IsAppraisalFlag(const std::string& name) {
-  static const std::set<std::string> kNames = {
-      "appraisal_target", "principal",    "roles",
-      "entered",          "framework",    "framework_version",
-      "class_code",       "employee",     "supervisor",
-      "unit_id",          "period_start", "period_end",
-      "competency",       "indicators",   "evidence",
-      "rating",           "etag",         "comments",
-      "reason",           "specific",     "measure",
-      "target_date",      "employees",    "unobserve"};
-  return kNames.count(name) > 0;
-}
+  CLI::App* expected =
+      command("expected",
+              "the level expected from time in the class (the 2944 performance anchors)", Expected);
+  AddDate(expected, "--entered", &f->entered, "the day the employee entered the class")->required();
+  AddAsOfFlag(expected, &f->as_of, "the day to count to (default today)");
+  expected->add_option("--framework", f->framework, "framework id")->type_name("ID");
+  expected->add_option("--class_code", f->class_code, "the class's framework")->type_name("CODE");
 
-int RunAppraisal(const std::vector<std::string>& args) {
-  if (args.size() < 2) return Usage();
-  auto channel = ctl::Connect(absl::GetFlag(FLAGS_appraisal_target));
-  auto stub = apb::AppraisalService::NewStub(channel);
-  Stub* s = stub.get();
-  const std::string& verb = args[1];
-  const bool one = args.size() == 3;  // verb + id
-  const std::string id = one ? args[2] : "";
+  command("frameworks", "competency frameworks", Frameworks)
+      ->add_option("--class_code", f->class_code, "only this class's")
+      ->type_name("CODE");
+  CLI::App* framework = command("framework", "a framework's competencies and levels", Framework);
+  framework->add_option("ID", f->id, "the framework id, e.g. sf-hsa-2944-anchors")->required();
+  framework->add_option("--competency", f->competency, "one competency with its indicators")
+      ->type_name("ID");
+  framework->add_option("--framework_version", f->framework_version, "version (0: the latest)")
+      ->type_name("N");
 
-  if (verb == "expected" && args.size() == 2) return Expected(s);
-  if (verb == "frameworks" && args.size() == 2) return Frameworks(s);
-  if (verb == "framework" && one) return Framework(s, id);
-  if (verb == "create" && args.size() == 2) return Create(s);
-  if (verb == "list" && args.size() == 2) return List(s);
-  if (verb == "due" && args.size() == 2) return Due(s);
-  if (verb == "team" && args.size() == 2) return Team(s);
-  if (verb == "show" && one) {
-    apb::Appraisal a;
-    if (int rc = Fetch(s, id, &a); rc != 0) return rc;
-    return PrintAppraisal(a);
-  }
-  if (verb == "observe" && one) return Observe(s, id);
-  if (verb == "goal" && one) return AddGoal(s, id);
-  if (verb == "edit" && one) return Edit(s, id);
-  if (verb == "submit" && one) return Move(&Stub::SubmitAppraisal, s, id);
-  if (verb == "finalize" && one) return Move(&Stub::FinalizeAppraisal, s, id);
-  if (verb == "acknowledge" && one) {
-    apb::AcknowledgeAppraisalRequest req;
-    req.set_comments(absl::GetFlag(FLAGS_comments));
-    return Move(&Stub::AcknowledgeAppraisal, s, id, req);
-  }
-  if (verb == "return" && one) {
-    apb::ReturnAppraisalRequest req;
-    req.set_reason(absl::GetFlag(FLAGS_reason));
-    return Move(&Stub::ReturnAppraisal, s, id, req);
-  }
-  return Usage();
+  CLI::App* create = command("create", "a new appraisal (DRAFT); prints its id", Create);
+  create->add_option("--employee", f->employee, "employee id")->type_name("ID")->required();
+  create->add_option("--class_code", f->class_code, "job class code, e.g. 2944")
+      ->type_name("CODE")
+      ->required();
+  AddDate(create, "--entered", &f->entered, "the day the employee entered the class")->required();
+  AddDate(create, "--period_start", &f->period_start, "first day of the period")->required();
+  AddDate(create, "--period_end", &f->period_end, "last day of the period")->required();
+  create->add_option("--supervisor", f->supervisor, "supervisor id (default: --principal)")
+      ->type_name("ID");
+  create->add_option("--unit_id", f->unit_id, "organizational unit id")->type_name("ID");
+  create->add_option("--framework", f->framework, "framework id (default: the class's)")
+      ->type_name("ID");
+  create->add_option("--comments", f->comments, "supervisor's comments")->type_name("TEXT");
+
+  AddId(command("show", "an appraisal: levels, gaps, goals, development plan, history",
+                [](const AppraisalArgs& a, Stub* stub, Context& c) {
+                  apb::Appraisal appraisal;
+                  if (int rc = Fetch(stub, c, a.id, &appraisal); rc != 0) return rc;
+                  return PrintAppraisal(appraisal, c);
+                }),
+        f);
+  CLI::App* list = command("list", "appraisals the caller may see", List);
+  list->add_option("--employee", f->employee, "only this employee's")->type_name("ID");
+  list->add_option("--supervisor", f->supervisor, "only this supervisor's")->type_name("ID");
+  list->add_option("--state", f->state,
+                   "only DRAFT, SUBMITTED, ACKNOWLEDGED, FINALIZED or RETURNED ones")
+      ->type_name("STATE");
+
+  CLI::App* observe =
+      command("observe", "records observed indicators, evidence or a rating", Observe);
+  AddId(observe, f);
+  observe->add_option("--competency", f->competency, "competency id, e.g. pe")
+      ->type_name("ID")
+      ->required();
+  observe->add_option("--indicators", f->indicators, "indicator ids to add, comma-separated")
+      ->type_name("ID,ID");
+  observe->add_option("--unobserve", f->unobserve, "indicator ids to remove, comma-separated")
+      ->type_name("ID,ID");
+  observe->add_option("--evidence", f->evidence, "an evidence note to add")->type_name("TEXT");
+  observe->add_option("--rating", f->rating, "the rating on the framework's scale")->type_name("N");
+  AddEtag(observe, f);
+
+  CLI::App* goal = command("goal", "adds a goal", AddGoal);
+  AddId(goal, f);
+  goal->add_option("--competency", f->competency, "competency id")->type_name("ID");
+  goal->add_option("--specific", f->specific, "what is to be done")->type_name("TEXT");
+  goal->add_option("--measure", f->measure, "how achievement is measured")->type_name("TEXT");
+  AddDate(goal, "--target_date", &f->target_date, "target date")->required();
+  AddEtag(goal, f);
+
+  CLI::App* edit = command("edit", "changes comments, period or unit (only those given)", Edit);
+  AddId(edit, f);
+  edit->add_option("--comments", f->comments, "supervisor's comments")->type_name("TEXT");
+  AddDate(edit, "--period_start", &f->period_start, "first day of the period");
+  AddDate(edit, "--period_end", &f->period_end, "last day of the period");
+  edit->add_option("--unit_id", f->unit_id, "organizational unit id")->type_name("ID");
+  AddEtag(edit, f);
+
+  // The workflow's transitions: the appraisal's id, and the etag read last.
+  auto transition = [&command, f](const char* name, const char* help, Fn fn) {
+    CLI::App* t = command(name, help, fn);
+    AddId(t, f);
+    AddEtag(t, f);
+    return t;
+  };
+  transition("submit", "sends it to the employee", [](const AppraisalArgs& a, Stub* s, Context& c) {
+    return Move(&Stub::SubmitAppraisal, a, s, c);
+  });
+  transition("acknowledge", "the employee acknowledges it",
+             [](const AppraisalArgs& a, Stub* s, Context& c) {
+               apb::AcknowledgeAppraisalRequest req;
+               req.set_comments(a.comments);
+               return Move(&Stub::AcknowledgeAppraisal, a, s, c, req);
+             })
+      ->add_option("--comments", f->comments, "the employee's comments")
+      ->type_name("TEXT");
+  transition("finalize", "closes it", [](const AppraisalArgs& a, Stub* s, Context& c) {
+    return Move(&Stub::FinalizeAppraisal, a, s, c);
+  });
+  transition("return", "sends it back to draft",
+             [](const AppraisalArgs& a, Stub* s, Context& c) {
+               apb::ReturnAppraisalRequest req;
+               req.set_reason(a.reason);
+               return Move(&Stub::ReturnAppraisal, a, s, c, req);
+             })
+      ->add_option("--reason", f->reason, "why it is sent back")
+      ->type_name("TEXT");
+
+  CLI::App* due = command("due", "employees due an appraisal (none finalized in 12 months)", Due);
+  AddTeam(due, f);
+  AddAsOfFlag(due, &f->as_of, "due on this date (default today)");
+  due->add_option("--employees", f->employees, "further employee ids to check, comma-separated")
+      ->type_name("ID,ID");
+  CLI::App* team = command("team", "below / at / above expected, per competency", Team);
+  AddTeam(team, f);
+  team->add_option("--framework", f->framework, "framework id (default sf-hsa-2944-anchors)")
+      ->type_name("ID");
 }
 
 }  // namespace classplan::ctl

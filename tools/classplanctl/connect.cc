@@ -1,25 +1,12 @@
 #include "tools/classplanctl/connect.h"
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
-#include "absl/flags/flag.h"
 #include "grpcpp/support/client_interceptor.h"
 
-ABSL_FLAG(std::string, api_key, classplan::ctl::EnvOr("CLASSPLAN_API_KEY", ""),
-          "API key presented to the gateway (env CLASSPLAN_API_KEY)");
-ABSL_FLAG(std::string, tls_ca, classplan::ctl::EnvOr("CLASSPLAN_TLS_CA", ""),
-          "PEM CA bundle: connect with TLS, trusting it (env CLASSPLAN_TLS_CA)");
-
 namespace classplan::ctl {
-
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : fallback;
-}
-
 namespace {
 
 // Adds the key to every call's initial metadata. (Call credentials would need TLS; the
@@ -54,20 +41,20 @@ class KeyInterceptorFactory : public grpc::experimental::ClientInterceptorFactor
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> Connect(const std::string& target) {
+std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::string& api_key,
+                                       const std::string& tls_ca) {
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
-  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
-    std::ifstream in(ca);
+  if (!tls_ca.empty()) {
+    std::ifstream in(tls_ca);
     std::stringstream pem;
     pem << in.rdbuf();
     grpc::SslCredentialsOptions o;
     o.pem_root_certs = pem.str();
     creds = grpc::SslCredentials(o);
   }
-  const std::string key = absl::GetFlag(FLAGS_api_key);
-  if (key.empty()) return grpc::CreateChannel(target, creds);
+  if (api_key.empty()) return grpc::CreateChannel(target, creds);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
-  factories.push_back(std::make_unique<KeyInterceptorFactory>(key));
+  factories.push_back(std::make_unique<KeyInterceptorFactory>(api_key));
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       target, creds, grpc::ChannelArguments(), std::move(factories));
 }

@@ -1,53 +1,36 @@
-#include "tools/classplanctl/eligibility.h"
+// classplanctl's eligibility commands (the eligibility service, --eligibility_target).
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
-#include "absl/flags/declare.h"
-#include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "common/dates/dates.h"
-#include "common/status/grpc_status.h"
 #include "google/protobuf/util/json_util.h"
-#include "grpcpp/grpcpp.h"
-#include "tools/classplanctl/connect.h"
-#include "tools/classplanctl/pay.h"
-
-ABSL_FLAG(std::string, eligibility_target,
-          classplan::ctl::EnvOr("CLASSPLAN_ELIGIBILITY_TARGET", classplan::ctl::kGatewayTarget),
-          "eligibility service host:port (env CLASSPLAN_ELIGIBILITY_TARGET)");
-ABSL_FLAG(std::string, class, "", "eligibility check/screen: the class code, e.g. SPCP23");
-ABSL_FLAG(std::string, applicant, "",
-          "eligibility check/qualify: JSON file of a classplan.eligibility.v1.Applicant");
-ABSL_FLAG(std::string, applicants, "",
-          "eligibility screen: file of applicants, one JSON object a line");
-ABSL_FLAG(std::string, track, "minimum", "eligibility: minimum or recommended");
-ABSL_FLAG(int, misses, 3, "eligibility qualify: how many nearest misses to show");
-
-ABSL_DECLARE_FLAG(bool, json);
-ABSL_DECLARE_FLAG(absl::Duration, timeout);
-ABSL_DECLARE_FLAG(std::string, as_of);
+#include "tools/classplanctl/commands.h"
+#include "tools/classplanctl/context.h"
+#include "tools/classplanctl/render.h"
 
 namespace classplan::ctl {
 namespace {
 
 namespace ev1 = ::classplan::eligibility::v1;
-constexpr int kUsageExit = 2;
-constexpr int kInvalidExit = 4;
+using Stub = ev1::EligibilityService::Stub;
+constexpr Service kEligibility = Service::kEligibility;
 
-int Fail(const grpc::Status& s) {
-  PrintStatusError(s);
-  if (s.error_code() == grpc::StatusCode::UNAVAILABLE &&
-      s.error_message().rfind("catalog unavailable", 0) != 0) {
-    std::cerr << "  is the eligibility service running at "
-              << absl::GetFlag(FLAGS_eligibility_target) << "? (--eligibility_target)\n";
-  }
-  return ExitCodeFor(s.error_code());
-}
+// Every eligibility command's flags; each command sets those it has.
+struct EligibilityArgs {
+  std::string class_code;
+  std::string applicant;
+  std::string applicants;
+  std::string track = "minimum";
+  std::string as_of;
+  int misses = 3;
+};
 
 bool ReadApplicant(const std::string& path, ev1::Applicant* out) {
   std::ifstream in(path);
@@ -66,23 +49,15 @@ bool ReadApplicant(const std::string& path, ev1::Applicant* out) {
 }
 
 // --as_of or today (UTC).
-bool AsOf(common::v1::Date* out) {
-  const std::string text = absl::GetFlag(FLAGS_as_of);
-  if (text.empty()) {
-    *out = dates::FromCivilDay(dates::Today());
-    return true;
-  }
-  auto d = dates::ParseFull(text);
-  if (!d.ok()) {
-    std::cerr << "error: --as_of must be YYYY-MM-DD\n";
-    return false;
-  }
-  *out = *d;
+bool AsOf(const EligibilityArgs& f, common::v1::Date* out) {
+  bool has = false;
+  if (!ParseDateFlag("as_of", f.as_of, &has, out)) return false;
+  if (!has) *out = dates::FromCivilDay(dates::Today());
   return true;
 }
 
-bool Track(ev1::Track* out) {
-  const std::string t = absl::GetFlag(FLAGS_track);
+bool Track(const EligibilityArgs& f, ev1::Track* out) {
+  const std::string& t = f.track;
   if (t == "minimum") {
     *out = ev1::TRACK_MINIMUM;
   } else if (t == "recommended") {
@@ -121,23 +96,20 @@ void PrintEvaluation(const ev1::Evaluation& e) {
   PrintTree(e.result(), 0);
 }
 
-int Check(ev1::EligibilityService::Stub* stub) {
+int Check(const EligibilityArgs& f, Stub* stub, Context& c) {
   ev1::EvaluateRequest req;
-  req.set_class_code(absl::GetFlag(FLAGS_class));
-  if (req.class_code().empty() || absl::GetFlag(FLAGS_applicant).empty()) {
+  req.set_class_code(f.class_code);
+  if (req.class_code().empty() || f.applicant.empty()) {
     std::cerr << "error: eligibility check needs --class and --applicant\n";
     return kUsageExit;
   }
   ev1::Track track;
-  if (!Track(&track) || !AsOf(req.mutable_as_of())) return kUsageExit;
+  if (!Track(f, &track) || !AsOf(f, req.mutable_as_of())) return kUsageExit;
   req.set_track(track);
-  if (!ReadApplicant(absl::GetFlag(FLAGS_applicant), req.mutable_applicant())) return kInvalidExit;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  if (!ReadApplicant(f.applicant, req.mutable_applicant())) return kInvalidExit;
   ev1::Evaluation resp;
-  grpc::Status s = stub->Evaluate(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s);
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kEligibility, stub, &Stub::Evaluate, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
   PrintEvaluation(resp);
   return 0;
 }
@@ -150,23 +122,21 @@ void PrintStanding(const ev1::ClassStanding& c) {
   for (const auto& r : c.review_reasons()) std::cout << "      review " << r << "\n";
 }
 
-int Qualify(ev1::EligibilityService::Stub* stub) {
+int Qualify(const EligibilityArgs& f, Stub* stub, Context& c) {
   ev1::FindQualifyingClassesRequest req;
-  if (absl::GetFlag(FLAGS_applicant).empty()) {
+  if (f.applicant.empty()) {
     std::cerr << "error: eligibility qualify needs --applicant\n";
     return kUsageExit;
   }
   ev1::Track track;
-  if (!Track(&track) || !AsOf(req.mutable_as_of())) return kUsageExit;
+  if (!Track(f, &track) || !AsOf(f, req.mutable_as_of())) return kUsageExit;
   req.set_track(track);
-  req.set_max_nearest_misses(absl::GetFlag(FLAGS_misses));
-  if (!ReadApplicant(absl::GetFlag(FLAGS_applicant), req.mutable_applicant())) return kInvalidExit;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  req.set_max_nearest_misses(f.misses);
+  if (!ReadApplicant(f.applicant, req.mutable_applicant())) return kInvalidExit;
   ev1::FindQualifyingClassesResponse resp;
-  grpc::Status s = stub->FindQualifyingClasses(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s);
-  if (absl::GetFlag(FLAGS_json)) return PrintJson(resp);
+  if (int rc = c.Call(kEligibility, stub, &Stub::FindQualifyingClasses, req, &resp); rc != 0)
+    return rc;
+  if (c.json()) return PrintJson(resp);
   std::cout << "Qualifies for (" << resp.qualifying_size() << "):\n";
   for (const auto& c : resp.qualifying()) PrintStanding(c);
   if (resp.qualifying_size() == 0) std::cout << "  none\n";
@@ -180,19 +150,19 @@ int Qualify(ev1::EligibilityService::Stub* stub) {
   return 0;
 }
 
-int Screen(ev1::EligibilityService::Stub* stub) {
+int Screen(const EligibilityArgs& f, Stub* stub, Context& c) {
   ev1::ScreenRequest header;
-  header.mutable_header()->set_class_code(absl::GetFlag(FLAGS_class));
-  if (header.header().class_code().empty() || absl::GetFlag(FLAGS_applicants).empty()) {
+  header.mutable_header()->set_class_code(f.class_code);
+  if (header.header().class_code().empty() || f.applicants.empty()) {
     std::cerr << "error: eligibility screen needs --class and --applicants\n";
     return kUsageExit;
   }
   ev1::Track track;
-  if (!Track(&track) || !AsOf(header.mutable_header()->mutable_as_of())) return kUsageExit;
+  if (!Track(f, &track) || !AsOf(f, header.mutable_header()->mutable_as_of())) return kUsageExit;
   header.mutable_header()->set_track(track);
-  std::ifstream in(absl::GetFlag(FLAGS_applicants));
+  std::ifstream in(f.applicants);
   if (!in) {
-    std::cerr << "error: cannot read " << absl::GetFlag(FLAGS_applicants) << "\n";
+    std::cerr << "error: cannot read " << f.applicants << "\n";
     return kInvalidExit;
   }
   std::vector<ev1::ScreenRequest> items;
@@ -216,13 +186,10 @@ int Screen(ev1::EligibilityService::Stub* stub) {
   });
   ev1::ScreenResult result;
   int64_t counts[4] = {0, 0, 0, 0};
-  const bool json = absl::GetFlag(FLAGS_json);
+  const bool json = c.json();
   while (stream->Read(&result)) {
     if (json) {
-      std::string out;
-      google::protobuf::util::JsonPrintOptions o;
-      (void)google::protobuf::util::MessageToJsonString(result, &out, o);
-      std::cout << out << "\n";
+      std::cout << JsonText(result, /*one_line=*/true);  // one result a line
     } else {
       std::cout << result.index() << "\t" << result.applicant_ref() << "\t"
                 << (result.has_error() ? "INVALID" : Word(result.determination()));
@@ -236,7 +203,7 @@ int Screen(ev1::EligibilityService::Stub* stub) {
   }
   writer.join();
   grpc::Status s = stream->Finish();
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return c.Fail(s, kEligibility);
   if (!json) {
     std::cerr << "qualified " << counts[1] << ", needs review " << counts[2] << ", not qualified "
               << counts[3] << ", invalid " << counts[0] << "\n";
@@ -244,24 +211,53 @@ int Screen(ev1::EligibilityService::Stub* stub) {
   return 0;
 }
 
-}  // namespace
-
-const char* EligibilityUsage() {
-  return "  eligibility check --class=CODE --applicant=a.json [--track=minimum|recommended] "
-         "[--as_of=YYYY-MM-DD]\n"
-         "  eligibility qualify --applicant=a.json [--misses=3] [--as_of=...]\n"
-         "  eligibility screen --class=CODE --applicants=pool.jsonl [--as_of=...]\n"
-         "  (eligibility commands talk to --eligibility_target, env "
-         "CLASSPLAN_ELIGIBILITY_TARGET; --as_of defaults to today)\n";
+void AddTrackAndDate(CLI::App* command, EligibilityArgs* f) {
+  command->add_option("--track", f->track, "minimum or recommended qualifications")
+      ->type_name("TRACK")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"minimum", "recommended"}));
+  AddAsOfFlag(command, &f->as_of,
+              "the class revision and rules in force on this date (default today)");
 }
 
-int RunEligibility(const std::vector<std::string>& args) {
-  if (args.size() != 2) return Usage();
-  auto stub = ev1::EligibilityService::NewStub(Connect(absl::GetFlag(FLAGS_eligibility_target)));
-  if (args[1] == "check") return Check(stub.get());
-  if (args[1] == "qualify") return Qualify(stub.get());
-  if (args[1] == "screen") return Screen(stub.get());
-  return Usage();
+}  // namespace
+
+void AddEligibilityCommands(Cli& cli) {
+  EligibilityArgs* f = cli.Keep(std::make_unique<EligibilityArgs>());
+  CLI::App* group =
+      cli.Group(&cli.app(), "eligibility", "who qualifies for a class (the eligibility service)");
+  using Fn = int (*)(const EligibilityArgs&, Stub*, Context&);
+  auto command = [&cli, group, f](const char* name, const char* help, Fn fn) {
+    return cli.Command(group, name, help, [f, fn](Context& c) {
+      auto stub = ev1::EligibilityService::NewStub(c.Channel(kEligibility));
+      return fn(*f, stub.get(), c);
+    });
+  };
+  CLI::App* check = command("check", "an applicant against one class, with the explanation", Check);
+  check->add_option("--class", f->class_code, "the class code, e.g. SPCP23")
+      ->type_name("CODE")
+      ->required();
+  check
+      ->add_option("--applicant", f->applicant, "JSON file of a classplan.eligibility.v1.Applicant")
+      ->type_name("FILE")
+      ->required();
+  AddTrackAndDate(check, f);
+  CLI::App* qualify =
+      command("qualify", "the classes an applicant qualifies for, and the nearest misses", Qualify);
+  qualify
+      ->add_option("--applicant", f->applicant, "JSON file of a classplan.eligibility.v1.Applicant")
+      ->type_name("FILE")
+      ->required();
+  qualify->add_option("--misses", f->misses, "how many nearest misses to show")
+      ->type_name("N")
+      ->capture_default_str();
+  AddTrackAndDate(qualify, f);
+  CLI::App* screen = command("screen", "a pool of applicants against one class, streamed", Screen);
+  screen->add_option("--class", f->class_code, "the class code")->type_name("CODE")->required();
+  screen->add_option("--applicants", f->applicants, "file of applicants, one JSON object a line")
+      ->type_name("FILE")
+      ->required();
+  AddTrackAndDate(screen, f);
 }
 
 }  // namespace classplan::ctl

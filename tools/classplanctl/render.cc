@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/dates/dates.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace classplan::ctl {
 namespace {
@@ -42,23 +43,92 @@ void Competencies(std::string* out, absl::string_view title,
   }
 }
 
+void AppendEscaped(std::string* out, unsigned char b, Escape mode) {
+  absl::StrAppend(
+      out, mode == Escape::kJson ? absl::StrFormat("\\u%04x", b) : absl::StrFormat("\\x%02x", b));
+}
+
 }  // namespace
 
-std::string EscapeControl(absl::string_view s) {
+std::string EscapeControl(absl::string_view s, Escape mode) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x20 || b == 0x7f) {
-      absl::StrAppend(&out, absl::StrFormat("\\x%02x", b));
+    if ((b == '\n' || b == '\t') && mode != Escape::kCell) {
+      out += s[i];
+    } else if (b < 0x20 || b == 0x7f) {
+      AppendEscaped(&out, b, mode);
     } else if (b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
-      absl::StrAppend(&out, absl::StrFormat("\\xc2\\x%02x", static_cast<unsigned char>(s[i + 1])));
+      // U+0080..U+009F: in JSON the code point, elsewhere both bytes.
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if (mode != Escape::kJson) AppendEscaped(&out, b, mode);
+      AppendEscaped(&out, c1, mode);
       ++i;
     } else {
       out += s[i];
     }
   }
+  return out;
+}
+
+// Collects what is written and passes it on escaped, a line at a time (so the two bytes of
+// a C1 character are seen together).
+class EscapingStream::Buf : public std::streambuf {
+ public:
+  Buf(std::streambuf* dest, Escape mode) : dest_(dest), mode_(mode) {}
+  ~Buf() override { Flush(); }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    pending_ += traits_type::to_char_type(c);
+    if (c == '\n') Flush();
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    pending_.append(s, static_cast<size_t>(n));
+    if (pending_.find('\n') != std::string::npos) Flush();
+    return n;
+  }
+  int sync() override {
+    Flush();
+    return dest_->pubsync();
+  }
+
+ private:
+  void Flush() {
+    if (pending_.empty()) return;
+    const std::string out = EscapeControl(pending_, mode_);
+    dest_->sputn(out.data(), static_cast<std::streamsize>(out.size()));
+    pending_.clear();
+  }
+
+  std::streambuf* dest_;
+  Escape mode_;
+  std::string pending_;
+};
+
+EscapingStream::EscapingStream(std::ostream& stream, Escape mode)
+    : stream_(stream),
+      original_(stream.rdbuf()),
+      buf_(std::make_unique<Buf>(stream.rdbuf(), mode)) {
+  stream_.rdbuf(buf_.get());
+}
+
+EscapingStream::~EscapingStream() {
+  stream_.flush();
+  stream_.rdbuf(original_);
+}
+
+std::string JsonText(const google::protobuf::Message& m, bool one_line) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = !one_line;
+  o.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  if (one_line) out += "\n";
   return out;
 }
 

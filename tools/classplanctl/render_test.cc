@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "classplan/catalog/v1/catalog_service.pb.h"
+
 namespace classplan::ctl {
 namespace {
 
@@ -30,6 +34,36 @@ TEST(Table, CellsCannotDriveTheTerminal) {
             "CODE  TITLE\n"
             "----  --------------------------\n"
             "1234  Evil\\x1b]0;pwned\\x07 title\n");
+}
+
+TEST(EscapeControl, TextAndJsonModesKeepLayout) {
+  EXPECT_EQ(EscapeControl("a\tb\n\x1b[2J\x7f\xc2\x9b", Escape::kText),
+            "a\tb\n\\x1b[2J\\x7f\\xc2\\x9b");
+  // In JSON the escapes are JSON's own, so the output stays valid JSON.
+  EXPECT_EQ(EscapeControl("{\"t\": \"\x7f\xc2\x9b\"}\n", Escape::kJson),
+            "{\"t\": \"\\u007f\\u009b\"}\n");
+}
+
+TEST(EscapingStream, EverythingWrittenIsEscapedUntilItEnds) {
+  std::ostringstream sink;
+  {
+    EscapingStream guard(sink, Escape::kText);
+    // A C1 character split over two writes is still seen whole.
+    sink << "title: Evil\x1b]0;pwned\x07\n"
+         << "\xc2"
+         << "\x9b"
+         << "2J";
+  }
+  EXPECT_EQ(sink.str(), "title: Evil\\x1b]0;pwned\\x07\n\\xc2\\x9b2J");
+  sink << "\x1b";  // restored: no longer filtered
+  EXPECT_EQ(sink.str().back(), '\x1b');
+}
+
+TEST(JsonText, UsesProtoFieldNames) {
+  pb::JobClass c;
+  c.set_jurisdiction_id("nm-spo");
+  EXPECT_EQ(JsonText(c, /*one_line=*/true), "{\"jurisdiction_id\":\"nm-spo\"}\n");
+  EXPECT_NE(JsonText(c).find("\"jurisdiction_id\": \"nm-spo\""), std::string::npos);
 }
 
 }  // namespace
