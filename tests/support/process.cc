@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,8 +23,12 @@ std::vector<char*> Argv(std::vector<std::string>& args) {
 }  // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& log_file) {
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // Don't outlive a crashed test binary (its destructors, which would kill us, never run).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
     if (!log_file.empty()) {
       int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) dup2(fd, 2);
