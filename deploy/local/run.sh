@@ -16,6 +16,11 @@
 #   CLASSPLAN_PAYBAND_PORT       first pay-band replica (default: 50061); it asks the catalog
 #   CLASSPLAN_APPRAISAL_PORT     first appraisal replica (default: 50071), when built
 #   CLASSPLAN_ELIGIBILITY_PORT   first eligibility replica (default: 50081), when built
+#   CLASSPLAN_<SERVICE>_PORTS    every replica's port of that service, comma-separated, one
+#                                replica per port (CATALOG, PAYBAND, APPRAISAL, ELIGIBILITY);
+#                                when set, it replaces the first port and the replica count,
+#                                so the ports need not be consecutive (tests pass ports the
+#                                kernel chose)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -30,6 +35,18 @@ CATALOG_PORT=${CLASSPLAN_CATALOG_PORT:-50051}
 PAYBAND_PORT=${CLASSPLAN_PAYBAND_PORT:-50061}
 APPRAISAL_PORT=${CLASSPLAN_APPRAISAL_PORT:-50071}
 ELIGIBILITY_PORT=${CLASSPLAN_ELIGIBILITY_PORT:-50081}
+# consecutive FIRST COUNT: "FIRST,FIRST+1,..." (COUNT ports), each replica's port by default.
+consecutive() {
+  local ports=() i
+  for ((i = 0; i < $2; i++)); do ports+=($(($1 + i))); done
+  (IFS=,; echo "${ports[*]}")
+}
+CATALOG_PORTS=${CLASSPLAN_CATALOG_PORTS:-$(consecutive "$CATALOG_PORT" "$CATALOG_REPLICAS")}
+PAYBAND_PORTS=${CLASSPLAN_PAYBAND_PORTS:-$(consecutive "$PAYBAND_PORT" "$REPLICAS_ALL")}
+APPRAISAL_PORTS=${CLASSPLAN_APPRAISAL_PORTS:-$(consecutive "$APPRAISAL_PORT" "$REPLICAS_ALL")}
+ELIGIBILITY_PORTS=${CLASSPLAN_ELIGIBILITY_PORTS:-$(consecutive "$ELIGIBILITY_PORT" "$REPLICAS_ALL")}
+# The other services ask the first catalog replica.
+CATALOG_PORT=${CATALOG_PORTS%%,*}
 mkdir -p "$RUN_DIR/redis" "$RUN_DIR/gateway"
 
 pids=()
@@ -67,20 +84,20 @@ wait_healthy() {  # port name
   return 1
 }
 
-# start_replicas NAME BINARY FIRST_PORT COUNT ARGS...: one after another (the first creates
-# and loads the database; the others start once it serves). Sets TARGET_<NAME> to the
-# gateway route target ("ipv4:host:port,...") and STARTED_<NAME>=1; a binary that is not
-# built is skipped with a message.
+# start_replicas NAME BINARY PORTS ARGS...: one replica per port in the comma-separated PORTS,
+# one after another (the first creates and loads the database; the others start once it
+# serves). Sets TARGET_<NAME> to the gateway route target ("ipv4:host:port,...") and
+# STARTED_<NAME>=1; a binary that is not built is skipped with a message.
 start_replicas() {
-  local name=$1 binary=$2 first=$3 count=$4
-  shift 4
+  local name=$1 binary=$2 ports port
+  IFS=, read -ra ports <<<"$3"
+  shift 3
   if [ ! -x "$binary" ]; then
     echo "classplan: $name is not built ($binary); skipped (the gateway answers UNAVAILABLE)"
     return 0
   fi
   local addrs=()
-  for i in $(seq 0 $((count - 1))); do
-    local port=$((first + i))
+  for port in "${ports[@]}"; do
     # --listen last: it wins over the flag file's.
     "$binary" "$@" --listen="127.0.0.1:$port" 2>>"$RUN_DIR/$name-$port.log" &
     pids+=($!)
@@ -95,20 +112,20 @@ start_replicas() {
 
 # Each service's settings are in its one file, deploy/local/<name>.flags (every setting,
 # documented); the run's ports and paths (the CLASSPLAN_* settings above) follow it and win.
-start_replicas catalog "$BUILD_DIR/services/catalog/catalog_server" "$CATALOG_PORT" \
-  "$CATALOG_REPLICAS" --flagfile="$ROOT/deploy/local/catalog.flags" --db="$RUN_DIR/catalog.db" \
+start_replicas catalog "$BUILD_DIR/services/catalog/catalog_server" "$CATALOG_PORTS" \
+  --flagfile="$ROOT/deploy/local/catalog.flags" --db="$RUN_DIR/catalog.db" \
   --data_dir="$ROOT/data/catalog" --redis="127.0.0.1:$REDIS_PORT"
-start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PORT" \
-  "$REPLICAS_ALL" --flagfile="$ROOT/deploy/local/payband.flags" --db="$RUN_DIR/payband.db" \
+start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PORTS" \
+  --flagfile="$ROOT/deploy/local/payband.flags" --db="$RUN_DIR/payband.db" \
   --data_dir="$ROOT/data/payband" --redis="127.0.0.1:$REDIS_PORT" \
   --catalog="127.0.0.1:$CATALOG_PORT"
 # Appraisal: its own database (personnel records, fsync on every write), no Redis.
-start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORT" \
-  "$REPLICAS_ALL" --flagfile="$ROOT/deploy/local/appraisal.flags" \
+start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORTS" \
+  --flagfile="$ROOT/deploy/local/appraisal.flags" \
   --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal"
 # Eligibility: rules from the catalog's classes, cached in Redis; no database of its own.
 start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
-  "$ELIGIBILITY_PORT" "$REPLICAS_ALL" --flagfile="$ROOT/deploy/local/eligibility.flags" \
+  "$ELIGIBILITY_PORTS" --flagfile="$ROOT/deploy/local/eligibility.flags" \
   --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
 
 # The gateway's files: the shipped config with this run's ports, the shipped policy, and the
@@ -116,10 +133,10 @@ start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" 
 GW="$RUN_DIR/gateway"
 sed -e "s|127.0.0.1:50050|127.0.0.1:$GATEWAY_PORT|; s|127.0.0.1:50090|127.0.0.1:$METRICS_PORT|" \
     -e "s|127.0.0.1:6380|127.0.0.1:$REDIS_PORT|" \
-    -e "s|\"ipv4:127.0.0.1:50051,127.0.0.1:50052\"|\"${TARGET_catalog:-ipv4:127.0.0.1:$CATALOG_PORT}\"|" \
-    -e "s|\"ipv4:127.0.0.1:50061,127.0.0.1:50062\"|\"${TARGET_payband:-ipv4:127.0.0.1:$PAYBAND_PORT}\"|" \
-    -e "s|\"ipv4:127.0.0.1:50071,127.0.0.1:50072\"|\"${TARGET_appraisal:-ipv4:127.0.0.1:$APPRAISAL_PORT}\"|" \
-    -e "s|\"ipv4:127.0.0.1:50081,127.0.0.1:50082\"|\"${TARGET_eligibility:-ipv4:127.0.0.1:$ELIGIBILITY_PORT}\"|" \
+    -e "s|\"ipv4:127.0.0.1:50051,127.0.0.1:50052\"|\"${TARGET_catalog:-ipv4:127.0.0.1:${CATALOG_PORTS%%,*}}\"|" \
+    -e "s|\"ipv4:127.0.0.1:50061,127.0.0.1:50062\"|\"${TARGET_payband:-ipv4:127.0.0.1:${PAYBAND_PORTS%%,*}}\"|" \
+    -e "s|\"ipv4:127.0.0.1:50071,127.0.0.1:50072\"|\"${TARGET_appraisal:-ipv4:127.0.0.1:${APPRAISAL_PORTS%%,*}}\"|" \
+    -e "s|\"ipv4:127.0.0.1:50081,127.0.0.1:50082\"|\"${TARGET_eligibility:-ipv4:127.0.0.1:${ELIGIBILITY_PORTS%%,*}}\"|" \
     "$ROOT/deploy/local/gateway.textproto" >"$GW/gateway.textproto"
 cp "$ROOT/deploy/local/gateway-policy.textproto" "$GW/gateway-policy.textproto"
 ROLES=(agency_system hr_analyst hr_admin supervisor employee)

@@ -2,21 +2,18 @@
 // file with the shipped data, and calls it over gRPC and through classplanctl.
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
-#include <thread>
 
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "common/dates/dates.h"
 #include "common/status/grpc_status.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/support/grpc_server.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan {
 namespace {
@@ -39,17 +36,6 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
-bool Serving(grpc::Channel* channel) {
-  auto health = grpc::health::v1::Health::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
-  grpc::health::v1::HealthCheckRequest req;
-  grpc::health::v1::HealthCheckResponse resp;
-  return health->Check(&ctx, req, &resp).ok() &&
-         resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-}
-
 class CatalogE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -69,20 +55,10 @@ class CatalogE2eTest : public ::testing::Test {
             "--data_dir=" + SourcePath("data/catalog"),
             "--redis=127.0.0.1:" + std::to_string(redis_->port()), "--drain_timeout=2s"},
         LogFile(r.port));
-    grpc::ChannelArguments args;
-    // The server is still starting: retry connecting quickly rather than with the default
-    // one-second-and-growing backoff.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
-    r.channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(r.port),
-                                          grpc::InsecureChannelCredentials(), args);
+    // The server is still starting: a channel that retries connecting quickly.
+    r.channel = testing::FastChannel(r.port);
     r.stub = pb::CatalogService::NewStub(r.channel);
-    for (int i = 0; i < 300 && !Serving(r.channel.get()); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    EXPECT_TRUE(Serving(r.channel.get()))
-        << "catalog_server did not become healthy; see " << dir_ << "/catalog.log";
+    EXPECT_TRUE(Serving(r)) << "catalog_server did not become healthy; see " << LogFile(r.port);
     return r;
   }
 
@@ -90,15 +66,10 @@ class CatalogE2eTest : public ::testing::Test {
 
   // True once the replica's log holds `text` (waits up to 5 s).
   bool LogSays(const Replica& r, const std::string& text) {
-    for (int i = 0; i < 100; ++i) {
-      std::ifstream in(LogFile(r.port));
-      std::stringstream ss;
-      ss << in.rdbuf();
-      if (ss.str().find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return testing::WaitLogSays(LogFile(r.port), text);
   }
+
+  static bool Serving(const Replica& r) { return testing::IsServing(r.channel.get(), ""); }
 
   grpc::Status Get(Replica& r, const std::string& code, pb::GetJobClassResponse* out) {
     pb::GetJobClassRequest req;
@@ -241,7 +212,7 @@ TEST_F(CatalogE2eTest, KeepsAnsweringFromTheStoreWhenRedisDies) {
     EXPECT_TRUE(s.ok()) << code << ": " << s.error_message();
     EXPECT_EQ(resp.job_class().code(), code);
   }
-  EXPECT_TRUE(Serving(a.channel.get()));
+  EXPECT_TRUE(Serving(a));
 }
 
 // The revision notice reaches b over Redis pub/sub asynchronously (well under a millisecond
@@ -274,13 +245,10 @@ TEST_F(CatalogE2eTest, SecondReplicaSeesARevisionPromptly) {
   EXPECT_EQ(revised.job_class().revision(), 2);
 
   pb::GetJobClassResponse after;
-  const absl::Time give_up = absl::Now() + absl::Seconds(1);
-  do {
-    ASSERT_TRUE(Get(b, "G1099O", &after).ok());
-    if (after.job_class().revision() == 2) break;
-    absl::SleepFor(absl::Milliseconds(5));
-  } while (absl::Now() < give_up);
-  EXPECT_EQ(after.job_class().revision(), 2);
+  ASSERT_TRUE(testing::WaitFor([&] {
+    return Get(b, "G1099O", &after).ok() && after.job_class().revision() == 2;
+  })) << "b still serves revision "
+      << after.job_class().revision();
   EXPECT_EQ(after.job_class().title(), rev.job_class().title());
 }
 

@@ -1,6 +1,7 @@
 // End to end: a real redis-server, catalog_server (shipped data) and eligibility_server,
 // called over gRPC and through classplanctl.
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan {
 namespace {
@@ -244,6 +246,7 @@ TEST_F(EligibilityE2eTest, ScreensAPoolInOrderUnderBackpressure) {
   grpc::ClientContext ctx;
   auto stream = stub_->ScreenApplicants(&ctx);
   constexpr int kApplicants = 5000;
+  std::atomic<int> written{0};
   std::thread writer([&] {
     ev1::ScreenRequest header;
     header.mutable_header()->set_class_code("G1099B");
@@ -255,12 +258,15 @@ TEST_F(EligibilityE2eTest, ScreensAPoolInOrderUnderBackpressure) {
       r.mutable_applicant()->set_applicant_ref("a" + std::to_string(i));
       if (i == 17) r.mutable_applicant()->mutable_experience(0)->set_hours_per_week(0);
       if (!stream->Write(r)) break;
+      ++written;
     }
     stream->WritesDone();
   });
-  // Read nothing for a while: the server must stop reading rather than buffer everything,
-  // and the stream must go on once results are read.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Read nothing until more applicants were sent than the server may keep unread results
+  // for (--screen_max_pending, 64): it must stop reading rather than buffer everything, and
+  // the stream must go on once results are read.
+  ASSERT_TRUE(testing::WaitFor([&] { return written > 2 * 64; }))
+      << "the server took only " << written << " applicants";
   ev1::ScreenResult r;
   int n = 0, qualified = 0;
   while (stream->Read(&r)) {
@@ -354,13 +360,9 @@ TEST_F(EligibilityE2eTest, ARevisedClassIsEvaluatedByItsNewRules) {
   grpc::Status s = catalog_stub_->ReviseJobClass(Ctx().get(), rev, &revised);
   ASSERT_TRUE(s.ok()) << s.error_message();
 
-  bool seen = false;
-  for (int i = 0; i < 100 && !seen; ++i) {
-    ASSERT_TRUE(Evaluate("G1099B", Assistant(4), &e).ok());
-    seen = e.class_revision() == 2;
-    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_TRUE(seen) << "the eligibility service kept the old revision";
+  ASSERT_TRUE(testing::WaitFor([&] {
+    return Evaluate("G1099B", Assistant(4), &e).ok() && e.class_revision() == 2;
+  })) << "the eligibility service kept the old revision";
   EXPECT_EQ(e.determination(), ev1::DETERMINATION_QUALIFIED);
   ASSERT_EQ(server_->Terminate(), 0);
   const std::string log = testing::ReadWholeFile(log_);
@@ -368,7 +370,8 @@ TEST_F(EligibilityE2eTest, ARevisedClassIsEvaluatedByItsNewRules) {
 }
 
 TEST_F(EligibilityE2eTest, CatalogDownIsUnavailableLoggedAndCounted) {
-  StartEligibility(/*catalog_port=*/testing::FreeTcpPort());  // nothing listens there
+  // A port this test holds reserved: nothing listens there, and nothing else can.
+  StartEligibility(/*catalog_port=*/testing::FreeTcpPort());
   ev1::Evaluation e;
   grpc::Status s = Evaluate("SPCP23", Psychologist(), &e);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);

@@ -19,6 +19,7 @@
 #include "tests/support/generic_call.h"
 #include "tests/support/grpc_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan {
 namespace {
@@ -116,18 +117,24 @@ TEST(GatewayDnsE2eTest, DnsTargetBalancesSurvivesAKilledReplicaAndFollowsTheNewA
   EXPECT_GE(before.served_by["b"], 10);
   EXPECT_GT(dns.Queries(FakeDns::kA), 0);
 
-  // Replica a dies under two concurrent readers: idempotent Echo is retried on b.
+  // Replica a dies under two concurrent readers: idempotent Echo is retried on b. They read
+  // until told to stop, which is only once reads went on after the kill.
   std::atomic<int> done{0};
+  std::atomic<bool> stop{false};
   std::vector<Reads> during(2);
   std::vector<std::thread> readers;
   for (auto& reads : during) {
-    readers.emplace_back([&reader, &done, r = &reads] {
-      for (int i = 0; i < 100; ++i, ++done) reader.Read(r);
+    readers.emplace_back([&reader, &done, &stop, r = &reads] {
+      for (; !stop; ++done) reader.Read(r);
     });
   }
-  while (done < 50) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const bool read_before = testing::WaitFor([&] { return done >= 50; });
   a.process->Kill();
+  const int at_kill = done;
+  const bool read_after = testing::WaitFor([&] { return done >= at_kill + 50; });
+  stop = true;
   for (auto& t : readers) t.join();
+  ASSERT_TRUE(read_before && read_after) << done << " reads, " << at_kill << " before the kill";
   for (const auto& reads : during) EXPECT_EQ(reads.failures, 0) << reads.first_error;
 
   // The pod is replaced: the name now resolves to b and a new replica c. The dead
@@ -182,14 +189,13 @@ TEST(GatewayDnsE2eTest, ReplicaAddedLaterIsFoundThroughMaxConnectionAge) {
   int queries = route.dns.Queries(FakeDns::kA);
   route.dns.SetAddresses({"127.0.0.2"});
   route.a.process->Kill();
-  const absl::Time settle = absl::Now() + absl::Seconds(5);
-  while (route.dns.Queries(FakeDns::kA) == queries && absl::Now() < settle) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  ASSERT_GT(route.dns.Queries(FakeDns::kA), queries)
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return route.dns.Queries(FakeDns::kA) > queries; }, absl::Seconds(5)))
       << "the gateway did not resolve after a closed";
-  // Past dns_min_time_between_resolutions: nothing of a's is left to fail.
-  absl::SleepFor(absl::Milliseconds(1500));
+  // Reads go on with a gone (any that failed are counted and fail the test at the end).
+  const int b_alone = served("b");
+  ASSERT_TRUE(testing::WaitFor([&] { return served("b") >= b_alone + 20; }))
+      << "b stopped answering after a left";
 
   // c appears in the answer.
   testing::Proc c = route.Backend("127.0.0.3", "c");
@@ -197,17 +203,24 @@ TEST(GatewayDnsE2eTest, ReplicaAddedLaterIsFoundThroughMaxConnectionAge) {
   route.dns.SetAddresses({"127.0.0.2", "127.0.0.3"});
   const absl::Time added = absl::Now();
   // Bound: b's age (1 s + 10%) + dns_min_time_between_resolutions (1 s) + connecting.
-  const absl::Time deadline = added + absl::Seconds(6);
-  while (served("c") == 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  const bool found = testing::WaitFor([&] { return served("c") > 0; }, absl::Seconds(6));
   const absl::Duration found_after = absl::Now() - added;
-  const int b_before_settled = served("b");
-  absl::SleepFor(absl::Milliseconds(1500));  // both serve, connections still recycled
+  // Both serve from then on, also after the next recycling of a connection (about 1 s),
+  // which the gateway's next resolution shows.
+  const int queries_found = route.dns.Queries(FakeDns::kA);
+  const bool recycled =
+      testing::WaitFor([&] { return route.dns.Queries(FakeDns::kA) > queries_found; });
+  const int b_before_settled = served("b"), c_settled = served("c");
+  const bool both_serve = recycled && testing::WaitFor([&] {
+                            return served("b") > b_before_settled && served("c") > c_settled;
+                          });
   stop = true;
   loop.join();
   EXPECT_GT(route.dns.Queries(FakeDns::kA), queries);
-  ASSERT_GT(reads.served_by["c"], 0) << "the new replica got no call within 6 s";
+  ASSERT_TRUE(found) << "the new replica got no call within 6 s";
   EXPECT_LT(found_after, absl::Seconds(6));
-  EXPECT_GT(reads.served_by["b"], b_before_settled);
+  EXPECT_TRUE(recycled) << "no resolution after c was found";
+  EXPECT_TRUE(both_serve) << "b " << reads.served_by["b"] << ", c " << reads.served_by["c"];
   EXPECT_EQ(reads.failures, 0) << reads.first_error;
 }
 

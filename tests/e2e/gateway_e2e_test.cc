@@ -32,6 +32,7 @@
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan {
 namespace {
@@ -562,14 +563,32 @@ TEST(GatewayRateLimitE2eTest, LimitHoldsAcrossTwoReplicasAndFallsBackWithRedisSt
   EXPECT_LT(shared, 20);  // not two separate buckets
   EXPECT_EQ(with_retry, 60 - shared);
 
-  // Redis stops: each replica limits with its own bucket (untouched so far, so full).
+  // Redis stops: each replica limits with its own bucket (untouched so far, so full) from
+  // its next refill on, once its Redis lease is spent or has expired (lease_ttl). Rather
+  // than wait out the lease, call each replica until its fallback shows in its metrics;
+  // what those calls admit counts with the burst after.
   (*redis)->Kill();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // leases expire
+  const absl::Time stopped = absl::Now();
+  auto fell_back = [](int port) {
+    return MetricValue(Scrape(port), "classplan_gateway_ratelimit_redis_fallback_total") > 0;
+  };
+  int local = 0;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    for (const auto& [channel, port] : {std::pair(ca, ma), std::pair(cb, mb)}) {
+      if (!fell_back(port) && CallGeneric(channel, kEcho, {"x"}, Bearer(key)).status.ok()) {
+        ++local;
+      }
+    }
+    return fell_back(ma) && fell_back(mb);
+  })) << "a replica did not fall back to its local bucket";
   with_retry = 0;
-  auto [local, secs2] = burst(&with_retry);
+  const int after = burst(&with_retry).first;
+  local += after;
+  const double secs2 = absl::ToDoubleSeconds(absl::Now() - stopped);
   EXPECT_GE(local, 18) << "each replica admits its own burst";
-  EXPECT_LE(local, 20 + 2 * 5 * (secs2 + 1.2) + 1) << "still limited";
-  EXPECT_LT(local, 60);
+  // Both local bursts, what is left of both Redis leases, and both local refills.
+  EXPECT_LE(local, 20 + 2 * 2 + 2 * 5 * secs2 + 1) << "still limited";
+  EXPECT_LT(after, 60);
   for (int port : {ma, mb}) {
     EXPECT_GT(MetricValue(Scrape(port), "classplan_gateway_ratelimit_redis_fallback_total"), 0);
     EXPECT_GT(MetricValue(Scrape(port), "classplan_gateway_ratelimit_rejected_total"), 0);
@@ -596,14 +615,16 @@ TEST(GatewayFailoverE2eTest, OneCatalogReplicaKilledDuringReadsNoReadFails) {
                                "GetJobClass,ListJobClasses"),
                          (*redis)->port(), "", &mp);
   auto stub = catalog::v1::CatalogService::NewStub(Channel(gw.port));
-  // Four readers, so that calls are in flight on the replica when it dies.
+  // Four readers, so that calls are in flight on the replica when it dies; they read until
+  // told to stop, which is only once reads went on after the kill.
   std::atomic<int> failures{0}, done{0};
+  std::atomic<bool> stop{false};
   absl::Mutex mu;
   std::string first_error;
   std::vector<std::thread> readers;
   for (int t = 0; t < 4; ++t) {
     readers.emplace_back([&, t] {
-      for (int i = 0; i < 150; ++i) {
+      for (int i = 0; !stop; ++i) {
         grpc::ClientContext ctx;
         ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
         ctx.AddMetadata("authorization", "Bearer " + key);
@@ -619,9 +640,13 @@ TEST(GatewayFailoverE2eTest, OneCatalogReplicaKilledDuringReadsNoReadFails) {
       }
     });
   }
-  while (done < 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const bool read_before = testing::WaitFor([&] { return done >= 200; });
   c1.process->Kill();
+  const int at_kill = done;
+  const bool read_after = testing::WaitFor([&] { return done >= at_kill + 200; });
+  stop = true;
   for (auto& r : readers) r.join();
+  ASSERT_TRUE(read_before && read_after) << done << " reads, " << at_kill << " before the kill";
   EXPECT_EQ(failures, 0) << first_error;
   // Both replicas served before the kill (round robin).
   EXPECT_NE(testing::ReadWholeFile(c2.log).find("serving"), std::string::npos);

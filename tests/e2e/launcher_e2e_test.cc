@@ -4,9 +4,13 @@
 // start reuses the data and the keys.
 
 #include <cstdlib>
+#include <map>
 #include <regex>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "tests/support/generic_call.h"
 #include "tests/support/process.h"
@@ -26,18 +30,28 @@ std::string DemoKey(const std::string& out, const std::string& role) {
 
 TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnTheSameData) {
   const std::string dir = testing::MakeTempDir("launcher_e2e");
-  // Two consecutive ports per service; bases far apart so the replicas' ports are free too.
-  const int base = 20000 + (testing::FreeTcpPort() % 300) * 100;
+  // Every port is one the kernel chose and this test holds (FreeTcpPort), two replicas'
+  // worth per service, given to run.sh one by one: nothing computed from a base, which a
+  // second run or anything else on the machine may already use.
+  const int gateway_port = testing::FreeTcpPort();
+  std::map<std::string, std::vector<int>> ports;
+  for (const char* service : {"CATALOG", "PAYBAND", "APPRAISAL", "ELIGIBILITY"}) {
+    ports[service] = {testing::FreeTcpPort(), testing::FreeTcpPort()};
+    setenv(absl::StrCat("CLASSPLAN_", service, "_PORTS").c_str(),
+           absl::StrJoin(ports[service], ",").c_str(), 1);
+  }
   setenv("BUILD_DIR", BuildPath("").c_str(), 1);
   setenv("CLASSPLAN_RUN_DIR", dir.c_str(), 1);
-  setenv("CLASSPLAN_REDIS_PORT", std::to_string(base + 9).c_str(), 1);
-  setenv("CLASSPLAN_GATEWAY_PORT", std::to_string(base).c_str(), 1);
-  setenv("CLASSPLAN_METRICS_PORT", std::to_string(base + 8).c_str(), 1);
-  setenv("CLASSPLAN_CATALOG_PORT", std::to_string(base + 10).c_str(), 1);
-  setenv("CLASSPLAN_PAYBAND_PORT", std::to_string(base + 20).c_str(), 1);
-  setenv("CLASSPLAN_APPRAISAL_PORT", std::to_string(base + 30).c_str(), 1);
-  setenv("CLASSPLAN_ELIGIBILITY_PORT", std::to_string(base + 40).c_str(), 1);
-  const std::string gateway = absl::StrCat("--target=127.0.0.1:", base);
+  setenv("CLASSPLAN_REDIS_PORT", std::to_string(testing::FreeTcpPort()).c_str(), 1);
+  setenv("CLASSPLAN_GATEWAY_PORT", std::to_string(gateway_port).c_str(), 1);
+  setenv("CLASSPLAN_METRICS_PORT", std::to_string(testing::FreeTcpPort()).c_str(), 1);
+  // The replicas' line in run.sh's banner.
+  auto replicas = [&](const std::string& service) {
+    const std::vector<int>& p = ports[absl::AsciiStrToUpper(service)];
+    return absl::StrCat(service, std::string(12 - service.size(), ' '), "127.0.0.1:", p[0],
+                        ",127.0.0.1:", p[1]);
+  };
+  const std::string gateway = absl::StrCat("--target=127.0.0.1:", gateway_port);
   const std::string ctl = BuildPath("tools/classplanctl/classplanctl");
 
   auto start = [&](const std::string& out) {
@@ -51,13 +65,11 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
       testing::WaitForFileText(dir + "/first.out", "Ctrl-C stops everything", absl::Seconds(45)))
       << testing::ReadWholeFile(dir + "/first.out");
   const std::string out1 = testing::ReadWholeFile(dir + "/first.out");
-  EXPECT_NE(out1.find(absl::StrCat("gateway     127.0.0.1:", base)), std::string::npos) << out1;
-  EXPECT_NE(out1.find(absl::StrCat("catalog     127.0.0.1:", base + 10, ",127.0.0.1:", base + 11)),
-            std::string::npos)
+  EXPECT_NE(out1.find(absl::StrCat("gateway     127.0.0.1:", gateway_port)), std::string::npos)
       << out1;
-  EXPECT_NE(out1.find(absl::StrCat("payband     127.0.0.1:", base + 20, ",127.0.0.1:", base + 21)),
-            std::string::npos)
-      << out1;
+  for (const char* service : {"catalog", "payband", "appraisal", "eligibility"}) {
+    EXPECT_NE(out1.find(replicas(service)), std::string::npos) << service << "\n" << out1;
+  }
   std::map<std::string, std::string> keys;
   for (const char* role : {"agency_system", "hr_analyst", "hr_admin", "supervisor", "employee"}) {
     keys[role] = DemoKey(out1, role);
@@ -69,7 +81,7 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
                 {ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get", "SPCP20"}, &out),
             0);
   EXPECT_NE(out.find("SPCP20"), std::string::npos);
-  ASSERT_EQ(testing::RunCommand({ctl, absl::StrCat("--payband_target=127.0.0.1:", base),
+  ASSERT_EQ(testing::RunCommand({ctl, absl::StrCat("--payband_target=127.0.0.1:", gateway_port),
                                  "--api_key=" + keys["employee"], "pay", "band", "806-A",
                                  "--jurisdiction=denver-csa"},
                                 &out),
@@ -90,7 +102,7 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
                 {ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get", "SPCP20"}, &out),
             0);
   // The second start found the data already imported.
-  EXPECT_NE(testing::ReadWholeFile(absl::StrCat(dir, "/catalog-", base + 10, ".log"))
+  EXPECT_NE(testing::ReadWholeFile(absl::StrCat(dir, "/catalog-", ports["CATALOG"][0], ".log"))
                 .find("\"files_imported\":0"),
             std::string::npos);
   EXPECT_EQ(second->Terminate(30), 0);

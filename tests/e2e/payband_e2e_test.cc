@@ -4,7 +4,6 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "common/status/grpc_status.h"
@@ -15,6 +14,7 @@
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan {
 namespace {
@@ -209,12 +209,10 @@ TEST_F(PaybandE2eTest, ImportOnOneReplicaInvalidatesTheOtherReplicasCache) {
   // The invalidation travels by Redis pub/sub (about a millisecond); B must then serve the
   // new schedule, not its cached copy (whose in-process lifetime is a minute).
   pb::GetBandResponse after;
-  for (int i = 0; i < 100; ++i) {
-    ASSERT_TRUE(Band(b, "nm-spo", "SD", &after).ok());
-    if (after.schedule().id() == "nm-spo/2025-01-01") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_EQ(after.schedule().id(), "nm-spo/2025-01-01");
+  ASSERT_TRUE(testing::WaitFor([&] {
+    return Band(b, "nm-spo", "SD", &after).ok() && after.schedule().id() == "nm-spo/2025-01-01";
+  })) << "b still serves "
+      << after.schedule().id();
   EXPECT_EQ(after.band().annual().maximum().cents(), 6000000);
   EXPECT_EQ(after.schedule().version(), imported.schedule().version());
 
@@ -225,7 +223,7 @@ TEST_F(PaybandE2eTest, ImportOnOneReplicaInvalidatesTheOtherReplicasCache) {
 }
 
 TEST_F(PaybandE2eTest, CatalogDownIsAClearUnavailableAndIsCounted) {
-  // No catalog at all: nothing listens on this port.
+  // No catalog at all: a port this test holds reserved, where nothing listens.
   Server p = StartPayband(testing::FreeTcpPort());
   pb::GetClassPayRangeResponse r;
   grpc::Status s = ClassRange(p, "CA2459", &r);

@@ -23,7 +23,6 @@
 //                with the name "attempts=<n>" (as FailOnce*)
 // Health: "" and classplan.test.v1.TestService. SIGTERM drains like every server.
 
-#include <atomic>
 #include <map>
 #include <thread>
 
@@ -32,6 +31,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
@@ -55,6 +57,16 @@ std::map<std::string, int>* g_attempts = new std::map<std::string, int>();
 int Attempt(const std::string& key) {
   absl::MutexLock lock(&g_attempts_mu);
   return ++(*g_attempts)[key];
+}
+
+// Waits up to `ms` for the call's cancellation (woken by it, no polling); true, with a
+// "cancel seen" log line, when it came first.
+bool CancelledWithin(absl::Notification* cancelled, int ms) {
+  const absl::Time start = absl::Now();
+  if (!cancelled->WaitForNotificationWithTimeout(absl::Milliseconds(ms))) return false;
+  classplan::log::Info("cancel seen",
+                       {{"after_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
+  return true;
 }
 
 class Call : public grpc::ServerGenericBidiReactor {
@@ -120,13 +132,9 @@ class Call : public grpc::ServerGenericBidiReactor {
       int ms = 0;
       (void)absl::SimpleAtoi(last_, &ms);
       std::thread([this, ms] {
-        for (int waited = 0; waited < ms; waited += 5) {
-          if (cancelled_) {
-            classplan::log::Info("cancel seen", {{"after_ms", waited}});
-            Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
-            return;
-          }
-          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (CancelledWithin(&cancelled_, ms)) {
+          Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+          return;
         }
         out_ = classplan::testing::StringToByteBuffer(last_);
         StartWriteAndFinish(&out_, {}, grpc::Status::OK);
@@ -139,7 +147,7 @@ class Call : public grpc::ServerGenericBidiReactor {
     if (method_ == "Bidi") return StartRead(&in_);
     if (method_ == "ServerStream") NextStreamed();
   }
-  void OnCancel() override { cancelled_ = true; }
+  void OnCancel() override { cancelled_.Notify(); }  // gRPC calls it at most once
   void OnDone() override { delete this; }
 
  private:
@@ -152,7 +160,7 @@ class Call : public grpc::ServerGenericBidiReactor {
   std::string method_, last_;
   grpc::ByteBuffer in_, out_;
   int count_ = 0, remaining_ = 0, sent_ = 0;
-  std::atomic<bool> cancelled_{false};
+  absl::Notification cancelled_;
 };
 
 class Jurisdictions : public classplan::catalog::v1::CatalogService::CallbackService {
@@ -177,20 +185,28 @@ class Jurisdictions : public classplan::catalog::v1::CatalogService::CallbackSer
       reactor->Finish(grpc::Status::OK);
       return reactor;
     }
-    std::thread([ctx, reactor, resp, ms] {
-      for (int waited = 0; waited < ms; waited += 5) {
-        if (ctx->IsCancelled()) {
-          classplan::log::Info("cancel seen", {{"after_ms", waited}});
-          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+    return new SlowJurisdiction(resp, ms);
+  }
+
+  // Answers "slow" after `ms` unless cancelled first; its own reactor, to hear the cancel.
+  class SlowJurisdiction : public grpc::ServerUnaryReactor {
+   public:
+    SlowJurisdiction(classplan::catalog::v1::GetJurisdictionResponse* resp, int ms) {
+      std::thread([this, resp, ms] {
+        if (CancelledWithin(&cancelled_, ms)) {
+          Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
           return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      }
-      resp->mutable_jurisdiction()->set_id("slow");
-      reactor->Finish(grpc::Status::OK);
-    }).detach();
-    return reactor;
-  }
+        resp->mutable_jurisdiction()->set_id("slow");
+        Finish(grpc::Status::OK);
+      }).detach();
+    }
+    void OnCancel() override { cancelled_.Notify(); }  // gRPC calls it at most once
+    void OnDone() override { delete this; }
+
+   private:
+    absl::Notification cancelled_;
+  };
 };
 
 class TestService : public grpc::CallbackGenericService {

@@ -2,8 +2,6 @@
 // sharing one SQLite file and one real redis-server: coherence and the Redis-down mode.
 
 #include <atomic>
-#include <chrono>
-#include <functional>
 #include <thread>
 
 #include "absl/time/time.h"
@@ -18,6 +16,7 @@
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan::catalog {
 namespace {
@@ -60,13 +59,7 @@ struct Replica {
   std::unique_ptr<Catalog> catalog;
 };
 
-bool WaitFor(const std::function<bool()>& cond) {
-  for (int i = 0; i < 100; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
+using testing::WaitFor;
 
 class CatalogCacheTest : public ::testing::Test {
  protected:

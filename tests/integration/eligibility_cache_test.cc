@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <chrono>
 #include <functional>
 #include <string>
 #include <thread>
@@ -20,6 +19,7 @@
 #include "common/metrics/metrics.h"
 #include "services/eligibility/cache/caching_rule_source.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/wait.h"
 
 namespace classplan::eligibility {
 namespace {
@@ -85,13 +85,7 @@ struct Replica {
   std::unique_ptr<CachingRuleSource> source;
 };
 
-bool WaitFor(const std::function<bool()>& cond) {
-  for (int i = 0; i < 100; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
+using testing::WaitFor;
 
 // Revision notices handled so far, by every replica in the process.
 int64_t NoticesHandled() { return metrics::GetCounter("eligibility.rules.invalidated").value(); }

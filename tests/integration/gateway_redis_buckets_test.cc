@@ -5,7 +5,8 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <thread>
+#include <cstdlib>
+#include <string>
 
 #include "absl/strings/escaping.h"
 #include "common/cache/redis_client.h"
@@ -14,9 +15,18 @@
 #include "services/gateway/redis/redis_buckets.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/wait.h"
 
 namespace classplan::gateway {
 namespace {
+
+// The bucket of a principal without key salts: a plain hash of the id.
+std::string BucketKey(const std::string& id) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(id.data()), id.size(), d);
+  return "classplan:v1:gateway:rl:" +
+         absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(d), 12));
+}
 
 class RedisBucketsTest : public ::testing::Test {
  protected:
@@ -39,23 +49,31 @@ class RedisBucketsTest : public ::testing::Test {
 };
 
 TEST_F(RedisBucketsTest, BurstThenRefillAtTheRate) {
-  auto g = buckets_->Take(p_, 6, 10, 10);
+  // One token per 1,000 s: the test's own running time adds nothing countable, so the counts
+  // below are exact however slow the machine.
+  constexpr double kRate = 0.001;
+  auto g = buckets_->Take(p_, 6, kRate, 10);
   ASSERT_TRUE(g.ok()) << g.status();
   EXPECT_EQ(g->granted, 6);
-  g = buckets_->Take(p_, 6, 10, 10);
+  g = buckets_->Take(p_, 6, kRate, 10);
   EXPECT_EQ(g->granted, 4);
-  g = buckets_->Take(p_, 1, 10, 10);
+  g = buckets_->Take(p_, 1, kRate, 10);
   EXPECT_EQ(g->granted, 0);
-  EXPECT_GT(g->retry_after, absl::ZeroDuration());
-  EXPECT_LE(g->retry_after, absl::Milliseconds(100));
-  std::this_thread::sleep_for(std::chrono::milliseconds(350));
-  g = buckets_->Take(p_, 10, 10, 10);
-  EXPECT_GE(g->granted, 3);
-  EXPECT_LE(g->granted, 5);
+  EXPECT_GT(g->retry_after, absl::Seconds(990));  // the next whole token
+  EXPECT_LE(g->retry_after, absl::Seconds(1000));
+  // 3,500 s pass for the bucket: its last refill (Redis time) is moved back, not waited for.
+  std::string out;
+  ASSERT_EQ(testing::RunCommand({"/usr/bin/redis-cli", "-p", std::to_string(redis_->port()),
+                                 "HINCRBY", BucketKey(p_.id), "ts", "-3500000"},
+                                &out),
+            0);
+  ASSERT_GT(std::atoll(out.c_str()), 0) << out;              // the key and its ts field existed
+  EXPECT_EQ(buckets_->Take(p_, 10, kRate, 10)->granted, 3);  // 3.5 tokens
+  EXPECT_EQ(buckets_->Take(p_, 1, kRate, 10)->granted, 0);   // the half stays
   // Another principal has its own bucket.
   Principal other;
   other.id = "ats-1";
-  EXPECT_EQ(buckets_->Take(other, 10, 10, 10)->granted, 10);
+  EXPECT_EQ(buckets_->Take(other, 10, kRate, 10)->granted, 10);
 }
 
 TEST_F(RedisBucketsTest, TwoLimitersShareTheBucket) {
@@ -65,7 +83,7 @@ TEST_F(RedisBucketsTest, TwoLimitersShareTheBucket) {
   auto keys = *KeyStore::FromProto(f);
   RateLimitSettings s;
   s.enabled = true;
-  s.per_second = 1;  // next to no refill during the test
+  s.per_second = 0.001;  // no refill to speak of during the test
   s.burst = 20;
   s.lease_batch = 4;
   RateLimiter a(s, *keys, buckets_.get(), absl::Now()), b(s, *keys, buckets_.get(), absl::Now());
@@ -108,21 +126,16 @@ TEST_F(RedisBucketsTest, ScriptReloadedAfterRestartAndKeysCarryNoId) {
   ASSERT_EQ(testing::RunCommand(
                 {"/usr/bin/redis-cli", "-p", std::to_string(redis_->port()), "--scan"}, &both),
             0);
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(p_.id.data()), p_.id.size(), d);
-  const std::string plain =
-      absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(d), 12));
   // p_ has no keys, so its bucket is the plain hash; the salted one is another bucket.
-  EXPECT_NE(both.find(plain), std::string::npos) << both;
+  EXPECT_NE(both.find(BucketKey(p_.id)), std::string::npos) << both;
   EXPECT_EQ(std::count(both.begin(), both.end(), '\n'), 2) << both;
   ASSERT_TRUE(redis_->Restart().ok());  // script cache empty: EVALSHA says NOSCRIPT
   absl::StatusOr<Grant> g;
-  for (int i = 0; i < 50; ++i) {  // the client reconnects once its breaker lets it
+  // The client reconnects once its breaker lets it.
+  ASSERT_TRUE(testing::WaitFor([&] {
     g = buckets_->Take(p_, 1, 10, 10);
-    if (g.ok()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_TRUE(g.ok()) << g.status();
+    return g.ok();
+  })) << g.status();
   EXPECT_EQ(g->granted, 1);
 }
 

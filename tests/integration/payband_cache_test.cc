@@ -2,9 +2,6 @@
 // sharing one SQLite file and a real redis-server: an import on one is seen by the other, and
 // with Redis gone both keep answering from the store (counted).
 
-#include <chrono>
-#include <thread>
-
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/metrics/metrics.h"
@@ -15,6 +12,7 @@
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan::payband {
 namespace {
@@ -36,13 +34,7 @@ struct Replica {
   std::unique_ptr<CachingPaybandStore> cached;
 };
 
-bool WaitFor(const std::function<bool()>& cond) {
-  for (int i = 0; i < 100; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
+using testing::WaitFor;
 
 pb::PaySchedule TestSchedule(const std::string& id) {
   pb::PaySchedule s;

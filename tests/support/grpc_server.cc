@@ -7,6 +7,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan::testing {
 
@@ -22,13 +23,19 @@ std::shared_ptr<grpc::Channel> FastChannel(int port) {
 bool IsServing(grpc::Channel* channel, const std::string& service) {
   auto health = grpc::health::v1::Health::NewStub(
       std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   grpc::health::v1::HealthCheckRequest req;
   req.set_service(service);
-  grpc::health::v1::HealthCheckResponse resp;
-  return health->Check(&ctx, req, &resp).ok() &&
-         resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  // Asked again until it answers SERVING: on a loaded machine one call's deadline may pass
+  // before a server that already logged "serving" answers.
+  return WaitFor(
+      [&] {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+        grpc::health::v1::HealthCheckResponse resp;
+        return health->Check(&ctx, req, &resp).ok() &&
+               resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+      },
+      absl::Seconds(15));
 }
 
 bool WaitServingLog(const std::string& log) {

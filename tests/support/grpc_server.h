@@ -17,7 +17,8 @@ namespace classplan::testing {
 // make a test wait seconds after the first refused connection).
 std::shared_ptr<grpc::Channel> FastChannel(int port);
 
-// True when grpc.health.v1 reports SERVING for `service` ("" = the whole server).
+// True once grpc.health.v1 reports SERVING for `service` ("" = the whole server), asked
+// again for up to 15 s (false after that).
 bool IsServing(grpc::Channel* channel, const std::string& service);
 
 // Waits up to 15 s for the server's "serving" log line in `log`.

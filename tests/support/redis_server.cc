@@ -22,9 +22,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 namespace classplan::testing {
 namespace {
@@ -161,17 +161,20 @@ absl::Status RedisServer::Launch() {
 }
 
 absl::Status RedisServer::WaitReady() {
-  const absl::Time deadline = absl::Now() + kReadyTimeout;
-  while (absl::Now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return absl::InternalError(absl::StrCat("redis-server exited early (status ", status,
-                                              "); log:\n", ReadFile(dir_ + "/redis.log")));
-    }
-    if (Pings(port_, absl::Milliseconds(500))) return absl::OkStatus();
-    absl::SleepFor(absl::Milliseconds(20));
+  int status = 0;
+  bool exited = false;
+  const bool answered = WaitFor(
+      [&] {
+        exited = waitpid(pid_, &status, WNOHANG) == pid_;
+        return exited || Pings(port_, absl::Milliseconds(500));
+      },
+      kReadyTimeout);
+  if (exited) {
+    pid_ = -1;
+    return absl::InternalError(absl::StrCat("redis-server exited early (status ", status,
+                                            "); log:\n", ReadFile(dir_ + "/redis.log")));
   }
+  if (answered) return absl::OkStatus();
   Kill();
   return absl::DeadlineExceededError(absl::StrCat("redis-server did not answer PING on port ",
                                                   port_, " within 10s; log:\n",

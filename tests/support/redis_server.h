@@ -1,7 +1,8 @@
 #ifndef CLASSPLAN_TESTS_SUPPORT_REDIS_SERVER_H_
 #define CLASSPLAN_TESTS_SUPPORT_REDIS_SERVER_H_
 
-// A throwaway redis-server for tests: loopback only, free port, no persistence, its own
+// A throwaway redis-server for tests: loopback only, a port reserved for the test process
+// (FreeTcpPort: nobody else gets it, so Restart finds it free), no persistence, its own
 // temp dir. Killed (and the dir removed) on destruction.
 
 #include <sys/types.h>

@@ -5,33 +5,35 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
+#include "tests/support/wait.h"
 
 namespace classplan::testing {
 
 int FreeTcpPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  // Close-on-exec: the servers a test starts must not hold its other reservations.
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  const int one = 1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // Every address: the DNS test's replicas listen on 127.0.0.2 and 127.0.0.3 too.
+  addr.sin_addr.s_addr = htonl(INADDR_ANY);
   addr.sin_port = 0;
   socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+      bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    return -1;
   }
-  close(fd);
-  return port;
+  // Kept open on purpose until the process exits: closing it would free the port for anyone.
+  return ntohs(addr.sin_port);
 }
 
 std::string MakeTempDir(std::string_view prefix) {
@@ -52,12 +54,7 @@ std::string ReadWholeFile(const std::string& path) {
 }
 
 bool WaitForFileText(const std::string& path, const std::string& needle, absl::Duration timeout) {
-  const absl::Time end = absl::Now() + timeout;
-  while (absl::Now() < end) {
-    if (ReadWholeFile(path).find(needle) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+  return WaitFor([&] { return ReadWholeFile(path).find(needle) != std::string::npos; }, timeout);
 }
 
 }  // namespace classplan::testing

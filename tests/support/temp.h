@@ -8,8 +8,13 @@
 
 namespace classplan::testing {
 
-// A loopback TCP port that was free a moment ago (bound to port 0, then released), or -1 if
-// no socket could be bound. Another process may take it before the caller does.
+// A TCP port the kernel chose and that stays reserved for the rest of this process, or -1 if
+// no socket could be bound. The reservation is a socket bound to it on every address with
+// SO_REUSEADDR that never listens: the kernel then gives the port to no other bind to port 0
+// and no outgoing connection (so a second test run cannot be handed it), while a server this
+// test starts on it can still listen there, because gRPC, redis-server and the gateway's
+// metrics endpoint set SO_REUSEADDR too. Until a server listens on it, connecting to the
+// port is refused: a reserved port is also a dead address nobody else can bring to life.
 int FreeTcpPort();
 
 // Creates a fresh, empty directory "$TMPDIR/<prefix>XXXXXX" (TMPDIR defaults to /tmp) and
