@@ -142,6 +142,22 @@ TEST(Demonstrated, NoThresholdMeansNotComputed) {
   EXPECT_EQ(a.overall_rating(), 0);
 }
 
+TEST(OverallRating, FrameworkWithoutCompetenciesIsNotComputed) {
+  // Validation accepts a cluster with no competencies; the mean must not divide by zero.
+  v1::Framework f;
+  f.set_kind(v1::FRAMEWORK_KIND_SCALE_RATED);
+  f.add_clusters()->set_id("cl");
+  f.mutable_overall_rating_rule()->set_basis(v1::RULE_BASIS_AGENCY_CONFIGURED);
+  f.mutable_overall_rating_rule()->set_method(v1::OverallRatingRule::METHOD_MEAN_ROUNDED_HALF_UP);
+  f.mutable_rating_scale()->set_basis(v1::RULE_BASIS_AGENCY_CONFIGURED);
+  f.mutable_rating_scale()->add_points()->set_value(1);
+  const FrameworkIndex index(f);
+  v1::Appraisal a;
+  Evaluate(index, &a);
+  EXPECT_EQ(a.overall_rating(), 0);
+  EXPECT_EQ(a.overall_rating_note(), "not computed: the framework has no competencies");
+}
+
 TEST(ValidateFramework, RejectsMasteryExpectation) {
   v1::Framework f = Anchors(50);
   status::Violations v;
