@@ -76,7 +76,7 @@ TEST(Tenure, ExpectedLevelBoundaries) {
             v1::PROFICIENCY_LEVEL_EMERGING);
 }
 
-v1::Appraisal WithObserved(std::vector<std::string> ids) {
+v1::Appraisal WithObserved(const std::vector<std::string>& ids) {
   v1::Appraisal a;
   a.mutable_date_entered_class()->set_year(2020);
   a.mutable_date_entered_class()->set_month(1);
