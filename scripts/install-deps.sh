@@ -12,6 +12,7 @@ PACKAGES=(
   redis-server redis-tools grpc-proto
   openssl
   clang clang-tidy clang-format
+  ccache
 )
 
 missing=()

@@ -30,6 +30,7 @@ TEST(LogTest, InitWhileOtherThreadsFormat) {
   std::atomic<bool> stop{false};
   std::atomic<int> torn{0};
   std::vector<std::thread> readers;
+  readers.reserve(3);
   for (int t = 0; t < 3; ++t) {
     readers.emplace_back([&] {
       while (!stop.load()) {

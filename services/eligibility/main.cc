@@ -7,6 +7,7 @@
 // keeps no database: class rules come from the catalog, cached in process and in Redis.
 // Applicant data is never logged, counted or cached.
 
+#include <cmath>
 #include <memory>
 
 #include "absl/flags/flag.h"
@@ -69,7 +70,7 @@ int Run() {
   CachingRuleSource rules(&fetcher, ro, redis.cache.get(), redis.subscriber, catalog_channel);
 
   JurisdictionSettings settings;
-  settings.defaults.full_time_centihours = static_cast<int64_t>(hours * 100 + 0.5);
+  settings.defaults.full_time_centihours = std::llround(hours * 100);
   for (absl::string_view item :
        absl::StrSplit(absl::GetFlag(FLAGS_jurisdiction_full_time), ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
@@ -77,7 +78,7 @@ int Run() {
     if (kv.first.empty() || !absl::SimpleAtod(kv.second, &h) || !(h > 0) || h > 168) {
       return server::BadFlag("--jurisdiction_full_time must be id=hours,...");
     }
-    settings.by_jurisdiction[kv.first].full_time_centihours = static_cast<int64_t>(h * 100 + 0.5);
+    settings.by_jurisdiction[kv.first].full_time_centihours = std::llround(h * 100);
   }
   Eligibility eligibility(&rules, settings);
 

@@ -782,7 +782,7 @@ TEST_F(ShippedData, UnknownFieldsNameRealEmptyFields) {
       const auto& c = r.job_class();
       std::set<std::string> seen;
       for (const auto& name : c.unknown_fields()) {
-        SCOPED_TRACE(code + " unknown_fields " + name);
+        SCOPED_TRACE(testing::Message() << code << " unknown_fields " << name);
         EXPECT_TRUE(seen.insert(name).second) << "listed twice";
         EXPECT_EQ(kNotContent.count(name.substr(0, name.find('.'))), 0u) << "not a content field";
         const google::protobuf::Message* holder = nullptr;

@@ -135,6 +135,7 @@ std::string JsonText(const google::protobuf::Message& m, bool one_line) {
 std::string Table(const std::vector<std::string>& raw_header,
                   const std::vector<std::vector<std::string>>& raw_rows) {
   std::vector<std::string> header;
+  header.reserve(raw_header.size());
   for (const auto& h : raw_header) header.push_back(EscapeControl(h));
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : raw_rows) {
@@ -158,6 +159,7 @@ std::string Table(const std::vector<std::string>& raw_header,
   };
   std::string out = render(header);
   std::vector<std::string> rule;
+  rule.reserve(width.size());
   for (size_t w : width) rule.push_back(std::string(w, '-'));
   out += render(rule);
   for (const auto& r : rows) out += render(r);

@@ -274,6 +274,10 @@ void Evaluate(const FrameworkIndex& index, v1::Appraisal* a) {
     a->set_overall_rating_note("not computed: not every competency is rated");
     return;
   }
+  if (rated == 0) {  // every competency is rated, so there are none: no mean to take
+    a->set_overall_rating_note("not computed: the framework has no competencies");
+    return;
+  }
   if (orr.method() == v1::OverallRatingRule::METHOD_MINIMUM) {
     a->set_overall_rating(lowest);
   } else {

@@ -76,7 +76,7 @@ TEST(Tenure, ExpectedLevelBoundaries) {
             v1::PROFICIENCY_LEVEL_EMERGING);
 }
 
-v1::Appraisal WithObserved(std::vector<std::string> ids) {
+v1::Appraisal WithObserved(const std::vector<std::string>& ids) {
   v1::Appraisal a;
   a.mutable_date_entered_class()->set_year(2020);
   a.mutable_date_entered_class()->set_month(1);
@@ -140,6 +140,22 @@ TEST(Demonstrated, NoThresholdMeansNotComputed) {
   ASSERT_EQ(a.development_plan_size(), 1);  // the unobserved Developing indicator
   EXPECT_EQ(a.development_plan(0).indicator_id(), "pe.dev.2");
   EXPECT_EQ(a.overall_rating(), 0);
+}
+
+TEST(OverallRating, FrameworkWithoutCompetenciesIsNotComputed) {
+  // Validation accepts a cluster with no competencies; the mean must not divide by zero.
+  v1::Framework f;
+  f.set_kind(v1::FRAMEWORK_KIND_SCALE_RATED);
+  f.add_clusters()->set_id("cl");
+  f.mutable_overall_rating_rule()->set_basis(v1::RULE_BASIS_AGENCY_CONFIGURED);
+  f.mutable_overall_rating_rule()->set_method(v1::OverallRatingRule::METHOD_MEAN_ROUNDED_HALF_UP);
+  f.mutable_rating_scale()->set_basis(v1::RULE_BASIS_AGENCY_CONFIGURED);
+  f.mutable_rating_scale()->add_points()->set_value(1);
+  const FrameworkIndex index(f);
+  v1::Appraisal a;
+  Evaluate(index, &a);
+  EXPECT_EQ(a.overall_rating(), 0);
+  EXPECT_EQ(a.overall_rating_note(), "not computed: the framework has no competencies");
 }
 
 TEST(ValidateFramework, RejectsMasteryExpectation) {

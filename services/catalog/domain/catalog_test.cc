@@ -51,7 +51,8 @@ class CatalogTest : public ::testing::Test {
     return c;
   }
 
-  absl::StatusOr<pb::CreateJobClassResponse> Create(const std::string& code, dates::Date eff) {
+  absl::StatusOr<pb::CreateJobClassResponse> Create(const std::string& code,
+                                                    const dates::Date& eff) {
     pb::CreateJobClassRequest req;
     *req.mutable_job_class() = Spec(code);
     *req.mutable_effective()->mutable_effective_date() = eff;
@@ -324,14 +325,14 @@ TEST_F(CatalogTest, SearchFindsHyphenatedPhrases) {
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->hits_size(), 1);
   EXPECT_EQ(r->hits(0).code(), "CA2459");
-  EXPECT_NE(r->hits(0).snippet().find("["), std::string::npos);
+  EXPECT_NE(r->hits(0).snippet().find('['), std::string::npos);
   req.set_query("astronaut");
   EXPECT_EQ(catalog_->SearchJobClasses(req)->hits_size(), 0);
   req.set_query(" -- ");
   EXPECT_EQ(FirstViolationField(catalog_->SearchJobClasses(req).status()), "query");
 }
 
-pb::ClassificationNotice Notice(dates::Date notice_date, dates::Date hearing) {
+pb::ClassificationNotice Notice(const dates::Date& notice_date, const dates::Date& hearing) {
   pb::ClassificationNotice n;
   n.set_number("2000");
   n.set_jurisdiction_id("denver-csa");

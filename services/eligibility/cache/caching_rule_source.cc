@@ -61,7 +61,7 @@ CachingRuleSource::CachingRuleSource(ClassFetcher* fetcher, RuleCacheOptions opt
   if (subscriber_options.has_value()) {
     subscriber_ = std::make_unique<cache::Subscriber>(
         *subscriber_options, std::move(catalog_channel),
-        [this](std::string code) { Invalidated(code); },
+        [this](const std::string& code) { Invalidated(code); },
         [this](bool healthy) {
           // Revisions may have been missed while the subscription was down.
           DropAll();

@@ -202,7 +202,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     bytes_in_ += static_cast<int64_t>(req_.Length());
     BackendPool& pool = *(*deps_.pools)[route_];
     pool.stub->UnaryCall(&client_ctx_, std::string(ctx_->method()), {}, &req_, &resp_,
-                         [this](grpc::Status status) { UnaryDone(status); });
+                         [this](const grpc::Status& status) { UnaryDone(status); });
   }
   void UnaryDone(const grpc::Status& status) {
     for (const auto& [k, v] : client_ctx_.GetServerInitialMetadata()) {

@@ -27,6 +27,7 @@ TEST(AccessLogTest, OneLinePerCallFromEveryThreadAllFlushed) {
   {
     AccessLog log(fds[1]);
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&log] {
         for (int i = 0; i < 100; ++i) {

@@ -28,7 +28,8 @@ inline constexpr int32_t kDefaultHoursPerYear = 2080;
 inline constexpr int64_t kMaxCents = 10'000'000'000'000;
 inline constexpr int64_t kBasisPoints = 10'000;
 
-// num / den rounded half away from zero. Requires den != 0.
+// num / den rounded half away from zero; 0 when den is 0 (as a compa-ratio against a zero
+// midpoint is 0). Callers check their divisors first; this only keeps a missed check harmless.
 Int128 DivRoundHalfAway(Int128 num, Int128 den);
 
 // How many of `unit` make a year: hourly -> hours_per_year, biweekly 26, semimonthly 24,

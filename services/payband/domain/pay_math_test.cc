@@ -16,6 +16,12 @@ TEST(DivRoundHalfAwayTest, RoundsHalvesAwayFromZero) {
   EXPECT_EQ(DivRoundHalfAway(6, -4), -2);  // -1.5 -> -2
 }
 
+TEST(DivRoundHalfAwayTest, ZeroDivisorGivesZero) {
+  EXPECT_EQ(DivRoundHalfAway(5, 0), 0);
+  EXPECT_EQ(DivRoundHalfAway(-5, 0), 0);
+  EXPECT_EQ(DivRoundHalfAway(0, 0), 0);
+}
+
 TEST(ConvertTest, HourlyToAnnualOn2080IsExact) {
   auto c = ConvertCents(2550, pb::RATE_UNIT_HOURLY, pb::RATE_UNIT_ANNUAL, 2080);
   ASSERT_TRUE(c.ok()) << c.status();
