@@ -123,6 +123,7 @@ TEST(GatewayDnsE2eTest, DnsTargetBalancesSurvivesAKilledReplicaAndFollowsTheNewA
   std::atomic<bool> stop{false};
   std::vector<Reads> during(2);
   std::vector<std::thread> readers;
+  readers.reserve(during.size());
   for (auto& reads : during) {
     readers.emplace_back([&reader, &done, &stop, r = &reads] {
       for (; !stop; ++done) reader.Read(r);

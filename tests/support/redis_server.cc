@@ -138,6 +138,7 @@ absl::Status RedisServer::Launch() {
       binary_, "--port", port, "--bind",    "127.0.0.1", "--save",      "",  "--appendonly",
       "no",    "--dir",  dir_, "--logfile", logfile,     "--daemonize", "no"};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 

@@ -226,6 +226,7 @@ std::optional<int> Cli::Parse(const std::vector<std::string>& raw, std::ostream&
                               std::ostream& err) {
   const std::vector<std::string> args = NormalizeFlagNames(raw);
   std::vector<const char*> argv;
+  argv.reserve(args.size());
   for (const auto& a : args) argv.push_back(a.c_str());
   try {
     app_.parse(static_cast<int>(argv.size()), argv.data());

@@ -61,7 +61,8 @@ class CatalogTest : public ::testing::Test {
   }
 
   // Abolishes a class created by Create (etag "v1") from `eff` on.
-  absl::StatusOr<pb::AbolishJobClassResponse> Abolish(const std::string& code, dates::Date eff) {
+  absl::StatusOr<pb::AbolishJobClassResponse> Abolish(const std::string& code,
+                                                      const dates::Date& eff) {
     pb::AbolishJobClassRequest req;
     req.set_code(code);
     req.set_etag("v1");
