@@ -120,6 +120,7 @@ TEST(GatewayDnsE2eTest, DnsTargetBalancesSurvivesAKilledReplicaAndFollowsTheNewA
   std::atomic<int> done{0};
   std::vector<Reads> during(2);
   std::vector<std::thread> readers;
+  readers.reserve(during.size());
   for (auto& reads : during) {
     readers.emplace_back([&reader, &done, r = &reads] {
       for (int i = 0; i < 100; ++i, ++done) reader.Read(r);

@@ -39,7 +39,6 @@ namespace {
 using testing::Bearer;
 using testing::BuildPath;
 using testing::CallGeneric;
-using testing::ChildProcess;
 using testing::MakeKey;
 using testing::Proc;
 using testing::Route;
@@ -272,6 +271,7 @@ TEST_F(GatewayE2eTest, AllFourCallKindsStream) {
   ASSERT_TRUE(server.status.ok()) << server.status.error_message();
   EXPECT_EQ(server.responses, (std::vector<std::string>{"0", "1", "2", "3"}));
   std::vector<std::string> many;
+  many.reserve(200);
   for (int i = 0; i < 200; ++i) many.push_back(std::string(1000 + i, 'x'));
   auto bidi =
       CallGeneric(*channel_, "/classplan.test.v1.TestService/Bidi", many, Bearer(*employee_key_));
@@ -601,6 +601,7 @@ TEST(GatewayFailoverE2eTest, OneCatalogReplicaKilledDuringReadsNoReadFails) {
   absl::Mutex mu;
   std::string first_error;
   std::vector<std::thread> readers;
+  readers.reserve(4);
   for (int t = 0; t < 4; ++t) {
     readers.emplace_back([&, t] {
       for (int i = 0; i < 150; ++i) {
