@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "classplan/gateway/v1/config.pb.h"
 #include "services/gateway/domain/policy.h"
 #include "services/gateway/domain/settings.h"
@@ -301,7 +302,7 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
     const YAML::Node c = pod["containers"][0];
     std::string command = c["command"][0].as<std::string>("");
     if (Basename(command) != Basename(s.binary)) {
-      p.Add(who + ": runs " + command + ", run.sh runs " + s.binary);
+      p.Add(absl::StrCat(who, ": runs ", command, ", run.sh runs ", s.binary));
     }
     const std::set<std::string>& accepted = in.flags.at(Basename(s.binary));
     std::map<std::string, std::string> args;
@@ -326,7 +327,8 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
     for (const auto& [service, route] : routes) {
       if (route->target() == expected_target) route_service = service;
     }
-    if (route_service.empty()) p.Add(who + ": no gateway route targets " + expected_target);
+    if (route_service.empty())
+      p.Add(absl::StrCat(who, ": no gateway route targets ", expected_target));
     int drain = args.count("drain_timeout") ? DurationSeconds(args["drain_timeout"]) : 10;
     CheckContainer(who, pod, c, port, route_service, drain, &p);
     CheckHeadlessService(m, s.name, (*dep)["spec"]["template"]["metadata"]["labels"], port, &p);
@@ -576,7 +578,7 @@ TEST_F(KubernetesManifestsTest, DockerfileHasEveryBinaryAndLibrary) {
   // One dpkg -S for all: ldd names /lib/...; with Debian's merged /usr, dpkg may know a
   // library as /usr/lib/... instead. Output lines: "package:arch: /path".
   std::string query = "dpkg -S";
-  for (const auto& lib : libs) query += " '" + lib + "' '/usr" + lib + "'";
+  for (const auto& lib : libs) absl::StrAppend(&query, " '", lib, "' '/usr", lib, "'");
   std::map<std::string, std::string> owner;  // path → package
   std::istringstream lines(RunShell(query + " 2>/dev/null"));
   for (std::string line; std::getline(lines, line);) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "classplan/gateway/v1/config.pb.h"
 #include "tests/data/deploy_files.h"
 
@@ -43,18 +44,21 @@ std::vector<std::string> CheckFlagFile(const std::string& text,
       comment_above = true;
     } else if (std::regex_match(line, m, entry_re)) {
       const std::string name = m[1];
-      if (!comment_above) problems.push_back(where + "--" + name + " has no comment above it");
-      if (!seen.insert(name).second) problems.push_back(where + "--" + name + " is set twice");
+      if (!comment_above)
+        problems.push_back(absl::StrCat(where, "--", name, " has no comment above it"));
+      if (!seen.insert(name).second)
+        problems.push_back(absl::StrCat(where, "--", name, " is set twice"));
       if (defined.count(name) == 0) {
-        problems.push_back(where + "--" + name + " is not a flag of this server");
+        problems.push_back(absl::StrCat(where, "--", name, " is not a flag of this server"));
       }
       comment_above = false;
     } else {
-      problems.push_back(where + "not a comment or --name=value: " + line);
+      problems.push_back(absl::StrCat(where, "not a comment or --name=value: ", line));
     }
   }
   for (const auto& [name, help] : defined) {
-    if (seen.count(name) == 0) problems.push_back("--" + name + " (" + help + ") is missing");
+    if (seen.count(name) == 0)
+      problems.push_back(absl::StrCat("--", name, " (", help, ") is missing"));
   }
   return problems;
 }

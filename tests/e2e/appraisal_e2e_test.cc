@@ -669,6 +669,7 @@ TEST_F(AppraisalE2eTest, RacingWritersWithOneEtagOnlyOneWins) {
   constexpr int kWriters = 8;
   std::vector<grpc::StatusCode> codes(kWriters);
   std::vector<std::thread> threads;
+  threads.reserve(kWriters);
   for (int i = 0; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
       v1::Appraisal out;
