@@ -45,4 +45,11 @@ std::vector<Role> ParseRoles(absl::string_view header) {
   return roles;
 }
 
+bool Caller::Has(Role role) const {
+  for (Role r : roles) {
+    if (r == role) return true;
+  }
+  return false;
+}
+
 }  // namespace classplan::identity

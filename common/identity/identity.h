@@ -43,6 +43,17 @@ std::string FormatRoles(const std::vector<Role>& roles);
 // and unknown names skipped; the order (and any repetition) of the header is kept.
 std::vector<Role> ParseRoles(absl::string_view header);
 
+// The caller a service acts on: who, in what roles, for which request and method. Plain C++,
+// so a domain core can take it (to authorize and to audit) without gRPC types.
+struct Caller {
+  std::string principal;    // empty: no authenticated principal
+  std::vector<Role> roles;  // canonical names parsed; unknown ones dropped
+  std::string request_id;   // the gateway's request id ("" when none)
+  std::string method;       // the RPC's name, e.g. "CreateJobClass"
+
+  bool Has(Role role) const;
+};
+
 }  // namespace classplan::identity
 
 #endif  // CLASSPLAN_COMMON_IDENTITY_IDENTITY_H_

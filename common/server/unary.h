@@ -16,11 +16,13 @@
 
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/identity/identity.h"
 #include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
@@ -51,21 +53,39 @@ class RpcAdapter {
   // Runs `work` on the pool and finishes the call with its result. Outgoing calls made by the
   // work inherit the caller's deadline (ScopedCallDeadline). A call cancelled before its work
   // starts finishes CANCELLED without running it.
+  //
+  // `work` is called either with no argument or with the call's `const identity::Caller&`
+  // (CallerOf), read before the call is admitted.
   template <typename Resp, typename Work>
   grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* ctx, Resp* resp, const char* rpc,
                                     Work work) {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-    grpc::Status admitted = Admit([this, ctx, reactor, resp, rpc, work = std::move(work)] {
-      if (ctx->IsCancelled()) {
-        reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
-        return;
-      }
-      ScopedCallDeadline deadline(absl::FromChrono(ctx->deadline()));
-      Finish<Resp>(reactor, work(), resp, rpc);
-    });
+    absl::StatusOr<identity::Caller> caller = CallerOf(ctx, rpc);
+    if (!caller.ok()) {
+      reactor->Finish(Failed(caller.status(), rpc));
+      return reactor;
+    }
+    grpc::Status admitted =
+        Admit([this, ctx, reactor, resp, rpc, work = std::move(work), caller = *std::move(caller)] {
+          if (ctx->IsCancelled()) {
+            reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
+            return;
+          }
+          ScopedCallDeadline deadline(absl::FromChrono(ctx->deadline()));
+          if constexpr (std::is_invocable_v<const Work&, const identity::Caller&>) {
+            Finish<Resp>(reactor, work(caller), resp, rpc);
+          } else {
+            Finish<Resp>(reactor, work(), resp, rpc);
+          }
+        });
     if (!admitted.ok()) reactor->Finish(std::move(admitted));
     return reactor;
   }
+
+  // The caller of `rpc` as the call's metadata names it: principal, roles and request id
+  // from the gateway's headers (identity.h); an empty principal when none is given.
+  absl::StatusOr<identity::Caller> CallerOf(const grpc::CallbackServerContext* ctx,
+                                            const char* rpc) const;
 
   // Finishes the call. Server-side failures are logged and counted (server_errors); client
   // errors are not logged (their messages may quote input). Messages of server-side failures
