@@ -22,6 +22,9 @@
 #                                so the ports need not be consecutive (tests pass ports the
 #                                kernel chose)
 set -euo pipefail
+# Everything this run creates (databases, keys, the Redis password, logs) is its user's only:
+# files 0600, directories 0700.
+umask 077
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BUILD_DIR=${BUILD_DIR:-build}
@@ -48,6 +51,8 @@ ELIGIBILITY_PORTS=${CLASSPLAN_ELIGIBILITY_PORTS:-$(consecutive "$ELIGIBILITY_POR
 # The other services ask the first catalog replica.
 CATALOG_PORT=${CATALOG_PORTS%%,*}
 mkdir -p "$RUN_DIR/redis" "$RUN_DIR/gateway"
+# A run directory made by an older version (or by hand) is narrowed too.
+chmod 700 "$RUN_DIR" "$RUN_DIR/redis" "$RUN_DIR/gateway"
 
 pids=()
 stop() {
@@ -141,17 +146,14 @@ sed -e "s|127.0.0.1:50050|127.0.0.1:$GATEWAY_PORT|; s|127.0.0.1:50090|127.0.0.1:
 cp "$ROOT/deploy/local/gateway-policy.textproto" "$GW/gateway-policy.textproto"
 ROLES=(agency_system hr_analyst hr_admin supervisor employee)
 if [ ! -s "$GW/demo-keys.env" ]; then
-  umask 077
   rm -f "$GW/gateway-keys.textproto"
   for role in "${ROLES[@]}"; do
     key=$("$BUILD_DIR/services/gateway/gateway_keygen" --keys_file="$GW/gateway-keys.textproto" \
       --principal="demo-${role//_/-}" --roles="$role" --comment="demo key made by run.sh")
     echo "CLASSPLAN_DEMO_KEY_${role^^}=$key" >>"$GW/demo-keys.env"
   done
-  umask 022
 fi
-# shellcheck disable=SC1091
-. "$GW/demo-keys.env"
+chmod 600 "$GW/demo-keys.env" "$GW/gateway-keys.textproto"
 
 "$BUILD_DIR/services/gateway/gateway_server" --config="$GW/gateway.textproto" \
   2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
@@ -179,15 +181,13 @@ $(service_line eligibility)
   redis       127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
   logs        $RUN_DIR/*.log
 
-Demo API keys, one per role (kept in $GW/demo-keys.env, reused on the next start):
-  agency_system  $CLASSPLAN_DEMO_KEY_AGENCY_SYSTEM
-  hr_analyst     $CLASSPLAN_DEMO_KEY_HR_ANALYST
-  hr_admin       $CLASSPLAN_DEMO_KEY_HR_ADMIN
-  supervisor     $CLASSPLAN_DEMO_KEY_SUPERVISOR
-  employee       $CLASSPLAN_DEMO_KEY_EMPLOYEE
+Demo API keys, one per role (agency_system, hr_analyst, hr_admin, supervisor, employee),
+are in this file (owner-only, reused on the next start; the keys are not printed):
+  demo keys   $GW/demo-keys.env
 
 Try, in another terminal (classplanctl talks to the gateway by default):
-  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_HR_ANALYST
+  . $GW/demo-keys.env
+  export CLASSPLAN_API_KEY=\$CLASSPLAN_DEMO_KEY_HR_ANALYST
   $CTL class list
   $CTL class get SPCP20
   $CTL class search "out-of-home placement"
@@ -197,14 +197,14 @@ Try, in another terminal (classplanctl talks to the gateway by default):
   $CTL pay place 50000 --band=806-A --jurisdiction=denver-csa
   $CTL pay convert 25.50/hour --to=annual
   # appraisals: the gateway sets who is calling from the key (here the supervisor's)
-  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_SUPERVISOR CLASSPLAN_PRINCIPAL=demo-supervisor
+  export CLASSPLAN_API_KEY=\$CLASSPLAN_DEMO_KEY_SUPERVISOR CLASSPLAN_PRINCIPAL=demo-supervisor
   $CTL appraisal expected --entered=2022-05-01
   $CTL appraisal create --employee=emp-1 --class_code=2944 --entered=2021-03-15 \\
       --period_start=2025-01-01 --period_end=2025-12-31
   $CTL appraisal list
   $CTL appraisal due --employees=emp-2
   # eligibility (an agency system's or HR analyst's key)
-  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_HR_ANALYST
+  export CLASSPLAN_API_KEY=\$CLASSPLAN_DEMO_KEY_HR_ANALYST
   $CTL eligibility check --class=SPCP23 --applicant=examples/applicants/psychology-graduate.json
   $CTL eligibility qualify --applicant=examples/applicants/social-worker-bsw.json
 
