@@ -16,6 +16,7 @@
 #include "common/cache/redis_client.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
+#include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
 #include "services/gateway/domain/api_keys.h"
@@ -84,6 +85,11 @@ int Run() {
     ro.host = (*redis_addr)->host;
     ro.port = (*redis_addr)->port;
     ro.command_timeout = absl::Milliseconds(50);
+    if (absl::Status s = server::RedisCredentialsFromFlags(&ro); !s.ok()) {
+      // Redis will refuse the gateway: its rate limits fall back to local buckets.
+      log::Error("no redis credentials; connecting without them",
+                 {{"detail", std::string(s.message())}});
+    }
     redis = std::make_unique<cache::RedisClient>(ro);
     buckets = std::make_unique<RedisBuckets>(redis.get());
   } else if (settings->rate_limit.enabled) {
