@@ -101,6 +101,13 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
   for (const char* db : {"catalog.db", "payband.db", "appraisal.db"}) {
     EXPECT_EQ(ModeOf(dir + "/" + db), 0600) << db;
   }
+  for (const char* secret : {"redis/password", "redis/cache-key", "redis/redis.conf"}) {
+    EXPECT_EQ(ModeOf(dir + "/" + secret), 0600) << secret;
+  }
+  // Redis wants the password: without it nothing is answered.
+  std::string redis_out;
+  testing::RunCommand({"redis-cli", "-p", std::getenv("CLASSPLAN_REDIS_PORT"), "ping"}, &redis_out);
+  EXPECT_EQ(redis_out.find("PONG"), std::string::npos) << redis_out;
   std::string out;
   EXPECT_NE(testing::RunCommand({ctl, gateway, "class", "get", "SPCP20"}, &out), 0);  // no key
   ASSERT_EQ(testing::RunCommand(
@@ -113,6 +120,11 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
                                 &out),
             0);
   EXPECT_NE(out.find("$42,917"), std::string::npos) << out;
+  // The services got in with it: none was refused (they would still answer, from the store).
+  const std::string catalog_log =
+      testing::ReadWholeFile(absl::StrCat(dir, "/catalog-", ports["CATALOG"][0], ".log"));
+  EXPECT_NE(catalog_log.find("\"auth\":true"), std::string::npos);
+  EXPECT_EQ(catalog_log.find("redis refused"), std::string::npos);
 
   EXPECT_EQ(first->Terminate(30), 0);
   EXPECT_NE(testing::ReadWholeFile(dir + "/first.out").find("classplan: stopped"),
