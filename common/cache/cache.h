@@ -7,6 +7,12 @@
 //
 // Personal data rule: keys are class codes and the like, but key contents are still never
 // logged; only the namespace and the kind of error are.
+//
+// Integrity: every value goes to Redis sealed, "cpv1" + a 32-byte MAC + the value, the MAC
+// taken over the full key and the value (HMAC-SHA256 with RedisOptions::value_key, or a
+// SHA-256 checksum without one). A value read back that is not sealed for its key is
+// discarded and deleted, counted in "cache.redis.rejected", and reported as a miss: the
+// caller reads its store. docs/security.md says what this does and does not stop.
 
 #include <optional>
 #include <string>
@@ -34,7 +40,8 @@ class Cache {
   Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
 
-  // nullopt on a miss and on any Redis error ("cache.redis.fallback" counts the latter).
+  // nullopt on a miss, on any Redis error ("cache.redis.fallback" counts the latter) and for
+  // a value that is not sealed for this key ("cache.redis.rejected").
   std::optional<std::string> Get(std::string_view key);
   // Errors are counted ("cache.redis.put_failed"); false when the value may not be there.
   bool Put(std::string_view key, std::string_view value);
@@ -56,6 +63,11 @@ class Cache {
   // "<key_prefix>:v<key_version>:<namespace>:invalidate"
   std::string InvalidationChannel() const;
 
+  // The sealed form of `value` under `full_key` (FullKey), and the value back from it
+  // (nullopt when it is not sealed for that key). Public for tests that tamper with Redis.
+  std::string Seal(std::string_view full_key, std::string_view value) const;
+  std::optional<std::string> Unseal(std::string_view full_key, std::string_view sealed) const;
+
   const std::string& ns() const { return ns_; }
   absl::Duration base_ttl() const { return base_ttl_; }
   double jitter() const { return jitter_; }
@@ -71,6 +83,7 @@ class Cache {
   metrics::Counter& fallback_;
   metrics::Counter& put_failed_;
   metrics::Counter& invalidate_failed_;
+  metrics::Counter& rejected_;
 
   absl::Mutex rng_mu_;
   absl::BitGen rng_ ABSL_GUARDED_BY(rng_mu_);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/cache/redis_auth.h"
 #include "common/cache/sigpipe.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
@@ -59,6 +60,8 @@ absl::StatusOr<RedisClient::ContextPtr> RedisClient::Connect() const {
       redisEnableKeepAlive(conn.get()) != REDIS_OK) {
     return absl::UnavailableError(absl::StrCat("redis connect: ", conn->errstr));
   }
+  // Every new connection authenticates (a reconnect after a Redis restart too).
+  if (absl::Status auth = AuthenticateRedis(conn.get(), options_); !auth.ok()) return auth;
   return conn;
 }
 
@@ -142,6 +145,16 @@ absl::StatusOr<RedisClient::ReplyPtr> RedisClient::Run(const std::vector<std::st
     return OnFailure(std::move(status));
   }
   ReplyPtr reply(static_cast<redisReply*>(raw));
+  if (reply->type == REDIS_REPLY_ERROR && NoteRedisAuthError(ErrorCode(*reply))) {
+    // Redis wants credentials we do not have (or no longer accepts them, e.g. after an ACL
+    // change): like an outage for this client. The connection is dropped so that the next
+    // one authenticates again, and the breaker keeps calls from asking every time.
+    absl::Status status = absl::UnavailableError(
+        absl::StrCat("redis ", Sv(args.front()), ": ", Sv(ErrorCode(*reply))));
+    conn.reset();
+    Release(nullptr);
+    return OnFailure(std::move(status));
+  }
   Release(std::move(conn));
   // Any reply, even an error reply, shows the server is reachable.
   OnSuccess();

@@ -15,6 +15,14 @@ struct RedisOptions {
   // Per-command socket timeout, and also the longest a caller waits for a free pooled
   // connection.
   absl::Duration command_timeout = absl::Milliseconds(100);
+  // AUTH on every new connection when the password is set (ReadRedisCredentials, from a
+  // file); the user is an ACL user, empty for the default one.
+  std::string user;
+  std::string password;
+  // Key of the HMAC that seals every cached value (Cache): set, a value written by anyone
+  // without it is rejected; empty, values carry a plain SHA-256 checksum (corruption and
+  // values moved between keys are caught, a deliberate forgery is not).
+  std::string value_key;
   int pool_size = 4;
   // Consecutive failures that open the circuit breaker, and how long it then stays open.
   int breaker_failures = 3;

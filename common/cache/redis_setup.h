@@ -21,7 +21,9 @@ struct RedisCacheSetup {
   std::optional<RedisOptions> subscriber;
 };
 
-// Connects lazily (Redis may be down at start) and logs where the cache lives.
+// Connects lazily (Redis may be down at start) and logs where the cache lives. `options`
+// carry the address and credentials; the client and the subscriber both use them.
+RedisCacheSetup SetUpRedisCache(const RedisOptions& options, std::string ns, absl::Duration ttl);
 RedisCacheSetup SetUpRedisCache(const std::string& host, int port, std::string ns,
                                 absl::Duration ttl);
 

@@ -11,6 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/cache/redis_auth.h"
 #include "common/cache/sigpipe.h"
 #include "common/log/log.h"
 
@@ -115,6 +116,9 @@ bool Subscriber::Session() {
       redisEnableKeepAlive(c.get()) != REDIS_OK) {
     return false;
   }
+  // The subscription's connection authenticates like the pooled ones (logged and counted
+  // there); without it SUBSCRIBE would be refused with NOAUTH.
+  if (!AuthenticateRedis(c.get(), options_).ok()) return false;
   const char* argv[] = {"SUBSCRIBE", channel_.data()};
   const size_t argvlen[] = {9, channel_.size()};
   if (redisAppendCommandArgv(c.get(), 2, argv, argvlen) != REDIS_OK || !Flush(c.get())) {
@@ -140,6 +144,14 @@ bool Subscriber::Session() {
       if (reply->type == REDIS_REPLY_STATUS && Str(reply.get()) == "PONG") {
         ping_pending = false;
         continue;
+      }
+      if (reply->type == REDIS_REPLY_ERROR) {
+        // NOAUTH: Redis wants credentials this service lacks (counted and logged there).
+        // Any error reply to SUBSCRIBE means there is no subscription: start over.
+        const std::string_view text(reply->str, reply->len);
+        NoteRedisAuthError(text.substr(0, std::min(text.find(' '), text.size())));
+        failed = true;
+        break;
       }
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) continue;
       const std::string_view kind = Str(reply->element[0]);

@@ -75,6 +75,14 @@ ABSL_FLAG(std::string, listen, classplan::server::EnvOr("CLASSPLAN_LISTEN", "127
           "host:port to serve gRPC on (env CLASSPLAN_LISTEN); port 0 picks a free port");
 ABSL_FLAG(std::string, redis, classplan::server::EnvOr("CLASSPLAN_REDIS", "127.0.0.1:6379"),
           "host:port of the shared Redis cache, or \"off\" (env CLASSPLAN_REDIS)");
+// A file, not the password: a flag's value is visible to every user in `ps`.
+ABSL_FLAG(std::string, redis_password_file,
+          classplan::server::EnvOr("CLASSPLAN_REDIS_PASSWORD_FILE", ""),
+          "file holding the Redis credentials, one line \"<user> <password>\" (an ACL user) or "
+          "\"<password>\"; empty: no AUTH (env CLASSPLAN_REDIS_PASSWORD_FILE)");
+ABSL_FLAG(std::string, cache_key_file, classplan::server::EnvOr("CLASSPLAN_CACHE_KEY_FILE", ""),
+          "file holding the secret (at least 32 characters) that seals every value this service "
+          "puts in Redis; empty: values are only checksummed (env CLASSPLAN_CACHE_KEY_FILE)");
 ABSL_FLAG(int, worker_threads, classplan::server::EnvIntOr("CLASSPLAN_WORKER_THREADS", 4),
           "threads for blocking work such as SQLite and Redis (env CLASSPLAN_WORKER_THREADS)");
 ABSL_FLAG(absl::Duration, drain_timeout,

@@ -6,6 +6,8 @@
 // built-in default:
 //   --listen            CLASSPLAN_LISTEN            host:port to serve on
 //   --redis             CLASSPLAN_REDIS             host:port of the shared Redis, or "off"
+//   --redis_password_file CLASSPLAN_REDIS_PASSWORD_FILE  file with "<user> <password>"
+//   --cache_key_file    CLASSPLAN_CACHE_KEY_FILE    file with the key sealing cached values
 //   --worker_threads    CLASSPLAN_WORKER_THREADS    threads for blocking work
 //   --drain_timeout     CLASSPLAN_DRAIN_TIMEOUT     e.g. "10s"
 //   --max_request_bytes CLASSPLAN_MAX_REQUEST_BYTES requests above it get RESOURCE_EXHAUSTED
@@ -22,6 +24,8 @@
 
 ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, redis);
+ABSL_DECLARE_FLAG(std::string, redis_password_file);
+ABSL_DECLARE_FLAG(std::string, cache_key_file);
 ABSL_DECLARE_FLAG(int, worker_threads);
 ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
 ABSL_DECLARE_FLAG(int, max_request_bytes);

@@ -1,8 +1,13 @@
 #include "common/sqlite/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -31,10 +36,40 @@ class RollbackGuard {
   sqlite3* db_;
 };
 
+// Database files hold personnel records: only the service's own user may read them. SQLite
+// creates a file 0644 (less the umask), so the file is made 0600 before SQLite opens it, and
+// a file made by an older version is narrowed. Its -wal and -shm files take the database
+// file's mode when SQLite creates them; ones left over are narrowed too.
+absl::Status MakeOwnerOnly(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return absl::OkStatus();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    // SQLite's own open reports the problem with its path (a missing directory, say).
+    return absl::OkStatus();
+  }
+  struct stat st {};
+  absl::Status status;
+  if (::fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 && ::fchmod(fd, st.st_mode & 0700) != 0) {
+    status = absl::PermissionDeniedError(
+        absl::StrCat("sqlite open ", path, ": cannot make it owner-only: ", std::strerror(errno)));
+  }
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string side = path + suffix;
+    if (::stat(side.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+      ::chmod(side.c_str(), st.st_mode & 0700);
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                          const OpenOptions& options) {
+  if (!options.read_only) {
+    if (absl::Status s = MakeOwnerOnly(path); !s.ok()) return s;
+  }
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* raw = nullptr;

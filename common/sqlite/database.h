@@ -30,7 +30,8 @@ class Database {
  public:
   // Opens (creating unless read_only) the database file at `path`. For files the connection
   // uses WAL journaling (so readers don't block the writer), synchronous=NORMAL, foreign_keys=ON
-  // and `busy_timeout`. ":memory:" opens a private in-memory database (no WAL).
+  // and `busy_timeout`. ":memory:" opens a private in-memory database (no WAL). A file opened
+  // for writing is created, or narrowed to, mode 0600 (owner only), its -wal/-shm files too.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                         const OpenOptions& options = {});
 

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <cstdint>
@@ -114,6 +115,33 @@ TEST_F(SqliteTest, OpenFileEnablesWalAndPragmas) {
   ASSERT_OK_AND_ASSIGN(int64_t busy, QueryInt(*db, "PRAGMA busy_timeout"));
   EXPECT_EQ(busy, 5000);
   EXPECT_TRUE(std::filesystem::exists(Path("a.db")));
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 07777;  // matches no expectation
+  return st.st_mode & 0777;
+}
+
+// Database files hold personnel records: owner-only whatever the umask, and an existing
+// world-readable file (made by an older version) is narrowed on open.
+TEST_F(SqliteTest, OpenMakesTheFileAndItsWalOwnerOnly) {
+  const mode_t old_umask = ::umask(022);
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Database> db, Database::Open(Path("a.db")));
+    ASSERT_OK(db->Exec("CREATE TABLE t(x); INSERT INTO t VALUES(1);"));
+    EXPECT_EQ(ModeOf(Path("a.db")), 0600u);
+    EXPECT_EQ(ModeOf(Path("a.db-wal")), 0600u);
+    EXPECT_EQ(ModeOf(Path("a.db-shm")), 0600u);
+  }
+  ASSERT_EQ(::chmod(Path("a.db").c_str(), 0644), 0);
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Database> db, Database::Open(Path("a.db")));
+    EXPECT_EQ(ModeOf(Path("a.db")), 0600u);
+    ASSERT_OK_AND_ASSIGN(int64_t n, QueryInt(*db, "SELECT count(*) FROM t"));
+    EXPECT_EQ(n, 1);
+  }
+  ::umask(old_umask);
 }
 
 TEST_F(SqliteTest, OpenHonoursBusyTimeoutOption) {

@@ -22,6 +22,9 @@
 #                                so the ports need not be consecutive (tests pass ports the
 #                                kernel chose)
 set -euo pipefail
+# Everything this run creates (databases, keys, the Redis password, logs) is its user's only:
+# files 0600, directories 0700.
+umask 077
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BUILD_DIR=${BUILD_DIR:-build}
@@ -48,6 +51,8 @@ ELIGIBILITY_PORTS=${CLASSPLAN_ELIGIBILITY_PORTS:-$(consecutive "$ELIGIBILITY_POR
 # The other services ask the first catalog replica.
 CATALOG_PORT=${CATALOG_PORTS%%,*}
 mkdir -p "$RUN_DIR/redis" "$RUN_DIR/gateway"
+# A run directory made by an older version (or by hand) is narrowed too.
+chmod 700 "$RUN_DIR" "$RUN_DIR/redis" "$RUN_DIR/gateway"
 
 pids=()
 stop() {
@@ -64,14 +69,42 @@ stop() {
 trap "stop; exit 0" INT TERM
 trap stop EXIT
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode yes --save "" \
-  --appendonly no --dir "$RUN_DIR/redis" --logfile "$RUN_DIR/redis/redis.log" &
+# Redis requires a password: an ACL user "classplan" limited to classplan's keys and channels
+# and to no dangerous command, the default user off. The password (and the key that seals
+# cached values) are made on the first start, kept owner-only in the run dir and reused; no
+# process gets them on its command line (ps shows those): Redis reads them from its config
+# file, the services from --redis_password_file / --cache_key_file.
+REDIS_PASSWORD_FILE="$RUN_DIR/redis/password"
+CACHE_KEY_FILE="$RUN_DIR/redis/cache-key"
+random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+if [ ! -s "$REDIS_PASSWORD_FILE" ]; then
+  echo "classplan $(random_hex)" >"$REDIS_PASSWORD_FILE"
+fi
+if [ ! -s "$CACHE_KEY_FILE" ]; then
+  random_hex >"$CACHE_KEY_FILE"
+  echo >>"$CACHE_KEY_FILE"
+fi
+chmod 600 "$REDIS_PASSWORD_FILE" "$CACHE_KEY_FILE"
+read -r REDIS_USER REDIS_PASSWORD <"$REDIS_PASSWORD_FILE"
+cat >"$RUN_DIR/redis/redis.conf" <<CONF
+user default off
+user $REDIS_USER on >$REDIS_PASSWORD ~classplan:* &classplan:* +@all -@dangerous
+CONF
+redis-server "$RUN_DIR/redis/redis.conf" --port "$REDIS_PORT" --bind 127.0.0.1 \
+  --protected-mode yes --save "" --appendonly no --dir "$RUN_DIR/redis" \
+  --logfile "$RUN_DIR/redis/redis.log" &
 pids+=($!)
+redis_ping() {  # redis-cli takes the password from the environment, not its command line
+  REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --user "$REDIS_USER" -p "$REDIS_PORT" ping 2>/dev/null |
+    grep -q PONG
+}
 for _ in $(seq 50); do
-  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  redis_ping && break
   sleep 0.1
 done
-redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "classplan: redis did not start" >&2; exit 1; }
+redis_ping || { echo "classplan: redis did not start" >&2; exit 1; }
+unset REDIS_PASSWORD
+REDIS_SECRETS=(--redis_password_file="$REDIS_PASSWORD_FILE" --cache_key_file="$CACHE_KEY_FILE")
 
 CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
 wait_healthy() {  # port name
@@ -114,10 +147,10 @@ start_replicas() {
 # documented); the run's ports and paths (the CLASSPLAN_* settings above) follow it and win.
 start_replicas catalog "$BUILD_DIR/services/catalog/catalog_server" "$CATALOG_PORTS" \
   --flagfile="$ROOT/deploy/local/catalog.flags" --db="$RUN_DIR/catalog.db" \
-  --data_dir="$ROOT/data/catalog" --redis="127.0.0.1:$REDIS_PORT"
+  --data_dir="$ROOT/data/catalog" --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}"
 start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PORTS" \
   --flagfile="$ROOT/deploy/local/payband.flags" --db="$RUN_DIR/payband.db" \
-  --data_dir="$ROOT/data/payband" --redis="127.0.0.1:$REDIS_PORT" \
+  --data_dir="$ROOT/data/payband" --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}" \
   --catalog="127.0.0.1:$CATALOG_PORT"
 # Appraisal: its own database (personnel records, fsync on every write), no Redis.
 start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORTS" \
@@ -126,7 +159,7 @@ start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPR
 # Eligibility: rules from the catalog's classes, cached in Redis; no database of its own.
 start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
   "$ELIGIBILITY_PORTS" --flagfile="$ROOT/deploy/local/eligibility.flags" \
-  --redis="127.0.0.1:$REDIS_PORT" --catalog="127.0.0.1:$CATALOG_PORT"
+  --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}" --catalog="127.0.0.1:$CATALOG_PORT"
 
 # The gateway's files: the shipped config with this run's ports, the shipped policy, and the
 # demo keys (made on first start, reused after; only their hashes are in the key file).
@@ -141,19 +174,17 @@ sed -e "s|127.0.0.1:50050|127.0.0.1:$GATEWAY_PORT|; s|127.0.0.1:50090|127.0.0.1:
 cp "$ROOT/deploy/local/gateway-policy.textproto" "$GW/gateway-policy.textproto"
 ROLES=(agency_system hr_analyst hr_admin supervisor employee)
 if [ ! -s "$GW/demo-keys.env" ]; then
-  umask 077
   rm -f "$GW/gateway-keys.textproto"
   for role in "${ROLES[@]}"; do
     key=$("$BUILD_DIR/services/gateway/gateway_keygen" --keys_file="$GW/gateway-keys.textproto" \
       --principal="demo-${role//_/-}" --roles="$role" --comment="demo key made by run.sh")
     echo "CLASSPLAN_DEMO_KEY_${role^^}=$key" >>"$GW/demo-keys.env"
   done
-  umask 022
 fi
-# shellcheck disable=SC1091
-. "$GW/demo-keys.env"
+chmod 600 "$GW/demo-keys.env" "$GW/gateway-keys.textproto"
 
 "$BUILD_DIR/services/gateway/gateway_server" --config="$GW/gateway.textproto" \
+  --redis_password_file="$REDIS_PASSWORD_FILE" \
   2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
 pids+=($!)
 wait_healthy "$GATEWAY_PORT" gateway || exit 1
@@ -176,18 +207,16 @@ $(service_line catalog)
 $(service_line payband)
 $(service_line appraisal)
 $(service_line eligibility)
-  redis       127.0.0.1:$REDIS_PORT (private, data in $RUN_DIR)
+  redis       127.0.0.1:$REDIS_PORT (private, password in $REDIS_PASSWORD_FILE)
   logs        $RUN_DIR/*.log
 
-Demo API keys, one per role (kept in $GW/demo-keys.env, reused on the next start):
-  agency_system  $CLASSPLAN_DEMO_KEY_AGENCY_SYSTEM
-  hr_analyst     $CLASSPLAN_DEMO_KEY_HR_ANALYST
-  hr_admin       $CLASSPLAN_DEMO_KEY_HR_ADMIN
-  supervisor     $CLASSPLAN_DEMO_KEY_SUPERVISOR
-  employee       $CLASSPLAN_DEMO_KEY_EMPLOYEE
+Demo API keys, one per role (agency_system, hr_analyst, hr_admin, supervisor, employee),
+are in this file (owner-only, reused on the next start; the keys are not printed):
+  demo keys   $GW/demo-keys.env
 
 Try, in another terminal (classplanctl talks to the gateway by default):
-  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_HR_ANALYST
+  . $GW/demo-keys.env
+  export CLASSPLAN_API_KEY=\$CLASSPLAN_DEMO_KEY_HR_ANALYST
   $CTL class list
   $CTL class get SPCP20
   $CTL class search "out-of-home placement"
@@ -197,14 +226,14 @@ Try, in another terminal (classplanctl talks to the gateway by default):
   $CTL pay place 50000 --band=806-A --jurisdiction=denver-csa
   $CTL pay convert 25.50/hour --to=annual
   # appraisals: the gateway sets who is calling from the key (here the supervisor's)
-  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_SUPERVISOR CLASSPLAN_PRINCIPAL=demo-supervisor
+  export CLASSPLAN_API_KEY=\$CLASSPLAN_DEMO_KEY_SUPERVISOR CLASSPLAN_PRINCIPAL=demo-supervisor
   $CTL appraisal expected --entered=2022-05-01
   $CTL appraisal create --employee=emp-1 --class_code=2944 --entered=2021-03-15 \\
       --period_start=2025-01-01 --period_end=2025-12-31
   $CTL appraisal list
   $CTL appraisal due --employees=emp-2
   # eligibility (an agency system's or HR analyst's key)
-  export CLASSPLAN_API_KEY=$CLASSPLAN_DEMO_KEY_HR_ANALYST
+  export CLASSPLAN_API_KEY=\$CLASSPLAN_DEMO_KEY_HR_ANALYST
   $CTL eligibility check --class=SPCP23 --applicant=examples/applicants/psychology-graduate.json
   $CTL eligibility qualify --applicant=examples/applicants/social-worker-bsw.json
 

@@ -16,10 +16,12 @@
 #include "common/cache/redis_client.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
+#include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
 #include "services/gateway/domain/api_keys.h"
 #include "services/gateway/domain/call_rules.h"
+#include "services/gateway/domain/key_ring.h"
 #include "services/gateway/domain/policy.h"
 #include "services/gateway/domain/rate_limiter.h"
 #include "services/gateway/domain/settings.h"
@@ -70,11 +72,6 @@ int Run() {
     log::Error("bad config", {{"detail", std::string(redis_addr.status().message())}});
     return 2;
   }
-  auto keys = KeyStore::Load(settings->keys_file);
-  if (!keys.ok()) {
-    log::Error("bad key file", {{"detail", std::string(keys.status().message())}});
-    return 2;
-  }
   auto policy = Policy::Load(settings->policy_file);
   if (!policy.ok()) {
     log::Error("bad policy file", {{"detail", std::string(policy.status().message())}});
@@ -88,13 +85,31 @@ int Run() {
     ro.host = (*redis_addr)->host;
     ro.port = (*redis_addr)->port;
     ro.command_timeout = absl::Milliseconds(50);
+    if (absl::Status s = server::RedisCredentialsFromFlags(&ro); !s.ok()) {
+      // Redis will refuse the gateway: its rate limits fall back to local buckets.
+      log::Error("no redis credentials; connecting without them",
+                 {{"detail", std::string(s.message())}});
+    }
     redis = std::make_unique<cache::RedisClient>(ro);
     buckets = std::make_unique<RedisBuckets>(redis.get());
   } else if (settings->rate_limit.enabled) {
     log::Warn("redis off: rate limits are per replica (local buckets only)");
   }
-  RateLimiter limiter(settings->rate_limit, **keys, buckets.get(), absl::Now());
+  // Every load of the key file gets a rate limiter for its principals (key_ring.h).
+  auto keys = KeyRing::Load(settings->keys_file, [&](const KeyStore& store) {
+    return std::make_unique<RateLimiter>(settings->rate_limit, store, buckets.get(), absl::Now());
+  });
+  if (!keys.ok()) {
+    log::Error("bad key file", {{"detail", std::string(keys.status().message())}});
+    return 2;
+  }
+  (*keys)->Watch(settings->keys_reload_interval);
   VerifiedKeyCache key_cache(keys->get(), settings->key_cache_ttl);
+  std::unique_ptr<FailedAuthLimiter> failed_auth;
+  if (settings->failed_auth_limit.enabled) {
+    failed_auth = std::make_unique<FailedAuthLimiter>(settings->failed_auth_limit.per_second,
+                                                      settings->failed_auth_limit.burst);
+  }
   RouteTable routes(settings->routes);
   auto pools = MakeBackendPools(*settings);
   GatewayMetrics metrics;
@@ -104,7 +119,7 @@ int Run() {
   std::unique_ptr<AccessLog> access_log;
   if (settings->access_log) access_log = std::make_unique<AccessLog>();
   MethodKinds kinds(&pools, &routes);
-  ProxyService proxy(ProxyDeps{&*settings, &routes, &pools, &*policy, &key_cache, &limiter,
+  ProxyService proxy(ProxyDeps{&*settings, &routes, &pools, &*policy, &key_cache, failed_auth.get(),
                                &metrics, &workers, access_log.get(), &kinds});
   ReflectionProxy reflection(&pools, &routes, &reflection_workers);
   ReflectionProxyV1 reflection_v1(&reflection, &reflection_workers);
@@ -138,11 +153,12 @@ int Run() {
   }
   BackendHealth health(&pools, &host, settings->health_check_interval, &kinds);
   health.Start();
-  log::Info("gateway config", {{"routes", static_cast<int64_t>(settings->routes.size())},
-                               {"principals", static_cast<int64_t>((*keys)->principals().size())},
-                               {"tls", settings->tls.enabled},
-                               {"rate_limit", settings->rate_limit.enabled},
-                               {"redis", settings->redis}});
+  log::Info("gateway config",
+            {{"routes", static_cast<int64_t>(settings->routes.size())},
+             {"principals", static_cast<int64_t>((*keys)->Current()->store->principals().size())},
+             {"tls", settings->tls.enabled},
+             {"rate_limit", settings->rate_limit.enabled},
+             {"redis", settings->redis}});
   host.MarkServing();
   host.WaitForShutdownSignal();
   health.Stop();

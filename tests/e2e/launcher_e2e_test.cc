@@ -1,7 +1,10 @@
 // The README's main command, end to end: deploy/local/run.sh starts Redis, every built service
-// as two replicas and the gateway; prints the gateway and a demo key per role; classplanctl
-// reaches the services through the gateway with a key; SIGTERM stops everything; a second
-// start reuses the data and the keys.
+// as two replicas and the gateway; prints the gateway and the path of the demo keys file (not
+// the keys); classplanctl reaches the services through the gateway with a key; the run
+// directory, databases and key files are owner-only; SIGTERM stops everything; a second start
+// reuses the data and the keys.
+
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <map>
@@ -22,14 +25,26 @@ namespace {
 using testing::BuildPath;
 using testing::SourcePath;
 
-std::string DemoKey(const std::string& out, const std::string& role) {
+// A role's key from the demo keys file ("CLASSPLAN_DEMO_KEY_HR_ADMIN=cpk_...").
+std::string DemoKey(const std::string& env_file, const std::string& role) {
   std::smatch m;
-  const std::regex re("  " + role + " +(cpk_[0-9a-f_]+)");
-  return std::regex_search(out, m, re) ? m[1].str() : "";
+  const std::string text = testing::ReadWholeFile(env_file);
+  const std::regex re("CLASSPLAN_DEMO_KEY_" + absl::AsciiStrToUpper(role) + "=(cpk_[0-9a-f_]+)");
+  return std::regex_search(text, m, re) ? m[1].str() : "";
+}
+
+int ModeOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 0777);
 }
 
 TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnTheSameData) {
   const std::string dir = testing::MakeTempDir("launcher_e2e");
+  // As an operator's shell would have it: a permissive umask and a readable directory, which
+  // run.sh must narrow.
+  ::umask(022);
+  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);
   // Every port is one the kernel chose and this test holds (FreeTcpPort), two replicas'
   // worth per service, given to run.sh one by one: nothing computed from a base, which a
   // second run or anything else on the machine may already use.
@@ -70,11 +85,29 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
   for (const char* service : {"catalog", "payband", "appraisal", "eligibility"}) {
     EXPECT_NE(out1.find(replicas(service)), std::string::npos) << service << "\n" << out1;
   }
+  const std::string env_file = dir + "/gateway/demo-keys.env";
+  EXPECT_NE(out1.find("demo keys   " + env_file), std::string::npos) << out1;
   std::map<std::string, std::string> keys;
   for (const char* role : {"agency_system", "hr_analyst", "hr_admin", "supervisor", "employee"}) {
-    keys[role] = DemoKey(out1, role);
-    EXPECT_FALSE(keys[role].empty()) << role << "\n" << out1;
+    keys[role] = DemoKey(env_file, role);
+    EXPECT_FALSE(keys[role].empty()) << role;
+    EXPECT_EQ(out1.find(keys[role]), std::string::npos) << role << "'s key printed";
   }
+  // Owner-only, whatever the umask run.sh was started with.
+  EXPECT_EQ(ModeOf(dir), 0700);
+  EXPECT_EQ(ModeOf(dir + "/gateway"), 0700);
+  EXPECT_EQ(ModeOf(env_file), 0600);
+  EXPECT_EQ(ModeOf(dir + "/gateway/gateway-keys.textproto"), 0600);
+  for (const char* db : {"catalog.db", "payband.db", "appraisal.db"}) {
+    EXPECT_EQ(ModeOf(dir + "/" + db), 0600) << db;
+  }
+  for (const char* secret : {"redis/password", "redis/cache-key", "redis/redis.conf"}) {
+    EXPECT_EQ(ModeOf(dir + "/" + secret), 0600) << secret;
+  }
+  // Redis wants the password: without it nothing is answered.
+  std::string redis_out;
+  testing::RunCommand({"redis-cli", "-p", std::getenv("CLASSPLAN_REDIS_PORT"), "ping"}, &redis_out);
+  EXPECT_EQ(redis_out.find("PONG"), std::string::npos) << redis_out;
   std::string out;
   EXPECT_NE(testing::RunCommand({ctl, gateway, "class", "get", "SPCP20"}, &out), 0);  // no key
   ASSERT_EQ(testing::RunCommand(
@@ -87,6 +120,11 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
                                 &out),
             0);
   EXPECT_NE(out.find("$42,917"), std::string::npos) << out;
+  // The services got in with it: none was refused (they would still answer, from the store).
+  const std::string catalog_log =
+      testing::ReadWholeFile(absl::StrCat(dir, "/catalog-", ports["CATALOG"][0], ".log"));
+  EXPECT_NE(catalog_log.find("\"auth\":true"), std::string::npos);
+  EXPECT_EQ(catalog_log.find("redis refused"), std::string::npos);
 
   EXPECT_EQ(first->Terminate(30), 0);
   EXPECT_NE(testing::ReadWholeFile(dir + "/first.out").find("classplan: stopped"),
@@ -97,7 +135,7 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
       testing::WaitForFileText(dir + "/second.out", "Ctrl-C stops everything", absl::Seconds(45)))
       << testing::ReadWholeFile(dir + "/second.out");
   const std::string out2 = testing::ReadWholeFile(dir + "/second.out");
-  EXPECT_EQ(DemoKey(out2, "hr_analyst"), keys["hr_analyst"]);  // the same keys again
+  EXPECT_EQ(DemoKey(env_file, "hr_analyst"), keys["hr_analyst"]);  // the same keys again
   ASSERT_EQ(testing::RunCommand(
                 {ctl, gateway, "--api_key=" + keys["hr_analyst"], "class", "get", "SPCP20"}, &out),
             0);

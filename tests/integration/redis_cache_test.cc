@@ -107,7 +107,9 @@ TEST_F(RedisCacheTest, PutThenGetRoundTripsUnderTheVersionedKey) {
 
   absl::StatusOr<std::optional<std::string>> raw = client_->Get("classplan:v1:catalog:CS-2210");
   ASSERT_TRUE(raw.ok()) << raw.status();
-  EXPECT_EQ(*raw, value);
+  // Redis holds it sealed for its key (common/cache/cache.h).
+  ASSERT_TRUE(raw->has_value());
+  EXPECT_EQ(cache.Unseal("classplan:v1:catalog:CS-2210", **raw), value);
   // A hit and two misses, none of them a fallback.
   EXPECT_EQ(CounterValue("cache.redis.fallback"), fallback);
 
@@ -183,10 +185,12 @@ TEST_F(RedisCacheTest, PutIfAbsentKeepsNewerCopyAndReplaceOverwritesAndNotifies)
   std::unique_ptr<Subscriber> sub = StartSubscriber(cache.InvalidationChannel(), &inbox);
   ASSERT_TRUE(WaitFor([&] { return sub->healthy(); }));
 
-  absl::StatusOr<bool> first = client_->SetIfAbsent(cache.FullKey("a"), "1", absl::Minutes(1));
+  // Values in Redis are sealed for their key (cache.h); a raw one would be rejected.
+  const std::string key = cache.FullKey("a");
+  absl::StatusOr<bool> first = client_->SetIfAbsent(key, cache.Seal(key, "1"), absl::Minutes(1));
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(*first);
-  absl::StatusOr<bool> second = client_->SetIfAbsent(cache.FullKey("a"), "2", absl::Minutes(1));
+  absl::StatusOr<bool> second = client_->SetIfAbsent(key, cache.Seal(key, "2"), absl::Minutes(1));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_FALSE(*second);
   EXPECT_EQ(cache.Get("a"), "1");

@@ -18,9 +18,17 @@ namespace classplan::testing {
 
 class RedisServer {
  public:
+  struct Options {
+    // When set, Redis requires it: an ACL user `user` with this password (all keys, channels
+    // and commands), the default user disabled, as deploy/local/run.sh sets it up.
+    std::string password;
+    std::string user = "classplan";
+  };
+
   // Finds redis-server on PATH (else /usr/bin/redis-server), starts it and waits up to 10s
   // for PING to answer.
   static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(Options options);
 
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
@@ -28,6 +36,13 @@ class RedisServer {
 
   std::string host() const { return "127.0.0.1"; }
   int port() const { return port_; }
+  const Options& options() const { return options_; }
+  // A file holding "<user> <password>" (mode 0600) for --redis_password_file; "" without a
+  // password.
+  std::string password_file() const;
+  // Runs redis-cli with the server's credentials (not on its command line) and `args`;
+  // returns its stdout, or an error when it exits non-zero.
+  absl::StatusOr<std::string> Cli(const std::string& args) const;
   bool running() const { return pid_ > 0; }
 
   // SIGKILLs the server and reaps it; no-op if not running.
@@ -45,13 +60,14 @@ class RedisServer {
   absl::Status Restart();
 
  private:
-  RedisServer(std::string binary, std::string dir, int port);
+  RedisServer(std::string binary, std::string dir, int port, Options options);
   absl::Status Launch();
   absl::Status WaitReady();
 
   const std::string binary_;
   const std::string dir_;
   const int port_;
+  const Options options_;
   pid_t pid_ = -1;
 };
 

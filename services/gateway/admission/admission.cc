@@ -10,10 +10,11 @@ namespace {
 
 using Verdict = Admission::Verdict;
 
-Verdict Refused(absl::Status why) {
+Verdict Refused(absl::Status why, absl::string_view reason) {
   Verdict v;
   v.kind = Verdict::Kind::kRefused;
   v.refusal = std::move(why);
+  v.reason = reason;
   return v;
 }
 
@@ -21,6 +22,7 @@ Verdict RateLimited(absl::Duration retry_after) {
   Verdict v;
   v.kind = Verdict::Kind::kRateLimited;
   v.retry_after = retry_after;
+  v.reason = Admission::kReasonRateLimited;
   return v;
 }
 
@@ -34,43 +36,71 @@ std::optional<Verdict> Admission::Admit(const Call& call, Caller* caller, Later 
   const absl::string_view key = BearerToken(call.authorization);
   if (key.empty()) {
     Counters().unauthenticated.Increment();
-    return Refused(absl::UnauthenticatedError("missing API key (authorization: Bearer <key>)"));
+    return Refused(absl::UnauthenticatedError("missing API key (authorization: Bearer <key>)"),
+                   kReasonNoKey);
   }
-  bool hit = false;
-  auto p = deps_.keys->Authenticate(key, call.now, &hit);
-  (hit ? Counters().cache_hit : Counters().cache_miss).Increment();
-  if (!p.ok()) {
-    Counters().unauthenticated.Increment();
-    return Refused(absl::UnauthenticatedError(p.status().message()));
+  // A key this thread verified recently costs nothing and is admitted even from an address
+  // that is failing; any other is checked only while its address may still fail.
+  const Principal* principal = deps_.keys->Lookup(key, call.now);
+  if (principal != nullptr) {
+    Counters().cache_hit.Increment();
+  } else {
+    Counters().cache_miss.Increment();
+    absl::Duration retry_after;
+    if (deps_.failed_auth != nullptr &&
+        deps_.failed_auth->Blocked(call.client_address, call.now, &retry_after)) {
+      Counters().failed_auth_limited.Increment();
+      Verdict v = RateLimited(retry_after);
+      v.reason = kReasonFailedAuthLimited;
+      v.refusal = absl::ResourceExhaustedError(
+          "too many failed authentications from this address; retry after the delay in "
+          "google.rpc.RetryInfo");
+      return v;
+    }
+    bool hit = false;
+    KeyFailure failure = KeyFailure::kNone;
+    auto p = deps_.keys->Authenticate(key, call.now, &hit, &failure);
+    if (!p.ok()) {
+      Counters().unauthenticated.Increment();
+      if (failure == KeyFailure::kExpired) Counters().expired_key.Increment();
+      if (deps_.failed_auth != nullptr) deps_.failed_auth->Failed(call.client_address, call.now);
+      // One message for a wrong and an expired key; only the access log tells them apart.
+      return Refused(absl::UnauthenticatedError(p.status().message()),
+                     failure == KeyFailure::kExpired ? kReasonExpiredKey : kReasonBadKey);
+    }
+    principal = *p;
   }
-  const Principal& principal = **p;
-  caller->principal = &principal;
-  caller->log_name = PrincipalForLog(principal, key);
+  caller->principal = principal;
+  caller->log_name = PrincipalForLog(*principal, key);
   if (!call.routed) {
     Counters().unrouted.Increment();
     return Refused(absl::UnimplementedError(
-        absl::StrCat("no service behind the gateway serves ", call.method)));
+                       absl::StrCat("no service behind the gateway serves ", call.method)),
+                   kReasonUnrouted);
   }
-  if (deps_.policy->Decide(call.method, principal.roles) != Policy::Decision::kAllowed) {
+  if (deps_.policy->Decide(call.method, principal->roles) != Policy::Decision::kAllowed) {
     Counters().denied.Increment();
     // A person's id stays out of the message (personal data); the roles explain it.
     return Refused(absl::PermissionDeniedError(
-        principal.person ? absl::StrCat("this key (roles ", principal.roles_header,
-                                        ") may not call ", call.method)
-                         : absl::StrCat("principal ", principal.id, " (", principal.roles_header,
-                                        ") may not call ", call.method)));
+                       principal->person
+                           ? absl::StrCat("this key (roles ", principal->roles_header,
+                                          ") may not call ", call.method)
+                           : absl::StrCat("principal ", principal->id, " (",
+                                          principal->roles_header, ") may not call ", call.method)),
+                   kReasonDenied);
   }
-  return RateLimit(principal, call.now, std::move(later));
+  return RateLimit(*principal, call.now, std::move(later));
 }
 
 std::optional<Verdict> Admission::RateLimit(const Principal& principal, absl::Time now,
                                             Later later) const {
   absl::Duration retry_after;
   bool prefetch = false;
-  switch (deps_.limiter->TryAdmit(principal, now, &retry_after, &prefetch)) {
+  // The limiter of the key set the principal came from (KeyRing).
+  RateLimiter* limiter = principal.limiter;
+  switch (limiter->TryAdmit(principal, now, &retry_after, &prefetch)) {
     case RateLimiter::Fast::kAdmitted:
       if (prefetch) {
-        RateLimiter* limiter = deps_.limiter;
         const Principal* p = &principal;
         deps_.workers->Submit([limiter, p] { limiter->Refill(*p, absl::Now()); });
       }
@@ -82,7 +112,6 @@ std::optional<Verdict> Admission::RateLimit(const Principal& principal, absl::Ti
       break;
   }
   // Waits for Redis (or the local bucket) on a worker, never on this thread.
-  RateLimiter* limiter = deps_.limiter;
   const Principal* p = &principal;
   const bool queued = deps_.workers->TrySubmit([limiter, p, later = std::move(later)] {
     absl::Duration retry;
@@ -95,7 +124,7 @@ std::optional<Verdict> Admission::RateLimit(const Principal& principal, absl::Ti
   });
   if (!queued) {
     Counters().shed.Increment();
-    return Refused(absl::UnavailableError("gateway overloaded; retry"));
+    return Refused(absl::UnavailableError("gateway overloaded; retry"), kReasonOverloaded);
   }
   return std::nullopt;
 }

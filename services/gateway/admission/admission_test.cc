@@ -35,23 +35,29 @@ class AdmissionTest : public ::testing::Test {
     policy_ = std::make_unique<Policy>(*Policy::FromProto(pf));
     person_ = *MakeKey("emp-1", {"employee"}, 1);
     system_ = *MakeKey("nm-ats", {"agency_system"}, 1);
-    v1::KeyFile kf;
-    *kf.add_key() = person_.entry;
-    *kf.add_key() = system_.entry;
-    store_ = *KeyStore::FromProto(kf);
-    cache_ = std::make_unique<VerifiedKeyCache>(store_.get(), absl::Seconds(10));
+    expired_ = *MakeKey("emp-2", {"employee"}, 1, now_ - absl::Seconds(1));
   }
 
-  // An admission whose rate limit allows `burst` calls at once (0: no limit).
-  std::unique_ptr<Admission> Make(int burst, SharedBuckets* shared = nullptr) {
+  // An admission whose rate limit allows `burst` calls at once (0: no limit), and whose
+  // client addresses may fail `failures` authentications at once (0: no limit).
+  std::unique_ptr<Admission> Make(int burst, SharedBuckets* shared = nullptr, int failures = 0) {
     RateLimitSettings rl;
     rl.enabled = burst > 0;
     rl.per_second = 0.001;
     rl.burst = burst;
     rl.lease_batch = 1;
-    limiter_ = std::make_unique<RateLimiter>(rl, *store_, shared, now_);
+    v1::KeyFile kf;
+    *kf.add_key() = person_.entry;
+    *kf.add_key() = system_.entry;
+    *kf.add_key() = expired_.entry;
+    ring_ = std::make_unique<KeyRing>(
+        *KeyStore::FromProto(kf), [this, rl, shared](const KeyStore& store) {
+          return std::make_unique<RateLimiter>(rl, store, shared, now_);
+        });
+    cache_ = std::make_unique<VerifiedKeyCache>(ring_.get(), absl::Seconds(10));
+    if (failures > 0) failed_auth_ = std::make_unique<FailedAuthLimiter>(0.001, failures);
     return std::make_unique<Admission>(
-        Admission::Deps{policy_.get(), cache_.get(), limiter_.get(), &workers_});
+        Admission::Deps{policy_.get(), cache_.get(), failed_auth_.get(), &workers_});
   }
 
   Admission::Call CallOf(absl::string_view method, absl::string_view auth, bool routed = true) {
@@ -59,6 +65,7 @@ class AdmissionTest : public ::testing::Test {
     c.method = method;
     c.routed = routed;
     c.authorization = auth;
+    c.client_address = "ipv4:10.0.0.7";
     c.now = now_;
     return c;
   }
@@ -81,10 +88,10 @@ class AdmissionTest : public ::testing::Test {
 
   absl::Time now_ = absl::Now();  // the slow path reads the clock itself
   std::unique_ptr<Policy> policy_;
-  NewKey person_, system_;
-  std::unique_ptr<KeyStore> store_;
+  NewKey person_, system_, expired_;
+  std::unique_ptr<KeyRing> ring_;
   std::unique_ptr<VerifiedKeyCache> cache_;
-  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<FailedAuthLimiter> failed_auth_;
   server::WorkerPool workers_{1};
 };
 
@@ -99,14 +106,23 @@ TEST_F(AdmissionTest, PublicRoutedMethodNeedsNoKey) {
 TEST_F(AdmissionTest, MissingOrWrongKeyIsUnauthenticated) {
   auto a = Make(0);
   const int64_t before = Counters().unauthenticated.value();
-  for (absl::string_view auth : {"", "Basic x", "Bearer cpk_wrong"}) {
+  const std::string expired = Bearer(expired_);
+  for (auto [auth, reason] : {std::pair<absl::string_view, absl::string_view>{"", "no_key"},
+                              {"Basic x", "no_key"},
+                              {"Bearer cpk_wrong", "bad_key"},
+                              {expired, "expired_key"}}) {
     Admission::Caller caller;
     auto v = AdmitNow(*a, CallOf("/a.Svc/Get", auth), &caller);
     EXPECT_EQ(v.kind, Kind::kRefused) << auth;
     EXPECT_EQ(v.refusal.code(), absl::StatusCode::kUnauthenticated) << auth;
+    EXPECT_EQ(v.reason, reason) << auth;
     EXPECT_EQ(caller.principal, nullptr);
   }
-  EXPECT_EQ(Counters().unauthenticated.value() - before, 3);
+  EXPECT_EQ(Counters().unauthenticated.value() - before, 4);
+  // An expired key is told the same as a wrong one.
+  Admission::Caller c1, c2;
+  EXPECT_EQ(AdmitNow(*a, CallOf("/a.Svc/Get", expired), &c1).refusal.message(),
+            AdmitNow(*a, CallOf("/a.Svc/Get", "Bearer cpk_wrong"), &c2).refusal.message());
   Admission::Caller caller;
   EXPECT_EQ(AdmitNow(*a, CallOf("/a.Svc/Get", ""), &caller).refusal.message(),
             "missing API key (authorization: Bearer <key>)");
@@ -171,6 +187,34 @@ TEST_F(AdmissionTest, ALeaseRefusedOnTheWorkerIsRateLimited) {
   auto v = AdmitNow(*a, CallOf("/a.Svc/Get", Bearer(person_)), &caller);
   EXPECT_EQ(v.kind, Kind::kRateLimited);
   EXPECT_EQ(v.retry_after, absl::Seconds(3));
+}
+
+// After `failures` failed keys from one address, its keys are not even checked until the
+// bucket refills; a key verified before on this thread still works from there, and another
+// address is not affected.
+TEST_F(AdmissionTest, FailedAuthenticationsAreLimitedPerAddress) {
+  auto a = Make(0, nullptr, 2);
+  const int64_t before = Counters().failed_auth_limited.value();
+  Admission::Caller caller;
+  ASSERT_EQ(AdmitNow(*a, CallOf("/a.Svc/Get", Bearer(person_)), &caller).kind, Kind::kAdmitted);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(AdmitNow(*a, CallOf("/a.Svc/Get", "Bearer cpk_wrong"), &caller).reason, "bad_key");
+  }
+  auto v = AdmitNow(*a, CallOf("/a.Svc/Get", "Bearer cpk_wrong"), &caller);
+  EXPECT_EQ(v.kind, Kind::kRateLimited);
+  EXPECT_EQ(v.reason, "auth_rate_limited");
+  EXPECT_EQ(v.refusal.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_GT(v.retry_after, absl::ZeroDuration());
+  // A right key not yet verified on this thread is refused too: the address may not guess.
+  EXPECT_EQ(AdmitNow(*a, CallOf("/a.Svc/Get", Bearer(system_)), &caller).reason,
+            "auth_rate_limited");
+  EXPECT_EQ(Counters().failed_auth_limited.value() - before, 2);
+  // The key verified before still works from that address.
+  EXPECT_EQ(AdmitNow(*a, CallOf("/a.Svc/Get", Bearer(person_)), &caller).kind, Kind::kAdmitted);
+  // Another address may still try.
+  Admission::Call other = CallOf("/a.Svc/Get", "Bearer cpk_wrong");
+  other.client_address = "ipv4:10.0.0.8";
+  EXPECT_EQ(AdmitNow(*a, other, &caller).reason, "bad_key");
 }
 
 }  // namespace

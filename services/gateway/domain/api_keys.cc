@@ -4,10 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <atomic>
 #include <map>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -49,8 +47,19 @@ absl::Status Unauthenticated() {
 
 }  // namespace
 
+absl::StatusOr<absl::Time> ParseExpiry(absl::string_view text) {
+  if (text.empty()) return absl::InfiniteFuture();
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expires: \"", text, "\" is not an RFC 3339 time such as \"2027-01-31T00:00:00Z\""));
+  }
+  return t;
+}
+
 absl::StatusOr<NewKey> MakeKey(const std::string& principal, const std::vector<std::string>& roles,
-                               int iterations) {
+                               int iterations, absl::Time expires) {
   if (principal.empty()) return absl::InvalidArgumentError("principal is required");
   if (roles.empty()) return absl::InvalidArgumentError("at least one role is required");
   for (const auto& r : roles) {
@@ -70,6 +79,9 @@ absl::StatusOr<NewKey> MakeKey(const std::string& principal, const std::vector<s
   k.entry.set_hash_hex(
       absl::BytesToHexString(Pbkdf2(*secret, absl::HexStringToBytes(*salt), iterations)));
   k.entry.set_iterations(iterations);
+  if (expires != absl::InfiniteFuture()) {
+    k.entry.set_expires(absl::FormatTime(absl::RFC3339_sec, expires, absl::UTCTimeZone()));
+  }
   return k;
 }
 
@@ -126,6 +138,11 @@ absl::StatusOr<std::unique_ptr<KeyStore>> KeyStore::FromProto(const v1::KeyFile&
     e.hash = absl::HexStringToBytes(k.hash_hex());
     e.iterations = k.iterations();
     e.disabled = k.disabled();
+    auto expires = ParseExpiry(k.expires());
+    if (!expires.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": ", expires.status().message()));
+    }
+    e.expires = *expires;
     e.principal = p;
     salts[p][k.id()] = e.salt;
     if (!store->by_id_.emplace(k.id(), std::move(e)).second) {
@@ -153,73 +170,37 @@ std::string PrincipalForLog(const Principal& principal, absl::string_view key) {
   return absl::StrCat("key:", key.substr(kPrefix.size(), kIdHex));
 }
 
-absl::StatusOr<const Principal*> KeyStore::Verify(absl::string_view key) const {
+KeyStore::Check KeyStore::CheckKey(absl::string_view key, absl::Time now) const {
+  Check c;
   if (key.size() != kPrefix.size() + kIdHex + 1 + kSecretHex || !absl::StartsWith(key, kPrefix) ||
       key[kPrefix.size() + kIdHex] != '_') {
-    return Unauthenticated();
+    return c;
   }
   const std::string id(key.substr(kPrefix.size(), kIdHex));
   const absl::string_view secret = key.substr(kPrefix.size() + kIdHex + 1);
   auto it = by_id_.find(id);
-  if (it == by_id_.end() || it->second.disabled) return Unauthenticated();
+  if (it == by_id_.end() || it->second.disabled) return c;
   const Entry& e = it->second;
   const std::string hash = Pbkdf2(secret, e.salt, e.iterations);
   if (hash.size() != e.hash.size() || CRYPTO_memcmp(hash.data(), e.hash.data(), hash.size()) != 0) {
-    return Unauthenticated();
+    return c;
   }
-  return e.principal;
+  // Expiry is checked only for the right secret: an expired key is told apart (in the
+  // access log) only for its holder.
+  if (now >= e.expires) {
+    c.failure = KeyFailure::kExpired;
+    return c;
+  }
+  c.principal = e.principal;
+  c.failure = KeyFailure::kNone;
+  c.expires = e.expires;
+  return c;
 }
 
-namespace {
-struct ThreadCache {
-  uint64_t instance = 0;
-  struct Item {
-    const Principal* principal;
-    absl::Time expires;
-  };
-  absl::flat_hash_map<std::string, Item> items;
-};
-thread_local ThreadCache tls_cache;
-std::atomic<uint64_t> next_instance{1};
-constexpr size_t kMaxPerThread = 4096;
-}  // namespace
-
-VerifiedKeyCache::VerifiedKeyCache(const KeyStore* store, absl::Duration ttl)
-    : store_(store), ttl_(ttl), instance_(next_instance.fetch_add(1)) {}
-
-const Principal* VerifiedKeyCache::Lookup(absl::string_view key, absl::Time now) const {
-  ThreadCache& c = tls_cache;
-  if (c.instance != instance_) return nullptr;
-  auto it = c.items.find(key);
-  if (it == c.items.end()) return nullptr;
-  if (it->second.expires <= now) {
-    c.items.erase(it);
-    return nullptr;
-  }
-  return it->second.principal;
-}
-
-void VerifiedKeyCache::Remember(absl::string_view key, const Principal* principal,
-                                absl::Time now) const {
-  ThreadCache& c = tls_cache;
-  if (c.instance != instance_) {
-    c.items.clear();
-    c.instance = instance_;
-  }
-  if (c.items.size() >= kMaxPerThread) c.items.clear();
-  c.items[key] = {principal, now + ttl_};
-}
-
-absl::StatusOr<const Principal*> VerifiedKeyCache::Authenticate(absl::string_view key,
-                                                                absl::Time now, bool* hit) const {
-  if (const Principal* p = Lookup(key, now); p != nullptr) {
-    *hit = true;
-    return p;
-  }
-  *hit = false;
-  auto p = store_->Verify(key);
-  if (p.ok()) Remember(key, *p, now);
-  return p;
+absl::StatusOr<const Principal*> KeyStore::Verify(absl::string_view key, absl::Time now) const {
+  const Check c = CheckKey(key, now);
+  if (c.principal == nullptr) return Unauthenticated();
+  return c.principal;
 }
 
 }  // namespace classplan::gateway

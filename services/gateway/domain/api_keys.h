@@ -5,7 +5,8 @@
 // secret (64 hex digits, 256 random bits) is known only to its holder. The key file stores
 // the id, a random salt and PBKDF2-HMAC-SHA256(secret, salt) (OpenSSL), never the secret;
 // hashes are compared in constant time. Verifying costs one PBKDF2 run, so verified keys are
-// remembered by each gateway thread for key_cache_ttl (VerifiedKeyCache).
+// remembered by each gateway thread for key_cache_ttl (VerifiedKeyCache, key_ring.h). A key
+// may carry an expiry; after it the key is refused like a wrong one.
 
 #include <cstdint>
 #include <memory>
@@ -15,11 +16,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "classplan/gateway/v1/config.pb.h"
 #include "services/gateway/domain/roles.h"
 
 namespace classplan::gateway {
+
+class RateLimiter;
 
 // Who is calling. Lives as long as the KeyStore that made it.
 struct Principal {
@@ -34,6 +38,9 @@ struct Principal {
   std::string key_salts;
   std::string roles_header;  // RoleNames(roles), built once
   int index = 0;             // dense 0..n-1, for per-principal state (rate limits)
+  // The rate limiter of the key set this principal was loaded with (KeyRing): a reload makes
+  // new principals with their own limiter, so a call never mixes two key sets' state.
+  RateLimiter* limiter = nullptr;
 };
 
 inline constexpr int kDefaultKeyIterations = 1000;
@@ -48,8 +55,17 @@ struct NewKey {
   std::string key;
   v1::KeyEntry entry;
 };
+// `expires`: when the key stops working (InfiniteFuture: never).
 absl::StatusOr<NewKey> MakeKey(const std::string& principal, const std::vector<std::string>& roles,
-                               int iterations = kDefaultKeyIterations);
+                               int iterations = kDefaultKeyIterations,
+                               absl::Time expires = absl::InfiniteFuture());
+
+// Why a key was refused (for the access log and counters; the caller is told the same
+// thing for all of them).
+enum class KeyFailure { kNone, kBadKey, kExpired };
+
+// KeyEntry.expires: RFC 3339 ("2027-01-31T00:00:00Z"); empty means never.
+absl::StatusOr<absl::Time> ParseExpiry(absl::string_view text);
 
 // The bearer token from an "authorization" header value ("Bearer <key>"), or empty.
 absl::string_view BearerToken(absl::string_view authorization);
@@ -59,10 +75,17 @@ class KeyStore {
   static absl::StatusOr<std::unique_ptr<KeyStore>> FromProto(const v1::KeyFile& file);
   static absl::StatusOr<std::unique_ptr<KeyStore>> Load(const std::string& path);
 
-  // The principal the key belongs to; UNAUTHENTICATED for a malformed, unknown, disabled or
-  // wrong key (one message for all, so a caller cannot probe which ids exist). Costs one
-  // PBKDF2 run: call it off the hot path, or through VerifiedKeyCache.
-  absl::StatusOr<const Principal*> Verify(absl::string_view key) const;
+  struct Check {
+    const Principal* principal = nullptr;  // null: refused, for `failure`
+    KeyFailure failure = KeyFailure::kBadKey;
+    absl::Time expires = absl::InfiniteFuture();  // the key's expiry, when accepted
+  };
+  // Costs one PBKDF2 run: call it off the hot path, or through VerifiedKeyCache.
+  Check CheckKey(absl::string_view key, absl::Time now) const;
+  // The principal the key belongs to; UNAUTHENTICATED for a malformed, unknown, disabled,
+  // expired or wrong key (one message for all, so a caller cannot probe which ids exist).
+  absl::StatusOr<const Principal*> Verify(absl::string_view key,
+                                          absl::Time now = absl::Now()) const;
 
   const std::vector<std::unique_ptr<Principal>>& principals() const { return principals_; }
 
@@ -71,29 +94,11 @@ class KeyStore {
     std::string salt, hash;
     int iterations = 0;
     bool disabled = false;
+    absl::Time expires = absl::InfiniteFuture();
     const Principal* principal = nullptr;
   };
   std::unordered_map<std::string, Entry> by_id_;
   std::vector<std::unique_ptr<Principal>> principals_;
-};
-
-// Keys verified recently, per thread (gRPC callback threads), so the hot path takes no lock
-// and does no hashing. Entries expire after `ttl`; at most 4,096 per thread (then cleared).
-class VerifiedKeyCache {
- public:
-  VerifiedKeyCache(const KeyStore* store, absl::Duration ttl);
-  // The key's principal: from this thread's cache, else verified by the store (one PBKDF2
-  // run, CPU only) and remembered. `hit` tells which.
-  absl::StatusOr<const Principal*> Authenticate(absl::string_view key, absl::Time now,
-                                                bool* hit) const;
-  // A principal verified within ttl on this thread, or null.
-  const Principal* Lookup(absl::string_view key, absl::Time now) const;
-  void Remember(absl::string_view key, const Principal* principal, absl::Time now) const;
-
- private:
-  const KeyStore* store_;
-  const absl::Duration ttl_;
-  const uint64_t instance_;  // tells one cache's thread-local entries from another's
 };
 
 }  // namespace classplan::gateway

@@ -1,7 +1,5 @@
 #include "services/gateway/domain/api_keys.h"
 
-#include <thread>
-
 #include "gtest/gtest.h"
 
 namespace classplan::gateway {
@@ -82,24 +80,25 @@ TEST(ApiKeysTest, BearerToken) {
   EXPECT_EQ(BearerToken("Bearer "), "");
 }
 
-TEST(ApiKeysTest, CacheIsPerThreadAndExpires) {
-  auto k = MakeKey("p", {"employee"}, 10);
+// A key with an expiry works until then and is refused after it like a wrong one; a bad
+// expiry does not load.
+TEST(ApiKeysTest, ExpiredKeyIsRefusedLikeAWrongOne) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  auto k = MakeKey("p", {"employee"}, 10, t0);
+  ASSERT_TRUE(k.ok()) << k.status();
+  EXPECT_EQ(k->entry.expires(), absl::FormatTime(absl::RFC3339_sec, t0, absl::UTCTimeZone()));
   v1::KeyFile f;
   *f.add_key() = k->entry;
   auto store = *KeyStore::FromProto(f);
-  VerifiedKeyCache cache(store.get(), absl::Seconds(10));
-  const absl::Time t0 = absl::FromUnixSeconds(1000);
-  bool hit = true;
-  ASSERT_TRUE(cache.Authenticate(k->key, t0, &hit).ok());
-  EXPECT_FALSE(hit);
-  ASSERT_TRUE(cache.Authenticate(k->key, t0 + absl::Seconds(1), &hit).ok());
-  EXPECT_TRUE(hit);
-  ASSERT_TRUE(cache.Authenticate(k->key, t0 + absl::Seconds(11), &hit).ok());
-  EXPECT_FALSE(hit);
-  std::thread([&] { EXPECT_EQ(cache.Lookup(k->key, t0), nullptr); }).join();
-  // A wrong key is never remembered.
-  EXPECT_FALSE(cache.Authenticate("cpk_x", t0, &hit).ok());
-  EXPECT_EQ(cache.Lookup("cpk_x", t0), nullptr);
+  KeyStore::Check ok = store->CheckKey(k->key, t0 - absl::Seconds(1));
+  ASSERT_NE(ok.principal, nullptr);
+  EXPECT_EQ(ok.expires, t0);
+  KeyStore::Check late = store->CheckKey(k->key, t0);
+  EXPECT_EQ(late.principal, nullptr);
+  EXPECT_EQ(late.failure, KeyFailure::kExpired);
+  EXPECT_EQ(store->Verify(k->key, t0).status(), store->Verify("cpk_wrong", t0).status());
+  f.mutable_key(0)->set_expires("next tuesday");
+  EXPECT_FALSE(KeyStore::FromProto(f).ok());
 }
 
 }  // namespace

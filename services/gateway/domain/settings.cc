@@ -52,16 +52,21 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   return s.str();
 }
 
-absl::Status ReadTextProtoFile(const std::string& path, google::protobuf::Message* message) {
-  auto text = ReadWholeFile(path);
-  if (!text.ok()) return text.status();
+absl::Status ParseTextProto(const std::string& text, const std::string& name,
+                            google::protobuf::Message* message) {
   google::protobuf::TextFormat::Parser parser;
   Collector errors;
   parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(*text, message)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", errors.first));
+  if (!parser.ParseFromString(text, message)) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ":", errors.first));
   }
   return absl::OkStatus();
+}
+
+absl::Status ReadTextProtoFile(const std::string& path, google::protobuf::Message* message) {
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  return ParseTextProto(*text, path, message);
 }
 
 absl::StatusOr<Settings> SettingsFromConfig(const v1::GatewayConfig& c,
@@ -105,7 +110,8 @@ absl::StatusOr<Settings> SettingsFromConfig(const v1::GatewayConfig& c,
         std::tuple{"drain_timeout", &c.drain_timeout(), &s.drain_timeout},
         std::tuple{"health_check_interval", &c.health_check_interval(), &s.health_check_interval},
         std::tuple{"dns_min_time_between_resolutions", &c.dns_min_time_between_resolutions(),
-                   &s.dns_min_time_between_resolutions}}) {
+                   &s.dns_min_time_between_resolutions},
+        std::tuple{"keys_reload_interval", &c.keys_reload_interval(), &s.keys_reload_interval}}) {
     if (absl::Status st = Duration(name, *text, out); !st.ok()) return st;
   }
   if (c.max_connection_age() != "off") {
@@ -133,6 +139,16 @@ absl::StatusOr<Settings> SettingsFromConfig(const v1::GatewayConfig& c,
         !st.ok()) {
       return st;
     }
+  }
+  const auto& fa = c.failed_auth_limit();
+  if (fa.burst() < 0) {
+    s.failed_auth_limit.enabled = false;
+  } else {
+    if (fa.burst() > 0) s.failed_auth_limit.burst = fa.burst();
+    if (fa.per_second() < 0) {
+      return absl::InvalidArgumentError("failed_auth_limit.per_second must not be negative");
+    }
+    if (fa.per_second() > 0) s.failed_auth_limit.per_second = fa.per_second();
   }
   std::set<std::string> seen;
   for (int i = 0; i < c.route_size(); ++i) {

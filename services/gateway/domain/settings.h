@@ -22,6 +22,12 @@ struct RateLimitSettings {
   absl::Duration lease_ttl = absl::Seconds(1);
 };
 
+struct FailedAuthLimitSettings {
+  bool enabled = true;
+  int burst = 20;
+  double per_second = 1;
+};
+
 struct TlsSettings {
   bool enabled = false;
   std::string cert_pem, key_pem, client_ca_pem;
@@ -54,10 +60,15 @@ struct Settings {
   int worker_threads = 2;
   absl::Duration dns_min_time_between_resolutions = absl::Seconds(1);
   absl::Duration max_connection_age = absl::ZeroDuration();  // zero = never
+  absl::Duration keys_reload_interval = absl::Seconds(2);
+  FailedAuthLimitSettings failed_auth_limit;
 };
 
 // Reads a text-format file into `message`; errors name the file and line.
 absl::Status ReadTextProtoFile(const std::string& path, google::protobuf::Message* message);
+// Parses `text` (read from `name`, used in errors) into `message`.
+absl::Status ParseTextProto(const std::string& text, const std::string& name,
+                            google::protobuf::Message* message);
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 
 // Defaults and checks a parsed config. `base_dir` resolves relative file names.

@@ -20,7 +20,8 @@ absl::string_view Sv(grpc::string_ref r) { return absl::string_view(r.data(), r.
 
 // RESOURCE_EXHAUSTED with the delay twice: a google.rpc.RetryInfo detail, and a
 // "retry-after" trailer in whole seconds (rounded up) for clients that read no details.
-grpc::Status RateLimited(grpc::GenericCallbackServerContext* ctx, absl::Duration retry_after) {
+grpc::Status RateLimited(grpc::GenericCallbackServerContext* ctx, absl::Duration retry_after,
+                         absl::string_view message) {
   ctx->AddTrailingMetadata(
       "retry-after", absl::StrCat(absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1)))));
   google::rpc::RetryInfo info;
@@ -29,7 +30,9 @@ grpc::Status RateLimited(grpc::GenericCallbackServerContext* ctx, absl::Duration
   info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ns % 1000000000));
   google::rpc::Status st;
   st.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
-  st.set_message("rate limit exceeded; retry after the delay in google.rpc.RetryInfo");
+  st.set_message(message.empty()
+                     ? "rate limit exceeded; retry after the delay in google.rpc.RetryInfo"
+                     : std::string(message));
   st.add_details()->PackFrom(info);
   return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, st.message(), st.SerializeAsString());
 }
@@ -170,7 +173,9 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     route_ = service.empty() ? -1 : deps_.routes->Find(service);
     stats_ = deps_.metrics->ForMethod(method, route_ >= 0);
     auto auth = md.find("authorization");
+    client_address_ = ClientAddress(ctx_->peer());
     Admission::Call call;
+    call.client_address = client_address_;
     call.method = method;
     call.routed = route_ >= 0;
     call.authorization = auth == md.end() ? absl::string_view() : Sv(auth->second);
@@ -182,11 +187,12 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
 
   // Starts the backend call once admitted, or refuses the call.
   void Proceed(const Admission::Verdict& verdict) {
+    reason_ = verdict.reason;
     switch (verdict.kind) {
       case Admission::Verdict::Kind::kAdmitted:
         return StartBackend();
       case Admission::Verdict::Kind::kRateLimited:
-        return FinishCall(RateLimited(ctx_, verdict.retry_after));
+        return FinishCall(RateLimited(ctx_, verdict.retry_after, verdict.refusal.message()));
       case Admission::Verdict::Kind::kRefused:
         return FinishCall(grpc::Status(static_cast<grpc::StatusCode>(verdict.refusal.code()),
                                        std::string(verdict.refusal.message())));
@@ -303,12 +309,26 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
                               caller_.principal == nullptr ? absl::string_view("-")
                                                            : absl::string_view(caller_.log_name),
                               status.error_code(), latency, bytes_in_.load(), bytes_out_.load(),
-                              request_id_);
+                              request_id_, client_address_, FailureReason(status));
     }
     if (response != nullptr) {
       StartWriteAndFinish(response, grpc::WriteOptions(), status);
     } else {
       Finish(status);
+    }
+  }
+
+  // Why the call failed, for the access log: the gateway's refusal, else what ended it.
+  absl::string_view FailureReason(const grpc::Status& status) const {
+    if (status.ok()) return {};
+    if (!reason_.empty()) return reason_;
+    switch (status.error_code()) {
+      case grpc::StatusCode::CANCELLED:
+        return "cancelled";
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+        return "deadline";
+      default:
+        return "backend";
     }
   }
 
@@ -323,6 +343,8 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   BackendLeg leg_;
   const absl::Time start_;
   std::string request_id_;
+  std::string client_address_;
+  absl::string_view reason_;            // the admission's refusal reason (a static string), if any
   bool request_id_in_headers_ = false;  // response pump / unary completion only
   int route_ = -1;
   GatewayMetrics::MethodStats* stats_ = nullptr;

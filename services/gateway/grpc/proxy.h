@@ -16,6 +16,7 @@
 #include "services/gateway/admission/admission.h"
 #include "services/gateway/domain/api_keys.h"
 #include "services/gateway/domain/call_rules.h"
+#include "services/gateway/domain/key_ring.h"
 #include "services/gateway/domain/policy.h"
 #include "services/gateway/domain/rate_limiter.h"
 #include "services/gateway/domain/settings.h"
@@ -33,7 +34,7 @@ struct ProxyDeps {
   const std::vector<std::unique_ptr<BackendPool>>* pools;
   const Policy* policy;
   const VerifiedKeyCache* keys;
-  RateLimiter* limiter;
+  FailedAuthLimiter* failed_auth;  // null: off
   GatewayMetrics* metrics;
   server::WorkerPool* workers;
   AccessLog* access_log;     // null when the access log is off
@@ -43,7 +44,7 @@ struct ProxyDeps {
 class ProxyService : public grpc::CallbackGenericService {
  public:
   explicit ProxyService(ProxyDeps deps)
-      : deps_(deps), admission_({deps.policy, deps.keys, deps.limiter, deps.workers}) {}
+      : deps_(deps), admission_({deps.policy, deps.keys, deps.failed_auth, deps.workers}) {}
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;
 
  private:

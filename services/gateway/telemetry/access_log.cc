@@ -84,7 +84,8 @@ thread_local SecondCache tls_second;
 // gateway's own instructions per call.
 void AccessLog::Write(absl::string_view method, absl::string_view principal, int code,
                       absl::Duration latency, int64_t bytes_in, int64_t bytes_out,
-                      absl::string_view request_id) {
+                      absl::string_view request_id, absl::string_view client,
+                      absl::string_view reason) {
   const absl::Time now = absl::Now();
   const int64_t ms = absl::ToUnixMillis(now);
   SecondCache& sec = tls_second;
@@ -109,6 +110,16 @@ void AccessLog::Write(absl::string_view method, absl::string_view principal, int
   absl::StrAppend(&d, "\",\"code\":", code, ",\"latency_us\":", absl::ToInt64Microseconds(latency),
                   ",\"bytes_in\":", bytes_in, ",\"bytes_out\":", bytes_out, ",\"request_id\":\"");
   AppendEscaped(&d, request_id);
+  // The client address (a machine's, not a person's: docs/security.md) attributes failed
+  // keys to a source; the reason is only on failures.
+  if (!client.empty()) {
+    d += "\",\"client\":\"";
+    AppendEscaped(&d, client);
+  }
+  if (!reason.empty()) {
+    d += "\",\"reason\":\"";
+    AppendEscaped(&d, reason);
+  }
   d += "\"}\n";
   if (d.size() >= kFlushBytes) WriteOut(&d);
 }

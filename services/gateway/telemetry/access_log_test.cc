@@ -31,7 +31,8 @@ TEST(AccessLogTest, OneLinePerCallFromEveryThreadAllFlushed) {
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&log] {
         for (int i = 0; i < 100; ++i) {
-          log.Write("/a.Svc/Get", "emp-7", 0, absl::Microseconds(250), 12, 34, "rid");
+          log.Write("/a.Svc/Get", "emp-7", 0, absl::Microseconds(250), 12, 34, "rid",
+                    "ipv4:127.0.0.1");
         }
       });
     }
@@ -45,7 +46,7 @@ TEST(AccessLogTest, OneLinePerCallFromEveryThreadAllFlushed) {
   EXPECT_EQ(lines, 400u);
   EXPECT_NE(
       out.find(
-          R"("msg":"access","method":"/a.Svc/Get","principal":"emp-7","code":0,"latency_us":250,"bytes_in":12,"bytes_out":34,"request_id":"rid"})"),
+          R"("msg":"access","method":"/a.Svc/Get","principal":"emp-7","code":0,"latency_us":250,"bytes_in":12,"bytes_out":34,"request_id":"rid","client":"ipv4:127.0.0.1"})"),
       std::string::npos)
       << out.substr(0, 300);
 }
@@ -56,7 +57,8 @@ TEST(AccessLogTest, LineHasLogFormatShapeAndEscapes) {
   ASSERT_EQ(pipe(fds), 0);
   {
     AccessLog log(fds[1]);
-    log.Write("/a.Svc/Get", "we\"ird\n", 5, absl::Milliseconds(2), 1, 2, "r-1");
+    log.Write("/a.Svc/Get", "we\"ird\n", 5, absl::Milliseconds(2), 1, 2, "r-1", "ipv4:10.0.0.7",
+              "bad_key");
   }
   close(fds[1]);
   const std::string out = Drain(fds[0]);
@@ -68,7 +70,9 @@ TEST(AccessLogTest, LineHasLogFormatShapeAndEscapes) {
                                                  {"latency_us", int64_t{2000}},
                                                  {"bytes_in", int64_t{1}},
                                                  {"bytes_out", int64_t{2}},
-                                                 {"request_id", "r-1"}})
+                                                 {"request_id", "r-1"},
+                                                 {"client", "ipv4:10.0.0.7"},
+                                                 {"reason", "bad_key"}})
                                         .substr(31);  // after {"ts":"YYYY-MM-DDTHH:MM:SS.mmmZ
   ASSERT_EQ(out.size(), 31 + expected_tail.size() + 1) << out;
   EXPECT_EQ(out.substr(31), expected_tail + "\n");

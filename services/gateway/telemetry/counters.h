@@ -18,6 +18,13 @@ struct GatewayCounters {
   metrics::Counter& shed = metrics::GetCounter("gateway.ratelimit.shed");
   // Redis did not answer a lease; this replica's local buckets took over (rate_limiter.cc).
   metrics::Counter& redis_fallback = metrics::GetCounter("gateway.ratelimit.redis_fallback");
+  // Refused keys that were right but past their expiry (also in unauthenticated).
+  metrics::Counter& expired_key = metrics::GetCounter("gateway.auth.expired_key");
+  // Calls refused because their address failed too many authentications (key_ring.h).
+  metrics::Counter& failed_auth_limited = metrics::GetCounter("gateway.auth.failed_auth_limited");
+  // The key file: reloaded with new content / changed but did not load (old keys kept).
+  metrics::Counter& keys_reloaded = metrics::GetCounter("gateway.keys.reloaded");
+  metrics::Counter& keys_reload_failed = metrics::GetCounter("gateway.keys.reload_failed");
   metrics::Counter& unrouted = metrics::GetCounter("gateway.unrouted");
   metrics::Counter& backend_errors = metrics::GetCounter("gateway.backend.errors");
   metrics::Counter& backend_unavailable = metrics::GetCounter("gateway.backend.unavailable");
