@@ -67,6 +67,23 @@ class ChainVerifier {
   std::optional<Break> broken_;
 };
 
+// What ListAuditEvents selects; empty fields select everything.
+struct Filter {
+  std::string resource_type;
+  std::string resource_id;
+  std::string principal;
+  std::optional<absl::Time> from;  // inclusive
+  std::optional<absl::Time> to;    // exclusive
+};
+
+inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxPageSize = 1000;
+
+struct Page {
+  std::vector<Event> events;    // in sequence order
+  std::string next_page_token;  // "" on the last page
+};
+
 // Verifies a whole chain held in memory: nullopt when every link holds.
 std::optional<Break> VerifyChain(const std::vector<Event>& events);
 

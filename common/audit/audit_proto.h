@@ -8,7 +8,6 @@
 #include "absl/status/statusor.h"
 #include "classplan/common/v1/audit.pb.h"
 #include "common/audit/audit.h"
-#include "common/audit/sqlite_audit.h"
 #include "common/identity/identity.h"
 
 namespace classplan::audit {

@@ -210,6 +210,7 @@ TEST_F(AuditStoreTest, ProtoRoundTripKeepsTheChainVerifiable) {
   ASSERT_TRUE(page.ok());
   pb::ListAuditEventsResponse resp = ResponseOf(*page);
   std::vector<Event> back;
+  back.reserve(resp.events_size());
   for (const auto& e : resp.events()) back.push_back(FromProto(e));
   EXPECT_FALSE(VerifyChain(back).has_value());
   back[0].reason = "changed";

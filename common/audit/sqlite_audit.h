@@ -5,13 +5,10 @@
 // Append to call inside the store's write transaction, so the write and its event commit or
 // roll back together, and the reads behind ListAuditEvents and verification.
 
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "common/audit/audit.h"
 #include "common/sqlite/database.h"
 
@@ -41,23 +38,6 @@ inline constexpr char kSchemaSql[] = R"sql(
 // prev_hash and hash, inserts it, and returns it as stored. Must run inside the write's
 // transaction (FailedPrecondition otherwise), which also serializes appends.
 absl::StatusOr<Event> Append(sqlite::Database& db, Event event);
-
-// What ListAuditEvents selects; empty fields select everything.
-struct Filter {
-  std::string resource_type;
-  std::string resource_id;
-  std::string principal;
-  std::optional<absl::Time> from;  // inclusive
-  std::optional<absl::Time> to;    // exclusive
-};
-
-inline constexpr int kDefaultPageSize = 100;
-inline constexpr int kMaxPageSize = 1000;
-
-struct Page {
-  std::vector<Event> events;    // in sequence order
-  std::string next_page_token;  // "" on the last page
-};
 
 // One page of the events `filter` selects, in sequence order. page_size 0 means
 // kDefaultPageSize; over kMaxPageSize, or a token from another query, is INVALID_ARGUMENT
