@@ -50,7 +50,8 @@ struct Replica {
     d->set_year(year);
     d->set_month(1);
     d->set_day(1);
-    return catalog->ReviseJobClass(req).status();
+    return catalog->ReviseJobClass(req, identity::Caller{"test", {}, "", "ReviseJobClass"})
+        .status();
   }
   std::unique_ptr<SqliteCatalogStore> store;
   std::unique_ptr<cache::RedisClient> redis;

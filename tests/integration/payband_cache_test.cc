@@ -89,8 +89,9 @@ TEST_F(PaybandCacheTest, AnImportOnOneReplicaIsSeenByTheOther) {
   EXPECT_TRUE(before->empty());
   ASSERT_TRUE(b_->cached->ListSchedules("xx-test").ok());  // now cached on b
   ASSERT_TRUE(a_->cached
-                  ->AddSchedule(TestSchedule("xx-test/one"), OneBand("xx-test/one", 4000000),
-                                [](const auto&) { return absl::OkStatus(); })
+                  ->AddSchedule(
+                      TestSchedule("xx-test/one"), OneBand("xx-test/one", 4000000),
+                      [](const auto&) { return absl::OkStatus(); }, std::nullopt)
                   .ok());
   ASSERT_TRUE(WaitFor([&] { return b_->cached->ListSchedules("xx-test")->size() == 1; }));
   auto band = b_->cached->GetBand("xx-test/one", "T1");
@@ -121,8 +122,9 @@ TEST_F(PaybandCacheTest, RedisDownFallsBackToTheStoreAndIsCounted) {
   // A write while Redis is down is still seen by the other replica (it reads the version from
   // the store while its subscription is down).
   ASSERT_TRUE(a_->cached
-                  ->AddSchedule(TestSchedule("xx-test/two"), OneBand("xx-test/two", 5000000),
-                                [](const auto&) { return absl::OkStatus(); })
+                  ->AddSchedule(
+                      TestSchedule("xx-test/two"), OneBand("xx-test/two", 5000000),
+                      [](const auto&) { return absl::OkStatus(); }, std::nullopt)
                   .ok());
   auto listed = b_->cached->ListSchedules("xx-test");
   ASSERT_TRUE(listed.ok()) << listed.status();

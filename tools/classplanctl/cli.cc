@@ -174,13 +174,15 @@ Cli::Cli()
   app_.add_option("--tls_ca", flags_.tls_ca, "PEM CA bundle: connect with TLS, trusting it")
       ->type_name("FILE")
       ->envname("CLASSPLAN_TLS_CA");
-  app_.add_option("--principal", flags_.principal,
-                  "appraisal, called directly: who is calling (x-classplan-principal)")
+  app_.add_option(
+          "--principal", flags_.principal,
+          "a service called directly (appraisal, audit): who is calling (x-classplan-principal)")
       ->type_name("ID")
       ->envname("CLASSPLAN_PRINCIPAL");
-  app_.add_option("--roles", flags_.roles,
-                  "appraisal, called directly: the caller's roles, comma-separated "
-                  "(supervisor, employee, hr_admin; x-classplan-roles)")
+  app_.add_option(
+          "--roles", flags_.roles,
+          "a service called directly (appraisal, audit): the caller's roles, comma-separated "
+          "(supervisor, employee, hr_admin; x-classplan-roles)")
       ->type_name("ROLES")
       ->envname("CLASSPLAN_ROLES");
   app_.footer(
@@ -192,6 +194,7 @@ Cli::Cli()
   AddPayCommands(*this);
   AddAppraisalCommands(*this);
   AddEligibilityCommands(*this);
+  AddAuditCommands(*this);
 
   auto* shell = Keep(std::make_unique<std::string>());
   CLI::App* completion =

@@ -188,5 +188,18 @@ TEST(Cli, CompletionScriptComesFromTheTree) {
   EXPECT_EQ(flags.find("--effective_from"), std::string::npos) << flags;
 }
 
+TEST(Cli, AuditCommandsNeedAServiceThatKeepsATrail) {
+  Parsed p = ParseArgs({"audit", "verify", "--service=appraisal", "--roles=hr_admin"});
+  EXPECT_FALSE(p.exit.has_value()) << p.err;
+  EXPECT_EQ(p.command, "audit verify");
+  EXPECT_EQ(p.flags.roles, "hr_admin");
+  p = ParseArgs({"audit", "list", "--service", "catalog", "--resource-id=SPCP20", "--by=a-1",
+                 "--since=2026-01-01"});
+  EXPECT_FALSE(p.exit.has_value()) << p.err;
+  EXPECT_EQ(p.command, "audit list");
+  ExpectUsageError({"audit", "list"}, "--service");
+  ExpectUsageError({"audit", "verify", "--service=eligibility"}, "eligibility");
+}
+
 }  // namespace
 }  // namespace classplan::ctl

@@ -18,6 +18,8 @@ void AddPayCommands(Cli& cli);
 void AddAppraisalCommands(Cli& cli);
 // eligibility ... (eligibility.cc; --eligibility_target).
 void AddEligibilityCommands(Cli& cli);
+// audit list|verify --service=... (audit.cc; that service's target).
+void AddAuditCommands(Cli& cli);
 
 // Flags several groups take, described once.
 CLI::Option* AddAsOfFlag(CLI::App* command, std::string* as_of, const std::string& what);

@@ -79,10 +79,10 @@ std::shared_ptr<grpc::Channel> Context::Channel(Service service) {
 std::unique_ptr<grpc::ClientContext> Context::NewCall(Service service) const {
   auto call = std::make_unique<grpc::ClientContext>();
   call->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  if (service == Service::kAppraisal) {
-    if (!flags_.principal.empty()) call->AddMetadata(identity::kPrincipalHeader, flags_.principal);
-    if (!flags_.roles.empty()) call->AddMetadata(identity::kRolesHeader, flags_.roles);
-  }
+  // Sent to every service when given (the gateway replaces them with the key's identity), so
+  // a replica called directly sees a caller: appraisal's rules and audit's hr_admin check.
+  if (!flags_.principal.empty()) call->AddMetadata(identity::kPrincipalHeader, flags_.principal);
+  if (!flags_.roles.empty()) call->AddMetadata(identity::kRolesHeader, flags_.roles);
   return call;
 }
 

@@ -38,8 +38,8 @@ class Context {
   // One channel per target, made on first use.
   std::shared_ptr<grpc::Channel> Channel(Service service);
 
-  // A call's context: the --timeout deadline and, to the appraisal service, the caller's
-  // identity (--principal, --roles) as the gateway would set it.
+  // A call's context: the --timeout deadline and the caller's identity (--principal, --roles)
+  // as the gateway would set it, for a service called directly.
   std::unique_ptr<grpc::ClientContext> NewCall(Service service) const;
 
   // Prints the failed call's error (message, field violations, what to check) and returns

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/api/page_token.h"
+#include "common/audit/audit_proto.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "services/appraisal/domain/access.h"
@@ -125,6 +126,17 @@ absl::StatusOr<v1::Appraisal> Appraisals::Load(const std::string& id, int64_t* v
   return std::move(stored->appraisal);
 }
 
+audit::Event Appraisals::AuditEvent(const Principal& p, const std::string& id,
+                                    std::string etag_before, std::string etag_after) const {
+  audit::Event e = audit::EventFor(identity::Caller{p.id, p.roles, p.request_id, p.method},
+                                   options_.clock.Now());
+  e.resource_type = "appraisal";
+  e.resource_id = id;
+  e.etag_before = std::move(etag_before);
+  e.etag_after = std::move(etag_after);
+  return e;
+}
+
 absl::StatusOr<v1::GetAppraisalResponse> Appraisals::GetAppraisal(
     const Principal& p, const v1::GetAppraisalRequest& r) {
   if (auto s = RequirePrincipal(p); !s.ok()) return s;
@@ -132,6 +144,9 @@ absl::StatusOr<v1::GetAppraisalResponse> Appraisals::GetAppraisal(
   auto a = Load(r.appraisal_id(), &version);
   if (!a.ok()) return a.status();
   if (!CanRead(p, *a)) return Denied();
+  // A personnel record is not shown unless its reading is on the record (etag_before: the
+  // version read).
+  if (auto s = store_->RecordReads({AuditEvent(p, a->id(), a->etag(), "")}); !s.ok()) return s;
   v1::GetAppraisalResponse out;
   *out.mutable_appraisal() = *std::move(a);
   return out;
@@ -185,7 +200,25 @@ absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::ListAppraisals(
     s.appraisal.set_etag(api::EtagOf(s.version));
     *out.add_appraisals() = std::move(s.appraisal);
   }
+  std::vector<audit::Event> reads;
+  reads.reserve(out.appraisals_size());
+  for (const auto& a : out.appraisals()) reads.push_back(AuditEvent(p, a.id(), a.etag(), ""));
+  if (auto s = store_->RecordReads(reads); !s.ok()) return s;
   return out;
+}
+
+absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> Appraisals::ListAuditEvents(
+    const Principal& p, const classplan::common::v1::ListAuditEventsRequest& r) {
+  if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  if (auto s = audit::CheckMayListEvents(identity::Caller{p.id, p.roles, p.request_id, p.method});
+      !s.ok()) {
+    return s;
+  }
+  auto filter = audit::FilterOf(r);
+  if (!filter.ok()) return filter.status();
+  auto page = store_->ListAuditEvents(*filter, r.page_size(), r.page_token());
+  if (!page.ok()) return page.status();
+  return audit::ResponseOf(*page);
 }
 
 }  // namespace classplan::appraisal

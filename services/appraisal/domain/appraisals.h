@@ -13,6 +13,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "classplan/appraisal/v1/appraisal_service.pb.h"
+#include "classplan/common/v1/audit.pb.h"
+#include "common/audit/audit.h"
 #include "common/clock/clock.h"
 #include "common/identity/identity.h"
 #include "services/appraisal/store/appraisal_store.h"
@@ -28,6 +30,10 @@ struct Principal {
   std::string id;
   std::vector<Role> roles;
   bool Has(Role r) const;
+  // For the audit trail: the gateway's request id and the RPC's name (initialized, so that
+  // {id, roles} still names a principal without a warning).
+  std::string request_id = {};
+  std::string method = {};
 };
 
 // Builds a principal from metadata values: an id and a roles header (identity::ParseRoles;
@@ -75,6 +81,9 @@ class Appraisals {
       const Principal& p, const v1::ListDueAppraisalsRequest& r);
   absl::StatusOr<v1::GetTeamSummaryResponse> GetTeamSummary(const Principal& p,
                                                             const v1::GetTeamSummaryRequest& r);
+  // Who read or changed which appraisal; hr_admin only.
+  absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> ListAuditEvents(
+      const Principal& p, const classplan::common::v1::ListAuditEventsRequest& r);
 
  private:
   enum class Action { kSubmit, kAcknowledge, kReturn, kFinalize };
@@ -85,6 +94,10 @@ class Appraisals {
                                            const std::string& etag, Action action,
                                            const std::string& comment);
   absl::StatusOr<v1::Appraisal> Load(const std::string& id, int64_t* version);
+  // The audit event of `p`'s call on appraisal `id`, stamped now: ids and etags only (never
+  // comments or a return reason: they are the record's content).
+  audit::Event AuditEvent(const Principal& p, const std::string& id, std::string etag_before,
+                          std::string etag_after) const;
   // May the caller see this team? A supervisor naming neither supervisor nor unit gets their
   // own (*supervisor_id is set to them).
   absl::Status AuthorizeTeam(const Principal& p, std::string* supervisor_id,

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "common/audit/audit_proto.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
@@ -109,6 +110,14 @@ class AppraisalsTest : public ::testing::Test {
     if (state == v1::APPRAISAL_STATE_ACKNOWLEDGED) return a;
     step(kSup, "finalize");
     return a;
+  }
+
+  // Every audit event, as hr_admin reads them.
+  std::vector<classplan::common::v1::AuditEvent> Events() {
+    auto page = domain_->ListAuditEvents(kHr, {});
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return {};
+    return {page->events().begin(), page->events().end()};
   }
 
   std::unique_ptr<SqliteAppraisalStore> store_;
@@ -389,6 +398,90 @@ TEST_F(AppraisalsTest, DueListRevealsNothingOfAnotherSupervisorsRecords) {
   auto hr = domain_->ListDueAppraisals(kHr, d);
   ASSERT_TRUE(hr.ok()) << hr.status();
   EXPECT_EQ(hr->employees_size(), 0);  // HR sees the finalized record wherever it is
+}
+
+// Each write and transition leaves exactly one event; each appraisal read one; refusals none.
+TEST_F(AppraisalsTest, EveryWriteAndReadIsOnTheAuditTrail) {
+  v1::Appraisal a = Create();
+  auto events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].principal(), "sup-1");
+  EXPECT_EQ(events[0].resource_type(), "appraisal");
+  EXPECT_EQ(events[0].resource_id(), a.id());
+  EXPECT_EQ(events[0].etag_before(), "");
+  EXPECT_EQ(events[0].etag_after(), "v1");
+
+  // Refused: a stale etag, an actor outside the workflow, a bad update.
+  v1::Appraisal stale = a;
+  a = *Do(kSup, "submit", a);
+  EXPECT_TRUE(absl::IsAborted(Do(kSup, "submit", stale).status()));
+  EXPECT_FALSE(Do(kOtherEmp, "acknowledge", a).ok());
+  v1::UpdateAppraisalRequest bad;
+  *bad.mutable_appraisal() = a;
+  bad.mutable_update_mask()->add_paths("employee_id");
+  EXPECT_TRUE(absl::IsInvalidArgument(domain_->UpdateAppraisal(kSup, bad).status()));
+  events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].etag_before(), "v1");
+  EXPECT_EQ(events[1].etag_after(), "v2");
+
+  a = *Do(kSup, "return", a);
+  v1::UpdateAppraisalRequest u;
+  *u.mutable_appraisal() = a;
+  u.mutable_appraisal()->set_supervisor_comments("confidential words");
+  u.mutable_update_mask()->add_paths("supervisor_comments");
+  auto updated = domain_->UpdateAppraisal(kSup, u);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  a = updated->appraisal();
+  a = *Do(kSup, "submit", a);
+  a = *Do(kEmp, "acknowledge", a);
+  a = *Do(kSup, "finalize", a);
+  events = Events();
+  ASSERT_EQ(events.size(), 7u);  // create, submit, return, update, submit, acknowledge, finalize
+  EXPECT_EQ(events[6].principal(), "sup-1");
+  EXPECT_EQ(events[6].etag_after(), a.etag());
+  EXPECT_EQ(events[5].principal(), "emp-1");
+  for (const auto& e : events) {
+    // Ids only: the return reason and comments stay in the record.
+    EXPECT_EQ(e.reason(), "");
+    EXPECT_EQ(e.DebugString().find("confidential"), std::string::npos);
+    EXPECT_EQ(e.DebugString().find("fix"), std::string::npos);
+  }
+
+  // Reads: who read which appraisal; a refused read is not recorded.
+  v1::GetAppraisalRequest g;
+  g.set_appraisal_id(a.id());
+  ASSERT_TRUE(domain_->GetAppraisal(kEmp, g).ok());
+  EXPECT_FALSE(domain_->GetAppraisal(kOtherEmp, g).ok());
+  Create();
+  ASSERT_EQ(domain_->ListAppraisals(kSup, {}).value().appraisals_size(), 2);
+  events = Events();
+  ASSERT_EQ(events.size(), 11u);  // + read, create, two listed reads
+  EXPECT_EQ(events[7].method(), "");
+  EXPECT_EQ(events[7].principal(), "emp-1");
+  EXPECT_EQ(events[7].resource_id(), a.id());
+  EXPECT_EQ(events[7].etag_before(), a.etag());
+  EXPECT_EQ(events[7].etag_after(), "");
+  EXPECT_EQ(events[9].principal(), "sup-1");
+  EXPECT_EQ(events[10].principal(), "sup-1");
+
+  std::vector<audit::Event> chain;
+  chain.reserve(events.size());
+  for (const auto& e : events) chain.push_back(audit::FromProto(e));
+  EXPECT_FALSE(audit::VerifyChain(chain).has_value());
+}
+
+TEST_F(AppraisalsTest, OnlyHrAdminListsTheAuditTrail) {
+  Create();
+  for (const Principal& p : {kSup, kEmp}) {
+    EXPECT_TRUE(absl::IsPermissionDenied(domain_->ListAuditEvents(p, {}).status()));
+  }
+  EXPECT_TRUE(absl::IsUnauthenticated(domain_->ListAuditEvents(Principal{}, {}).status()));
+  classplan::common::v1::ListAuditEventsRequest r;
+  r.set_principal("nobody");
+  auto page = domain_->ListAuditEvents(kHr, r);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->events_size(), 0);
 }
 
 }  // namespace

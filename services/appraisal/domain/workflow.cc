@@ -156,7 +156,9 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   *a.mutable_create_time() = now;
   *a.mutable_update_time() = now;
   Evaluate(FrameworkIndex(*f), &a);
-  if (auto s = store_->CreateAppraisal(a); !s.ok()) return s;
+  if (auto s = store_->CreateAppraisal(a, AuditEvent(p, a.id(), "", api::EtagOf(1))); !s.ok()) {
+    return s;
+  }
   a.set_etag(api::EtagOf(1));
   v1::CreateAppraisalResponse out;
   *out.mutable_appraisal() = std::move(a);
@@ -205,7 +207,11 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   Evaluate(FrameworkIndex(*f), &*a);
   *a->mutable_update_time() = ToProto(options_.clock.Now());
   a->clear_etag();
-  if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
+  if (auto s = store_->UpdateAppraisal(
+          *a, version, AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1)));
+      !s.ok()) {
+    return s;
+  }
   a->set_etag(api::EtagOf(version + 1));
   v1::UpdateAppraisalResponse out;
   *out.mutable_appraisal() = *std::move(a);
@@ -280,7 +286,11 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
   t->set_comment(comment);
   *a->mutable_update_time() = now;
   a->clear_etag();
-  if (auto s = store_->UpdateAppraisal(*a, version); !s.ok()) return s;
+  if (auto s = store_->UpdateAppraisal(
+          *a, version, AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1)));
+      !s.ok()) {
+    return s;
+  }
   a->set_etag(api::EtagOf(version + 1));
   return a;
 }

@@ -7,13 +7,12 @@ template <typename Req, typename Resp>
 grpc::ServerUnaryReactor* AppraisalGrpcService::OffloadAsCaller(
     grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
     absl::StatusOr<Resp> (Appraisals::*method)(const Principal&, const Req&), const char* rpc) {
-  return rpc_.Offload(ctx, resp, rpc,
-                      [this, req, method](const identity::Caller& caller) -> absl::StatusOr<Resp> {
-                        if (caller.principal.empty())
-                          return absl::UnauthenticatedError("no principal");
-                        Principal principal{caller.principal, caller.roles};
-                        return (appraisals_->*method)(principal, *req);
-                      });
+  return rpc_.Offload(
+      ctx, resp, rpc, [this, req, method](const identity::Caller& caller) -> absl::StatusOr<Resp> {
+        if (caller.principal.empty()) return absl::UnauthenticatedError("no principal");
+        Principal principal{caller.principal, caller.roles, caller.request_id, caller.method};
+        return (appraisals_->*method)(principal, *req);
+      });
 }
 
 grpc::ServerUnaryReactor* AppraisalGrpcService::GetFramework(grpc::CallbackServerContext* ctx,
@@ -93,6 +92,12 @@ grpc::ServerUnaryReactor* AppraisalGrpcService::GetTeamSummary(grpc::CallbackSer
                                                                const v1::GetTeamSummaryRequest* req,
                                                                v1::GetTeamSummaryResponse* resp) {
   return OffloadAsCaller(ctx, req, resp, &Appraisals::GetTeamSummary, "GetTeamSummary");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::ListAuditEvents(
+    grpc::CallbackServerContext* ctx, const classplan::common::v1::ListAuditEventsRequest* req,
+    classplan::common::v1::ListAuditEventsResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::ListAuditEvents, "ListAuditEvents");
 }
 
 }  // namespace classplan::appraisal

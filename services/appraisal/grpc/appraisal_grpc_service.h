@@ -39,6 +39,9 @@ class AppraisalGrpcService final : public v1::AppraisalService::CallbackService 
   grpc::ServerUnaryReactor* ListAppraisals(grpc::CallbackServerContext* ctx,
                                            const v1::ListAppraisalsRequest* req,
                                            v1::ListAppraisalsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* ctx, const classplan::common::v1::ListAuditEventsRequest* req,
+      classplan::common::v1::ListAuditEventsResponse* resp) override;
   grpc::ServerUnaryReactor* UpdateAppraisal(grpc::CallbackServerContext* ctx,
                                             const v1::UpdateAppraisalRequest* req,
                                             v1::UpdateAppraisalResponse* resp) override;

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "classplan/appraisal/v1/resources.pb.h"
+#include "common/audit/audit.h"
 
 namespace classplan::appraisal {
 
@@ -40,17 +41,25 @@ class AppraisalStore {
   // The latest version of every framework, ordered by id.
   virtual absl::StatusOr<std::vector<v1::Framework>> ListFrameworks() = 0;
 
+  // Every appraisal write appends its audit `event` in the same transaction: both or neither.
   // Inserts a new appraisal at version 1 (AlreadyExists when the id is taken).
-  virtual absl::Status CreateAppraisal(const v1::Appraisal& appraisal) = 0;
+  virtual absl::Status CreateAppraisal(const v1::Appraisal& appraisal,
+                                       const audit::Event& event) = 0;
   // NotFound when absent.
   virtual absl::StatusOr<StoredAppraisal> GetAppraisal(const std::string& id) = 0;
   // Replaces the appraisal if its stored version is still `expected_version` (else Aborted)
   // and it is not FINALIZED (else FailedPrecondition); the version becomes expected + 1.
   // Checked and written in one transaction: of two racing writers only one wins.
-  virtual absl::Status UpdateAppraisal(const v1::Appraisal& appraisal,
-                                       int64_t expected_version) = 0;
+  virtual absl::Status UpdateAppraisal(const v1::Appraisal& appraisal, int64_t expected_version,
+                                       const audit::Event& event) = 0;
   virtual absl::StatusOr<std::vector<StoredAppraisal>> ListAppraisals(
       const AppraisalQuery& query) = 0;
+
+  // Records reads of appraisals: appends `events` (one per appraisal read) in one transaction.
+  virtual absl::Status RecordReads(const std::vector<audit::Event>& events) = 0;
+  // One page of the audit trail (audit::List).
+  virtual absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
+                                                      const std::string& page_token) = 0;
 };
 
 }  // namespace classplan::appraisal

@@ -1,6 +1,7 @@
 #include "services/appraisal/store/sqlite_appraisal_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/sqlite_audit.h"
 #include "common/dates/dates.h"
 #include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
@@ -28,6 +29,7 @@ const std::vector<sqlite::Migration>& Migrations() {
         CREATE INDEX appraisals_supervisor ON appraisals(supervisor_id, id);
         CREATE INDEX appraisals_unit ON appraisals(unit_id, id);
       )sql"},
+      {2, "audit trail", audit::kSchemaSql},
   };
   return *m;
 }
@@ -115,7 +117,8 @@ absl::StatusOr<std::vector<v1::Framework>> SqliteAppraisalStore::ListFrameworks(
   return sqlite::CollectBlobs<v1::Framework>(*st);
 }
 
-absl::Status SqliteAppraisalStore::CreateAppraisal(const v1::Appraisal& a) {
+absl::Status SqliteAppraisalStore::CreateAppraisal(const v1::Appraisal& a,
+                                                   const audit::Event& event) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
   sqlite::Database& db = **lease;
@@ -131,7 +134,8 @@ absl::Status SqliteAppraisalStore::CreateAppraisal(const v1::Appraisal& a) {
         .Bind(5, static_cast<int64_t>(a.state()))
         .Bind(6, a.framework_id())
         .BindBlob(7, Blob(a));
-    return st->Step().status();
+    if (auto s = st->Step(); !s.ok()) return s.status();
+    return audit::Append(db, event).status();
   });
 }
 
@@ -150,8 +154,8 @@ absl::StatusOr<StoredAppraisal> SqliteAppraisalStore::GetAppraisal(const std::st
   return out;
 }
 
-absl::Status SqliteAppraisalStore::UpdateAppraisal(const v1::Appraisal& a,
-                                                   int64_t expected_version) {
+absl::Status SqliteAppraisalStore::UpdateAppraisal(const v1::Appraisal& a, int64_t expected_version,
+                                                   const audit::Event& event) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
   sqlite::Database& db = **lease;
@@ -186,7 +190,7 @@ absl::Status SqliteAppraisalStore::UpdateAppraisal(const v1::Appraisal& a,
         .Bind(9, expected_version);
     if (auto s = up->Step().status(); !s.ok()) return s;
     if (db.Changes() != 1) return absl::AbortedError("the appraisal changed since it was read");
-    return absl::OkStatus();
+    return audit::Append(db, event).status();
   });
 }
 
@@ -214,6 +218,27 @@ absl::StatusOr<std::vector<StoredAppraisal>> SqliteAppraisalStore::ListAppraisal
   });
   if (!s.ok()) return s;
   return out;
+}
+
+absl::Status SqliteAppraisalStore::RecordReads(const std::vector<audit::Event>& events) {
+  if (events.empty()) return absl::OkStatus();
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Database& db = **lease;
+  return db.Transaction([&]() -> absl::Status {
+    for (const audit::Event& e : events) {
+      if (auto s = audit::Append(db, e); !s.ok()) return s.status();
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<audit::Page> SqliteAppraisalStore::ListAuditEvents(const audit::Filter& filter,
+                                                                  int page_size,
+                                                                  const std::string& page_token) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return audit::List(**lease, filter, page_size, page_token);
 }
 
 }  // namespace classplan::appraisal

@@ -21,10 +21,14 @@ class SqliteAppraisalStore : public AppraisalStore {
   absl::Status PutFramework(const v1::Framework& framework) override;
   absl::StatusOr<v1::Framework> GetFramework(const std::string& id, int version) override;
   absl::StatusOr<std::vector<v1::Framework>> ListFrameworks() override;
-  absl::Status CreateAppraisal(const v1::Appraisal& appraisal) override;
+  absl::Status CreateAppraisal(const v1::Appraisal& appraisal, const audit::Event& event) override;
   absl::StatusOr<StoredAppraisal> GetAppraisal(const std::string& id) override;
-  absl::Status UpdateAppraisal(const v1::Appraisal& appraisal, int64_t expected_version) override;
+  absl::Status UpdateAppraisal(const v1::Appraisal& appraisal, int64_t expected_version,
+                               const audit::Event& event) override;
   absl::StatusOr<std::vector<StoredAppraisal>> ListAppraisals(const AppraisalQuery& query) override;
+  absl::Status RecordReads(const std::vector<audit::Event>& events) override;
+  absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
+                                              const std::string& page_token) override;
 
  private:
   explicit SqliteAppraisalStore(std::unique_ptr<sqlite::ConnectionPool> pool)

@@ -43,9 +43,9 @@ TEST(SqliteAppraisalStore, RoundTripSurvivesReopen) {
     EXPECT_EQ((*store)->PutFramework(f).code(), absl::StatusCode::kAlreadyExists);
     f.set_version(2);
     ASSERT_TRUE((*store)->PutFramework(f).ok());
-    ASSERT_TRUE((*store)->CreateAppraisal(Sample("a1", "e1")).ok());
-    ASSERT_TRUE((*store)->CreateAppraisal(Sample("a2", "e2")).ok());
-    EXPECT_EQ((*store)->CreateAppraisal(Sample("a1", "e1")).code(),
+    ASSERT_TRUE((*store)->CreateAppraisal(Sample("a1", "e1"), audit::Event()).ok());
+    ASSERT_TRUE((*store)->CreateAppraisal(Sample("a2", "e2"), audit::Event()).ok());
+    EXPECT_EQ((*store)->CreateAppraisal(Sample("a1", "e1"), audit::Event()).code(),
               absl::StatusCode::kAlreadyExists);
   }
   auto store = SqliteAppraisalStore::Open(path);
@@ -73,17 +73,43 @@ TEST(SqliteAppraisalStore, VersionChecksAndFinalizedIsFrozen) {
   auto store = SqliteAppraisalStore::Open(TempDb("versions.db"));
   ASSERT_TRUE(store.ok());
   v1::Appraisal a = Sample("a1", "e1");
-  ASSERT_TRUE((*store)->CreateAppraisal(a).ok());
+  ASSERT_TRUE((*store)->CreateAppraisal(a, audit::Event()).ok());
   a.set_supervisor_comments("x");
-  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1).ok());
-  EXPECT_EQ((*store)->UpdateAppraisal(a, 1).code(), absl::StatusCode::kAborted);
+  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1, audit::Event()).ok());
+  EXPECT_EQ((*store)->UpdateAppraisal(a, 1, audit::Event()).code(), absl::StatusCode::kAborted);
   EXPECT_EQ((*store)->GetAppraisal("a1")->version, 2);
   a.set_state(v1::APPRAISAL_STATE_FINALIZED);
-  ASSERT_TRUE((*store)->UpdateAppraisal(a, 2).ok());
+  ASSERT_TRUE((*store)->UpdateAppraisal(a, 2, audit::Event()).ok());
   a.set_supervisor_comments("y");
-  EXPECT_EQ((*store)->UpdateAppraisal(a, 3).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->UpdateAppraisal(a, 3, audit::Event()).code(),
+            absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ((*store)->GetAppraisal("a1")->appraisal.supervisor_comments(), "x");
-  EXPECT_EQ((*store)->UpdateAppraisal(Sample("zz", "e"), 1).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*store)->UpdateAppraisal(Sample("zz", "e"), 1, audit::Event()).code(),
+            absl::StatusCode::kNotFound);
+}
+
+// Each write appends its event in its transaction; a refused write appends none.
+TEST(SqliteAppraisalStore, WritesAndTheirEventsCommitTogether) {
+  auto store = SqliteAppraisalStore::Open(TempDb("audit.db"));
+  ASSERT_TRUE(store.ok());
+  auto count = [&] {
+    auto page = (*store)->ListAuditEvents({}, 0, "");
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->events.size() : 0;
+  };
+  audit::Event e;
+  e.resource_type = "appraisal";
+  e.resource_id = "a1";
+  v1::Appraisal a = Sample("a1", "e1");
+  ASSERT_TRUE((*store)->CreateAppraisal(a, e).ok());
+  EXPECT_EQ(count(), 1u);
+  EXPECT_TRUE(absl::IsAlreadyExists((*store)->CreateAppraisal(a, e)));
+  EXPECT_TRUE(absl::IsAborted((*store)->UpdateAppraisal(a, 7, e)));
+  EXPECT_EQ(count(), 1u);
+  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1, e).ok());
+  EXPECT_EQ(count(), 2u);
+  ASSERT_TRUE((*store)->RecordReads({e, e}).ok());
+  EXPECT_EQ(count(), 4u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
+#include "common/audit/audit_proto.h"
 #include "services/catalog/domain/checks.h"
 #include "services/catalog/domain/revisions.h"
 
@@ -70,6 +71,16 @@ absl::StatusOr<pb::Jurisdiction> Catalog::LoadJurisdiction(const std::string& id
     return absl::NotFoundError(absl::StrCat("no jurisdiction with id ", id));
   }
   return **j;
+}
+
+absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> Catalog::ListAuditEvents(
+    const classplan::common::v1::ListAuditEventsRequest& request, const identity::Caller& caller) {
+  if (absl::Status s = audit::CheckMayListEvents(caller); !s.ok()) return s;
+  auto filter = audit::FilterOf(request);
+  if (!filter.ok()) return filter.status();
+  auto page = store_->ListAuditEvents(*filter, request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  return audit::ResponseOf(*page);
 }
 
 }  // namespace classplan::catalog

@@ -17,7 +17,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "classplan/catalog/v1/catalog_service.pb.h"
+#include "classplan/common/v1/audit.pb.h"
+#include "common/audit/audit.h"
 #include "common/clock/clock.h"
+#include "common/identity/identity.h"
 #include "common/status/field_violations.h"
 #include "services/catalog/domain/class_cache.h"
 #include "services/catalog/domain/view_cache.h"
@@ -64,17 +67,25 @@ class Catalog {
   absl::StatusOr<pb::SearchJobClassesResponse> SearchJobClasses(const pb::SearchJobClassesRequest&);
   absl::StatusOr<pb::ListClassRevisionsResponse> ListClassRevisions(
       const pb::ListClassRevisionsRequest&);
-  absl::StatusOr<pb::CreateJobClassResponse> CreateJobClass(const pb::CreateJobClassRequest&);
-  absl::StatusOr<pb::ReviseJobClassResponse> ReviseJobClass(const pb::ReviseJobClassRequest&);
-  absl::StatusOr<pb::AbolishJobClassResponse> AbolishJobClass(const pb::AbolishJobClassRequest&);
+  // Every write takes its caller and commits one audit event with the write (the same
+  // transaction); a refused or failed write leaves none.
+  absl::StatusOr<pb::CreateJobClassResponse> CreateJobClass(const pb::CreateJobClassRequest&,
+                                                            const identity::Caller& caller);
+  absl::StatusOr<pb::ReviseJobClassResponse> ReviseJobClass(const pb::ReviseJobClassRequest&,
+                                                            const identity::Caller& caller);
+  absl::StatusOr<pb::AbolishJobClassResponse> AbolishJobClass(const pb::AbolishJobClassRequest&,
+                                                              const identity::Caller& caller);
   absl::StatusOr<pb::CreateClassificationNoticeResponse> CreateClassificationNotice(
-      const pb::CreateClassificationNoticeRequest&);
+      const pb::CreateClassificationNoticeRequest&, const identity::Caller& caller);
   absl::StatusOr<pb::GetClassificationNoticeResponse> GetClassificationNotice(
       const pb::GetClassificationNoticeRequest&);
   absl::StatusOr<pb::ListClassificationNoticesResponse> ListClassificationNotices(
       const pb::ListClassificationNoticesRequest&);
   absl::StatusOr<pb::RecordNoticeApprovalResponse> RecordNoticeApproval(
-      const pb::RecordNoticeApprovalRequest&);
+      const pb::RecordNoticeApprovalRequest&, const identity::Caller& caller);
+  // The audit trail; hr_admin only.
+  absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> ListAuditEvents(
+      const classplan::common::v1::ListAuditEventsRequest& request, const identity::Caller& caller);
 
   // Shared with the data importer: checks a class specification (field paths under `prefix`).
   absl::Status ValidateJobClass(const pb::JobClass& c, const std::string& prefix);
@@ -92,7 +103,12 @@ class Catalog {
                               const std::string& jurisdiction_id, const std::string& code,
                               pb::RevisionKind kind, const pb::ClassRecord* existing,
                               pb::ClassRevision* rev);
-  absl::StatusOr<ClassRecordPtr> CommitClass(pb::ClassRecord record, int64_t expected_version);
+  absl::StatusOr<ClassRecordPtr> CommitClass(pb::ClassRecord record, int64_t expected_version,
+                                             audit::Event event);
+  // The audit event of `caller`'s write to a resource, stamped now.
+  audit::Event AuditEvent(const identity::Caller& caller, const char* resource_type,
+                          const std::string& resource_id, int64_t version_before,
+                          const std::string& reason) const;
 
   CatalogStore* store_;
   ClassCache* cache_;

@@ -2,7 +2,10 @@
 
 #include <map>
 
+#include "common/audit/audit_proto.h"
+#include "common/audit/sqlite_audit.h"
 #include "common/dates/dates.h"
+#include "common/sqlite/database.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
 #include "services/catalog/cache/built_view_cache.h"
@@ -57,7 +60,7 @@ class CatalogTest : public ::testing::Test {
     *req.mutable_job_class() = Spec(code);
     *req.mutable_effective()->mutable_effective_date() = eff;
     req.set_change_note("created");
-    return catalog_->CreateJobClass(req);
+    return catalog_->CreateJobClass(req, caller_);
   }
 
   // Abolishes a class created by Create (etag "v1") from `eff` on.
@@ -68,10 +71,25 @@ class CatalogTest : public ::testing::Test {
     req.set_etag("v1");
     req.set_change_note("abolished");
     *req.mutable_effective()->mutable_effective_date() = eff;
-    return catalog_->AbolishJobClass(req);
+    return catalog_->AbolishJobClass(req, caller_);
+  }
+
+  // Every audit event, read through ListAuditEvents as hr_admin (one page is enough here).
+  std::vector<audit::Event> Events() {
+    classplan::common::v1::ListAuditEventsRequest req;
+    auto page = catalog_->ListAuditEvents(req, admin_);
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<audit::Event> out;
+    if (!page.ok()) return out;
+    EXPECT_TRUE(page->next_page_token().empty());
+    out.reserve(page->events_size());
+    for (const auto& e : page->events()) out.push_back(audit::FromProto(e));
+    return out;
   }
 
   std::string dir_;
+  identity::Caller admin_{"admin-1", {identity::Role::kHrAdmin}, "req-admin", "ListAuditEvents"};
+  identity::Caller caller_{"analyst-1", {identity::Role::kHrAnalyst}, "req-1", "Write"};
   absl::CivilDay today_ = absl::CivilDay(2026, 11, 23);
   NoClassCache cache_;
   std::unique_ptr<SqliteCatalogStore> store_;
@@ -101,14 +119,14 @@ TEST_F(CatalogTest, CreateRejectsBadInputWithFieldViolations) {
   *req.mutable_job_class() = Spec("X1");
   req.mutable_job_class()->set_flsa_status(pb::FLSA_STATUS_UNSPECIFIED);
   *req.mutable_effective()->mutable_effective_date() = D(2020, 2, 30);
-  auto r = catalog_->CreateJobClass(req);
+  auto r = catalog_->CreateJobClass(req, caller_);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FirstViolationField(r.status()), "job_class.flsa_status");
   req.mutable_job_class()->set_flsa_status(pb::FLSA_STATUS_EXEMPT);
-  r = catalog_->CreateJobClass(req);
+  r = catalog_->CreateJobClass(req, caller_);
   EXPECT_EQ(FirstViolationField(r.status()), "effective.effective_date");
   req.mutable_job_class()->set_jurisdiction_id("atlantis");
-  r = catalog_->CreateJobClass(req);
+  r = catalog_->CreateJobClass(req, caller_);
   EXPECT_EQ(FirstViolationField(r.status()), "job_class.jurisdiction_id");
   pb::GetJobClassRequest get;
   get.set_code("X1");
@@ -123,14 +141,14 @@ TEST_F(CatalogTest, ReviseNeedsFreshEtagAndKeepsHistory) {
   *rev.mutable_effective()->mutable_effective_date() = D(2026, 1, 1);
   rev.set_change_note("retitled");
   rev.set_etag("v9");
-  auto stale = catalog_->ReviseJobClass(rev);
+  auto stale = catalog_->ReviseJobClass(rev, caller_);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
   pb::ListClassRevisionsRequest list;
   list.set_code("SPCP23");
   EXPECT_EQ(catalog_->ListClassRevisions(list)->revisions_size(), 1);  // nothing written
 
   rev.set_etag("v1");
-  auto ok = catalog_->ReviseJobClass(rev);
+  auto ok = catalog_->ReviseJobClass(rev, caller_);
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(ok->job_class().title(), "Senior Worker, revised");
   EXPECT_EQ(ok->job_class().etag(), "v2");
@@ -142,11 +160,12 @@ TEST_F(CatalogTest, ReviseNeedsFreshEtagAndKeepsHistory) {
   EXPECT_EQ(catalog_->GetJobClass(get)->job_class().title(), "Title of SPCP23");
 
   // Revising with the old etag again is refused.
-  EXPECT_EQ(catalog_->ReviseJobClass(rev).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(catalog_->ReviseJobClass(rev, caller_).status().code(), absl::StatusCode::kAborted);
   // A revision may not take effect before an earlier one.
   rev.set_etag("v2");
   *rev.mutable_effective()->mutable_effective_date() = D(2019, 1, 1);
-  EXPECT_EQ(catalog_->ReviseJobClass(rev).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(catalog_->ReviseJobClass(rev, caller_).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(CatalogTest, AbolishedClassesLeaveTheActiveList) {
@@ -220,7 +239,7 @@ TEST_F(CatalogTest, ListAsOfAnswersEachClassOnTheDay) {
   *rev.mutable_effective()->mutable_effective_date() = D(2026, 1, 1);
   rev.set_change_note("retitled");
   rev.set_etag("v1");
-  ASSERT_TRUE(catalog_->ReviseJobClass(rev).ok());
+  ASSERT_TRUE(catalog_->ReviseJobClass(rev, caller_).ok());
   ASSERT_TRUE(Create("B2", D(2024, 5, 1)).ok());  // created after the day asked
   dates::Date year_2020;
   year_2020.set_year(2020);
@@ -349,22 +368,22 @@ pb::ClassificationNotice Notice(const dates::Date& notice_date, const dates::Dat
 TEST_F(CatalogTest, NoticeHearingMustBeThirteenDaysAfterNotice) {
   pb::CreateClassificationNoticeRequest req;
   *req.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 12));  // 12 days
-  auto r = catalog_->CreateClassificationNotice(req);
+  auto r = catalog_->CreateClassificationNotice(req, caller_);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FirstViolationField(r.status()), "notice.hearing.date");
   *req.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 13));  // 13 days
-  ASSERT_TRUE(catalog_->CreateClassificationNotice(req).ok());
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(req, caller_).ok());
 }
 
 TEST_F(CatalogTest, ApprovalMakesPendingRevisionsEffectiveNextWorkWeek) {
   pb::CreateClassificationNoticeRequest nreq;
   *nreq.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 15));
-  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq).ok());
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq, caller_).ok());
 
   pb::CreateJobClassRequest creq;
   *creq.mutable_job_class() = Spec("CX1", "denver-csa");
   creq.mutable_effective()->set_notice_number("2000");
-  auto created = catalog_->CreateJobClass(creq);
+  auto created = catalog_->CreateJobClass(creq, caller_);
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->revision().state(), pb::REVISION_STATE_PENDING);
   pb::GetJobClassRequest get;
@@ -375,9 +394,10 @@ TEST_F(CatalogTest, ApprovalMakesPendingRevisionsEffectiveNextWorkWeek) {
   ap.set_number("2000");
   *ap.mutable_approval_date() = D(2011, 12, 15);  // a Thursday
   ap.set_etag("v7");
-  EXPECT_EQ(catalog_->RecordNoticeApproval(ap).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(catalog_->RecordNoticeApproval(ap, caller_).status().code(),
+            absl::StatusCode::kAborted);
   ap.set_etag("v1");
-  auto approved = catalog_->RecordNoticeApproval(ap);
+  auto approved = catalog_->RecordNoticeApproval(ap, caller_);
   ASSERT_TRUE(approved.ok()) << approved.status();
   EXPECT_EQ(approved->notice().state(), pb::NOTICE_STATE_APPROVED);
   EXPECT_EQ(dates::Format(approved->notice().effective_date()), "2011-12-19");
@@ -388,7 +408,8 @@ TEST_F(CatalogTest, ApprovalMakesPendingRevisionsEffectiveNextWorkWeek) {
   EXPECT_EQ(dates::Format(got->job_class().revision_effective_date()), "2011-12-19");
   *get.mutable_as_of() = D(2011, 12, 18);
   EXPECT_EQ(catalog_->GetJobClass(get).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(catalog_->RecordNoticeApproval(ap).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(catalog_->RecordNoticeApproval(ap, caller_).status().code(),
+            absl::StatusCode::kAborted);
 }
 
 TEST_F(CatalogTest, NothingQueuesBehindAPendingRevision) {
@@ -397,17 +418,17 @@ TEST_F(CatalogTest, NothingQueuesBehindAPendingRevision) {
   *nreq.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 15));
   nreq.mutable_notice()->set_jurisdiction_id("nm-spo");
   nreq.mutable_notice()->mutable_changes(0)->set_kind(pb::REVISION_KIND_REVISE);
-  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq).ok());
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq, caller_).ok());
   pb::ReviseJobClassRequest rev;
   *rev.mutable_job_class() = Spec("CX1");
   rev.set_change_note("on notice");
   rev.set_etag("v1");
   rev.mutable_effective()->set_notice_number("2000");
-  ASSERT_TRUE(catalog_->ReviseJobClass(rev).ok());
+  ASSERT_TRUE(catalog_->ReviseJobClass(rev, caller_).ok());
   // A dated revision recorded after the pending one would take effect out of order.
   rev.set_etag("v2");
   *rev.mutable_effective()->mutable_effective_date() = D(2012, 1, 1);
-  auto r = catalog_->ReviseJobClass(rev);
+  auto r = catalog_->ReviseJobClass(rev, caller_);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(catalog_
                 ->ListClassRevisions([] {
@@ -423,7 +444,7 @@ TEST_F(CatalogTest, StoreRejectsAStaleBatchWhole) {
   ASSERT_TRUE(Create("CX2", D(2010, 1, 1)).ok());
   pb::CreateClassificationNoticeRequest nreq;
   *nreq.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 15));
-  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq).ok());
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq, caller_).ok());
   auto rec = store_->GetClass("CX2");
   ASSERT_TRUE(rec.ok() && rec->has_value());
   // The domain checks etags first; the store must also refuse on its own, atomically.
@@ -455,12 +476,12 @@ TEST_F(CatalogTest, ApprovalNeedsAConfiguredWorkWeek) {
   pb::CreateClassificationNoticeRequest nreq;
   *nreq.mutable_notice() = Notice(D(2020, 1, 1), D(2020, 1, 20));
   nreq.mutable_notice()->set_jurisdiction_id("nm-spo");
-  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq).ok());
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq, caller_).ok());
   pb::RecordNoticeApprovalRequest ap;
   ap.set_number("2000");
   *ap.mutable_approval_date() = D(2020, 1, 21);
   ap.set_etag("v1");
-  auto r = catalog_->RecordNoticeApproval(ap);
+  auto r = catalog_->RecordNoticeApproval(ap, caller_);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   pb::GetClassificationNoticeRequest g;
   g.set_number("2000");
@@ -569,6 +590,124 @@ TEST_F(CatalogSharedViewTest, LookUpAnswersHitErrorOrFetchOnce) {
   ASSERT_TRUE(std::holds_alternative<JobClassFetch>(fetch));
   EXPECT_EQ(std::get<JobClassFetch>(fetch).code, "CA2459");
   EXPECT_EQ(std::get<JobClassFetch>(fetch).as_of, absl::CivilDay(2020, 2, 3));
+}
+
+// Each write method leaves exactly one event, with the write, and a refused write none.
+TEST_F(CatalogTest, EveryWriteLeavesExactlyOneAuditEvent) {
+  ASSERT_TRUE(Events().empty());
+  ASSERT_TRUE(Create("cx1", D(2010, 1, 1)).ok());
+  std::vector<audit::Event> events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].principal, "analyst-1");
+  EXPECT_EQ(events[0].roles, std::vector<std::string>{"hr_analyst"});
+  EXPECT_EQ(events[0].request_id, "req-1");
+  EXPECT_EQ(events[0].resource_type, "job_class");
+  EXPECT_EQ(events[0].resource_id, "CX1");
+  EXPECT_EQ(events[0].etag_before, "");
+  EXPECT_EQ(events[0].etag_after, "v1");
+  EXPECT_EQ(events[0].reason, "created");
+  EXPECT_EQ(events[0].time, clock::Clock::Fixed(today_).Now());
+
+  // Refused writes: invalid input, a duplicate, a stale etag.
+  pb::CreateJobClassRequest bad;
+  *bad.mutable_job_class() = Spec("CX2");
+  bad.mutable_job_class()->set_title("");
+  EXPECT_TRUE(absl::IsInvalidArgument(catalog_->CreateJobClass(bad, caller_).status()));
+  EXPECT_TRUE(absl::IsAlreadyExists(Create("CX1", D(2010, 1, 1)).status()));
+  pb::ReviseJobClassRequest rev;
+  *rev.mutable_job_class() = Spec("CX1");
+  *rev.mutable_effective()->mutable_effective_date() = D(2012, 1, 1);
+  rev.set_change_note("retitled");
+  rev.set_etag("v7");
+  EXPECT_TRUE(absl::IsAborted(catalog_->ReviseJobClass(rev, caller_).status()));
+  EXPECT_EQ(Events().size(), 1u);
+
+  rev.set_etag("v1");
+  ASSERT_TRUE(catalog_->ReviseJobClass(rev, caller_).ok());
+  events = Events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].method, "Write");
+  EXPECT_EQ(events[1].etag_before, "v1");
+  EXPECT_EQ(events[1].etag_after, "v2");
+  EXPECT_EQ(events[1].reason, "retitled");
+
+  pb::AbolishJobClassRequest abolish;
+  abolish.set_code("cx1");
+  abolish.set_etag("v1");  // stale
+  abolish.set_change_note("gone");
+  *abolish.mutable_effective()->mutable_effective_date() = D(2026, 1, 1);
+  EXPECT_TRUE(absl::IsAborted(catalog_->AbolishJobClass(abolish, caller_).status()));
+  EXPECT_EQ(Events().size(), 2u);
+  abolish.set_etag("v2");
+  ASSERT_TRUE(catalog_->AbolishJobClass(abolish, caller_).ok());
+  events = Events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].resource_id, "CX1");
+  EXPECT_EQ(events[2].etag_after, "v3");
+
+  pb::CreateClassificationNoticeRequest nreq;
+  *nreq.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 12));  // hearing too soon
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(catalog_->CreateClassificationNotice(nreq, caller_).status()));
+  EXPECT_EQ(Events().size(), 3u);
+  *nreq.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 15));
+  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq, caller_).ok());
+  events = Events();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[3].resource_type, "notice");
+  EXPECT_EQ(events[3].resource_id, "2000");
+  EXPECT_EQ(events[3].etag_after, "v1");
+
+  pb::RecordNoticeApprovalRequest ap;
+  ap.set_number("2000");
+  *ap.mutable_approval_date() = D(2011, 12, 15);
+  ap.set_etag("v2");  // stale
+  EXPECT_TRUE(absl::IsAborted(catalog_->RecordNoticeApproval(ap, caller_).status()));
+  EXPECT_EQ(Events().size(), 4u);
+  ap.set_etag("v1");
+  ASSERT_TRUE(catalog_->RecordNoticeApproval(ap, caller_).ok());
+  events = Events();
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(events[4].resource_id, "2000");
+  EXPECT_EQ(events[4].etag_before, "v1");
+  EXPECT_EQ(events[4].etag_after, "v2");
+
+  EXPECT_FALSE(audit::VerifyChain(events).has_value());
+}
+
+TEST_F(CatalogTest, OnlyHrAdminListsAuditEventsWithFilters) {
+  ASSERT_TRUE(Create("CX1", D(2010, 1, 1)).ok());
+  ASSERT_TRUE(Create("CX2", D(2010, 1, 1)).ok());
+  classplan::common::v1::ListAuditEventsRequest req;
+  EXPECT_TRUE(absl::IsPermissionDenied(catalog_->ListAuditEvents(req, caller_).status()));
+  req.set_resource_type("job_class");
+  req.set_resource_id("CX2");
+  auto page = catalog_->ListAuditEvents(req, admin_);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->events_size(), 1);
+  EXPECT_EQ(page->events(0).sequence(), 2);
+  req.clear_resource_id();
+  req.set_page_size(1);
+  page = catalog_->ListAuditEvents(req, admin_);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->events_size(), 1);
+  EXPECT_FALSE(page->next_page_token().empty());
+}
+
+// An event edited in the database file is named by verification.
+TEST_F(CatalogTest, AnEditedEventRowIsFound) {
+  ASSERT_TRUE(Create("CX1", D(2010, 1, 1)).ok());
+  ASSERT_TRUE(Create("CX2", D(2010, 1, 1)).ok());
+  auto db = sqlite::Database::Open(dir_ + "/catalog.db");
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto intact = audit::Verify(**db);
+  ASSERT_TRUE(intact.ok()) << intact.status();
+  EXPECT_FALSE(intact->has_value());
+  ASSERT_TRUE((*db)->Exec("UPDATE audit_events SET principal = 'someone' WHERE seq = 1").ok());
+  auto broken = audit::Verify(**db);
+  ASSERT_TRUE(broken.ok()) << broken.status();
+  ASSERT_TRUE(broken->has_value());
+  EXPECT_EQ((*broken)->sequence, 1);
 }
 
 }  // namespace

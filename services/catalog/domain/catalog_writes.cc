@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/dates/dates.h"
 #include "services/catalog/domain/catalog.h"
 #include "services/catalog/domain/checks.h"
@@ -166,11 +167,24 @@ absl::Status Catalog::ApplyEffective(const pb::EffectiveWhen& when, const std::s
   }
 }
 
+audit::Event Catalog::AuditEvent(const identity::Caller& caller, const char* resource_type,
+                                 const std::string& resource_id, int64_t version_before,
+                                 const std::string& reason) const {
+  audit::Event e = audit::EventFor(caller, clock_.Now());
+  e.resource_type = resource_type;
+  e.resource_id = resource_id;
+  e.etag_before = version_before == 0 ? "" : api::EtagOf(version_before);
+  e.etag_after = api::EtagOf(version_before + 1);
+  e.reason = reason;
+  return e;
+}
+
 absl::StatusOr<ClassRecordPtr> Catalog::CommitClass(pb::ClassRecord record,
-                                                    int64_t expected_version) {
+                                                    int64_t expected_version, audit::Event event) {
   WriteBatch batch;
   record.set_version(expected_version + 1);
   batch.classes.push_back({record, expected_version});
+  batch.audit = std::move(event);
   if (absl::Status s = store_->Commit(batch); !s.ok()) return s;
   auto ptr = std::make_shared<const pb::ClassRecord>(std::move(record));
   cache_->Updated({ptr});
@@ -214,7 +228,7 @@ pb::JobClass CurrentView(const pb::ClassRecord& rec, absl::CivilDay today) {
 }  // namespace
 
 absl::StatusOr<pb::CreateJobClassResponse> Catalog::CreateJobClass(
-    const pb::CreateJobClassRequest& request) {
+    const pb::CreateJobClassRequest& request, const identity::Caller& caller) {
   pb::JobClass spec = request.job_class();
   spec.set_code(NormalizeCode(spec.code()));
   if (absl::Status s = ValidateJobClass(spec, "job_class."); !s.ok()) return s;
@@ -233,7 +247,8 @@ absl::StatusOr<pb::CreateJobClassResponse> Catalog::CreateJobClass(
     return s;
   }
   *rec.add_revisions() = rev;
-  auto stored = CommitClass(std::move(rec), 0);
+  auto stored = CommitClass(std::move(rec), 0,
+                            AuditEvent(caller, kJobClass, spec.code(), 0, request.change_note()));
   if (!stored.ok()) {
     if (absl::IsAborted(stored.status())) {
       return absl::AlreadyExistsError(absl::StrCat("job class ", spec.code(), " already exists"));
@@ -247,7 +262,7 @@ absl::StatusOr<pb::CreateJobClassResponse> Catalog::CreateJobClass(
 }
 
 absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
-    const pb::ReviseJobClassRequest& request) {
+    const pb::ReviseJobClassRequest& request, const identity::Caller& caller) {
   pb::JobClass spec = request.job_class();
   spec.set_code(NormalizeCode(spec.code()));
   if (absl::Status s = ValidateJobClass(spec, "job_class."); !s.ok()) return s;
@@ -273,7 +288,9 @@ absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
   }
   int64_t version = record.version();
   *record.add_revisions() = rev;
-  auto stored = CommitClass(std::move(record), version);
+  auto stored =
+      CommitClass(std::move(record), version,
+                  AuditEvent(caller, kJobClass, spec.code(), version, request.change_note()));
   if (!stored.ok()) return stored.status();
   pb::ReviseJobClassResponse out;
   *out.mutable_job_class() = CurrentView(**stored, clock_.Today());
@@ -282,7 +299,7 @@ absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
 }
 
 absl::StatusOr<pb::AbolishJobClassResponse> Catalog::AbolishJobClass(
-    const pb::AbolishJobClassRequest& request) {
+    const pb::AbolishJobClassRequest& request, const identity::Caller& caller) {
   if (absl::Status s = KeyStatus(request.code(), "code"); !s.ok()) return s;
   if (request.change_note().empty()) return status::InvalidField("change_note", "is required");
   std::string code = NormalizeCode(request.code());
@@ -304,7 +321,8 @@ absl::StatusOr<pb::AbolishJobClassResponse> Catalog::AbolishJobClass(
   }
   int64_t version = record.version();
   *record.add_revisions() = rev;
-  auto stored = CommitClass(std::move(record), version);
+  auto stored = CommitClass(std::move(record), version,
+                            AuditEvent(caller, kJobClass, code, version, request.change_note()));
   if (!stored.ok()) return stored.status();
   pb::AbolishJobClassResponse out;
   *out.mutable_revision() = rev;

@@ -14,6 +14,10 @@
 
 namespace classplan::catalog {
 
+// The resource types the catalog's audit events name.
+inline constexpr char kJobClass[] = "job_class";
+inline constexpr char kNotice[] = "notice";
+
 // Checks a class code or notice number; adds a violation to `v` when bad.
 void CheckKey(absl::string_view value, const std::string& field, status::Violations& v);
 // CheckKey as a status: INVALID_ARGUMENT naming `field` when bad.

@@ -38,7 +38,7 @@ absl::StatusOr<StoredNotice> Catalog::LoadNotice(const std::string& number) {
 }
 
 absl::StatusOr<pb::CreateClassificationNoticeResponse> Catalog::CreateClassificationNotice(
-    const pb::CreateClassificationNoticeRequest& request) {
+    const pb::CreateClassificationNoticeRequest& request, const identity::Caller& caller) {
   pb::ClassificationNotice n = request.notice();
   Violations v;
   CheckKey(n.number(), "notice.number", v);
@@ -91,6 +91,7 @@ absl::StatusOr<pb::CreateClassificationNoticeResponse> Catalog::CreateClassifica
   n.clear_etag();
   WriteBatch batch;
   batch.notices.push_back({n, 0});
+  batch.audit = AuditEvent(caller, kNotice, n.number(), 0, "");
   if (absl::Status s = store_->Commit(batch); !s.ok()) {
     if (absl::IsAborted(s)) {
       return absl::AlreadyExistsError(absl::StrCat("notice ", n.number(), " already exists"));
@@ -156,7 +157,7 @@ absl::StatusOr<pb::ListClassificationNoticesResponse> Catalog::ListClassificatio
 }
 
 absl::StatusOr<pb::RecordNoticeApprovalResponse> Catalog::RecordNoticeApproval(
-    const pb::RecordNoticeApprovalRequest& request) {
+    const pb::RecordNoticeApprovalRequest& request, const identity::Caller& caller) {
   Violations v;
   CheckKey(request.number(), "number", v);
   if (!request.has_approval_date()) {
@@ -230,6 +231,8 @@ absl::StatusOr<pb::RecordNoticeApprovalResponse> Catalog::RecordNoticeApproval(
   *notice.mutable_approval_date() = request.approval_date();
   *notice.mutable_effective_date() = effective;
   batch.notices.push_back({notice, stored->version});
+  // One event for the approval; the classes it makes take effect are named by the notice.
+  batch.audit = AuditEvent(caller, kNotice, notice.number(), stored->version, "");
   if (absl::Status s = store_->Commit(batch); !s.ok()) return s;
   cache_->Updated(updated);
   notice.set_etag(api::EtagOf(stored->version + 1));

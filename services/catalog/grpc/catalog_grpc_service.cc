@@ -118,29 +118,34 @@ grpc::ServerUnaryReactor* CatalogGrpcService::ListClassRevisions(
 grpc::ServerUnaryReactor* CatalogGrpcService::CreateJobClass(grpc::CallbackServerContext* ctx,
                                                              const pb::CreateJobClassRequest* req,
                                                              pb::CreateJobClassResponse* resp) {
-  return rpc_.Offload(ctx, resp, "CreateJobClass",
-                      [this, req] { return catalog_->CreateJobClass(*req); });
+  return rpc_.Offload(ctx, resp, "CreateJobClass", [this, req](const identity::Caller& caller) {
+    return catalog_->CreateJobClass(*req, caller);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogGrpcService::ReviseJobClass(grpc::CallbackServerContext* ctx,
                                                              const pb::ReviseJobClassRequest* req,
                                                              pb::ReviseJobClassResponse* resp) {
-  return rpc_.Offload(ctx, resp, "ReviseJobClass",
-                      [this, req] { return catalog_->ReviseJobClass(*req); });
+  return rpc_.Offload(ctx, resp, "ReviseJobClass", [this, req](const identity::Caller& caller) {
+    return catalog_->ReviseJobClass(*req, caller);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogGrpcService::AbolishJobClass(grpc::CallbackServerContext* ctx,
                                                               const pb::AbolishJobClassRequest* req,
                                                               pb::AbolishJobClassResponse* resp) {
-  return rpc_.Offload(ctx, resp, "AbolishJobClass",
-                      [this, req] { return catalog_->AbolishJobClass(*req); });
+  return rpc_.Offload(ctx, resp, "AbolishJobClass", [this, req](const identity::Caller& caller) {
+    return catalog_->AbolishJobClass(*req, caller);
+  });
 }
 
 grpc::ServerUnaryReactor* CatalogGrpcService::CreateClassificationNotice(
     grpc::CallbackServerContext* ctx, const pb::CreateClassificationNoticeRequest* req,
     pb::CreateClassificationNoticeResponse* resp) {
   return rpc_.Offload(ctx, resp, "CreateClassificationNotice",
-                      [this, req] { return catalog_->CreateClassificationNotice(*req); });
+                      [this, req](const identity::Caller& caller) {
+                        return catalog_->CreateClassificationNotice(*req, caller);
+                      });
 }
 
 grpc::ServerUnaryReactor* CatalogGrpcService::GetClassificationNotice(
@@ -161,7 +166,17 @@ grpc::ServerUnaryReactor* CatalogGrpcService::RecordNoticeApproval(
     grpc::CallbackServerContext* ctx, const pb::RecordNoticeApprovalRequest* req,
     pb::RecordNoticeApprovalResponse* resp) {
   return rpc_.Offload(ctx, resp, "RecordNoticeApproval",
-                      [this, req] { return catalog_->RecordNoticeApproval(*req); });
+                      [this, req](const identity::Caller& caller) {
+                        return catalog_->RecordNoticeApproval(*req, caller);
+                      });
+}
+
+grpc::ServerUnaryReactor* CatalogGrpcService::ListAuditEvents(
+    grpc::CallbackServerContext* ctx, const classplan::common::v1::ListAuditEventsRequest* req,
+    classplan::common::v1::ListAuditEventsResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListAuditEvents", [this, req](const identity::Caller& caller) {
+    return catalog_->ListAuditEvents(*req, caller);
+  });
 }
 
 }  // namespace classplan::catalog

@@ -86,6 +86,9 @@ class CatalogGrpcService final : public pb::CatalogService::CallbackService {
   grpc::ServerUnaryReactor* RecordNoticeApproval(grpc::CallbackServerContext*,
                                                  const pb::RecordNoticeApprovalRequest*,
                                                  pb::RecordNoticeApprovalResponse*) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext*, const classplan::common::v1::ListAuditEventsRequest*,
+      classplan::common::v1::ListAuditEventsResponse*) override;
 
  private:
   Catalog* catalog_;

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "classplan/catalog/v1/data.pb.h"
 #include "classplan/catalog/v1/resources.pb.h"
+#include "common/audit/audit.h"
 
 namespace classplan::catalog {
 
@@ -40,6 +41,9 @@ struct WriteBatch {
   std::vector<NoticeWrite> notices;
   // Marks a data file imported (file name → content digest).
   std::optional<std::pair<std::string, std::string>> imported_file;
+  // The write's audit event, appended in the same transaction (an API write has one; a data
+  // file import has none).
+  std::optional<audit::Event> audit;
 };
 
 struct StoredNotice {
@@ -83,6 +87,10 @@ class CatalogStore {
 
   // The digest a data file had when it was imported, if it was.
   virtual absl::StatusOr<std::optional<std::string>> ImportedDigest(const std::string& file) = 0;
+
+  // One page of the audit trail (audit::List).
+  virtual absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
+                                                      const std::string& page_token) = 0;
 };
 
 }  // namespace classplan::catalog

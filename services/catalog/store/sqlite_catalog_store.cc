@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/audit/sqlite_audit.h"
 #include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
 #include "common/sqlite/rows.h"
@@ -32,6 +33,7 @@ const std::vector<sqlite::Migration>& Migrations() {
         CREATE TABLE data_imports (
           file TEXT PRIMARY KEY, digest TEXT NOT NULL, imported_at TEXT NOT NULL);
       )sql"},
+      {2, "audit trail", audit::kSchemaSql},
   };
   return *m;
 }
@@ -194,6 +196,10 @@ absl::Status SqliteCatalogStore::Commit(const WriteBatch& batch) {
       st->Bind(3, absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
       if (auto s = st->Step(); !s.ok()) return s.status();
     }
+    // Last, so it commits with the write or not at all.
+    if (batch.audit.has_value()) {
+      if (auto e = audit::Append(db, *batch.audit); !e.ok()) return e.status();
+    }
     return absl::OkStatus();
   });
 }
@@ -349,6 +355,14 @@ absl::StatusOr<std::optional<std::string>> SqliteCatalogStore::ImportedDigest(
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(st->ColumnText(0));
+}
+
+absl::StatusOr<audit::Page> SqliteCatalogStore::ListAuditEvents(const audit::Filter& filter,
+                                                                int page_size,
+                                                                const std::string& page_token) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return audit::List(lease->db(), filter, page_size, page_token);
 }
 
 }  // namespace classplan::catalog

@@ -33,6 +33,8 @@ class SqliteCatalogStore : public CatalogStore {
   absl::StatusOr<std::vector<StoredNotice>> ListNotices(const std::string& after_number,
                                                         int limit) override;
   absl::StatusOr<std::optional<std::string>> ImportedDigest(const std::string& file) override;
+  absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
+                                              const std::string& page_token) override;
 
  private:
   explicit SqliteCatalogStore(std::unique_ptr<sqlite::ConnectionPool> pool)

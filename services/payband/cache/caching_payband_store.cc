@@ -219,8 +219,9 @@ absl::StatusOr<std::optional<pb::PayBand>> CachingPaybandStore::GetBand(
 
 absl::Status CachingPaybandStore::AddSchedule(const pb::PaySchedule& schedule,
                                               const std::vector<pb::PayBand>& bands,
-                                              const ScheduleCheck& check) {
-  absl::Status s = store_->AddSchedule(schedule, bands, check);
+                                              const ScheduleCheck& check,
+                                              const std::optional<audit::Event>& event) {
+  absl::Status s = store_->AddSchedule(schedule, bands, check, event);
   if (!s.ok()) return s;
   const std::string& j = schedule.jurisdiction_id();
   local_.Drop(j);
@@ -244,6 +245,12 @@ absl::StatusOr<std::optional<pb::AlternativeBandAssignment>>
 CachingPaybandStore::GetAlternativeAssignment(const std::string& jurisdiction_id,
                                               const std::string& class_code) {
   return store_->GetAlternativeAssignment(jurisdiction_id, class_code);
+}
+
+absl::StatusOr<audit::Page> CachingPaybandStore::ListAuditEvents(const audit::Filter& filter,
+                                                                 int page_size,
+                                                                 const std::string& page_token) {
+  return store_->ListAuditEvents(filter, page_size, page_token);  // never cached
 }
 
 }  // namespace classplan::payband

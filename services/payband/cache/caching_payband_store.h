@@ -77,12 +77,15 @@ class CachingPaybandStore : public PaybandStore {
   absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
                                                      const std::string& code) override;
   absl::Status AddSchedule(const pb::PaySchedule& schedule, const std::vector<pb::PayBand>& bands,
-                           const ScheduleCheck& check) override;
+                           const ScheduleCheck& check,
+                           const std::optional<audit::Event>& event) override;
   absl::Status AddAlternativeAssignment(const pb::AlternativeBandAssignment& a) override;
   absl::StatusOr<std::vector<pb::AlternativeBandAssignment>> ListAlternativeAssignments(
       const std::string& jurisdiction_id) override;
   absl::StatusOr<std::optional<pb::AlternativeBandAssignment>> GetAlternativeAssignment(
       const std::string& jurisdiction_id, const std::string& class_code) override;
+  absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
+                                              const std::string& page_token) override;
 
   // True while in-process snapshots are trusted without asking the store for the version.
   bool subscription_healthy() const;

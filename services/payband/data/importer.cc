@@ -120,7 +120,8 @@ absl::StatusOr<PayDataReport> ImportPayDataFiles(const std::vector<PayDataFile>&
       std::vector<pb::PayBand> bands(sd.bands().begin(), sd.bands().end());
       absl::Status st = store->AddSchedule(
           sd.schedule(), bands,
-          [&](const std::vector<pb::PaySchedule>& e) { return CheckNoOverlap(e, sd.schedule()); });
+          [&](const std::vector<pb::PaySchedule>& e) { return CheckNoOverlap(e, sd.schedule()); },
+          std::nullopt);  // shipped data, not an API write: no audit event
       if (absl::IsInvalidArgument(st)) {
         report.problems.push_back(
             absl::StrCat(f.name, ":", tree.GetLocation(sched_fd, i).line + 1, ": ", st.message()));

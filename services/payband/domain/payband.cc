@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/filter.h"
 #include "common/api/page_token.h"
+#include "common/audit/audit_proto.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "services/payband/domain/csv_schedule.h"
@@ -556,7 +557,7 @@ absl::StatusOr<pb::CheckFlsaSalaryLevelResponse> Payband::CheckFlsaSalaryLevel(
 }
 
 absl::StatusOr<pb::ImportScheduleResponse> Payband::ImportSchedule(
-    const pb::ImportScheduleRequest& r) {
+    const pb::ImportScheduleRequest& r, const identity::Caller& caller) {
   pb::PaySchedule s;
   s.set_jurisdiction_id(r.jurisdiction_id());
   s.set_name(r.name());
@@ -586,9 +587,14 @@ absl::StatusOr<pb::ImportScheduleResponse> Payband::ImportSchedule(
   if (!v.empty()) return v.ToStatus("invalid schedule import");
   s.set_midpoint_rule(csv->midpoint_rule);
   s.set_id(absl::StrCat(s.jurisdiction_id(), "/", dates::Format(s.effective_from())));
+  // A schedule is created once and never changed, so it has no etag before or after.
+  audit::Event event = audit::EventFor(caller, clock_.Now());
+  event.resource_type = "pay_schedule";
+  event.resource_id = s.id();
   absl::Status st = store_->AddSchedule(
       s, csv->bands,
-      [&](const std::vector<pb::PaySchedule>& existing) { return CheckNoOverlap(existing, s); });
+      [&](const std::vector<pb::PaySchedule>& existing) { return CheckNoOverlap(existing, s); },
+      event);
   if (!st.ok()) return st;
   auto stored = store_->GetSchedule(s.id());
   if (!stored.ok()) return stored.status();
@@ -596,6 +602,16 @@ absl::StatusOr<pb::ImportScheduleResponse> Payband::ImportSchedule(
   *out.mutable_schedule() = stored->value_or(s);
   out.set_band_count(static_cast<int32_t>(csv->bands.size()));
   return out;
+}
+
+absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> Payband::ListAuditEvents(
+    const classplan::common::v1::ListAuditEventsRequest& request, const identity::Caller& caller) {
+  if (absl::Status s = audit::CheckMayListEvents(caller); !s.ok()) return s;
+  auto filter = audit::FilterOf(request);
+  if (!filter.ok()) return filter.status();
+  auto page = store_->ListAuditEvents(*filter, request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  return audit::ResponseOf(*page);
 }
 
 }  // namespace classplan::payband

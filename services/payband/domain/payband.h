@@ -10,8 +10,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "classplan/common/v1/audit.pb.h"
 #include "classplan/payband/v1/payband_service.pb.h"
 #include "common/clock/clock.h"
+#include "common/identity/identity.h"
 #include "services/payband/domain/payband_store.h"
 
 namespace classplan::payband {
@@ -63,8 +65,12 @@ class Payband {
       const pb::ListAlternativeBandReviewsDueRequest& request);
   absl::StatusOr<pb::CheckFlsaSalaryLevelResponse> CheckFlsaSalaryLevel(
       const pb::CheckFlsaSalaryLevelRequest& request);
+  // Commits one audit event with the schedule (the same transaction); none when refused.
   absl::StatusOr<pb::ImportScheduleResponse> ImportSchedule(
-      const pb::ImportScheduleRequest& request);
+      const pb::ImportScheduleRequest& request, const identity::Caller& caller);
+  // The audit trail; hr_admin only.
+  absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> ListAuditEvents(
+      const classplan::common::v1::ListAuditEventsRequest& request, const identity::Caller& caller);
 
   // A band resolved for a day: its schedule, the band with derived figures, and a note when
   // the schedule's dates are unknown.

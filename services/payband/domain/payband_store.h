@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "classplan/payband/v1/resources.pb.h"
+#include "common/audit/audit.h"
 
 namespace classplan::payband {
 
@@ -41,11 +42,13 @@ class PaybandStore {
   virtual absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
                                                              const std::string& code) = 0;
 
-  // Writes a schedule and all its bands in one transaction, after `check` passes.
-  // ALREADY_EXISTS when the id exists; nothing is written on any error.
+  // Writes a schedule and all its bands in one transaction, after `check` passes, with
+  // `event` (an API import's audit event; none for a shipped data file) appended in the same
+  // transaction. ALREADY_EXISTS when the id exists; nothing is written on any error.
   virtual absl::Status AddSchedule(const pb::PaySchedule& schedule,
                                    const std::vector<pb::PayBand>& bands,
-                                   const ScheduleCheck& check) = 0;
+                                   const ScheduleCheck& check,
+                                   const std::optional<audit::Event>& event) = 0;
 
   // Records an assignment; ALREADY_EXISTS when the class already has one.
   virtual absl::Status AddAlternativeAssignment(const pb::AlternativeBandAssignment& a) = 0;
@@ -54,6 +57,10 @@ class PaybandStore {
       const std::string& jurisdiction_id) = 0;
   virtual absl::StatusOr<std::optional<pb::AlternativeBandAssignment>> GetAlternativeAssignment(
       const std::string& jurisdiction_id, const std::string& class_code) = 0;
+
+  // One page of the audit trail (audit::List).
+  virtual absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
+                                                      const std::string& page_token) = 0;
 };
 
 }  // namespace classplan::payband

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "common/audit/audit_proto.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
@@ -97,6 +98,7 @@ class PaybandTest : public ::testing::Test {
   }
 
   std::string path_;
+  identity::Caller caller_{"admin-1", {identity::Role::kHrAdmin}, "req-1", "ImportSchedule"};
   std::unique_ptr<SqlitePaybandStore> store_;
   FakeClasses classes_;
   std::unique_ptr<Payband> payband_;
@@ -206,7 +208,10 @@ TEST_F(PaybandTest, FindBandsForSalaryListsSkippedBandsWithTheirReason) {
   bands[1].set_schedule_id(s.id());
   bands[1].set_code("B1");
   bands[1].set_figures_status(pb::FIGURES_STATUS_NOT_ON_FILE);
-  ASSERT_TRUE(store_->AddSchedule(s, bands, [](const auto&) { return absl::OkStatus(); }).ok());
+  ASSERT_TRUE(store_
+                  ->AddSchedule(
+                      s, bands, [](const auto&) { return absl::OkStatus(); }, std::nullopt)
+                  .ok());
   pb::FindBandsForSalaryRequest req = FindRequest("xx-test", 5000000);
   auto r = payband_->FindBandsForSalary(req);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -230,7 +235,7 @@ TEST_F(PaybandTest, RatioThatDoesNotFitIsAnErrorNamingTheSalary) {
   *imp.mutable_effective_from() = D(2020, 1, 1);
   imp.mutable_source()->set_document("unit test fixture");
   imp.set_csv("band,minimum,midpoint,maximum,unit\nTINY,0,,0.01,annual\n");
-  ASSERT_TRUE(payband_->ImportSchedule(imp).ok());
+  ASSERT_TRUE(payband_->ImportSchedule(imp, caller_).ok());
   pb::PlaceSalaryRequest req = PlaceRequest("xx-test", "TINY", kMaxCents);
   req.set_salary_unit(pb::RATE_UNIT_HOURLY);
   auto r = payband_->PlaceSalary(req);
@@ -279,7 +284,7 @@ TEST_F(PaybandTest, CheckPayActionOnImportedNewMexicoSchedule) {
   *imp.mutable_effective_from() = D(2024, 1, 1);
   imp.mutable_source()->set_document("unit test fixture");
   imp.set_csv("band,minimum,midpoint,maximum,unit\nT1,40000,,60000,annual\n");
-  ASSERT_TRUE(payband_->ImportSchedule(imp).ok());
+  ASSERT_TRUE(payband_->ImportSchedule(imp, caller_).ok());
   pb::CheckPayActionRequest req;
   req.set_jurisdiction_id("nm-spo");
   req.set_band_code("T1");
@@ -302,7 +307,7 @@ TEST_F(PaybandTest, ImportedScheduleIsUsedForExplicitDatesAndOverlapIsRefused) {
   *imp.mutable_effective_from() = D(2030, 1, 1);
   imp.mutable_source()->set_document("unit test fixture");
   imp.set_csv("band,minimum,midpoint,maximum,unit\n806-A,25.00,,35.00,hourly\n");
-  auto r = payband_->ImportSchedule(imp);
+  auto r = payband_->ImportSchedule(imp, caller_);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->schedule().id(), "denver-csa/2030-01-01");
   pb::GetBandRequest get;
@@ -316,12 +321,46 @@ TEST_F(PaybandTest, ImportedScheduleIsUsedForExplicitDatesAndOverlapIsRefused) {
   EXPECT_EQ(payband_->GetBand(get).status().code(), absl::StatusCode::kFailedPrecondition);
   // A second schedule starting the same day overlaps.
   imp.set_name("again");
-  auto again = payband_->ImportSchedule(imp);
+  auto again = payband_->ImportSchedule(imp, caller_);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   *imp.mutable_effective_from() = D(2029, 6, 1);
   *imp.mutable_effective_to() = D(2030, 1, 1);
-  EXPECT_EQ(Fields(payband_->ImportSchedule(imp).status()),
+  EXPECT_EQ(Fields(payband_->ImportSchedule(imp, caller_).status()),
             std::set<std::string>{"effective_from"});
+}
+
+// Each import leaves exactly one audit event with the schedule; a refused import none.
+TEST_F(PaybandTest, EachImportLeavesExactlyOneAuditEvent) {
+  classplan::common::v1::ListAuditEventsRequest list;
+  auto events = payband_->ListAuditEvents(list, caller_);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(events->events_size(), 0);  // the shipped data files are not API writes
+  identity::Caller analyst{"analyst-1", {identity::Role::kHrAnalyst}, "", "ListAuditEvents"};
+  EXPECT_TRUE(absl::IsPermissionDenied(payband_->ListAuditEvents(list, analyst).status()));
+
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("denver-csa");
+  imp.set_name("2030 grades");
+  *imp.mutable_effective_from() = D(2030, 1, 1);
+  imp.mutable_source()->set_document("unit test fixture");
+  imp.set_csv("band,minimum,midpoint,maximum,unit\n806-A,25.00,,35.00,hourly\n");
+  ASSERT_TRUE(payband_->ImportSchedule(imp, caller_).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(payband_->ImportSchedule(imp, caller_).status()));
+  *imp.mutable_effective_from() = D(2031, 1, 1);
+  imp.set_csv("band,minimum,midpoint,maximum,unit\n806-A,45.00,,35.00,hourly\n");
+  EXPECT_TRUE(absl::IsInvalidArgument(payband_->ImportSchedule(imp, caller_).status()));
+
+  events = payband_->ListAuditEvents(list, caller_);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->events_size(), 1);
+  const auto& e = events->events(0);
+  EXPECT_EQ(e.sequence(), 1);
+  EXPECT_EQ(e.principal(), "admin-1");
+  EXPECT_EQ(e.method(), "ImportSchedule");
+  EXPECT_EQ(e.request_id(), "req-1");
+  EXPECT_EQ(e.resource_type(), "pay_schedule");
+  EXPECT_EQ(e.resource_id(), "denver-csa/2030-01-01");
+  EXPECT_FALSE(audit::VerifyChain({audit::FromProto(e)}).has_value());
 }
 
 TEST_F(PaybandTest, ImportWithOneBadRowChangesNothingInTheFile) {
@@ -334,7 +373,7 @@ TEST_F(PaybandTest, ImportWithOneBadRowChangesNothingInTheFile) {
       "band,minimum,midpoint,maximum,unit\n"
       "806-A,40000,,60000,annual\n"
       "807-A,70000,,60000,annual\n");
-  auto r = payband_->ImportSchedule(imp);
+  auto r = payband_->ImportSchedule(imp, caller_);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   auto v = status::GetFieldViolations(r.status());
   ASSERT_EQ(v.size(), 1u);
@@ -386,7 +425,10 @@ TEST_F(PaybandTest, ClassPayRangeGivesTheAlternativeBandWhenTheBaseBandIsNotOnFi
   b.mutable_given()->set_unit(pb::RATE_UNIT_ANNUAL);
   *b.mutable_given()->mutable_minimum() = Usd(7000000);
   *b.mutable_given()->mutable_maximum() = Usd(9000000);
-  ASSERT_TRUE(store_->AddSchedule(s, {b}, [](const auto&) { return absl::OkStatus(); }).ok());
+  ASSERT_TRUE(store_
+                  ->AddSchedule(
+                      s, {b}, [](const auto&) { return absl::OkStatus(); }, std::nullopt)
+                  .ok());
   pb::AlternativeBandAssignment a;
   a.set_jurisdiction_id("nm-spo");
   a.set_class_code("SPCP20");
@@ -431,7 +473,7 @@ TEST_F(PaybandTest, FlsaSalaryLevel) {
   imp.mutable_source()->set_document("unit test fixture");
   imp.set_csv(
       "band,minimum,midpoint,maximum,unit\nLOW,35567.99,,50000,annual\nOK,35568,,50000,annual\n");
-  ASSERT_TRUE(payband_->ImportSchedule(imp).ok());
+  ASSERT_TRUE(payband_->ImportSchedule(imp, caller_).ok());
   classes_.classes.push_back({"X1", "xx-test", "LOW", ClassPayInfo::Flsa::kExempt});
   classes_.classes.push_back({"X2", "xx-test", "OK", ClassPayInfo::Flsa::kExempt});
   req.set_jurisdiction_id("xx-test");
@@ -464,8 +506,8 @@ class FailingStore : public PaybandStore {
     return real_->GetBand(id, code);
   }
   absl::Status AddSchedule(const pb::PaySchedule& s, const std::vector<pb::PayBand>& b,
-                           const ScheduleCheck& c) override {
-    return real_->AddSchedule(s, b, c);
+                           const ScheduleCheck& c, const std::optional<audit::Event>& e) override {
+    return real_->AddSchedule(s, b, c, e);
   }
   absl::Status AddAlternativeAssignment(const pb::AlternativeBandAssignment& a) override {
     return real_->AddAlternativeAssignment(a);
@@ -477,6 +519,10 @@ class FailingStore : public PaybandStore {
   absl::StatusOr<std::optional<pb::AlternativeBandAssignment>> GetAlternativeAssignment(
       const std::string& j, const std::string& c) override {
     return real_->GetAlternativeAssignment(j, c);
+  }
+  absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& f, int size,
+                                              const std::string& token) override {
+    return real_->ListAuditEvents(f, size, token);
   }
 
  private:

@@ -73,8 +73,17 @@ grpc::ServerUnaryReactor* PaybandGrpcService::CheckFlsaSalaryLevel(
 grpc::ServerUnaryReactor* PaybandGrpcService::ImportSchedule(grpc::CallbackServerContext* ctx,
                                                              const pb::ImportScheduleRequest* req,
                                                              pb::ImportScheduleResponse* resp) {
-  return rpc_.Offload(ctx, resp, "ImportSchedule",
-                      [this, req] { return payband_->ImportSchedule(*req); });
+  return rpc_.Offload(ctx, resp, "ImportSchedule", [this, req](const identity::Caller& caller) {
+    return payband_->ImportSchedule(*req, caller);
+  });
+}
+
+grpc::ServerUnaryReactor* PaybandGrpcService::ListAuditEvents(
+    grpc::CallbackServerContext* ctx, const classplan::common::v1::ListAuditEventsRequest* req,
+    classplan::common::v1::ListAuditEventsResponse* resp) {
+  return rpc_.Offload(ctx, resp, "ListAuditEvents", [this, req](const identity::Caller& caller) {
+    return payband_->ListAuditEvents(*req, caller);
+  });
 }
 
 }  // namespace classplan::payband

@@ -50,6 +50,9 @@ class PaybandGrpcService final : public pb::PaybandService::CallbackService {
   grpc::ServerUnaryReactor* ImportSchedule(grpc::CallbackServerContext* ctx,
                                            const pb::ImportScheduleRequest* req,
                                            pb::ImportScheduleResponse* resp) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* ctx, const classplan::common::v1::ListAuditEventsRequest* req,
+      classplan::common::v1::ListAuditEventsResponse* resp) override;
 
  private:
   Payband* payband_;

@@ -1,6 +1,7 @@
 #include "services/payband/store/sqlite_payband_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/sqlite_audit.h"
 #include "common/sqlite/blob.h"
 #include "common/sqlite/migrations.h"
 #include "common/sqlite/rows.h"
@@ -25,6 +26,7 @@ const std::vector<sqlite::Migration>& Migrations() {
           jurisdiction_id TEXT NOT NULL, class_code TEXT NOT NULL, data BLOB NOT NULL,
           PRIMARY KEY (jurisdiction_id, class_code));
       )sql"},
+      {2, "audit trail", audit::kSchemaSql},
   };
   return *m;
 }
@@ -117,7 +119,8 @@ absl::StatusOr<std::optional<pb::PayBand>> SqlitePaybandStore::GetBand(
 
 absl::Status SqlitePaybandStore::AddSchedule(const pb::PaySchedule& schedule,
                                              const std::vector<pb::PayBand>& bands,
-                                             const ScheduleCheck& check) {
+                                             const ScheduleCheck& check,
+                                             const std::optional<audit::Event>& event) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
   sqlite::Database& db = lease->db();
@@ -159,6 +162,10 @@ absl::Status SqlitePaybandStore::AddSchedule(const pb::PaySchedule& schedule,
     if (!ver.ok()) return ver.status();
     ver->Bind(1, copy.jurisdiction_id());
     if (auto s = ver->Step(); !s.ok()) return s.status();
+    // Last, so it commits with the schedule or not at all.
+    if (event.has_value()) {
+      if (auto e = audit::Append(db, *event); !e.ok()) return e.status();
+    }
     return absl::OkStatus();
   });
 }
@@ -201,6 +208,14 @@ SqlitePaybandStore::GetAlternativeAssignment(const std::string& jurisdiction_id,
       lease->db(),
       "SELECT data FROM alternative_assignments WHERE jurisdiction_id = ?1 AND class_code = ?2",
       [&](sqlite::Statement& st) { st.Bind(1, jurisdiction_id).Bind(2, class_code); }));
+}
+
+absl::StatusOr<audit::Page> SqlitePaybandStore::ListAuditEvents(const audit::Filter& filter,
+                                                                int page_size,
+                                                                const std::string& page_token) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return audit::List(lease->db(), filter, page_size, page_token);
 }
 
 }  // namespace classplan::payband
