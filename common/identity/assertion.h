@@ -25,7 +25,8 @@
 // Key ring file: one key a line, "<key id> <standard base64 of 32 to 64 random bytes>"; '#'
 // comments and blank lines are ignored. The first key signs, every key verifies: a rollover
 // lists the new key second everywhere, then first, then drops the old one
-// (docs/security.md, "Keys and rotation"). The file must not be readable by group or others.
+// (docs/security.md, "Keys and rotation"). The file must not be readable by others, nor by
+// its group unless that is the process's own group (a Kubernetes Secret read through fsGroup).
 
 #include <memory>
 #include <string>
@@ -57,7 +58,8 @@ absl::Time AssertionExpiry(absl::Time now, absl::Time deadline);
 // The keys that sign and verify assertions. Immutable; shared by every call.
 class KeyRing {
  public:
-  // Reads a key ring file; refuses a file that group or others may read, saying so.
+  // Reads a key ring file; refuses a file that others (or a group not the process's) may
+  // read, saying so.
   static absl::StatusOr<std::shared_ptr<const KeyRing>> Load(const std::string& path);
   // Parses a key ring file's text (no permission check).
   static absl::StatusOr<std::shared_ptr<const KeyRing>> Parse(absl::string_view text);

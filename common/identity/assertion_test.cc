@@ -149,10 +149,15 @@ TEST(KeyRingTest, LoadRefusesAFileOthersCanRead) {
   const std::string path = ::testing::TempDir() + "/identity-key-" +
                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::ofstream(path) << "k1 " << Secret('a') << "\n";
-  ASSERT_EQ(chmod(path.c_str(), 0640), 0);
-  auto loose = KeyRing::Load(path);
-  EXPECT_EQ(loose.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(loose.status().message()), HasSubstr("chmod 600"));
+  for (mode_t loose_mode : {0644, 0604, 0601}) {
+    ASSERT_EQ(chmod(path.c_str(), loose_mode), 0);
+    auto loose = KeyRing::Load(path);
+    EXPECT_EQ(loose.status().code(), absl::StatusCode::kFailedPrecondition) << loose_mode;
+    EXPECT_THAT(std::string(loose.status().message()), HasSubstr("chmod 600"));
+  }
+  // The process's own group may read it (a Secret mounted with fsGroup).
+  ASSERT_EQ(chmod(path.c_str(), 0440), 0);
+  EXPECT_TRUE(KeyRing::Load(path).ok());
   ASSERT_EQ(chmod(path.c_str(), 0600), 0);
   EXPECT_TRUE(KeyRing::Load(path).ok());
   EXPECT_EQ(KeyRing::Load(path + ".missing").status().code(), absl::StatusCode::kNotFound);

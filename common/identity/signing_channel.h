@@ -24,7 +24,8 @@ struct SigningIdentity {
 
 // The interceptor factory. With `as`, every call is signed as that identity; without it, as
 // the call's own x-classplan-principal / x-classplan-roles metadata says (tests and tools that
-// set them per call). The request id is the call's x-request-id metadata, if any.
+// set them per call); a call that names no principal then goes unsigned. The request id is the
+// call's x-request-id metadata, if any.
 std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface> SigningInterceptor(
     std::shared_ptr<const KeyRing> keys, std::optional<SigningIdentity> as);
 

@@ -3,6 +3,7 @@
 //
 //   gateway_server --config=deploy/local/gateway.textproto [--listen=host:port]
 //                  [--metrics_listen=host:port] [--redis=host:port|off]
+//                  --identity_key_file=<key ring that signs the backends' identity assertions>
 //
 // The flags, when given, override the file's listen, metrics_listen and redis, so replicas
 // can share one file.
@@ -75,6 +76,12 @@ int Run() {
     log::Error("bad key file", {{"detail", std::string(keys.status().message())}});
     return 2;
   }
+  auto identity_keys = server::IdentityKeysFromFlags();
+  if (!identity_keys.ok()) {
+    log::Error("bad identity key file",
+               {{"detail", std::string(identity_keys.status().message())}});
+    return 2;
+  }
   auto policy = Policy::Load(settings->policy_file);
   if (!policy.ok()) {
     log::Error("bad policy file", {{"detail", std::string(policy.status().message())}});
@@ -105,7 +112,7 @@ int Run() {
   if (settings->access_log) access_log = std::make_unique<AccessLog>();
   MethodKinds kinds(&pools, &routes);
   ProxyService proxy(ProxyDeps{&*settings, &routes, &pools, &*policy, &key_cache, &limiter,
-                               &metrics, &workers, access_log.get(), &kinds});
+                               &metrics, &workers, access_log.get(), &kinds, identity_keys->get()});
   ReflectionProxy reflection(&pools, &routes, &reflection_workers);
   ReflectionProxyV1 reflection_v1(&reflection, &reflection_workers);
 

@@ -96,7 +96,7 @@ class AppraisalE2eTest : public ::testing::Test {
         std::vector<std::string>{BuildPath("services/appraisal/appraisal_server"),
                                  "--listen=127.0.0.1:" + std::to_string(port_),
                                  "--db=" + dir_ + "/appraisal.db", "--data_dir=" + data_dir_,
-                                 "--drain_timeout=2s"},
+                                 "--drain_timeout=2s", testing::IdentityKeyFlag()},
         log_);
     ASSERT_TRUE(testing::WaitServingLog(log_)) << "see " << log_;
     channel_ = testing::FastChannel(port_);
@@ -185,6 +185,7 @@ class AppraisalE2eTest : public ::testing::Test {
 
   int Ctl(std::vector<std::string> args, std::string* out) {
     args.insert(args.begin(), "--appraisal_target=127.0.0.1:" + std::to_string(port_));
+    args.insert(args.begin(), testing::IdentityKeyFlag());
     args.insert(args.begin(), BuildPath("tools/classplanctl/classplanctl"));
     out->clear();  // RunCommand appends
     return testing::RunCommand(args, out);
