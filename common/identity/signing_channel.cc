@@ -16,9 +16,15 @@ using grpc::experimental::InterceptionHookPoints;
 using grpc::experimental::Interceptor;
 using grpc::experimental::InterceptorBatchMethods;
 
+// Every value of `key` joined with "," (how a server reads a repeated header).
 std::string Value(const std::multimap<std::string, std::string>& md, const char* key) {
-  auto it = md.find(key);
-  return it == md.end() ? std::string() : it->second;
+  std::string out;
+  auto range = md.equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (!out.empty()) out.push_back(',');
+    out.append(it->second);
+  }
+  return out;
 }
 
 class SignInterceptor : public Interceptor {
@@ -38,8 +44,8 @@ class SignInterceptor : public Interceptor {
       } else {
         claims.principal = Value(*md, kPrincipalHeader);
         claims.roles = ParseRoles(Value(*md, kRolesHeader));
-        // No one to vouch for: the call goes unsigned (and is refused as unauthenticated).
-        if (claims.principal.empty()) {
+        // No one (or two) to vouch for: the call goes unsigned and is refused.
+        if (claims.principal.empty() || md->count(kPrincipalHeader) > 1) {
           methods->Proceed();
           return;
         }

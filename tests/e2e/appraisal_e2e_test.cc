@@ -99,7 +99,9 @@ class AppraisalE2eTest : public ::testing::Test {
                                  "--drain_timeout=2s", testing::IdentityKeyFlag()},
         log_);
     ASSERT_TRUE(testing::WaitServingLog(log_)) << "see " << log_;
-    channel_ = testing::FastChannel(port_);
+    // Signed for the identity each call sets; a call that sets none goes unsigned.
+    channel_ = testing::SignedChannel("127.0.0.1:" + std::to_string(port_),
+                                      /*default_identity=*/false);
     stub_ = v1::AppraisalService::NewStub(channel_);
     ASSERT_TRUE(testing::IsServing(channel_.get(), kService)) << "see " << log_;
   }

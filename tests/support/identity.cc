@@ -93,10 +93,10 @@ std::shared_ptr<const identity::KeyRing> IdentityKeys() {
   return keys;
 }
 
-std::shared_ptr<grpc::Channel> SignedChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> SignedChannel(const std::string& target, bool default_identity) {
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> chain;
   chain.reserve(2);
-  chain.push_back(std::make_unique<DefaultIdentityFactory>());
+  if (default_identity) chain.push_back(std::make_unique<DefaultIdentityFactory>());
   chain.push_back(identity::SigningInterceptor(IdentityKeys(), std::nullopt));
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       target, grpc::InsecureChannelCredentials(), FastArgs(), std::move(chain));

@@ -81,10 +81,13 @@ std::shared_ptr<grpc::Channel> Context::Channel(Service service) {
 std::unique_ptr<grpc::ClientContext> Context::NewCall(Service service) const {
   auto call = std::make_unique<grpc::ClientContext>();
   call->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  // Read by the signer (--identity_key_file); the gateway drops them.
+  Identify(call.get());
+  return call;
+}
+
+void Context::Identify(grpc::ClientContext* call) const {
   if (!flags_.principal.empty()) call->AddMetadata(identity::kPrincipalHeader, flags_.principal);
   if (!flags_.roles.empty()) call->AddMetadata(identity::kRolesHeader, flags_.roles);
-  return call;
 }
 
 int Context::Fail(const grpc::Status& s, Service service) const {
@@ -127,6 +130,7 @@ void Context::ExpandJurisdiction(std::string* jurisdiction) {
   catalog::v1::ListJurisdictionsResponse resp;
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  Identify(&ctx);
   if (!stub->ListJurisdictions(&ctx, req, &resp).ok()) return;
   std::vector<std::string> matches;
   for (const auto& j : resp.jurisdictions()) {
