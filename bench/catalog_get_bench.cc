@@ -24,6 +24,7 @@
 #include "services/catalog/domain/catalog.h"
 #include "services/catalog/grpc/catalog_grpc_service.h"
 #include "services/catalog/store/sqlite_catalog_store.h"
+#include "tests/support/identity.h"
 #include "tests/support/temp.h"
 
 #ifndef CLASSPLAN_SOURCE_DIR
@@ -112,14 +113,17 @@ bool SetUp(Env& env) {
   env.catalog = std::make_unique<Catalog>(env.store.get(), env.cache.get(), clock::Clock::System(),
                                           env.views.get());
   env.workers = std::make_unique<server::WorkerPool>(4);
-  env.catalog_service = std::make_unique<CatalogGrpcService>(env.catalog.get(), env.workers.get());
+  env.catalog_service = std::make_unique<CatalogGrpcService>(env.catalog.get(), env.workers.get(),
+                                                             testing::IdentityKeys());
   env.catalog_host = std::make_unique<server::ServerHost>(LoopbackOptions("catalog"));
   env.catalog_host->AddService(env.catalog_service.get());
   if (absl::Status s = env.catalog_host->Start(); !s.ok()) {
     return Fail("catalog: " + s.ToString());
   }
   env.catalog_host->MarkServing();
-  env.catalog_stub = pb::CatalogService::NewStub(Connect(env.catalog_host->port()));
+  // Each call signed as the gateway would (the service verifies every call).
+  env.catalog_stub = pb::CatalogService::NewStub(
+      testing::SignedChannel("127.0.0.1:" + std::to_string(env.catalog_host->port())));
 
   // Warm up: the first call misses and fills the in-process cache on a worker thread.
   for (int i = 0; i < 2; ++i) {

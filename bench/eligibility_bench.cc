@@ -28,6 +28,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/eligibility/domain/eligibility.h"
 #include "services/eligibility/grpc/eligibility_grpc_service.h"
+#include "tests/support/identity.h"
 
 #ifndef CLASSPLAN_SOURCE_DIR
 #error "CLASSPLAN_SOURCE_DIR must be defined"
@@ -170,7 +171,7 @@ void BM_ScreenPoolThroughService(benchmark::State& state) {
   const int pool = static_cast<int>(state.range(0));
   Eligibility eligibility(&g_env->rules, CreditSettings{});
   server::WorkerPool workers(2);
-  EligibilityGrpcService service(&eligibility, &workers);
+  EligibilityGrpcService service(&eligibility, &workers, testing::IdentityKeys());
   server::ServerOptions so;
   so.service_name = "eligibility-bench";
   so.listen = "127.0.0.1:0";
@@ -182,8 +183,9 @@ void BM_ScreenPoolThroughService(benchmark::State& state) {
     state.SkipWithError("cannot start the server");
     return;
   }
-  auto stub = v1::EligibilityService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(host.port()), grpc::InsecureChannelCredentials()));
+  // Signed as the gateway would (the service verifies the stream's assertion).
+  auto stub = v1::EligibilityService::NewStub(
+      testing::SignedChannel("127.0.0.1:" + std::to_string(host.port())));
   std::vector<v1::ScreenRequest> items(pool);
   for (int i = 0; i < pool; ++i) {
     *items[i].mutable_applicant() = g_env->applicants[i % g_env->applicants.size()];

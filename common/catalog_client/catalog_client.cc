@@ -19,8 +19,13 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClie
 
 std::unique_ptr<CatalogClient> CatalogClient::Connect(const std::string& target,
                                                       CatalogClientOptions options) {
-  return std::make_unique<CatalogClient>(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), options);
+  if (options.keys == nullptr) {
+    return std::make_unique<CatalogClient>(
+        grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), options);
+  }
+  auto channel = identity::SigningChannel(target, grpc::InsecureChannelCredentials(),
+                                          grpc::ChannelArguments(), options.keys, options.as);
+  return std::make_unique<CatalogClient>(std::move(channel), std::move(options));
 }
 
 void CatalogClient::SetDeadline(grpc::ClientContext* ctx) const {

@@ -21,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "common/identity/signing_channel.h"
 #include "common/metrics/metrics.h"
 #include "grpcpp/grpcpp.h"
 
@@ -29,6 +30,11 @@ namespace classplan::catalog_client {
 struct CatalogClientOptions {
   absl::Duration deadline = absl::Seconds(2);  // per outgoing call
   int page_size = 500;                         // ListJobClasses page size
+  // Signs every call's identity assertion as `as` (the calling service's own identity, e.g.
+  // "service:payband" / agency_system). Without keys calls go unsigned and the catalog
+  // refuses them.
+  std::shared_ptr<const identity::KeyRing> keys;
+  identity::SigningIdentity as;
 };
 
 // The client's counters, looked up once.
@@ -41,7 +47,7 @@ struct CatalogClientStats {
 class CatalogClient {
  public:
   explicit CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options = {});
-  // Insecure channel to "host:port".
+  // Insecure channel to "host:port", signing with options.keys when set.
   static std::unique_ptr<CatalogClient> Connect(const std::string& target,
                                                 CatalogClientOptions options = {});
 

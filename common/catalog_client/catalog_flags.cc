@@ -1,6 +1,9 @@
 #include "common/catalog_client/catalog_flags.h"
 
+#include <utility>
+
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/server/flags.h"
 
@@ -17,8 +20,11 @@ bool CatalogFlagsValid() {
          absl::GetFlag(FLAGS_catalog_deadline) > absl::ZeroDuration();
 }
 
-std::unique_ptr<CatalogClient> ConnectFromFlags() {
+std::unique_ptr<CatalogClient> ConnectFromFlags(std::shared_ptr<const identity::KeyRing> keys,
+                                                const std::string& service) {
   CatalogClientOptions options;
+  options.keys = std::move(keys);
+  options.as = {absl::StrCat("service:", service), {identity::Role::kAgencySystem}};
   options.deadline = absl::GetFlag(FLAGS_catalog_deadline);
   const std::string target = absl::GetFlag(FLAGS_catalog);
   auto client = CatalogClient::Connect(target, options);

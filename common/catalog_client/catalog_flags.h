@@ -21,7 +21,10 @@ namespace classplan::catalog_client {
 bool CatalogFlagsValid();
 
 // Connects to --catalog with --catalog_deadline per call, and logs where ("catalog client").
-std::unique_ptr<CatalogClient> ConnectFromFlags();
+// Every call is signed with `keys` as principal "service:<service>" in role agency_system: a
+// service reads the catalog as itself, not as whoever called it.
+std::unique_ptr<CatalogClient> ConnectFromFlags(std::shared_ptr<const identity::KeyRing> keys,
+                                                const std::string& service);
 
 }  // namespace classplan::catalog_client
 

@@ -65,6 +65,16 @@ absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value)
   return std::optional<HostPort>(hp);
 }
 
+absl::StatusOr<std::shared_ptr<const identity::KeyRing>> IdentityKeysFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_identity_key_file);
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "--identity_key_file (env CLASSPLAN_IDENTITY_KEY_FILE) is required: the key ring that "
+        "verifies the gateway's identity assertions (docs/security.md)");
+  }
+  return identity::KeyRing::Load(path);
+}
+
 absl::StatusOr<std::optional<HostPort>> RedisFromFlags() {
   return ParseRedisFlag(absl::GetFlag(FLAGS_redis));
 }
@@ -106,3 +116,7 @@ ABSL_FLAG(absl::Duration, max_connection_age_grace,
                                            absl::Seconds(120)),
           "how long calls still running on a connection past --max_connection_age may finish "
           "before it is closed (env CLASSPLAN_MAX_CONNECTION_AGE_GRACE)");
+ABSL_FLAG(std::string, identity_key_file,
+          classplan::server::EnvOr("CLASSPLAN_IDENTITY_KEY_FILE", ""),
+          "file of the keys that sign and verify identity assertions, mode 0600 (env "
+          "CLASSPLAN_IDENTITY_KEY_FILE); required");

@@ -13,13 +13,17 @@
 //   --max_request_bytes CLASSPLAN_MAX_REQUEST_BYTES requests above it get RESOURCE_EXHAUSTED
 //   --max_connection_age       CLASSPLAN_MAX_CONNECTION_AGE        e.g. "2m"; "0s" = never
 //   --max_connection_age_grace CLASSPLAN_MAX_CONNECTION_AGE_GRACE  e.g. "120s"
+//   --identity_key_file CLASSPLAN_IDENTITY_KEY_FILE the key ring that signs and verifies
+//                       identity assertions (common/identity/assertion.h); required
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/identity/assertion.h"
 #include "common/server/server_host.h"
 
 ABSL_DECLARE_FLAG(std::string, listen);
@@ -31,6 +35,7 @@ ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
 ABSL_DECLARE_FLAG(int, max_request_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, max_connection_age);
 ABSL_DECLARE_FLAG(absl::Duration, max_connection_age_grace);
+ABSL_DECLARE_FLAG(std::string, identity_key_file);
 
 namespace classplan::server {
 
@@ -50,6 +55,11 @@ struct HostPort {
 };
 // Parses "host:port"; an empty optional for "off" or "".
 absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value);
+// The key ring of --identity_key_file; an error when the flag is empty or the file is
+// unusable (missing, malformed, readable by group or others). A server does not start
+// without it: every call it serves must carry a verified identity.
+absl::StatusOr<std::shared_ptr<const identity::KeyRing>> IdentityKeysFromFlags();
+
 // ParseRedisFlag of --redis.
 absl::StatusOr<std::optional<HostPort>> RedisFromFlags();
 

@@ -1,6 +1,7 @@
 #include "common/server/unary.h"
 
-#include "absl/strings/ascii.h"
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 
@@ -8,11 +9,16 @@ namespace classplan::server {
 
 RpcStats RpcStats::For(absl::string_view service) {
   return RpcStats{metrics::GetCounter(absl::StrCat(service, ".rpc.server_errors")),
-                  metrics::GetCounter(absl::StrCat(service, ".rpc.shed"))};
+                  metrics::GetCounter(absl::StrCat(service, ".rpc.shed")),
+                  metrics::GetCounter(absl::StrCat(service, ".rpc.unauthenticated")),
+                  metrics::GetCounter(absl::StrCat(service, ".rpc.denied"))};
 }
 
-RpcAdapter::RpcAdapter(std::string service, WorkerPool* workers)
-    : service_(std::move(service)), workers_(workers), stats_(RpcStats::For(service_)) {}
+RpcAdapter::RpcAdapter(std::string service, WorkerPool* workers, CallTrust trust)
+    : service_(std::move(service)),
+      workers_(workers),
+      trust_(std::move(trust)),
+      stats_(RpcStats::For(service_)) {}
 
 grpc::Status RpcAdapter::Admit(std::function<void()> task) {
   if (workers_->TrySubmit(std::move(task))) return grpc::Status::OK;
@@ -21,33 +27,37 @@ grpc::Status RpcAdapter::Admit(std::function<void()> task) {
                       absl::StrCat("the ", service_, " service is overloaded; retry with backoff"));
 }
 
-namespace {
-
-// The one value of a metadata key; "" when absent. Several values are joined with ","
-// (how gRPC reads a repeated header).
-std::string Header(const grpc::CallbackServerContext* ctx, const char* key) {
-  std::string out;
-  auto range = ctx->client_metadata().equal_range(key);
-  for (auto it = range.first; it != range.second; ++it) {
-    if (!out.empty()) out.push_back(',');
-    out.append(it->second.data(), it->second.size());
-  }
-  return out;
-}
-
-}  // namespace
-
-absl::StatusOr<identity::Caller> RpcAdapter::CallerOf(const grpc::CallbackServerContext* ctx,
+absl::StatusOr<identity::Caller> RpcAdapter::CallerOf(const grpc::ServerContextBase* ctx,
                                                       const char* rpc) const {
-  identity::Caller caller;
-  if (ctx->client_metadata().count(identity::kPrincipalHeader) > 1) {
-    return absl::UnauthenticatedError("more than one principal in the metadata");
+  if (trust_.keys == nullptr || trust_.roles == nullptr) {
+    stats_.unauthenticated.Increment();
+    return absl::UnauthenticatedError("this service has no identity key; it refuses every call");
   }
-  caller.principal =
-      std::string(absl::StripAsciiWhitespace(Header(ctx, identity::kPrincipalHeader)));
-  caller.roles = identity::ParseRoles(Header(ctx, identity::kRolesHeader));
-  caller.request_id = Header(ctx, identity::kRequestIdHeader);
-  caller.method = rpc;
+  const auto& md = ctx->client_metadata();
+  auto range = md.equal_range(identity::kAssertionHeader);
+  if (range.first == range.second) {
+    stats_.unauthenticated.Increment();
+    return absl::UnauthenticatedError(
+        "no identity assertion (x-classplan-assertion): call through the gateway");
+  }
+  if (std::next(range.first) != range.second) {
+    stats_.unauthenticated.Increment();
+    return absl::UnauthenticatedError("more than one identity assertion in the metadata");
+  }
+  const std::string method = absl::StrCat("/", trust_.service_full_name, "/", rpc);
+  absl::StatusOr<identity::Claims> claims =
+      trust_.keys->Verify(absl::string_view(range.first->second.data(), range.first->second.size()),
+                          method, absl::Now());
+  if (!claims.ok()) {
+    stats_.unauthenticated.Increment();
+    return claims.status();
+  }
+  identity::Caller caller{std::move(claims->principal), std::move(claims->roles),
+                          std::move(claims->request_id), rpc};
+  if (absl::Status allowed = trust_.roles->Authorize(rpc, caller); !allowed.ok()) {
+    stats_.denied.Increment();
+    return allowed;
+  }
   return caller;
 }
 

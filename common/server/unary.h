@@ -15,6 +15,7 @@
 //   }
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -22,7 +23,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/identity/assertion.h"
 #include "common/identity/identity.h"
+#include "common/identity/method_roles.h"
 #include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
@@ -33,17 +36,31 @@ namespace classplan::server {
 
 // The counters every adapter keeps, looked up once.
 struct RpcStats {
-  metrics::Counter& server_errors;  // "<service>.rpc.server_errors"
-  metrics::Counter& shed;           // "<service>.rpc.shed"
+  metrics::Counter& server_errors;    // "<service>.rpc.server_errors"
+  metrics::Counter& shed;             // "<service>.rpc.shed"
+  metrics::Counter& unauthenticated;  // "<service>.rpc.unauthenticated": no valid assertion
+  metrics::Counter& denied;           // "<service>.rpc.denied": refused by the role table
 
   static RpcStats For(absl::string_view service);
+};
+
+// What a service believes about its callers (docs/security.md, "Trust boundary").
+struct CallTrust {
+  // The gRPC service's full name (the generated Service::service_full_name()): an assertion
+  // must name "/<service_full_name>/<rpc>".
+  std::string service_full_name;
+  // The keys that verify assertions; null refuses every call.
+  std::shared_ptr<const identity::KeyRing> keys;
+  // The service's own role table (its domain/); null refuses every call. Must outlive the
+  // adapter.
+  const identity::MethodRoles* roles = nullptr;
 };
 
 class RpcAdapter {
  public:
   // `service` names the counters and the overload message ("catalog"); `workers` must outlive
   // the adapter.
-  RpcAdapter(std::string service, WorkerPool* workers);
+  RpcAdapter(std::string service, WorkerPool* workers, CallTrust trust);
 
   // The one admission path, for unary calls and streams alike: queues `task` on the pool, or,
   // when the pool's queue is full, counts the call as shed and returns UNAVAILABLE (the caller
@@ -82,9 +99,10 @@ class RpcAdapter {
     return reactor;
   }
 
-  // The caller of `rpc` as the call's metadata names it: principal, roles and request id
-  // from the gateway's headers (identity.h); an empty principal when none is given.
-  absl::StatusOr<identity::Caller> CallerOf(const grpc::CallbackServerContext* ctx,
+  // The caller of `rpc`, from the call's identity assertion (assertion.h) only: UNAUTHENTICATED
+  // without one that verifies for this method, PERMISSION_DENIED when the service's role table
+  // does not let the caller's roles call `rpc`. The plain identity headers are ignored.
+  absl::StatusOr<identity::Caller> CallerOf(const grpc::ServerContextBase* ctx,
                                             const char* rpc) const;
 
   // Finishes the call. Server-side failures are logged and counted (server_errors); client
@@ -107,6 +125,7 @@ class RpcAdapter {
 
   const std::string service_;
   WorkerPool* const workers_;
+  const CallTrust trust_;
   const RpcStats stats_;
 };
 

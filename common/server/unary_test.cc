@@ -1,5 +1,6 @@
-// RpcAdapter against an in-process callback server: load shedding, the caller's deadline,
-// cancellation before the work runs, and status mapping. Every race window is opened on
+// RpcAdapter against an in-process callback server: the identity assertion and the role
+// table, load shedding, the caller's deadline, cancellation before the work runs, and status
+// mapping. Every race window is opened on
 // purpose (workers held on a notification), never hoped for with sleeps.
 
 #include "common/server/unary.h"
@@ -9,11 +10,14 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/identity/signing_channel.h"
 #include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
@@ -28,15 +32,26 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
 constexpr char kService[] = "unarytest";
+constexpr char kCheck[] = "/grpc.health.v1.Health/Check";
+
+std::shared_ptr<const identity::KeyRing> TestKeys(char fill = 'k') {
+  return *identity::KeyRing::Parse("k1 " + absl::Base64Escape(std::string(32, fill)));
+}
+// Check: supervisors and employees only, so a test can be refused by role.
+const identity::MethodRoles kRoles({{"Check",
+                                     {identity::Role::kSupervisor, identity::Role::kEmployee}}});
 
 // Health.Check offloaded through an RpcAdapter to whatever work the test sets.
 class TestService final : public Health::CallbackService {
  public:
   using Work = std::function<absl::StatusOr<HealthCheckResponse>(const HealthCheckRequest&)>;
 
-  explicit TestService(WorkerPool* workers) : rpc_(kService, workers) {}
+  explicit TestService(WorkerPool* workers)
+      : rpc_(kService, workers, {"grpc.health.v1.Health", TestKeys(), &kRoles}) {}
 
   void set_work(Work work) { work_ = std::move(work); }
+  // The caller the last work was given (read after the call finished).
+  const identity::Caller& last_caller() const { return last_caller_; }
 
   // The server context of the last call, once its work has been handed to the adapter.
   grpc::CallbackServerContext* WaitForOffloaded() {
@@ -49,7 +64,10 @@ class TestService final : public Health::CallbackService {
   grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* ctx, const HealthCheckRequest* req,
                                   HealthCheckResponse* resp) override {
     grpc::ServerUnaryReactor* reactor =
-        rpc_.Offload(ctx, resp, "Check", [this, req] { return work_(*req); });
+        rpc_.Offload(ctx, resp, "Check", [this, req](const identity::Caller& caller) {
+          last_caller_ = caller;
+          return work_(*req);
+        });
     absl::MutexLock lock(&mu_);
     offloaded_ = ctx;
     return reactor;
@@ -58,6 +76,7 @@ class TestService final : public Health::CallbackService {
  private:
   RpcAdapter rpc_;
   Work work_;
+  identity::Caller last_caller_;
   absl::Mutex mu_;
   grpc::CallbackServerContext* offloaded_ ABSL_GUARDED_BY(mu_) = nullptr;
 };
@@ -104,7 +123,12 @@ class RpcAdapterTest : public ::testing::Test {
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
-    stub_ = Health::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+    // Calls carry an assertion signed for the principal and roles headers each call sets.
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> signing;
+    signing.push_back(identity::SigningInterceptor(TestKeys(), std::nullopt));
+    stub_ = Health::NewStub(server_->experimental().InProcessChannelWithInterceptors(
+        grpc::ChannelArguments(), std::move(signing)));
+    unsigned_stub_ = Health::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
   }
   ~RpcAdapterTest() override {
     if (!release_.HasBeenNotified()) release_.Notify();  // whatever a test left blocked
@@ -130,11 +154,18 @@ class RpcAdapterTest : public ::testing::Test {
 
   grpc::Status Call(HealthCheckResponse* resp, absl::Duration timeout = absl::Seconds(10)) {
     grpc::ClientContext ctx;
+    AsSupervisor(&ctx);
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
     return stub_->Check(&ctx, HealthCheckRequest(), resp);
   }
 
+  static void AsSupervisor(grpc::ClientContext* ctx) {
+    ctx->AddMetadata(identity::kPrincipalHeader, "sam");
+    ctx->AddMetadata(identity::kRolesHeader, "supervisor");
+  }
+
   void Start(AsyncCall* call) {
+    AsSupervisor(&call->ctx);
     stub_->async()->Check(&call->ctx, &call->req, &call->resp, [call](grpc::Status status) {
       call->status = std::move(status);
       call->answered.Notify();
@@ -145,8 +176,88 @@ class RpcAdapterTest : public ::testing::Test {
   WorkerPool workers_;
   TestService service_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<Health::Stub> stub_;
+  std::unique_ptr<Health::Stub> stub_;           // signs each call's assertion
+  std::unique_ptr<Health::Stub> unsigned_stub_;  // sends what the test puts in the metadata
 };
+
+TEST_F(RpcAdapterTest, WorkGetsTheCallerTheAssertionNames) {
+  service_.set_work([](const HealthCheckRequest&) { return Serving(); });
+  grpc::ClientContext ctx;
+  AsSupervisor(&ctx);
+  ctx.AddMetadata(identity::kRequestIdHeader, "req-7");
+  HealthCheckResponse resp;
+  ASSERT_TRUE(stub_->Check(&ctx, HealthCheckRequest(), &resp).ok());
+  EXPECT_EQ(service_.last_caller().principal, "sam");
+  EXPECT_TRUE(service_.last_caller().Has(identity::Role::kSupervisor));
+  EXPECT_EQ(service_.last_caller().request_id, "req-7");
+  EXPECT_EQ(service_.last_caller().method, "Check");
+}
+
+TEST_F(RpcAdapterTest, RefusesCallsWithoutAValidAssertionBeforeAnyWork) {
+  bool ran = false;
+  service_.set_work(RecordsRun(&ran));
+  const int64_t unauthenticated = CounterValue(".rpc.unauthenticated");
+  auto call = [this](const std::vector<std::pair<std::string, std::string>>& md) {
+    grpc::ClientContext ctx;
+    for (const auto& [k, v] : md) ctx.AddMetadata(k, v);
+    HealthCheckResponse resp;
+    return unsigned_stub_->Check(&ctx, HealthCheckRequest(), &resp);
+  };
+  auto signed_by = [](const std::shared_ptr<const identity::KeyRing>& keys, const char* method,
+                      absl::Time expiry) {
+    return *keys->Sign(identity::ClaimsFor(method, "sam", "supervisor"), expiry);
+  };
+  const absl::Time soon = absl::Now() + absl::Seconds(30);
+  struct Case {
+    const char* what;
+    std::vector<std::pair<std::string, std::string>> md;
+  };
+  const std::vector<Case> cases = {
+      {"none", {}},
+      {"forged headers",
+       {{identity::kPrincipalHeader, "x"}, {identity::kRolesHeader, "supervisor"}}},
+      {"garbage", {{identity::kAssertionHeader, "v1.k1.1.x.y"}}},
+      {"other key", {{identity::kAssertionHeader, signed_by(TestKeys('z'), kCheck, soon)}}},
+      {"other method",
+       {{identity::kAssertionHeader, signed_by(TestKeys(), "/grpc.health.v1.Health/Watch", soon)}}},
+      {"expired",
+       {{identity::kAssertionHeader,
+         signed_by(TestKeys(), kCheck, absl::Now() - identity::kClockSkew - absl::Seconds(5))}}},
+  };
+  for (const Case& c : cases) {
+    grpc::Status s = call(c.md);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << c.what << ": " << s.error_message();
+  }
+  EXPECT_EQ(CounterValue(".rpc.unauthenticated") - unauthenticated,
+            static_cast<int64_t>(cases.size()));
+  // The one that is right, sent the same way, passes: the refusals were about the assertion.
+  EXPECT_TRUE(call({{identity::kAssertionHeader, signed_by(TestKeys(), kCheck, soon)}}).ok());
+  Drain();
+  EXPECT_TRUE(ran);
+}
+
+TEST_F(RpcAdapterTest, RefusesARoleTheTableDoesNotAllow) {
+  bool ran = false;
+  service_.set_work(RecordsRun(&ran));
+  const int64_t denied = CounterValue(".rpc.denied");
+  grpc::ClientContext ctx;
+  ctx.AddMetadata(identity::kPrincipalHeader, "ada");
+  ctx.AddMetadata(identity::kRolesHeader, "hr_admin,agency_system");
+  HealthCheckResponse resp;
+  grpc::Status s = stub_->Check(&ctx, HealthCheckRequest(), &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(CounterValue(".rpc.denied") - denied, 1);
+  Drain();
+  EXPECT_FALSE(ran);
+}
+
+TEST(RpcAdapterTrustTest, WithoutKeysEveryCallIsRefused) {
+  WorkerPool workers(1, 1);
+  RpcAdapter rpc(kService, &workers, {"grpc.health.v1.Health", nullptr, &kRoles});
+  grpc::ServerContext ctx;
+  EXPECT_EQ(rpc.CallerOf(&ctx, "Check").status().code(), absl::StatusCode::kUnauthenticated);
+}
 
 TEST_F(RpcAdapterTest, AnswersWithTheWorksResult) {
   service_.set_work([](const HealthCheckRequest&) { return Serving(); });
@@ -183,7 +294,7 @@ TEST_F(RpcAdapterTest, ShedsWhenThePoolQueueIsFull) {
 }
 
 TEST_F(RpcAdapterTest, AdmitIsTheSamePathForStreams) {
-  RpcAdapter rpc(kService, &workers_);
+  RpcAdapter rpc(kService, &workers_, {"grpc.health.v1.Health", TestKeys(), &kRoles});
   HoldWorker();
   workers_.Submit([] {});
   const int64_t shed = CounterValue(".rpc.shed");
@@ -208,6 +319,7 @@ TEST_F(RpcAdapterTest, WorkSeesTheCallersDeadline) {
   });
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   grpc::ClientContext ctx;
+  AsSupervisor(&ctx);
   ctx.set_deadline(absl::ToChronoTime(deadline));
   HealthCheckResponse resp;
   grpc::Status s = stub_->Check(&ctx, HealthCheckRequest(), &resp);

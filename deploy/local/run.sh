@@ -54,6 +54,17 @@ mkdir -p "$RUN_DIR/redis" "$RUN_DIR/gateway"
 # A run directory made by an older version (or by hand) is narrowed too.
 chmod 700 "$RUN_DIR" "$RUN_DIR/redis" "$RUN_DIR/gateway"
 
+# The identity key ring: the gateway signs every backend call's identity with it and every
+# service verifies with it (docs/security.md). Made on the first start (0600 in a 0700
+# directory), reused after; to rotate, see "Keys and rotation" there.
+mkdir -p "$RUN_DIR/identity"
+chmod 700 "$RUN_DIR/identity"
+IDENTITY_KEY_FILE="$RUN_DIR/identity/identity.key"
+if [ ! -s "$IDENTITY_KEY_FILE" ]; then
+  (umask 077 && echo "k$(date -u +%Y%m%d) $(openssl rand -base64 32)" >"$IDENTITY_KEY_FILE.new" &&
+    mv "$IDENTITY_KEY_FILE.new" "$IDENTITY_KEY_FILE")
+fi
+
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -132,7 +143,8 @@ start_replicas() {
   local addrs=()
   for port in "${ports[@]}"; do
     # --listen last: it wins over the flag file's.
-    "$binary" "$@" --listen="127.0.0.1:$port" 2>>"$RUN_DIR/$name-$port.log" &
+    "$binary" "$@" --listen="127.0.0.1:$port" --identity_key_file="$IDENTITY_KEY_FILE" \
+      2>>"$RUN_DIR/$name-$port.log" &
     pids+=($!)
     wait_healthy "$port" "$name" || exit 1
     addrs+=("127.0.0.1:$port")
@@ -185,7 +197,7 @@ chmod 600 "$GW/demo-keys.env" "$GW/gateway-keys.textproto"
 
 "$BUILD_DIR/services/gateway/gateway_server" --config="$GW/gateway.textproto" \
   --redis_password_file="$REDIS_PASSWORD_FILE" \
-  2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
+  --identity_key_file="$IDENTITY_KEY_FILE" 2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
 pids+=($!)
 wait_healthy "$GATEWAY_PORT" gateway || exit 1
 

@@ -35,6 +35,8 @@ namespace {
 
 int Run() {
   log::Init("appraisal");
+  auto identity_keys = server::IdentityKeysFromFlags();
+  if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto clock = clock::ClockFromFlags();
   if (!clock.ok()) return server::BadFlag(clock.status().message());
   auto store = SqliteAppraisalStore::Open(absl::GetFlag(FLAGS_db));
@@ -59,7 +61,7 @@ int Run() {
   options.clock = *clock;
   Appraisals appraisals(store->get(), options);
   auto workers = server::WorkersFromFlags();
-  AppraisalGrpcService service(&appraisals, workers.get());
+  AppraisalGrpcService service(&appraisals, workers.get(), *std::move(identity_keys));
   return server::ServeFromFlags(&service, "appraisal", "classplan.appraisal.v1.AppraisalService");
 }
 

@@ -36,6 +36,8 @@ namespace {
 
 int Run() {
   log::Init("catalog");
+  auto identity_keys = server::IdentityKeysFromFlags();
+  if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto redis_addr = server::RedisFromFlags();
   if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
   auto clock = clock::ClockFromFlags();
@@ -67,7 +69,7 @@ int Run() {
   Catalog catalog(store->get(), &class_cache, *clock, &views);
 
   auto workers = server::WorkersFromFlags();
-  CatalogGrpcService service(&catalog, workers.get());
+  CatalogGrpcService service(&catalog, workers.get(), *std::move(identity_keys));
   return server::ServeFromFlags(&service, "catalog", "classplan.catalog.v1.CatalogService");
 }
 

@@ -43,6 +43,8 @@ namespace {
 
 int Run() {
   log::Init("eligibility");
+  auto identity_keys = server::IdentityKeysFromFlags();
+  if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto redis_addr = server::RedisFromFlags();
   if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
   const double hours = absl::GetFlag(FLAGS_full_time_hours);
@@ -63,7 +65,7 @@ int Run() {
         cache::Cache(redis.client.get(), "catalog", absl::Minutes(1)).InvalidationChannel();
   }
 
-  auto catalog = catalog_client::ConnectFromFlags();
+  auto catalog = catalog_client::ConnectFromFlags(*identity_keys, "eligibility");
   CatalogClassFetcher fetcher(catalog.get());
   RuleCacheOptions ro;
   ro.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
@@ -83,7 +85,7 @@ int Run() {
   Eligibility eligibility(&rules, settings);
 
   auto workers = server::WorkersFromFlags();
-  EligibilityGrpcService service(&eligibility, workers.get(),
+  EligibilityGrpcService service(&eligibility, workers.get(), *std::move(identity_keys),
                                  static_cast<size_t>(absl::GetFlag(FLAGS_screen_max_pending)));
   return server::ServeFromFlags(&service, "eligibility",
                                 "classplan.eligibility.v1.EligibilityService");

@@ -3,6 +3,7 @@
 //
 //   gateway_server --config=deploy/local/gateway.textproto [--listen=host:port]
 //                  [--metrics_listen=host:port] [--redis=host:port|off]
+//                  --identity_key_file=<key ring that signs the backends' identity assertions>
 //
 // The flags, when given, override the file's listen, metrics_listen and redis, so replicas
 // can share one file.
@@ -72,6 +73,12 @@ int Run() {
     log::Error("bad config", {{"detail", std::string(redis_addr.status().message())}});
     return 2;
   }
+  auto identity_keys = server::IdentityKeysFromFlags();
+  if (!identity_keys.ok()) {
+    log::Error("bad identity key file",
+               {{"detail", std::string(identity_keys.status().message())}});
+    return 2;
+  }
   auto policy = Policy::Load(settings->policy_file);
   if (!policy.ok()) {
     log::Error("bad policy file", {{"detail", std::string(policy.status().message())}});
@@ -120,7 +127,7 @@ int Run() {
   if (settings->access_log) access_log = std::make_unique<AccessLog>();
   MethodKinds kinds(&pools, &routes);
   ProxyService proxy(ProxyDeps{&*settings, &routes, &pools, &*policy, &key_cache, failed_auth.get(),
-                               &metrics, &workers, access_log.get(), &kinds});
+                               &metrics, &workers, access_log.get(), &kinds, identity_keys->get()});
   ReflectionProxy reflection(&pools, &routes, &reflection_workers);
   ReflectionProxyV1 reflection_v1(&reflection, &reflection_workers);
 

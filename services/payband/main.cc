@@ -41,6 +41,8 @@ namespace {
 
 int Run() {
   log::Init("payband");
+  auto identity_keys = server::IdentityKeysFromFlags();
+  if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto redis_addr = server::RedisFromFlags();
   if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
   auto clock = clock::ClockFromFlags();
@@ -74,12 +76,12 @@ int Run() {
     if (!report->problems.empty() && !absl::GetFlag(FLAGS_allow_bad_data)) return 1;
   }
 
-  auto catalog = catalog_client::ConnectFromFlags();
+  auto catalog = catalog_client::ConnectFromFlags(*identity_keys, "payband");
   CatalogClassDirectory classes(catalog.get());
   Payband payband(&cached, &classes, *clock);
 
   auto workers = server::WorkersFromFlags();
-  PaybandGrpcService service(&payband, workers.get());
+  PaybandGrpcService service(&payband, workers.get(), *std::move(identity_keys));
   return server::ServeFromFlags(&service, "payband", "classplan.payband.v1.PaybandService");
 }
 

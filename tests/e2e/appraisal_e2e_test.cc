@@ -96,10 +96,12 @@ class AppraisalE2eTest : public ::testing::Test {
         std::vector<std::string>{BuildPath("services/appraisal/appraisal_server"),
                                  "--listen=127.0.0.1:" + std::to_string(port_),
                                  "--db=" + dir_ + "/appraisal.db", "--data_dir=" + data_dir_,
-                                 "--drain_timeout=2s"},
+                                 "--drain_timeout=2s", testing::IdentityKeyFlag()},
         log_);
     ASSERT_TRUE(testing::WaitServingLog(log_)) << "see " << log_;
-    channel_ = testing::FastChannel(port_);
+    // Signed for the identity each call sets; a call that sets none goes unsigned.
+    channel_ = testing::SignedChannel("127.0.0.1:" + std::to_string(port_),
+                                      /*default_identity=*/false);
     stub_ = v1::AppraisalService::NewStub(channel_);
     ASSERT_TRUE(testing::IsServing(channel_.get(), kService)) << "see " << log_;
   }
@@ -185,6 +187,7 @@ class AppraisalE2eTest : public ::testing::Test {
 
   int Ctl(std::vector<std::string> args, std::string* out) {
     args.insert(args.begin(), "--appraisal_target=127.0.0.1:" + std::to_string(port_));
+    args.insert(args.begin(), testing::IdentityKeyFlag());
     args.insert(args.begin(), BuildPath("tools/classplanctl/classplanctl"));
     out->clear();  // RunCommand appends
     return testing::RunCommand(args, out);

@@ -18,6 +18,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_server.h"
+#include "tests/support/identity.h"
 #include "tests/support/process.h"
 #include "tests/support/temp.h"
 
@@ -71,9 +72,9 @@ class AuditE2eTest : public ::testing::Test {
   int Start(const std::string& binary, const std::string& db, std::vector<std::string> extra) {
     const int port = testing::FreeTcpPort();
     const std::string log = dir_ + "/" + db + "-" + std::to_string(port) + ".log";
-    std::vector<std::string> argv = {BuildPath(binary),
-                                     "--listen=127.0.0.1:" + std::to_string(port),
-                                     "--db=" + dir_ + "/" + db, "--drain_timeout=2s"};
+    std::vector<std::string> argv = {
+        BuildPath(binary), "--listen=127.0.0.1:" + std::to_string(port), "--db=" + dir_ + "/" + db,
+        "--drain_timeout=2s", testing::IdentityKeyFlag()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     server_ = std::make_unique<ChildProcess>(argv, log);
     EXPECT_TRUE(testing::WaitServingLog(log)) << "see " << log;
@@ -87,8 +88,9 @@ class AuditE2eTest : public ::testing::Test {
 
   // classplanctl as `principal` with `roles`, calling the replica directly.
   int Ctl(std::vector<std::string> args, const std::string& roles, std::string* out) {
-    args.insert(args.begin(), {BuildPath("tools/classplanctl/classplanctl"),
-                               "--principal=auditor-1", "--roles=" + roles});
+    args.insert(args.begin(),
+                {BuildPath("tools/classplanctl/classplanctl"), testing::IdentityKeyFlag(),
+                 "--principal=auditor-1", "--roles=" + roles});
     out->clear();  // RunCommand appends
     return testing::RunCommand(args, out);
   }

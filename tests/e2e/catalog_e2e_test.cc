@@ -49,11 +49,12 @@ class CatalogE2eTest : public ::testing::Test {
     Replica r;
     r.port = testing::FreeTcpPort();
     r.process = std::make_unique<ChildProcess>(
-        std::vector<std::string>{
-            BuildPath("services/catalog/catalog_server"),
-            "--listen=127.0.0.1:" + std::to_string(r.port), "--db=" + dir_ + "/catalog.db",
-            "--data_dir=" + SourcePath("data/catalog"),
-            "--redis=127.0.0.1:" + std::to_string(redis_->port()), "--drain_timeout=2s"},
+        std::vector<std::string>{BuildPath("services/catalog/catalog_server"),
+                                 "--listen=127.0.0.1:" + std::to_string(r.port),
+                                 "--db=" + dir_ + "/catalog.db",
+                                 "--data_dir=" + SourcePath("data/catalog"),
+                                 "--redis=127.0.0.1:" + std::to_string(redis_->port()),
+                                 "--drain_timeout=2s", testing::IdentityKeyFlag()},
         LogFile(r.port));
     // The server is still starting: a channel that retries connecting quickly.
     r.channel = testing::FastChannel(r.port);
@@ -256,29 +257,44 @@ TEST_F(CatalogE2eTest, CommandLineToolPrintsTablesAndTrustworthyExitCodes) {
   Replica a = StartReplica();
   std::string target = "--target=127.0.0.1:" + std::to_string(a.port);
   std::string ctl = BuildPath("tools/classplanctl/classplanctl");
+  // Called directly, the tool signs its identity itself.
+  const std::string key = testing::IdentityKeyFlag();
+  const std::string who = "--principal=test-operator";
+  const std::string roles = "--roles=hr_analyst";
   std::string out;
-  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "get", "SPCP20"}, &out), 0);
+  EXPECT_EQ(testing::RunCommand({ctl, target, key, who, roles, "class", "get", "SPCP20"}, &out), 0);
   EXPECT_NE(out.find("CPS Permanency Planning Case Worker"), std::string::npos) << out;
   // The class's link to its competency framework (appraisal service).
   EXPECT_NE(out.find("Competency framework:  nm-spo-spcp-onet"), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--jurisdiction=nm-spo"}, &out), 0);
+  EXPECT_EQ(testing::RunCommand(
+                {ctl, target, key, who, roles, "class", "list", "--jurisdiction=nm-spo"}, &out),
+            0);
   EXPECT_NE(out.find("6 classes"), std::string::npos) << out;
   out.clear();
   // A short jurisdiction name that starts exactly one id is taken as that id.
-  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--jurisdiction=sf"}, &out), 0);
+  EXPECT_EQ(testing::RunCommand(
+                {ctl, target, key, who, roles, "class", "list", "--jurisdiction=sf"}, &out),
+            0);
   EXPECT_NE(out.find("1 classes"), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(testing::RunCommand({ctl, target, "--json", "notice", "get", "1355"}, &out), 0);
+  EXPECT_EQ(
+      testing::RunCommand({ctl, target, key, who, roles, "--json", "notice", "get", "1355"}, &out),
+      0);
   EXPECT_NE(out.find("\"number\": \"1355\""), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "get", "NOSUCH1"}, &out), 3);
-  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--flsa=SOMETIMES"}, &out), 4);
+  EXPECT_EQ(testing::RunCommand({ctl, target, key, who, roles, "class", "get", "NOSUCH1"}, &out),
+            3);
+  EXPECT_EQ(testing::RunCommand({ctl, target, key, who, roles, "class", "list", "--flsa=SOMETIMES"},
+                                &out),
+            4);
   EXPECT_EQ(
       testing::RunCommand({ctl, "--target=127.0.0.1:1", "--timeout=1s", "class", "get", "X"}, &out),
       5);
-  EXPECT_EQ(testing::RunCommand({ctl, target, "frobnicate"}, &out), 2);
-  EXPECT_EQ(testing::RunCommand({ctl, target, "class", "list", "--colour=red"}, &out), 2);
+  EXPECT_EQ(testing::RunCommand({ctl, target, key, who, roles, "frobnicate"}, &out), 2);
+  EXPECT_EQ(
+      testing::RunCommand({ctl, target, key, who, roles, "class", "list", "--colour=red"}, &out),
+      2);
 }
 
 }  // namespace

@@ -86,7 +86,7 @@ class EligibilityE2eTest : public ::testing::Test {
             "--redis=127.0.0.1:" + std::to_string(redis_->port()),
             "--catalog=127.0.0.1:" +
                 std::to_string(catalog_port == 0 ? catalog_port_ : catalog_port),
-            "--catalog_deadline=1s", "--drain_timeout=2s"},
+            "--catalog_deadline=1s", "--drain_timeout=2s", testing::IdentityKeyFlag()},
         log_);
     ASSERT_TRUE(testing::WaitServingLog(log_)) << "see " << log_;
     auto channel = testing::FastChannel(port_);
@@ -160,7 +160,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   std::string out;
   const std::string ctl = BuildPath("tools/classplanctl/classplanctl");
   int rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
+      {ctl, testing::IdentityKeyFlag(), "--principal=test-operator", "--roles=hr_analyst",
+       "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
        "--as_of=2026-01-31", "--class=CA2459",
        "--applicant=" + SourcePath("examples/applicants/placement-caseworker.json")},
       &out);
@@ -171,7 +172,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
       << out;
   EXPECT_NE(out.find("only revision took effect"), std::string::npos) << out;
   rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "qualify",
+      {ctl, testing::IdentityKeyFlag(), "--principal=test-operator", "--roles=hr_analyst",
+       "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "qualify",
        "--as_of=2026-01-31",
        "--applicant=" + SourcePath("examples/applicants/psychology-graduate.json")},
       &out);
@@ -182,7 +184,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   EXPECT_NE(out.find("      review combination: 48 months required"), std::string::npos) << out;
 
   rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
+      {ctl, testing::IdentityKeyFlag(), "--principal=test-operator", "--roles=hr_analyst",
+       "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
        "--as_of=2026-01-31", "--class=SPPS26", "--track=recommended",
        "--applicant=" + SourcePath("examples/applicants/social-worker-bsw.json")},
       &out);
@@ -210,7 +213,8 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   }
   out.clear();  // RunCommand appends
   rc = testing::RunCommand(
-      {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "screen",
+      {ctl, testing::IdentityKeyFlag(), "--principal=test-operator", "--roles=hr_analyst",
+       "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "screen",
        "--as_of=2026-01-31", "--class=G1099B", "--applicants=" + pool},
       &out);
   EXPECT_EQ(rc, 0) << out;
@@ -219,14 +223,17 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
             "3\t\tINVALID\tapplicant.experience[0].hours_per_week: must be more than 0 and at "
             "most 168\n");
   // Unknown class: exit 3; missing flags: usage (2).
-  EXPECT_EQ(testing::RunCommand({ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_),
-                                 "eligibility", "check", "--class=NOPE1", "--applicant=" + pool},
-                                &out),
+  EXPECT_EQ(testing::RunCommand(
+                {ctl, testing::IdentityKeyFlag(), "--principal=test-operator", "--roles=hr_analyst",
+                 "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
+                 "--class=NOPE1", "--applicant=" + pool},
+                &out),
             4)
       << "not a single applicant JSON object";
   EXPECT_EQ(testing::RunCommand(
-                {ctl, "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility",
-                 "check", "--class=NOPE1",
+                {ctl, testing::IdentityKeyFlag(), "--principal=test-operator", "--roles=hr_analyst",
+                 "--eligibility_target=127.0.0.1:" + std::to_string(port_), "eligibility", "check",
+                 "--class=NOPE1",
                  "--applicant=" + SourcePath("examples/applicants/psychology-graduate.json")},
                 &out),
             3);

@@ -86,7 +86,7 @@ class PaybandE2eTest : public ::testing::Test {
             "--redis=127.0.0.1:" + std::to_string(redis_->port()),
             "--catalog=127.0.0.1:" +
                 std::to_string(catalog_port == 0 ? catalog_port_ : catalog_port),
-            "--catalog_deadline=2s", "--drain_timeout=2s"},
+            "--catalog_deadline=2s", "--drain_timeout=2s", testing::IdentityKeyFlag()},
         s.log);
     EXPECT_TRUE(WaitServingLog(s.log)) << "see " << s.log;
     s.channel = FastChannel(s.port);
@@ -119,6 +119,9 @@ class PaybandE2eTest : public ::testing::Test {
 
   int Ctl(const Server& s, std::vector<std::string> args, std::string* out) {
     args.insert(args.begin(), "--payband_target=127.0.0.1:" + std::to_string(s.port));
+    // Called directly: signs as an operator holding every role (imports need hr_admin).
+    args.insert(args.begin(), {testing::IdentityKeyFlag(), "--principal=test-operator",
+                               "--roles=hr_admin,hr_analyst,agency_system"});
     args.insert(args.begin(), BuildPath("tools/classplanctl/classplanctl"));
     return testing::RunCommand(args, out);
   }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "tests/support/identity.h"
 #include "tests/support/temp.h"
 
 namespace classplan::testing {
@@ -16,6 +17,7 @@ Proc StartServer(const std::string& dir, const std::string& name, std::vector<st
   p.port = port != 0 ? port : FreeTcpPort();
   p.log = absl::StrCat(dir, "/", name, "-", host == "127.0.0.1" ? "" : host + "-", p.port, ".log");
   argv.push_back(absl::StrCat("--listen=", host, ":", p.port));
+  argv.push_back(IdentityKeyFlag());
   p.process = std::make_unique<ChildProcess>(argv, p.log);
   EXPECT_TRUE(WaitForFileText(p.log, "\"msg\":\"serving\"")) << "see " << p.log;
   return p;

@@ -19,9 +19,9 @@ struct Proc {
   std::unique_ptr<ChildProcess> process;
 };
 
-// Starts a server binary listening on `host`:`port` (0 = a free port) and waits for its
-// "serving" log line. The log is dir/<name>-<port>.log (dir/<name>-<host>-<port>.log for a
-// host other than 127.0.0.1).
+// Starts a server binary listening on `host`:`port` (0 = a free port), verifying identity
+// assertions with the test's key (identity.h), and waits for its "serving" log line. The log is
+// dir/<name>-<port>.log (dir/<name>-<host>-<port>.log for a host other than 127.0.0.1).
 Proc StartServer(const std::string& dir, const std::string& name, std::vector<std::string> argv,
                  int port = 0, const std::string& host = "127.0.0.1");
 

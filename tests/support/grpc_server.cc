@@ -12,12 +12,7 @@
 namespace classplan::testing {
 
 std::shared_ptr<grpc::Channel> FastChannel(int port) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
-  return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials(), args);
+  return SignedChannel("127.0.0.1:" + std::to_string(port));
 }
 
 bool IsServing(grpc::Channel* channel, const std::string& service) {
@@ -57,11 +52,12 @@ std::unique_ptr<ChildProcess> StartCatalogServer(const std::string& dir, int red
                                                  int* port) {
   *port = FreeTcpPort();
   auto process = std::make_unique<ChildProcess>(
-      std::vector<std::string>{
-          BuildPath("services/catalog/catalog_server"),
-          "--listen=127.0.0.1:" + std::to_string(*port), "--db=" + dir + "/catalog.db",
-          "--data_dir=" + SourcePath("data/catalog"),
-          "--redis=127.0.0.1:" + std::to_string(redis_port), "--drain_timeout=2s"},
+      std::vector<std::string>{BuildPath("services/catalog/catalog_server"),
+                               "--listen=127.0.0.1:" + std::to_string(*port),
+                               "--db=" + dir + "/catalog.db",
+                               "--data_dir=" + SourcePath("data/catalog"),
+                               "--redis=127.0.0.1:" + std::to_string(redis_port),
+                               "--drain_timeout=2s", IdentityKeyFlag()},
       dir + "/catalog.log");
   if (!WaitServingLog(dir + "/catalog.log")) return nullptr;
   if (!IsServing(FastChannel(*port).get(), "")) return nullptr;

@@ -8,13 +8,15 @@
 #include <string>
 
 #include "grpcpp/grpcpp.h"
+#include "tests/support/identity.h"
 #include "tests/support/process.h"
 #include "tests/support/temp.h"
 
 namespace classplan::testing {
 
 // A channel to 127.0.0.1:`port` that reconnects within ~100 ms (the default backoff would
-// make a test wait seconds after the first refused connection).
+// make a test wait seconds after the first refused connection). Its calls are signed as
+// SignedChannel's (identity.h): a service called directly believes them.
 std::shared_ptr<grpc::Channel> FastChannel(int port);
 
 // True once grpc.health.v1 reports SERVING for `service` ("" = the whole server), asked

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/identity/assertion.h"
 #include "tools/classplanctl/commands.h"
 #include "tools/classplanctl/context.h"
 
@@ -174,17 +175,24 @@ Cli::Cli()
   app_.add_option("--tls_ca", flags_.tls_ca, "PEM CA bundle: connect with TLS, trusting it")
       ->type_name("FILE")
       ->envname("CLASSPLAN_TLS_CA");
-  app_.add_option(
-          "--principal", flags_.principal,
-          "a service called directly (appraisal, audit): who is calling (x-classplan-principal)")
+  app_.add_option("--principal", flags_.principal,
+                  "a service called directly: who is calling (x-classplan-principal)")
       ->type_name("ID")
       ->envname("CLASSPLAN_PRINCIPAL");
-  app_.add_option(
-          "--roles", flags_.roles,
-          "a service called directly (appraisal, audit): the caller's roles, comma-separated "
-          "(supervisor, employee, hr_admin; x-classplan-roles)")
+  app_.add_option("--roles", flags_.roles,
+                  "a service called directly: the caller's roles, comma-separated "
+                  "(supervisor, employee, hr_admin; x-classplan-roles)")
       ->type_name("ROLES")
       ->envname("CLASSPLAN_ROLES");
+  app_.add_option("--identity_key_file", flags_.identity_key_file,
+                  "a service called directly: the identity key ring (0600) to sign an "
+                  "assertion for --principal and --roles with, as the gateway does")
+      ->type_name("FILE")
+      ->envname("CLASSPLAN_IDENTITY_KEY_FILE")
+      ->check([](const std::string& path) {
+        auto keys = identity::KeyRing::Load(path);
+        return keys.ok() ? std::string() : std::string(keys.status().message());
+      });
   app_.footer(
       "Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input or failed "
       "precondition, 5 unavailable or timed out, 6 conflict. Flag names may be spelt with "

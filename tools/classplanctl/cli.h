@@ -36,6 +36,9 @@ struct GlobalFlags {
   std::string tls_ca;     // or env CLASSPLAN_TLS_CA
   std::string principal;  // or env CLASSPLAN_PRINCIPAL
   std::string roles;      // or env CLASSPLAN_ROLES
+  // or env CLASSPLAN_IDENTITY_KEY_FILE: sign an identity assertion for --principal / --roles
+  // (a service called directly believes nothing else)
+  std::string identity_key_file;
 };
 
 enum class Service { kCatalog, kPayband, kAppraisal, kEligibility };

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "common/identity/signing_channel.h"
 #include "grpcpp/support/client_interceptor.h"
 
 namespace classplan::ctl {
@@ -42,7 +43,8 @@ class KeyInterceptorFactory : public grpc::experimental::ClientInterceptorFactor
 }  // namespace
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::string& api_key,
-                                       const std::string& tls_ca) {
+                                       const std::string& tls_ca,
+                                       const std::string& identity_key_file) {
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
   if (!tls_ca.empty()) {
     std::ifstream in(tls_ca);
@@ -52,9 +54,15 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::str
     o.pem_root_certs = pem.str();
     creds = grpc::SslCredentials(o);
   }
-  if (api_key.empty()) return grpc::CreateChannel(target, creds);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
-  factories.push_back(std::make_unique<KeyInterceptorFactory>(api_key));
+  if (!api_key.empty()) factories.push_back(std::make_unique<KeyInterceptorFactory>(api_key));
+  if (!identity_key_file.empty()) {
+    // Checked when the flag was parsed; a file gone since leaves the calls unsigned.
+    if (auto keys = identity::KeyRing::Load(identity_key_file); keys.ok()) {
+      factories.push_back(identity::SigningInterceptor(*std::move(keys), std::nullopt));
+    }
+  }
+  if (factories.empty()) return grpc::CreateChannel(target, creds);
   return grpc::experimental::CreateCustomChannelWithInterceptors(
       target, creds, grpc::ChannelArguments(), std::move(factories));
 }

@@ -5,7 +5,8 @@
 // to kGatewayTarget, cli.h), presenting --api_key (env CLASSPLAN_API_KEY) as
 // "authorization: Bearer <key>" on every call, over TLS when --tls_ca names the CA bundle
 // that signed the gateway's certificate (env CLASSPLAN_TLS_CA). A target can still name a
-// service directly (no key needed there).
+// service directly: an operator then signs the identity assertion itself with the suite's
+// identity key ring (--identity_key_file with --principal and --roles).
 
 #include <memory>
 #include <string>
@@ -15,9 +16,11 @@
 namespace classplan::ctl {
 
 // A channel to `target` carrying `api_key` if not empty, over TLS trusting the PEM bundle
-// in the file `tls_ca` if not empty.
+// in the file `tls_ca` if not empty, signing each call's assertion for the principal and roles
+// it names with the key ring in `identity_key_file` if not empty.
 std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::string& api_key,
-                                       const std::string& tls_ca);
+                                       const std::string& tls_ca,
+                                       const std::string& identity_key_file = "");
 
 }  // namespace classplan::ctl
 

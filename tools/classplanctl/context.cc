@@ -72,18 +72,22 @@ std::string Context::Target(Service service) const { return ResolveTarget(flags_
 std::shared_ptr<grpc::Channel> Context::Channel(Service service) {
   const std::string target = Target(service);
   auto& channel = channels_[target];
-  if (channel == nullptr) channel = Connect(target, flags_.api_key, flags_.tls_ca);
+  if (channel == nullptr) {
+    channel = Connect(target, flags_.api_key, flags_.tls_ca, flags_.identity_key_file);
+  }
   return channel;
 }
 
 std::unique_ptr<grpc::ClientContext> Context::NewCall(Service service) const {
   auto call = std::make_unique<grpc::ClientContext>();
   call->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  // Sent to every service when given (the gateway replaces them with the key's identity), so
-  // a replica called directly sees a caller: appraisal's rules and audit's hr_admin check.
+  Identify(call.get());
+  return call;
+}
+
+void Context::Identify(grpc::ClientContext* call) const {
   if (!flags_.principal.empty()) call->AddMetadata(identity::kPrincipalHeader, flags_.principal);
   if (!flags_.roles.empty()) call->AddMetadata(identity::kRolesHeader, flags_.roles);
-  return call;
 }
 
 int Context::Fail(const grpc::Status& s, Service service) const {
@@ -103,10 +107,8 @@ int Context::Fail(const grpc::Status& s, Service service) const {
       break;
     case grpc::StatusCode::UNAUTHENTICATED:
       std::cerr << "  the gateway needs an API key: --api_key or CLASSPLAN_API_KEY\n";
-      if (service == Service::kAppraisal) {
-        std::cerr << "  called directly, say who you are: --principal=ID "
-                     "--roles=supervisor|employee|hr_admin\n";
-      }
+      std::cerr << "  a service called directly believes only a signed identity: "
+                   "--identity_key_file=FILE --principal=ID --roles=ROLES\n";
       break;
     case grpc::StatusCode::ABORTED:
       if (service == Service::kAppraisal) {
@@ -128,6 +130,7 @@ void Context::ExpandJurisdiction(std::string* jurisdiction) {
   catalog::v1::ListJurisdictionsResponse resp;
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  Identify(&ctx);
   if (!stub->ListJurisdictions(&ctx, req, &resp).ok()) return;
   std::vector<std::string> matches;
   for (const auto& j : resp.jurisdictions()) {

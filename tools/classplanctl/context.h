@@ -38,9 +38,11 @@ class Context {
   // One channel per target, made on first use.
   std::shared_ptr<grpc::Channel> Channel(Service service);
 
-  // A call's context: the --timeout deadline and the caller's identity (--principal, --roles)
-  // as the gateway would set it, for a service called directly.
+  // A call's context: the --timeout deadline and the caller's identity (Identify).
   std::unique_ptr<grpc::ClientContext> NewCall(Service service) const;
+  // Adds --principal and --roles to the call's metadata, for the identity signer
+  // (--identity_key_file) when a service is called directly; the gateway drops them.
+  void Identify(grpc::ClientContext* call) const;
 
   // Prints the failed call's error (message, field violations, what to check) and returns
   // its exit code.

@@ -177,6 +177,7 @@ int Screen(const EligibilityArgs& f, Stub* stub, Context& c) {
     items.push_back(std::move(r));
   }
   grpc::ClientContext ctx;  // no deadline: a pool may be large
+  c.Identify(&ctx);
   auto stream = stub->ScreenApplicants(&ctx);
   // Writer and reader run together so that the server's flow control can work.
   std::thread writer([&] {

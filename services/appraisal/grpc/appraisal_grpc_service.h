@@ -2,24 +2,32 @@
 #define CLASSPLAN_SERVICES_APPRAISAL_GRPC_APPRAISAL_GRPC_SERVICE_H_
 
 // The thin gRPC adapter of classplan.appraisal.v1.AppraisalService. The caller comes from the
-// call metadata the gateway sets (`x-classplan-principal`, `x-classplan-roles`); every call is
-// handed to the domain core on a worker thread (every RPC reads or writes the store), and
+// identity assertion the gateway signs (`x-classplan-assertion`, verified by RpcAdapter); every
+// call is handed to the domain core on a worker thread (every RPC reads or writes the store), and
 // absl::Status is mapped to grpc::Status. Callback threads never do I/O.
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "common/server/unary.h"
 #include "common/server/worker_pool.h"
 #include "services/appraisal/domain/appraisals.h"
+#include "services/appraisal/domain/method_roles.h"
 
 namespace classplan::appraisal {
 
 class AppraisalGrpcService final : public v1::AppraisalService::CallbackService {
  public:
-  // `appraisals` and `workers` must outlive the service.
-  AppraisalGrpcService(Appraisals* appraisals, server::WorkerPool* workers)
-      : appraisals_(appraisals), rpc_("appraisal", workers) {}
+  // `appraisals` and `workers` must outlive the service; `keys` verify every call's identity.
+  AppraisalGrpcService(Appraisals* appraisals, server::WorkerPool* workers,
+                       std::shared_ptr<const identity::KeyRing> keys)
+      : appraisals_(appraisals),
+        rpc_(
+            "appraisal", workers,
+            {v1::AppraisalService::service_full_name(), std::move(keys), &AppraisalMethodRoles()}) {
+  }
 
   grpc::ServerUnaryReactor* GetFramework(grpc::CallbackServerContext* ctx,
                                          const v1::GetFrameworkRequest* req,

@@ -47,6 +47,13 @@ void GetJobClassAllocator::AnswerWith(const pb::GetJobClassRequest* request,
 grpc::ServerUnaryReactor* CatalogGrpcService::GetJobClass(grpc::CallbackServerContext* ctx,
                                                           const pb::GetJobClassRequest* req,
                                                           pb::GetJobClassResponse* resp) {
+  // Even a cached answer goes only to a verified caller (Offload checks a fetch again).
+  if (absl::StatusOr<identity::Caller> caller = rpc_.CallerOf(ctx, "GetJobClass"); !caller.ok()) {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    rpc_.Finish(reactor, absl::StatusOr<pb::GetJobClassResponse>(caller.status()), resp,
+                "GetJobClass");
+    return reactor;
+  }
   JobClassLookup lookup = catalog_->LookUpJobClass(*req);
   if (auto* hit = std::get_if<SharedJobClassResponse>(&lookup)) {
     get_allocator_.AnswerWith(req, std::move(*hit));

@@ -6,6 +6,7 @@
 // it needs no I/O.
 
 #include <memory>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
@@ -14,6 +15,7 @@
 #include "common/server/worker_pool.h"
 #include "grpcpp/support/message_allocator.h"
 #include "services/catalog/domain/catalog.h"
+#include "services/catalog/domain/method_roles.h"
 
 namespace classplan::catalog {
 
@@ -36,9 +38,12 @@ class GetJobClassAllocator
 
 class CatalogGrpcService final : public pb::CatalogService::CallbackService {
  public:
-  // `catalog` and `workers` must outlive the service.
-  CatalogGrpcService(Catalog* catalog, server::WorkerPool* workers)
-      : catalog_(catalog), rpc_("catalog", workers) {
+  // `catalog` and `workers` must outlive the service; `keys` verify every call's identity.
+  CatalogGrpcService(Catalog* catalog, server::WorkerPool* workers,
+                     std::shared_ptr<const identity::KeyRing> keys)
+      : catalog_(catalog),
+        rpc_("catalog", workers,
+             {pb::CatalogService::service_full_name(), std::move(keys), &CatalogMethodRoles()}) {
     SetMessageAllocatorFor_GetJobClass(&get_allocator_);
   }
 

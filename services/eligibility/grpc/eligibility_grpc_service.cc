@@ -31,9 +31,15 @@ namespace {
 
 class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult> {
  public:
-  ScreenReactor(grpc::CallbackServerContext* /*ctx*/, Eligibility* eligibility,
-                server::RpcAdapter* rpc, const ScreenStats& stats, size_t max_pending)
+  ScreenReactor(grpc::CallbackServerContext* ctx, Eligibility* eligibility, server::RpcAdapter* rpc,
+                const ScreenStats& stats, size_t max_pending)
       : eligibility_(eligibility), rpc_(rpc), stats_(stats), max_pending_(max_pending) {
+    // The stream's identity is checked once, before anything is read, as a unary call's is.
+    if (absl::StatusOr<identity::Caller> caller = rpc_->CallerOf(ctx, "ScreenApplicants");
+        !caller.ok()) {
+      FinishOnce(status::ToGrpcStatus(caller.status()));
+      return;
+    }
     reading_ = true;
     StartRead(&request_);
   }

@@ -10,11 +10,15 @@
 // reads the next applicant only when there is room, so a slow reader slows the writer and
 // memory stays bounded whatever the pool size.
 
+#include <memory>
+#include <utility>
+
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "common/metrics/metrics.h"
 #include "common/server/unary.h"
 #include "common/server/worker_pool.h"
 #include "services/eligibility/domain/eligibility.h"
+#include "services/eligibility/domain/method_roles.h"
 
 namespace classplan::eligibility {
 
@@ -27,10 +31,14 @@ struct ScreenStats {
 
 class EligibilityGrpcService final : public v1::EligibilityService::CallbackService {
  public:
-  // `eligibility` and `workers` must outlive the service.
+  // `eligibility` and `workers` must outlive the service; `keys` verify every call's identity.
   EligibilityGrpcService(Eligibility* eligibility, server::WorkerPool* workers,
-                         size_t max_pending = 64)
-      : eligibility_(eligibility), rpc_("eligibility", workers), max_pending_(max_pending) {}
+                         std::shared_ptr<const identity::KeyRing> keys, size_t max_pending = 64)
+      : eligibility_(eligibility),
+        rpc_("eligibility", workers,
+             {v1::EligibilityService::service_full_name(), std::move(keys),
+              &EligibilityMethodRoles()}),
+        max_pending_(max_pending) {}
 
   grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* ctx,
                                      const v1::EvaluateRequest* req, v1::Evaluation* resp) override;

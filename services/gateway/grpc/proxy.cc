@@ -256,11 +256,12 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     }
     const absl::Time now = absl::Now();
     const auto client_deadline = ctx_->deadline();
-    client_ctx_.set_deadline(absl::ToChronoTime(
+    const absl::Time backend_deadline =
         BackendDeadline(client_deadline == std::chrono::system_clock::time_point::max()
                             ? absl::InfiniteFuture()
                             : absl::FromChrono(client_deadline),
-                        now, deps_.settings->default_deadline, deps_.settings->max_deadline)));
+                        now, deps_.settings->default_deadline, deps_.settings->max_deadline);
+    client_ctx_.set_deadline(absl::ToChronoTime(backend_deadline));
     for (const auto& [k, v] : ctx_->client_metadata()) {
       if (ForwardClientHeader(Sv(k)))
         client_ctx_.AddMetadata(std::string(Sv(k)), std::string(Sv(v)));
@@ -269,6 +270,18 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     if (caller_.principal != nullptr) {
       client_ctx_.AddMetadata(identity::kPrincipalHeader, caller_.principal->id);
       client_ctx_.AddMetadata(identity::kRolesHeader, caller_.principal->roles_header);
+      // What the backend believes (the two headers above are for display only): signed for
+      // this method, valid until the backend call's deadline (at most a few minutes).
+      absl::StatusOr<std::string> assertion = deps_.identity_keys->Sign(
+          identity::Claims{std::string(ctx_->method()), caller_.principal->id,
+                           identity::ParseRoles(caller_.principal->roles_header), request_id_},
+          identity::AssertionExpiry(now, backend_deadline));
+      if (!assertion.ok()) {
+        refs_.fetch_sub(1, std::memory_order_relaxed);
+        return FinishCall(
+            grpc::Status(grpc::StatusCode::INTERNAL, "cannot sign the caller's identity"));
+      }
+      client_ctx_.AddMetadata(identity::kAssertionHeader, *std::move(assertion));
     }
     if (deps_.kinds != nullptr && deps_.kinds->IsUnary(route_, ctx_->method())) {
       // One request, then one unary backend call; the stream machinery is not needed.

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/identity/assertion.h"
 #include "common/server/worker_pool.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "services/gateway/admission/admission.h"
@@ -39,6 +40,8 @@ struct ProxyDeps {
   server::WorkerPool* workers;
   AccessLog* access_log;     // null when the access log is off
   const MethodKinds* kinds;  // null: every call is proxied as a stream
+  // Signs the identity assertion of every backend call made for an authenticated caller.
+  const identity::KeyRing* identity_keys;
 };
 
 class ProxyService : public grpc::CallbackGenericService {

@@ -5,18 +5,25 @@
 // domain core on a worker thread (the store, Redis and the catalog all block), and
 // absl::Status is mapped to grpc::Status. Callback threads never do I/O.
 
+#include <memory>
+#include <utility>
+
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "common/server/unary.h"
 #include "common/server/worker_pool.h"
+#include "services/payband/domain/method_roles.h"
 #include "services/payband/domain/payband.h"
 
 namespace classplan::payband {
 
 class PaybandGrpcService final : public pb::PaybandService::CallbackService {
  public:
-  // `payband` and `workers` must outlive the service.
-  PaybandGrpcService(Payband* payband, server::WorkerPool* workers)
-      : payband_(payband), rpc_("payband", workers) {}
+  // `payband` and `workers` must outlive the service; `keys` verify every call's identity.
+  PaybandGrpcService(Payband* payband, server::WorkerPool* workers,
+                     std::shared_ptr<const identity::KeyRing> keys)
+      : payband_(payband),
+        rpc_("payband", workers,
+             {pb::PaybandService::service_full_name(), std::move(keys), &PaybandMethodRoles()}) {}
 
   grpc::ServerUnaryReactor* GetBand(grpc::CallbackServerContext* ctx, const pb::GetBandRequest* req,
                                     pb::GetBandResponse* resp) override;
