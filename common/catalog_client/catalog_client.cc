@@ -1,5 +1,7 @@
 #include "common/catalog_client/catalog_client.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/log/log.h"
@@ -15,7 +17,7 @@ CatalogClientStats CatalogClientStats::Get() {
 }
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options)
-    : stub_(pb::CatalogService::NewStub(std::move(channel))), options_(options) {}
+    : stub_(pb::CatalogService::NewStub(std::move(channel))), options_(std::move(options)) {}
 
 std::unique_ptr<CatalogClient> CatalogClient::Connect(const std::string& target,
                                                       CatalogClientOptions options) {

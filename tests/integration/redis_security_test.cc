@@ -96,7 +96,8 @@ TEST_F(RedisSecurityTest, CredentialsComeFromTheFileAndEveryConnectionAuthentica
   ASSERT_TRUE(WaitFor([&] { return client.Ping().ok(); }));
   // The subscriber's own connection authenticates too: it subscribes and gets messages.
   std::atomic<int> got{0};
-  cache::Subscriber sub(o, "classplan:v1:test:invalidate", [&](std::string) { got.fetch_add(1); });
+  cache::Subscriber sub(o, "classplan:v1:test:invalidate",
+                        [&](const std::string&) { got.fetch_add(1); });
   sub.Start();
   ASSERT_TRUE(WaitFor([&] { return sub.healthy(); }));
   ASSERT_TRUE(WaitFor([&] {
@@ -127,7 +128,7 @@ TEST_F(RedisSecurityTest, WrongOrNoPasswordIsCountedAndTheServiceServesFromItsSt
     }
     EXPECT_GT(auth_failed.value(), before);
     // Its subscriber is refused as well and never reports a subscription.
-    cache::Subscriber sub(o, "classplan:v1:catalog:invalidate", [](std::string) {});
+    cache::Subscriber sub(o, "classplan:v1:catalog:invalidate", [](const std::string&) {});
     const int64_t sub_before = auth_failed.value();
     sub.Start();
     ASSERT_TRUE(WaitFor([&] { return auth_failed.value() > sub_before; }));

@@ -61,6 +61,7 @@ std::string RouteTo(const std::string& service, const std::string& target,
 std::string Route(const std::string& service, const std::vector<int>& ports,
                   const std::string& idempotent) {
   std::vector<std::string> addrs;
+  addrs.reserve(ports.size());
   for (int p : ports) addrs.push_back(absl::StrCat("127.0.0.1:", p));
   return RouteTo(service, "ipv4:" + absl::StrJoin(addrs, ","), idempotent);
 }

@@ -24,7 +24,7 @@ std::string MakeKeyFile() {
   if (dir.empty()) std::abort();
   std::array<unsigned char, 32> secret{};
   if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1) std::abort();
-  const std::string path = dir + "/identity.key";
+  std::string path = dir + "/identity.key";
   {
     std::ofstream out(path);
     out << "test "

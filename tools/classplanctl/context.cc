@@ -78,7 +78,7 @@ std::shared_ptr<grpc::Channel> Context::Channel(Service service) {
   return channel;
 }
 
-std::unique_ptr<grpc::ClientContext> Context::NewCall(Service service) const {
+std::unique_ptr<grpc::ClientContext> Context::NewCall(Service /*service*/) const {
   auto call = std::make_unique<grpc::ClientContext>();
   call->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
   Identify(call.get());
