@@ -86,6 +86,24 @@ class AppraisalE2eTest : public ::testing::Test {
     ASSERT_FALSE(dir_.empty());
     data_dir_ = SourcePath("data/appraisal");
     Start();
+    // Supervisors open appraisals only for their staff: the reporting relationships, from
+    // long before today and open-ended.
+    Assign("emp-1", "sup-1");
+    Assign("emp-2", "sup-2");
+    Assign("emp-3", "sup-1");
+  }
+
+  // HR records that `supervisor` supervises `employee` from `from`; the stored relationship.
+  v1::SupervisorAssignment Assign(const std::string& employee, const std::string& supervisor,
+                                  const common::v1::Date& from = D(2000, 1, 1)) {
+    v1::AssignSupervisorRequest req;
+    req.mutable_assignment()->set_employee_id(employee);
+    req.mutable_assignment()->set_supervisor_id(supervisor);
+    *req.mutable_assignment()->mutable_from_date() = from;
+    v1::AssignSupervisorResponse resp;
+    grpc::Status s = stub_->AssignSupervisor(Ctx(kHr).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.assignment();
   }
 
   // Starts (or restarts) the server on the same database file.
@@ -303,20 +321,22 @@ TEST_F(AppraisalE2eTest, FullWorkflowWithReturnRecordsWhoAndWhen) {
   ASSERT_TRUE(Get(c.id(), kHr, &got).ok());
   EXPECT_EQ(got.etag(), c.etag());
 
-  // The annual cycle: finalized today, so emp-1 is not due; a new member with no appraisal is.
+  // The annual cycle: finalized today, so emp-1 is not due; staff with no appraisal are: emp-3
+  // (assigned to sup-1) and emp-9 (named).
   v1::ListDueAppraisalsRequest dreq;
   dreq.set_supervisor_id("sup-1");
   dreq.add_employee_ids("emp-9");
   v1::ListDueAppraisalsResponse dresp;
   ASSERT_TRUE(stub_->ListDueAppraisals(Ctx(kSup).get(), dreq, &dresp).ok());
-  ASSERT_EQ(dresp.employees_size(), 1);
-  EXPECT_EQ(dresp.employees(0).employee_id(), "emp-9");
+  ASSERT_EQ(dresp.employees_size(), 2);
+  EXPECT_EQ(dresp.employees(0).employee_id(), "emp-3");
+  EXPECT_EQ(dresp.employees(1).employee_id(), "emp-9");
   // Two years on, emp-1 is due again.
   *dreq.mutable_as_of() = dresp.as_of();
   dreq.mutable_as_of()->set_year(dresp.as_of().year() + 2);
   dreq.mutable_as_of()->set_day(std::min(dresp.as_of().day(), 28));
   ASSERT_TRUE(stub_->ListDueAppraisals(Ctx(kSup).get(), dreq, &dresp).ok());
-  EXPECT_EQ(dresp.employees_size(), 2);
+  EXPECT_EQ(dresp.employees_size(), 3);
 
   v1::GetTeamSummaryRequest treq;
   treq.set_supervisor_id("sup-1");
@@ -332,8 +352,11 @@ TEST_F(AppraisalE2eTest, FullWorkflowWithReturnRecordsWhoAndWhen) {
 TEST_F(AppraisalE2eTest, RefusedTransitionsNameTheStateAndWriteNothing) {
   v1::Appraisal a = Create(NewAppraisal());
   v1::Appraisal out;
-  // From DRAFT: no acknowledge, no finalize, no return.
+  // From DRAFT: no acknowledge (the draft does not exist for its employee), no finalize, no
+  // return.
   grpc::Status s = Acknowledge(a.id(), a.etag(), kEmp, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  s = Finalize(a.id(), a.etag(), kSup, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
   EXPECT_EQ(ViolatedFields(s), std::set<std::string>{"state"});
   EXPECT_EQ(Finalize(a.id(), a.etag(), kSup, &out).error_code(),
@@ -366,6 +389,12 @@ TEST_F(AppraisalE2eTest, AccessForEachRole) {
   v1::Appraisal a = Create(NewAppraisal());
   v1::Appraisal b = Create(NewAppraisal("emp-2", "sup-2"), kOtherSup);
   v1::Appraisal out;
+  // A draft does not exist for its employee (NOT_FOUND, as an unknown id), whatever roles.
+  EXPECT_EQ(Get(a.id(), kEmp, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(a.id(), {"emp-1", "supervisor, employee"}, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ListCount(kEmp), 0);
+  ASSERT_TRUE(Submit(a.id(), a.etag(), kSup, &a).ok());
 
   // Reads: own supervisor, own employee and HR; nobody else.
   EXPECT_TRUE(Get(a.id(), kSup, &out).ok());
@@ -432,7 +461,6 @@ TEST_F(AppraisalE2eTest, AccessForEachRole) {
   EXPECT_EQ(Submit(a.id(), a.etag(), kEmp, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit(a.id(), a.etag(), kOtherSup, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_TRUE(Submit(a.id(), a.etag(), kSup, &a).ok());
   // Only the employee acknowledges: not their supervisor, not HR, not another employee.
   EXPECT_EQ(Acknowledge(a.id(), a.etag(), kSup, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -712,6 +740,7 @@ TEST_F(AppraisalE2eTest, DrainsOnSigterm) {
   EXPECT_NE(log.find("\"msg\":\"stopped\""), std::string::npos) << log;
   // No personal data in the log of a whole session.
   Start();
+  Assign("emp-secret-42", "sup-1");
   Create(NewAppraisal("emp-secret-42"));
   EXPECT_EQ(server_->Terminate(), 0);
   EXPECT_EQ(testing::ReadWholeFile(log_).find("emp-secret-42"), std::string::npos);

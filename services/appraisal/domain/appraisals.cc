@@ -131,7 +131,7 @@ absl::StatusOr<v1::GetAppraisalResponse> Appraisals::GetAppraisal(
   int64_t version = 0;
   auto a = Load(r.appraisal_id(), &version);
   if (!a.ok()) return a.status();
-  if (!CanRead(p, *a)) return Denied();
+  if (auto s = VisibilityStatus(VisibilityOf(p, *a)); !s.ok()) return s;
   v1::GetAppraisalResponse out;
   *out.mutable_appraisal() = *std::move(a);
   return out;

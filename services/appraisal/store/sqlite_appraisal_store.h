@@ -24,7 +24,15 @@ class SqliteAppraisalStore : public AppraisalStore {
   absl::Status CreateAppraisal(const v1::Appraisal& appraisal) override;
   absl::StatusOr<StoredAppraisal> GetAppraisal(const std::string& id) override;
   absl::Status UpdateAppraisal(const v1::Appraisal& appraisal, int64_t expected_version) override;
+  absl::Status VoidAppraisal(const v1::Appraisal& appraisal, int64_t expected_version) override;
+  absl::Status AddAddendum(const std::string& appraisal_id, const v1::Addendum& addendum) override;
   absl::StatusOr<std::vector<StoredAppraisal>> ListAppraisals(const AppraisalQuery& query) override;
+  absl::Status CreateAssignment(const v1::SupervisorAssignment& assignment) override;
+  absl::StatusOr<StoredAssignment> GetAssignment(const std::string& id) override;
+  absl::Status UpdateAssignment(const v1::SupervisorAssignment& assignment,
+                                int64_t expected_version) override;
+  absl::StatusOr<std::vector<StoredAssignment>> ListAssignments(
+      const AssignmentQuery& query) override;
 
  private:
   explicit SqliteAppraisalStore(std::unique_ptr<sqlite::ConnectionPool> pool)
