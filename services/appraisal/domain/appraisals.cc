@@ -143,7 +143,7 @@ absl::StatusOr<v1::GetAppraisalResponse> Appraisals::GetAppraisal(
   int64_t version = 0;
   auto a = Load(r.appraisal_id(), &version);
   if (!a.ok()) return a.status();
-  if (!CanRead(p, *a)) return Denied();
+  if (auto s = VisibilityStatus(VisibilityOf(p, *a)); !s.ok()) return s;
   // A personnel record is not shown unless its reading is on the record (etag_before: the
   // version read).
   if (auto s = store_->RecordReads({AuditEvent(p, a->id(), a->etag(), "")}); !s.ok()) return s;

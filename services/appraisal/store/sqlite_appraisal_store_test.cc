@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/dates/dates.h"
 #include "gtest/gtest.h"
 
 namespace classplan::appraisal {
@@ -110,6 +111,99 @@ TEST(SqliteAppraisalStore, WritesAndTheirEventsCommitTogether) {
   EXPECT_EQ(count(), 2u);
   ASSERT_TRUE((*store)->RecordReads({e, e}).ok());
   EXPECT_EQ(count(), 4u);
+}
+
+v1::SupervisorAssignment Assignment(const std::string& id, const std::string& from,
+                                    const std::string& to) {
+  v1::SupervisorAssignment a;
+  a.set_id(id);
+  a.set_employee_id("e1");
+  a.set_supervisor_id("s1");
+  *a.mutable_from_date() = *dates::ParseFull(from);
+  if (!to.empty()) *a.mutable_to_date() = *dates::ParseFull(to);
+  return a;
+}
+
+TEST(SqliteAppraisalStore, AssignmentsRefuseOverlapsAndListByDay) {
+  const std::string path = TempDb("assignments.db");
+  {
+    auto store = SqliteAppraisalStore::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->CreateAssignment(Assignment("as1", "2024-01-01", "2024-06-30")).ok());
+    // Overlapping the same pair, on the last day or open-ended: refused, nothing written.
+    EXPECT_EQ((*store)->CreateAssignment(Assignment("as2", "2024-06-30", "")).code(),
+              absl::StatusCode::kAlreadyExists);
+    EXPECT_EQ((*store)->CreateAssignment(Assignment("as2", "2023-01-01", "")).code(),
+              absl::StatusCode::kAlreadyExists);
+    ASSERT_TRUE((*store)->CreateAssignment(Assignment("as2", "2024-07-01", "")).ok());
+    v1::SupervisorAssignment other = Assignment("as3", "2024-01-01", "");
+    other.set_supervisor_id("s2");  // another pair may overlap
+    ASSERT_TRUE((*store)->CreateAssignment(other).ok());
+  }
+  auto store = SqliteAppraisalStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  AssignmentQuery q;
+  EXPECT_EQ((*store)->ListAssignments(q)->size(), 3u);
+  q.day = "2024-06-30";
+  auto on = (*store)->ListAssignments(q);
+  ASSERT_EQ(on->size(), 2u);
+  EXPECT_EQ((*on)[0].assignment.id(), "as1");
+  EXPECT_EQ((*on)[1].assignment.id(), "as3");
+  q.day = "2030-01-01";  // open-ended ones
+  q.supervisor_id = "s1";
+  on = (*store)->ListAssignments(q);
+  ASSERT_EQ(on->size(), 1u);
+  EXPECT_EQ((*on)[0].assignment.id(), "as2");
+  // Ending one is a versioned update; the day lists follow it.
+  auto got = (*store)->GetAssignment("as2");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->version, 1);
+  *got->assignment.mutable_to_date() = dates::Ymd(2025, 12, 31);
+  ASSERT_TRUE((*store)->UpdateAssignment(got->assignment, 1).ok());
+  EXPECT_EQ((*store)->UpdateAssignment(got->assignment, 1).code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE((*store)->ListAssignments(q)->empty());
+  EXPECT_EQ((*store)->GetAssignment("as2")->version, 2);
+  EXPECT_EQ((*store)->GetAssignment("zz").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*store)->UpdateAssignment(Assignment("zz", "2024-01-01", ""), 1).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(SqliteAppraisalStore, AddendaOnlyOnFinalizedAndVoidIsTheLastWrite) {
+  const std::string path = TempDb("addenda.db");
+  auto store = SqliteAppraisalStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  v1::Appraisal a = Sample("a1", "e1");
+  ASSERT_TRUE((*store)->CreateAppraisal(a, audit::Event()).ok());
+  v1::Addendum add;
+  add.set_author_id("s1");
+  add.set_reason("r1");
+  add.set_text("t1");
+  EXPECT_EQ((*store)->AddAddendum("a1", add).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->AddAddendum("zz", add).code(), absl::StatusCode::kNotFound);
+  a.set_state(v1::APPRAISAL_STATE_FINALIZED);
+  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1, audit::Event()).ok());
+  ASSERT_TRUE((*store)->AddAddendum("a1", add).ok());
+  add.set_reason("r2");
+  ASSERT_TRUE((*store)->AddAddendum("a1", add).ok());
+  auto got = (*store)->GetAppraisal("a1");
+  ASSERT_EQ(got->appraisal.addenda_size(), 2);
+  EXPECT_EQ(got->appraisal.addenda(0).reason(), "r1");
+  EXPECT_EQ(got->appraisal.addenda(1).reason(), "r2");
+  EXPECT_EQ(got->version, 4);  // each addendum is a new version
+  EXPECT_EQ((*store)->ListAppraisals({})->at(0).appraisal.addenda_size(), 2);
+  // A finalized appraisal takes only VoidAppraisal, which needs a VOIDED appraisal.
+  EXPECT_EQ((*store)->VoidAppraisal(a, 4).code(), absl::StatusCode::kInvalidArgument);
+  a.set_state(v1::APPRAISAL_STATE_VOIDED);
+  EXPECT_EQ((*store)->UpdateAppraisal(a, 4, audit::Event()).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->VoidAppraisal(a, 3).code(), absl::StatusCode::kAborted);
+  ASSERT_TRUE((*store)->VoidAppraisal(a, 4).ok());
+  EXPECT_EQ((*store)->VoidAppraisal(a, 5).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->UpdateAppraisal(a, 5, audit::Event()).code(),
+            absl::StatusCode::kFailedPrecondition);
+  got = (*store)->GetAppraisal("a1");
+  EXPECT_EQ(got->appraisal.state(), v1::APPRAISAL_STATE_VOIDED);
+  EXPECT_EQ(got->appraisal.addenda_size(), 2);  // kept
 }
 
 }  // namespace
