@@ -128,9 +128,15 @@ absl::StatusOr<v1::Appraisal> Appraisals::Load(const std::string& id, int64_t* v
 
 audit::Event Appraisals::AuditEvent(const Principal& p, const std::string& id,
                                     std::string etag_before, std::string etag_after) const {
+  return AuditEvent(p, "appraisal", id, std::move(etag_before), std::move(etag_after));
+}
+
+audit::Event Appraisals::AuditEvent(const Principal& p, const char* resource_type,
+                                    const std::string& id, std::string etag_before,
+                                    std::string etag_after) const {
   audit::Event e = audit::EventFor(identity::Caller{p.id, p.roles, p.request_id, p.method},
                                    options_.clock.Now());
-  e.resource_type = "appraisal";
+  e.resource_type = resource_type;
   e.resource_id = id;
   e.etag_before = std::move(etag_before);
   e.etag_after = std::move(etag_after);

@@ -109,9 +109,13 @@ class Appraisals {
                                            const std::string& comment);
   absl::StatusOr<v1::Appraisal> Load(const std::string& id, int64_t* version);
   // The audit event of `p`'s call on appraisal `id`, stamped now: ids and etags only (never
-  // comments or a return reason: they are the record's content).
+  // comments, a return, decline or void reason, a finalize note or an addendum: they are the
+  // record's content).
   audit::Event AuditEvent(const Principal& p, const std::string& id, std::string etag_before,
                           std::string etag_after) const;
+  // The same for a resource of type `resource_type` (e.g. "supervisor_assignment").
+  audit::Event AuditEvent(const Principal& p, const char* resource_type, const std::string& id,
+                          std::string etag_before, std::string etag_after) const;
   // Is `supervisor_id` assigned to `employee_id` on `day`?
   absl::StatusOr<bool> Assigned(const std::string& employee_id, const std::string& supervisor_id,
                                 absl::CivilDay day);

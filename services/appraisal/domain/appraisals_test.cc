@@ -51,7 +51,12 @@ class AppraisalsTest : public ::testing::Test {
     as.set_supervisor_id(supervisor);
     *as.mutable_from_date() = from;
     if (to != nullptr) *as.mutable_to_date() = *to;
-    ASSERT_TRUE(store_->CreateAssignment(as).ok());
+    audit::Event e;  // as AssignSupervisor would record it
+    e.principal = "hr-1";
+    e.resource_type = "supervisor_assignment";
+    e.resource_id = as.id();
+    e.etag_after = "v1";
+    ASSERT_TRUE(store_->CreateAssignment(as, e).ok());
   }
 
   // Stores an appraisal as it is, bypassing the rules (e.g. one written before them).
@@ -159,9 +164,11 @@ class AppraisalsTest : public ::testing::Test {
     return a;
   }
 
-  // Every audit event, as hr_admin reads them.
-  std::vector<classplan::common::v1::AuditEvent> Events() {
-    auto page = domain_->ListAuditEvents(kHr, {});
+  // Every audit event (of `resource_type`, when given), as hr_admin reads them.
+  std::vector<classplan::common::v1::AuditEvent> Events(const std::string& resource_type = "") {
+    classplan::common::v1::ListAuditEventsRequest r;
+    r.set_resource_type(resource_type);
+    auto page = domain_->ListAuditEvents(kHr, r);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return {};
     return {page->events().begin(), page->events().end()};
@@ -475,7 +482,7 @@ TEST_F(AppraisalsTest, DueListRevealsNothingOfAnotherSupervisorsRecords) {
 // Each write and transition leaves exactly one event; each appraisal read one; refusals none.
 TEST_F(AppraisalsTest, EveryWriteAndReadIsOnTheAuditTrail) {
   v1::Appraisal a = Create();
-  auto events = Events();
+  auto events = Events("appraisal");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].principal(), "sup-1");
   EXPECT_EQ(events[0].resource_type(), "appraisal");
@@ -492,7 +499,7 @@ TEST_F(AppraisalsTest, EveryWriteAndReadIsOnTheAuditTrail) {
   *bad.mutable_appraisal() = a;
   bad.mutable_update_mask()->add_paths("employee_id");
   EXPECT_TRUE(absl::IsInvalidArgument(domain_->UpdateAppraisal(kSup, bad).status()));
-  events = Events();
+  events = Events("appraisal");
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1].etag_before(), "v1");
   EXPECT_EQ(events[1].etag_after(), "v2");
@@ -508,7 +515,7 @@ TEST_F(AppraisalsTest, EveryWriteAndReadIsOnTheAuditTrail) {
   a = *Do(kSup, "submit", a);
   a = *Do(kEmp, "acknowledge", a);
   a = *Do(kSup, "finalize", a);
-  events = Events();
+  events = Events("appraisal");
   ASSERT_EQ(events.size(), 7u);  // create, submit, return, update, submit, acknowledge, finalize
   EXPECT_EQ(events[6].principal(), "sup-1");
   EXPECT_EQ(events[6].etag_after(), a.etag());
@@ -527,7 +534,7 @@ TEST_F(AppraisalsTest, EveryWriteAndReadIsOnTheAuditTrail) {
   EXPECT_FALSE(domain_->GetAppraisal(kOtherEmp, g).ok());
   Create();
   ASSERT_EQ(domain_->ListAppraisals(kSup, {}).value().appraisals_size(), 2);
-  events = Events();
+  events = Events("appraisal");
   ASSERT_EQ(events.size(), 11u);  // + read, create, two listed reads
   EXPECT_EQ(events[7].method(), "");
   EXPECT_EQ(events[7].principal(), "emp-1");
@@ -537,9 +544,9 @@ TEST_F(AppraisalsTest, EveryWriteAndReadIsOnTheAuditTrail) {
   EXPECT_EQ(events[9].principal(), "sup-1");
   EXPECT_EQ(events[10].principal(), "sup-1");
 
+  // The whole chain (the fixture's relationship included) verifies.
   std::vector<audit::Event> chain;
-  chain.reserve(events.size());
-  for (const auto& e : events) chain.push_back(audit::FromProto(e));
+  for (const auto& e : Events()) chain.push_back(audit::FromProto(e));
   EXPECT_FALSE(audit::VerifyChain(chain).has_value());
 }
 
@@ -823,6 +830,118 @@ TEST_F(AppraisalsTest, VoidedIsKeptForHrAndLeftOutOfDueListAndSummary) {
   // And never changes again.
   v.set_etag(voided->appraisal().etag());
   EXPECT_EQ(domain_->VoidAppraisal(kHr, v).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// The writes of the segregation of duties (decline, finalize with a note, addendum, void,
+// relationships) each leave exactly one event with ids and etags only; refusals none.
+TEST_F(AppraisalsTest, DutiesWritesAreOnTheAuditTrail) {
+  const size_t before = Events().size();  // the fixture's relationship
+  auto added = [&] { return Events().size() - before; };
+  auto last = [&] { return *Events().rbegin(); };
+
+  // Relationships: assign and end; refused (not HR, overlapping, naming oneself, already
+  // ended) leave nothing.
+  v1::AssignSupervisorRequest as;
+  as.mutable_assignment()->set_employee_id("emp-2");
+  as.mutable_assignment()->set_supervisor_id("sup-2");
+  *as.mutable_assignment()->mutable_from_date() = D(2023, 1, 1);
+  auto made = domain_->AssignSupervisor(kHr, as);
+  ASSERT_TRUE(made.ok()) << made.status();
+  ASSERT_EQ(added(), 1u);
+  auto e = last();
+  EXPECT_EQ(e.principal(), "hr-1");
+  EXPECT_EQ(e.resource_type(), "supervisor_assignment");
+  EXPECT_EQ(e.resource_id(), made->assignment().id());
+  EXPECT_EQ(e.etag_before(), "");
+  EXPECT_EQ(e.etag_after(), "v1");
+  EXPECT_FALSE(domain_->AssignSupervisor(kSup, as).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(domain_->AssignSupervisor(kHr, as).status()));
+  v1::AssignSupervisorRequest own = as;
+  own.mutable_assignment()->set_employee_id("hr-1");
+  EXPECT_FALSE(domain_->AssignSupervisor(kHr, own).ok());
+  EXPECT_EQ(added(), 1u);
+  v1::EndSupervisorAssignmentRequest end;
+  end.set_assignment_id(made->assignment().id());
+  *end.mutable_to_date() = D(2023, 12, 31);
+  ASSERT_TRUE(domain_->EndSupervisorAssignment(kHr, end).ok());
+  EXPECT_FALSE(domain_->EndSupervisorAssignment(kHr, end).ok());  // already ended
+  ASSERT_EQ(added(), 2u);
+  e = last();
+  EXPECT_EQ(e.resource_type(), "supervisor_assignment");
+  EXPECT_EQ(e.resource_id(), made->assignment().id());
+  EXPECT_EQ(e.etag_before(), "v1");
+  EXPECT_EQ(e.etag_after(), "v2");
+
+  // Decline, then HR finalizes with a note.
+  v1::Appraisal a = InState(v1::APPRAISAL_STATE_SUBMITTED);
+  size_t n = added();
+  EXPECT_FALSE(Do(kOtherEmp, "decline", a).ok());
+  EXPECT_EQ(added(), n);
+  a = *Do(kEmp, "decline", a);
+  ASSERT_EQ(added(), n + 1);
+  e = last();
+  EXPECT_EQ(e.principal(), "emp-1");
+  EXPECT_EQ(e.resource_type(), "appraisal");
+  EXPECT_EQ(e.resource_id(), a.id());
+  EXPECT_EQ(e.etag_after(), a.etag());
+  a = *Do(kHr, "finalize", a);
+  ASSERT_EQ(added(), n + 2);
+  EXPECT_EQ(last().principal(), "hr-1");
+  EXPECT_EQ(last().etag_after(), a.etag());
+
+  // Addenda: one event each, the versions read and written; refused ones none.
+  v1::AddAppraisalAddendumRequest r;
+  r.set_appraisal_id(a.id());
+  r.set_reason("confidential reason");
+  r.set_text("confidential correction");
+  EXPECT_FALSE(domain_->AddAppraisalAddendum(kEmp, r).ok());
+  EXPECT_EQ(added(), n + 2);
+  auto corrected = domain_->AddAppraisalAddendum(kSup, r);
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  ASSERT_EQ(added(), n + 3);
+  e = last();
+  EXPECT_EQ(e.principal(), "sup-1");
+  EXPECT_EQ(e.resource_id(), a.id());
+  EXPECT_EQ(e.etag_before(), a.etag());
+  EXPECT_EQ(e.etag_after(), corrected->appraisal().etag());
+  a = corrected->appraisal();
+
+  // Void: once; a second void (and a void by a supervisor) leaves nothing.
+  v1::VoidAppraisalRequest v;
+  v.set_appraisal_id(a.id());
+  v.set_etag(a.etag());
+  v.set_reason("confidential void reason");
+  EXPECT_FALSE(domain_->VoidAppraisal(kSup, v).ok());
+  auto voided = domain_->VoidAppraisal(kHr, v);
+  ASSERT_TRUE(voided.ok()) << voided.status();
+  ASSERT_EQ(added(), n + 4);
+  e = last();
+  EXPECT_EQ(e.principal(), "hr-1");
+  EXPECT_EQ(e.etag_before(), a.etag());
+  EXPECT_EQ(e.etag_after(), voided->appraisal().etag());
+  v.set_etag(voided->appraisal().etag());
+  EXPECT_TRUE(absl::IsFailedPrecondition(domain_->VoidAppraisal(kHr, v).status()));
+  EXPECT_EQ(added(), n + 4);
+
+  // Self-appraisal, refused at creation: nothing.
+  const Principal both{"sup-1", {Role::kSupervisor, Role::kEmployee}};
+  v1::CreateAppraisalRequest self = NewRequest();
+  self.mutable_appraisal()->set_employee_id("sup-1");
+  EXPECT_FALSE(domain_->CreateAppraisal(both, self).ok());
+  EXPECT_EQ(added(), n + 4);
+
+  const auto events = Events();
+  for (const auto& x : events) {
+    // Ids and etags only: no comment, note, reason or addendum text.
+    EXPECT_EQ(x.reason(), "");
+    EXPECT_EQ(x.DebugString().find("confidential"), std::string::npos);
+    EXPECT_EQ(x.DebugString().find("disagree"), std::string::npos);
+    EXPECT_EQ(x.DebugString().find("declined"), std::string::npos);
+  }
+  std::vector<audit::Event> chain;
+  chain.reserve(events.size());
+  for (const auto& x : events) chain.push_back(audit::FromProto(x));
+  EXPECT_FALSE(audit::VerifyChain(chain).has_value());
 }
 
 }  // namespace

@@ -69,7 +69,11 @@ absl::StatusOr<v1::AssignSupervisorResponse> Appraisals::AssignSupervisor(
   const auto now = ToProto(options_.clock.Now());
   *a.mutable_create_time() = now;
   *a.mutable_update_time() = now;
-  if (auto s = store_->CreateAssignment(a); !s.ok()) return s;
+  if (auto s = store_->CreateAssignment(
+          a, AuditEvent(p, "supervisor_assignment", a.id(), "", api::EtagOf(1)));
+      !s.ok()) {
+    return s;
+  }
   a.set_etag(api::EtagOf(1));
   v1::AssignSupervisorResponse out;
   *out.mutable_assignment() = std::move(a);
@@ -100,7 +104,13 @@ absl::StatusOr<v1::EndSupervisorAssignmentResponse> Appraisals::EndSupervisorAss
   *a.mutable_to_date() = r.to_date();
   a.set_ended_by(p.id);
   *a.mutable_update_time() = ToProto(options_.clock.Now());
-  if (auto s = store_->UpdateAssignment(a, stored->version); !s.ok()) return s;
+  if (auto s = store_->UpdateAssignment(
+          a, stored->version,
+          AuditEvent(p, "supervisor_assignment", a.id(), api::EtagOf(stored->version),
+                     api::EtagOf(stored->version + 1)));
+      !s.ok()) {
+    return s;
+  }
   a.set_etag(api::EtagOf(stored->version + 1));
   v1::EndSupervisorAssignmentResponse out;
   *out.mutable_assignment() = std::move(a);

@@ -331,7 +331,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
   *a->mutable_update_time() = now;
   a->clear_etag();
   const audit::Event event = AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1));
-  const absl::Status stored = action == Action::kVoid ? store_->VoidAppraisal(*a, version)
+  const absl::Status stored = action == Action::kVoid ? store_->VoidAppraisal(*a, version, event)
                                                       : store_->UpdateAppraisal(*a, version, event);
   if (!stored.ok()) return stored;
   a->set_etag(api::EtagOf(version + 1));
@@ -419,7 +419,12 @@ absl::StatusOr<v1::AddAppraisalAddendumResponse> Appraisals::AddAppraisalAddendu
   *add.mutable_time() = ToProto(options_.clock.Now());
   add.set_reason(r.reason());
   add.set_text(r.text());
-  if (auto s = store_->AddAddendum(a->id(), add); !s.ok()) return s;
+  // The store sets the event's etags to the versions its transaction read and wrote.
+  if (auto s = store_->AddAddendum(
+          a->id(), add, AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1)));
+      !s.ok()) {
+    return s;
+  }
   auto stored = Load(a->id(), &version);
   if (!stored.ok()) return stored.status();
   v1::AddAppraisalAddendumResponse out;

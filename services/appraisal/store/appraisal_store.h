@@ -73,12 +73,14 @@ class AppraisalStore {
   // Stores `appraisal`, whose state must be VOIDED, if its stored version is still
   // `expected_version` (else Aborted) and it is not VOIDED already (else
   // FailedPrecondition): the one write a FINALIZED appraisal still takes. One transaction.
-  virtual absl::Status VoidAppraisal(const v1::Appraisal& appraisal, int64_t expected_version) = 0;
+  virtual absl::Status VoidAppraisal(const v1::Appraisal& appraisal, int64_t expected_version,
+                                     const audit::Event& event) = 0;
   // Appends `addendum` to a FINALIZED appraisal (else FailedPrecondition; NotFound when
   // absent) and increments its version; the appraisal's stored content is not touched. One
-  // transaction.
-  virtual absl::Status AddAddendum(const std::string& appraisal_id,
-                                   const v1::Addendum& addendum) = 0;
+  // transaction. The request carries no etag, so the event's etag_before/etag_after are set
+  // here to the versions this transaction read and wrote.
+  virtual absl::Status AddAddendum(const std::string& appraisal_id, const v1::Addendum& addendum,
+                                   const audit::Event& event) = 0;
   virtual absl::StatusOr<std::vector<StoredAppraisal>> ListAppraisals(
       const AppraisalQuery& query) = 0;
 
@@ -89,14 +91,16 @@ class AppraisalStore {
                                                       const std::string& page_token) = 0;
 
   // Inserts a new reporting relationship at version 1, unless one of the same employee and
-  // supervisor overlaps its dates (AlreadyExists; checked in the same transaction).
-  virtual absl::Status CreateAssignment(const v1::SupervisorAssignment& assignment) = 0;
+  // supervisor overlaps its dates (AlreadyExists; checked in the same transaction). Appends
+  // `event` in that transaction, as every write below does.
+  virtual absl::Status CreateAssignment(const v1::SupervisorAssignment& assignment,
+                                        const audit::Event& event) = 0;
   // NotFound when absent.
   virtual absl::StatusOr<StoredAssignment> GetAssignment(const std::string& id) = 0;
   // Replaces a relationship if its stored version is still `expected_version` (else
   // Aborted); the version becomes expected + 1. One transaction.
   virtual absl::Status UpdateAssignment(const v1::SupervisorAssignment& assignment,
-                                        int64_t expected_version) = 0;
+                                        int64_t expected_version, const audit::Event& event) = 0;
   virtual absl::StatusOr<std::vector<StoredAssignment>> ListAssignments(
       const AssignmentQuery& query) = 0;
 };

@@ -1,6 +1,7 @@
 #include "services/appraisal/store/sqlite_appraisal_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/audit/sqlite_audit.h"
 #include "common/dates/dates.h"
 #include "common/sqlite/blob.h"
@@ -263,7 +264,8 @@ absl::Status SqliteAppraisalStore::UpdateAppraisal(const v1::Appraisal& a, int64
   });
 }
 
-absl::Status SqliteAppraisalStore::VoidAppraisal(const v1::Appraisal& a, int64_t expected_version) {
+absl::Status SqliteAppraisalStore::VoidAppraisal(const v1::Appraisal& a, int64_t expected_version,
+                                                 const audit::Event& event) {
   if (a.state() != v1::APPRAISAL_STATE_VOIDED) {
     return absl::InvalidArgumentError("VoidAppraisal stores only a VOIDED appraisal");
   }
@@ -278,12 +280,14 @@ absl::Status SqliteAppraisalStore::VoidAppraisal(const v1::Appraisal& a, int64_t
     if (state == v1::APPRAISAL_STATE_VOIDED) {
       return absl::FailedPreconditionError("the appraisal is already voided");
     }
-    return WriteAppraisal(db, a, expected_version);
+    if (auto s = WriteAppraisal(db, a, expected_version); !s.ok()) return s;
+    return audit::Append(db, event).status();
   });
 }
 
 absl::Status SqliteAppraisalStore::AddAddendum(const std::string& appraisal_id,
-                                               const v1::Addendum& addendum) {
+                                               const v1::Addendum& addendum,
+                                               const audit::Event& event) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
   sqlite::Database& db = **lease;
@@ -305,7 +309,12 @@ absl::Status SqliteAppraisalStore::AddAddendum(const std::string& appraisal_id,
     auto up = db.Prepare("UPDATE appraisals SET version = version + 1 WHERE id = ?");
     if (!up.ok()) return up.status();
     up->Bind(1, appraisal_id);
-    return up->Step().status();
+    if (auto s = up->Step().status(); !s.ok()) return s;
+    // The versions this transaction read and wrote (the request names none).
+    audit::Event e = event;
+    e.etag_before = api::EtagOf(version);
+    e.etag_after = api::EtagOf(version + 1);
+    return audit::Append(db, e).status();
   });
 }
 
@@ -342,7 +351,8 @@ absl::StatusOr<std::vector<StoredAppraisal>> SqliteAppraisalStore::ListAppraisal
   return out;
 }
 
-absl::Status SqliteAppraisalStore::CreateAssignment(const v1::SupervisorAssignment& a) {
+absl::Status SqliteAppraisalStore::CreateAssignment(const v1::SupervisorAssignment& a,
+                                                    const audit::Event& event) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
   sqlite::Database& db = **lease;
@@ -371,7 +381,8 @@ absl::Status SqliteAppraisalStore::CreateAssignment(const v1::SupervisorAssignme
         .Bind(4, from)
         .Bind(5, to)
         .BindBlob(6, Blob(a));
-    return ins->Step().status();
+    if (auto s = ins->Step().status(); !s.ok()) return s;
+    return audit::Append(db, event).status();
   });
 }
 
@@ -391,7 +402,8 @@ absl::StatusOr<StoredAssignment> SqliteAppraisalStore::GetAssignment(const std::
 }
 
 absl::Status SqliteAppraisalStore::UpdateAssignment(const v1::SupervisorAssignment& a,
-                                                    int64_t expected_version) {
+                                                    int64_t expected_version,
+                                                    const audit::Event& event) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
   sqlite::Database& db = **lease;
@@ -409,7 +421,7 @@ absl::Status SqliteAppraisalStore::UpdateAssignment(const v1::SupervisorAssignme
         .Bind(7, a.id())
         .Bind(8, expected_version);
     if (auto s = up->Step().status(); !s.ok()) return s;
-    if (db.Changes() == 1) return absl::OkStatus();
+    if (db.Changes() == 1) return audit::Append(db, event).status();
     auto sel = db.Prepare("SELECT 1 FROM supervisor_assignments WHERE id = ?");
     if (!sel.ok()) return sel.status();
     sel->Bind(1, a.id());
