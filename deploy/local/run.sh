@@ -237,7 +237,10 @@ Try, in another terminal (classplanctl talks to the gateway by default):
   $CTL pay class CA2459
   $CTL pay place 50000 --band=806-A --jurisdiction=denver-csa
   $CTL pay convert 25.50/hour --to=annual
-  # appraisals: the gateway sets who is calling from the key (here the supervisor's)
+  # appraisals: HR records who reports to whom (a supervisor appraises only their staff),
+  # then the gateway sets who is calling from the key (here the supervisor's)
+  $CTL --api_key=\$CLASSPLAN_DEMO_KEY_HR_ADMIN appraisal assignment add --employee=emp-1 \\
+      --supervisor=demo-supervisor --from=2025-01-01
   export CLASSPLAN_API_KEY=\$CLASSPLAN_DEMO_KEY_SUPERVISOR CLASSPLAN_PRINCIPAL=demo-supervisor
   $CTL appraisal expected --entered=2022-05-01
   $CTL appraisal create --employee=emp-1 --class_code=2944 --entered=2021-03-15 \\

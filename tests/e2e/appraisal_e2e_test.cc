@@ -86,6 +86,24 @@ class AppraisalE2eTest : public ::testing::Test {
     ASSERT_FALSE(dir_.empty());
     data_dir_ = SourcePath("data/appraisal");
     Start();
+    // Supervisors open appraisals only for their staff: the reporting relationships, from
+    // long before today and open-ended.
+    Assign("emp-1", "sup-1");
+    Assign("emp-2", "sup-2");
+    Assign("emp-3", "sup-1");
+  }
+
+  // HR records that `supervisor` supervises `employee` from `from`; the stored relationship.
+  v1::SupervisorAssignment Assign(const std::string& employee, const std::string& supervisor,
+                                  const common::v1::Date& from = D(2000, 1, 1)) {
+    v1::AssignSupervisorRequest req;
+    req.mutable_assignment()->set_employee_id(employee);
+    req.mutable_assignment()->set_supervisor_id(supervisor);
+    *req.mutable_assignment()->mutable_from_date() = from;
+    v1::AssignSupervisorResponse resp;
+    grpc::Status s = stub_->AssignSupervisor(Ctx(kHr).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.assignment();
   }
 
   // Starts (or restarts) the server on the same database file.
@@ -306,20 +324,22 @@ TEST_F(AppraisalE2eTest, FullWorkflowWithReturnRecordsWhoAndWhen) {
   ASSERT_TRUE(Get(c.id(), kHr, &got).ok());
   EXPECT_EQ(got.etag(), c.etag());
 
-  // The annual cycle: finalized today, so emp-1 is not due; a new member with no appraisal is.
+  // The annual cycle: finalized today, so emp-1 is not due; staff with no appraisal are: emp-3
+  // (assigned to sup-1) and emp-9 (named).
   v1::ListDueAppraisalsRequest dreq;
   dreq.set_supervisor_id("sup-1");
   dreq.add_employee_ids("emp-9");
   v1::ListDueAppraisalsResponse dresp;
   ASSERT_TRUE(stub_->ListDueAppraisals(Ctx(kSup).get(), dreq, &dresp).ok());
-  ASSERT_EQ(dresp.employees_size(), 1);
-  EXPECT_EQ(dresp.employees(0).employee_id(), "emp-9");
+  ASSERT_EQ(dresp.employees_size(), 2);
+  EXPECT_EQ(dresp.employees(0).employee_id(), "emp-3");
+  EXPECT_EQ(dresp.employees(1).employee_id(), "emp-9");
   // Two years on, emp-1 is due again.
   *dreq.mutable_as_of() = dresp.as_of();
   dreq.mutable_as_of()->set_year(dresp.as_of().year() + 2);
   dreq.mutable_as_of()->set_day(std::min(dresp.as_of().day(), 28));
   ASSERT_TRUE(stub_->ListDueAppraisals(Ctx(kSup).get(), dreq, &dresp).ok());
-  EXPECT_EQ(dresp.employees_size(), 2);
+  EXPECT_EQ(dresp.employees_size(), 3);
 
   v1::GetTeamSummaryRequest treq;
   treq.set_supervisor_id("sup-1");
@@ -335,8 +355,11 @@ TEST_F(AppraisalE2eTest, FullWorkflowWithReturnRecordsWhoAndWhen) {
 TEST_F(AppraisalE2eTest, RefusedTransitionsNameTheStateAndWriteNothing) {
   v1::Appraisal a = Create(NewAppraisal());
   v1::Appraisal out;
-  // From DRAFT: no acknowledge, no finalize, no return.
+  // From DRAFT: no acknowledge (the draft does not exist for its employee), no finalize, no
+  // return.
   grpc::Status s = Acknowledge(a.id(), a.etag(), kEmp, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  s = Finalize(a.id(), a.etag(), kSup, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
   EXPECT_EQ(ViolatedFields(s), std::set<std::string>{"state"});
   EXPECT_EQ(Finalize(a.id(), a.etag(), kSup, &out).error_code(),
@@ -369,6 +392,12 @@ TEST_F(AppraisalE2eTest, AccessForEachRole) {
   v1::Appraisal a = Create(NewAppraisal());
   v1::Appraisal b = Create(NewAppraisal("emp-2", "sup-2"), kOtherSup);
   v1::Appraisal out;
+  // A draft does not exist for its employee (NOT_FOUND, as an unknown id), whatever roles.
+  EXPECT_EQ(Get(a.id(), kEmp, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(a.id(), {"emp-1", "supervisor, employee"}, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ListCount(kEmp), 0);
+  ASSERT_TRUE(Submit(a.id(), a.etag(), kSup, &a).ok());
 
   // Reads: own supervisor, own employee and HR; nobody else.
   EXPECT_TRUE(Get(a.id(), kSup, &out).ok());
@@ -435,7 +464,6 @@ TEST_F(AppraisalE2eTest, AccessForEachRole) {
   EXPECT_EQ(Submit(a.id(), a.etag(), kEmp, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit(a.id(), a.etag(), kOtherSup, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_TRUE(Submit(a.id(), a.etag(), kSup, &a).ok());
   // Only the employee acknowledges: not their supervisor, not HR, not another employee.
   EXPECT_EQ(Acknowledge(a.id(), a.etag(), kSup, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -629,6 +657,192 @@ TEST_F(AppraisalE2eTest, ClassplanctlRunsTheWorkflow) {
   EXPECT_NE(out.find("1 appraisals"), std::string::npos) << out;
 }
 
+// The reason code a segregation-of-duties refusal carries (its BadRequest violation).
+std::string Reason(const grpc::Status& s) {
+  auto v = status::GetFieldViolations(status::FromGrpcStatus(s));
+  return v.empty() ? "" : v[0].description;
+}
+
+TEST_F(AppraisalE2eTest, SegregationOfDuties) {
+  v1::CreateAppraisalResponse cresp;
+  // A key holding supervisor and employee roles opens its own appraisal: refused, with the
+  // reason, and no id in the message.
+  const Caller both{"sup-1", "supervisor,employee"};
+  v1::CreateAppraisalRequest own = NewAppraisal("sup-1", "");
+  grpc::Status s = stub_->CreateAppraisal(Ctx(both).get(), own, &cresp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(Reason(s), "SELF_APPRAISAL");
+  EXPECT_EQ(s.error_message().find("sup-1"), std::string::npos) << s.error_message();
+  // HR may not record a relationship making themselves someone's employee or supervisor.
+  v1::AssignSupervisorRequest areq;
+  areq.mutable_assignment()->set_employee_id("hr-1");
+  areq.mutable_assignment()->set_supervisor_id("sup-1");
+  *areq.mutable_assignment()->mutable_from_date() = D(2000, 1, 1);
+  v1::AssignSupervisorResponse aresp;
+  s = stub_->AssignSupervisor(Ctx(kHr).get(), areq, &aresp);
+  EXPECT_EQ(Reason(s), "SELF_ASSIGNMENT");
+  // ... and only HR records them.
+  areq.mutable_assignment()->set_employee_id("emp-4");
+  EXPECT_EQ(stub_->AssignSupervisor(Ctx(kSup).get(), areq, &aresp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // The same pair again over overlapping dates: ALREADY_EXISTS.
+  areq.mutable_assignment()->set_employee_id("emp-1");
+  EXPECT_EQ(stub_->AssignSupervisor(Ctx(kHr).get(), areq, &aresp).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  // A supervisor outside the relationship: refused; inside: accepted.
+  s = stub_->CreateAppraisal(Ctx(kOtherSup).get(), NewAppraisal("emp-1", "sup-2"), &cresp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(Reason(s), "NOT_ASSIGNED");
+  const v1::SupervisorAssignment rel = Assign("emp-1", "sup-2");
+  ASSERT_TRUE(
+      stub_->CreateAppraisal(Ctx(kOtherSup).get(), NewAppraisal("emp-1", "sup-2"), &cresp).ok());
+  // The relationship ends (its last day long ago): refused again.
+  v1::EndSupervisorAssignmentRequest ereq;
+  ereq.set_assignment_id(rel.id());
+  ereq.set_etag(rel.etag());
+  *ereq.mutable_to_date() = D(2000, 12, 31);
+  v1::EndSupervisorAssignmentResponse eresp;
+  ASSERT_TRUE(stub_->EndSupervisorAssignment(Ctx(kHr).get(), ereq, &eresp).ok());
+  EXPECT_EQ(eresp.assignment().ended_by(), "hr-1");
+  s = stub_->CreateAppraisal(Ctx(kOtherSup).get(), NewAppraisal("emp-1", "sup-2"), &cresp);
+  EXPECT_EQ(Reason(s), "NOT_ASSIGNED");
+  // Lists: HR sees every relationship, a supervisor their staff's, an employee their own.
+  v1::ListSupervisorAssignmentsRequest lreq;
+  v1::ListSupervisorAssignmentsResponse lresp;
+  ASSERT_TRUE(stub_->ListSupervisorAssignments(Ctx(kHr).get(), lreq, &lresp).ok());
+  EXPECT_EQ(lresp.assignments_size(), 4);
+  ASSERT_TRUE(stub_->ListSupervisorAssignments(Ctx(kSup).get(), lreq, &lresp).ok());
+  EXPECT_EQ(lresp.assignments_size(), 2);  // emp-1 and emp-3
+  ASSERT_TRUE(stub_->ListSupervisorAssignments(Ctx(kEmp).get(), lreq, &lresp).ok());
+  EXPECT_EQ(lresp.assignments_size(), 2);  // sup-1 and the ended sup-2
+}
+
+TEST_F(AppraisalE2eTest, DeclineAddendumAndVoid) {
+  v1::Appraisal a = Create(NewAppraisal());
+  ASSERT_TRUE(Submit(a.id(), a.etag(), kSup, &a).ok());
+  v1::DeclineAppraisalRequest dreq;
+  dreq.set_comments("the March case was not mine");
+  ASSERT_TRUE(
+      Move(&v1::AppraisalService::Stub::DeclineAppraisal, a.id(), a.etag(), kEmp, &a, dreq).ok());
+  EXPECT_EQ(a.state(), v1::APPRAISAL_STATE_DECLINED);
+  // The supervisor may not finalize a declined appraisal; HR does, with a note.
+  v1::Appraisal out;
+  EXPECT_EQ(Finalize(a.id(), a.etag(), kSup, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Finalize(a.id(), a.etag(), kHr, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // no note
+  v1::FinalizeAppraisalRequest freq;
+  freq.set_note("employee declined to acknowledge; finalized after review");
+  ASSERT_TRUE(
+      Move(&v1::AppraisalService::Stub::FinalizeAppraisal, a.id(), a.etag(), kHr, &a, freq).ok());
+  EXPECT_EQ(a.state(), v1::APPRAISAL_STATE_FINALIZED);
+  EXPECT_TRUE(a.employee_declined());
+  EXPECT_EQ(a.history().rbegin()->comment(), freq.note());
+
+  // A correction is an addendum, shown with the appraisal; its employee may not add one.
+  v1::AddAppraisalAddendumRequest xreq;
+  xreq.set_appraisal_id(a.id());
+  xreq.set_reason("wrong case cited");
+  xreq.set_text("the March conference was led by another worker");
+  v1::AddAppraisalAddendumResponse xresp;
+  EXPECT_EQ(stub_->AddAppraisalAddendum(Ctx(kEmp).get(), xreq, &xresp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->AddAppraisalAddendum(Ctx(kSup).get(), xreq, &xresp).ok());
+  v1::Appraisal got;
+  ASSERT_TRUE(Get(a.id(), kEmp, &got).ok());
+  ASSERT_EQ(got.addenda_size(), 1);
+  EXPECT_EQ(got.addenda(0).author_id(), "sup-1");
+  EXPECT_EQ(got.addenda(0).text(), xreq.text());
+  EXPECT_EQ(got.supervisor_comments(), a.supervisor_comments());  // content unchanged
+
+  // HR voids it: kept for HR, gone for the others, out of the due list and the summary.
+  v1::VoidAppraisalRequest vreq;
+  vreq.set_reason("opened for the wrong period");
+  EXPECT_EQ(Move(&v1::AppraisalService::Stub::VoidAppraisal, got.id(), got.etag(), kSup, &out, vreq)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(
+      Move(&v1::AppraisalService::Stub::VoidAppraisal, got.id(), got.etag(), kHr, &out, vreq).ok());
+  EXPECT_EQ(out.state(), v1::APPRAISAL_STATE_VOIDED);
+  ASSERT_TRUE(Get(a.id(), kHr, &got).ok());
+  EXPECT_EQ(got.addenda_size(), 1);
+  EXPECT_EQ(Get(a.id(), kSup, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(a.id(), kEmp, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::ListDueAppraisalsRequest due;
+  v1::ListDueAppraisalsResponse dresp;
+  ASSERT_TRUE(stub_->ListDueAppraisals(Ctx(kSup).get(), due, &dresp).ok());
+  std::set<std::string> employees;
+  for (const auto& e : dresp.employees()) employees.insert(e.employee_id());
+  EXPECT_TRUE(employees.count("emp-1"));  // the voided appraisal counts for nothing
+  v1::GetTeamSummaryRequest treq;
+  treq.set_framework_id("sf-hsa-2944-anchors");
+  v1::GetTeamSummaryResponse tresp;
+  ASSERT_TRUE(stub_->GetTeamSummary(Ctx(kSup).get(), treq, &tresp).ok());
+  EXPECT_EQ(tresp.employees(), 0);
+}
+
+TEST_F(AppraisalE2eTest, ClassplanctlAssignmentsDeclineAddendumAndVoid) {
+  std::string out;
+  const std::vector<std::string> hr = {"--principal=hr-1", "--roles=hr_admin"};
+  const std::vector<std::string> sup = {"--principal=sup-2", "--roles=supervisor"};
+  const std::vector<std::string> emp = {"--principal=emp-5", "--roles=employee"};
+  auto as = [&](const std::vector<std::string>& who, std::vector<std::string> args) {
+    args.insert(args.begin(), who.begin(), who.end());
+    return Ctl(args, &out);
+  };
+  const std::vector<std::string> create = {"appraisal",
+                                           "create",
+                                           "--employee=emp-5",
+                                           "--class_code=2944",
+                                           "--entered=2021-03-15",
+                                           "--period_start=2024-01-01",
+                                           "--period_end=2024-12-31"};
+  EXPECT_EQ(as(sup, create), 1) << out;  // not assigned: PERMISSION_DENIED
+  ASSERT_EQ(as(hr, {"appraisal", "assignment", "add", "--employee=emp-5", "--supervisor=sup-2",
+                    "--from=2020-01-01"}),
+            0)
+      << out;
+  const std::string recorded = "recorded assignment ";
+  ASSERT_NE(out.find(recorded), std::string::npos) << out;
+  const std::string assignment = out.substr(out.find(recorded) + recorded.size(), 32);
+  EXPECT_EQ(as(hr, {"appraisal", "assignment", "add", "--employee=emp-5", "--supervisor=sup-2",
+                    "--from=2021-01-01"}),
+            6)
+      << out;  // overlaps: a conflict
+  ASSERT_EQ(as(hr, {"appraisal", "assignment", "list", "--employee=emp-5"}), 0) << out;
+  EXPECT_NE(out.find("1 assignments"), std::string::npos) << out;
+  EXPECT_NE(out.find("open"), std::string::npos) << out;
+
+  ASSERT_EQ(as(sup, create), 0) << out;
+  const std::string marker = "created appraisal ";
+  ASSERT_NE(out.find(marker), std::string::npos);
+  const std::string id = out.substr(out.find(marker) + marker.size(), 32);
+  EXPECT_EQ(as(emp, {"appraisal", "show", id}), 3) << out;  // a draft: not found
+  ASSERT_EQ(as(sup, {"appraisal", "submit", id}), 0) << out;
+  ASSERT_EQ(as(emp, {"appraisal", "decline", id, "--comments=Not my year"}), 0) << out;
+  EXPECT_NE(out.find("is now DECLINED"), std::string::npos) << out;
+  EXPECT_EQ(as(hr, {"appraisal", "finalize", id}), 4) << out;  // the note is required
+  ASSERT_EQ(as(hr, {"appraisal", "finalize", id, "--note=Employee declined; HR finalized"}), 0)
+      << out;
+  ASSERT_EQ(as(sup, {"appraisal", "addendum", id, "--reason=Typo", "--text=Read 12 not 21"}), 0)
+      << out;
+  ASSERT_EQ(as(emp, {"appraisal", "show", id}), 0) << out;
+  for (const char* want : {"FINALIZED", "declined to acknowledge",
+                           "Employee declined; HR finalized", "addenda", "Read 12 not 21"}) {
+    EXPECT_NE(out.find(want), std::string::npos) << want << " in\n" << out;
+  }
+  ASSERT_EQ(as(hr, {"appraisal", "void", id, "--reason=Wrong employee"}), 0) << out;
+  EXPECT_NE(out.find("is now VOIDED"), std::string::npos) << out;
+  EXPECT_EQ(as(sup, {"appraisal", "show", id}), 3) << out;
+  ASSERT_EQ(as(hr, {"appraisal", "list", "--state=voided"}), 0) << out;
+  EXPECT_NE(out.find("1 appraisals"), std::string::npos) << out;
+
+  ASSERT_EQ(as(hr, {"appraisal", "assignment", "end", assignment, "--to=2024-12-31"}), 0) << out;
+  EXPECT_NE(out.find("2024-12-31"), std::string::npos) << out;
+  EXPECT_EQ(as(hr, {"appraisal", "assignment", "end", assignment, "--to=2024-12-31"}), 4) << out;
+}
+
 TEST_F(AppraisalE2eTest, IndicatorOfAnotherFrameworkIsRefused) {
   // A second indicator framework beside the shipped ones: the 2944 anchors under another id,
   // for another class, with competency "pe" renamed "zq" (so its indicators are "zq.emg.01",
@@ -715,6 +929,7 @@ TEST_F(AppraisalE2eTest, DrainsOnSigterm) {
   EXPECT_NE(log.find("\"msg\":\"stopped\""), std::string::npos) << log;
   // No personal data in the log of a whole session.
   Start();
+  Assign("emp-secret-42", "sup-1");
   Create(NewAppraisal("emp-secret-42"));
   EXPECT_EQ(server_->Terminate(), 0);
   EXPECT_EQ(testing::ReadWholeFile(log_).find("emp-secret-42"), std::string::npos);

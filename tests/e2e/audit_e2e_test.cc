@@ -205,6 +205,14 @@ TEST_F(AuditE2eTest, AppraisalWritesAndReadsAreOnTheTrailAfterSigkill) {
   };
   int port = start();
   auto stub = appraisal::v1::AppraisalService::NewStub(testing::FastChannel(port));
+  // A supervisor opens appraisals only of their staff: HR records the relationship first.
+  appraisal::v1::AssignSupervisorRequest assign;
+  assign.mutable_assignment()->set_employee_id("emp-1");
+  assign.mutable_assignment()->set_supervisor_id("sup-1");
+  *assign.mutable_assignment()->mutable_from_date() = D(2020, 1, 1);
+  appraisal::v1::AssignSupervisorResponse assigned;
+  grpc::Status s = stub->AssignSupervisor(Ctx("hr-1", "hr_admin").get(), assign, &assigned);
+  ASSERT_TRUE(s.ok()) << s.error_message();
   appraisal::v1::CreateAppraisalRequest req;
   auto* a = req.mutable_appraisal();
   a->set_employee_id("emp-1");
@@ -215,13 +223,14 @@ TEST_F(AuditE2eTest, AppraisalWritesAndReadsAreOnTheTrailAfterSigkill) {
   *a->mutable_period_start() = D(2024, 1, 1);
   *a->mutable_period_end() = D(2024, 12, 31);
   appraisal::v1::CreateAppraisalResponse created;
-  grpc::Status s = stub->CreateAppraisal(Ctx("sup-1", "supervisor").get(), req, &created);
+  s = stub->CreateAppraisal(Ctx("sup-1", "supervisor").get(), req, &created);
   ASSERT_TRUE(s.ok()) << s.error_message();
   const std::string id = created.appraisal().id();
   appraisal::v1::GetAppraisalRequest get;
   get.set_appraisal_id(id);
   appraisal::v1::GetAppraisalResponse got;
-  s = stub->GetAppraisal(Ctx("emp-1", "employee").get(), get, &got);
+  // A draft is its supervisor's until submitted (the employee is told NOT_FOUND).
+  s = stub->GetAppraisal(Ctx("sup-1", "supervisor").get(), get, &got);
   ASSERT_TRUE(s.ok()) << s.error_message();
   server_->Kill();
 
@@ -233,7 +242,7 @@ TEST_F(AuditE2eTest, AppraisalWritesAndReadsAreOnTheTrailAfterSigkill) {
             1);
   EXPECT_EQ(CountRows(db,
                       "SELECT COUNT(*) FROM audit_events WHERE method = 'GetAppraisal' AND "
-                      "principal = 'emp-1' AND etag_before = 'v1'"),
+                      "principal = 'sup-1' AND etag_before = 'v1'"),
             1);
   EXPECT_EQ(VerifyFile(db), "");
 

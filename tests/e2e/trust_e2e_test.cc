@@ -325,9 +325,19 @@ TEST_F(TrustE2eTest, DirectCallsWithoutAValidAssertionAreRefusedAndWriteNothing)
           ->ImportSchedule(signed_ctx().get(), NewSchedule(2031), &imported);
   EXPECT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(ScheduleCount(), schedules + 1);
+  // A supervisor appraises only staff assigned to them: HR records the relationship first.
+  auto appraisal_stub = apr::AppraisalService::NewStub(testing::SignedChannel(Target(appraisal_)));
+  apr::AssignSupervisorRequest assign;
+  assign.mutable_assignment()->set_employee_id("emp-1");
+  assign.mutable_assignment()->set_supervisor_id("sup-1");
+  assign.mutable_assignment()->mutable_from_date()->set_year(2020);
+  assign.mutable_assignment()->mutable_from_date()->set_month(1);
+  assign.mutable_assignment()->mutable_from_date()->set_day(1);
+  apr::AssignSupervisorResponse assigned;
+  s = appraisal_stub->AssignSupervisor(signed_ctx().get(), assign, &assigned);
+  ASSERT_TRUE(s.ok()) << s.error_message();
   apr::CreateAppraisalResponse appraised;
-  s = apr::AppraisalService::NewStub(testing::SignedChannel(Target(appraisal_)))
-          ->CreateAppraisal(signed_ctx().get(), NewAppraisal(), &appraised);
+  s = appraisal_stub->CreateAppraisal(signed_ctx().get(), NewAppraisal(), &appraised);
   EXPECT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(AppraisalCount(), appraisals + 1);
 }

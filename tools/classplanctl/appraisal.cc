@@ -53,6 +53,10 @@ struct AppraisalArgs {
   std::string target_date;
   std::string employees;
   std::string state;
+  std::string note;
+  std::string text;
+  std::string from;  // a reporting relationship's first day
+  std::string to;    // ... and last day
 };
 
 // A date flag the tree requires (so never empty); false (after printing) when malformed.
@@ -140,6 +144,9 @@ std::string RenderAppraisal(const apb::Appraisal& a) {
     absl::StrAppend(&out, "supervisor's comments: ", a.supervisor_comments(), "\n");
   if (!a.employee_comments().empty())
     absl::StrAppend(&out, "employee's comments: ", a.employee_comments(), "\n");
+  if (a.employee_declined()) {
+    absl::StrAppend(&out, "the employee declined to acknowledge it (see the history)\n");
+  }
   if (!a.goals().empty()) {
     rows.clear();
     for (const auto& g : a.goals()) {
@@ -166,6 +173,14 @@ std::string RenderAppraisal(const apb::Appraisal& a) {
                     t.actor_id(), t.actor_role(), t.comment()});
   }
   absl::StrAppend(&out, "\nhistory\n", Table({"WHEN", "CHANGE", "BY", "ROLE", "COMMENT"}, rows));
+  if (!a.addenda().empty()) {
+    rows.clear();
+    for (const auto& x : a.addenda()) {
+      rows.push_back({TimeText(x.time()), x.author_id(), x.author_role(), x.reason(), x.text()});
+    }
+    absl::StrAppend(&out, "\naddenda (corrections after finalization)\n",
+                    Table({"WHEN", "BY", "ROLE", "WHY", "CORRECTION"}, rows));
+  }
   return out;
 }
 
@@ -355,7 +370,8 @@ int List(const AppraisalArgs& f, Stub* stub, Context& c) {
     apb::AppraisalState state;
     if (!apb::AppraisalState_Parse("APPRAISAL_STATE_" + absl::AsciiStrToUpper(s), &state)) {
       return UsageError(
-          "--state: DRAFT, SUBMITTED, ACKNOWLEDGED, FINALIZED or RETURNED for appraisals");
+          "--state: DRAFT, SUBMITTED, ACKNOWLEDGED, DECLINED, FINALIZED, RETURNED or VOIDED for "
+          "appraisals");
     }
     req.set_state(state);
   }
@@ -491,6 +507,86 @@ int Framework(const AppraisalArgs& args, Stub* stub, Context& c) {
   return 0;
 }
 
+int Addendum(const AppraisalArgs& f, Stub* stub, Context& c) {
+  apb::AddAppraisalAddendumRequest req;
+  req.set_appraisal_id(f.id);
+  req.set_reason(f.reason);
+  req.set_text(f.text);
+  apb::AddAppraisalAddendumResponse resp;
+  if (int rc = c.Call(kAppraisal, stub, &Stub::AddAppraisalAddendum, req, &resp); rc != 0)
+    return rc;
+  if (c.json()) return PrintJson(resp);
+  std::cout << "appraisal " << resp.appraisal().id() << " now has "
+            << resp.appraisal().addenda_size() << " addenda\n";
+  return 0;
+}
+
+std::vector<std::string> AssignmentRow(const apb::SupervisorAssignment& a) {
+  return {a.id(),
+          a.employee_id(),
+          a.supervisor_id(),
+          dates::Format(a.from_date()),
+          a.has_to_date() ? dates::Format(a.to_date()) : "open",
+          a.etag()};
+}
+
+const std::vector<std::string> kAssignmentColumns = {"ID",   "EMPLOYEE", "SUPERVISOR",
+                                                     "FROM", "TO",       "ETAG"};
+
+int Assign(const AppraisalArgs& f, Stub* stub, Context& c) {
+  apb::AssignSupervisorRequest req;
+  auto* a = req.mutable_assignment();
+  a->set_employee_id(f.employee);
+  a->set_supervisor_id(f.supervisor);
+  if (!RequiredDate("from", f.from, a->mutable_from_date())) return kUsageExit;
+  bool has = false;
+  if (!ParseDateFlag("to", f.to, &has, a->mutable_to_date())) return kUsageExit;
+  if (!has) a->clear_to_date();
+  apb::AssignSupervisorResponse resp;
+  if (int rc = c.Call(kAppraisal, stub, &Stub::AssignSupervisor, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
+  std::cout << "recorded assignment " << resp.assignment().id() << "\n"
+            << Table(kAssignmentColumns, {AssignmentRow(resp.assignment())});
+  return 0;
+}
+
+int EndAssignment(const AppraisalArgs& f, Stub* stub, Context& c) {
+  apb::EndSupervisorAssignmentRequest req;
+  req.set_assignment_id(f.id);
+  req.set_etag(f.etag);
+  if (!RequiredDate("to", f.to, req.mutable_to_date())) return kUsageExit;
+  apb::EndSupervisorAssignmentResponse resp;
+  if (int rc = c.Call(kAppraisal, stub, &Stub::EndSupervisorAssignment, req, &resp); rc != 0)
+    return rc;
+  if (c.json()) return PrintJson(resp);
+  std::cout << "ended assignment " << resp.assignment().id() << "\n"
+            << Table(kAssignmentColumns, {AssignmentRow(resp.assignment())});
+  return 0;
+}
+
+int Assignments(const AppraisalArgs& f, Stub* stub, Context& c) {
+  apb::ListSupervisorAssignmentsRequest req;
+  req.set_employee_id(f.employee);
+  req.set_supervisor_id(f.supervisor);
+  bool has = false;
+  if (!ParseDateFlag("as_of", f.as_of, &has, req.mutable_as_of())) return kUsageExit;
+  if (!has) req.clear_as_of();
+  apb::ListSupervisorAssignmentsResponse all;
+  do {
+    apb::ListSupervisorAssignmentsResponse page;
+    if (int rc = c.Call(kAppraisal, stub, &Stub::ListSupervisorAssignments, req, &page); rc != 0)
+      return rc;
+    all.mutable_assignments()->MergeFrom(page.assignments());
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  if (c.json()) return PrintJson(all);
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(all.assignments_size());
+  for (const auto& a : all.assignments()) rows.push_back(AssignmentRow(a));
+  std::cout << Table(kAssignmentColumns, rows) << all.assignments_size() << " assignments\n";
+  return 0;
+}
+
 // The appraisal's id argument of the commands that take one.
 void AddId(CLI::App* command, AppraisalArgs* f) {
   command->add_option("ID", f->id, "the appraisal id")->required();
@@ -569,7 +665,8 @@ void AddAppraisalCommands(Cli& cli) {
   list->add_option("--employee", f->employee, "only this employee's")->type_name("ID");
   list->add_option("--supervisor", f->supervisor, "only this supervisor's")->type_name("ID");
   list->add_option("--state", f->state,
-                   "only DRAFT, SUBMITTED, ACKNOWLEDGED, FINALIZED or RETURNED ones")
+                   "only DRAFT, SUBMITTED, ACKNOWLEDGED, DECLINED, FINALIZED, RETURNED or VOIDED "
+                   "ones")
       ->type_name("STATE");
 
   CLI::App* observe =
@@ -620,9 +717,63 @@ void AddAppraisalCommands(Cli& cli) {
              })
       ->add_option("--comments", f->comments, "the employee's comments")
       ->type_name("TEXT");
-  transition("finalize", "closes it", [](const AppraisalArgs& a, Stub* s, Context& c) {
-    return Move(&Stub::FinalizeAppraisal, a, s, c);
-  });
+  transition("finalize", "closes it (a DECLINED one: HR, with --note)",
+             [](const AppraisalArgs& a, Stub* s, Context& c) {
+               apb::FinalizeAppraisalRequest req;
+               req.set_note(a.note);
+               return Move(&Stub::FinalizeAppraisal, a, s, c, req);
+             })
+      ->add_option("--note", f->note, "HR's note (required when the employee declined)")
+      ->type_name("TEXT");
+  transition("decline", "the employee declines to acknowledge it",
+             [](const AppraisalArgs& a, Stub* s, Context& c) {
+               apb::DeclineAppraisalRequest req;
+               req.set_comments(a.comments);
+               return Move(&Stub::DeclineAppraisal, a, s, c, req);
+             })
+      ->add_option("--comments", f->comments, "why (required)")
+      ->type_name("TEXT")
+      ->required();
+  transition("void", "HR voids a mistaken appraisal (kept, hidden from lists and reports)",
+             [](const AppraisalArgs& a, Stub* s, Context& c) {
+               apb::VoidAppraisalRequest req;
+               req.set_reason(a.reason);
+               return Move(&Stub::VoidAppraisal, a, s, c, req);
+             })
+      ->add_option("--reason", f->reason, "why it is voided (required)")
+      ->type_name("TEXT")
+      ->required();
+  CLI::App* addendum =
+      command("addendum", "appends a correction to a FINALIZED appraisal", Addendum);
+  AddId(addendum, f);
+  addendum->add_option("--reason", f->reason, "why the correction is needed")
+      ->type_name("TEXT")
+      ->required();
+  addendum->add_option("--text", f->text, "the correction")->type_name("TEXT")->required();
+
+  // Reporting relationships: who supervises whom, from when to when (HR maintains them).
+  CLI::App* assignment =
+      cli.Group(group, "assignment", "reporting relationships (supervisor of an employee)");
+  auto assignment_command = [&cli, assignment, f](const char* name, const char* help, Fn fn) {
+    return cli.Command(assignment, name, help, [f, fn](Context& c) {
+      auto stub = apb::AppraisalService::NewStub(c.Channel(kAppraisal));
+      return fn(*f, stub.get(), c);
+    });
+  };
+  CLI::App* assign = assignment_command("add", "records one (hr_admin)", Assign);
+  assign->add_option("--employee", f->employee, "employee id")->type_name("ID")->required();
+  assign->add_option("--supervisor", f->supervisor, "supervisor id")->type_name("ID")->required();
+  AddDate(assign, "--from", &f->from, "first day")->required();
+  AddDate(assign, "--to", &f->to, "last day (default: open-ended)");
+  CLI::App* end = assignment_command("end", "ends one on a day (hr_admin)", EndAssignment);
+  end->add_option("ID", f->id, "the assignment id")->required();
+  AddDate(end, "--to", &f->to, "its last day")->required();
+  end->add_option("--etag", f->etag, "the etag last read (default: not checked)")
+      ->type_name("ETAG");
+  CLI::App* assignments = assignment_command("list", "the ones the caller may see", Assignments);
+  assignments->add_option("--employee", f->employee, "only this employee's")->type_name("ID");
+  assignments->add_option("--supervisor", f->supervisor, "only this supervisor's")->type_name("ID");
+  AddAsOfFlag(assignments, &f->as_of, "only those in force on this date (default: all)");
   transition("return", "sends it back to draft",
              [](const AppraisalArgs& a, Stub* s, Context& c) {
                apb::ReturnAppraisalRequest req;

@@ -128,9 +128,15 @@ absl::StatusOr<v1::Appraisal> Appraisals::Load(const std::string& id, int64_t* v
 
 audit::Event Appraisals::AuditEvent(const Principal& p, const std::string& id,
                                     std::string etag_before, std::string etag_after) const {
+  return AuditEvent(p, "appraisal", id, std::move(etag_before), std::move(etag_after));
+}
+
+audit::Event Appraisals::AuditEvent(const Principal& p, const char* resource_type,
+                                    const std::string& id, std::string etag_before,
+                                    std::string etag_after) const {
   audit::Event e = audit::EventFor(identity::Caller{p.id, p.roles, p.request_id, p.method},
                                    options_.clock.Now());
-  e.resource_type = "appraisal";
+  e.resource_type = resource_type;
   e.resource_id = id;
   e.etag_before = std::move(etag_before);
   e.etag_after = std::move(etag_after);
@@ -143,7 +149,7 @@ absl::StatusOr<v1::GetAppraisalResponse> Appraisals::GetAppraisal(
   int64_t version = 0;
   auto a = Load(r.appraisal_id(), &version);
   if (!a.ok()) return a.status();
-  if (!CanRead(p, *a)) return Denied();
+  if (auto s = VisibilityStatus(VisibilityOf(p, *a)); !s.ok()) return s;
   // A personnel record is not shown unless its reading is on the record (etag_before: the
   // version read).
   if (auto s = store_->RecordReads({AuditEvent(p, a->id(), a->etag(), "")}); !s.ok()) return s;

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "classplan/appraisal/v1/appraisal_service.pb.h"
 #include "classplan/common/v1/audit.pb.h"
@@ -77,6 +78,19 @@ class Appraisals {
                                                               const v1::ReturnAppraisalRequest& r);
   absl::StatusOr<v1::FinalizeAppraisalResponse> FinalizeAppraisal(
       const Principal& p, const v1::FinalizeAppraisalRequest& r);
+  absl::StatusOr<v1::DeclineAppraisalResponse> DeclineAppraisal(
+      const Principal& p, const v1::DeclineAppraisalRequest& r);
+  absl::StatusOr<v1::VoidAppraisalResponse> VoidAppraisal(const Principal& p,
+                                                          const v1::VoidAppraisalRequest& r);
+  absl::StatusOr<v1::AddAppraisalAddendumResponse> AddAppraisalAddendum(
+      const Principal& p, const v1::AddAppraisalAddendumRequest& r);
+  // Reporting relationships (assignments.cc).
+  absl::StatusOr<v1::AssignSupervisorResponse> AssignSupervisor(
+      const Principal& p, const v1::AssignSupervisorRequest& r);
+  absl::StatusOr<v1::EndSupervisorAssignmentResponse> EndSupervisorAssignment(
+      const Principal& p, const v1::EndSupervisorAssignmentRequest& r);
+  absl::StatusOr<v1::ListSupervisorAssignmentsResponse> ListSupervisorAssignments(
+      const Principal& p, const v1::ListSupervisorAssignmentsRequest& r);
   absl::StatusOr<v1::ListDueAppraisalsResponse> ListDueAppraisals(
       const Principal& p, const v1::ListDueAppraisalsRequest& r);
   absl::StatusOr<v1::GetTeamSummaryResponse> GetTeamSummary(const Principal& p,
@@ -86,7 +100,7 @@ class Appraisals {
       const Principal& p, const classplan::common::v1::ListAuditEventsRequest& r);
 
  private:
-  enum class Action { kSubmit, kAcknowledge, kReturn, kFinalize };
+  enum class Action { kSubmit, kAcknowledge, kDecline, kReturn, kFinalize, kVoid };
   absl::StatusOr<v1::Framework> ResolveFramework(const std::string& framework_id,
                                                  const std::string& class_code, const char* field);
   absl::Status ValidateContent(const v1::Framework& framework, const v1::Appraisal& a);
@@ -95,9 +109,16 @@ class Appraisals {
                                            const std::string& comment);
   absl::StatusOr<v1::Appraisal> Load(const std::string& id, int64_t* version);
   // The audit event of `p`'s call on appraisal `id`, stamped now: ids and etags only (never
-  // comments or a return reason: they are the record's content).
+  // comments, a return, decline or void reason, a finalize note or an addendum: they are the
+  // record's content).
   audit::Event AuditEvent(const Principal& p, const std::string& id, std::string etag_before,
                           std::string etag_after) const;
+  // The same for a resource of type `resource_type` (e.g. "supervisor_assignment").
+  audit::Event AuditEvent(const Principal& p, const char* resource_type, const std::string& id,
+                          std::string etag_before, std::string etag_after) const;
+  // Is `supervisor_id` assigned to `employee_id` on `day`?
+  absl::StatusOr<bool> Assigned(const std::string& employee_id, const std::string& supervisor_id,
+                                absl::CivilDay day);
   // May the caller see this team? A supervisor naming neither supervisor nor unit gets their
   // own (*supervisor_id is set to them).
   absl::Status AuthorizeTeam(const Principal& p, std::string* supervisor_id,

@@ -63,6 +63,10 @@ const char* StateName(v1::AppraisalState s) {
       return "FINALIZED";
     case v1::APPRAISAL_STATE_RETURNED:
       return "RETURNED";
+    case v1::APPRAISAL_STATE_DECLINED:
+      return "DECLINED";
+    case v1::APPRAISAL_STATE_VOIDED:
+      return "VOIDED";
     default:
       return "UNSPECIFIED";
   }

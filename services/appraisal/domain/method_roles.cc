@@ -24,6 +24,15 @@ const identity::MethodRoles& AppraisalMethodRoles() {
       {"FinalizeAppraisal", kWorkflow},
       {"ListDueAppraisals", kWorkflow},
       {"GetTeamSummary", kWorkflow},
+      {"DeclineAppraisal", kWorkflow},
+      {"AddAppraisalAddendum", kWorkflow},
+      // Reporting relationships: HR records and ends them; the list shows each caller their
+      // own part (appraisal domain, assignments.cc).
+      {"ListSupervisorAssignments", kWorkflow},
+      {"AssignSupervisor", {Role::kHrAdmin}},
+      {"EndSupervisorAssignment", {Role::kHrAdmin}},
+      // Voiding a mistaken appraisal: hr_admin only.
+      {"VoidAppraisal", {Role::kHrAdmin}},
       // The audit trail: hr_admin only (the domain checks again; docs/security.md).
       {"ListAuditEvents", {Role::kHrAdmin}},
   });

@@ -32,7 +32,18 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   auto members = store_->ListAppraisals(team);
   if (!members.ok()) return members.status();
   std::set<std::string> employees(r.employee_ids().begin(), r.employee_ids().end());
-  for (const auto& s : *members) employees.insert(s.appraisal.employee_id());
+  for (const auto& s : *members) {
+    if (s.appraisal.state() != v1::APPRAISAL_STATE_VOIDED)
+      employees.insert(s.appraisal.employee_id());
+  }
+  if (!supervisor_id.empty()) {  // the supervisor's staff on the day, from the relationships
+    AssignmentQuery staff;
+    staff.supervisor_id = supervisor_id;
+    staff.day = dates::Format(dates::FromCivilDay(as_of));
+    auto assigned = store_->ListAssignments(staff);
+    if (!assigned.ok()) return assigned.status();
+    for (const auto& s : *assigned) employees.insert(s.assignment.employee_id());
+  }
   const absl::TimeZone tz = options_.clock.time_zone();
   v1::ListDueAppraisalsResponse out;
   *out.mutable_as_of() = dates::FromCivilDay(as_of);
@@ -49,6 +60,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
     std::string open_id;
     for (const auto& s : *all) {
       const auto& a = s.appraisal;
+      if (a.state() == v1::APPRAISAL_STATE_VOIDED) continue;  // a mistake: counts for nothing
       if (a.state() != v1::APPRAISAL_STATE_FINALIZED) {
         if (open_id.empty()) open_id = a.id();
         continue;
@@ -88,6 +100,7 @@ absl::StatusOr<v1::GetTeamSummaryResponse> Appraisals::GetTeamSummary(
   for (const auto& s : *rows) {
     const auto& a = s.appraisal;
     if (a.framework_id() != r.framework_id()) continue;
+    if (a.state() == v1::APPRAISAL_STATE_VOIDED) continue;
     auto& slot = latest[a.employee_id()];
     if (slot == nullptr ||
         dates::ToCivilDay(a.period_end()) > dates::ToCivilDay(slot->period_end()) ||

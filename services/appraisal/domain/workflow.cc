@@ -124,6 +124,15 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   if (!(p.Has(Role::kHrAdmin) || (p.Has(Role::kSupervisor) && supervisor_id == p.id))) {
     return Denied();
   }
+  // Segregation of duties: nobody appraises themselves, and the supervisor must be assigned
+  // to the employee on the day the appraisal is opened (whoever opens it).
+  if (supervisor_id == in.employee_id()) {
+    return DeniedFor("appraisal.supervisor_id", kSelfAppraisal);
+  }
+  if (p.id == in.employee_id()) return DeniedFor("appraisal.employee_id", kSelfAppraisal);
+  auto assigned = Assigned(in.employee_id(), supervisor_id, options_.clock.Today());
+  if (!assigned.ok()) return assigned.status();
+  if (!*assigned) return DeniedFor("appraisal.supervisor_id", kNotAssigned);
   auto f = ResolveFramework(r.framework_id(), in.class_code(), "framework_id");
   if (!f.ok()) return f.status();
   if (auto s = ValidateContent(*f, in); !s.ok()) return s;
@@ -183,8 +192,10 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   int64_t version = 0;
   auto a = Load(r.appraisal().id(), &version);
   if (!a.ok()) return a.status();
+  if (auto s = CheckNotSelf(p, *a, false); !s.ok()) return s;
+  if (auto s = VisibilityStatus(VisibilityOf(p, *a)); !s.ok()) return s;
   Role role;
-  if (!EditRole(p, *a, &role)) return CanRead(p, *a) ? Denied() : Denied();
+  if (!EditRole(p, *a, &role)) return Denied();
   if (!api::EtagMatches(r.appraisal().etag(), version)) {
     return absl::AbortedError("the appraisal changed since it was read (stale etag)");
   }
@@ -222,15 +233,25 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
                                                      const std::string& etag, Action action,
                                                      const std::string& comment) {
   if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  const char* comment_field = "comments";
+  if (action == Action::kReturn || action == Action::kVoid) comment_field = "reason";
+  if (action == Action::kFinalize) comment_field = "note";
   status::Violations v;
   if (id.empty()) v.Add("appraisal_id", "required");
   if (etag.empty()) v.Add("etag", "required");
-  if (action == Action::kReturn && comment.empty()) v.Add("reason", "required");
-  CheckText(comment, action == Action::kReturn ? "reason" : "comments", &v);
+  const bool comment_required =
+      action == Action::kReturn || action == Action::kDecline || action == Action::kVoid;
+  if (comment_required && comment.empty()) v.Add(comment_field, "required");
+  CheckText(comment, comment_field, &v);
   if (!v.empty()) return v.ToStatus();
   int64_t version = 0;
   auto a = Load(id, &version);
   if (!a.ok()) return a.status();
+  // An employee may return their own submitted appraisal; that is not appraising oneself.
+  const bool as_employee = action == Action::kAcknowledge || action == Action::kDecline ||
+                           (action == Action::kReturn && IsEmployeeOf(p, *a));
+  if (auto s = CheckNotSelf(p, *a, as_employee, action == Action::kVoid); !s.ok()) return s;
+  if (auto s = VisibilityStatus(VisibilityOf(p, *a)); !s.ok()) return s;
   const v1::AppraisalState from = a->state();
   // Who may act, and from which states.
   Role role = Role::kSupervisor;
@@ -244,26 +265,42 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
       to = v1::APPRAISAL_STATE_SUBMITTED;
       break;
     case Action::kAcknowledge:
+    case Action::kDecline:
       allowed_actor = IsEmployeeOf(p, *a);
       role = Role::kEmployee;
       from_states = {v1::APPRAISAL_STATE_SUBMITTED};
-      to = v1::APPRAISAL_STATE_ACKNOWLEDGED;
+      to = action == Action::kAcknowledge ? v1::APPRAISAL_STATE_ACKNOWLEDGED
+                                          : v1::APPRAISAL_STATE_DECLINED;
       break;
     case Action::kReturn:
-      if (EditRole(p, *a, &role)) {
-        allowed_actor = true;
-        from_states = {v1::APPRAISAL_STATE_SUBMITTED, v1::APPRAISAL_STATE_ACKNOWLEDGED};
-      } else if (IsEmployeeOf(p, *a)) {
+      if (IsEmployeeOf(p, *a)) {
         allowed_actor = true;
         role = Role::kEmployee;
         from_states = {v1::APPRAISAL_STATE_SUBMITTED};
+      } else if (EditRole(p, *a, &role)) {
+        allowed_actor = true;
+        from_states = {v1::APPRAISAL_STATE_SUBMITTED, v1::APPRAISAL_STATE_ACKNOWLEDGED,
+                       v1::APPRAISAL_STATE_DECLINED};
       }
       to = v1::APPRAISAL_STATE_RETURNED;
       break;
     case Action::kFinalize:
       allowed_actor = EditRole(p, *a, &role);
       from_states = {v1::APPRAISAL_STATE_ACKNOWLEDGED};
+      // A declined appraisal is finalized by HR only, with a note saying so.
+      if (from == v1::APPRAISAL_STATE_DECLINED && p.Has(Role::kHrAdmin)) {
+        role = Role::kHrAdmin;
+        from_states.push_back(v1::APPRAISAL_STATE_DECLINED);
+      }
       to = v1::APPRAISAL_STATE_FINALIZED;
+      break;
+    case Action::kVoid:
+      allowed_actor = p.Has(Role::kHrAdmin);
+      role = Role::kHrAdmin;
+      from_states = {v1::APPRAISAL_STATE_DRAFT,        v1::APPRAISAL_STATE_SUBMITTED,
+                     v1::APPRAISAL_STATE_ACKNOWLEDGED, v1::APPRAISAL_STATE_DECLINED,
+                     v1::APPRAISAL_STATE_RETURNED,     v1::APPRAISAL_STATE_FINALIZED};
+      to = v1::APPRAISAL_STATE_VOIDED;
       break;
   }
   if (!allowed_actor) return Denied();
@@ -274,9 +311,16 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
     return FailedField("state", absl::StrCat("cannot go from ", StateName(from), " to ",
                                              StateName(to), " as ", RoleName(role)));
   }
+  if (action == Action::kFinalize && from == v1::APPRAISAL_STATE_DECLINED && comment.empty()) {
+    return status::InvalidField("note", "required to finalize a declined appraisal");
+  }
   const auto now = ToProto(options_.clock.Now());
   a->set_state(to);
-  if (action == Action::kAcknowledge) a->set_employee_comments(comment);
+  if (action == Action::kAcknowledge || action == Action::kDecline) {
+    a->set_employee_comments(comment);
+    a->set_employee_declined(action == Action::kDecline);
+  }
+  if (action == Action::kReturn) a->set_employee_declined(false);
   auto* t = a->add_history();
   t->set_from_state(from);
   t->set_to_state(to);
@@ -286,11 +330,10 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
   t->set_comment(comment);
   *a->mutable_update_time() = now;
   a->clear_etag();
-  if (auto s = store_->UpdateAppraisal(
-          *a, version, AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1)));
-      !s.ok()) {
-    return s;
-  }
+  const audit::Event event = AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1));
+  const absl::Status stored = action == Action::kVoid ? store_->VoidAppraisal(*a, version, event)
+                                                      : store_->UpdateAppraisal(*a, version, event);
+  if (!stored.ok()) return stored;
   a->set_etag(api::EtagOf(version + 1));
   return a;
 }
@@ -324,10 +367,68 @@ absl::StatusOr<v1::ReturnAppraisalResponse> Appraisals::ReturnAppraisal(
 
 absl::StatusOr<v1::FinalizeAppraisalResponse> Appraisals::FinalizeAppraisal(
     const Principal& p, const v1::FinalizeAppraisalRequest& r) {
-  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kFinalize, "");
+  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kFinalize, r.note());
   if (!a.ok()) return a.status();
   v1::FinalizeAppraisalResponse out;
   *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::DeclineAppraisalResponse> Appraisals::DeclineAppraisal(
+    const Principal& p, const v1::DeclineAppraisalRequest& r) {
+  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kDecline, r.comments());
+  if (!a.ok()) return a.status();
+  v1::DeclineAppraisalResponse out;
+  *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::VoidAppraisalResponse> Appraisals::VoidAppraisal(
+    const Principal& p, const v1::VoidAppraisalRequest& r) {
+  auto a = Transition(p, r.appraisal_id(), r.etag(), Action::kVoid, r.reason());
+  if (!a.ok()) return a.status();
+  v1::VoidAppraisalResponse out;
+  *out.mutable_appraisal() = *std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::AddAppraisalAddendumResponse> Appraisals::AddAppraisalAddendum(
+    const Principal& p, const v1::AddAppraisalAddendumRequest& r) {
+  if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  status::Violations v;
+  if (r.appraisal_id().empty()) v.Add("appraisal_id", "required");
+  if (r.reason().empty()) v.Add("reason", "required");
+  if (r.text().empty()) v.Add("text", "required");
+  CheckText(r.reason(), "reason", &v);
+  CheckText(r.text(), "text", &v);
+  if (!v.empty()) return v.ToStatus();
+  int64_t version = 0;
+  auto a = Load(r.appraisal_id(), &version);
+  if (!a.ok()) return a.status();
+  if (auto s = CheckNotSelf(p, *a, false); !s.ok()) return s;
+  if (auto s = VisibilityStatus(VisibilityOf(p, *a)); !s.ok()) return s;
+  Role role;
+  if (!EditRole(p, *a, &role)) return Denied();
+  if (a->state() != v1::APPRAISAL_STATE_FINALIZED) {
+    return FailedField("state", absl::StrCat("an addendum is added to a FINALIZED appraisal, not ",
+                                             StateName(a->state())));
+  }
+  v1::Addendum add;
+  add.set_author_id(p.id);
+  add.set_author_role(RoleName(role));
+  *add.mutable_time() = ToProto(options_.clock.Now());
+  add.set_reason(r.reason());
+  add.set_text(r.text());
+  // The store sets the event's etags to the versions its transaction read and wrote.
+  if (auto s = store_->AddAddendum(
+          a->id(), add, AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1)));
+      !s.ok()) {
+    return s;
+  }
+  auto stored = Load(a->id(), &version);
+  if (!stored.ok()) return stored.status();
+  v1::AddAppraisalAddendumResponse out;
+  *out.mutable_appraisal() = *std::move(stored);
   return out;
 }
 

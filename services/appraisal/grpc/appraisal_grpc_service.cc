@@ -100,4 +100,42 @@ grpc::ServerUnaryReactor* AppraisalGrpcService::ListAuditEvents(
   return OffloadAsCaller(ctx, req, resp, &Appraisals::ListAuditEvents, "ListAuditEvents");
 }
 
+grpc::ServerUnaryReactor* AppraisalGrpcService::DeclineAppraisal(
+    grpc::CallbackServerContext* ctx, const v1::DeclineAppraisalRequest* req,
+    v1::DeclineAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::DeclineAppraisal, "DeclineAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::VoidAppraisal(grpc::CallbackServerContext* ctx,
+                                                              const v1::VoidAppraisalRequest* req,
+                                                              v1::VoidAppraisalResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::VoidAppraisal, "VoidAppraisal");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::AddAppraisalAddendum(
+    grpc::CallbackServerContext* ctx, const v1::AddAppraisalAddendumRequest* req,
+    v1::AddAppraisalAddendumResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::AddAppraisalAddendum, "AddAppraisalAddendum");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::AssignSupervisor(
+    grpc::CallbackServerContext* ctx, const v1::AssignSupervisorRequest* req,
+    v1::AssignSupervisorResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::AssignSupervisor, "AssignSupervisor");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::EndSupervisorAssignment(
+    grpc::CallbackServerContext* ctx, const v1::EndSupervisorAssignmentRequest* req,
+    v1::EndSupervisorAssignmentResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::EndSupervisorAssignment,
+                         "EndSupervisorAssignment");
+}
+
+grpc::ServerUnaryReactor* AppraisalGrpcService::ListSupervisorAssignments(
+    grpc::CallbackServerContext* ctx, const v1::ListSupervisorAssignmentsRequest* req,
+    v1::ListSupervisorAssignmentsResponse* resp) {
+  return OffloadAsCaller(ctx, req, resp, &Appraisals::ListSupervisorAssignments,
+                         "ListSupervisorAssignments");
+}
+
 }  // namespace classplan::appraisal

@@ -65,6 +65,24 @@ class AppraisalGrpcService final : public v1::AppraisalService::CallbackService 
   grpc::ServerUnaryReactor* FinalizeAppraisal(grpc::CallbackServerContext* ctx,
                                               const v1::FinalizeAppraisalRequest* req,
                                               v1::FinalizeAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* DeclineAppraisal(grpc::CallbackServerContext* ctx,
+                                             const v1::DeclineAppraisalRequest* req,
+                                             v1::DeclineAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* VoidAppraisal(grpc::CallbackServerContext* ctx,
+                                          const v1::VoidAppraisalRequest* req,
+                                          v1::VoidAppraisalResponse* resp) override;
+  grpc::ServerUnaryReactor* AddAppraisalAddendum(grpc::CallbackServerContext* ctx,
+                                                 const v1::AddAppraisalAddendumRequest* req,
+                                                 v1::AddAppraisalAddendumResponse* resp) override;
+  grpc::ServerUnaryReactor* AssignSupervisor(grpc::CallbackServerContext* ctx,
+                                             const v1::AssignSupervisorRequest* req,
+                                             v1::AssignSupervisorResponse* resp) override;
+  grpc::ServerUnaryReactor* EndSupervisorAssignment(
+      grpc::CallbackServerContext* ctx, const v1::EndSupervisorAssignmentRequest* req,
+      v1::EndSupervisorAssignmentResponse* resp) override;
+  grpc::ServerUnaryReactor* ListSupervisorAssignments(
+      grpc::CallbackServerContext* ctx, const v1::ListSupervisorAssignmentsRequest* req,
+      v1::ListSupervisorAssignmentsResponse* resp) override;
   grpc::ServerUnaryReactor* ListDueAppraisals(grpc::CallbackServerContext* ctx,
                                               const v1::ListDueAppraisalsRequest* req,
                                               v1::ListDueAppraisalsResponse* resp) override;

@@ -1,6 +1,7 @@
 #include "services/appraisal/store/sqlite_appraisal_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/etag.h"
 #include "common/audit/sqlite_audit.h"
 #include "common/dates/dates.h"
 #include "common/sqlite/blob.h"
@@ -30,6 +31,25 @@ const std::vector<sqlite::Migration>& Migrations() {
         CREATE INDEX appraisals_unit ON appraisals(unit_id, id);
       )sql"},
       {2, "audit trail", audit::kSchemaSql},
+      // Reporting relationships (days as "YYYY-MM-DD", an open end as '9999-12-31' so that
+      // overlap is two comparisons) and addenda to finalized appraisals, append-only.
+      {3, "supervisor assignments and appraisal addenda", R"sql(
+        CREATE TABLE supervisor_assignments (
+          id TEXT PRIMARY KEY,
+          employee_id TEXT NOT NULL,
+          supervisor_id TEXT NOT NULL,
+          from_day TEXT NOT NULL,
+          to_day TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          data BLOB NOT NULL);
+        CREATE INDEX assignments_pair ON supervisor_assignments(employee_id, supervisor_id);
+        CREATE INDEX assignments_supervisor ON supervisor_assignments(supervisor_id, id);
+        CREATE TABLE appraisal_addenda (
+          appraisal_id TEXT NOT NULL REFERENCES appraisals(id),
+          seq INTEGER NOT NULL,
+          data BLOB NOT NULL,
+          PRIMARY KEY (appraisal_id, seq));
+      )sql"},
   };
   return *m;
 }
@@ -37,9 +57,76 @@ const std::vector<sqlite::Migration>& Migrations() {
 std::string Blob(const v1::Appraisal& a) {
   v1::Appraisal copy = a;
   copy.clear_etag();
+  copy.clear_addenda();  // kept in their own table
   std::string out;
   copy.SerializeToString(&out);
   return out;
+}
+
+std::string Blob(const v1::SupervisorAssignment& a) {
+  v1::SupervisorAssignment copy = a;
+  copy.clear_etag();
+  std::string out;
+  copy.SerializeToString(&out);
+  return out;
+}
+
+constexpr char kOpenEnd[] = "9999-12-31";
+
+std::string FromDay(const v1::SupervisorAssignment& a) { return dates::Format(a.from_date()); }
+std::string ToDay(const v1::SupervisorAssignment& a) {
+  return a.has_to_date() ? dates::Format(a.to_date()) : kOpenEnd;
+}
+
+// Fills `a`'s addenda, oldest first.
+absl::Status ReadAddenda(sqlite::Database& db, v1::Appraisal* a) {
+  auto st = db.Prepare("SELECT data FROM appraisal_addenda WHERE appraisal_id = ? ORDER BY seq");
+  if (!st.ok()) return st.status();
+  st->Bind(1, a->id());
+  auto addenda = sqlite::CollectBlobs<v1::Addendum>(*st);
+  if (!addenda.ok()) return addenda.status();
+  a->clear_addenda();
+  for (auto& x : *addenda) *a->add_addenda() = std::move(x);
+  return absl::OkStatus();
+}
+
+// The stored version and state of an appraisal, inside a transaction.
+absl::Status ReadVersionAndState(sqlite::Database& db, const std::string& id, int64_t* version,
+                                 int64_t* state) {
+  auto sel = db.Prepare("SELECT version, state FROM appraisals WHERE id = ?");
+  if (!sel.ok()) return sel.status();
+  sel->Bind(1, id);
+  auto row = sel->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("no such appraisal");
+  *version = sel->ColumnInt(0);
+  *state = sel->ColumnInt(1);
+  return absl::OkStatus();
+}
+
+// Writes `a` at expected_version + 1 (the caller checked the stored version).
+absl::Status WriteAppraisal(sqlite::Database& db, const v1::Appraisal& a,
+                            int64_t expected_version) {
+  auto up = db.Prepare(
+      "UPDATE appraisals SET employee_id = ?, supervisor_id = ?, unit_id = ?, state = ?,"
+      " framework_id = ?, version = ?, data = ? WHERE id = ? AND version = ?");
+  if (!up.ok()) return up.status();
+  up->Bind(1, a.employee_id())
+      .Bind(2, a.supervisor_id())
+      .Bind(3, a.unit_id())
+      .Bind(4, static_cast<int64_t>(a.state()))
+      .Bind(5, a.framework_id())
+      .Bind(6, expected_version + 1)
+      .BindBlob(7, Blob(a))
+      .Bind(8, a.id())
+      .Bind(9, expected_version);
+  if (auto s = up->Step().status(); !s.ok()) return s;
+  if (db.Changes() != 1) return absl::AbortedError("the appraisal changed since it was read");
+  return absl::OkStatus();
+}
+
+absl::Status StaleAppraisal() {
+  return absl::AbortedError("the appraisal changed since it was read (stale etag)");
 }
 
 }  // namespace
@@ -151,6 +238,8 @@ absl::StatusOr<StoredAppraisal> SqliteAppraisalStore::GetAppraisal(const std::st
   StoredAppraisal out;
   out.version = st->ColumnInt(0);
   if (auto s = sqlite::ParseBlob(st->ColumnBlob(1), &out.appraisal); !s.ok()) return s;
+  st->Reset();
+  if (auto s = ReadAddenda(**lease, &out.appraisal); !s.ok()) return s;
   return out;
 }
 
@@ -160,37 +249,72 @@ absl::Status SqliteAppraisalStore::UpdateAppraisal(const v1::Appraisal& a, int64
   if (!lease.ok()) return lease.status();
   sqlite::Database& db = **lease;
   return db.Transaction([&]() -> absl::Status {
-    auto sel = db.Prepare("SELECT version, state FROM appraisals WHERE id = ?");
-    if (!sel.ok()) return sel.status();
-    sel->Bind(1, a.id());
-    auto row = sel->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::NotFoundError("no such appraisal");
-    const int64_t version = sel->ColumnInt(0);
-    const int64_t state = sel->ColumnInt(1);
-    sel->Reset();
-    if (version != expected_version) {
-      return absl::AbortedError("the appraisal changed since it was read (stale etag)");
-    }
+    int64_t version = 0;
+    int64_t state = 0;
+    if (auto s = ReadVersionAndState(db, a.id(), &version, &state); !s.ok()) return s;
+    if (version != expected_version) return StaleAppraisal();
     if (state == v1::APPRAISAL_STATE_FINALIZED) {
       return absl::FailedPreconditionError("a finalized appraisal never changes");
     }
-    auto up = db.Prepare(
-        "UPDATE appraisals SET employee_id = ?, supervisor_id = ?, unit_id = ?, state = ?,"
-        " framework_id = ?, version = ?, data = ? WHERE id = ? AND version = ?");
-    if (!up.ok()) return up.status();
-    up->Bind(1, a.employee_id())
-        .Bind(2, a.supervisor_id())
-        .Bind(3, a.unit_id())
-        .Bind(4, static_cast<int64_t>(a.state()))
-        .Bind(5, a.framework_id())
-        .Bind(6, expected_version + 1)
-        .BindBlob(7, Blob(a))
-        .Bind(8, a.id())
-        .Bind(9, expected_version);
-    if (auto s = up->Step().status(); !s.ok()) return s;
-    if (db.Changes() != 1) return absl::AbortedError("the appraisal changed since it was read");
+    if (state == v1::APPRAISAL_STATE_VOIDED) {
+      return absl::FailedPreconditionError("a voided appraisal never changes");
+    }
+    if (auto s = WriteAppraisal(db, a, expected_version); !s.ok()) return s;
     return audit::Append(db, event).status();
+  });
+}
+
+absl::Status SqliteAppraisalStore::VoidAppraisal(const v1::Appraisal& a, int64_t expected_version,
+                                                 const audit::Event& event) {
+  if (a.state() != v1::APPRAISAL_STATE_VOIDED) {
+    return absl::InvalidArgumentError("VoidAppraisal stores only a VOIDED appraisal");
+  }
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Database& db = **lease;
+  return db.Transaction([&]() -> absl::Status {
+    int64_t version = 0;
+    int64_t state = 0;
+    if (auto s = ReadVersionAndState(db, a.id(), &version, &state); !s.ok()) return s;
+    if (version != expected_version) return StaleAppraisal();
+    if (state == v1::APPRAISAL_STATE_VOIDED) {
+      return absl::FailedPreconditionError("the appraisal is already voided");
+    }
+    if (auto s = WriteAppraisal(db, a, expected_version); !s.ok()) return s;
+    return audit::Append(db, event).status();
+  });
+}
+
+absl::Status SqliteAppraisalStore::AddAddendum(const std::string& appraisal_id,
+                                               const v1::Addendum& addendum,
+                                               const audit::Event& event) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Database& db = **lease;
+  std::string blob;
+  addendum.SerializeToString(&blob);
+  return db.Transaction([&]() -> absl::Status {
+    int64_t version = 0;
+    int64_t state = 0;
+    if (auto s = ReadVersionAndState(db, appraisal_id, &version, &state); !s.ok()) return s;
+    if (state != v1::APPRAISAL_STATE_FINALIZED) {
+      return absl::FailedPreconditionError("addenda are added to finalized appraisals only");
+    }
+    auto ins = db.Prepare(
+        "INSERT INTO appraisal_addenda(appraisal_id, seq, data) VALUES(?1,"
+        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM appraisal_addenda WHERE appraisal_id = ?1), ?2)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, appraisal_id).BindBlob(2, blob);
+    if (auto s = ins->Step().status(); !s.ok()) return s;
+    auto up = db.Prepare("UPDATE appraisals SET version = version + 1 WHERE id = ?");
+    if (!up.ok()) return up.status();
+    up->Bind(1, appraisal_id);
+    if (auto s = up->Step().status(); !s.ok()) return s;
+    // The versions this transaction read and wrote (the request names none).
+    audit::Event e = event;
+    e.etag_before = api::EtagOf(version);
+    e.etag_after = api::EtagOf(version + 1);
+    return audit::Append(db, e).status();
   });
 }
 
@@ -215,6 +339,116 @@ absl::StatusOr<std::vector<StoredAppraisal>> SqliteAppraisalStore::ListAppraisal
     StoredAppraisal& a = out.emplace_back();
     a.version = st->ColumnInt(0);
     return sqlite::ParseBlob(st->ColumnBlob(1), &a.appraisal);
+  });
+  if (!s.ok()) return s;
+  st->Reset();
+  for (auto& a : out) {
+    // Only finalized appraisals take addenda (and keep them when voided).
+    const auto state = a.appraisal.state();
+    if (state != v1::APPRAISAL_STATE_FINALIZED && state != v1::APPRAISAL_STATE_VOIDED) continue;
+    if (auto r = ReadAddenda(**lease, &a.appraisal); !r.ok()) return r;
+  }
+  return out;
+}
+
+absl::Status SqliteAppraisalStore::CreateAssignment(const v1::SupervisorAssignment& a,
+                                                    const audit::Event& event) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Database& db = **lease;
+  const std::string from = FromDay(a);
+  const std::string to = ToDay(a);
+  return db.Transaction([&]() -> absl::Status {
+    auto sel = db.Prepare(
+        "SELECT 1 FROM supervisor_assignments WHERE employee_id = ? AND supervisor_id = ?"
+        " AND from_day <= ? AND ? <= to_day LIMIT 1");
+    if (!sel.ok()) return sel.status();
+    sel->Bind(1, a.employee_id()).Bind(2, a.supervisor_id()).Bind(3, to).Bind(4, from);
+    auto row = sel->Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      return absl::AlreadyExistsError(
+          "an assignment of this employee to this supervisor overlaps these dates");
+    }
+    sel->Reset();
+    auto ins = db.Prepare(
+        "INSERT INTO supervisor_assignments(id, employee_id, supervisor_id, from_day, to_day,"
+        " version, data) VALUES(?, ?, ?, ?, ?, 1, ?)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, a.id())
+        .Bind(2, a.employee_id())
+        .Bind(3, a.supervisor_id())
+        .Bind(4, from)
+        .Bind(5, to)
+        .BindBlob(6, Blob(a));
+    if (auto s = ins->Step().status(); !s.ok()) return s;
+    return audit::Append(db, event).status();
+  });
+}
+
+absl::StatusOr<StoredAssignment> SqliteAppraisalStore::GetAssignment(const std::string& id) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  auto st = (*lease)->Prepare("SELECT version, data FROM supervisor_assignments WHERE id = ?");
+  if (!st.ok()) return st.status();
+  st->Bind(1, id);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError("no such assignment");
+  StoredAssignment out;
+  out.version = st->ColumnInt(0);
+  if (auto s = sqlite::ParseBlob(st->ColumnBlob(1), &out.assignment); !s.ok()) return s;
+  return out;
+}
+
+absl::Status SqliteAppraisalStore::UpdateAssignment(const v1::SupervisorAssignment& a,
+                                                    int64_t expected_version,
+                                                    const audit::Event& event) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Database& db = **lease;
+  return db.Transaction([&]() -> absl::Status {
+    auto up = db.Prepare(
+        "UPDATE supervisor_assignments SET employee_id = ?, supervisor_id = ?, from_day = ?,"
+        " to_day = ?, version = ?, data = ? WHERE id = ? AND version = ?");
+    if (!up.ok()) return up.status();
+    up->Bind(1, a.employee_id())
+        .Bind(2, a.supervisor_id())
+        .Bind(3, FromDay(a))
+        .Bind(4, ToDay(a))
+        .Bind(5, expected_version + 1)
+        .BindBlob(6, Blob(a))
+        .Bind(7, a.id())
+        .Bind(8, expected_version);
+    if (auto s = up->Step().status(); !s.ok()) return s;
+    if (db.Changes() == 1) return audit::Append(db, event).status();
+    auto sel = db.Prepare("SELECT 1 FROM supervisor_assignments WHERE id = ?");
+    if (!sel.ok()) return sel.status();
+    sel->Bind(1, a.id());
+    auto row = sel->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::NotFoundError("no such assignment");
+    return absl::AbortedError("the assignment changed since it was read (stale etag)");
+  });
+}
+
+absl::StatusOr<std::vector<StoredAssignment>> SqliteAppraisalStore::ListAssignments(
+    const AssignmentQuery& q) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  std::string sql =
+      "SELECT version, data FROM supervisor_assignments WHERE (?1 = '' OR employee_id = ?1)"
+      " AND (?2 = '' OR supervisor_id = ?2) AND (?3 = '' OR (from_day <= ?3 AND ?3 <= to_day))"
+      " AND id > ?4 ORDER BY id";
+  if (q.limit > 0) absl::StrAppend(&sql, " LIMIT ", q.limit);
+  auto st = (*lease)->Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, q.employee_id).Bind(2, q.supervisor_id).Bind(3, q.day).Bind(4, q.after_id);
+  std::vector<StoredAssignment> out;
+  absl::Status s = sqlite::ForEachRow(*st, [&] {
+    StoredAssignment& a = out.emplace_back();
+    a.version = st->ColumnInt(0);
+    return sqlite::ParseBlob(st->ColumnBlob(1), &a.assignment);
   });
   if (!s.ok()) return s;
   return out;

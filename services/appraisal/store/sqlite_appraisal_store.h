@@ -25,10 +25,21 @@ class SqliteAppraisalStore : public AppraisalStore {
   absl::StatusOr<StoredAppraisal> GetAppraisal(const std::string& id) override;
   absl::Status UpdateAppraisal(const v1::Appraisal& appraisal, int64_t expected_version,
                                const audit::Event& event) override;
+  absl::Status VoidAppraisal(const v1::Appraisal& appraisal, int64_t expected_version,
+                             const audit::Event& event) override;
+  absl::Status AddAddendum(const std::string& appraisal_id, const v1::Addendum& addendum,
+                           const audit::Event& event) override;
   absl::StatusOr<std::vector<StoredAppraisal>> ListAppraisals(const AppraisalQuery& query) override;
   absl::Status RecordReads(const std::vector<audit::Event>& events) override;
   absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
                                               const std::string& page_token) override;
+  absl::Status CreateAssignment(const v1::SupervisorAssignment& assignment,
+                                const audit::Event& event) override;
+  absl::StatusOr<StoredAssignment> GetAssignment(const std::string& id) override;
+  absl::Status UpdateAssignment(const v1::SupervisorAssignment& assignment,
+                                int64_t expected_version, const audit::Event& event) override;
+  absl::StatusOr<std::vector<StoredAssignment>> ListAssignments(
+      const AssignmentQuery& query) override;
 
  private:
   explicit SqliteAppraisalStore(std::unique_ptr<sqlite::ConnectionPool> pool)
