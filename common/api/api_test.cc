@@ -67,7 +67,22 @@ TEST(PageTokenTest, PageSizeBounds) {
   EXPECT_EQ(*PageSize(0, 50, 500), 50);
   EXPECT_EQ(*PageSize(7, 50, 500), 7);
   EXPECT_FALSE(PageSize(-1, 50, 500).ok());
-  EXPECT_FALSE(PageSize(501, 50, 500).ok());
+  EXPECT_EQ(*PageSize(500, 50, 500), 500);
+  EXPECT_EQ(*PageSize(501, 50, 500), 500);  // AIP-158: lowered to the maximum, not refused
+  EXPECT_EQ(*PageSize(1 << 30, 50, 500), 500);
+}
+
+TEST(PageBudgetTest, StopsBeforeTheItemThatWouldOverflow) {
+  PageBudget budget(100);
+  EXPECT_TRUE(budget.Take(40));   // 48 with framing
+  EXPECT_TRUE(budget.Take(40));   // 96
+  EXPECT_FALSE(budget.Take(40));  // would be 144
+}
+
+TEST(PageBudgetTest, FirstItemAlwaysFits) {
+  PageBudget budget(10);
+  EXPECT_TRUE(budget.Take(1000));
+  EXPECT_FALSE(budget.Take(1));
 }
 
 }  // namespace

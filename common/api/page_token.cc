@@ -45,10 +45,19 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::strin
 
 absl::StatusOr<int> PageSize(int requested, int default_size, int max_size) {
   if (requested == 0) return default_size;
-  if (requested < 0 || requested > max_size) {
+  if (requested < 0) {
     return status::InvalidField("page_size", absl::StrCat("must be between 0 and ", max_size));
   }
-  return requested;
+  return requested > max_size ? max_size : requested;
+}
+
+bool PageBudget::Take(size_t item_bytes) {
+  // Each item costs a few bytes of framing on the wire beyond ByteSizeLong (tag and length).
+  const size_t cost = item_bytes + 8;
+  if (!empty_ && cost > left_) return false;
+  left_ = cost > left_ ? 0 : left_ - cost;
+  empty_ = false;
+  return true;
 }
 
 }  // namespace classplan::api
