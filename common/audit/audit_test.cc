@@ -180,8 +180,11 @@ TEST_F(AuditStoreTest, ListFiltersAndPages) {
   auto reused = List(*db_, other, 2, first->next_page_token);
   EXPECT_TRUE(absl::IsInvalidArgument(reused.status()));
   EXPECT_EQ(status::GetFieldViolations(reused.status()).at(0).field, "page_token");
-  auto too_big = List(*db_, even, kMaxPageSize + 1, "");
-  EXPECT_EQ(status::GetFieldViolations(too_big.status()).at(0).field, "page_size");
+  auto too_big = List(*db_, even, kMaxPageSize + 1, "");  // lowered to the maximum (AIP-158)
+  ASSERT_TRUE(too_big.ok()) << too_big.status();
+  EXPECT_EQ(too_big->events.size(), 3u);
+  auto negative = List(*db_, even, -1, "");
+  EXPECT_EQ(status::GetFieldViolations(negative.status()).at(0).field, "page_size");
 }
 
 TEST_F(AuditStoreTest, ListFiltersByTimeRange) {
