@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/identity/identity.h"
 
@@ -82,6 +83,14 @@ inline constexpr int kMaxPageSize = 1000;
 struct Page {
   std::vector<Event> events;    // in sequence order
   std::string next_page_token;  // "" on the last page
+};
+
+// What every service's store offers for ListAuditEvents: one page of its trail, oldest first.
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+  virtual absl::StatusOr<Page> ListAuditEvents(const Filter& filter, int page_size,
+                                               const std::string& page_token) = 0;
 };
 
 // Verifies a whole chain held in memory: nullopt when every link holds.

@@ -85,4 +85,15 @@ pb::ListAuditEventsResponse ResponseOf(const Page& page) {
   return out;
 }
 
+absl::StatusOr<pb::ListAuditEventsResponse> ListEvents(EventLog& log,
+                                                       const pb::ListAuditEventsRequest& request,
+                                                       const identity::Caller& caller) {
+  if (absl::Status s = CheckMayListEvents(caller); !s.ok()) return s;
+  auto filter = FilterOf(request);
+  if (!filter.ok()) return filter.status();
+  auto page = log.ListAuditEvents(*filter, request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  return ResponseOf(*page);
+}
+
 }  // namespace classplan::audit

@@ -25,6 +25,12 @@ absl::StatusOr<Filter> FilterOf(const pb::ListAuditEventsRequest& request);
 
 pb::ListAuditEventsResponse ResponseOf(const Page& page);
 
+// ListAuditEvents as every service answers it: hr_admin only, then one page of `log` for the
+// request's filter.
+absl::StatusOr<pb::ListAuditEventsResponse> ListEvents(EventLog& log,
+                                                       const pb::ListAuditEventsRequest& request,
+                                                       const identity::Caller& caller);
+
 }  // namespace classplan::audit
 
 #endif  // CLASSPLAN_COMMON_AUDIT_AUDIT_PROTO_H_

@@ -216,15 +216,7 @@ absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::ListAppraisals(
 absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> Appraisals::ListAuditEvents(
     const Principal& p, const classplan::common::v1::ListAuditEventsRequest& r) {
   if (auto s = RequirePrincipal(p); !s.ok()) return s;
-  if (auto s = audit::CheckMayListEvents(identity::Caller{p.id, p.roles, p.request_id, p.method});
-      !s.ok()) {
-    return s;
-  }
-  auto filter = audit::FilterOf(r);
-  if (!filter.ok()) return filter.status();
-  auto page = store_->ListAuditEvents(*filter, r.page_size(), r.page_token());
-  if (!page.ok()) return page.status();
-  return audit::ResponseOf(*page);
+  return audit::ListEvents(*store_, r, identity::Caller{p.id, p.roles, p.request_id, p.method});
 }
 
 }  // namespace classplan::appraisal

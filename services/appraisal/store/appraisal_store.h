@@ -46,9 +46,9 @@ struct AssignmentQuery {
   int limit = 0;
 };
 
-class AppraisalStore {
+class AppraisalStore : public audit::EventLog {
  public:
-  virtual ~AppraisalStore() = default;
+  ~AppraisalStore() override = default;
 
   // Stores a framework version. A version, once stored, never changes: storing the same
   // id and version again is OK when identical, AlreadyExists otherwise.
@@ -86,9 +86,6 @@ class AppraisalStore {
 
   // Records reads of appraisals: appends `events` (one per appraisal read) in one transaction.
   virtual absl::Status RecordReads(const std::vector<audit::Event>& events) = 0;
-  // One page of the audit trail (audit::List).
-  virtual absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
-                                                      const std::string& page_token) = 0;
 
   // Inserts a new reporting relationship at version 1, unless one of the same employee and
   // supervisor overlaps its dates (AlreadyExists; checked in the same transaction). Appends

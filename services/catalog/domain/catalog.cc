@@ -75,12 +75,7 @@ absl::StatusOr<pb::Jurisdiction> Catalog::LoadJurisdiction(const std::string& id
 
 absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> Catalog::ListAuditEvents(
     const classplan::common::v1::ListAuditEventsRequest& request, const identity::Caller& caller) {
-  if (absl::Status s = audit::CheckMayListEvents(caller); !s.ok()) return s;
-  auto filter = audit::FilterOf(request);
-  if (!filter.ok()) return filter.status();
-  auto page = store_->ListAuditEvents(*filter, request.page_size(), request.page_token());
-  if (!page.ok()) return page.status();
-  return audit::ResponseOf(*page);
+  return audit::ListEvents(*store_, request, caller);
 }
 
 }  // namespace classplan::catalog

@@ -59,9 +59,9 @@ struct TextMatch {
   std::string snippet;
 };
 
-class CatalogStore {
+class CatalogStore : public audit::EventLog {
  public:
-  virtual ~CatalogStore() = default;
+  ~CatalogStore() override = default;
 
   virtual absl::Status Commit(const WriteBatch& batch) = 0;
 
@@ -87,10 +87,6 @@ class CatalogStore {
 
   // The digest a data file had when it was imported, if it was.
   virtual absl::StatusOr<std::optional<std::string>> ImportedDigest(const std::string& file) = 0;
-
-  // One page of the audit trail (audit::List).
-  virtual absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
-                                                      const std::string& page_token) = 0;
 };
 
 }  // namespace classplan::catalog

@@ -19,13 +19,13 @@ namespace classplan::payband {
 
 namespace pb = ::classplan::payband::v1;
 
-class PaybandStore {
+class PaybandStore : public audit::EventLog {
  public:
   // Runs inside the write transaction with the jurisdiction's current schedules; an error
   // aborts the write (nothing is written) and is returned as is.
   using ScheduleCheck = std::function<absl::Status(const std::vector<pb::PaySchedule>& existing)>;
 
-  virtual ~PaybandStore() = default;
+  ~PaybandStore() override = default;
 
   // Schedules of a jurisdiction ("" = all), ordered by id. `version` is the jurisdiction's
   // current schedule version.
@@ -57,10 +57,6 @@ class PaybandStore {
       const std::string& jurisdiction_id) = 0;
   virtual absl::StatusOr<std::optional<pb::AlternativeBandAssignment>> GetAlternativeAssignment(
       const std::string& jurisdiction_id, const std::string& class_code) = 0;
-
-  // One page of the audit trail (audit::List).
-  virtual absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
-                                                      const std::string& page_token) = 0;
 };
 
 }  // namespace classplan::payband
