@@ -38,6 +38,20 @@ class MethodRoles {
   std::map<std::string, std::vector<Role>, std::less<>> roles_;
 };
 
+// Fail closed is only safe if no method is forgotten: the methods of `service` (a protobuf
+// ServiceDescriptor; a template so that this library needs no protobuf) that `table` does not
+// list with at least one role. Each service's method_roles_test expects none.
+template <typename ServiceDescriptor>
+std::vector<std::string> UnlistedMethods(const MethodRoles& table,
+                                         const ServiceDescriptor& service) {
+  std::vector<std::string> out;
+  for (int i = 0; i < service.method_count(); ++i) {
+    const std::string& name = service.method(i)->name();
+    if (table.RolesFor(name).empty()) out.push_back(name);
+  }
+  return out;
+}
+
 }  // namespace classplan::identity
 
 #endif  // CLASSPLAN_COMMON_IDENTITY_METHOD_ROLES_H_
