@@ -129,6 +129,44 @@ absl::Status StaleAppraisal() {
   return absl::AbortedError("the appraisal changed since it was read (stale etag)");
 }
 
+// Reads the version and the message of every row of `st` (selecting version, data) into a
+// Stored (StoredAppraisal, StoredAssignment) whose message member is `field`.
+template <typename Stored, typename Msg>
+absl::StatusOr<std::vector<Stored>> CollectVersioned(sqlite::Statement& st, Msg Stored::*field) {
+  std::vector<Stored> out;
+  absl::Status s = sqlite::ForEachRow(st, [&] {
+    Stored& row = out.emplace_back();
+    row.version = st.ColumnInt(0);
+    return sqlite::ParseBlob(st.ColumnBlob(1), &(row.*field));
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+// The one row of `sql` (selecting version, data WHERE id = ?) for `id`; NOT_FOUND `missing`.
+template <typename Stored, typename Msg>
+absl::StatusOr<Stored> ReadVersioned(sqlite::Database& db, const char* sql, const std::string& id,
+                                     Msg Stored::*field, const char* missing) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, id);
+  auto rows = CollectVersioned(*st, field);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return absl::NotFoundError(missing);
+  return std::move(rows->front());
+}
+
+// The stored version of an appraisal inside a write's transaction: ABORTED when it is not
+// `expected_version`; its state otherwise.
+absl::StatusOr<int64_t> CheckedState(sqlite::Database& db, const std::string& id,
+                                     int64_t expected_version) {
+  int64_t version = 0;
+  int64_t state = 0;
+  if (auto s = ReadVersionAndState(db, id, &version, &state); !s.ok()) return s;
+  if (version != expected_version) return StaleAppraisal();
+  return state;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteAppraisalStore>> SqliteAppraisalStore::Open(
@@ -148,6 +186,19 @@ absl::StatusOr<sqlite::ConnectionPool::Lease> SqliteAppraisalStore::Acquire() {
   // Connections are opened with synchronous=NORMAL; personnel records want FULL (see header).
   if (auto s = (*lease)->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
   return lease;
+}
+
+absl::Status SqliteAppraisalStore::AuditedWrite(
+    const audit::Event& event,
+    absl::FunctionRef<absl::Status(sqlite::Database&, audit::Event&)> write) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  sqlite::Database& db = **lease;
+  return db.Transaction([&]() -> absl::Status {
+    audit::Event e = event;
+    if (absl::Status s = write(db, e); !s.ok()) return s;
+    return audit::Append(db, e).status();
+  });
 }
 
 absl::Status SqliteAppraisalStore::PutFramework(const v1::Framework& f) {
@@ -206,10 +257,7 @@ absl::StatusOr<std::vector<v1::Framework>> SqliteAppraisalStore::ListFrameworks(
 
 absl::Status SqliteAppraisalStore::CreateAppraisal(const v1::Appraisal& a,
                                                    const audit::Event& event) {
-  auto lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  sqlite::Database& db = **lease;
-  return db.Transaction([&]() -> absl::Status {
+  return AuditedWrite(event, [&](sqlite::Database& db, audit::Event&) -> absl::Status {
     auto st = db.Prepare(
         "INSERT INTO appraisals(id, employee_id, supervisor_id, unit_id, state, framework_id,"
         " version, data) VALUES(?, ?, ?, ?, ?, ?, 1, ?)");
@@ -221,46 +269,32 @@ absl::Status SqliteAppraisalStore::CreateAppraisal(const v1::Appraisal& a,
         .Bind(5, static_cast<int64_t>(a.state()))
         .Bind(6, a.framework_id())
         .BindBlob(7, Blob(a));
-    if (auto s = st->Step(); !s.ok()) return s.status();
-    return audit::Append(db, event).status();
+    return st->Step().status();
   });
 }
 
 absl::StatusOr<StoredAppraisal> SqliteAppraisalStore::GetAppraisal(const std::string& id) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
-  auto st = (*lease)->Prepare("SELECT version, data FROM appraisals WHERE id = ?");
-  if (!st.ok()) return st.status();
-  st->Bind(1, id);
-  auto row = st->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("no such appraisal");
-  StoredAppraisal out;
-  out.version = st->ColumnInt(0);
-  if (auto s = sqlite::ParseBlob(st->ColumnBlob(1), &out.appraisal); !s.ok()) return s;
-  st->Reset();
-  if (auto s = ReadAddenda(**lease, &out.appraisal); !s.ok()) return s;
+  auto out = ReadVersioned(**lease, "SELECT version, data FROM appraisals WHERE id = ?", id,
+                           &StoredAppraisal::appraisal, "no such appraisal");
+  if (!out.ok()) return out.status();
+  if (auto s = ReadAddenda(**lease, &out->appraisal); !s.ok()) return s;
   return out;
 }
 
 absl::Status SqliteAppraisalStore::UpdateAppraisal(const v1::Appraisal& a, int64_t expected_version,
                                                    const audit::Event& event) {
-  auto lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  sqlite::Database& db = **lease;
-  return db.Transaction([&]() -> absl::Status {
-    int64_t version = 0;
-    int64_t state = 0;
-    if (auto s = ReadVersionAndState(db, a.id(), &version, &state); !s.ok()) return s;
-    if (version != expected_version) return StaleAppraisal();
-    if (state == v1::APPRAISAL_STATE_FINALIZED) {
+  return AuditedWrite(event, [&](sqlite::Database& db, audit::Event&) -> absl::Status {
+    auto state = CheckedState(db, a.id(), expected_version);
+    if (!state.ok()) return state.status();
+    if (*state == v1::APPRAISAL_STATE_FINALIZED) {
       return absl::FailedPreconditionError("a finalized appraisal never changes");
     }
-    if (state == v1::APPRAISAL_STATE_VOIDED) {
+    if (*state == v1::APPRAISAL_STATE_VOIDED) {
       return absl::FailedPreconditionError("a voided appraisal never changes");
     }
-    if (auto s = WriteAppraisal(db, a, expected_version); !s.ok()) return s;
-    return audit::Append(db, event).status();
+    return WriteAppraisal(db, a, expected_version);
   });
 }
 
@@ -269,31 +303,22 @@ absl::Status SqliteAppraisalStore::VoidAppraisal(const v1::Appraisal& a, int64_t
   if (a.state() != v1::APPRAISAL_STATE_VOIDED) {
     return absl::InvalidArgumentError("VoidAppraisal stores only a VOIDED appraisal");
   }
-  auto lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  sqlite::Database& db = **lease;
-  return db.Transaction([&]() -> absl::Status {
-    int64_t version = 0;
-    int64_t state = 0;
-    if (auto s = ReadVersionAndState(db, a.id(), &version, &state); !s.ok()) return s;
-    if (version != expected_version) return StaleAppraisal();
-    if (state == v1::APPRAISAL_STATE_VOIDED) {
+  return AuditedWrite(event, [&](sqlite::Database& db, audit::Event&) -> absl::Status {
+    auto state = CheckedState(db, a.id(), expected_version);
+    if (!state.ok()) return state.status();
+    if (*state == v1::APPRAISAL_STATE_VOIDED) {
       return absl::FailedPreconditionError("the appraisal is already voided");
     }
-    if (auto s = WriteAppraisal(db, a, expected_version); !s.ok()) return s;
-    return audit::Append(db, event).status();
+    return WriteAppraisal(db, a, expected_version);
   });
 }
 
 absl::Status SqliteAppraisalStore::AddAddendum(const std::string& appraisal_id,
                                                const v1::Addendum& addendum,
                                                const audit::Event& event) {
-  auto lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  sqlite::Database& db = **lease;
   std::string blob;
   addendum.SerializeToString(&blob);
-  return db.Transaction([&]() -> absl::Status {
+  return AuditedWrite(event, [&](sqlite::Database& db, audit::Event& e) -> absl::Status {
     int64_t version = 0;
     int64_t state = 0;
     if (auto s = ReadVersionAndState(db, appraisal_id, &version, &state); !s.ok()) return s;
@@ -311,10 +336,9 @@ absl::Status SqliteAppraisalStore::AddAddendum(const std::string& appraisal_id,
     up->Bind(1, appraisal_id);
     if (auto s = up->Step().status(); !s.ok()) return s;
     // The versions this transaction read and wrote (the request names none).
-    audit::Event e = event;
     e.etag_before = api::EtagOf(version);
     e.etag_after = api::EtagOf(version + 1);
-    return audit::Append(db, e).status();
+    return absl::OkStatus();
   });
 }
 
@@ -334,15 +358,10 @@ absl::StatusOr<std::vector<StoredAppraisal>> SqliteAppraisalStore::ListAppraisal
       .Bind(3, q.unit_id)
       .Bind(4, static_cast<int64_t>(q.state))
       .Bind(5, q.after_id);
-  std::vector<StoredAppraisal> out;
-  absl::Status s = sqlite::ForEachRow(*st, [&] {
-    StoredAppraisal& a = out.emplace_back();
-    a.version = st->ColumnInt(0);
-    return sqlite::ParseBlob(st->ColumnBlob(1), &a.appraisal);
-  });
-  if (!s.ok()) return s;
+  auto out = CollectVersioned(*st, &StoredAppraisal::appraisal);
+  if (!out.ok()) return out.status();
   st->Reset();
-  for (auto& a : out) {
+  for (auto& a : *out) {
     // Only finalized appraisals take addenda (and keep them when voided).
     const auto state = a.appraisal.state();
     if (state != v1::APPRAISAL_STATE_FINALIZED && state != v1::APPRAISAL_STATE_VOIDED) continue;
@@ -353,12 +372,9 @@ absl::StatusOr<std::vector<StoredAppraisal>> SqliteAppraisalStore::ListAppraisal
 
 absl::Status SqliteAppraisalStore::CreateAssignment(const v1::SupervisorAssignment& a,
                                                     const audit::Event& event) {
-  auto lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  sqlite::Database& db = **lease;
   const std::string from = FromDay(a);
   const std::string to = ToDay(a);
-  return db.Transaction([&]() -> absl::Status {
+  return AuditedWrite(event, [&](sqlite::Database& db, audit::Event&) -> absl::Status {
     auto sel = db.Prepare(
         "SELECT 1 FROM supervisor_assignments WHERE employee_id = ? AND supervisor_id = ?"
         " AND from_day <= ? AND ? <= to_day LIMIT 1");
@@ -381,33 +397,21 @@ absl::Status SqliteAppraisalStore::CreateAssignment(const v1::SupervisorAssignme
         .Bind(4, from)
         .Bind(5, to)
         .BindBlob(6, Blob(a));
-    if (auto s = ins->Step().status(); !s.ok()) return s;
-    return audit::Append(db, event).status();
+    return ins->Step().status();
   });
 }
 
 absl::StatusOr<StoredAssignment> SqliteAppraisalStore::GetAssignment(const std::string& id) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
-  auto st = (*lease)->Prepare("SELECT version, data FROM supervisor_assignments WHERE id = ?");
-  if (!st.ok()) return st.status();
-  st->Bind(1, id);
-  auto row = st->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return absl::NotFoundError("no such assignment");
-  StoredAssignment out;
-  out.version = st->ColumnInt(0);
-  if (auto s = sqlite::ParseBlob(st->ColumnBlob(1), &out.assignment); !s.ok()) return s;
-  return out;
+  return ReadVersioned(**lease, "SELECT version, data FROM supervisor_assignments WHERE id = ?", id,
+                       &StoredAssignment::assignment, "no such assignment");
 }
 
 absl::Status SqliteAppraisalStore::UpdateAssignment(const v1::SupervisorAssignment& a,
                                                     int64_t expected_version,
                                                     const audit::Event& event) {
-  auto lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  sqlite::Database& db = **lease;
-  return db.Transaction([&]() -> absl::Status {
+  return AuditedWrite(event, [&](sqlite::Database& db, audit::Event&) -> absl::Status {
     auto up = db.Prepare(
         "UPDATE supervisor_assignments SET employee_id = ?, supervisor_id = ?, from_day = ?,"
         " to_day = ?, version = ?, data = ? WHERE id = ? AND version = ?");
@@ -421,7 +425,7 @@ absl::Status SqliteAppraisalStore::UpdateAssignment(const v1::SupervisorAssignme
         .Bind(7, a.id())
         .Bind(8, expected_version);
     if (auto s = up->Step().status(); !s.ok()) return s;
-    if (db.Changes() == 1) return audit::Append(db, event).status();
+    if (db.Changes() == 1) return absl::OkStatus();
     auto sel = db.Prepare("SELECT 1 FROM supervisor_assignments WHERE id = ?");
     if (!sel.ok()) return sel.status();
     sel->Bind(1, a.id());
@@ -444,14 +448,7 @@ absl::StatusOr<std::vector<StoredAssignment>> SqliteAppraisalStore::ListAssignme
   auto st = (*lease)->Prepare(sql);
   if (!st.ok()) return st.status();
   st->Bind(1, q.employee_id).Bind(2, q.supervisor_id).Bind(3, q.day).Bind(4, q.after_id);
-  std::vector<StoredAssignment> out;
-  absl::Status s = sqlite::ForEachRow(*st, [&] {
-    StoredAssignment& a = out.emplace_back();
-    a.version = st->ColumnInt(0);
-    return sqlite::ParseBlob(st->ColumnBlob(1), &a.assignment);
-  });
-  if (!s.ok()) return s;
-  return out;
+  return CollectVersioned(*st, &StoredAssignment::assignment);
 }
 
 absl::Status SqliteAppraisalStore::RecordReads(const std::vector<audit::Event>& events) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "common/sqlite/pool.h"
 #include "services/appraisal/store/appraisal_store.h"
 
@@ -45,6 +46,11 @@ class SqliteAppraisalStore : public AppraisalStore {
   explicit SqliteAppraisalStore(std::unique_ptr<sqlite::ConnectionPool> pool)
       : pool_(std::move(pool)) {}
   absl::StatusOr<sqlite::ConnectionPool::Lease> Acquire();
+  // Runs `write` and appends its audit event in one transaction: no write without its event,
+  // and a failed write leaves none. `write` may fill in the event (etags it read).
+  absl::Status AuditedWrite(
+      const audit::Event& event,
+      absl::FunctionRef<absl::Status(sqlite::Database&, audit::Event&)> write);
   std::unique_ptr<sqlite::ConnectionPool> pool_;
 };
 
