@@ -46,9 +46,9 @@ TEST_F(MtlsFilesTest, AGoodSetIsAccepted) {
 }
 
 TEST_F(MtlsFilesTest, APartialSetNamesTheFlags) {
-  for (MtlsFiles partial : {MtlsFiles{good_.cert_file, good_.key_file, ""},
-                            MtlsFiles{good_.cert_file, "", good_.ca_file},
-                            MtlsFiles{"", "", good_.ca_file}}) {
+  for (const MtlsFiles& partial :
+       {MtlsFiles{good_.cert_file, good_.key_file, ""},
+        MtlsFiles{good_.cert_file, "", good_.ca_file}, MtlsFiles{"", "", good_.ca_file}}) {
     auto checked = CheckMtlsFiles(partial);
     ASSERT_FALSE(checked.ok());
     EXPECT_EQ(checked.status().code(), absl::StatusCode::kInvalidArgument);
@@ -113,8 +113,7 @@ TEST(ServerNameForTarget, AddressListsUseTheFirstHost) {
   EXPECT_EQ(ServerNameForTarget("ipv4:127.0.0.1:50051,127.0.0.1:50052"), "127.0.0.1");
   EXPECT_EQ(ServerNameForTarget("ipv4:///10.0.0.7:50051"), "10.0.0.7");
   EXPECT_EQ(ServerNameForTarget("ipv6:[::1]:50051,[::1]:50052"), "::1");
-  EXPECT_EQ(ServerNameForTarget("dns:///catalog.classplan.svc.cluster.local:50051"),
-            std::nullopt);
+  EXPECT_EQ(ServerNameForTarget("dns:///catalog.classplan.svc.cluster.local:50051"), std::nullopt);
   EXPECT_EQ(ServerNameForTarget("127.0.0.1:50051"), std::nullopt);
 }
 

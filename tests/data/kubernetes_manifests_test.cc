@@ -129,8 +129,8 @@ void CheckContainer(const std::string& who, const YAML::Node& pod, const YAML::N
       continue;
     }
     if (g["port"].as<int>(-1) != probe_port) {
-      p->Add(who + ": " + probe + " port " + g["port"].as<std::string>("?") + " is not " +
-             probe_port_name + " " + std::to_string(probe_port));
+      p->Add(absl::StrCat(who, ": ", probe, " port ", g["port"].as<std::string>("?"), " is not ",
+                          probe_port_name, " ", probe_port));
     }
   }
   if (!health_service.empty() &&
