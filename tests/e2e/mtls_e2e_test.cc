@@ -36,10 +36,10 @@ namespace elig = ::classplan::eligibility::v1;
 using testing::CertFiles;
 using testing::Proc;
 
-constexpr char kCatalog[] = "classplan.catalog.v1.CatalogService";
-constexpr char kPayband[] = "classplan.payband.v1.PaybandService";
-constexpr char kAppraisal[] = "classplan.appraisal.v1.AppraisalService";
-constexpr char kEligibility[] = "classplan.eligibility.v1.EligibilityService";
+const char* const kCatalog = cat::CatalogService::service_full_name();
+const char* const kPayband = pay::PaybandService::service_full_name();
+const char* const kAppraisal = apr::AppraisalService::service_full_name();
+const char* const kEligibility = elig::EligibilityService::service_full_name();
 
 // The names the local suite dials its services by.
 const std::vector<std::string> kLocalNames = {"DNS:localhost", "IP:127.0.0.1"};
