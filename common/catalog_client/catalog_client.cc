@@ -7,6 +7,7 @@
 #include "common/log/log.h"
 #include "common/server/call_deadline.h"
 #include "common/status/grpc_status.h"
+#include "common/tls/mtls.h"
 
 namespace classplan::catalog_client {
 
@@ -21,12 +22,14 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClie
 
 std::unique_ptr<CatalogClient> CatalogClient::Connect(const std::string& target,
                                                       CatalogClientOptions options) {
+  const auto creds =
+      options.credentials != nullptr ? options.credentials : grpc::InsecureChannelCredentials();
+  grpc::ChannelArguments args;
+  tls::SetServerName(target, &args);
   if (options.keys == nullptr) {
-    return std::make_unique<CatalogClient>(
-        grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), options);
+    return std::make_unique<CatalogClient>(grpc::CreateCustomChannel(target, creds, args), options);
   }
-  auto channel = identity::SigningChannel(target, grpc::InsecureChannelCredentials(),
-                                          grpc::ChannelArguments(), options.keys, options.as);
+  auto channel = identity::SigningChannel(target, creds, args, options.keys, options.as);
   return std::make_unique<CatalogClient>(std::move(channel), std::move(options));
 }
 

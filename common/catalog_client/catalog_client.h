@@ -35,6 +35,9 @@ struct CatalogClientOptions {
   // refuses them.
   std::shared_ptr<const identity::KeyRing> keys;
   identity::SigningIdentity as;
+  // The channel's credentials: mutual TLS inside the suite (common/tls/mtls.h); null for
+  // plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
 };
 
 // The client's counters, looked up once.
@@ -47,7 +50,8 @@ struct CatalogClientStats {
 class CatalogClient {
  public:
   explicit CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options = {});
-  // Insecure channel to "host:port", signing with options.keys when set.
+  // A channel to "host:port" with options.credentials (plaintext without), signing with
+  // options.keys when set.
   static std::unique_ptr<CatalogClient> Connect(const std::string& target,
                                                 CatalogClientOptions options = {});
 

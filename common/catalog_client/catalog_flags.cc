@@ -26,10 +26,13 @@ std::unique_ptr<CatalogClient> ConnectFromFlags(std::shared_ptr<const identity::
   options.keys = std::move(keys);
   options.as = {absl::StrCat("service:", service), {identity::Role::kAgencySystem}};
   options.deadline = absl::GetFlag(FLAGS_catalog_deadline);
+  options.credentials = server::InternalChannelCredentials();
   const std::string target = absl::GetFlag(FLAGS_catalog);
   auto client = CatalogClient::Connect(target, options);
   log::Info("catalog client",
-            {{"target", target}, {"deadline", absl::FormatDuration(options.deadline)}});
+            {{"target", target},
+             {"deadline", absl::FormatDuration(options.deadline)},
+             {"tls", server::MtlsFromFlags().ok() && server::MtlsFromFlags()->has_value()}});
   return client;
 }
 

@@ -22,7 +22,8 @@ bool CatalogFlagsValid();
 
 // Connects to --catalog with --catalog_deadline per call, and logs where ("catalog client").
 // Every call is signed with `keys` as principal "service:<service>" in role agency_system: a
-// service reads the catalog as itself, not as whoever called it.
+// service reads the catalog as itself, not as whoever called it. Over mutual TLS when the
+// --mtls_* flags are set (server::InternalChannelCredentials).
 std::unique_ptr<CatalogClient> ConnectFromFlags(std::shared_ptr<const identity::KeyRing> keys,
                                                 const std::string& service);
 

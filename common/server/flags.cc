@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/server/startup.h"
 
 namespace classplan::server {
 
@@ -35,10 +36,30 @@ ServerOptions ServerOptionsFromFlags(std::string service_name) {
   o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   o.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   o.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
+  o.health_listen = absl::GetFlag(FLAGS_health_listen);
+  if (const auto& mtls = MtlsFromFlags(); mtls.ok() && mtls->has_value()) {
+    o.credentials = tls::MtlsServerCredentials(**mtls);
+  }
   return o;
 }
 
+const absl::StatusOr<std::optional<tls::MtlsFiles>>& MtlsFromFlags() {
+  static const auto* const files = new absl::StatusOr<std::optional<tls::MtlsFiles>>(
+      tls::CheckMtlsFiles({absl::GetFlag(FLAGS_mtls_cert_file), absl::GetFlag(FLAGS_mtls_key_file),
+                           absl::GetFlag(FLAGS_mtls_ca_file)}));
+  return *files;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> InternalChannelCredentials() {
+  const auto& mtls = MtlsFromFlags();
+  if (mtls.ok() && mtls->has_value()) return tls::MtlsChannelCredentials(**mtls);
+  return grpc::InsecureChannelCredentials();
+}
+
 int ServeFromFlags(grpc::Service* service, std::string service_name, std::string health_name) {
+  if (const auto& mtls = MtlsFromFlags(); !mtls.ok()) {
+    return BadFlag(mtls.status().message());
+  }
   ServerOptions options = ServerOptionsFromFlags(std::move(service_name));
   options.health_service_names = {std::move(health_name)};
   ServerHost host(options);
@@ -120,3 +141,17 @@ ABSL_FLAG(std::string, identity_key_file,
           classplan::server::EnvOr("CLASSPLAN_IDENTITY_KEY_FILE", ""),
           "file of the keys that sign and verify identity assertions, mode 0600 (env "
           "CLASSPLAN_IDENTITY_KEY_FILE); required");
+// Mutual TLS inside the suite (docs/security.md, "Mutual TLS"): off unless all three are set.
+ABSL_FLAG(std::string, mtls_cert_file, classplan::server::EnvOr("CLASSPLAN_MTLS_CERT_FILE", ""),
+          "PEM certificate this process presents on the suite's internal links, as server and as "
+          "client; with --mtls_key_file and --mtls_ca_file, or none of them for plaintext (env "
+          "CLASSPLAN_MTLS_CERT_FILE)");
+ABSL_FLAG(std::string, mtls_key_file, classplan::server::EnvOr("CLASSPLAN_MTLS_KEY_FILE", ""),
+          "PEM private key of --mtls_cert_file, mode 0600 (env CLASSPLAN_MTLS_KEY_FILE)");
+ABSL_FLAG(std::string, mtls_ca_file, classplan::server::EnvOr("CLASSPLAN_MTLS_CA_FILE", ""),
+          "PEM CA bundle every peer's certificate must chain to; a server then requires a "
+          "client certificate (env CLASSPLAN_MTLS_CA_FILE)");
+// gRPC probes (Kubernetes) cannot present a client certificate.
+ABSL_FLAG(std::string, health_listen, classplan::server::EnvOr("CLASSPLAN_HEALTH_LISTEN", ""),
+          "host:port of a plaintext port serving grpc.health.v1 only, for probes that cannot "
+          "do mutual TLS; empty: none (env CLASSPLAN_HEALTH_LISTEN)");

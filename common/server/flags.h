@@ -15,6 +15,10 @@
 //   --max_connection_age_grace CLASSPLAN_MAX_CONNECTION_AGE_GRACE  e.g. "120s"
 //   --identity_key_file CLASSPLAN_IDENTITY_KEY_FILE the key ring that signs and verifies
 //                       identity assertions (common/identity/assertion.h); required
+//   --mtls_cert_file    CLASSPLAN_MTLS_CERT_FILE    mutual TLS inside the suite (common/tls):
+//   --mtls_key_file     CLASSPLAN_MTLS_KEY_FILE       this process's certificate and key, the
+//   --mtls_ca_file      CLASSPLAN_MTLS_CA_FILE        CA every peer's must chain to; all or none
+//   --health_listen     CLASSPLAN_HEALTH_LISTEN     host:port of a plaintext health-only port
 
 #include <memory>
 #include <optional>
@@ -25,6 +29,7 @@
 #include "absl/time/time.h"
 #include "common/identity/assertion.h"
 #include "common/server/server_host.h"
+#include "common/tls/mtls.h"
 
 ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, redis);
@@ -36,13 +41,17 @@ ABSL_DECLARE_FLAG(int, max_request_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, max_connection_age);
 ABSL_DECLARE_FLAG(absl::Duration, max_connection_age_grace);
 ABSL_DECLARE_FLAG(std::string, identity_key_file);
+ABSL_DECLARE_FLAG(std::string, mtls_cert_file);
+ABSL_DECLARE_FLAG(std::string, mtls_key_file);
+ABSL_DECLARE_FLAG(std::string, mtls_ca_file);
+ABSL_DECLARE_FLAG(std::string, health_listen);
 
 namespace classplan::server {
 
 // The environment variable's value, or `fallback` when unset or empty.
 std::string EnvOr(const char* name, std::string fallback);
 
-// ServerOptions from the shared flags.
+// ServerOptions from the shared flags (with the mutual TLS credentials when configured).
 ServerOptions ServerOptionsFromFlags(std::string service_name);
 
 // Serves `service` with options from the shared flags until SIGTERM or SIGINT, then drains.
@@ -59,6 +68,16 @@ absl::StatusOr<std::optional<HostPort>> ParseRedisFlag(const std::string& value)
 // unusable (missing, malformed, readable by group or others). A server does not start
 // without it: every call it serves must carry a verified identity.
 absl::StatusOr<std::shared_ptr<const identity::KeyRing>> IdentityKeysFromFlags();
+
+// The mutual TLS files of --mtls_cert_file, --mtls_key_file and --mtls_ca_file, checked
+// (tls::CheckMtlsFiles) on the first call after the command line is parsed and the same
+// answer after: nullopt when none is set (plaintext), an error for a bad set. ServiceMain()
+// refuses to start on the error.
+const absl::StatusOr<std::optional<tls::MtlsFiles>>& MtlsFromFlags();
+
+// Channel credentials for calls to another service of the suite: mutual TLS when configured,
+// else plaintext. Call only once MtlsFromFlags() is ok.
+std::shared_ptr<grpc::ChannelCredentials> InternalChannelCredentials();
 
 // ParseRedisFlag of --redis.
 absl::StatusOr<std::optional<HostPort>> RedisFromFlags();

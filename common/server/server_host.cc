@@ -92,10 +92,32 @@ absl::Status ServerHost::Start() {
   if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
   }
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(false);
-  for (const auto& name : options_.health_service_names) health->SetServingStatus(name, false);
-  log::Info("listening", {{"address", options_.listen}, {"port", int64_t{port_}}});
+  if (!options_.health_listen.empty()) {
+    // Its own default health service, kept equal to the main one's by every status change.
+    grpc::ServerBuilder health_builder;
+    health_builder.SetOption(std::make_unique<WithoutReflection>());
+    health_builder.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(),
+                                    &health_port_);
+    // gRPC builds no server without a polled queue; the base generic service gives it one and
+    // answers every other method UNIMPLEMENTED.
+    health_builder.RegisterCallbackGenericService(&health_only_);
+    health_server_ = health_builder.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen for health checks on ", options_.health_listen));
+    }
+  }
+  ForEachHealth([this](grpc::HealthCheckServiceInterface* health) {
+    health->SetServingStatus(false);
+    for (const auto& name : options_.health_service_names) health->SetServingStatus(name, false);
+  });
+  log::Info("listening", {{"address", options_.listen},
+                          {"port", int64_t{port_}},
+                          {"tls", options_.credentials != nullptr}});
+  if (health_server_ != nullptr) {
+    log::Info("health listening",
+              {{"address", options_.health_listen}, {"port", int64_t{health_port_}}});
+  }
   if (options_.metrics_interval > absl::ZeroDuration()) {
     metrics_thread_ = std::thread([this] {
       absl::MutexLock lock(&metrics_mu_);
@@ -108,16 +130,25 @@ absl::Status ServerHost::Start() {
   return absl::OkStatus();
 }
 
+void ServerHost::ForEachHealth(
+    const std::function<void(grpc::HealthCheckServiceInterface*)>& f) const {
+  if (server_ != nullptr) f(server_->GetHealthCheckService());
+  if (health_server_ != nullptr) f(health_server_->GetHealthCheckService());
+}
+
 void ServerHost::MarkServing() {
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(true);
-  for (const auto& name : options_.health_service_names) health->SetServingStatus(name, true);
+  ForEachHealth([this](grpc::HealthCheckServiceInterface* health) {
+    health->SetServingStatus(true);
+    for (const auto& name : options_.health_service_names) health->SetServingStatus(name, true);
+  });
   log::Info("serving", {{"port", int64_t{port_}}});
 }
 
 void ServerHost::SetServingStatus(const std::string& service, bool serving) {
   // After Shutdown() gRPC's health service ignores changes, so a drain stays NOT_SERVING.
-  if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(service, serving);
+  ForEachHealth([&](grpc::HealthCheckServiceInterface* health) {
+    health->SetServingStatus(service, serving);
+  });
 }
 
 int ServerHost::WaitForShutdownSignal() {
@@ -133,10 +164,15 @@ void ServerHost::Shutdown() {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   // Health's own Shutdown() pins every service at NOT_SERVING for the rest of the drain.
-  server_->GetHealthCheckService()->Shutdown();
+  ForEachHealth([](grpc::HealthCheckServiceInterface* health) { health->Shutdown(); });
   if (options_.drain_grace > absl::ZeroDuration()) absl::SleepFor(options_.drain_grace);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    // Health answers take no time: nothing to drain.
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
   if (metrics_thread_.joinable()) {
     {
       absl::MutexLock lock(&metrics_mu_);

@@ -7,9 +7,13 @@
 //   - grpc.health.v1: NOT_SERVING until MarkServing(), NOT_SERVING again on SIGTERM/SIGINT;
 //   - server reflection;
 //   - graceful drain: in-flight calls get `drain_timeout` to finish, then are cancelled;
+//   - optional mutual TLS (`credentials`, common/tls/mtls.h) and then, optionally, a second
+//     plaintext port serving only grpc.health.v1 (`health_listen`) for probes that cannot
+//     present a client certificate (Kubernetes' gRPC probes);
 //   - optional maximum connection age: each connection is closed (GOAWAY) after about
 //     `max_connection_age`, so clients reconnect and re-resolve DNS and new replicas get calls.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -40,6 +44,9 @@ struct ServerOptions {
   absl::Duration metrics_interval = absl::Seconds(60);
   // Listening credentials; null means plaintext (InsecureServerCredentials).
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // host:port of a plaintext listener that answers grpc.health.v1 only, with the same
+  // statuses as the main port; empty for none. Nothing else is served there.
+  std::string health_listen;
   // Registers the standard reflection service. A proxy that answers reflection itself (the
   // gateway) turns it off.
   bool reflection = true;
@@ -72,6 +79,8 @@ class ServerHost {
   absl::Status Start();
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // The health-only port, 0 without one.
+  int health_port() const { return health_port_; }
   // Health → SERVING for "" and every configured service name.
   void MarkServing();
   // Health of one more service name (e.g. a backend the gateway answers for); ignored once
@@ -84,11 +93,17 @@ class ServerHost {
   void Shutdown();
 
  private:
+  // `f` on the health service of the main server and of the health-only one, if any.
+  void ForEachHealth(const std::function<void(grpc::HealthCheckServiceInterface*)>& f) const;
+
   ServerOptions options_;
   std::vector<grpc::Service*> services_;
   grpc::CallbackGenericService* generic_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
+  grpc::CallbackGenericService health_only_;     // the health server's other methods
+  std::unique_ptr<grpc::Server> health_server_;  // --health_listen's
   int port_ = 0;
+  int health_port_ = 0;
   bool shut_down_ = false;
   std::thread metrics_thread_;
   absl::Mutex metrics_mu_;

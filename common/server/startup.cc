@@ -30,6 +30,8 @@ int ServiceMain(int argc, char** argv, const ServiceMainOptions& options, int (*
     absl::SetFlag(&FLAGS_listen, EnvOr(options.listen_env, options.listen_default));
   }
   absl::ParseCommandLine(argc, argv);
+  // Before run() connects to anything: a bad mutual TLS set refuses to start.
+  if (const auto& mtls = MtlsFromFlags(); !mtls.ok()) return BadFlag(mtls.status().message());
   return run();
 }
 

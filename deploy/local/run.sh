@@ -21,6 +21,9 @@
 #                                when set, it replaces the first port and the replica count,
 #                                so the ports need not be consecutive (tests pass ports the
 #                                kernel chose)
+#   CLASSPLAN_MTLS               1 (default): mutual TLS between the gateway and the services
+#                                and from the services to the catalog, with a CA and one
+#                                certificate per service made in the run dir; 0: plaintext
 set -euo pipefail
 # Everything this run creates (databases, keys, the Redis password, logs) is its user's only:
 # files 0600, directories 0700.
@@ -63,6 +66,36 @@ IDENTITY_KEY_FILE="$RUN_DIR/identity/identity.key"
 if [ ! -s "$IDENTITY_KEY_FILE" ]; then
   (umask 077 && echo "k$(date -u +%Y%m%d) $(openssl rand -base64 32)" >"$IDENTITY_KEY_FILE.new" &&
     mv "$IDENTITY_KEY_FILE.new" "$IDENTITY_KEY_FILE")
+fi
+
+# Mutual TLS inside the suite (docs/security.md, "Mutual TLS"): a CA made on the first start
+# (its key stays in tls/ca/), one certificate per service, one for the gateway's calls and one
+# for an operator's classplanctl, each for the names the suite dials (localhost, 127.0.0.1).
+# Reused after (deploy/mtls-certs.sh renews what expires soon); deleting tls/ starts a new CA.
+MTLS=${CLASSPLAN_MTLS:-1}
+TLS_DIR="$RUN_DIR/tls"
+if [ "$MTLS" != 0 ]; then
+  command -v openssl >/dev/null || {
+    echo "classplan: mutual TLS needs openssl (scripts/install-deps.sh); or set CLASSPLAN_MTLS=0" >&2
+    exit 1
+  }
+  bash "$ROOT/deploy/mtls-certs.sh" "$TLS_DIR" "DNS:localhost,IP:127.0.0.1" \
+    catalog payband appraisal eligibility gateway operator
+fi
+# mtls_flags NAME: the --mtls_* flags of that process (empty values: plaintext), into MTLS_ARGS.
+mtls_flags() {
+  if [ "$MTLS" != 0 ]; then
+    MTLS_ARGS=(--mtls_cert_file="$TLS_DIR/$1.pem" --mtls_key_file="$TLS_DIR/$1.key"
+      --mtls_ca_file="$TLS_DIR/ca.pem")
+  else
+    MTLS_ARGS=(--mtls_cert_file= --mtls_key_file= --mtls_ca_file=)
+  fi
+}
+# How classplanctl reaches a service directly: with the operator's certificate under mTLS.
+CTL_DIRECT=()
+if [ "$MTLS" != 0 ]; then
+  CTL_DIRECT=(--tls_ca="$TLS_DIR/ca.pem" --tls_cert="$TLS_DIR/operator.pem"
+    --tls_key="$TLS_DIR/operator.key")
 fi
 
 pids=()
@@ -118,13 +151,15 @@ unset REDIS_PASSWORD
 REDIS_SECRETS=(--redis_password_file="$REDIS_PASSWORD_FILE" --cache_key_file="$CACHE_KEY_FILE")
 
 CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
-wait_healthy() {  # port name
+wait_healthy() {  # port name [classplanctl flags...]
+  local port=$1 name=$2
+  shift 2
   for _ in $(seq 150); do
-    "$CTL" --target="127.0.0.1:$1" --timeout=1s health >/dev/null 2>&1 && return 0
+    "$CTL" --target="127.0.0.1:$port" --timeout=1s "$@" health >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  echo "classplan: $2 on port $1 did not become healthy; see $RUN_DIR/$2-$1.log" >&2
-  tail -5 "$RUN_DIR/$2-$1.log" >&2 || true
+  echo "classplan: $name on port $port did not become healthy; see $RUN_DIR/$name-$port.log" >&2
+  tail -5 "$RUN_DIR/$name-$port.log" >&2 || true
   return 1
 }
 
@@ -141,12 +176,13 @@ start_replicas() {
     return 0
   fi
   local addrs=()
+  mtls_flags "$name"
   for port in "${ports[@]}"; do
     # --listen last: it wins over the flag file's.
     "$binary" "$@" --listen="127.0.0.1:$port" --identity_key_file="$IDENTITY_KEY_FILE" \
-      2>>"$RUN_DIR/$name-$port.log" &
+      "${MTLS_ARGS[@]}" 2>>"$RUN_DIR/$name-$port.log" &
     pids+=($!)
-    wait_healthy "$port" "$name" || exit 1
+    wait_healthy "$port" "$name" ${CTL_DIRECT[@]+"${CTL_DIRECT[@]}"} || exit 1
     addrs+=("127.0.0.1:$port")
   done
   local joined
@@ -195,11 +231,20 @@ if [ ! -s "$GW/demo-keys.env" ]; then
 fi
 chmod 600 "$GW/demo-keys.env" "$GW/gateway-keys.textproto"
 
+mtls_flags gateway
 "$BUILD_DIR/services/gateway/gateway_server" --config="$GW/gateway.textproto" \
-  --redis_password_file="$REDIS_PASSWORD_FILE" \
-  --identity_key_file="$IDENTITY_KEY_FILE" 2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
+  --redis_password_file="$REDIS_PASSWORD_FILE" --identity_key_file="$IDENTITY_KEY_FILE" \
+  "${MTLS_ARGS[@]}" 2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
 pids+=($!)
 wait_healthy "$GATEWAY_PORT" gateway || exit 1
+
+tls_line() {
+  if [ "$MTLS" != 0 ]; then
+    echo "  mTLS CA     $TLS_DIR/ca.pem (gateway <-> services; CLASSPLAN_MTLS=0 turns it off)"
+  else
+    echo "  mTLS        off (CLASSPLAN_MTLS=0): the services listen in plaintext"
+  fi
+}
 
 service_line() {  # name
   local started="STARTED_$1" target="TARGET_$1"
@@ -221,6 +266,7 @@ $(service_line appraisal)
 $(service_line eligibility)
   redis       127.0.0.1:$REDIS_PORT (private, password in $REDIS_PASSWORD_FILE)
   logs        $RUN_DIR/*.log
+$(tls_line)
 
 Demo API keys, one per role (agency_system, hr_analyst, hr_admin, supervisor, employee),
 are in this file (owner-only, reused on the next start; the keys are not printed):

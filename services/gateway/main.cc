@@ -79,6 +79,12 @@ int Run() {
                {{"detail", std::string(identity_keys.status().message())}});
     return 2;
   }
+  // Mutual TLS to the backends (--mtls_*, docs/security.md); the front port's TLS is the
+  // config's tls block.
+  if (const auto& mtls = server::MtlsFromFlags(); !mtls.ok()) {
+    log::Error("bad flag", {{"detail", std::string(mtls.status().message())}});
+    return 2;
+  }
   auto policy = Policy::Load(settings->policy_file);
   if (!policy.ok()) {
     log::Error("bad policy file", {{"detail", std::string(policy.status().message())}});
@@ -118,7 +124,7 @@ int Run() {
                                                       settings->failed_auth_limit.burst);
   }
   RouteTable routes(settings->routes);
-  auto pools = MakeBackendPools(*settings);
+  auto pools = MakeBackendPools(*settings, server::InternalChannelCredentials());
   GatewayMetrics metrics;
   server::WorkerPool workers(settings->worker_threads, /*max_queue=*/4096);
   server::WorkerPool reflection_workers(2);
@@ -164,6 +170,7 @@ int Run() {
             {{"routes", static_cast<int64_t>(settings->routes.size())},
              {"principals", static_cast<int64_t>((*keys)->Current()->store->principals().size())},
              {"tls", settings->tls.enabled},
+             {"backend_mtls", server::MtlsFromFlags()->has_value()},
              {"rate_limit", settings->rate_limit.enabled},
              {"redis", settings->redis}});
   host.MarkServing();

@@ -5,8 +5,9 @@
 //     methods as deploy/local/gateway.textproto), each a dns:/// target naming a headless
 //     Service whose port is the Deployment's --listen port; the policy is the local one;
 //   - every container argument is a flag its binary accepts (from `<binary> --helpfull`);
-//   - probes, container ports and Service ports match --listen; probes are native gRPC with
-//     the route's health service; resources are set; the grace period outlasts the drain;
+//   - probes, container ports and Service ports match --listen (probes: --health_listen when
+//     set, which mutual TLS requires); probes are native gRPC with the route's health service;
+//     resources are set; the grace period outlasts the drain;
 //   - --db lives on a PersistentVolumeClaim (ReadWriteOnce, replicas kept on one node);
 //   - the Dockerfile copies every binary and installs the package of every shared library
 //     the binaries link against (ldd + dpkg -S).
@@ -115,30 +116,35 @@ struct Problems {
   }
 };
 
-// Checks one container's probes, ports, resources and grace period against its listen port.
+// Checks one container's probes, ports, resources and grace period against its listen port
+// and the port its probes must ask (`probe_port`: the health-only port, or the listen port).
 void CheckContainer(const std::string& who, const YAML::Node& pod, const YAML::Node& c, int port,
-                    const std::string& health_service, int drain_seconds, Problems* p) {
+                    int probe_port, const std::string& health_service, int drain_seconds,
+                    Problems* p) {
+  const std::string probe_port_name = probe_port == port ? "the listen port" : "the health port";
   for (const char* probe : {"readinessProbe", "livenessProbe"}) {
     const YAML::Node g = At(c, {probe, "grpc"});
     if (!g) {
       p->Add(who + ": " + probe + " is not a native grpc probe");
       continue;
     }
-    if (g["port"].as<int>(-1) != port) {
-      p->Add(who + ": " + probe + " port " + g["port"].as<std::string>("?") +
-             " is not the listen port " + std::to_string(port));
+    if (g["port"].as<int>(-1) != probe_port) {
+      p->Add(absl::StrCat(who, ": ", probe, " port ", g["port"].as<std::string>("?"), " is not ",
+                          probe_port_name, " ", probe_port));
     }
   }
   if (!health_service.empty() &&
       At(c, {"readinessProbe", "grpc", "service"}).as<std::string>("") != health_service) {
     p->Add(who + ": readinessProbe service is not " + health_service);
   }
-  if (c["startupProbe"] && At(c, {"startupProbe", "grpc", "port"}).as<int>(-1) != port) {
-    p->Add(who + ": startupProbe port is not the listen port");
+  if (c["startupProbe"] && At(c, {"startupProbe", "grpc", "port"}).as<int>(-1) != probe_port) {
+    p->Add(who + ": startupProbe port is not " + probe_port_name);
   }
-  bool port_listed = false;
-  for (const auto& cp : c["ports"]) port_listed |= cp["containerPort"].as<int>(-1) == port;
-  if (!port_listed) p->Add(who + ": no containerPort " + std::to_string(port));
+  for (int listed : {port, probe_port}) {
+    bool port_listed = false;
+    for (const auto& cp : c["ports"]) port_listed |= cp["containerPort"].as<int>(-1) == listed;
+    if (!port_listed) p->Add(who + ": no containerPort " + std::to_string(listed));
+  }
   for (const char* kind : {"requests", "limits"}) {
     for (const char* res : {"cpu", "memory"}) {
       if (!At(c, {"resources", kind, res})) {
@@ -330,7 +336,14 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
     if (route_service.empty())
       p.Add(absl::StrCat(who, ": no gateway route targets ", expected_target));
     int drain = args.count("drain_timeout") ? DurationSeconds(args["drain_timeout"]) : 10;
-    CheckContainer(who, pod, c, port, route_service, drain, &p);
+    // Over mutual TLS the kubelet's gRPC probes (no client certificate) need the health port.
+    int probe_port = port;
+    if (!args["health_listen"].empty()) {
+      probe_port = PortOf(args["health_listen"]);
+    } else if (!args["mtls_cert_file"].empty()) {
+      p.Add(who + ": mutual TLS without --health_listen: the probes cannot present a certificate");
+    }
+    CheckContainer(who, pod, c, port, probe_port, route_service, drain, &p);
     CheckHeadlessService(m, s.name, (*dep)["spec"]["template"]["metadata"]["labels"], port, &p);
     CheckNetworkPolicy(m, s.name, port, &p);
     if (args.count("db")) {
@@ -380,7 +393,7 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
   }
   int port = PortOf(config.listen());
   if (config.listen().rfind("0.0.0.0:", 0) != 0) p.Add("gateway: listen is not 0.0.0.0:<port>");
-  CheckContainer("gateway", pod, c, port, "", DurationSeconds(config.drain_timeout()), &p);
+  CheckContainer("gateway", pod, c, port, port, "", DurationSeconds(config.drain_timeout()), &p);
   // Where the files land: the config and the policy in the ConfigMap's mount, the keys in
   // the Secret's.
   std::map<std::string, std::string> mounts;  // mountPath → volume source kind + name
@@ -499,6 +512,17 @@ TEST_F(KubernetesManifestsTest, ProbePortCanFail) {
       "catalog")["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["grpc"]["port"] =
       50052;
   EXPECT_TRUE(Reports("catalog: readinessProbe port 50052"));
+}
+
+TEST_F(KubernetesManifestsTest, MutualTlsWithoutAHealthPortCanFail) {
+  YAML::Node args =
+      Doc("Deployment", "payband")["spec"]["template"]["spec"]["containers"][0]["args"];
+  YAML::Node kept(YAML::NodeType::Sequence);
+  for (const auto& a : args) {
+    if (a.as<std::string>().rfind("--health_listen=", 0) != 0) kept.push_back(a);
+  }
+  Doc("Deployment", "payband")["spec"]["template"]["spec"]["containers"][0]["args"] = kept;
+  EXPECT_TRUE(Reports("payband: mutual TLS without --health_listen"));
 }
 
 TEST_F(KubernetesManifestsTest, RouteAndServiceCanFail) {

@@ -104,6 +104,20 @@ TEST(LauncherE2eTest, StartsTheSuiteBehindTheGatewayStopsCleanlyAndRestartsOnThe
   for (const char* secret : {"redis/password", "redis/cache-key", "redis/redis.conf"}) {
     EXPECT_EQ(ModeOf(dir + "/" + secret), 0600) << secret;
   }
+  // Mutual TLS is on by default: the CA and every certificate owner-only, the CA's path shown.
+  EXPECT_NE(out1.find("mTLS CA     " + dir + "/tls/ca.pem"), std::string::npos) << out1;
+  EXPECT_EQ(ModeOf(dir + "/tls"), 0700);
+  EXPECT_EQ(ModeOf(dir + "/tls/ca"), 0700);
+  for (const char* file :
+       {"ca/ca.key", "ca.pem", "catalog.pem", "catalog.key", "gateway.key", "operator.key"}) {
+    EXPECT_EQ(ModeOf(dir + "/tls/" + file), 0600) << file;
+  }
+  // So a plaintext call to a service gets nowhere.
+  std::string direct;
+  EXPECT_NE(testing::RunCommand({ctl, absl::StrCat("--target=127.0.0.1:", ports["CATALOG"][0]),
+                                 "--timeout=2s", "health"},
+                                &direct),
+            0);
   // Redis wants the password: without it nothing is answered.
   std::string redis_out;
   testing::RunCommand({"redis-cli", "-p", std::getenv("CLASSPLAN_REDIS_PORT"), "ping"}, &redis_out);

@@ -67,7 +67,8 @@ std::string Route(const std::string& service, const std::vector<int>& ports,
 }
 
 Proc StartGateway(const std::string& dir, const std::string& routes, int redis_port,
-                  const std::string& extra, int* metrics_port) {
+                  const std::string& extra, int* metrics_port,
+                  const std::vector<std::string>& flags) {
   *metrics_port = FreeTcpPort();
   const std::string config = absl::StrCat(dir, "/gateway-", *metrics_port, ".textproto");
   std::ofstream(config) << "keys_file: \"keys.textproto\"\npolicy_file: \"policy.textproto\"\n"
@@ -76,8 +77,10 @@ Proc StartGateway(const std::string& dir, const std::string& routes, int redis_p
                         << (redis_port > 0 ? absl::StrCat("127.0.0.1:", redis_port) : "off")
                         << "\"\nhealth_check_interval: \"200ms\"\ndrain_timeout: \"1s\"\n"
                         << extra << routes;
-  return StartServer(dir, "gateway",
-                     {BuildPath("services/gateway/gateway_server"), "--config=" + config});
+  std::vector<std::string> argv = {BuildPath("services/gateway/gateway_server"),
+                                   "--config=" + config};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  return StartServer(dir, "gateway", argv);
 }
 
 std::multimap<std::string, std::string> Bearer(const std::string& key) {

@@ -46,9 +46,10 @@ std::string Route(const std::string& service, const std::vector<int>& ports,
 
 // Writes a gateway config in `dir` (keys and policy as above, health checks every 200 ms,
 // `extra` and `routes` appended) and starts a gateway; its metrics port goes to
-// *metrics_port. `redis_port` 0 means redis "off".
+// *metrics_port. `redis_port` 0 means redis "off". `flags` go on its command line.
 Proc StartGateway(const std::string& dir, const std::string& routes, int redis_port,
-                  const std::string& extra, int* metrics_port);
+                  const std::string& extra, int* metrics_port,
+                  const std::vector<std::string>& flags = {});
 
 std::multimap<std::string, std::string> Bearer(const std::string& key);
 

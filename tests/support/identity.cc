@@ -93,17 +93,21 @@ std::shared_ptr<const identity::KeyRing> IdentityKeys() {
   return keys;
 }
 
-std::shared_ptr<grpc::Channel> SignedChannel(const std::string& target, bool default_identity) {
+std::shared_ptr<grpc::Channel> SignedChannel(const std::string& target, bool default_identity,
+                                             std::shared_ptr<grpc::ChannelCredentials> creds) {
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> chain;
   chain.reserve(2);
   if (default_identity) chain.push_back(std::make_unique<DefaultIdentityFactory>());
   chain.push_back(identity::SigningInterceptor(IdentityKeys(), std::nullopt));
   return grpc::experimental::CreateCustomChannelWithInterceptors(
-      target, grpc::InsecureChannelCredentials(), FastArgs(), std::move(chain));
+      target, creds != nullptr ? creds : grpc::InsecureChannelCredentials(), FastArgs(),
+      std::move(chain));
 }
 
-std::shared_ptr<grpc::Channel> UnsignedChannel(const std::string& target) {
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), FastArgs());
+std::shared_ptr<grpc::Channel> UnsignedChannel(const std::string& target,
+                                               std::shared_ptr<grpc::ChannelCredentials> creds) {
+  return grpc::CreateCustomChannel(
+      target, creds != nullptr ? creds : grpc::InsecureChannelCredentials(), FastArgs());
 }
 
 }  // namespace classplan::testing

@@ -28,12 +28,15 @@ inline constexpr char kTestPrincipal[] = "test-operator";
 // A channel to `target` (FastChannel's quick reconnects) whose every call carries an assertion
 // for its method, signed for the x-classplan-principal / x-classplan-roles the call sets, or
 // for kTestPrincipal with every role when it sets no principal.
-// With `default_identity` false a call that sets no principal goes unsigned.
-std::shared_ptr<grpc::Channel> SignedChannel(const std::string& target,
-                                             bool default_identity = true);
+// With `default_identity` false a call that sets no principal goes unsigned. `creds` null:
+// plaintext.
+std::shared_ptr<grpc::Channel> SignedChannel(
+    const std::string& target, bool default_identity = true,
+    std::shared_ptr<grpc::ChannelCredentials> creds = nullptr);
 
 // The same channel without signing: what a process that reaches a service port directly sends.
-std::shared_ptr<grpc::Channel> UnsignedChannel(const std::string& target);
+std::shared_ptr<grpc::Channel> UnsignedChannel(
+    const std::string& target, std::shared_ptr<grpc::ChannelCredentials> creds = nullptr);
 
 }  // namespace classplan::testing
 

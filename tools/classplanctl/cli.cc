@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/identity/assertion.h"
+#include "common/tls/mtls.h"
 #include "tools/classplanctl/commands.h"
 #include "tools/classplanctl/context.h"
 
@@ -21,7 +22,8 @@ namespace {
 
 constexpr char kGlobalFooter[] =
     "Global flags (--target and the per-service targets, --json, --timeout, --api_key, "
-    "--tls_ca, --principal, --roles) go before or after the command words: classplanctl "
+    "--tls_ca, --tls_cert, --tls_key, --principal, --roles) go before or after the command words: "
+    "classplanctl "
     "--help.";
 
 // The command chosen last on the parsed path (the root when none).
@@ -175,6 +177,14 @@ Cli::Cli()
   app_.add_option("--tls_ca", flags_.tls_ca, "PEM CA bundle: connect with TLS, trusting it")
       ->type_name("FILE")
       ->envname("CLASSPLAN_TLS_CA");
+  app_.add_option("--tls_cert", flags_.tls_cert,
+                  "a service called directly under mutual TLS: PEM client certificate signed "
+                  "by the suite's CA (with --tls_key and --tls_ca)")
+      ->type_name("FILE")
+      ->envname("CLASSPLAN_TLS_CERT");
+  app_.add_option("--tls_key", flags_.tls_key, "the PEM private key of --tls_cert")
+      ->type_name("FILE")
+      ->envname("CLASSPLAN_TLS_KEY");
   app_.add_option("--principal", flags_.principal,
                   "a service called directly: who is calling (x-classplan-principal)")
       ->type_name("ID")
@@ -245,6 +255,14 @@ std::optional<int> Cli::Parse(const std::vector<std::string>& raw, std::ostream&
     if (e.get_exit_code() == 0) return app_.exit(e, out, err);  // --help, --version
     err << "error: " << e.what() << " (see " << CommandPath(Deepest(app_)) << " --help)\n";
     return kUsageExit;
+  }
+  if (chosen_ == 1 && (!flags_.tls_cert.empty() || !flags_.tls_key.empty())) {
+    auto checked = tls::CheckMtlsFiles({flags_.tls_cert, flags_.tls_key, flags_.tls_ca},
+                                       {"--tls_cert", "--tls_key", "--tls_ca"});
+    if (!checked.ok()) {
+      err << "error: " << checked.status().message() << "\n";
+      return kUsageExit;
+    }
   }
   if (chosen_ == 1) return std::nullopt;
   const CLI::App& last = Deepest(app_);

@@ -32,8 +32,12 @@ struct GlobalFlags {
   std::string eligibility_target;
   bool json = false;
   std::string timeout = "5s";
-  std::string api_key;    // or env CLASSPLAN_API_KEY
-  std::string tls_ca;     // or env CLASSPLAN_TLS_CA
+  std::string api_key;  // or env CLASSPLAN_API_KEY
+  std::string tls_ca;   // or env CLASSPLAN_TLS_CA
+  // or env CLASSPLAN_TLS_CERT / CLASSPLAN_TLS_KEY: a client certificate, for a service
+  // called directly when the suite runs mutual TLS (with --tls_ca, its CA)
+  std::string tls_cert;
+  std::string tls_key;
   std::string principal;  // or env CLASSPLAN_PRINCIPAL
   std::string roles;      // or env CLASSPLAN_ROLES
   // or env CLASSPLAN_IDENTITY_KEY_FILE: sign an identity assertion for --principal / --roles

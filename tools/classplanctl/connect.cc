@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/identity/signing_channel.h"
+#include "common/tls/mtls.h"
 #include "grpcpp/support/client_interceptor.h"
 
 namespace classplan::ctl {
@@ -40,19 +41,29 @@ class KeyInterceptorFactory : public grpc::experimental::ClientInterceptorFactor
   std::string header_;
 };
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 }  // namespace
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::string& api_key,
-                                       const std::string& tls_ca,
-                                       const std::string& identity_key_file) {
+                                       const TlsFiles& tls, const std::string& identity_key_file) {
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
-  if (!tls_ca.empty()) {
-    std::ifstream in(tls_ca);
-    std::stringstream pem;
-    pem << in.rdbuf();
+  grpc::ChannelArguments args;
+  if (!tls.ca.empty()) {
     grpc::SslCredentialsOptions o;
-    o.pem_root_certs = pem.str();
+    o.pem_root_certs = ReadFile(tls.ca);
+    // Checked together when the flags were parsed (tls::CheckMtlsFiles).
+    if (!tls.cert.empty()) {
+      o.pem_cert_chain = ReadFile(tls.cert);
+      o.pem_private_key = ReadFile(tls.key);
+    }
     creds = grpc::SslCredentials(o);
+    tls::SetServerName(target, &args);
   }
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
   if (!api_key.empty()) factories.push_back(std::make_unique<KeyInterceptorFactory>(api_key));
@@ -62,9 +73,9 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::str
       factories.push_back(identity::SigningInterceptor(*std::move(keys), std::nullopt));
     }
   }
-  if (factories.empty()) return grpc::CreateChannel(target, creds);
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      target, creds, grpc::ChannelArguments(), std::move(factories));
+  if (factories.empty()) return grpc::CreateCustomChannel(target, creds, args);
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, creds, args,
+                                                                 std::move(factories));
 }
 
 }  // namespace classplan::ctl

@@ -73,7 +73,8 @@ std::shared_ptr<grpc::Channel> Context::Channel(Service service) {
   const std::string target = Target(service);
   auto& channel = channels_[target];
   if (channel == nullptr) {
-    channel = Connect(target, flags_.api_key, flags_.tls_ca, flags_.identity_key_file);
+    channel = Connect(target, flags_.api_key, {flags_.tls_ca, flags_.tls_cert, flags_.tls_key},
+                      flags_.identity_key_file);
   }
   return channel;
 }

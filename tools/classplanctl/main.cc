@@ -13,6 +13,8 @@
 // default the gateway 127.0.0.1:50050) for every command, overridden per service by
 // --payband_target, --appraisal_target, --eligibility_target (or their env variables);
 // --json, --timeout=5s, --api_key (env CLASSPLAN_API_KEY), --tls_ca (env CLASSPLAN_TLS_CA),
+// --tls_cert / --tls_key (env CLASSPLAN_TLS_CERT / _KEY: a service called directly under
+// mutual TLS),
 // --principal / --roles (appraisal, called directly). Flag names may be spelt with dashes.
 // Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input or failed
 // precondition, 5 unavailable or deadline exceeded, 6 conflict (stale etag, already exists).

@@ -1,11 +1,13 @@
 #include "services/gateway/grpc/backend_pools.h"
 
 #include "common/server/server_host.h"
+#include "common/tls/mtls.h"
 #include "services/gateway/domain/call_rules.h"
 
 namespace classplan::gateway {
 
-std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(const Settings& settings) {
+std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(
+    const Settings& settings, const std::shared_ptr<grpc::ChannelCredentials>& creds) {
   std::vector<std::unique_ptr<BackendPool>> pools;
   for (const auto& route : settings.routes) {
     auto pool = std::make_unique<BackendPool>();
@@ -23,8 +25,8 @@ std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(const Settings& setti
                 server::ChannelArgMillis(settings.dns_min_time_between_resolutions));
     args.SetMaxReceiveMessageSize(settings.max_message_bytes);
     args.SetMaxSendMessageSize(settings.max_message_bytes);
-    pool->channel =
-        grpc::CreateCustomChannel(route.target, grpc::InsecureChannelCredentials(), args);
+    tls::SetServerName(route.target, &args);
+    pool->channel = grpc::CreateCustomChannel(route.target, creds, args);
     pool->stub = std::make_unique<grpc::GenericStub>(pool->channel);
     pools.push_back(std::move(pool));
   }

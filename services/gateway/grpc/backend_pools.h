@@ -3,7 +3,8 @@
 
 // One gRPC channel per route: its target resolves to every replica ("ipv4:" list or
 // "dns:///"), and its service config balances round-robin and retries idempotent methods
-// on UNAVAILABLE (call_rules.h ServiceConfigJson).
+// on UNAVAILABLE (call_rules.h ServiceConfigJson). With mutual TLS, an address-list target's
+// first host is the name its replicas' certificates must carry (tls::ServerNameForTarget).
 
 #include <memory>
 #include <vector>
@@ -20,7 +21,10 @@ struct BackendPool {
   std::unique_ptr<grpc::GenericStub> stub;
 };
 
-std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(const Settings& settings);
+// Every channel (calls, health checks, reflection) uses `creds`: mutual TLS inside the suite
+// when configured (server::InternalChannelCredentials), else plaintext.
+std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(
+    const Settings& settings, const std::shared_ptr<grpc::ChannelCredentials>& creds);
 
 }  // namespace classplan::gateway
 
