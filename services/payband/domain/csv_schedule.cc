@@ -94,6 +94,10 @@ absl::StatusOr<CsvSchedule> ParseScheduleCsv(absl::string_view csv, const std::s
   auto bad = [&](int line, const std::string& why) {
     v.Add(field, absl::StrCat("line ", line, ": ", why));
   };
+  if (csv.size() > kMaxCsvBytes) {
+    v.Add(field, absl::StrCat("must be at most ", kMaxCsvBytes, " bytes"));
+    return v.ToStatus("invalid schedule CSV");
+  }
   if (absl::StartsWith(csv, "\xEF\xBB\xBF")) csv.remove_prefix(3);
   std::vector<absl::string_view> lines = absl::StrSplit(csv, '\n');
   CsvSchedule out;
@@ -178,6 +182,8 @@ absl::StatusOr<CsvSchedule> ParseScheduleCsv(absl::string_view csv, const std::s
                      std::min(first_with, first_without), " differs)"));
   }
   if (header_seen && with_mid + without_mid == 0) bad(1, "the file has no bands");
+  if (with_mid + without_mid > kMaxBandsPerSchedule)
+    v.Add(field, absl::StrCat("at most ", kMaxBandsPerSchedule, " bands a schedule"));
   if (!v.empty()) return v.ToStatus("invalid schedule CSV");
   out.midpoint_rule = with_mid > 0 ? pb::MIDPOINT_RULE_GIVEN : pb::MIDPOINT_RULE_MIDDLE_OF_RANGE;
   return out;
