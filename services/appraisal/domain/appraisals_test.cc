@@ -1009,8 +1009,7 @@ TEST_F(AppraisalsTest, CountsAreBoundedOnCreateAndUpdate) {
   *u.mutable_appraisal() = a;
   *u.mutable_appraisal()->mutable_goals() = r.appraisal().goals();
   u.mutable_update_mask()->add_paths("goals");
-  EXPECT_EQ(domain_->UpdateAppraisal(kSup, u).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(domain_->UpdateAppraisal(kSup, u).status().code(), absl::StatusCode::kInvalidArgument);
   v1::GetAppraisalRequest g;
   g.set_appraisal_id(a.id());
   auto after = domain_->GetAppraisal(kSup, g);
@@ -1069,8 +1068,8 @@ TEST_F(AppraisalsTest, ListAppraisalsPageStaysWithinTheByteBudget) {
   // Five appraisals of about 300 KB each (and the five small ones Stored() creates first):
   // more than a 1 MiB page holds.
   for (int i = 0; i < 5; ++i) {
-    v1::Appraisal a = Stored("big-" + std::to_string(i), "emp-1", "sup-1",
-                             v1::APPRAISAL_STATE_DRAFT);
+    v1::Appraisal a =
+        Stored("big-" + std::to_string(i), "emp-1", "sup-1", v1::APPRAISAL_STATE_DRAFT);
     (void)a;
   }
   for (int i = 0; i < 5; ++i) {

@@ -34,7 +34,8 @@ void CheckText(const std::string& value, const std::string& field, status::Viola
   }
 }
 
-void CheckFullDate(bool has, const dates::Date& d, const std::string& field, status::Violations* v) {
+void CheckFullDate(bool has, const dates::Date& d, const std::string& field,
+                   status::Violations* v) {
   if (!has || !dates::IsFull(d)) {
     v->Add(field, "required: a full calendar date");
   } else if (d.year() < kMinYear || d.year() > kMaxYear) {

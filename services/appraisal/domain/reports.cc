@@ -93,7 +93,8 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
     if (last) *d.mutable_last_finalized_on() = dates::FromCivilDay(*last);
     d.set_open_appraisal_id(open_id);
     if (out.employees_size() == *size || !budget.Take(d.ByteSizeLong())) {
-      out.set_next_page_token(api::EncodePageToken(query_key, out.employees().rbegin()->employee_id()));
+      out.set_next_page_token(
+          api::EncodePageToken(query_key, out.employees().rbegin()->employee_id()));
       break;
     }
     *out.add_employees() = std::move(d);

@@ -399,8 +399,8 @@ absl::StatusOr<v1::AddAppraisalAddendumResponse> Appraisals::AddAppraisalAddendu
   add.set_reason(r.reason());
   add.set_text(r.text());
   if (a->addenda_size() >= kMaxAddenda) {
-    return FailedField("appraisal_id", absl::StrCat("an appraisal holds at most ", kMaxAddenda,
-                                                    " addenda"));
+    return FailedField("appraisal_id",
+                       absl::StrCat("an appraisal holds at most ", kMaxAddenda, " addenda"));
   }
   *a->add_addenda() = add;
   if (auto s = CheckAppraisalSize(*a, "text"); !s.ok()) return s;

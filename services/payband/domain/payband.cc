@@ -379,9 +379,9 @@ absl::StatusOr<pb::FindBandsForSalaryResponse> Payband::FindBandsForSalary(
   auto size = api::PageSize(r.page_size(), kDefaultPage, kMaxPage);
   if (!size.ok()) return size.status();
   if (!v.empty()) return v.ToStatus();
-  const std::string query = absl::StrCat(
-      "find:", r.jurisdiction_id(), "|", r.salary().cents(), "|", r.salary().currency_code(), "|",
-      unit, "|", as_of ? absl::FormatCivilTime(*as_of) : "today");
+  const std::string query = absl::StrCat("find:", r.jurisdiction_id(), "|", r.salary().cents(), "|",
+                                         r.salary().currency_code(), "|", unit, "|",
+                                         as_of ? absl::FormatCivilTime(*as_of) : "today");
   auto after = api::DecodePageToken(r.page_token(), query);
   if (!after.ok()) return after.status();
   auto all = store_->ListSchedules(r.jurisdiction_id());
@@ -676,8 +676,7 @@ absl::StatusOr<pb::ImportScheduleResponse> Payband::ImportSchedule(
     // Checked again under the write lock; here so that one answer names every problem.
     auto existing = store_->ListSchedules(s.jurisdiction_id());
     if (!existing.ok()) return existing.status();
-    if (existing->empty())
-      v.Add("jurisdiction_id", kUnknownJurisdiction);
+    if (existing->empty()) v.Add("jurisdiction_id", kUnknownJurisdiction);
   }
   auto csv = ParseScheduleCsv(r.csv(), s.currency_code(), "csv");
   if (!csv.ok()) {

@@ -690,7 +690,10 @@ TEST_F(PaybandTest, DataFileWithBadFieldsIsRejectedWhole) {
           minimum { currency_code: "XYZ" cents: 100 }
           maximum { currency_code: "XYZ" cents: 200 }
         }
-        steps { number: 2 amount { currency_code: "XYZ" cents: -1 } }
+        steps {
+          number: 2
+          amount { currency_code: "XYZ" cents: -1 }
+        }
       }
     }
     alternative_assignments {
@@ -706,9 +709,9 @@ TEST_F(PaybandTest, DataFileWithBadFieldsIsRejectedWhole) {
   ASSERT_TRUE(report.ok());
   std::string all;
   for (const auto& p : report->problems) absl::StrAppend(&all, p, "\n");
-  for (const char* field : {"schedule.effective_from", "schedule.currency_code",
-                            "schedule.midpoint_rule", "band.steps[0].number",
-                            "band.steps[0].amount", "last_reviewed_on"}) {
+  for (const char* field :
+       {"schedule.effective_from", "schedule.currency_code", "schedule.midpoint_rule",
+        "band.steps[0].number", "band.steps[0].amount", "last_reviewed_on"}) {
     EXPECT_NE(all.find(field), std::string::npos) << field << " not in\n" << all;
   }
   EXPECT_EQ(report->schedules_imported, 0);
@@ -826,8 +829,7 @@ TEST_F(PaybandTest, FindBandsForSalaryAndReviewsDuePage) {
   ASSERT_TRUE(first.ok());
   req.mutable_salary()->set_cents(12500001);
   req.set_page_token(first->next_page_token());
-  EXPECT_EQ(payband_->FindBandsForSalary(req).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(payband_->FindBandsForSalary(req).status().code(), absl::StatusCode::kInvalidArgument);
 
   for (const char* cls : {"A1", "A2", "A3"}) {
     pb::AlternativeBandAssignment a;

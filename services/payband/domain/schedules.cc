@@ -96,9 +96,9 @@ bool IsKnownCurrency(absl::string_view code) {
   // Active ISO 4217 codes with exponent 2: the US dollar (also the currency of the US
   // territories and freely associated states) and the currencies of the countries a US agency
   // most often pays or reimburses in. Extend with care: the code must have exponent 2.
-  static constexpr absl::string_view kCodes[] = {
-      "AUD", "BRL", "CAD", "CHF", "CNY", "DKK", "EUR", "GBP", "HKD", "ILS",
-      "INR", "MXN", "NOK", "NZD", "PHP", "PLN", "SEK", "SGD", "USD", "ZAR"};
+  static constexpr absl::string_view kCodes[] = {"AUD", "BRL", "CAD", "CHF", "CNY", "DKK", "EUR",
+                                                 "GBP", "HKD", "ILS", "INR", "MXN", "NOK", "NZD",
+                                                 "PHP", "PLN", "SEK", "SGD", "USD", "ZAR"};
   return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
 }
 
