@@ -92,11 +92,17 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   const std::string supervisor_id =
       in.supervisor_id().empty() && p.Has(Role::kSupervisor) ? p.id : in.supervisor_id();
   status::Violations v;
-  // The ids the checks below need; everything else with the framework (ValidateContent).
+  // The ids the checks below need; the rest is checked with the framework (ValidateContent),
+  // or here already when an id is bad, so that one answer names every problem.
   CheckId(in.employee_id(), "appraisal.employee_id", &v);
   CheckId(in.class_code(), "appraisal.class_code", &v);
   CheckId(supervisor_id, "appraisal.supervisor_id", &v);
-  if (!v.empty()) return v.ToStatus();
+  if (!v.empty()) {
+    status::Violations all;
+    CheckAppraisalFields(in, &all);
+    CheckId(supervisor_id, "appraisal.supervisor_id", &all);
+    return all.ToStatus();
+  }
   if (!(p.Has(Role::kHrAdmin) || (p.Has(Role::kSupervisor) && supervisor_id == p.id))) {
     return Denied();
   }
