@@ -112,6 +112,25 @@ class PaybandTest : public ::testing::Test {
     ASSERT_TRUE(store_->AddSchedule(s, {}, nullptr, std::nullopt).ok());
   }
 
+  // A New Mexico schedule from 2024 with a test band T1 of $40,000-$60,000 (New Mexico has no
+  // figures on file), so that its pay rules can be exercised.
+  void ImportNewMexicoTestBand() {
+    pb::ImportScheduleRequest imp;
+    imp.set_jurisdiction_id("nm-spo");
+    imp.set_name("test schedule");
+    *imp.mutable_effective_from() = D(2024, 1, 1);
+    imp.mutable_source()->set_document("unit test fixture");
+    imp.set_csv("band,minimum,midpoint,maximum,unit\nT1,40000,,60000,annual\n");
+    ASSERT_TRUE(payband_->ImportSchedule(imp, caller_).ok());
+  }
+  static pb::CheckPayActionRequest PromotionInTestBand() {
+    pb::CheckPayActionRequest req;
+    req.set_jurisdiction_id("nm-spo");
+    req.set_band_code("T1");
+    req.set_kind(pb::PAY_ACTION_KIND_PROMOTION);
+    return req;
+  }
+
   std::string path_;
   identity::Caller caller_{"admin-1", {identity::Role::kHrAdmin}, "req-1", "ImportSchedule"};
   std::unique_ptr<SqlitePaybandStore> store_;
@@ -294,17 +313,8 @@ TEST_F(PaybandTest, CheckPayActionNeedsARuleSetAndFigures) {
 }
 
 TEST_F(PaybandTest, CheckPayActionOnImportedNewMexicoSchedule) {
-  pb::ImportScheduleRequest imp;
-  imp.set_jurisdiction_id("nm-spo");
-  imp.set_name("test schedule");
-  *imp.mutable_effective_from() = D(2024, 1, 1);
-  imp.mutable_source()->set_document("unit test fixture");
-  imp.set_csv("band,minimum,midpoint,maximum,unit\nT1,40000,,60000,annual\n");
-  ASSERT_TRUE(payband_->ImportSchedule(imp, caller_).ok());
-  pb::CheckPayActionRequest req;
-  req.set_jurisdiction_id("nm-spo");
-  req.set_band_code("T1");
-  req.set_kind(pb::PAY_ACTION_KIND_PROMOTION);
+  ImportNewMexicoTestBand();
+  pb::CheckPayActionRequest req = PromotionInTestBand();
   *req.mutable_current_salary() = Usd(4800000);
   *req.mutable_new_salary() = Usd(5700000);
   *req.mutable_action_date() = D(2024, 6, 1);
@@ -722,17 +732,8 @@ TEST_F(PaybandTest, DataFileWithBadFieldsIsRejectedWhole) {
 }
 
 TEST_F(PaybandTest, PromotionDecreaseIsFlaggedAsADecrease) {
-  pb::ImportScheduleRequest imp;
-  imp.set_jurisdiction_id("nm-spo");
-  imp.set_name("test schedule");
-  *imp.mutable_effective_from() = D(2024, 1, 1);
-  imp.mutable_source()->set_document("unit test fixture");
-  imp.set_csv("band,minimum,midpoint,maximum,unit\nT1,40000,,60000,annual\n");
-  ASSERT_TRUE(payband_->ImportSchedule(imp, caller_).ok());
-  pb::CheckPayActionRequest req;
-  req.set_jurisdiction_id("nm-spo");
-  req.set_band_code("T1");
-  req.set_kind(pb::PAY_ACTION_KIND_PROMOTION);
+  ImportNewMexicoTestBand();
+  pb::CheckPayActionRequest req = PromotionInTestBand();
   *req.mutable_current_salary() = Usd(5700000);
   *req.mutable_new_salary() = Usd(4000000);
   *req.mutable_action_date() = D(2024, 6, 1);
