@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
+#include "common/server/unary.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/server_builder_option.h"
@@ -85,6 +86,11 @@ absl::Status ServerHost::Start() {
                                ChannelArgMillis(options_.max_connection_age));
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                                ChannelArgMillis(options_.max_connection_age_grace));
+  }
+  {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(UndecodableRequestInterceptorFactory());  // unary.h
+    builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   for (grpc::Service* s : services_) builder.RegisterService(s);
   if (generic_ != nullptr) builder.RegisterCallbackGenericService(generic_);

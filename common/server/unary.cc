@@ -1,11 +1,71 @@
 #include "common/server/unary.h"
 
+#include <algorithm>
 #include <iterator>
+#include <memory>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "google/protobuf/descriptor.h"
 
 namespace classplan::server {
+
+std::string UndecodableRequestMessage(absl::string_view method_path) {
+  // "/pkg.Service/Method" -> "pkg.Service.Method", the descriptor pool's name for the method.
+  std::string name(method_path.substr(method_path.empty() || method_path[0] != '/' ? 0 : 1));
+  std::replace(name.begin(), name.end(), '/', '.');
+  const google::protobuf::MethodDescriptor* m =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
+  return absl::StrCat("request is not a valid ",
+                      m != nullptr ? m->input_type()->full_name() : std::string("message"));
+}
+
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+class UndecodableRequestInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit UndecodableRequestInterceptor(std::string method) : method_(std::move(method)) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    // A unary request that did not parse reaches the interceptors with no message.
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      undecodable_ = true;
+    }
+    if (undecodable_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
+        methods->GetSendStatus().error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+      methods->ModifySendStatus(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, UndecodableRequestMessage(method_)));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string method_;
+  bool undecodable_ = false;
+};
+
+class UndecodableRequestFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    // Only unary methods: a streaming request that does not parse fails the read, which the
+    // service's own reactor sees.
+    if (info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY) return nullptr;
+    return new UndecodableRequestInterceptor(info->method());
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+UndecodableRequestInterceptorFactory() {
+  return std::make_unique<UndecodableRequestFactory>();
+}
 
 RpcStats RpcStats::For(absl::string_view service) {
   return RpcStats{metrics::GetCounter(absl::StrCat(service, ".rpc.server_errors")),

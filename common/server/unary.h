@@ -31,6 +31,7 @@
 #include "common/server/worker_pool.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/server_interceptor.h"
 
 namespace classplan::server {
 
@@ -55,6 +56,24 @@ struct CallTrust {
   // adapter.
   const identity::MethodRoles* roles = nullptr;
 };
+
+// Undecodable requests. gRPC 1.51's generated callback handlers parse a unary request before
+// any service code runs and, when the bytes do not parse as the method's request message,
+// finish the call UNIMPLEMENTED with an empty message; no handler, allocator or
+// serialization hook of the typed API can change that. A server interceptor can: it sees the
+// parse fail (POST_RECV_MESSAGE with no message) and rewrites the status the call is about to
+// send (PRE_SEND_STATUS) to INVALID_ARGUMENT "request is not a valid <message type>". Being a
+// server option, it covers every method of every service a ServerHost runs, with no change to
+// the services (ServerHost installs it).
+//
+// The message for the method "/<package>.<Service>/<Method>": the request type's full name,
+// from the generated descriptor pool ("request is not a valid message" for a method the pool
+// does not know). Plain function, no gRPC types: callable from a fuzz target.
+std::string UndecodableRequestMessage(absl::string_view method_path);
+
+// The interceptor factory; ServerHost adds one to every server.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+UndecodableRequestInterceptorFactory();
 
 class RpcAdapter {
  public:

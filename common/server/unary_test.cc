@@ -22,6 +22,7 @@
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 
 namespace classplan::server {
@@ -405,6 +406,65 @@ INSTANTIATE_TEST_SUITE_P(
         Mapping{absl::StatusCode::kDataLoss, grpc::StatusCode::DATA_LOSS, true},
         Mapping{absl::StatusCode::kUnavailable, grpc::StatusCode::UNAVAILABLE, true},
         Mapping{absl::StatusCode::kDeadlineExceeded, grpc::StatusCode::DEADLINE_EXCEEDED, true}));
+
+// Undecodable requests: gRPC answers UNIMPLEMENTED with an empty message; with the
+// interceptor ServerHost installs, INVALID_ARGUMENT naming the request type.
+grpc::Status SendRaw(grpc::Server* server, const std::string& method, const std::string& bytes) {
+  grpc::GenericStub stub(server->InProcessChannel(grpc::ChannelArguments()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+    status = std::move(s);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return status;
+}
+
+TEST(UndecodableRequestTest, NamesTheRequestTypeInsteadOfUnimplemented) {
+  WorkerPool workers(1, 1);
+  TestService service(&workers);
+  service.set_work([](const HealthCheckRequest&) { return Serving(); });
+  const std::string garbage(
+      "\x0a\x05"
+      "ab",
+      4);  // field 1 claims 5 bytes, carries 2
+  for (bool with_interceptor : {false, true}) {
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&service);
+    if (with_interceptor) {
+      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
+      c.push_back(UndecodableRequestInterceptorFactory());
+      builder.experimental().SetInterceptorCreators(std::move(c));
+    }
+    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+    grpc::Status s = SendRaw(server.get(), kCheck, garbage);
+    if (with_interceptor) {
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_EQ(s.error_message(), "request is not a valid grpc.health.v1.HealthCheckRequest");
+      // A request that parses still reaches the service (which wants an assertion).
+      EXPECT_EQ(SendRaw(server.get(), kCheck, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    } else {
+      // What gRPC 1.51 does by itself: the reason this interceptor exists.
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+      EXPECT_EQ(s.error_message(), "");
+    }
+    server->Shutdown();
+  }
+}
+
+TEST(UndecodableRequestTest, MessageNamesTheMethodsInputType) {
+  EXPECT_EQ(UndecodableRequestMessage("/grpc.health.v1.Health/Check"),
+            "request is not a valid grpc.health.v1.HealthCheckRequest");
+  EXPECT_EQ(UndecodableRequestMessage("/no.Such/Method"), "request is not a valid message");
+  EXPECT_EQ(UndecodableRequestMessage(""), "request is not a valid message");
+  EXPECT_EQ(UndecodableRequestMessage("/"), "request is not a valid message");
+}
 
 }  // namespace
 }  // namespace classplan::server

@@ -407,7 +407,8 @@ int Due(const AppraisalArgs& f, Stub* stub, Context& c) {
   if (!ParseDateFlag("as_of", f.as_of, &has, req.mutable_as_of())) return kUsageExit;
   if (!has) req.clear_as_of();
   apb::ListDueAppraisalsResponse resp;
-  if (int rc = c.Call(kAppraisal, stub, &Stub::ListDueAppraisals, req, &resp); rc != 0) return rc;
+  if (int rc = c.CallAllPages(kAppraisal, stub, &Stub::ListDueAppraisals, req, &resp); rc != 0)
+    return rc;
   if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : resp.employees()) {
@@ -449,7 +450,8 @@ int Frameworks(const AppraisalArgs& f, Stub* stub, Context& c) {
   apb::ListFrameworksRequest req;
   req.set_class_code(f.class_code);
   apb::ListFrameworksResponse resp;
-  if (int rc = c.Call(kAppraisal, stub, &Stub::ListFrameworks, req, &resp); rc != 0) return rc;
+  if (int rc = c.CallAllPages(kAppraisal, stub, &Stub::ListFrameworks, req, &resp); rc != 0)
+    return rc;
   if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;
   for (const auto& f : resp.frameworks()) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tools/classplanctl/context.h"
+
 namespace classplan::ctl {
 namespace {
 
@@ -199,6 +201,47 @@ TEST(Cli, AuditCommandsNeedAServiceThatKeepsATrail) {
   EXPECT_EQ(p.command, "audit list");
   ExpectUsageError({"audit", "list"}, "--service");
   ExpectUsageError({"audit", "verify", "--service=eligibility"}, "eligibility");
+}
+
+}  // namespace
+}  // namespace classplan::ctl
+
+// Amounts have one syntax (payband::ParseDollars). A refused amount is a usage error before
+// any call (exit 2); an accepted one goes on to call the pay-band service, here unreachable
+// (exit 5), which is how the test tells the two apart.
+namespace classplan::ctl {
+namespace {
+
+int RunAgainstNothing(std::vector<std::string> args) {
+  args.insert(args.begin(), "classplanctl");
+  Cli cli;
+  std::ostringstream out;
+  std::ostringstream err;
+  if (std::optional<int> exit = cli.Parse(args, out, err)) return 100 + *exit;
+  GlobalFlags flags = cli.flags();
+  flags.target = flags.payband_target = "127.0.0.1:1";
+  flags.timeout = "1s";
+  Context context(flags, [](const char*) { return std::string(); });
+  return cli.Run(context);
+}
+
+TEST(Cli, AmountsHaveOneUnambiguousSyntax) {
+  for (const char* bad :
+       {"25,50", "5,0000", "57000.505", "1.2.3", "-5", "57 000", "$", "1e5", "57000.", ",570"}) {
+    EXPECT_EQ(RunAgainstNothing({"pay", "convert", std::string(bad) + "/hour", "--to=annual"}), 2)
+        << bad;
+    EXPECT_EQ(RunAgainstNothing({"pay", "place", bad, "--band=806-A", "--jurisdiction=denver-csa"}),
+              2)
+        << bad;
+  }
+  EXPECT_EQ(RunAgainstNothing({"pay", "check", "promotion", "--from=57,000", "--to=40,00",
+                               "--band=T1", "--jurisdiction=nm-spo"}),
+            2);
+  for (const char* good : {"57000", "57,000", "57000.50", "$1,234.50", "1,234,567.5"}) {
+    EXPECT_EQ(
+        RunAgainstNothing({"pay", "place", good, "--band=806-A", "--jurisdiction=denver-csa"}), 5)
+        << good;
+  }
 }
 
 }  // namespace

@@ -72,6 +72,22 @@ class Context {
     return 0;
   }
 
+  // The same for a response with several repeated fields (FindBandsForSalary): whole pages
+  // are merged (repeated fields appended, the others as the last page has them).
+  template <typename Stub, typename Req, typename Resp>
+  int CallAllPages(Service service, Stub* stub,
+                   grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), Req req,
+                   Resp* all) {
+    do {
+      Resp page;
+      if (int rc = Call(service, stub, rpc, req, &page); rc != 0) return rc;
+      all->MergeFrom(page);
+      req.set_page_token(page.next_page_token());
+    } while (!req.page_token().empty());
+    all->clear_next_page_token();
+    return 0;
+  }
+
   // People type "denver" for "denver-csa": a value without '-' that starts exactly one
   // jurisdiction id (asked of the catalog) becomes that id. Anything else is left as given,
   // so the service still reports an unknown jurisdiction itself.

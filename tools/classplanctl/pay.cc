@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "common/dates/dates.h"
+#include "services/payband/domain/amounts.h"
 #include "tools/classplanctl/commands.h"
 #include "tools/classplanctl/context.h"
 #include "tools/classplanctl/render.h"
@@ -48,33 +49,12 @@ struct PayArgs {
   std::string source;
 };
 
-// "42917", "25.50", "$1,234.50", "-5" -> cents; false when not an amount of at most two
-// decimals. (Negative amounts are sent so the service can say why they are refused.)
-bool ParseAmount(std::string text, int64_t* cents) {
-  bool negative = false;
-  if (!text.empty() && text[0] == '-') {
-    negative = true;
-    text.erase(0, 1);
-  }
-  if (!text.empty() && text[0] == '$') text.erase(0, 1);
-  text.erase(std::remove(text.begin(), text.end(), ','), text.end());
-  std::vector<std::string> parts = absl::StrSplit(text, '.');
-  if (parts.empty() || parts.size() > 2 || parts[0].empty() || parts[0].size() > 12) return false;
-  for (const auto& p : parts) {
-    for (char c : p) {
-      if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-    }
-  }
-  int64_t whole = 0;
-  if (!absl::SimpleAtoi(parts[0], &whole)) return false;
-  int64_t frac = 0;
-  if (parts.size() == 2) {
-    if (parts[1].empty() || parts[1].size() > 2) return false;
-    std::string f = parts[1].size() == 1 ? parts[1] + "0" : parts[1];
-    if (!absl::SimpleAtoi(f, &frac)) return false;
-  }
-  *cents = (whole * 100 + frac) * (negative ? -1 : 1);
-  return true;
+// Reads an amount written by a person (`what` names it in the message): the one syntax of
+// payband::ParseDollars, which schedule CSV files use too. False after printing a usage error.
+bool ReadAmount(const std::string& what, const std::string& text, int64_t* cents) {
+  if (payband::ParseDollars(text, cents)) return true;
+  UsageError(absl::StrCat(what, ": \"", text, "\" is not ", payband::kDollarsSyntax));
+  return false;
 }
 
 // "hour", "hourly", "year", "annual", ... -> unit; UNSPECIFIED when unknown.
@@ -224,7 +204,10 @@ int Schedules(const PayArgs& a, Stub* stub, Context& c) {
     req.set_filter(absl::StrCat("jurisdiction = \"", a.jurisdiction, "\""));
   }
   ppb::ListSchedulesResponse resp;
-  if (int rc = c.Call(kPay, stub, &Stub::ListSchedules, req, &resp); rc != 0) return rc;
+  if (int rc = c.CallAllPages(kPay, stub, &Stub::ListSchedules, req, &resp,
+                              [](ppb::ListSchedulesResponse* m) { return m->mutable_schedules(); });
+      rc != 0)
+    return rc;
   if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : resp.schedules()) {
@@ -265,9 +248,8 @@ int ClassRange(const PayArgs& a, Stub* stub, Context& c) {
 int Convert(const PayArgs& a, Stub* stub, Context& c) {
   std::vector<std::string> parts = absl::StrSplit(a.arg, '/');
   int64_t cents = 0;
-  if (parts.size() != 2 || !ParseAmount(parts[0], &cents)) {
-    return UsageError("pay convert: give AMOUNT/UNIT, e.g. 25.50/hour");
-  }
+  if (parts.size() != 2) return UsageError("pay convert: give AMOUNT/UNIT, e.g. 25.50/hour");
+  if (!ReadAmount("pay convert", parts[0], &cents)) return kUsageExit;
   const ppb::RateUnit from = ParseUnit(parts[1]);
   const ppb::RateUnit to = ParseUnit(a.to);
   if (from == ppb::RATE_UNIT_UNSPECIFIED || to == ppb::RATE_UNIT_UNSPECIFIED) {
@@ -293,10 +275,7 @@ int Convert(const PayArgs& a, Stub* stub, Context& c) {
 // one is malformed.
 bool SalaryArgs(const PayArgs& a, const char* verb, int64_t* cents, ppb::RateUnit* unit,
                 bool* has_as_of, common::v1::Date* as_of) {
-  if (!ParseAmount(a.arg, cents)) {
-    UsageError(absl::StrCat("pay ", verb, ": bad salary amount"));
-    return false;
-  }
+  if (!ReadAmount(absl::StrCat("pay ", verb), a.arg, cents)) return false;
   *unit = ParseUnit(a.unit);
   if (*unit == ppb::RATE_UNIT_UNSPECIFIED) {
     UsageError("--unit: unknown unit");
@@ -335,7 +314,8 @@ int Find(const PayArgs& a, Stub* stub, Context& c) {
   *req.mutable_salary() = Amount(cents);
   req.set_salary_unit(unit);
   ppb::FindBandsForSalaryResponse resp;
-  if (int rc = c.Call(kPay, stub, &Stub::FindBandsForSalary, req, &resp); rc != 0) return rc;
+  if (int rc = c.CallAllPages(kPay, stub, &Stub::FindBandsForSalary, req, &resp); rc != 0)
+    return rc;
   if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : resp.placements()) {
@@ -370,10 +350,11 @@ int Check(const PayArgs& a, Stub* stub, Context& c) {
   if (unit == ppb::RATE_UNIT_UNSPECIFIED) return UsageError("--unit: unknown unit");
   int64_t cents = 0;
   if (!a.from.empty()) {
-    if (!ParseAmount(a.from, &cents)) return UsageError("--from: bad amount");
+    if (!ReadAmount("--from", a.from, &cents)) return kUsageExit;
     *req.mutable_current_salary() = Amount(cents);
   }
-  if (!ParseAmount(a.to, &cents)) return UsageError("--to: give the new salary, e.g. --to=57000");
+  if (a.to.empty()) return UsageError("--to: give the new salary, e.g. --to=57000");
+  if (!ReadAmount("--to", a.to, &cents)) return kUsageExit;
   *req.mutable_new_salary() = Amount(cents);
   req.set_salary_unit(unit);
   req.set_jurisdiction_id(a.jurisdiction);
@@ -387,7 +368,11 @@ int Check(const PayArgs& a, Stub* stub, Context& c) {
   std::cout << "action date " << dates::Format(req.action_date()) << ", band "
             << resp.placement().band().code() << " of " << resp.schedule().id() << "\n";
   std::cout << PlacementText(resp.placement());
-  if (resp.has_increase_bp()) std::cout << "increase        " << Bp(resp.increase_bp()) << "\n";
+  if (resp.has_increase_bp()) {
+    // A promotion that lowers pay says so rather than showing a negative increase.
+    std::cout << (resp.increase_bp() < 0 ? "decrease        " : "increase        ")
+              << Bp(resp.increase_bp() < 0 ? -resp.increase_bp() : resp.increase_bp()) << "\n";
+  }
   if (resp.findings().empty()) {
     std::cout << "no approval needed under the rules evaluated\n";
   } else {
@@ -416,7 +401,8 @@ int Reviews(const PayArgs& a, Stub* stub, Context& c) {
   if (!ParseDateFlag("due_by", a.due_by, &has, req.mutable_due_by())) return kUsageExit;
   if (!has) *req.mutable_due_by() = Today();
   ppb::ListAlternativeBandReviewsDueResponse resp;
-  if (int rc = c.Call(kPay, stub, &Stub::ListAlternativeBandReviewsDue, req, &resp); rc != 0)
+  if (int rc = c.CallAllPages(kPay, stub, &Stub::ListAlternativeBandReviewsDue, req, &resp);
+      rc != 0)
     return rc;
   if (c.json()) return PrintJson(resp);
   std::vector<std::vector<std::string>> rows;

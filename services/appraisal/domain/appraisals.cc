@@ -42,13 +42,24 @@ absl::StatusOr<v1::GetFrameworkResponse> Appraisals::GetFramework(
 absl::StatusOr<v1::ListFrameworksResponse> Appraisals::ListFrameworks(
     const Principal& p, const v1::ListFrameworksRequest& r) {
   if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  auto size = api::PageSize(r.page_size(), 50, 200);
+  if (!size.ok()) return size.status();
+  const std::string query_key = absl::StrCat("frameworks|", r.class_code());
+  auto after = api::DecodePageToken(r.page_token(), query_key);
+  if (!after.ok()) return after.status();
   auto all = store_->ListFrameworks();
   if (!all.ok()) return all.status();
   v1::ListFrameworksResponse out;
-  for (auto& f : *all) {
+  api::PageBudget budget;
+  for (auto& f : *all) {  // ordered by id
+    if (!after->empty() && f.id() <= *after) continue;
     if (!r.class_code().empty() && std::find(f.class_codes().begin(), f.class_codes().end(),
                                              r.class_code()) == f.class_codes().end()) {
       continue;
+    }
+    if (out.frameworks_size() == *size || !budget.Take(f.ByteSizeLong())) {
+      out.set_next_page_token(api::EncodePageToken(query_key, out.frameworks().rbegin()->id()));
+      break;
     }
     *out.add_frameworks() = std::move(f);
   }
@@ -161,6 +172,9 @@ absl::StatusOr<v1::GetAppraisalResponse> Appraisals::GetAppraisal(
 absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::ListAppraisals(
     const Principal& p, const v1::ListAppraisalsRequest& r) {
   if (auto s = RequirePrincipal(p); !s.ok()) return s;
+  if (!v1::AppraisalState_IsValid(r.state())) {
+    return status::InvalidField("state", "not a known appraisal state");
+  }
   auto size = api::PageSize(r.page_size(), 50, 200);
   if (!size.ok()) return size.status();
   const std::string query_key =
@@ -198,12 +212,13 @@ absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::ListAppraisals(
     }
   }
   v1::ListAppraisalsResponse out;
+  api::PageBudget budget;
   for (auto& [id, s] : rows) {
-    if (out.appraisals_size() == *size) {
+    s.appraisal.set_etag(api::EtagOf(s.version));
+    if (out.appraisals_size() == *size || !budget.Take(s.appraisal.ByteSizeLong())) {
       out.set_next_page_token(api::EncodePageToken(query_key, out.appraisals().rbegin()->id()));
       break;
     }
-    s.appraisal.set_etag(api::EtagOf(s.version));
     *out.add_appraisals() = std::move(s.appraisal);
   }
   std::vector<audit::Event> reads;

@@ -2,11 +2,13 @@
 
 #include <cstdlib>
 
+#include "common/api/page_token.h"
 #include "common/audit/audit_proto.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
 #include "services/appraisal/data/loader.h"
+#include "services/appraisal/domain/checks.h"
 #include "services/appraisal/store/sqlite_appraisal_store.h"
 
 namespace classplan::appraisal {
@@ -942,6 +944,178 @@ TEST_F(AppraisalsTest, DutiesWritesAreOnTheAuditTrail) {
   chain.reserve(events.size());
   for (const auto& x : events) chain.push_back(audit::FromProto(x));
   EXPECT_FALSE(audit::VerifyChain(chain).has_value());
+}
+
+}  // namespace
+}  // namespace classplan::appraisal
+
+// Issue 12: nothing malformed gets in, and every list pages within a byte budget.
+namespace classplan::appraisal {
+namespace {
+
+std::set<std::string> FieldsOf(const absl::Status& s) {
+  std::set<std::string> out;
+  for (const auto& v : status::GetFieldViolations(s)) out.insert(v.field);
+  return out;
+}
+
+TEST_F(AppraisalsTest, CreateRefusesYearOneAndAThousandYearPeriodAndWritesNothing) {
+  auto r = NewRequest();
+  *r.mutable_appraisal()->mutable_date_entered_class() = D(1, 1, 1);
+  *r.mutable_appraisal()->mutable_period_end() = D(3123, 1, 1);
+  auto got = domain_->CreateAppraisal(kSup, r);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << got.status();
+  EXPECT_EQ(FieldsOf(got.status()),
+            (std::set<std::string>{"appraisal.date_entered_class", "appraisal.period_end"}));
+  // 1,100 years inside the accepted range of years is still too long a period.
+  r = NewRequest();
+  *r.mutable_appraisal()->mutable_period_start() = D(1900, 1, 1);
+  *r.mutable_appraisal()->mutable_period_end() = D(2199, 1, 1);
+  got = domain_->CreateAppraisal(kSup, r);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldsOf(got.status()), (std::set<std::string>{"appraisal.period_end"}));
+  // 60 months is the longest period.
+  r = NewRequest();
+  *r.mutable_appraisal()->mutable_period_start() = D(2019, 1, 1);
+  *r.mutable_appraisal()->mutable_period_end() = D(2024, 1, 2);
+  EXPECT_EQ(FieldsOf(domain_->CreateAppraisal(kSup, r).status()),
+            (std::set<std::string>{"appraisal.period_end"}));
+  *r.mutable_appraisal()->mutable_period_end() = D(2024, 1, 1);
+  EXPECT_TRUE(domain_->CreateAppraisal(kSup, r).ok());
+  EXPECT_EQ(store_->ListAppraisals({})->size(), 1u);
+}
+
+TEST_F(AppraisalsTest, CountsAreBoundedOnCreateAndUpdate) {
+  auto r = NewRequest();
+  auto* as = r.mutable_appraisal()->mutable_assessments(0);
+  for (int i = 0; i < 10000; ++i) as->add_evidence("e");
+  for (int i = 0; i < 5000; ++i) {
+    auto* g = r.mutable_appraisal()->add_goals();
+    g->set_specific("s");
+    g->set_measure("m");
+    *g->mutable_target_date() = D(2024, 6, 1);
+    g->set_competency_id("pe");
+  }
+  auto got = domain_->CreateAppraisal(kSup, r);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  const auto violations = status::GetFieldViolations(got.status());
+  EXPECT_EQ(FieldsOf(got.status()),
+            (std::set<std::string>{"appraisal.assessments[0].evidence", "appraisal.goals"}));
+  EXPECT_EQ(violations.size(), 2u);  // not one per item
+  EXPECT_TRUE(store_->ListAppraisals({})->empty());
+  // The same through an update: refused, the stored appraisal unchanged.
+  v1::Appraisal a = Create();
+  v1::UpdateAppraisalRequest u;
+  *u.mutable_appraisal() = a;
+  *u.mutable_appraisal()->mutable_goals() = r.appraisal().goals();
+  u.mutable_update_mask()->add_paths("goals");
+  EXPECT_EQ(domain_->UpdateAppraisal(kSup, u).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::GetAppraisalRequest g;
+  g.set_appraisal_id(a.id());
+  auto after = domain_->GetAppraisal(kSup, g);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->appraisal().goals_size(), 0);
+  EXPECT_EQ(after->appraisal().etag(), a.etag());
+}
+
+TEST_F(AppraisalsTest, UnknownStateFilterIsInvalidArgument) {
+  Create();
+  v1::ListAppraisalsRequest l;
+  l.set_state(static_cast<v1::AppraisalState>(99));
+  auto got = domain_->ListAppraisals(kHr, l);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldsOf(got.status()), (std::set<std::string>{"state"}));
+}
+
+TEST_F(AppraisalsTest, FrameworksAndDueEmployeesPage) {
+  v1::ListFrameworksRequest all_req;
+  all_req.set_page_size(1000);  // lowered to the maximum, not refused
+  auto all = domain_->ListFrameworks(kSup, all_req);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_GE(all->frameworks_size(), 2);
+  v1::ListFrameworksRequest req;
+  req.set_page_size(1);
+  std::vector<std::string> ids;
+  do {
+    auto page = domain_->ListFrameworks(kSup, req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_EQ(page->frameworks_size(), 1);
+    ids.push_back(page->frameworks(0).id());
+    req.set_page_token(page->next_page_token());
+  } while (!req.page_token().empty());
+  ASSERT_EQ(ids.size(), static_cast<size_t>(all->frameworks_size()));
+  for (int i = 0; i < all->frameworks_size(); ++i) EXPECT_EQ(ids[i], all->frameworks(i).id());
+
+  v1::ListDueAppraisalsRequest due;
+  due.set_supervisor_id("sup-1");
+  for (const char* e : {"emp-1", "emp-3", "emp-4"}) due.add_employee_ids(e);
+  due.set_page_size(2);
+  std::vector<std::string> employees;
+  do {
+    auto page = domain_->ListDueAppraisals(kSup, due);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_LE(page->employees_size(), 2);
+    for (const auto& d : page->employees()) employees.push_back(d.employee_id());
+    due.set_page_token(page->next_page_token());
+  } while (!due.page_token().empty());
+  EXPECT_EQ(employees, (std::vector<std::string>{"emp-1", "emp-3", "emp-4"}));
+  for (int i = 0; i < 1001; ++i) due.add_employee_ids("x" + std::to_string(i));
+  EXPECT_EQ(FieldsOf(domain_->ListDueAppraisals(kSup, due).status()),
+            (std::set<std::string>{"employee_ids"}));
+}
+
+TEST_F(AppraisalsTest, ListAppraisalsPageStaysWithinTheByteBudget) {
+  // Five appraisals of about 300 KB each (and the five small ones Stored() creates first):
+  // more than a 1 MiB page holds.
+  for (int i = 0; i < 5; ++i) {
+    v1::Appraisal a =
+        Stored("big-" + std::to_string(i), "emp-1", "sup-1", v1::APPRAISAL_STATE_DRAFT);
+    (void)a;
+  }
+  for (int i = 0; i < 5; ++i) {
+    auto s = store_->GetAppraisal("big-" + std::to_string(i));
+    ASSERT_TRUE(s.ok());
+    v1::Appraisal a = s->appraisal;
+    a.set_supervisor_comments(std::string(300 * 1000, 'c'));
+    ASSERT_TRUE(store_->UpdateAppraisal(a, s->version, audit::Event()).ok());
+  }
+  v1::ListAppraisalsRequest l;
+  l.set_page_size(200);
+  size_t seen = 0;
+  int pages = 0;
+  do {
+    auto page = domain_->ListAppraisals(kHr, l);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_LE(page->ByteSizeLong(), api::kPageBudgetBytes + 64);
+    seen += page->appraisals_size();
+    l.set_page_token(page->next_page_token());
+    ++pages;
+  } while (!l.page_token().empty());
+  EXPECT_EQ(seen, 10u);
+  EXPECT_GE(pages, 2);
+}
+
+TEST_F(AppraisalsTest, AnAppraisalNeverOutgrowsItsByteLimit) {
+  auto r = NewRequest();
+  r.mutable_appraisal()->set_supervisor_comments(std::string(kMaxTextLength, 'c'));
+  for (int i = 0; i < kMaxEvidence; ++i)
+    r.mutable_appraisal()->mutable_assessments(0)->add_evidence(std::string(kMaxTextLength, 'e'));
+  // 51 x 8000 bytes = 408 KB: accepted.
+  auto got = domain_->CreateAppraisal(kSup, r);
+  ASSERT_TRUE(got.ok()) << got.status();
+  v1::UpdateAppraisalRequest u;
+  *u.mutable_appraisal() = got->appraisal();
+  for (int i = 0; i < 20; ++i) {
+    auto* g = u.mutable_appraisal()->add_goals();
+    g->set_specific(std::string(kMaxTextLength, 's'));
+    g->set_measure("m");
+    *g->mutable_target_date() = D(2024, 6, 1);
+    g->set_competency_id("pe");
+  }
+  u.mutable_update_mask()->add_paths("goals");
+  auto upd = domain_->UpdateAppraisal(kSup, u);
+  ASSERT_EQ(upd.status().code(), absl::StatusCode::kFailedPrecondition) << upd.status();
+  EXPECT_EQ(FieldsOf(upd.status()), (std::set<std::string>{"appraisal"}));
 }
 
 }  // namespace

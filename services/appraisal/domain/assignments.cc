@@ -150,12 +150,13 @@ absl::StatusOr<v1::ListSupervisorAssignmentsResponse> Appraisals::ListSupervisor
   auto got = store_->ListAssignments(q);
   if (!got.ok()) return got.status();
   v1::ListSupervisorAssignmentsResponse out;
+  api::PageBudget budget;
   for (auto& s : *got) {
-    if (out.assignments_size() == *size) {
+    s.assignment.set_etag(api::EtagOf(s.version));
+    if (out.assignments_size() == *size || !budget.Take(s.assignment.ByteSizeLong())) {
       out.set_next_page_token(api::EncodePageToken(query_key, out.assignments().rbegin()->id()));
       break;
     }
-    s.assignment.set_etag(api::EtagOf(s.version));
     *out.add_assignments() = std::move(s.assignment);
   }
   return out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
@@ -93,7 +94,9 @@ void ValidateFramework(const v1::Framework& f, const std::string& prefix, status
   if (!IsSlug(f.id())) v->Add(field("id"), "required: 1-64 characters of [a-z0-9.-]");
   if (f.version() < 1) v->Add(field("version"), "must be >= 1");
   if (f.title().empty()) v->Add(field("title"), "required");
-  if (f.kind() == v1::FRAMEWORK_KIND_UNSPECIFIED) v->Add(field("kind"), "required");
+  if (f.kind() == v1::FRAMEWORK_KIND_UNSPECIFIED || !v1::FrameworkKind_IsValid(f.kind())) {
+    v->Add(field("kind"), "required: a known framework kind");
+  }
   if (f.clusters().empty()) v->Add(field("clusters"), "at least one cluster is required");
   const bool indicators = f.kind() == v1::FRAMEWORK_KIND_INDICATOR_LEVELS;
   std::set<std::string> ids;
@@ -151,6 +154,16 @@ void ValidateFramework(const v1::Framework& f, const std::string& prefix, status
     }
   } else if (!f.levels().empty()) {
     v->Add(field("levels"), "scale-rated: must be empty");
+  }
+  // Enum values the proto does not define are refused (a newer or corrupt data file).
+  for (const auto& [basis, name] :
+       {std::pair{f.demonstration_rule().basis(), "demonstration_rule.basis"},
+        std::pair{f.overall_rating_rule().basis(), "overall_rating_rule.basis"},
+        std::pair{f.rating_scale().basis(), "rating_scale.basis"}}) {
+    if (!v1::RuleBasis_IsValid(basis)) v->Add(field(name), "not a known rule basis");
+  }
+  if (!v1::OverallRatingRule::Method_IsValid(f.overall_rating_rule().method())) {
+    v->Add(field("overall_rating_rule.method"), "not a known method");
   }
   const auto& rule = f.demonstration_rule();
   if (rule.basis() != v1::RULE_BASIS_UNSPECIFIED &&

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/page_token.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "services/appraisal/domain/access.h"
@@ -18,14 +19,25 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   std::string supervisor_id = r.supervisor_id();
   if (auto s = AuthorizeTeam(p, &supervisor_id, r.unit_id()); !s.ok()) return s;
   status::Violations v;
-  if (r.has_as_of() && !dates::IsFull(r.as_of())) v.Add("as_of", "must be a full calendar date");
-  for (int i = 0; i < r.employee_ids_size(); ++i) {
-    CheckId(r.employee_ids(i), absl::StrCat("employee_ids[", i, "]"), &v);
+  if (r.has_as_of()) CheckFullDate(true, r.as_of(), "as_of", &v);
+  if (r.employee_ids_size() > kMaxEmployeeIds) {
+    v.Add("employee_ids", absl::StrCat("at most ", kMaxEmployeeIds));
+  } else {
+    for (int i = 0; i < r.employee_ids_size(); ++i) {
+      CheckId(r.employee_ids(i), absl::StrCat("employee_ids[", i, "]"), &v);
+    }
   }
+  auto size = api::PageSize(r.page_size(), 50, 200);
+  if (!size.ok()) return size.status();
   if (!v.empty()) return v.ToStatus();
   const absl::CivilDay as_of =
       r.has_as_of() ? dates::ToCivilDay(r.as_of()) : options_.clock.Today();
   const absl::CivilDay year_before = AddMonthsClamped(as_of, -12);
+  // The token is bound to the whole request but the employee ids (those only add staff).
+  const std::string query_key = absl::StrCat("due|", supervisor_id, "|", r.unit_id(), "|",
+                                             dates::Format(dates::FromCivilDay(as_of)));
+  auto after = api::DecodePageToken(r.page_token(), query_key);
+  if (!after.ok()) return after.status();
   AppraisalQuery team;
   team.supervisor_id = supervisor_id;
   team.unit_id = r.unit_id();
@@ -47,7 +59,9 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   const absl::TimeZone tz = options_.clock.time_zone();
   v1::ListDueAppraisalsResponse out;
   *out.mutable_as_of() = dates::FromCivilDay(as_of);
-  for (const auto& e : employees) {
+  api::PageBudget budget;
+  for (const auto& e : employees) {  // ordered by id
+    if (!after->empty() && e <= *after) continue;
     AppraisalQuery q;
     q.employee_id = e;
     // A supervisor may list any employee id (there is no roster), so only appraisals they
@@ -74,10 +88,16 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
       }
     }
     if (recent) continue;
-    auto* d = out.add_employees();
-    d->set_employee_id(e);
-    if (last) *d->mutable_last_finalized_on() = dates::FromCivilDay(*last);
-    d->set_open_appraisal_id(open_id);
+    v1::DueEmployee d;
+    d.set_employee_id(e);
+    if (last) *d.mutable_last_finalized_on() = dates::FromCivilDay(*last);
+    d.set_open_appraisal_id(open_id);
+    if (out.employees_size() == *size || !budget.Take(d.ByteSizeLong())) {
+      out.set_next_page_token(
+          api::EncodePageToken(query_key, out.employees().rbegin()->employee_id()));
+      break;
+    }
+    *out.add_employees() = std::move(d);
   }
   return out;
 }

@@ -17,6 +17,8 @@ namespace classplan::appraisal {
 
 absl::Status Appraisals::ValidateContent(const v1::Framework& framework, const v1::Appraisal& a) {
   status::Violations v;
+  // Fields, ranges and counts first: past a count limit the items are not examined one by one.
+  if (!CheckAppraisalFields(a, &v)) return v.ToStatus();
   const FrameworkIndex index(framework);
   const bool indicator_kind = framework.kind() == v1::FRAMEWORK_KIND_INDICATOR_LEVELS;
   std::set<std::string> seen_competencies;
@@ -63,9 +65,6 @@ absl::Status Appraisals::ValidateContent(const v1::Framework& framework, const v
         v.Add(f, "indicator listed twice");
       }
     }
-    for (int j = 0; j < as.evidence_size(); ++j) {
-      CheckText(as.evidence(j), absl::StrCat(p, ".evidence[", j, "]"), &v);
-    }
     if (as.rating() != 0) {
       if (!index.ScaleKnown()) {
         v.Add(p + ".rating", "the framework states no rating scale; ratings cannot be recorded");
@@ -77,31 +76,9 @@ absl::Status Appraisals::ValidateContent(const v1::Framework& framework, const v
   for (int i = 0; i < a.goals_size(); ++i) {
     const auto& g = a.goals(i);
     const std::string p = absl::StrCat("appraisal.goals[", i, "]");
-    if (g.specific().empty()) v.Add(p + ".specific", "required");
-    if (g.measure().empty()) v.Add(p + ".measure", "required");
-    CheckText(g.specific(), p + ".specific", &v);
-    CheckText(g.measure(), p + ".measure", &v);
-    if (!g.has_target_date() || !dates::IsFull(g.target_date())) {
-      v.Add(p + ".target_date", "required: a full calendar date");
-    }
     if (index.FindCompetency(g.competency_id()) == nullptr) {
       v.Add(p + ".competency_id", "unknown competency in the framework");
     }
-  }
-  CheckText(a.supervisor_comments(), "appraisal.supervisor_comments", &v);
-  if (!a.unit_id().empty()) CheckId(a.unit_id(), "appraisal.unit_id", &v);
-  // Period and tenure.
-  const bool start_ok = a.has_period_start() && dates::IsFull(a.period_start());
-  const bool end_ok = a.has_period_end() && dates::IsFull(a.period_end());
-  CheckFullDate(a, a.has_period_start(), a.period_start(), "appraisal.period_start", &v);
-  CheckFullDate(a, a.has_period_end(), a.period_end(), "appraisal.period_end", &v);
-  if (start_ok && end_ok &&
-      dates::ToCivilDay(a.period_end()) < dates::ToCivilDay(a.period_start())) {
-    v.Add("appraisal.period_end", "must not be before period_start");
-  }
-  if (end_ok && a.has_date_entered_class() && dates::IsFull(a.date_entered_class()) &&
-      dates::ToCivilDay(a.period_end()) < dates::ToCivilDay(a.date_entered_class())) {
-    v.Add("appraisal.date_entered_class", "must not be after period_end");
   }
   return v.ToStatus();
 }
@@ -115,12 +92,17 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   const std::string supervisor_id =
       in.supervisor_id().empty() && p.Has(Role::kSupervisor) ? p.id : in.supervisor_id();
   status::Violations v;
+  // The ids the checks below need; the rest is checked with the framework (ValidateContent),
+  // or here already when an id is bad, so that one answer names every problem.
   CheckId(in.employee_id(), "appraisal.employee_id", &v);
   CheckId(in.class_code(), "appraisal.class_code", &v);
   CheckId(supervisor_id, "appraisal.supervisor_id", &v);
-  CheckFullDate(in, in.has_date_entered_class(), in.date_entered_class(),
-                "appraisal.date_entered_class", &v);
-  if (!v.empty()) return v.ToStatus();
+  if (!v.empty()) {
+    status::Violations all;
+    CheckAppraisalFields(in, &all);
+    CheckId(supervisor_id, "appraisal.supervisor_id", &all);
+    return all.ToStatus();
+  }
   if (!(p.Has(Role::kHrAdmin) || (p.Has(Role::kSupervisor) && supervisor_id == p.id))) {
     return Denied();
   }
@@ -165,6 +147,7 @@ absl::StatusOr<v1::CreateAppraisalResponse> Appraisals::CreateAppraisal(
   *a.mutable_create_time() = now;
   *a.mutable_update_time() = now;
   Evaluate(FrameworkIndex(*f), &a);
+  if (auto s = CheckAppraisalSize(a, "appraisal"); !s.ok()) return s;
   if (auto s = store_->CreateAppraisal(a, AuditEvent(p, a.id(), "", api::EtagOf(1))); !s.ok()) {
     return s;
   }
@@ -217,6 +200,7 @@ absl::StatusOr<v1::UpdateAppraisalResponse> Appraisals::UpdateAppraisal(
   if (auto s = ValidateContent(*f, *a); !s.ok()) return s;
   Evaluate(FrameworkIndex(*f), &*a);
   *a->mutable_update_time() = ToProto(options_.clock.Now());
+  if (auto s = CheckAppraisalSize(*a, "appraisal"); !s.ok()) return s;
   a->clear_etag();
   if (auto s = store_->UpdateAppraisal(
           *a, version, AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1)));
@@ -330,6 +314,7 @@ absl::StatusOr<v1::Appraisal> Appraisals::Transition(const Principal& p, const s
   t->set_comment(comment);
   *a->mutable_update_time() = now;
   a->clear_etag();
+  if (auto s = CheckAppraisalSize(*a, comment_field); !s.ok()) return s;
   const audit::Event event = AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1));
   const absl::Status stored = action == Action::kVoid ? store_->VoidAppraisal(*a, version, event)
                                                       : store_->UpdateAppraisal(*a, version, event);
@@ -419,6 +404,12 @@ absl::StatusOr<v1::AddAppraisalAddendumResponse> Appraisals::AddAppraisalAddendu
   *add.mutable_time() = ToProto(options_.clock.Now());
   add.set_reason(r.reason());
   add.set_text(r.text());
+  if (a->addenda_size() >= kMaxAddenda) {
+    return FailedField("appraisal_id",
+                       absl::StrCat("an appraisal holds at most ", kMaxAddenda, " addenda"));
+  }
+  *a->add_addenda() = add;
+  if (auto s = CheckAppraisalSize(*a, "text"); !s.ok()) return s;
   // The store sets the event's etags to the versions its transaction read and wrote.
   if (auto s = store_->AddAddendum(
           a->id(), add, AuditEvent(p, a->id(), api::EtagOf(version), api::EtagOf(version + 1)));

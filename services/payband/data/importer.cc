@@ -6,7 +6,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "classplan/payband/v1/data.pb.h"
-#include "common/dates/dates.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "services/payband/domain/schedules.h"
@@ -74,6 +73,8 @@ absl::StatusOr<PayDataReport> ImportPayDataFiles(const std::vector<PayDataFile>&
           s.id().size() <= s.jurisdiction_id().size() + 1)
         v.Add("schedule.id", "must be \"<jurisdiction_id>/<slug>\"");
       if (!ids.insert(s.id()).second) v.Add("schedule.id", "repeats an earlier schedule");
+      if (sd.bands_size() > kMaxBandsPerSchedule)
+        v.Add("bands", absl::StrCat("at most ", kMaxBandsPerSchedule, " bands a schedule"));
       Report(f.name, line, v, &report.problems);
       std::set<std::string> codes;
       const auto* nested = tree.GetTreeForNested(sched_fd, i);
@@ -90,13 +91,7 @@ absl::StatusOr<PayDataReport> ImportPayDataFiles(const std::vector<PayDataFile>&
     for (int i = 0; i < data.alternative_assignments_size(); ++i) {
       const auto& a = data.alternative_assignments(i);
       status::Violations v;
-      if (a.jurisdiction_id().empty()) v.Add("jurisdiction_id", "is required");
-      if (a.class_code().empty()) v.Add("class_code", "is required");
-      if (!IsBandCode(a.band_code())) v.Add("band_code", "must be a band code");
-      if (!dates::IsFull(a.assigned_on())) v.Add("assigned_on", "must be a full date");
-      if (a.has_last_reviewed_on() && !dates::IsFull(a.last_reviewed_on()))
-        v.Add("last_reviewed_on", "must be a full date");
-      if (a.source().document().empty()) v.Add("source.document", "is required");
+      CheckAlternativeAssignment(a, "", v);
       Report(f.name, tree.GetLocation(alt_fd, i).line + 1, v, &report.problems);
     }
     if (report.problems.size() != before) continue;

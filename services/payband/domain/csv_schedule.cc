@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/field_violations.h"
+#include "services/payband/domain/amounts.h"
 #include "services/payband/domain/pay_math.h"
 #include "services/payband/domain/schedules.h"
 
@@ -56,44 +57,16 @@ classplan::common::v1::Money Money(int64_t cents, const std::string& currency) {
 
 }  // namespace
 
-bool ParseDollars(absl::string_view text, int64_t* cents) {
-  if (!text.empty() && text[0] == '$') text.remove_prefix(1);
-  if (text.empty()) return false;
-  std::string digits;
-  size_t dot = text.find('.');
-  absl::string_view whole = text.substr(0, dot);
-  absl::string_view frac = dot == absl::string_view::npos ? "" : text.substr(dot + 1);
-  if (whole.empty() || (dot != absl::string_view::npos && (frac.empty() || frac.size() > 2)))
-    return false;
-  // Thousands commas, when present, must group by three.
-  if (whole.find(',') != absl::string_view::npos) {
-    std::vector<absl::string_view> groups = absl::StrSplit(whole, ',');
-    if (groups[0].empty() || groups[0].size() > 3) return false;
-    for (size_t g = 1; g < groups.size(); ++g)
-      if (groups[g].size() != 3) return false;
-  }
-  for (char c : whole) {
-    if (c == ',') continue;
-    if (!absl::ascii_isdigit(c)) return false;
-    digits += c;
-  }
-  for (char c : frac)
-    if (!absl::ascii_isdigit(c)) return false;
-  if (digits.size() > 12) return false;
-  int64_t value = 0;
-  for (char c : digits) value = value * 10 + (c - '0');
-  int64_t f = 0;
-  for (size_t k = 0; k < 2; ++k) f = f * 10 + (k < frac.size() ? frac[k] - '0' : 0);
-  *cents = value * 100 + f;
-  return *cents <= kMaxCents;
-}
-
 absl::StatusOr<CsvSchedule> ParseScheduleCsv(absl::string_view csv, const std::string& currency,
                                              const std::string& field) {
   status::Violations v;
   auto bad = [&](int line, const std::string& why) {
     v.Add(field, absl::StrCat("line ", line, ": ", why));
   };
+  if (csv.size() > kMaxCsvBytes) {
+    v.Add(field, absl::StrCat("must be at most ", kMaxCsvBytes, " bytes"));
+    return v.ToStatus("invalid schedule CSV");
+  }
   if (absl::StartsWith(csv, "\xEF\xBB\xBF")) csv.remove_prefix(3);
   std::vector<absl::string_view> lines = absl::StrSplit(csv, '\n');
   CsvSchedule out;
@@ -178,6 +151,8 @@ absl::StatusOr<CsvSchedule> ParseScheduleCsv(absl::string_view csv, const std::s
                      std::min(first_with, first_without), " differs)"));
   }
   if (header_seen && with_mid + without_mid == 0) bad(1, "the file has no bands");
+  if (with_mid + without_mid > kMaxBandsPerSchedule)
+    v.Add(field, absl::StrCat("at most ", kMaxBandsPerSchedule, " bands a schedule"));
   if (!v.empty()) return v.ToStatus("invalid schedule CSV");
   out.midpoint_rule = with_mid > 0 ? pb::MIDPOINT_RULE_GIVEN : pb::MIDPOINT_RULE_MIDDLE_OF_RANGE;
   return out;

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "classplan/payband/v1/resources.pb.h"
+#include "services/payband/domain/amounts.h"  // ParseDollars, the amount syntax
 
 namespace classplan::payband {
 
@@ -34,9 +35,6 @@ struct CsvSchedule {
 
 absl::StatusOr<CsvSchedule> ParseScheduleCsv(absl::string_view csv, const std::string& currency,
                                              const std::string& field = "csv");
-
-// "$1,234.50" -> 123450; false when not a valid non-negative amount of at most two decimals.
-bool ParseDollars(absl::string_view text, int64_t* cents);
 
 }  // namespace classplan::payband
 

@@ -6,21 +6,6 @@
 namespace classplan::payband {
 namespace {
 
-TEST(ParseDollarsTest, Amounts) {
-  int64_t c = 0;
-  EXPECT_TRUE(ParseDollars("42917", &c));
-  EXPECT_EQ(c, 4291700);
-  EXPECT_TRUE(ParseDollars("$1,234.5", &c));
-  EXPECT_EQ(c, 123450);
-  EXPECT_TRUE(ParseDollars("46.00", &c));
-  EXPECT_EQ(c, 4600);
-  EXPECT_FALSE(ParseDollars("-5", &c));
-  EXPECT_FALSE(ParseDollars("1.234", &c));
-  EXPECT_FALSE(ParseDollars("12,34", &c));
-  EXPECT_FALSE(ParseDollars("", &c));
-  EXPECT_FALSE(ParseDollars("1e5", &c));
-}
-
 TEST(CsvScheduleTest, ParsesGoodFile) {
   auto r = ParseScheduleCsv(
       "\xEF\xBB\xBF"

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "classplan/payband/v1/resources.pb.h"
+#include "services/payband/domain/amounts.h"  // kMaxCents
 
 namespace classplan::payband {
 
@@ -23,9 +24,6 @@ namespace pb = ::classplan::payband::v1;
 __extension__ typedef __int128 Int128;
 
 inline constexpr int32_t kDefaultHoursPerYear = 2080;
-// Largest accepted amount: $100 billion in cents, far above any salary; keeps every product
-// well inside Int128 and every result inside int64.
-inline constexpr int64_t kMaxCents = 10'000'000'000'000;
 inline constexpr int64_t kBasisPoints = 10'000;
 
 // num / den rounded half away from zero; 0 when den is 0 (as a compa-ratio against a zero

@@ -75,6 +75,36 @@ bool PublishedAfter(const pb::PaySchedule& a, const pb::PaySchedule& b) {
   return dates::LatestDay(a.published_on()) > dates::LatestDay(b.published_on());
 }
 
+constexpr char kUnknownJurisdiction[] = "unknown jurisdiction: no pay data is held for it";
+
+// Page sizes of the lists: 0 -> 100, above 1000 -> 1000 (AIP-158).
+constexpr int kDefaultPage = 100;
+constexpr int kMaxPage = 1000;
+
+// Copies one page of `items` (already in list order) into `out`: the items after the one
+// whose key is `after` ("" = from the start), at most `size` of them and at most
+// api::kPageBudgetBytes. Returns the next page token ("" on the last page); INVALID_ARGUMENT on
+// page_token when `after` names no item (the list changed under the token).
+template <typename T, typename KeyFn>
+absl::StatusOr<std::string> TakePage(std::vector<T>& items, const std::string& after, int size,
+                                     const std::string& query, KeyFn key,
+                                     google::protobuf::RepeatedPtrField<T>* out) {
+  size_t i = 0;
+  if (!after.empty()) {
+    while (i < items.size() && key(items[i]) != after) ++i;
+    if (i == items.size())
+      return status::InvalidField("page_token", "the list changed; start again without a token");
+    ++i;
+  }
+  api::PageBudget budget;
+  for (; i < items.size(); ++i) {
+    if (out->size() == size || !budget.Take(items[i].ByteSizeLong()))
+      return api::EncodePageToken(query, key(*out->rbegin()));
+    *out->Add() = std::move(items[i]);
+  }
+  return std::string();
+}
+
 }  // namespace
 
 absl::Status RequireFigures(const pb::PaySchedule& s, const pb::PayBand& b) {
@@ -191,14 +221,16 @@ absl::StatusOr<pb::ListBandsResponse> Payband::ListBands(const pb::ListBandsRequ
   auto bands = store_->ListBands(r.schedule_id(), *after, *size + 1);
   if (!bands.ok()) return bands.status();
   pb::ListBandsResponse out;
-  for (int i = 0; i < static_cast<int>(bands->size()) && i < *size; ++i) {
+  api::PageBudget budget;
+  for (int i = 0; i < static_cast<int>(bands->size()); ++i) {
     pb::PayBand b = (*bands)[i];
     DeriveFigures(&b, MidpointRuleOf(**s), HoursOf(**s), (*s)->currency_code());
+    if (i == *size || !budget.Take(b.ByteSizeLong())) {
+      out.set_next_page_token(api::EncodePageToken(absl::StrCat("bands:", r.schedule_id()),
+                                                   out.bands().rbegin()->code()));
+      break;
+    }
     *out.add_bands() = std::move(b);
-  }
-  if (static_cast<int>(bands->size()) > *size) {
-    out.set_next_page_token(
-        api::EncodePageToken(absl::StrCat("bands:", r.schedule_id()), (*bands)[*size - 1].code()));
   }
   return out;
 }
@@ -207,6 +239,11 @@ absl::StatusOr<pb::ListSchedulesResponse> Payband::ListSchedules(
     const pb::ListSchedulesRequest& r) {
   auto f = api::ParseFilter(r.filter(), {"jurisdiction"});
   if (!f.ok()) return f.status();
+  auto size = api::PageSize(r.page_size(), kDefaultPage, kMaxPage);
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("schedules:", r.filter());
+  auto after = api::DecodePageToken(r.page_token(), query);
+  if (!after.ok()) return after.status();
   std::string j = f->count("jurisdiction") ? f->at("jurisdiction") : "";
   auto all = store_->ListSchedules(j);
   if (!all.ok()) return all.status();
@@ -220,7 +257,11 @@ absl::StatusOr<pb::ListSchedulesResponse> Payband::ListSchedules(
         return PublishedAfter(a, b);
       });
   pb::ListSchedulesResponse out;
-  for (auto& s : *all) *out.add_schedules() = std::move(s);
+  auto next = TakePage(
+      *all, *after, *size, query, [](const pb::PaySchedule& s) { return s.id(); },
+      out.mutable_schedules());
+  if (!next.ok()) return next.status();
+  out.set_next_page_token(*next);
   return out;
 }
 
@@ -335,7 +376,14 @@ absl::StatusOr<pb::FindBandsForSalaryResponse> Payband::FindBandsForSalary(
   CheckSalary(r.salary(), "salary", v);
   const pb::RateUnit unit = UnitOr(r.salary_unit(), "salary_unit", v);
   auto as_of = AsOf(r.has_as_of(), r.as_of(), "as_of", v);
+  auto size = api::PageSize(r.page_size(), kDefaultPage, kMaxPage);
+  if (!size.ok()) return size.status();
   if (!v.empty()) return v.ToStatus();
+  const std::string query = absl::StrCat("find:", r.jurisdiction_id(), "|", r.salary().cents(), "|",
+                                         r.salary().currency_code(), "|", unit, "|",
+                                         as_of ? absl::FormatCivilTime(*as_of) : "today");
+  auto after = api::DecodePageToken(r.page_token(), query);
+  if (!after.ok()) return after.status();
   auto all = store_->ListSchedules(r.jurisdiction_id());
   if (!all.ok()) return all.status();
   if (all->empty())
@@ -350,7 +398,15 @@ absl::StatusOr<pb::FindBandsForSalaryResponse> Payband::FindBandsForSalary(
   }
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-  pb::FindBandsForSalaryResponse out;
+  // One answer per band code, in code order: a placement, or a skipped band (with its
+  // "<schedule>/<code>" when its figures are not on file).
+  struct Found {
+    std::string code;
+    std::optional<pb::Placement> placement;
+    std::optional<pb::SkippedBand> skipped;
+    std::string not_on_file;
+  };
+  std::vector<Found> found;
   int checked = 0;       // bands whose figures were compared with the salary
   int not_in_force = 0;  // bands held only in schedules not in force on the day
   for (const auto& code : codes) {
@@ -362,18 +418,20 @@ absl::StatusOr<pb::FindBandsForSalaryResponse> Payband::FindBandsForSalary(
     if (absl::IsFailedPrecondition(res.status())) {
       // Figures that cannot be used on the day (e.g. an undated schedule and an explicit
       // as_of): reported, not dropped.
-      pb::SkippedBand* sk = out.add_skipped();
-      sk->set_code(code);
-      sk->set_reason(std::string(res.status().message()));
+      pb::SkippedBand sk;
+      sk.set_code(code);
+      sk.set_reason(std::string(res.status().message()));
+      found.push_back({code, std::nullopt, std::move(sk), ""});
       continue;
     }
     if (!res.ok()) return res.status();
     if (auto s = RequireFigures(res->schedule, res->band); !s.ok()) {
-      out.add_bands_not_on_file(absl::StrCat(res->schedule.id(), "/", code));
-      pb::SkippedBand* sk = out.add_skipped();
-      sk->set_code(code);
-      sk->set_schedule_id(res->schedule.id());
-      sk->set_reason(std::string(s.message()));
+      pb::SkippedBand sk;
+      sk.set_code(code);
+      sk.set_schedule_id(res->schedule.id());
+      sk.set_reason(std::string(s.message()));
+      found.push_back(
+          {code, std::nullopt, std::move(sk), absl::StrCat(res->schedule.id(), "/", code)});
       continue;
     }
     ++checked;
@@ -388,21 +446,39 @@ absl::StatusOr<pb::FindBandsForSalaryResponse> Payband::FindBandsForSalary(
     *p.mutable_salary() = MakeMoney(r.salary().cents(), res->schedule.currency_code());
     p.set_salary_unit(unit);
     *p.mutable_annual_salary() = MakeMoney(annual, res->schedule.currency_code());
-    *out.add_placements() = std::move(p);
+    found.push_back({code, std::move(p), std::nullopt, ""});
   }
   if (checked == 0) {
-    if (out.skipped().empty()) {
+    if (found.empty()) {
       return absl::NotFoundError(absl::StrCat(
           "no pay schedule of jurisdiction ", r.jurisdiction_id(),
           " holding a band is in force on ", as_of ? absl::FormatCivilTime(*as_of) : "today"));
     }
     std::string why =
         absl::StrCat("no band of jurisdiction ", r.jurisdiction_id(),
-                     " could be checked: ", out.skipped_size(), " band(s) have no usable figures");
+                     " could be checked: ", found.size(), " band(s) have no usable figures");
     if (not_in_force > 0)
       absl::StrAppend(&why, " and ", not_in_force, " are not in force on the day");
-    absl::StrAppend(&why, "; first: band ", out.skipped(0).code(), ": ", out.skipped(0).reason());
+    absl::StrAppend(&why, "; first: band ", found[0].code, ": ", found[0].skipped->reason());
     return absl::FailedPreconditionError(why);
+  }
+  pb::FindBandsForSalaryResponse out;
+  api::PageBudget budget;
+  int taken = 0;
+  std::string last;
+  for (auto& f : found) {
+    if (!after->empty() && f.code <= *after) continue;
+    const size_t bytes = f.placement ? f.placement->ByteSizeLong()
+                                     : f.skipped->ByteSizeLong() + f.not_on_file.size();
+    if (taken == *size || !budget.Take(bytes)) {
+      out.set_next_page_token(api::EncodePageToken(query, last));
+      break;
+    }
+    ++taken;
+    last = f.code;
+    if (f.placement) *out.add_placements() = std::move(*f.placement);
+    if (f.skipped) *out.add_skipped() = std::move(*f.skipped);
+    if (!f.not_on_file.empty()) out.add_bands_not_on_file(std::move(f.not_on_file));
   }
   return out;
 }
@@ -483,7 +559,13 @@ absl::StatusOr<pb::ListAlternativeBandReviewsDueResponse> Payband::ListAlternati
   } else {
     due_by = AsOf(true, r.due_by(), "due_by", v);
   }
+  auto size = api::PageSize(r.page_size(), kDefaultPage, kMaxPage);
+  if (!size.ok()) return size.status();
   if (!v.empty()) return v.ToStatus();
+  const std::string query =
+      absl::StrCat("reviews:", r.jurisdiction_id(), "|", absl::FormatCivilTime(*due_by));
+  auto after = api::DecodePageToken(r.page_token(), query);
+  if (!after.ok()) return after.status();
   auto all = store_->ListAlternativeAssignments(r.jurisdiction_id());
   if (!all.ok()) return all.status();
   std::vector<std::pair<absl::CivilDay, pb::AlternativeBandAssignment>> due;
@@ -497,8 +579,18 @@ absl::StatusOr<pb::ListAlternativeBandReviewsDueResponse> Payband::ListAlternati
   }
   std::stable_sort(due.begin(), due.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<pb::AlternativeBandAssignment> ordered;
+  ordered.reserve(due.size());
+  for (auto& [d, a] : due) ordered.push_back(std::move(a));
   pb::ListAlternativeBandReviewsDueResponse out;
-  for (auto& [d, a] : due) *out.add_assignments() = std::move(a);
+  auto next = TakePage(
+      ordered, *after, *size, query,
+      [](const pb::AlternativeBandAssignment& a) {
+        return absl::StrCat(a.jurisdiction_id(), "/", a.class_code());
+      },
+      out.mutable_assignments());
+  if (!next.ok()) return next.status();
+  out.set_next_page_token(*next);
   return out;
 }
 
@@ -580,9 +672,21 @@ absl::StatusOr<pb::ImportScheduleResponse> Payband::ImportSchedule(
     }
   }
   CheckSchedule(s, "", v);
+  if (IsJurisdictionSlug(s.jurisdiction_id())) {
+    // Checked again under the write lock; here so that one answer names every problem.
+    auto existing = store_->ListSchedules(s.jurisdiction_id());
+    if (!existing.ok()) return existing.status();
+    if (existing->empty()) v.Add("jurisdiction_id", kUnknownJurisdiction);
+  }
   auto csv = ParseScheduleCsv(r.csv(), s.currency_code(), "csv");
   if (!csv.ok()) {
     for (const auto& f : status::GetFieldViolations(csv.status())) v.Add(f.field, f.description);
+  }
+  if (csv.ok()) {
+    for (size_t i = 0; i < csv->bands.size(); ++i) {
+      CheckBand(csv->bands[i], csv->midpoint_rule, s.currency_code(),
+                absl::StrCat("csv.bands[", i, "]."), v);
+    }
   }
   if (!v.empty()) return v.ToStatus("invalid schedule import");
   s.set_midpoint_rule(csv->midpoint_rule);
@@ -593,7 +697,14 @@ absl::StatusOr<pb::ImportScheduleResponse> Payband::ImportSchedule(
   event.resource_id = s.id();
   absl::Status st = store_->AddSchedule(
       s, csv->bands,
-      [&](const std::vector<pb::PaySchedule>& existing) { return CheckNoOverlap(existing, s); },
+      [&](const std::vector<pb::PaySchedule>& existing) {
+        // A known jurisdiction is one the service holds pay data for (checked under the write
+        // lock); a new one arrives by a data file (docs/payband.md, "Validation limits").
+        if (existing.empty()) {
+          return status::InvalidField("jurisdiction_id", kUnknownJurisdiction);
+        }
+        return CheckNoOverlap(existing, s);
+      },
       event);
   if (!st.ok()) return st;
   auto stored = store_->GetSchedule(s.id());

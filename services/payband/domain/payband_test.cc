@@ -3,12 +3,15 @@
 
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
+#include "common/api/page_token.h"
 #include "common/audit/audit_proto.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 #include "gtest/gtest.h"
 #include "services/payband/data/importer.h"
 #include "services/payband/domain/pay_math.h"
+#include "services/payband/domain/schedules.h"
 #include "services/payband/store/sqlite_payband_store.h"
 #include "tests/support/temp.h"
 
@@ -95,6 +98,18 @@ class PaybandTest : public ::testing::Test {
     };
     payband_ = std::make_unique<Payband>(store_.get(), &classes_,
                                          clock::Clock::Fixed(absl::CivilDay(2026, 3, 10)));
+  }
+
+  // Makes `jurisdiction` known to the service as a data file would (an undated, empty
+  // schedule): ImportSchedule accepts only jurisdictions with pay data.
+  void SeedJurisdiction(const std::string& jurisdiction) {
+    pb::PaySchedule s;
+    s.set_id(jurisdiction + "/seed");
+    s.set_jurisdiction_id(jurisdiction);
+    s.set_name("seed");
+    s.set_currency_code("USD");
+    s.mutable_source()->set_document("unit test fixture");
+    ASSERT_TRUE(store_->AddSchedule(s, {}, nullptr, std::nullopt).ok());
   }
 
   std::string path_;
@@ -229,6 +244,7 @@ TEST_F(PaybandTest, FindBandsForSalaryListsSkippedBandsWithTheirReason) {
 
 TEST_F(PaybandTest, RatioThatDoesNotFitIsAnErrorNamingTheSalary) {
   // A $0.00-$0.01 band and $100 billion an hour: compa-ratio ~4e20 basis points.
+  SeedJurisdiction("xx-test");
   pb::ImportScheduleRequest imp;
   imp.set_jurisdiction_id("xx-test");
   imp.set_name("tiny");
@@ -298,6 +314,16 @@ TEST_F(PaybandTest, CheckPayActionOnImportedNewMexicoSchedule) {
   EXPECT_EQ(r->findings(0).rule_id(), "nm-1.7.4.12D-promotion-increase-5-15");
   EXPECT_EQ(r->increase_bp(), 1875);
   EXPECT_EQ(r->placement().compa_ratio_bp(), 11400);
+  // A "promotion" from $57,000 to $40,000 is flagged as a decrease, not "increase below 5%".
+  *req.mutable_current_salary() = Usd(5700000);
+  *req.mutable_new_salary() = Usd(4000000);
+  r = payband_->CheckPayAction(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->findings_size(), 1);
+  EXPECT_EQ(r->findings(0).rule_id(), "nm-1.7.4.12D-promotion-increase-5-15");
+  EXPECT_NE(r->findings(0).reason().find("decrease"), std::string::npos);
+  EXPECT_EQ(r->findings(0).reason().find("increase below 5%"), std::string::npos);
+  EXPECT_EQ(r->increase_bp(), -2982);
 }
 
 TEST_F(PaybandTest, ImportedScheduleIsUsedForExplicitDatesAndOverlapIsRefused) {
@@ -466,6 +492,7 @@ TEST_F(PaybandTest, FlsaSalaryLevel) {
   ASSERT_EQ(r->results_size(), 1);
   EXPECT_EQ(r->results(0).outcome(), pb::FLSA_OUTCOME_FIGURES_NOT_ON_FILE);
   // An exempt class in a band whose minimum is $35,567.99 a year is flagged.
+  SeedJurisdiction("xx-test");
   pb::ImportScheduleRequest imp;
   imp.set_jurisdiction_id("xx-test");
   imp.set_name("t");
@@ -583,6 +610,233 @@ TEST_F(PaybandTest, ListSchedulesAndBands) {
   ASSERT_EQ(rest->bands_size(), 2);
   EXPECT_EQ(rest->bands(1).code(), "SF");
   EXPECT_TRUE(rest->next_page_token().empty());
+}
+
+}  // namespace
+}  // namespace classplan::payband
+
+// Issue 12: nothing malformed gets in, and every list pages within a byte budget.
+namespace classplan::payband {
+namespace {
+
+size_t AuditCount(PaybandStore* store) {
+  auto page = store->ListAuditEvents(audit::Filter{}, 1000, "");
+  return page.ok() ? page->events.size() : 9999;
+}
+
+TEST_F(PaybandTest, ImportRefusesUnknownJurisdictionAndCurrencyAndWritesNothing) {
+  const size_t events = AuditCount(store_.get());
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("xx-nowhere");
+  imp.set_name("2030 grades");
+  *imp.mutable_effective_from() = D(2030, 1, 1);
+  imp.set_currency_code("XYZ");
+  imp.mutable_source()->set_document("unit test fixture");
+  imp.set_csv("band,minimum,midpoint,maximum,unit\nA1,40000,,60000,annual\n");
+  auto r = payband_->ImportSchedule(imp, caller_);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  EXPECT_EQ(Fields(r.status()), (std::set<std::string>{"jurisdiction_id", "currency_code"}));
+  // A known jurisdiction with a made-up currency is refused as well.
+  imp.set_jurisdiction_id("denver-csa");
+  r = payband_->ImportSchedule(imp, caller_);
+  EXPECT_EQ(Fields(r.status()), (std::set<std::string>{"currency_code"}));
+  auto all = store_->ListSchedules("");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 5u);
+  EXPECT_EQ(AuditCount(store_.get()), events);
+}
+
+TEST_F(PaybandTest, ImportNamesEveryBadFieldAndWritesNothing) {
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("denver-csa");
+  imp.set_name(std::string(201, 'n'));
+  *imp.mutable_effective_from() = D(1, 1, 1);
+  *imp.mutable_effective_to() = D(2400, 1, 1);
+  imp.set_hours_per_year(9000);
+  imp.mutable_source()->set_detail(std::string(1001, 'd'));
+  imp.set_csv("band,minimum,midpoint,maximum,unit\nA1,60000,,40000,annual\n");
+  auto r = payband_->ImportSchedule(imp, caller_);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fields(r.status()),
+            (std::set<std::string>{"name", "effective_from", "effective_to", "hours_per_year",
+                                   "source.document", "source.detail", "csv"}));
+  // Too many bands, and too many bytes.
+  imp = pb::ImportScheduleRequest();
+  imp.set_jurisdiction_id("denver-csa");
+  imp.set_name("big");
+  *imp.mutable_effective_from() = D(2030, 1, 1);
+  imp.mutable_source()->set_document("unit test fixture");
+  std::string csv = "band,minimum,midpoint,maximum,unit\n";
+  for (int i = 0; i <= kMaxBandsPerSchedule; ++i) absl::StrAppend(&csv, "B", i, ",1,,2,annual\n");
+  imp.set_csv(csv);
+  r = payband_->ImportSchedule(imp, caller_);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Fields(r.status()), (std::set<std::string>{"csv"}));
+  imp.set_csv(std::string(kMaxCsvBytes + 1, 'x'));
+  r = payband_->ImportSchedule(imp, caller_);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  auto list = store_->ListSchedules("denver-csa");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 1u);
+}
+
+TEST_F(PaybandTest, DataFileWithBadFieldsIsRejectedWhole) {
+  const std::string file = R"pb(
+    schedules {
+      schedule {
+        id: "zz-test/a"
+        jurisdiction_id: "zz-test"
+        name: "a"
+        effective_from { year: 1 month: 1 day: 1 }
+        currency_code: "XYZ"
+        midpoint_rule: 99
+        source { document: "fixture" }
+      }
+      bands {
+        code: "A1"
+        figures_status: FIGURES_STATUS_ON_FILE
+        given {
+          unit: RATE_UNIT_ANNUAL
+          minimum { currency_code: "XYZ" cents: 100 }
+          maximum { currency_code: "XYZ" cents: 200 }
+        }
+        steps {
+          number: 2
+          amount { currency_code: "XYZ" cents: -1 }
+        }
+      }
+    }
+    alternative_assignments {
+      jurisdiction_id: "zz-test"
+      class_code: "C1"
+      band_code: "A1"
+      assigned_on { year: 2024 month: 5 day: 1 }
+      last_reviewed_on { year: 2023 month: 5 day: 1 }
+      source { document: "fixture" }
+    }
+  )pb";
+  auto report = ImportPayDataFiles({{"bad.textproto", file}}, store_.get());
+  ASSERT_TRUE(report.ok());
+  std::string all;
+  for (const auto& p : report->problems) absl::StrAppend(&all, p, "\n");
+  for (const char* field :
+       {"schedule.effective_from", "schedule.currency_code", "schedule.midpoint_rule",
+        "band.steps[0].number", "band.steps[0].amount", "last_reviewed_on"}) {
+    EXPECT_NE(all.find(field), std::string::npos) << field << " not in\n" << all;
+  }
+  EXPECT_EQ(report->schedules_imported, 0);
+  EXPECT_EQ(report->assignments_imported, 0);
+  auto list = store_->ListSchedules("zz-test");
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE(list->empty());
+}
+
+TEST_F(PaybandTest, ListSchedulesPagesAndLowersAnOversizedPageSize) {
+  pb::ListSchedulesRequest req;
+  req.set_page_size(5000);  // above the maximum: lowered, not refused
+  auto all = payband_->ListSchedules(req);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->schedules_size(), 5);
+  EXPECT_TRUE(all->next_page_token().empty());
+  req.set_page_size(2);
+  std::vector<std::string> ids;
+  int pages = 0;
+  do {
+    auto page = payband_->ListSchedules(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_LE(page->schedules_size(), 2);
+    for (const auto& s : page->schedules()) ids.push_back(s.id());
+    req.set_page_token(page->next_page_token());
+    ++pages;
+  } while (!req.page_token().empty());
+  EXPECT_EQ(pages, 3);
+  std::vector<std::string> want;
+  for (const auto& s : all->schedules()) want.push_back(s.id());
+  EXPECT_EQ(ids, want);
+  // A token is bound to its filter.
+  pb::ListSchedulesRequest other;
+  other.set_page_size(2);
+  auto first = payband_->ListSchedules(other);
+  ASSERT_TRUE(first.ok());
+  other.set_filter("jurisdiction=sf-hsa");
+  other.set_page_token(first->next_page_token());
+  EXPECT_EQ(payband_->ListSchedules(other).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(PaybandTest, ListSchedulesPageStaysWithinTheByteBudget) {
+  // 700 schedules with 2000-byte notes: about 1.5 MB, more than one page may hold.
+  for (int i = 0; i < 700; ++i) {
+    pb::PaySchedule s;
+    s.set_id(absl::StrCat("denver-csa/bulk-", 1000 + i));
+    s.set_jurisdiction_id("denver-csa");
+    s.set_name("bulk");
+    s.set_dates_note(std::string(kMaxNoteBytes, 'n'));
+    s.set_currency_code("USD");
+    s.mutable_source()->set_document("unit test fixture");
+    ASSERT_TRUE(store_->AddSchedule(s, {}, nullptr, std::nullopt).ok());
+  }
+  pb::ListSchedulesRequest req;
+  req.set_page_size(1000);
+  size_t seen = 0;
+  int pages = 0;
+  do {
+    auto page = payband_->ListSchedules(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_LE(page->ByteSizeLong(), api::kPageBudgetBytes + 64);
+    seen += page->schedules_size();
+    req.set_page_token(page->next_page_token());
+    ++pages;
+  } while (!req.page_token().empty());
+  EXPECT_EQ(seen, 705u);
+  EXPECT_GE(pages, 2);
+}
+
+TEST_F(PaybandTest, FindBandsForSalaryAndReviewsDuePage) {
+  pb::FindBandsForSalaryRequest req = FindRequest("sf-hsa", 12500000);
+  auto all = payband_->FindBandsForSalary(req);
+  ASSERT_TRUE(all.ok()) << all.status();
+  const int total = all->placements_size() + all->skipped_size();
+  ASSERT_GE(total, 2);
+  EXPECT_TRUE(all->next_page_token().empty());
+  req.set_page_size(1);
+  int seen = 0;
+  do {
+    auto page = payband_->FindBandsForSalary(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_EQ(page->placements_size() + page->skipped_size(), 1);
+    ++seen;
+    req.set_page_token(page->next_page_token());
+  } while (!req.page_token().empty());
+  EXPECT_EQ(seen, total);
+  // The token belongs to its salary.
+  req = FindRequest("sf-hsa", 12500000);
+  req.set_page_size(1);
+  auto first = payband_->FindBandsForSalary(req);
+  ASSERT_TRUE(first.ok());
+  req.mutable_salary()->set_cents(12500001);
+  req.set_page_token(first->next_page_token());
+  EXPECT_EQ(payband_->FindBandsForSalary(req).status().code(), absl::StatusCode::kInvalidArgument);
+
+  for (const char* cls : {"A1", "A2", "A3"}) {
+    pb::AlternativeBandAssignment a;
+    a.set_jurisdiction_id("nm-spo");
+    a.set_class_code(cls);
+    a.set_band_code("SD");
+    *a.mutable_assigned_on() = D(2024, 1, 1);
+    a.mutable_source()->set_document("unit test fixture");
+    ASSERT_TRUE(store_->AddAlternativeAssignment(a).ok());
+  }
+  pb::ListAlternativeBandReviewsDueRequest due;
+  *due.mutable_due_by() = D(2026, 1, 1);
+  due.set_page_size(2);
+  std::vector<std::string> classes;
+  do {
+    auto page = payband_->ListAlternativeBandReviewsDue(due);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& a : page->assignments()) classes.push_back(a.class_code());
+    due.set_page_token(page->next_page_token());
+  } while (!due.page_token().empty());
+  EXPECT_EQ(classes, (std::vector<std::string>{"A1", "A2", "A3"}));
 }
 
 }  // namespace

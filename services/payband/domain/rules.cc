@@ -92,6 +92,13 @@ const std::vector<Rule>& NmRules() {
                  return std::nullopt;
                const Int128 cur = *a.current_annual;
                const Int128 nxt = a.new_annual;
+               // A decrease is no promotion increase at all: it is below 5% and the band
+               // maximum exception (a larger increase would pass it) cannot excuse it.
+               if (nxt < cur) {
+                 return absl::StrCat("promotion decreases pay from ", Dollars(*a.current_annual),
+                                     " to ", Dollars(a.new_annual),
+                                     " a year: a decrease, not an increase of 5% to 15%");
+               }
                // increase < 5%  <=>  100 * new < 105 * current; > 15%  <=>  100 * new > 115 * cur.
                if (nxt * 100 > cur * 115) {
                  // Exception: the increase only brings pay up to the band minimum.

@@ -136,3 +136,25 @@ TEST(NmRulesTest, OnlyNewMexicoHasARuleSet) {
 
 }  // namespace
 }  // namespace classplan::payband
+
+namespace classplan::payband {
+namespace {
+
+TEST(NmRulesTest, PromotionDecreaseIsFlaggedAsADecrease) {
+  // 57,000 -> 40,000: a decrease, reported as one (not as "increase below 5%").
+  RuleResult r = EvaluateRules("nm-spo", kBand, Promotion(5700000, 4000000, k2024));
+  ASSERT_EQ(Ids(r), std::vector<std::string>{"nm-1.7.4.12D-promotion-increase-5-15"});
+  EXPECT_NE(r.findings[0].reason().find("decrease"), std::string::npos) << r.findings[0].reason();
+  EXPECT_EQ(r.findings[0].reason().find("below 5%"), std::string::npos) << r.findings[0].reason();
+  // A decrease from above the maximum down to it is not excused by the maximum exception.
+  r = EvaluateRules("nm-spo", kBand, Promotion(6500000, 6000000, k2024));
+  ASSERT_EQ(Ids(r), std::vector<std::string>{"nm-1.7.4.12D-promotion-increase-5-15"});
+  EXPECT_NE(r.findings[0].reason().find("decrease"), std::string::npos);
+  // An unchanged salary is an increase of 0%: below 5%.
+  r = EvaluateRules("nm-spo", kBand, Promotion(5000000, 5000000, k2024));
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NE(r.findings[0].reason().find("below 5%"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace classplan::payband

@@ -92,45 +92,110 @@ bool IsBandCode(const std::string& code) {
                      [](char ch) { return absl::ascii_isalnum(ch) || ch == '-'; });
 }
 
+bool IsKnownCurrency(absl::string_view code) {
+  // Active ISO 4217 codes with exponent 2: the US dollar (also the currency of the US
+  // territories and freely associated states) and the currencies of the countries a US agency
+  // most often pays or reimburses in. Extend with care: the code must have exponent 2.
+  static constexpr absl::string_view kCodes[] = {"AUD", "BRL", "CAD", "CHF", "CNY", "DKK", "EUR",
+                                                 "GBP", "HKD", "ILS", "INR", "MXN", "NOK", "NZD",
+                                                 "PHP", "PLN", "SEK", "SGD", "USD", "ZAR"};
+  return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
+}
+
+bool IsJurisdictionSlug(const std::string& j) {
+  return j.size() >= 2 && j.size() <= 32 && absl::ascii_islower(j[0]) &&
+         std::all_of(j.begin(), j.end(), [](char ch) {
+           return absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '-';
+         });
+}
+
+void CheckDate(const dates::Date& d, const std::string& field, status::Violations& v) {
+  if (auto st = dates::ValidatePartial(d); !st.ok()) {
+    v.Add(field, std::string(st.message()));
+  } else if (d.year() < kMinYear || d.year() > kMaxYear) {
+    v.Add(field, absl::StrCat("year must be ", kMinYear, "..", kMaxYear));
+  }
+}
+
+namespace {
+
+void CheckLength(const std::string& text, size_t max, const std::string& field,
+                 status::Violations& v) {
+  if (text.size() > max) v.Add(field, absl::StrCat("must be at most ", max, " bytes"));
+}
+
+void CheckSource(const classplan::common::v1::SourceRef& src, const std::string& prefix,
+                 bool required, status::Violations& v) {
+  if (required && src.document().empty()) v.Add(prefix + "document", "is required");
+  CheckLength(src.document(), kMaxSourceBytes, prefix + "document", v);
+  CheckLength(src.detail(), kMaxSourceBytes, prefix + "detail", v);
+}
+
+bool Valid(const dates::Date& d) {
+  return dates::ValidatePartial(d).ok() && d.year() >= kMinYear && d.year() <= kMaxYear;
+}
+
+}  // namespace
+
 void CheckSchedule(const pb::PaySchedule& s, const std::string& prefix, status::Violations& v) {
-  const std::string& j = s.jurisdiction_id();
-  if (j.size() < 2 || j.size() > 32 || !absl::ascii_islower(j[0]) ||
-      !std::all_of(j.begin(), j.end(), [](char ch) {
-        return absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '-';
-      })) {
+  if (!IsJurisdictionSlug(s.jurisdiction_id()))
     v.Add(prefix + "jurisdiction_id", "must be a jurisdiction slug such as nm-spo");
-  }
   if (s.name().empty()) v.Add(prefix + "name", "is required");
-  if (s.has_effective_from()) {
-    if (auto st = dates::ValidatePartial(s.effective_from()); !st.ok())
-      v.Add(prefix + "effective_from", std::string(st.message()));
-  }
+  CheckLength(s.name(), kMaxNameBytes, prefix + "name", v);
+  CheckLength(s.dates_note(), kMaxNoteBytes, prefix + "dates_note", v);
+  if (s.has_effective_from()) CheckDate(s.effective_from(), prefix + "effective_from", v);
   if (s.has_effective_to()) {
-    if (auto st = dates::ValidatePartial(s.effective_to()); !st.ok()) {
-      v.Add(prefix + "effective_to", std::string(st.message()));
-    } else if (!s.has_effective_from()) {
+    CheckDate(s.effective_to(), prefix + "effective_to", v);
+    if (!s.has_effective_from()) {
       v.Add(prefix + "effective_to", "needs effective_from");
-    } else if (dates::ValidatePartial(s.effective_from()).ok() &&
+    } else if (Valid(s.effective_from()) && Valid(s.effective_to()) &&
                dates::LatestDay(s.effective_to()) < dates::EarliestDay(s.effective_from())) {
       v.Add(prefix + "effective_to", "is before effective_from");
     }
   }
-  if (s.has_published_on()) {
-    if (auto st = dates::ValidatePartial(s.published_on()); !st.ok())
-      v.Add(prefix + "published_on", std::string(st.message()));
-  }
+  if (s.has_published_on()) CheckDate(s.published_on(), prefix + "published_on", v);
   if (s.hours_per_year() < 0 || s.hours_per_year() > 8784)
     v.Add(prefix + "hours_per_year", "must be 1..8784, or 0 for 2080");
-  const std::string& c = s.currency_code();
-  if (c.size() != 3 || !std::all_of(c.begin(), c.end(), absl::ascii_isupper))
-    v.Add(prefix + "currency_code", "must be a 3-letter ISO 4217 code such as USD");
-  if (s.source().document().empty()) v.Add(prefix + "source.document", "is required");
+  if (!IsKnownCurrency(s.currency_code()))
+    v.Add(prefix + "currency_code",
+          "must be an ISO 4217 code of a currency with cents, such as USD (see docs/payband.md)");
+  if (!pb::MidpointRule_IsValid(s.midpoint_rule()))
+    v.Add(prefix + "midpoint_rule", "must be UNSPECIFIED, GIVEN or MIDDLE_OF_RANGE");
+  CheckSource(s.source(), prefix + "source.", true, v);
+}
+
+void CheckAlternativeAssignment(const pb::AlternativeBandAssignment& a, const std::string& prefix,
+                                status::Violations& v) {
+  if (!IsJurisdictionSlug(a.jurisdiction_id()))
+    v.Add(prefix + "jurisdiction_id", "must be a jurisdiction slug such as nm-spo");
+  if (a.class_code().empty()) v.Add(prefix + "class_code", "is required");
+  CheckLength(a.class_code(), kMaxClassCodeBytes, prefix + "class_code", v);
+  if (!IsBandCode(a.band_code())) v.Add(prefix + "band_code", "must be a band code");
+  CheckLength(a.reason(), kMaxNoteBytes, prefix + "reason", v);
+  if (!dates::IsFull(a.assigned_on())) {
+    v.Add(prefix + "assigned_on", "must be a full date");
+  } else {
+    CheckDate(a.assigned_on(), prefix + "assigned_on", v);
+  }
+  if (a.has_last_reviewed_on()) {
+    if (!dates::IsFull(a.last_reviewed_on())) {
+      v.Add(prefix + "last_reviewed_on", "must be a full date");
+    } else {
+      CheckDate(a.last_reviewed_on(), prefix + "last_reviewed_on", v);
+      if (dates::IsFull(a.assigned_on()) &&
+          dates::ToCivilDay(a.last_reviewed_on()) < dates::ToCivilDay(a.assigned_on()))
+        v.Add(prefix + "last_reviewed_on", "must not be before assigned_on");
+    }
+  }
+  CheckSource(a.source(), prefix + "source.", true, v);
 }
 
 void CheckBand(const pb::PayBand& b, pb::MidpointRule rule, const std::string& currency,
                const std::string& prefix, status::Violations& v) {
   if (!IsBandCode(b.code()))
     v.Add(prefix + "code", "must be 1-16 letters, digits or '-', starting with a letter or digit");
+  CheckLength(b.note(), kMaxNoteBytes, prefix + "note", v);
+  CheckSource(b.source(), prefix + "source.", false, v);
   if (b.figures_status() == pb::FIGURES_STATUS_NOT_ON_FILE) {
     if (b.has_given() || b.steps_size() > 0)
       v.Add(prefix + "given", "must be empty when the figures are not on file");
@@ -162,6 +227,17 @@ void CheckBand(const pb::PayBand& b, pb::MidpointRule rule, const std::string& c
   if (hi <= 0) v.Add(prefix + "given.maximum", "must be greater than zero");
   if (has_mid && (g.midpoint().cents() < lo || g.midpoint().cents() > hi))
     v.Add(prefix + "given.midpoint", "must lie between the minimum and the maximum");
+  if (b.steps_size() > kMaxStepsPerBand)
+    v.Add(prefix + "steps", absl::StrCat("at most ", kMaxStepsPerBand, " steps"));
+  for (int i = 0; i < b.steps_size() && i < kMaxStepsPerBand; ++i) {
+    const pb::PayStep& st = b.steps(i);
+    const std::string sp = absl::StrCat(prefix, "steps[", i, "].");
+    if (st.number() != i + 1) v.Add(sp + "number", absl::StrCat("must be ", i + 1));
+    if (st.amount().cents() < 0 || st.amount().cents() > kMaxCents)
+      v.Add(sp + "amount", absl::StrCat("must be 0..", kMaxCents, " cents"));
+    if (st.amount().currency_code() != currency)
+      v.Add(sp + "amount", absl::StrCat("must be in the schedule's currency ", currency));
+  }
 }
 
 }  // namespace classplan::payband

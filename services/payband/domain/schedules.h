@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "classplan/payband/v1/resources.pb.h"
+#include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 
 namespace classplan::payband {
@@ -35,12 +37,41 @@ Coverage CoversDay(const pb::PaySchedule& s, const std::vector<pb::PaySchedule>&
 absl::Status CheckNoOverlap(const std::vector<pb::PaySchedule>& existing,
                             const pb::PaySchedule& candidate);
 
-// Checks a schedule's own fields (paths under `prefix`).
+// Validation limits of everything the service stores (docs/payband.md, "Validation limits";
+// the same numbers are in the proto comments). Plain functions without gRPC types, so a fuzz
+// target can call them.
+inline constexpr int kMinYear = 1900;  // dates: years 1900..2199
+inline constexpr int kMaxYear = 2199;
+inline constexpr size_t kMaxNameBytes = 200;     // schedule name
+inline constexpr size_t kMaxNoteBytes = 2000;    // dates_note, band note, assignment reason
+inline constexpr size_t kMaxSourceBytes = 1000;  // source.document and source.detail each
+inline constexpr size_t kMaxClassCodeBytes = 32;
+inline constexpr int kMaxStepsPerBand = 100;
+inline constexpr int kMaxBandsPerSchedule = 2000;
+inline constexpr size_t kMaxCsvBytes = 512 * 1024;
+
+// ISO 4217 codes a schedule may be in: currencies whose minor unit is the hundredth (ISO 4217
+// exponent 2), because amounts are held in cents. A fixed list; see docs/payband.md.
+bool IsKnownCurrency(absl::string_view code);
+
+// A jurisdiction slug: 2-32 characters of [a-z0-9-], starting with a letter.
+bool IsJurisdictionSlug(const std::string& id);
+
+// Checks a (possibly partial) date: valid, and its year within kMinYear..kMaxYear.
+void CheckDate(const dates::Date& d, const std::string& field, status::Violations& v);
+
+// Checks a schedule's own fields (paths under `prefix`): jurisdiction slug, name, dates,
+// hours, currency, midpoint rule, source, text lengths.
 void CheckSchedule(const pb::PaySchedule& s, const std::string& prefix, status::Violations& v);
 
+// Checks an alternative band assignment (paths under `prefix`).
+void CheckAlternativeAssignment(const pb::AlternativeBandAssignment& a, const std::string& prefix,
+                                status::Violations& v);
+
 // Checks a band (paths under `prefix`): code, status, unit HOURLY/ANNUAL, 0 <= min <= mid <=
-// max, max > 0, midpoint present iff the rule is GIVEN, currencies equal to `currency`; a
-// NOT_ON_FILE band must carry no figures.
+// max, max > 0, midpoint present iff the rule is GIVEN, currencies equal to `currency`, steps
+// (at most kMaxStepsPerBand, numbered 1, 2, ..., amounts 0..kMaxCents), note and source
+// lengths; a NOT_ON_FILE band must carry no figures.
 void CheckBand(const pb::PayBand& b, pb::MidpointRule rule, const std::string& currency,
                const std::string& prefix, status::Violations& v);
 
