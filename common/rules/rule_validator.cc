@@ -97,8 +97,7 @@ class Checker {
       AddAt(f + ".min_level", id, absl::StrCat("unknown value ", e.min_level()));
     }
     Enums(e.accepted_fields(), cv1::FieldOfStudy_IsValid, f + ".accepted_fields", id);
-    Enums(e.closely_related_fields(), cv1::FieldOfStudy_IsValid, f + ".closely_related_fields",
-          id);
+    Enums(e.closely_related_fields(), cv1::FieldOfStudy_IsValid, f + ".closely_related_fields", id);
   }
 
   void Experience(const cv1::ExperienceRule& e, const std::string& f, const std::string& id) {

@@ -33,7 +33,10 @@ constexpr char kValid[] = R"pb(
       children {
         id: "mq/education"
         source_text: "Bachelor's Degree in Social Work"
-        education { min_level: EDUCATION_LEVEL_BACHELOR accepted_fields: FIELD_OF_STUDY_SOCIAL_WORK }
+        education {
+          min_level: EDUCATION_LEVEL_BACHELOR
+          accepted_fields: FIELD_OF_STUDY_SOCIAL_WORK
+        }
       }
       children {
         id: "mq/experience"
@@ -74,15 +77,27 @@ TEST(RuleValidator, EachProblemIsNamed) {
     const char* expected;  // a substring of the problems
   };
   const Case cases[] = {
-      {"empty all_of", R"pb(root { id: "a" all_of {} })pb",
+      {"empty all_of", R"pb(root {
+                              id: "a"
+                              all_of {}
+                            })pb",
        "rules.root.all_of.children: a group needs at least one rule"},
-      {"empty any_of", R"pb(root { id: "a" any_of {} })pb",
+      {"empty any_of", R"pb(root {
+                              id: "a"
+                              any_of {}
+                            })pb",
        "rules.root.any_of.children: a group needs at least one rule"},
-      {"node with no rule", R"pb(root { id: "a" all_of { children { id: "b" } } })pb",
+      {"node with no rule", R"pb(root {
+                                   id: "a"
+                                   all_of { children { id: "b" } }
+                                 })pb",
        "rules.root.all_of.children[0]: a node needs exactly one rule"},
       {"no root", R"pb(rule_version: 1)pb", "rules.root: is required"},
-      {"negative months",
-       R"pb(root { id: "a" source_text: "x" experience { months: -3 kinds: EXPERIENCE_KIND_OTHER } })pb",
+      {"negative months", R"pb(root {
+                                 id: "a"
+                                 source_text: "x"
+                                 experience { months: -3 kinds: EXPERIENCE_KIND_OTHER }
+                               })pb",
        "rules.root.experience.months: must not be negative (rule a)"},
       {"negative part months",
        R"pb(root {
@@ -95,27 +110,50 @@ TEST(RuleValidator, EachProblemIsNamed) {
               }
             })pb",
        "rules.root.experience.parts[0].months: must not be negative"},
-      {"unknown experience kind",
-       R"pb(root { id: "a" source_text: "x" experience { months: 3 kinds: 77 } })pb",
+      {"unknown experience kind", R"pb(root {
+                                         id: "a"
+                                         source_text: "x"
+                                         experience { months: 3 kinds: 77 }
+                                       })pb",
        "rules.root.experience.kinds[0]: unknown value 77"},
-      {"unknown education level",
-       R"pb(root { id: "a" source_text: "x" education { min_level: 9 } })pb",
+      {"unknown education level", R"pb(root {
+                                         id: "a"
+                                         source_text: "x"
+                                         education { min_level: 9 }
+                                       })pb",
        "rules.root.education.min_level: unknown value 9"},
       {"duplicate ids",
        R"pb(root {
               id: "a"
               any_of {
-                children { id: "b" source_text: "x" drivers_licence {} }
-                children { id: "b" source_text: "y" drivers_licence {} }
+                children {
+                  id: "b"
+                  source_text: "x"
+                  drivers_licence {}
+                }
+                children {
+                  id: "b"
+                  source_text: "y"
+                  drivers_licence {}
+                }
               }
             })pb",
        "rules.root.any_of.children[1].id: duplicate id"},
-      {"missing clause text", R"pb(root { id: "a" drivers_licence {} })pb",
+      {"missing clause text", R"pb(root {
+                                     id: "a"
+                                     drivers_licence {}
+                                   })pb",
        "rules.root.source_text: is required"},
-      {"missing id", R"pb(root { source_text: "x" drivers_licence {} })pb",
+      {"missing id", R"pb(root {
+                            source_text: "x"
+                            drivers_licence {}
+                          })pb",
        "rules.root.id: is required"},
-      {"bad licence state",
-       R"pb(root { id: "a" source_text: "x" licence { accepted: LICENCE_TYPE_LBSW state: "New Mexico" } })pb",
+      {"bad licence state", R"pb(root {
+                                   id: "a"
+                                   source_text: "x"
+                                   licence { accepted: LICENCE_TYPE_LBSW state: "New Mexico" }
+                                 })pb",
        "rules.root.licence.state"},
       {"substitution option of no kind",
        R"pb(root {
@@ -124,15 +162,25 @@ TEST(RuleValidator, EachProblemIsNamed) {
               experience {
                 months: 3
                 kinds: EXPERIENCE_KIND_OTHER
-                substitution { max_months: 3 source_text: "s" options { months: 3 source_text: "o" } }
+                substitution {
+                  max_months: 3
+                  source_text: "s"
+                  options { months: 3 source_text: "o" }
+                }
               }
             })pb",
        "needs an education or a field_placement"},
-      {"combination without credit hours",
-       R"pb(root { id: "a" source_text: "x" combination { months: 48 } })pb",
+      {"combination without credit hours", R"pb(root {
+                                                  id: "a"
+                                                  source_text: "x"
+                                                  combination { months: 48 }
+                                                })pb",
        "rules.root.combination.credit_hours_per_year"},
-      {"months beyond the limit",
-       R"pb(root { id: "a" source_text: "x" experience { months: 5000 kinds: EXPERIENCE_KIND_OTHER } })pb",
+      {"months beyond the limit", R"pb(root {
+                                         id: "a"
+                                         source_text: "x"
+                                         experience { months: 5000 kinds: EXPERIENCE_KIND_OTHER }
+                                       })pb",
        "must be at most 1200 months"},
   };
   for (const auto& c : cases) {

@@ -210,7 +210,8 @@ TEST_F(ValidationE2eTest, AnInvalidWriteIsInvalidArgumentWithFieldViolationsAndN
   grpc::Status s = catalog_stub_->CreateJobClass(Ctx().get(), req, &out);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
   std::set<std::string> fields;
-  for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s))) fields.insert(v.field);
+  for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s)))
+    fields.insert(v.field);
   EXPECT_TRUE(fields.count("job_class.flsa_status")) << s.error_message();
   EXPECT_TRUE(fields.count("job_class.minimum_qualification_rules.root")) << s.error_message();
   cv1::GetJobClassRequest get;

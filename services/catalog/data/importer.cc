@@ -291,8 +291,7 @@ void CheckAcrossFiles(const std::vector<const Parsed*>& files, std::vector<DataP
 
 }  // namespace
 
-std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files,
-                                           CatalogStore* store,
+std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files, CatalogStore* store,
                                            const KnownFrameworks* frameworks) {
   std::vector<DataProblem> problems;
   auto parsed = ParseAll(files, &problems);

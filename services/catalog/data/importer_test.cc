@@ -214,7 +214,12 @@ TEST_F(ImporterTest, DataFilesPassTheWriteValidators) {
         jurisdiction_id: "nm-spo"
         flsa_status: FLSA_STATUS_EXEMPT
         competency_framework_id: "nowhere"
-        minimum_qualification_rules { root { id: "mq" any_of {} } }
+        minimum_qualification_rules {
+          root {
+            id: "mq"
+            any_of {}
+          }
+        }
       }
       state: REVISION_STATE_ADOPTED
       effective_date { year: 1 month: 1 day: 1 }
@@ -243,8 +248,8 @@ TEST_F(ImporterTest, DataFilesPassTheWriteValidators) {
   for (const char* expected :
        {"job_class.minimum_qualification_rules.root.any_of.children: a group needs at least",
         "job_class.competency_framework_id: unknown competency framework",
-        "effective_date: year must be between 1900 and 2199", "hearing.time:",
-        "changes[0].kind: unknown value 77"}) {
+        "effective_date: year must be between 1900 and 2199",
+        "hearing.time:", "changes[0].kind: unknown value 77"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in:\n" << all;
   }
 }

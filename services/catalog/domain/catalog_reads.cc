@@ -338,9 +338,9 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
           rev.ok() && (*rev)->revision() == m.revision && filter->Matches(ViewOf(**rec, **rev));
       // A hit is a code, a title (kMaxShortText), a jurisdiction and a snippet: 100 of them
       // stay far below the budget, which is counted all the same.
-      if (keep && (out.hits_size() == *size ||
-                   !budget.Take(m.code.size() + m.snippet.size() +
-                                (*rev)->job_class().title().size() + 64))) {
+      if (keep &&
+          (out.hits_size() == *size || !budget.Take(m.code.size() + m.snippet.size() +
+                                                    (*rev)->job_class().title().size() + 64))) {
         more = true;
         break;
       }

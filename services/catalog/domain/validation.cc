@@ -106,7 +106,8 @@ void CheckPay(const pb::PayAssignment& p, const std::string& f, Violations& v) {
     CheckMoney(r.min(), rf + ".min", v);
     CheckMoney(r.max(), rf + ".max", v);
     if (r.min().cents() > r.max().cents()) v.Add(rf, "min must not exceed max");
-    if (r.min().currency_code() != r.max().currency_code()) v.Add(rf, "min and max currencies differ");
+    if (r.min().currency_code() != r.max().currency_code())
+      v.Add(rf, "min and max currencies differ");
     CheckEnum(r.period(), pb::PayPeriod_IsValid, rf + ".period", "ANNUAL or HOURLY", v);
     if (r.has_as_of()) CheckDate(r.as_of(), false, rf + ".as_of", v);
     CheckLength(r.source().document(), kMaxShortText, rf + ".source.document", v);
@@ -135,8 +136,7 @@ void CheckDate(const classplan::common::v1::Date& d, bool full, const std::strin
   }
 }
 
-void CheckTime(const classplan::common::v1::TimeOfDay& t, const std::string& field,
-               Violations& v) {
+void CheckTime(const classplan::common::v1::TimeOfDay& t, const std::string& field, Violations& v) {
   if (t.hours() < 0 || t.hours() > 23 || t.minutes() < 0 || t.minutes() > 59) {
     v.Add(field, "must be a time of day: hours 0-23, minutes 0-59");
   }
@@ -158,7 +158,8 @@ void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix, Viola
                                                "; expected EXEMPT, NON_EXEMPT or UNKNOWN"));
   }
   for (const auto& [text, name] :
-       {std::pair{&c.flsa_note(), "flsa_note"}, {&c.bargaining_unit(), "bargaining_unit"},
+       {std::pair{&c.flsa_note(), "flsa_note"},
+        {&c.bargaining_unit(), "bargaining_unit"},
         {&c.knowledge_skills_attribution(), "knowledge_skills_attribution"},
         {&c.statutory_requirements(), "statutory_requirements"},
         {&c.conditions_of_employment(), "conditions_of_employment"},
@@ -166,9 +167,11 @@ void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix, Viola
     CheckLength(*text, kMaxLongText, prefix + name, v);
   }
   for (const auto& [section, name] :
-       {std::pair{&c.purpose(), "purpose"}, {&c.nature_of_work(), "nature_of_work"},
+       {std::pair{&c.purpose(), "purpose"},
+        {&c.nature_of_work(), "nature_of_work"},
         {&c.distinguishing_characteristics(), "distinguishing_characteristics"},
-        {&c.duties(), "duties"}, {&c.physical_demands(), "physical_demands"},
+        {&c.duties(), "duties"},
+        {&c.physical_demands(), "physical_demands"},
         {&c.working_environment(), "working_environment"},
         {&c.licence_requirements(), "licence_requirements"}}) {
     CheckSection(*section, prefix + name, v);
@@ -265,8 +268,7 @@ void CheckNoticeFields(const pb::ClassificationNotice& n, const std::string& pre
   CheckSources(n.sources(), prefix + "sources", v);
 }
 
-void CheckJurisdictionFields(const pb::Jurisdiction& j, const std::string& prefix,
-                             Violations& v) {
+void CheckJurisdictionFields(const pb::Jurisdiction& j, const std::string& prefix, Violations& v) {
   if (j.name().empty()) v.Add(prefix + "name", "is required");
   CheckLength(j.name(), kMaxShortText, prefix + "name", v);
   CheckLength(j.short_name(), kMaxShortText, prefix + "short_name", v);

@@ -109,10 +109,10 @@ TEST_F(ValidationTest, UnknownEnumsDatesAndFrameworksAreRefusedAndNothingIsWritt
   c.add_history()->mutable_date()->set_year(1);
   auto s = Create(c, D(1, 1, 1));
   ASSERT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << s.status();
-  EXPECT_EQ(Fields(s.status()),
-            (std::set<std::string>{"job_class.flsa_status", "job_class.pay.kind",
-                                   "job_class.competency_framework_id",
-                                   "job_class.history[0].date"}))
+  EXPECT_EQ(
+      Fields(s.status()),
+      (std::set<std::string>{"job_class.flsa_status", "job_class.pay.kind",
+                             "job_class.competency_framework_id", "job_class.history[0].date"}))
       << Described(s.status());
   ExpectNothingWritten("2944");
 
@@ -147,25 +147,50 @@ TEST_F(ValidationTest, MalformedRuleTreesAreRefusedNamingEachProblem) {
   };
   const std::string mq = "job_class.minimum_qualification_rules";
   const Case cases[] = {
-      {"empty all_of", R"pb(root { id: "mq" all_of {} })pb", ".root.all_of.children"},
-      {"empty any_of", R"pb(root { id: "mq" any_of {} })pb", ".root.any_of.children"},
-      {"node with no rule", R"pb(root { id: "mq" all_of { children { id: "x" } } })pb",
+      {"empty all_of", R"pb(root {
+                              id: "mq"
+                              all_of {}
+                            })pb",
+       ".root.all_of.children"},
+      {"empty any_of", R"pb(root {
+                              id: "mq"
+                              any_of {}
+                            })pb",
+       ".root.any_of.children"},
+      {"node with no rule", R"pb(root {
+                                   id: "mq"
+                                   all_of { children { id: "x" } }
+                                 })pb",
        ".root.all_of.children[0]"},
-      {"negative months",
-       R"pb(root { id: "mq" source_text: "x" experience { months: -12 kinds: EXPERIENCE_KIND_OTHER } })pb",
+      {"negative months", R"pb(root {
+                                 id: "mq"
+                                 source_text: "x"
+                                 experience { months: -12 kinds: EXPERIENCE_KIND_OTHER }
+                               })pb",
        ".root.experience.months"},
-      {"unknown experience kind",
-       R"pb(root { id: "mq" source_text: "x" experience { months: 12 kinds: 31 } })pb",
+      {"unknown experience kind", R"pb(root {
+                                         id: "mq"
+                                         source_text: "x"
+                                         experience { months: 12 kinds: 31 }
+                                       })pb",
        ".root.experience.kinds[0]"},
       {"duplicate ids",
        R"pb(root {
               id: "mq"
               all_of {
-                children { id: "mq" source_text: "x" drivers_licence {} }
+                children {
+                  id: "mq"
+                  source_text: "x"
+                  drivers_licence {}
+                }
               }
             })pb",
        ".root.all_of.children[0].id"},
-      {"no clause text", R"pb(root { id: "mq" drivers_licence {} })pb", ".root.source_text"},
+      {"no clause text", R"pb(root {
+                                id: "mq"
+                                drivers_licence {}
+                              })pb",
+       ".root.source_text"},
   };
   for (const auto& k : cases) {
     SCOPED_TRACE(k.name);
@@ -211,9 +236,8 @@ TEST_F(ValidationTest, FreeTextIsBounded) {
   c.set_title(std::string(kMaxShortText + 1, 't'));
   for (int i = 0; i <= kMaxListEntries; ++i) c.add_notes("n");
   auto s = Create(c);
-  EXPECT_EQ(Fields(s.status()),
-            (std::set<std::string>{"job_class.duties.paragraphs[0]", "job_class.title",
-                                   "job_class.notes"}))
+  EXPECT_EQ(Fields(s.status()), (std::set<std::string>{"job_class.duties.paragraphs[0]",
+                                                       "job_class.title", "job_class.notes"}))
       << Described(s.status());
   ExpectNothingWritten("2944");
 }
@@ -248,8 +272,10 @@ TEST_F(ValidationTest, ReviseWithInvalidRulesLeavesTheClassAsItWas) {
   ASSERT_TRUE(created.ok()) << created.status();
   pb::ReviseJobClassRequest req;
   *req.mutable_job_class() = Spec("2944");
-  *req.mutable_job_class()->mutable_minimum_qualification_rules() =
-      Rules(R"pb(root { id: "mq" any_of {} })pb");
+  *req.mutable_job_class()->mutable_minimum_qualification_rules() = Rules(R"pb(root {
+                                                                                 id: "mq"
+                                                                                 any_of {}
+                                                                               })pb");
   req.set_etag(created->job_class().etag());
   req.set_change_note("bad rules");
   *req.mutable_effective()->mutable_effective_date() = D(2021, 1, 4);

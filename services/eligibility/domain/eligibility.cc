@@ -50,7 +50,8 @@ void CompileTrack(const catalog::v1::JobClass& c, const char* track,
     absl::StrAppend(&problems, i == 0 ? "" : "; ", violations[i].field, ": ",
                     violations[i].description);
   }
-  if (violations.size() > kNamed) absl::StrAppend(&problems, "; and ", violations.size() - kNamed, " more");
+  if (violations.size() > kNamed)
+    absl::StrAppend(&problems, "; and ", violations.size() - kNamed, " more");
   if (problems.empty()) problems = std::string(r.status().message());
   *invalid = absl::FailedPreconditionError(
       absl::StrCat("class ", c.code(), " revision ", c.revision(), ": its stored ", track,
@@ -178,8 +179,8 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
       // said, never silently left out. No rules for the track, or abolished: nothing to say.
       const bool rec = Normal(req.track()) == v1::TRACK_RECOMMENDED;
       const absl::Status& why = !cls->refused.ok() ? cls->refused
-                                : rec             ? cls->recommended_invalid
-                                                  : cls->minimum_invalid;
+                                : rec              ? cls->recommended_invalid
+                                                   : cls->minimum_invalid;
       if (!why.ok()) {
         v1::NotEvaluatedClass* n = out.add_not_evaluated();
         n->set_class_code(cls->code);
