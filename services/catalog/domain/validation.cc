@@ -17,6 +17,15 @@ using status::Violations;
 
 std::string At(const std::string& field, int i) { return absl::StrCat(field, "[", i, "]"); }
 
+// Required text of at most `max` bytes.
+void CheckRequired(const std::string& text, size_t max, const std::string& field, Violations& v) {
+  if (text.empty()) {
+    v.Add(field, "is required");
+  } else {
+    CheckLength(text, max, field, v);
+  }
+}
+
 // At most `max` entries; reports once.
 void CheckCount(int n, int max, const std::string& field, Violations& v) {
   if (n > max) v.Add(field, absl::StrCat("at most ", max, " entries"));
@@ -144,10 +153,8 @@ void CheckTime(const classplan::common::v1::TimeOfDay& t, const std::string& fie
 
 void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix, Violations& v) {
   CheckKey(c.code(), prefix + "code", v);
-  if (c.title().empty()) v.Add(prefix + "title", "is required");
-  CheckLength(c.title(), kMaxShortText, prefix + "title", v);
-  if (c.jurisdiction_id().empty()) v.Add(prefix + "jurisdiction_id", "is required");
-  CheckLength(c.jurisdiction_id(), kMaxIdLength, prefix + "jurisdiction_id", v);
+  CheckRequired(c.title(), kMaxShortText, prefix + "title", v);
+  CheckRequired(c.jurisdiction_id(), kMaxIdLength, prefix + "jurisdiction_id", v);
   CheckLength(c.series_id(), kMaxIdLength, prefix + "series_id", v);
   CheckLength(c.level_name(), kMaxShortText, prefix + "level_name", v);
   CheckPay(c.pay(), prefix + "pay", v);
@@ -236,10 +243,8 @@ void CheckFrameworkRef(const pb::JobClass& c, const KnownFrameworks* frameworks,
 void CheckNoticeFields(const pb::ClassificationNotice& n, const std::string& prefix,
                        Violations& v) {
   CheckKey(n.number(), prefix + "number", v);
-  if (n.jurisdiction_id().empty()) v.Add(prefix + "jurisdiction_id", "is required");
-  CheckLength(n.jurisdiction_id(), kMaxIdLength, prefix + "jurisdiction_id", v);
-  if (n.subject().empty()) v.Add(prefix + "subject", "is required");
-  CheckLength(n.subject(), kMaxShortText, prefix + "subject", v);
+  CheckRequired(n.jurisdiction_id(), kMaxIdLength, prefix + "jurisdiction_id", v);
+  CheckRequired(n.subject(), kMaxShortText, prefix + "subject", v);
   CheckLength(n.to(), kMaxShortText, prefix + "to", v);
   if (!n.has_notice_date()) {
     v.Add(prefix + "notice_date", "is required");
@@ -269,8 +274,7 @@ void CheckNoticeFields(const pb::ClassificationNotice& n, const std::string& pre
 }
 
 void CheckJurisdictionFields(const pb::Jurisdiction& j, const std::string& prefix, Violations& v) {
-  if (j.name().empty()) v.Add(prefix + "name", "is required");
-  CheckLength(j.name(), kMaxShortText, prefix + "name", v);
+  CheckRequired(j.name(), kMaxShortText, prefix + "name", v);
   CheckLength(j.short_name(), kMaxShortText, prefix + "short_name", v);
   if (!pb::DayOfWeek_IsValid(j.work_week_start())) {
     v.Add(prefix + "work_week_start", absl::StrCat("unknown value ", j.work_week_start()));
@@ -285,8 +289,7 @@ void CheckJurisdictionFields(const pb::Jurisdiction& j, const std::string& prefi
 
 void CheckSeriesFields(const pb::ClassSeries& s, const std::string& prefix, Violations& v) {
   CheckLength(s.id(), kMaxIdLength, prefix + "id", v);
-  if (s.title().empty()) v.Add(prefix + "title", "is required");
-  CheckLength(s.title(), kMaxShortText, prefix + "title", v);
+  CheckRequired(s.title(), kMaxShortText, prefix + "title", v);
   CheckCount(s.levels_size(), kMaxListEntries, prefix + "levels", v);
   for (int i = 0; i < s.levels_size() && i < kMaxListEntries; ++i) {
     const auto& l = s.levels(i);
