@@ -54,9 +54,9 @@ class ShippedRules : public RuleSource {
       if (!google::protobuf::TextFormat::ParseFromString(ss.str(), &data)) return false;
       for (auto r : data.revisions()) {
         r.mutable_job_class()->set_revision(1);
-        auto rules = BuildClassRules(r.job_class());
-        if (!rules.ok()) return false;
-        classes_[r.job_class().code()] = *rules;
+        ClassRulesPtr rules = BuildClassRules(r.job_class());
+        if (!rules->minimum_invalid.ok() || !rules->recommended_invalid.ok()) return false;
+        classes_[r.job_class().code()] = rules;
       }
     }
     return classes_.size() == 9;

@@ -3,6 +3,7 @@
 //   catalog_server --listen=127.0.0.1:50051 --db=var/catalog.db --data_dir=data/catalog
 //                  --redis=127.0.0.1:6379
 
+#include <filesystem>
 #include <memory>
 
 #include "absl/flags/flag.h"
@@ -44,10 +45,24 @@ int Run() {
   if (!clock.ok()) return server::BadFlag(clock.status().message());
   auto store = SqliteCatalogStore::Open(absl::GetFlag(FLAGS_db));
   if (!store.ok()) return server::StartFailed("cannot open store", store.status());
+  // The competency frameworks a class may name: the appraisal service's shipped files, in the
+  // "appraisal" folder beside --data_dir (data/ ships as one tree; docs/data.md). Without
+  // --data_dir there are none, and a class naming one is refused.
+  KnownFrameworks frameworks;
+  if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    const std::string frameworks_dir =
+        (std::filesystem::path(dir).parent_path() / "appraisal").string();
+    auto known = LoadKnownFrameworks(frameworks_dir);
+    if (!known.ok()) return server::StartFailed("cannot read frameworks", known.status());
+    frameworks = *std::move(known);
+    log::Info("competency frameworks", {{"dir", absl::string_view(frameworks_dir)},
+                                        {"count", static_cast<int64_t>(frameworks.size())}});
+  }
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
     auto files = ReadDataDir(dir);
     if (!files.ok()) return server::StartFailed("cannot read data", files.status());
-    auto report = ImportDataFiles(*files, store->get());
+    auto report = ImportDataFiles(*files, store->get(), &frameworks);
     if (!report.ok()) return server::StartFailed("data import failed", report.status());
     for (const auto& p : report->problems) {
       log::Error("data file rejected", {{"problem", absl::string_view(p.ToString())}});
@@ -66,7 +81,7 @@ int Run() {
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   TieredClassCache class_cache(co, redis.cache.get(), redis.subscriber);
   BuiltViewCache views;
-  Catalog catalog(store->get(), &class_cache, *clock, &views);
+  Catalog catalog(store->get(), &class_cache, *clock, &views, &frameworks);
 
   auto workers = server::WorkersFromFlags();
   CatalogGrpcService service(&catalog, workers.get(), *std::move(identity_keys));

@@ -41,6 +41,7 @@ class FakeCatalog : public ClassFetcher {
     c.mutable_purpose()->add_paragraphs("not needed for evaluation");
     auto* root = c.mutable_minimum_qualification_rules()->mutable_root();
     root->set_id("mq/experience");
+    root->set_source_text("six (6) months of experience");
     root->mutable_experience()->set_months(6);
     root->mutable_experience()->add_kinds(cv1::EXPERIENCE_KIND_SOCIAL_WORKER_ASSISTANT);
     c.mutable_minimum_qualification_rules()->set_rule_version(1);

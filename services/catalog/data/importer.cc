@@ -9,12 +9,14 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "classplan/appraisal/v1/resources.pb.h"
 #include "common/dates/dates.h"
 #include "common/log/log.h"
 #include "common/status/field_violations.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "services/catalog/domain/catalog.h"
+#include "services/catalog/domain/validation.h"
 
 namespace classplan::catalog {
 namespace {
@@ -108,22 +110,31 @@ std::vector<std::unique_ptr<Parsed>> ParseAll(const std::vector<DataFile>& files
 }
 
 // Checks one parsed file against the ids known from every file and the store.
+// The same checks as the catalog's writes (validation.h), as problems at `line`.
+template <typename Check>
+void Checked(const Parsed& p, int line, std::vector<DataProblem>* out, Check check) {
+  status::Violations v;
+  check(v);
+  if (!v.empty()) AddViolations(v.ToStatus(), p, line, out);
+}
+
 void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& jurisdictions,
                const std::map<std::string, std::string>& series_jurisdiction,
-               const std::set<std::string>& notices, std::vector<DataProblem>* out) {
+               const std::set<std::string>& notices, const KnownFrameworks* frameworks,
+               std::vector<DataProblem>* out) {
   const auto& d = p.data;
   for (int i = 0; i < d.jurisdictions_size(); ++i) {
     const auto& j = d.jurisdictions(i);
     if (!IsSlug(j.id()))
       out->push_back({p.file->name, LineOf(p, "jurisdictions", i),
                       "jurisdiction id must be a slug such as nm-spo"});
-    if (j.name().empty())
-      out->push_back(
-          {p.file->name, LineOf(p, "jurisdictions", i), "jurisdiction name is required"});
+    Checked(p, LineOf(p, "jurisdictions", i), out,
+            [&](status::Violations& v) { CheckJurisdictionFields(j, "", v); });
   }
   for (int i = 0; i < d.series_size(); ++i) {
     const auto& s = d.series(i);
     int line = LineOf(p, "series", i);
+    Checked(p, line, out, [&](status::Violations& v) { CheckSeriesFields(s, "", v); });
     if (!absl::StartsWith(s.id(), s.jurisdiction_id() + "/")) {
       out->push_back({p.file->name, line, "series id must start with its jurisdiction id and '/'"});
     }
@@ -131,14 +142,16 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
       out->push_back(
           {p.file->name, line, absl::StrCat("unknown jurisdiction '", s.jurisdiction_id(), "'")});
     }
-    if (s.title().empty()) out->push_back({p.file->name, line, "series title is required"});
   }
   for (int i = 0; i < d.revisions_size(); ++i) {
     const auto& r = d.revisions(i);
     int line = LineOf(p, "revisions", i);
-    status::Violations v;
-    CheckJobClassFields(r.job_class(), "job_class.", v);
-    if (!v.empty()) AddViolations(v.ToStatus(), p, line, out);
+    Checked(p, line, out, [&](status::Violations& v) {
+      CheckJobClassFields(r.job_class(), "job_class.", v);
+      CheckFrameworkRef(r.job_class(), frameworks, "job_class.", v);
+      if (r.has_effective_date()) CheckDate(r.effective_date(), false, "effective_date", v);
+      CheckLength(r.change_note(), kMaxLongText, "change_note", v);
+    });
     const auto& c = r.job_class();
     if (!jurisdictions.count(c.jurisdiction_id())) {
       out->push_back(
@@ -155,7 +168,7 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
     if (c.code() != NormalizeCode(c.code())) {
       out->push_back({p.file->name, line, "class codes are written upper-case"});
     }
-    if (r.state() == v1::REVISION_STATE_UNSPECIFIED) {
+    if (r.state() != v1::REVISION_STATE_ADOPTED && r.state() != v1::REVISION_STATE_PENDING) {
       out->push_back(
           {p.file->name, line, "state is required (REVISION_STATE_ADOPTED or _PENDING)"});
     }
@@ -166,11 +179,6 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
     if (r.state() == v1::REVISION_STATE_PENDING && r.has_effective_date()) {
       out->push_back({p.file->name, line, "a pending revision has no effective date yet"});
     }
-    if (r.has_effective_date()) {
-      if (auto s = dates::ValidatePartial(r.effective_date()); !s.ok()) {
-        out->push_back({p.file->name, line, absl::StrCat("effective_date: ", s.message())});
-      }
-    }
     if (!r.notice_number().empty() && !notices.count(r.notice_number())) {
       out->push_back(
           {p.file->name, line, absl::StrCat("unknown notice '", r.notice_number(), "'")});
@@ -179,19 +187,20 @@ void CheckFile(const Parsed& p, const std::map<std::string, v1::Jurisdiction>& j
   for (int i = 0; i < d.notices_size(); ++i) {
     const auto& n = d.notices(i);
     int line = LineOf(p, "notices", i);
-    if (n.number().empty()) out->push_back({p.file->name, line, "notice number is required"});
+    const size_t before = out->size();
+    Checked(p, line, out, [&](status::Violations& v) {
+      CheckNoticeFields(n, "", v);
+      if (n.state() != v1::NOTICE_STATE_POSTED && n.state() != v1::NOTICE_STATE_APPROVED) {
+        v.Add("state", "must be NOTICE_STATE_POSTED or NOTICE_STATE_APPROVED");
+      }
+      if (n.has_approval_date()) CheckDate(n.approval_date(), true, "approval_date", v);
+      if (n.has_effective_date()) CheckDate(n.effective_date(), true, "effective_date", v);
+    });
+    if (out->size() != before) continue;  // the dates below need the checks above
     auto j = jurisdictions.find(n.jurisdiction_id());
     if (j == jurisdictions.end()) {
       out->push_back(
           {p.file->name, line, absl::StrCat("unknown jurisdiction '", n.jurisdiction_id(), "'")});
-      continue;
-    }
-    if (!dates::IsFull(n.notice_date())) {
-      out->push_back({p.file->name, line, "notice_date must be a full date"});
-      continue;
-    }
-    if (!dates::IsFull(n.hearing().date())) {
-      out->push_back({p.file->name, line, "hearing.date must be a full date"});
       continue;
     }
     int days = dates::ToCivilDay(n.hearing().date()) - dates::ToCivilDay(n.notice_date());
@@ -282,8 +291,8 @@ void CheckAcrossFiles(const std::vector<const Parsed*>& files, std::vector<DataP
 
 }  // namespace
 
-std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files,
-                                           CatalogStore* store) {
+std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files, CatalogStore* store,
+                                           const KnownFrameworks* frameworks) {
   std::vector<DataProblem> problems;
   auto parsed = ParseAll(files, &problems);
   // A rejected file's jurisdictions, series and notices do not exist for the others, which may
@@ -301,7 +310,8 @@ std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files,
     }
     std::vector<DataProblem> round;
     for (const Parsed* p : good) {
-      CheckFile(*p, known->jurisdictions, known->series_jurisdiction, known->notices, &round);
+      CheckFile(*p, known->jurisdictions, known->series_jurisdiction, known->notices, frameworks,
+                &round);
     }
     CheckAcrossFiles(good, &round);
     if (round.empty()) break;
@@ -377,9 +387,10 @@ absl::Status ImportOne(const Parsed& parsed, CatalogStore* store, ImportReport* 
 }  // namespace
 
 absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,
-                                             CatalogStore* store) {
+                                             CatalogStore* store,
+                                             const KnownFrameworks* frameworks) {
   ImportReport report;
-  report.problems = ValidateDataFiles(files, store);
+  report.problems = ValidateDataFiles(files, store, frameworks);
   std::set<std::string> bad;
   for (const auto& pr : report.problems) bad.insert(pr.file);
   std::vector<DataProblem> ignored;
@@ -400,6 +411,30 @@ absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,
     if (!committed.ok()) return committed;
   }
   return report;
+}
+
+absl::StatusOr<KnownFrameworks> LoadKnownFrameworks(const std::string& dir) {
+  auto files = files::ReadTextprotoDir(dir);
+  if (absl::IsNotFound(files.status())) return KnownFrameworks{};
+  if (!files.ok()) return files.status();
+  KnownFrameworks out;
+  for (const auto& f : *files) {
+    // Only ids, jurisdictions and class codes are read here; the appraisal service checks the
+    // rest of the file (and refuses to start on a bad one).
+    classplan::appraisal::v1::FrameworkData data;
+    TextFormat::Parser parser;
+    parser.AllowUnknownField(true);
+    if (!parser.ParseFromString(f.content, &data)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(dir, "/", f.name, ": not a competency framework file"));
+    }
+    for (const auto& fw : data.frameworks()) {
+      KnownFramework& k = out[fw.id()];
+      k.jurisdiction_id = fw.jurisdiction_id();
+      k.class_codes.insert(fw.class_codes().begin(), fw.class_codes().end());
+    }
+  }
+  return out;
 }
 
 }  // namespace classplan::catalog

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "classplan/catalog/v1/data.pb.h"
 #include "common/files/data_dir.h"
+#include "services/catalog/domain/validation.h"
 #include "services/catalog/store/catalog_store.h"
 
 namespace classplan::catalog {
@@ -38,13 +39,23 @@ struct ImportReport {
 // Reads every *.textproto directly in `dir`, in name order.
 absl::StatusOr<std::vector<DataFile>> ReadDataDir(const std::string& dir);
 
-// Checks the files (each alone and their references to each other and to `store`'s
-// jurisdictions, series and notices). Returns the problems; empty when all are good.
-std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files, CatalogStore* store);
+// Checks the files (each alone, with the same checks as the catalog's writes: validation.h
+// and the rule validator; and their references to each other, to `store`'s jurisdictions,
+// series and notices, and to `frameworks`). Returns the problems; empty when all are good.
+// Null `frameworks`: competency_framework_id is not checked (tests only).
+std::vector<DataProblem> ValidateDataFiles(const std::vector<DataFile>& files, CatalogStore* store,
+                                           const KnownFrameworks* frameworks = nullptr);
 
 // Validates, then imports every good file. Errors only when the store fails.
 absl::StatusOr<ImportReport> ImportDataFiles(const std::vector<DataFile>& files,
-                                             CatalogStore* store);
+                                             CatalogStore* store,
+                                             const KnownFrameworks* frameworks = nullptr);
+
+// The competency frameworks shipped for the appraisal service (`dir`: data/appraisal, one
+// classplan.appraisal.v1.FrameworkData per *.textproto): what a class's
+// competency_framework_id may name. A missing directory is no frameworks; a file that does
+// not parse is an error.
+absl::StatusOr<KnownFrameworks> LoadKnownFrameworks(const std::string& dir);
 
 }  // namespace classplan::catalog
 

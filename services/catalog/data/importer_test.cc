@@ -192,11 +192,66 @@ TEST_F(ImporterTest, ImportIsIdempotentAndNeverOverwritesLiveClasses) {
 TEST_F(ImporterTest, ShippedDataImportsCleanly) {
   auto files = ReadDataDir(testing::SourcePath("data/catalog"));
   ASSERT_TRUE(files.ok()) << files.status();
-  auto report = ImportDataFiles(*files, store_.get());
+  // With the shipped frameworks, as the server checks them.
+  auto frameworks = LoadKnownFrameworks(testing::SourcePath("data/appraisal"));
+  ASSERT_TRUE(frameworks.ok()) << frameworks.status();
+  EXPECT_GE(frameworks->size(), 5u);
+  auto report = ImportDataFiles(*files, store_.get(), &*frameworks);
   ASSERT_TRUE(report.ok()) << report.status();
   for (const auto& p : report->problems) ADD_FAILURE() << p.ToString();
   EXPECT_EQ(report->classes_imported, 9);
   EXPECT_EQ(report->notices_imported, 1);
+}
+
+// The same checks as the catalog's writes run on data files: a malformed rule tree, an
+// unknown framework, a hearing at 25:99, a change kind 77 and a date in year 1 reject the file.
+TEST_F(ImporterTest, DataFilesPassTheWriteValidators) {
+  constexpr char kBad[] = R"pb(
+    revisions {
+      job_class {
+        code: "X400"
+        title: "Bad rules"
+        jurisdiction_id: "nm-spo"
+        flsa_status: FLSA_STATUS_EXEMPT
+        competency_framework_id: "nowhere"
+        minimum_qualification_rules {
+          root {
+            id: "mq"
+            any_of {}
+          }
+        }
+      }
+      state: REVISION_STATE_ADOPTED
+      effective_date { year: 1 month: 1 day: 1 }
+    }
+    notices {
+      number: "9"
+      jurisdiction_id: "nm-spo"
+      subject: "s"
+      notice_date { year: 2020 month: 1 day: 1 }
+      hearing {
+        date { year: 2020 month: 2 day: 1 }
+        time { hours: 25 minutes: 99 }
+      }
+      changes { class_code: "X400" kind: 77 }
+      state: NOTICE_STATE_POSTED
+    }
+  )pb";
+  KnownFrameworks frameworks;
+  std::vector<DataFile> files = {{"a-jurisdictions.textproto", kJurisdictions},
+                                 {"b-bad.textproto", kBad}};
+  auto report = ImportDataFiles(files, store_.get(), &frameworks);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(Has("X400"));
+  std::string all;
+  for (const auto& p : report->problems) all += p.ToString() + "\n";
+  for (const char* expected :
+       {"job_class.minimum_qualification_rules.root.any_of.children: a group needs at least",
+        "job_class.competency_framework_id: unknown competency framework",
+        "effective_date: year must be between 1900 and 2199",
+        "hearing.time:", "changes[0].kind: unknown value 77"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in:\n" << all;
+  }
 }
 
 }  // namespace

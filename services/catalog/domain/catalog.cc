@@ -38,7 +38,7 @@ absl::Status KeyStatus(absl::string_view value, const std::string& field) {
 }
 
 void CheckFullDate(const dates::Date& d, const std::string& field, status::Violations& v) {
-  if (absl::Status s = dates::ValidateFull(d); !s.ok()) v.Add(field, std::string(s.message()));
+  CheckDate(d, true, field, v);
 }
 
 absl::Status CheckEtag(const std::string& etag, int64_t current_version, absl::string_view what) {
@@ -55,8 +55,13 @@ absl::Status CheckEtag(const std::string& etag, int64_t current_version, absl::s
 
 std::string NormalizeCode(absl::string_view code) { return absl::AsciiStrToUpper(code); }
 
-Catalog::Catalog(CatalogStore* store, ClassCache* cache, clock::Clock clock, ViewCache* views)
-    : store_(store), cache_(cache), clock_(std::move(clock)), views_(views) {
+Catalog::Catalog(CatalogStore* store, ClassCache* cache, clock::Clock clock, ViewCache* views,
+                 const KnownFrameworks* frameworks)
+    : store_(store),
+      cache_(cache),
+      clock_(std::move(clock)),
+      views_(views),
+      frameworks_(frameworks) {
   static NoViewCache none;
   if (views_ == nullptr) views_ = &none;
 }

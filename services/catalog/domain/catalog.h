@@ -23,6 +23,7 @@
 #include "common/identity/identity.h"
 #include "common/status/field_violations.h"
 #include "services/catalog/domain/class_cache.h"
+#include "services/catalog/domain/validation.h"
 #include "services/catalog/domain/view_cache.h"
 #include "services/catalog/store/catalog_store.h"
 
@@ -40,10 +41,13 @@ using JobClassLookup = std::variant<SharedJobClassResponse, absl::Status, JobCla
 
 class Catalog {
  public:
-  // `store`, `cache` and `views` must outlive the Catalog. Without `views` no built view is
-  // kept: every cached read builds its answer. `clock` says what day "today" is (in its time
-  // zone) and stamps revisions.
-  Catalog(CatalogStore* store, ClassCache* cache, clock::Clock clock, ViewCache* views = nullptr);
+  // `store`, `cache`, `views` and `frameworks` must outlive the Catalog. Without `views` no
+  // built view is kept: every cached read builds its answer. `clock` says what day "today" is
+  // (in its time zone) and stamps revisions. `frameworks`: the competency frameworks a class
+  // may name (CheckFrameworkRef); null leaves competency_framework_id unchecked (tests only:
+  // the server always passes the shipped ones, an empty set when it has none).
+  Catalog(CatalogStore* store, ClassCache* cache, clock::Clock clock, ViewCache* views = nullptr,
+          const KnownFrameworks* frameworks = nullptr);
 
   // GetJobClass without I/O, safe on a gRPC callback thread: checks the request once and
   // looks in the in-process cache only. A hit is today's view as one shared immutable
@@ -87,7 +91,8 @@ class Catalog {
   absl::StatusOr<classplan::common::v1::ListAuditEventsResponse> ListAuditEvents(
       const classplan::common::v1::ListAuditEventsRequest& request, const identity::Caller& caller);
 
-  // Shared with the data importer: checks a class specification (field paths under `prefix`).
+  // Checks a class specification (field paths under `prefix`): CheckJobClassFields, the
+  // framework and then the jurisdiction and series in the store. Nothing is written.
   absl::Status ValidateJobClass(const pb::JobClass& c, const std::string& prefix);
 
  private:
@@ -114,11 +119,8 @@ class Catalog {
   ClassCache* cache_;
   clock::Clock clock_;
   ViewCache* views_;
+  const KnownFrameworks* frameworks_;
 };
-
-// Checks what can be checked of a class specification without the store (field paths under
-// `prefix`); shared with the data importer.
-void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix, status::Violations& v);
 
 // Class codes are case-insensitive and stored upper-case.
 std::string NormalizeCode(absl::string_view code);

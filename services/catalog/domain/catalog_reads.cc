@@ -181,7 +181,8 @@ absl::StatusOr<pb::GetJurisdictionResponse> Catalog::GetJurisdiction(
 }
 
 namespace {
-// Pages through a small list already in id order: the token holds the last id returned.
+// Pages through a small list already in id order: the token holds the last id returned. A
+// page ends at page_size items or at the byte budget, whichever comes first.
 template <typename T, typename Out>
 absl::Status PageById(std::vector<T>& items, int requested_size, const std::string& token,
                       const std::string& query, Out* out_items, std::string* next_token) {
@@ -189,10 +190,11 @@ absl::Status PageById(std::vector<T>& items, int requested_size, const std::stri
   if (!size.ok()) return size.status();
   auto after = api::DecodePageToken(token, query);
   if (!after.ok()) return after.status();
+  api::PageBudget budget;
   for (auto& item : items) {
     if (!after->empty() && item.id() <= *after) continue;
-    if (out_items->size() == *size) {
-      *next_token = api::EncodePageToken(query, (*out_items)[*size - 1].id());
+    if (out_items->size() == *size || !budget.Take(item.ByteSizeLong())) {
+      *next_token = api::EncodePageToken(query, (*out_items)[out_items->size() - 1].id());
       break;
     }
     *out_items->Add() = std::move(item);
@@ -262,6 +264,7 @@ absl::StatusOr<pb::ListJobClassesResponse> Catalog::ListJobClasses(
 
   const absl::CivilDay today = clock_.Today();
   pb::ListJobClassesResponse out;
+  api::PageBudget budget;
   std::string cursor = *after;
   std::string last;  // the code of the last class on the page
   bool more = false;
@@ -283,7 +286,10 @@ absl::StatusOr<pb::ListJobClassesResponse> Catalog::ListJobClasses(
       if (!rev.ok()) continue;  // not in force on the day
       pb::JobClass view = ViewOf(rec, **rev);
       if (!filter->Matches(view)) continue;
-      if (out.job_classes_size() + out.uncertain_size() == *size) {
+      // An uncertain class also carries its code and reason (bounded: a code, a date, a
+      // revision number), counted by the budget's framing slack.
+      if (out.job_classes_size() + out.uncertain_size() == *size ||
+          !budget.Take(view.ByteSizeLong() + uncertain.size())) {
         more = true;
         break;
       }
@@ -316,6 +322,7 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
 
   absl::CivilDay today = clock_.Today();
   pb::SearchJobClassesResponse out;
+  api::PageBudget budget;
   int64_t next = *offset;
   bool more = false;
   // Every revision is indexed; a hit counts only when it is the class's revision in force.
@@ -329,7 +336,11 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
       auto rev = RevisionInForce(**rec, today, false);
       bool keep =
           rev.ok() && (*rev)->revision() == m.revision && filter->Matches(ViewOf(**rec, **rev));
-      if (keep && out.hits_size() == *size) {
+      // A hit is a code, a title (kMaxShortText), a jurisdiction and a snippet: 100 of them
+      // stay far below the budget, which is counted all the same.
+      if (keep &&
+          (out.hits_size() == *size || !budget.Take(m.code.size() + m.snippet.size() +
+                                                    (*rev)->job_class().title().size() + 64))) {
         more = true;
         break;
       }
@@ -358,11 +369,12 @@ absl::StatusOr<pb::ListClassRevisionsResponse> Catalog::ListClassRevisions(
   auto rec = LoadClass(code);
   if (!rec.ok()) return rec.status();
   pb::ListClassRevisionsResponse out;
+  api::PageBudget budget;
   for (const auto& rev : (*rec)->revisions()) {
     if (rev.revision() <= *after) continue;
-    if (out.revisions_size() == *size) {
-      out.set_next_page_token(
-          api::EncodePageToken(code, absl::StrCat(out.revisions(*size - 1).revision())));
+    if (out.revisions_size() == *size || !budget.Take(rev.ByteSizeLong())) {
+      out.set_next_page_token(api::EncodePageToken(
+          code, absl::StrCat(out.revisions(out.revisions_size() - 1).revision())));
       break;
     }
     *out.add_revisions() = rev;

@@ -2,88 +2,35 @@
 // with the data importer.
 
 #include <algorithm>
-#include <set>
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/etag.h"
 #include "common/dates/dates.h"
 #include "services/catalog/domain/catalog.h"
 #include "services/catalog/domain/checks.h"
 #include "services/catalog/domain/revisions.h"
+#include "services/catalog/domain/validation.h"
 
 namespace classplan::catalog {
 namespace {
 
 using status::Violations;
 
-constexpr size_t kMaxTitleLength = 300;
-
-void CheckMoney(const classplan::common::v1::Money& m, const std::string& field, Violations& v) {
-  if (m.cents() < 0) v.Add(field + ".cents", "must not be negative");
-  if (m.currency_code().size() != 3 ||
-      !std::all_of(m.currency_code().begin(), m.currency_code().end(), absl::ascii_isupper)) {
-    v.Add(field + ".currency_code", "must be a 3-letter ISO 4217 code such as USD");
-  }
-}
-
-const std::set<std::string>& JobClassFieldNames() {
-  static const auto* names = [] {
-    auto* s = new std::set<std::string>;
-    const auto* d = pb::JobClass::descriptor();
-    for (int i = 0; i < d->field_count(); ++i) s->insert(d->field(i)->name());
-    s->insert("pay.code");
-    s->insert("pay.kind");
-    s->insert("pay.ranges");
-    return s;
-  }();
-  return *names;
+// change_note of a write: a reason, as long as any other long text.
+absl::Status CheckChangeNote(const std::string& note, bool required) {
+  Violations v;
+  if (required && note.empty()) v.Add("change_note", "is required");
+  CheckLength(note, kMaxLongText, "change_note", v);
+  return v.ToStatus();
 }
 
 }  // namespace
 
-void CheckJobClassFields(const pb::JobClass& c, const std::string& prefix, Violations& v) {
-  CheckKey(c.code(), prefix + "code", v);
-  if (c.title().empty()) v.Add(prefix + "title", "is required");
-  if (c.title().size() > kMaxTitleLength) {
-    v.Add(prefix + "title", absl::StrCat("must be at most ", kMaxTitleLength, " characters"));
-  }
-  if (c.jurisdiction_id().empty()) v.Add(prefix + "jurisdiction_id", "is required");
-  if (c.flsa_status() == pb::FLSA_STATUS_UNSPECIFIED) {
-    v.Add(prefix + "flsa_status", "is required; use FLSA_STATUS_UNKNOWN when the source is silent");
-  }
-  for (int i = 0; i < c.pay().ranges_size(); ++i) {
-    const auto& r = c.pay().ranges(i);
-    std::string f = absl::StrCat(prefix, "pay.ranges[", i, "]");
-    CheckMoney(r.min(), f + ".min", v);
-    CheckMoney(r.max(), f + ".max", v);
-    if (r.min().cents() > r.max().cents()) v.Add(f, "min must not exceed max");
-    if (r.min().currency_code() != r.max().currency_code())
-      v.Add(f, "min and max currencies differ");
-    if (r.period() == pb::PAY_PERIOD_UNSPECIFIED) v.Add(f + ".period", "is required");
-    if (r.has_as_of()) {
-      if (absl::Status s = dates::ValidatePartial(r.as_of()); !s.ok())
-        v.Add(f + ".as_of", std::string(s.message()));
-    }
-  }
-  for (int i = 0; i < c.history_size(); ++i) {
-    if (c.history(i).has_date()) {
-      if (absl::Status s = dates::ValidatePartial(c.history(i).date()); !s.ok()) {
-        v.Add(absl::StrCat(prefix, "history[", i, "].date"), std::string(s.message()));
-      }
-    }
-  }
-  for (int i = 0; i < c.unknown_fields_size(); ++i) {
-    if (JobClassFieldNames().count(c.unknown_fields(i)) == 0) {
-      v.Add(absl::StrCat(prefix, "unknown_fields[", i, "]"), "is not a JobClass field name");
-    }
-  }
-}
-
 absl::Status Catalog::ValidateJobClass(const pb::JobClass& c, const std::string& prefix) {
   Violations v;
   CheckJobClassFields(c, prefix, v);
+  CheckFrameworkRef(c, frameworks_, prefix, v);
   if (!v.empty()) return v.ToStatus("invalid job class");
   auto j = LoadJurisdiction(c.jurisdiction_id(), prefix + "jurisdiction_id");
   if (!j.ok()) return j.status();
@@ -232,6 +179,7 @@ absl::StatusOr<pb::CreateJobClassResponse> Catalog::CreateJobClass(
   pb::JobClass spec = request.job_class();
   spec.set_code(NormalizeCode(spec.code()));
   if (absl::Status s = ValidateJobClass(spec, "job_class."); !s.ok()) return s;
+  if (absl::Status s = CheckChangeNote(request.change_note(), false); !s.ok()) return s;
   auto existing = store_->GetClass(spec.code());
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
@@ -266,7 +214,7 @@ absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
   pb::JobClass spec = request.job_class();
   spec.set_code(NormalizeCode(spec.code()));
   if (absl::Status s = ValidateJobClass(spec, "job_class."); !s.ok()) return s;
-  if (request.change_note().empty()) return status::InvalidField("change_note", "is required");
+  if (absl::Status s = CheckChangeNote(request.change_note(), true); !s.ok()) return s;
   auto rec = store_->GetClass(spec.code());  // the store, not the cache: etags must be exact
   if (!rec.ok()) return rec.status();
   if (!rec->has_value())
@@ -301,7 +249,7 @@ absl::StatusOr<pb::ReviseJobClassResponse> Catalog::ReviseJobClass(
 absl::StatusOr<pb::AbolishJobClassResponse> Catalog::AbolishJobClass(
     const pb::AbolishJobClassRequest& request, const identity::Caller& caller) {
   if (absl::Status s = KeyStatus(request.code(), "code"); !s.ok()) return s;
-  if (request.change_note().empty()) return status::InvalidField("change_note", "is required");
+  if (absl::Status s = CheckChangeNote(request.change_note(), true); !s.ok()) return s;
   std::string code = NormalizeCode(request.code());
   auto rec = store_->GetClass(code);
   if (!rec.ok()) return rec.status();

@@ -22,7 +22,8 @@ inline constexpr char kNotice[] = "notice";
 void CheckKey(absl::string_view value, const std::string& field, status::Violations& v);
 // CheckKey as a status: INVALID_ARGUMENT naming `field` when bad.
 absl::Status KeyStatus(absl::string_view value, const std::string& field);
-// Adds a violation to `v` unless `d` is a full, valid date.
+// Adds a violation to `v` unless `d` is a full, valid date in the catalog's range
+// (validation.h: CheckDate).
 void CheckFullDate(const dates::Date& d, const std::string& field, status::Violations& v);
 // INVALID_ARGUMENT when `etag` is empty, ABORTED when it is not `current_version`'s.
 absl::Status CheckEtag(const std::string& etag, int64_t current_version, absl::string_view what);

@@ -13,6 +13,7 @@
 #include "services/catalog/domain/catalog.h"
 #include "services/catalog/domain/checks.h"
 #include "services/catalog/domain/revisions.h"
+#include "services/catalog/domain/validation.h"
 
 namespace classplan::catalog {
 namespace {
@@ -41,31 +42,7 @@ absl::StatusOr<pb::CreateClassificationNoticeResponse> Catalog::CreateClassifica
     const pb::CreateClassificationNoticeRequest& request, const identity::Caller& caller) {
   pb::ClassificationNotice n = request.notice();
   Violations v;
-  CheckKey(n.number(), "notice.number", v);
-  if (n.jurisdiction_id().empty()) v.Add("notice.jurisdiction_id", "is required");
-  if (n.subject().empty()) v.Add("notice.subject", "is required");
-  if (!n.has_notice_date()) {
-    v.Add("notice.notice_date", "is required");
-  } else {
-    CheckFullDate(n.notice_date(), "notice.notice_date", v);
-  }
-  if (!n.hearing().has_date()) {
-    v.Add("notice.hearing.date", "is required");
-  } else {
-    CheckFullDate(n.hearing().date(), "notice.hearing.date", v);
-  }
-  for (const char* f : {"comment_deadline", "hearing_request_deadline"}) {
-    const auto& dt =
-        std::string(f) == "comment_deadline" ? n.comment_deadline() : n.hearing_request_deadline();
-    if (dt.has_date()) CheckFullDate(dt.date(), absl::StrCat("notice.", f, ".date"), v);
-  }
-  if (n.changes_size() == 0) v.Add("notice.changes", "must list at least one class change");
-  for (int i = 0; i < n.changes_size(); ++i) {
-    CheckKey(n.changes(i).class_code(), absl::StrCat("notice.changes[", i, "].class_code"), v);
-    if (n.changes(i).kind() == pb::REVISION_KIND_UNSPECIFIED) {
-      v.Add(absl::StrCat("notice.changes[", i, "].kind"), "is required");
-    }
-  }
+  CheckNoticeFields(n, "notice.", v);
   if (!v.empty()) return v.ToStatus("invalid classification notice");
   auto j = LoadJurisdiction(n.jurisdiction_id(), "notice.jurisdiction_id");
   if (!j.ok()) return j.status();
@@ -131,6 +108,7 @@ absl::StatusOr<pb::ListClassificationNoticesResponse> Catalog::ListClassificatio
   auto after = api::DecodePageToken(request.page_token(), request.filter());
   if (!after.ok()) return after.status();
   pb::ListClassificationNoticesResponse out;
+  api::PageBudget budget;
   std::string cursor = *after;
   bool more = false;
   while (!more) {
@@ -141,11 +119,11 @@ absl::StatusOr<pb::ListClassificationNoticesResponse> Catalog::ListClassificatio
       cursor = n.notice.number();
       if (!jurisdiction.empty() && n.notice.jurisdiction_id() != jurisdiction) continue;
       if (state != pb::NOTICE_STATE_UNSPECIFIED && n.notice.state() != state) continue;
-      if (out.notices_size() == *size) {
+      n.notice.set_etag(api::EtagOf(n.version));
+      if (out.notices_size() == *size || !budget.Take(n.notice.ByteSizeLong())) {
         more = true;
         break;
       }
-      n.notice.set_etag(api::EtagOf(n.version));
       *out.add_notices() = std::move(n.notice);
     }
   }

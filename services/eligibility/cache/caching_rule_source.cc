@@ -134,17 +134,23 @@ std::string CachingRuleSource::Epoch(const std::string& code) {
 
 namespace {
 
-// Compiled rules; the catalog's refusal when the domain's undated-revision rule refuses the
-// class; INTERNAL (logged) when the catalog's rules are malformed.
-absl::StatusOr<ClassRulesPtr> BuildClassRulesOrInternal(const FetchedClass& c) {
-  if (absl::Status refused = CheckUndated(c); !refused.ok()) return refused;
+void LogInvalid(const ClassRules& r) {
+  for (const absl::Status* s : {&r.minimum_invalid, &r.recommended_invalid}) {
+    if (!s->ok()) {
+      log::Warn("class rules in the catalog do not pass validation",
+                {{"class", r.code}, {"detail", s->message()}});
+    }
+  }
+}
+
+// Compiled rules (the rule validator runs on every class that arrives from the catalog; a
+// track that fails it answers FAILED_PRECONDITION from TrackRules), or the catalog's refusal
+// when the domain's undated-revision rule refuses the class. Invalid stored rules are logged:
+// the catalog holds a class an older version let in.
+absl::StatusOr<ClassRulesPtr> BuildCheckedClassRules(const FetchedClass& c) {
   auto rules = BuildClassRules(c);
-  if (rules.ok()) return *rules;
-  const std::string& code = c.job_class.code();
-  log::Error("class rules in the catalog are malformed",
-             {{"class", code}, {"detail", rules.status().message()}});
-  return absl::InternalError(absl::StrCat("the catalog's rules for class ", code,
-                                          " are malformed; see the eligibility log"));
+  if (rules.ok()) LogInvalid(**rules);
+  return rules;
 }
 
 }  // namespace
@@ -173,7 +179,7 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
     stats_.settling_fetch.Increment();
     auto c = fetcher_->Get(code, as_of);
     if (!c.ok()) return c.status();
-    return BuildClassRulesOrInternal(*c);
+    return BuildCheckedClassRules(*c);
   }
   bool use_redis = redis_ != nullptr;
   if (use_redis && distrusted) {
@@ -209,7 +215,7 @@ absl::StatusOr<ClassRulesPtr> CachingRuleSource::Get(const std::string& code,
   stats_.catalog_fetch.Increment();
   auto c = fetcher_->Get(code, as_of);
   if (!c.ok()) return c.status();
-  auto rules = BuildClassRulesOrInternal(*c);
+  auto rules = BuildCheckedClassRules(*c);
   if (!rules.ok()) return rules.status();
   if (use_redis) {
     const std::string revision = absl::StrCat(c->job_class.revision());
@@ -236,14 +242,11 @@ absl::StatusOr<std::vector<ClassRulesPtr>> CachingRuleSource::All(absl::CivilDay
   auto out = std::make_shared<std::vector<ClassRulesPtr>>();
   for (const auto& c : *classes) {
     if (c.job_class.state() == catalog::v1::CLASS_STATE_ABOLISHED) continue;
-    if (!CheckUndated(c).ok()) continue;  // the domain's rule refuses it: left out
-    auto rules = BuildClassRules(c);
-    if (!rules.ok()) {
-      log::Error("class rules in the catalog are malformed; class left out",
-                 {{"class", c.job_class.code()}, {"detail", rules.status().message()}});
-      continue;
-    }
-    out->push_back(*rules);
+    // Refused or invalid classes stay in the list with their reason (ClassRules::refused,
+    // *_invalid): the domain says it could not evaluate them.
+    ClassRulesPtr rules = BuildListedClassRules(c);
+    LogInvalid(*rules);
+    out->push_back(std::move(rules));
   }
   std::sort(out->begin(), out->end(),
             [](const auto& a, const auto& b) { return a->code < b->code; });

@@ -31,7 +31,37 @@ void AddNotes(const ClassRules& cls, v1::Evaluation* e) {
 
 }  // namespace
 
-absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c, bool undated) {
+namespace {
+
+// Compiles one track; a tree that does not pass the validator becomes FAILED_PRECONDITION
+// naming the class, the track and the first problems (field paths: no applicant data).
+void CompileTrack(const catalog::v1::JobClass& c, const char* track,
+                  const catalog::v1::QualificationRules& rules,
+                  std::shared_ptr<const CompiledRules>* out, absl::Status* invalid) {
+  auto r = CompileRules(rules);
+  if (r.ok()) {
+    *out = *r;
+    return;
+  }
+  std::string problems;
+  const auto violations = status::GetFieldViolations(r.status());
+  constexpr size_t kNamed = 3;  // enough to act on; the catalog's own check lists them all
+  for (size_t i = 0; i < violations.size() && i < kNamed; ++i) {
+    absl::StrAppend(&problems, i == 0 ? "" : "; ", violations[i].field, ": ",
+                    violations[i].description);
+  }
+  if (violations.size() > kNamed)
+    absl::StrAppend(&problems, "; and ", violations.size() - kNamed, " more");
+  if (problems.empty()) problems = std::string(r.status().message());
+  *invalid = absl::FailedPreconditionError(
+      absl::StrCat("class ", c.code(), " revision ", c.revision(), ": its stored ", track,
+                   " qualification rules are invalid and cannot be evaluated (", problems,
+                   "); the catalog must revise the class"));
+}
+
+}  // namespace
+
+ClassRulesPtr BuildClassRules(const catalog::v1::JobClass& c, bool undated) {
   auto out = std::make_shared<ClassRules>();
   out->code = c.code();
   out->title = c.title();
@@ -40,22 +70,14 @@ absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& c, bo
   out->abolished = c.state() == catalog::v1::CLASS_STATE_ABOLISHED;
   if (undated) out->notes.push_back(kUndatedNote);
   if (c.has_minimum_qualification_rules()) {
-    auto r = CompileRules(c.minimum_qualification_rules());
-    if (!r.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("class ", c.code(), " minimum rules: ", r.status().message()));
-    }
-    out->minimum = *r;
+    CompileTrack(c, "minimum", c.minimum_qualification_rules(), &out->minimum,
+                 &out->minimum_invalid);
   }
   if (c.has_recommended_qualification_rules()) {
-    auto r = CompileRules(c.recommended_qualification_rules());
-    if (!r.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("class ", c.code(), " recommended rules: ", r.status().message()));
-    }
-    out->recommended = *r;
+    CompileTrack(c, "recommended", c.recommended_qualification_rules(), &out->recommended,
+                 &out->recommended_invalid);
   }
-  return ClassRulesPtr(std::move(out));
+  return out;
 }
 
 absl::Status CheckUndated(const FetchedClass& f) {
@@ -71,12 +93,29 @@ absl::StatusOr<ClassRulesPtr> BuildClassRules(const FetchedClass& f) {
   return BuildClassRules(f.job_class, f.undated);
 }
 
+ClassRulesPtr BuildListedClassRules(const FetchedClass& f) {
+  if (absl::Status s = CheckUndated(f); !s.ok()) {
+    auto out = std::make_shared<ClassRules>();
+    out->code = f.job_class.code();
+    out->title = f.job_class.title();
+    out->jurisdiction_id = f.job_class.jurisdiction_id();
+    out->revision = f.job_class.revision();
+    out->refused = std::move(s);
+    return out;
+  }
+  return BuildClassRules(f.job_class, f.undated);
+}
+
 absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track track) {
   if (cls.abolished) {
     return absl::FailedPreconditionError(
         absl::StrCat("class ", cls.code, " is abolished on the as-of date"));
   }
+  if (!cls.refused.ok()) return cls.refused;
   const bool rec = Normal(track) == v1::TRACK_RECOMMENDED;
+  if (const absl::Status& bad = rec ? cls.recommended_invalid : cls.minimum_invalid; !bad.ok()) {
+    return bad;
+  }
   const CompiledRules* r = rec ? cls.recommended.get() : cls.minimum.get();
   if (r == nullptr) {
     return absl::FailedPreconditionError(
@@ -135,7 +174,22 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
   std::vector<std::pair<int64_t, v1::ClassStanding>> misses;
   for (const auto& cls : *all) {
     auto rules = TrackRules(*cls, req.track());
-    if (!rules.ok()) continue;  // no rules for this track: nothing to say
+    if (!rules.ok()) {
+      // Stored rules that fail validation, or a day the catalog cannot place the class on:
+      // said, never silently left out. No rules for the track, or abolished: nothing to say.
+      const bool rec = Normal(req.track()) == v1::TRACK_RECOMMENDED;
+      const absl::Status& why = !cls->refused.ok() ? cls->refused
+                                : rec              ? cls->recommended_invalid
+                                                   : cls->minimum_invalid;
+      if (!why.ok()) {
+        v1::NotEvaluatedClass* n = out.add_not_evaluated();
+        n->set_class_code(cls->code);
+        n->set_class_title(cls->title);
+        n->set_class_revision(cls->revision);
+        n->set_reason(std::string(why.message()));
+      }
+      continue;
+    }
     const CreditSettings& credit = settings_.For(cls->jurisdiction_id);
     if (credit.full_time_centihours != compiled_for) {
       CompileProfile(req.applicant(), as_of, credit, &s.profile);
@@ -180,6 +234,7 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
   };
   by_code(out.mutable_qualifying());
   by_code(out.mutable_needs_review());
+  by_code(out.mutable_not_evaluated());
   return out;
 }
 

@@ -35,14 +35,21 @@ struct ClassRules {
   std::vector<std::string> notes;  // kUndatedNote when it applies, shown in explanations
   std::shared_ptr<const CompiledRules> minimum;      // null when the class has none
   std::shared_ptr<const CompiledRules> recommended;  // null when the class has none
+  // FAILED_PRECONDITION naming the class and the problem when the track's stored rules do not
+  // pass the rule validator (written by an older version, say); the track's rules are null
+  // then. OK otherwise.
+  absl::Status minimum_invalid, recommended_invalid;
+  // Why the class cannot be evaluated at all on the day (the undated-revision rule refused
+  // it); only in RuleSource::All's list. OK otherwise.
+  absl::Status refused;
 };
 using ClassRulesPtr = std::shared_ptr<const ClassRules>;
 
 // Compiles both tracks of a class revision; `undated` (the revision was used although the
-// catalog could not date it) adds kUndatedNote. INVALID_ARGUMENT (with the class code) when
-// its rules are malformed: that is bad catalog data, reported as INTERNAL by the caller.
-absl::StatusOr<ClassRulesPtr> BuildClassRules(const catalog::v1::JobClass& job_class,
-                                              bool undated = false);
+// catalog could not date it) adds kUndatedNote. A track whose rules do not pass the rule
+// validator is kept as its *_invalid status (TrackRules answers it), never an error here:
+// the other track may still be good.
+ClassRulesPtr BuildClassRules(const catalog::v1::JobClass& job_class, bool undated = false);
 
 // The undated-revision rule. When the catalog cannot tell which revision of a class was in
 // force on the day (FetchedClass::undated) and the class has only one revision, there is no
@@ -52,6 +59,8 @@ absl::Status CheckUndated(const FetchedClass& fetched);
 
 // CheckUndated, then BuildClassRules with the note when it applies.
 absl::StatusOr<ClassRulesPtr> BuildClassRules(const FetchedClass& fetched);
+// For a list: BuildClassRules, or a ClassRules whose `refused` is CheckUndated's refusal.
+ClassRulesPtr BuildListedClassRules(const FetchedClass& fetched);
 
 // Where class rules come from. Implementations: services/eligibility/cache/CachingRuleSource
 // (catalog over gRPC, cached); tests use a fake over the shipped data.
@@ -61,7 +70,8 @@ class RuleSource {
   // The class revision in force on `as_of`. NOT_FOUND for an unknown class; UNAVAILABLE when
   // the catalog cannot be reached.
   virtual absl::StatusOr<ClassRulesPtr> Get(const std::string& code, absl::CivilDay as_of) = 0;
-  // Every class in force on `as_of`, by code.
+  // Every class in force on `as_of`, by code; a class that cannot be evaluated is in the list
+  // with its reason (ClassRules::refused, *_invalid).
   virtual absl::StatusOr<std::vector<ClassRulesPtr>> All(absl::CivilDay as_of) = 0;
 };
 
@@ -99,7 +109,8 @@ class Eligibility {
   RuleSource* rules_;
 };
 
-// The track's rules, or FAILED_PRECONDITION when the class has none for it.
+// The track's rules, or FAILED_PRECONDITION when the class has none for it, is abolished, or
+// its stored rules for the track are invalid (ClassRules::*_invalid).
 absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track track);
 
 }  // namespace classplan::eligibility

@@ -23,6 +23,10 @@ class ShippedSource : public RuleSource {
       if (code == c) {
         auto cls = testing::ShippedClass(code);
         cls.set_revision(1);
+        if (code == broken) {
+          // As an older version may have stored it: an empty group in the minimum rules.
+          cls.mutable_minimum_qualification_rules()->mutable_root()->mutable_all_of()->Clear();
+        }
         return BuildClassRules(cls);
       }
     }
@@ -41,6 +45,7 @@ class ShippedSource : public RuleSource {
                                            "G1099O", "SPCP20", "SPCP23", "SPPS26"};
   int gets = 0;
   bool unavailable = false;
+  std::string broken;  // this class's stored minimum rules are invalid
 };
 
 class EligibilityTest : public ::testing::Test {
@@ -106,6 +111,32 @@ TEST_F(EligibilityTest, RecommendedTrackAndMissingRules) {
   EXPECT_EQ(eligibility.Evaluate(req).status().code(), absl::StatusCode::kNotFound);
   source.unavailable = true;
   EXPECT_EQ(eligibility.Evaluate(req).status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(EligibilityTest, InvalidStoredRulesAreReportedNeverInternalNorLeftOut) {
+  source.broken = "SPCP20";
+  v1::EvaluateRequest req;
+  *req.mutable_applicant() = Psychologist();
+  req.set_class_code("SPCP20");
+  *req.mutable_as_of() = D("2026-01-31");
+  auto e = eligibility.Evaluate(req);
+  ASSERT_EQ(e.status().code(), absl::StatusCode::kFailedPrecondition) << e.status();
+  const std::string why(e.status().message());
+  EXPECT_NE(why.find("class SPCP20"), std::string::npos) << why;
+  EXPECT_NE(why.find("a group needs at least one rule"), std::string::npos) << why;
+  // The other track is still good.
+  req.set_track(v1::TRACK_RECOMMENDED);
+  EXPECT_TRUE(eligibility.Evaluate(req).ok());
+
+  v1::FindQualifyingClassesRequest find;
+  *find.mutable_applicant() = Psychologist();
+  *find.mutable_as_of() = D("2026-01-31");
+  auto r = eligibility.FindQualifyingClasses(find);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->not_evaluated_size(), 1);
+  EXPECT_EQ(r->not_evaluated(0).class_code(), "SPCP20");
+  EXPECT_EQ(r->not_evaluated(0).reason(), why);
+  for (const auto& q : r->qualifying()) EXPECT_NE(q.class_code(), "SPCP20");
 }
 
 TEST_F(EligibilityTest, FindQualifyingClassesWithNearestMisses) {

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/rules/rule_validator.h"
 #include "services/eligibility/domain/months.h"
 #include "services/eligibility/domain/profile.h"
 
@@ -29,16 +30,10 @@ const char* NodeKindName(NodeKind kind) {
 
 namespace {
 
-constexpr int kMaxDepth = 16;
-
 uint32_t FieldMask(const google::protobuf::RepeatedField<int>& fields) {
   uint32_t m = 0;
   for (int f : fields) m |= 1u << (f & 31);
   return m;
-}
-
-absl::Status Bad(const cv1::QualificationRule& r, const std::string& what) {
-  return absl::InvalidArgumentError(absl::StrCat("rule ", r.id(), ": ", what));
 }
 
 EducationSpec CompileEducation(const cv1::EducationRule& e) {
@@ -57,12 +52,13 @@ uint32_t KindMask(const google::protobuf::RepeatedField<int>& kinds) {
   return m;
 }
 
+// Compiles a tree that passed rules::CheckQualificationRules: the checks are there, once
+// (the catalog runs the same ones on every write).
 class Compiler {
  public:
   explicit Compiler(CompiledRules* out) : out_(out) {}
 
-  absl::Status Node(const cv1::QualificationRule& r, int depth, int index) {
-    if (depth > kMaxDepth) return Bad(r, "nested too deeply");
+  void Node(const cv1::QualificationRule& r, int index) {
     CompiledNode n;
     n.rule = &r;
     switch (r.rule_case()) {
@@ -70,7 +66,6 @@ class Compiler {
       case cv1::QualificationRule::kAnyOf: {
         n.kind = r.has_all_of() ? NodeKind::kAllOf : NodeKind::kAnyOf;
         const auto& g = r.has_all_of() ? r.all_of() : r.any_of();
-        if (g.children_size() == 0) return Bad(r, "empty group");
         out_->nodes[index] = n;
         // Children are laid out after this node in pre-order; their indices are listed
         // together in `children`.
@@ -79,34 +74,25 @@ class Compiler {
           const int ci = static_cast<int>(out_->nodes.size());
           out_->nodes.emplace_back();
           kids.push_back(ci);
-          if (auto s = Node(c, depth + 1, ci); !s.ok()) return s;
+          Node(c, ci);
         }
         out_->nodes[index].first_child = static_cast<int>(out_->children.size());
         out_->nodes[index].child_count = static_cast<int>(kids.size());
         out_->children.insert(out_->children.end(), kids.begin(), kids.end());
-        return absl::OkStatus();
+        return;
       }
       case cv1::QualificationRule::kEducation:
         n.kind = NodeKind::kEducation;
-        if (r.education().min_level() == cv1::EDUCATION_LEVEL_UNSPECIFIED) {
-          return Bad(r, "education without a level");
-        }
         n.education = CompileEducation(r.education());
         break;
       case cv1::QualificationRule::kExperience: {
         const auto& e = r.experience();
         n.kind = NodeKind::kExperience;
-        if (e.months() <= 0) return Bad(r, "experience months must be positive");
-        if (e.kinds_size() == 0) return Bad(r, "experience without kinds");
         n.required = Months(e.months());
         n.kinds = KindMask(e.kinds());
         n.first_part = static_cast<int>(out_->parts.size());
         n.part_count = e.parts_size();
         for (const auto& p : e.parts()) {
-          if (p.months() <= 0 || p.months() > e.months()) return Bad(r, "part months out of range");
-          if (p.attribute() == cv1::EXPERIENCE_ATTRIBUTE_UNSPECIFIED) {
-            return Bad(r, "part without attribute");
-          }
           out_->parts.push_back({1u << p.attribute(), Months(p.months()), &p});
         }
         const auto& sub = e.substitution();
@@ -121,11 +107,9 @@ class Compiler {
           c.is_education = o.has_education();
           if (o.has_education()) {
             c.education = CompileEducation(o.education());
-          } else if (o.has_field_placement()) {
+          } else {
             c.state_approved_required = o.field_placement().state_approved_required();
             c.setting = o.field_placement().setting();
-          } else {
-            return Bad(r, "substitution option without a kind");
           }
           out_->options.push_back(c);
         }
@@ -133,7 +117,6 @@ class Compiler {
       }
       case cv1::QualificationRule::kLicence: {
         n.kind = NodeKind::kLicence;
-        if (r.licence().accepted_size() == 0) return Bad(r, "licence without accepted types");
         for (int t : r.licence().accepted()) n.licence_types |= 1u << (t & 31);
         n.licence_state = PackState(r.licence().state());
         n.licence_eligibility = r.licence().eligibility_accepted();
@@ -145,9 +128,6 @@ class Compiler {
       case cv1::QualificationRule::kCombination: {
         const auto& c = r.combination();
         n.kind = NodeKind::kCombination;
-        if (c.months() <= 0 || c.credit_hours_per_year() <= 0) {
-          return Bad(r, "combination months and credit hours a year must be positive");
-        }
         n.required = Months(c.months());
         n.kinds = KindMask(c.kinds());
         n.education.any_field = false;
@@ -160,11 +140,10 @@ class Compiler {
         n.credit_hours_per_year = c.credit_hours_per_year();
         break;
       }
-      default:
-        return Bad(r, "node without a rule");
+      case cv1::QualificationRule::RULE_NOT_SET:
+        break;  // refused by the check
     }
     out_->nodes[index] = n;
-    return absl::OkStatus();
   }
 
  private:
@@ -175,13 +154,13 @@ class Compiler {
 
 absl::StatusOr<std::shared_ptr<const CompiledRules>> CompileRules(
     const cv1::QualificationRules& rules) {
+  if (absl::Status s = rules::ValidateQualificationRules(rules, "rules"); !s.ok()) return s;
   auto out = std::make_shared<CompiledRules>();
   out->proto = rules;
   out->rule_version = rules.rule_version();
-  if (!out->proto.has_root()) return absl::InvalidArgumentError("rules without a root");
   out->nodes.emplace_back();
   Compiler compiler(out.get());
-  if (auto s = compiler.Node(out->proto.root(), 0, 0); !s.ok()) return s;
+  compiler.Node(out->proto.root(), 0);
   return std::shared_ptr<const CompiledRules>(std::move(out));
 }
 

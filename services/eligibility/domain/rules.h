@@ -88,8 +88,9 @@ struct CompiledRules {
   int rule_version = 0;
 };
 
-// Compiles and checks a rule tree: every node set, months positive, parts within their
-// requirement, groups non-empty, depth at most 16. INVALID_ARGUMENT naming the node otherwise.
+// Checks a rule tree with the one rule validator (common/rules: the catalog runs the same on
+// every write) and compiles it. INVALID_ARGUMENT with a field violation per problem when it
+// does not pass.
 absl::StatusOr<std::shared_ptr<const CompiledRules>> CompileRules(
     const cv1::QualificationRules& rules);
 
