@@ -51,8 +51,7 @@ absl::StatusOr<Bio> Open(const std::string& flag, const std::string& path) {
 
 absl::Status NotPem(const std::string& flag, const std::string& path, const char* what) {
   ERR_clear_error();
-  return absl::InvalidArgumentError(
-      absl::StrCat(flag, ": \"", path, "\" holds no PEM ", what));
+  return absl::InvalidArgumentError(absl::StrCat(flag, ": \"", path, "\" holds no PEM ", what));
 }
 
 // Every certificate in a PEM file, in order.
@@ -78,10 +77,10 @@ absl::StatusOr<std::optional<MtlsFiles>> CheckMtlsFiles(const MtlsFiles& files,
                   static_cast<int>(!files.ca_file.empty());
   if (set == 0) return std::optional<MtlsFiles>();
   if (set != 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "mutual TLS needs all three of ", cert_flag, ", ", key_flag, " and ", ca_flag,
-        " (or none, for plaintext); ", cert_flag, "=\"", files.cert_file, "\" ", key_flag,
-        "=\"", files.key_file, "\" ", ca_flag, "=\"", files.ca_file, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("mutual TLS needs all three of ", cert_flag, ", ", key_flag, " and ", ca_flag,
+                     " (or none, for plaintext); ", cert_flag, "=\"", files.cert_file, "\" ",
+                     key_flag, "=\"", files.key_file, "\" ", ca_flag, "=\"", files.ca_file, "\""));
   }
   auto chain = ReadCerts(cert_flag, files.cert_file);
   if (!chain.ok()) return chain.status();
@@ -113,16 +112,16 @@ absl::StatusOr<std::optional<MtlsFiles>> CheckMtlsFiles(const MtlsFiles& files,
   sk_X509_free(untrusted);
   ERR_clear_error();
   if (!verified) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        cert_flag, ": the certificate in \"", files.cert_file, "\" does not verify against the CA in \"",
-        files.ca_file, "\": ", X509_verify_cert_error_string(err)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(cert_flag, ": the certificate in \"", files.cert_file,
+                     "\" does not verify against the CA in \"", files.ca_file,
+                     "\": ", X509_verify_cert_error_string(err)));
   }
   return std::optional<MtlsFiles>(files);
 }
 
 namespace {
-std::shared_ptr<grpc::experimental::CertificateProviderInterface> Provider(
-    const MtlsFiles& files) {
+std::shared_ptr<grpc::experimental::CertificateProviderInterface> Provider(const MtlsFiles& files) {
   return std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       files.key_file, files.cert_file, files.ca_file, kRefreshSeconds);
 }

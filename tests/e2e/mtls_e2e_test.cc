@@ -91,25 +91,26 @@ class MtlsE2eTest : public ::testing::Test {
     dir_ = new std::string(testing::MakeTempDir("mtls_e2e"));
     ca_ = new testing::TestCa(*dir_, "suite");
     stranger_ = new testing::TestCa(*dir_, "stranger");
-    certs_ = new Certs{ca_->Issue("catalog", kLocalNames),     ca_->Issue("payband", kLocalNames),
-                       ca_->Issue("appraisal", kLocalNames),   ca_->Issue("eligibility", kLocalNames),
-                       ca_->Issue("gateway", kLocalNames),     ca_->Issue("operator", {}),
-                       stranger_->Issue("intruder", kLocalNames)};
+    certs_ =
+        new Certs{ca_->Issue("catalog", kLocalNames),       ca_->Issue("payband", kLocalNames),
+                  ca_->Issue("appraisal", kLocalNames),     ca_->Issue("eligibility", kLocalNames),
+                  ca_->Issue("gateway", kLocalNames),       ca_->Issue("operator", {}),
+                  stranger_->Issue("intruder", kLocalNames)};
     health_port_ = testing::FreeTcpPort();
-    catalog_ = Start("catalog", certs_->catalog,
-                     {testing::BuildPath("services/catalog/catalog_server"),
-                      "--db=" + *dir_ + "/catalog.db",
-                      "--data_dir=" + testing::SourcePath("data/catalog"), "--redis=off",
-                      absl::StrCat("--health_listen=127.0.0.1:", health_port_)});
-    payband_ = Start("payband", certs_->payband,
-                     {testing::BuildPath("services/payband/payband_server"),
-                      "--db=" + *dir_ + "/payband.db",
-                      "--data_dir=" + testing::SourcePath("data/payband"), "--redis=off",
-                      absl::StrCat("--catalog=127.0.0.1:", catalog_->port)});
-    appraisal_ = Start("appraisal", certs_->appraisal,
-                       {testing::BuildPath("services/appraisal/appraisal_server"),
-                        "--db=" + *dir_ + "/appraisal.db",
-                        "--data_dir=" + testing::SourcePath("data/appraisal")});
+    catalog_ =
+        Start("catalog", certs_->catalog,
+              {testing::BuildPath("services/catalog/catalog_server"),
+               "--db=" + *dir_ + "/catalog.db", "--data_dir=" + testing::SourcePath("data/catalog"),
+               "--redis=off", absl::StrCat("--health_listen=127.0.0.1:", health_port_)});
+    payband_ =
+        Start("payband", certs_->payband,
+              {testing::BuildPath("services/payband/payband_server"),
+               "--db=" + *dir_ + "/payband.db", "--data_dir=" + testing::SourcePath("data/payband"),
+               "--redis=off", absl::StrCat("--catalog=127.0.0.1:", catalog_->port)});
+    appraisal_ = Start(
+        "appraisal", certs_->appraisal,
+        {testing::BuildPath("services/appraisal/appraisal_server"),
+         "--db=" + *dir_ + "/appraisal.db", "--data_dir=" + testing::SourcePath("data/appraisal")});
     eligibility_ = Start("eligibility", certs_->eligibility,
                          {testing::BuildPath("services/eligibility/eligibility_server"),
                           "--redis=off", absl::StrCat("--catalog=127.0.0.1:", catalog_->port)});
@@ -137,7 +138,9 @@ class MtlsE2eTest : public ::testing::Test {
     return new Proc(testing::StartServer(*dir_, name, std::move(argv)));
   }
   static std::string Target(const Proc* p) { return absl::StrCat("127.0.0.1:", p->port); }
-  static std::vector<const Proc*> Services() { return {catalog_, payband_, appraisal_, eligibility_}; }
+  static std::vector<const Proc*> Services() {
+    return {catalog_, payband_, appraisal_, eligibility_};
+  }
 
   // A call through the gateway, which is plaintext in front here (its own tls block is apart).
   static std::unique_ptr<grpc::ClientContext> GatewayCtx() {
@@ -191,7 +194,8 @@ TEST_F(MtlsE2eTest, CallsThroughTheGatewayReachEveryServiceAndTheCatalogBehindTh
   cat::GetJobClassRequest get;
   get.set_code("SPCP20");
   cat::GetJobClassResponse job;
-  grpc::Status s = cat::CatalogService::NewStub(channel)->GetJobClass(GatewayCtx().get(), get, &job);
+  grpc::Status s =
+      cat::CatalogService::NewStub(channel)->GetJobClass(GatewayCtx().get(), get, &job);
   ASSERT_TRUE(s.ok()) << s.error_message() << "; see " << gateway_->log;
   EXPECT_EQ(job.job_class().code(), "SPCP20");
 
@@ -283,15 +287,15 @@ TEST_F(MtlsE2eTest, AServerWithAnotherCasCertificateIsRefusedByItsClients) {
                       << testing::ReadWholeFile(certs_->intruder.ca_file);
   CertFiles impostor_cert = certs_->intruder;
   impostor_cert.ca_file = both;
-  Proc* impostor = Start("impostor", impostor_cert,
-                         {testing::BuildPath("services/catalog/catalog_server"),
-                          "--db=" + *dir_ + "/impostor.db",
-                          "--data_dir=" + testing::SourcePath("data/catalog"), "--redis=off"});
+  Proc* impostor = Start(
+      "impostor", impostor_cert,
+      {testing::BuildPath("services/catalog/catalog_server"), "--db=" + *dir_ + "/impostor.db",
+       "--data_dir=" + testing::SourcePath("data/catalog"), "--redis=off"});
   // An eligibility server (the suite's certificate) told to use it as its catalog.
-  Proc* misled = Start("misled-eligibility", certs_->eligibility,
-                       {testing::BuildPath("services/eligibility/eligibility_server"),
-                        "--redis=off", absl::StrCat("--catalog=127.0.0.1:", impostor->port),
-                        "--catalog_deadline=1s"});
+  Proc* misled =
+      Start("misled-eligibility", certs_->eligibility,
+            {testing::BuildPath("services/eligibility/eligibility_server"), "--redis=off",
+             absl::StrCat("--catalog=127.0.0.1:", impostor->port), "--catalog_deadline=1s"});
   auto creds = Ssl(certs_->catalog, &certs_->operator_client);
   grpc::Status s = Evaluate(testing::SignedChannel(Target(misled), true, creds), Ctx().get());
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
@@ -335,9 +339,9 @@ TEST_F(MtlsE2eTest, ClassplanctlReachesAServiceDirectlyWithAClientCertificate) {
                                            "--tls_ca=" + certs_->catalog.ca_file};
   std::string out;
   std::vector<std::string> argv = direct;
-  argv.insert(argv.end(), {"--tls_cert=" + certs_->operator_client.cert_file,
-                           "--tls_key=" + certs_->operator_client.key_file, "class", "get",
-                           "SPCP20"});
+  argv.insert(argv.end(),
+              {"--tls_cert=" + certs_->operator_client.cert_file,
+               "--tls_key=" + certs_->operator_client.key_file, "class", "get", "SPCP20"});
   EXPECT_EQ(testing::RunCommand(argv, &out), 0) << out;
   EXPECT_NE(out.find("SPCP20"), std::string::npos) << out;
 

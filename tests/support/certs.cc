@@ -47,9 +47,9 @@ void WritePem(const std::string& path, X509* cert, EVP_PKEY* key) {
   FILE* f = std::fopen(path.c_str(), "w");
   Check(f != nullptr, "open");
   chmod(path.c_str(), 0600);
-  const bool ok = cert != nullptr ? PEM_write_X509(f, cert) == 1
-                                  : PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr,
-                                                         nullptr) == 1;
+  const bool ok = cert != nullptr
+                      ? PEM_write_X509(f, cert) == 1
+                      : PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
   std::fclose(f);
   Check(ok, "write");
 }
