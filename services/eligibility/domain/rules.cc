@@ -107,6 +107,10 @@ class Compiler {
           if (p.attribute() == cv1::EXPERIENCE_ATTRIBUTE_UNSPECIFIED) {
             return Bad(r, "part without attribute");
           }
+          // An unknown value (proto3 keeps them) must not become a shift past the mask.
+          if (!cv1::ExperienceAttribute_IsValid(p.attribute()) || p.attribute() >= 32) {
+            return Bad(r, "part with an unknown attribute");
+          }
           out_->parts.push_back({1u << p.attribute(), Months(p.months()), &p});
         }
         const auto& sub = e.substitution();
