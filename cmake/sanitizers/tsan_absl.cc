@@ -102,7 +102,9 @@ void Mutex::ReaderUnlock() {
   __tsan_mutex_post_unlock(this, kRead);
 }
 
-// The *When forms return holding the lock (whether or not the condition became true).
+// The *When forms return holding the lock (whether or not the condition became true). The
+// library's *WithTimeout forms call its *WithDeadline ones (through the PLT, so the ones here):
+// annotated once, here as there, they forward to the deadline forms.
 void Mutex::LockWhen(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex8LockWhenERKNS0_9ConditionE");
   __tsan_mutex_pre_lock(this, 0);
@@ -118,12 +120,7 @@ void Mutex::ReaderLockWhen(const Condition& cond) {
 }
 
 bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
-  REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
-       "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  __tsan_mutex_pre_lock(this, 0);
-  const bool r = real(this, cond, timeout);
-  __tsan_mutex_post_lock(this, 0, 0);
-  return r;
+  return LockWhenWithDeadline(cond, absl::Now() + timeout);
 }
 
 bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
@@ -136,12 +133,7 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
 }
 
 bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
-  REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
-       "5Mutex25ReaderLockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  __tsan_mutex_pre_lock(this, kRead);
-  const bool r = real(this, cond, timeout);
-  __tsan_mutex_post_lock(this, kRead, 0);
-  return r;
+  return ReaderLockWhenWithDeadline(cond, absl::Now() + timeout);
 }
 
 bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
@@ -154,33 +146,28 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadlin
 }
 
 // Await and CondVar::Wait release the (exclusively held) mutex while waiting and hold it again
-// on return: an unlock and a lock to TSan.
+// on return: an unlock and a lock to TSan. The wait itself is inside the unlock (between
+// pre_unlock and post_unlock TSan ignores accesses), as in abseil's own annotations: the library
+// evaluates the condition in there, and TSan must not take those reads for unguarded ones.
 void Mutex::Await(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex5AwaitERKNS0_9ConditionE");
   __tsan_mutex_pre_unlock(this, 0);
-  __tsan_mutex_post_unlock(this, 0);
   real(this, cond);
+  __tsan_mutex_post_unlock(this, 0);
   __tsan_mutex_pre_lock(this, 0);
   __tsan_mutex_post_lock(this, 0, 0);
 }
 
 bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
-  REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
-       "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  __tsan_mutex_pre_unlock(this, 0);
-  __tsan_mutex_post_unlock(this, 0);
-  const bool r = real(this, cond, timeout);
-  __tsan_mutex_pre_lock(this, 0);
-  __tsan_mutex_post_lock(this, 0, 0);
-  return r;
+  return AwaitWithDeadline(cond, absl::Now() + timeout);
 }
 
 bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Time),
        "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
   __tsan_mutex_pre_unlock(this, 0);
-  __tsan_mutex_post_unlock(this, 0);
   const bool r = real(this, cond, deadline);
+  __tsan_mutex_post_unlock(this, 0);
   __tsan_mutex_pre_lock(this, 0);
   __tsan_mutex_post_lock(this, 0, 0);
   return r;
@@ -189,28 +176,21 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
 void CondVar::Wait(Mutex* mu) {
   REAL(void (*)(CondVar*, Mutex*), "7CondVar4WaitEPNS0_5MutexE");
   __tsan_mutex_pre_unlock(mu, 0);
-  __tsan_mutex_post_unlock(mu, 0);
   real(this, mu);
+  __tsan_mutex_post_unlock(mu, 0);
   __tsan_mutex_pre_lock(mu, 0);
   __tsan_mutex_post_lock(mu, 0, 0);
 }
 
 bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
-  REAL(bool (*)(CondVar*, Mutex*, absl::Duration),
-       "7CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE");
-  __tsan_mutex_pre_unlock(mu, 0);
-  __tsan_mutex_post_unlock(mu, 0);
-  const bool r = real(this, mu, timeout);
-  __tsan_mutex_pre_lock(mu, 0);
-  __tsan_mutex_post_lock(mu, 0, 0);
-  return r;
+  return WaitWithDeadline(mu, absl::Now() + timeout);
 }
 
 bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
   REAL(bool (*)(CondVar*, Mutex*, absl::Time), "7CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE");
   __tsan_mutex_pre_unlock(mu, 0);
-  __tsan_mutex_post_unlock(mu, 0);
   const bool r = real(this, mu, deadline);
+  __tsan_mutex_post_unlock(mu, 0);
   __tsan_mutex_pre_lock(mu, 0);
   __tsan_mutex_post_lock(mu, 0, 0);
   return r;
