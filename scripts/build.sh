@@ -2,7 +2,8 @@
 # Configures and builds classplan with CMake + Ninja into ${BUILD_DIR:-build} (gcc).
 # CLASSPLAN_PRESET=<name> builds a preset of CMakePresets.json instead, into its binaryDir
 # build-<name> (CI builds "lint" once and runs the tests on it: every source is compiled by
-# clang++ -Werror and checked by clang-tidy, and not compiled a second time by gcc).
+# clang++ -Werror with ASan + UBSan and checked by clang-tidy, and not compiled a second time
+# by gcc; then "tsan", only the unit and integration tests, with ThreadSanitizer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache, when installed, only speeds up a repeated build (a first build does not need it);
@@ -20,4 +21,9 @@ else
       ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER=$launcher}
   fi
 fi
-cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}"
+if [ -n "${CLASSPLAN_PRESET:-}" ]; then
+  # The preset's build targets: "tsan" builds only the unit and integration tests.
+  cmake --build --preset "$CLASSPLAN_PRESET" -j "${JOBS:-$(nproc)}"
+else
+  cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}"
+fi

@@ -17,7 +17,7 @@ fi
 # The project's own translation units: tracked .cc files under the source dirs (generated
 # *.pb.cc under the build dir are not tracked, so they are never checked).
 mapfile -t files < <(git ls-files -- 'common/*.cc' 'services/*.cc' 'tools/*.cc' 'tests/*.cc' \
-                       'bench/*.cc' | grep -E "${FILTER:-.}" || true)
+                       'bench/*.cc' 'fuzz/*.cc' | grep -E "${FILTER:-.}" || true)
 if [ ${#files[@]} -eq 0 ]; then echo "check-tidy: no files match" >&2; exit 2; fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -12,6 +12,7 @@ PACKAGES=(
   redis-server redis-tools grpc-proto
   openssl
   clang clang-tidy clang-format
+  libclang-rt-14-dev llvm  # sanitizer and libFuzzer runtimes; llvm-symbolizer for their stacks
   ccache
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, and runs every test
-# (unit, integration, e2e) through ctest. CI runs exactly this, on the lint preset's build
-# (CLASSPLAN_PRESET=lint, see build.sh).
+# (unit, integration, e2e) through ctest; arguments go to ctest (e.g. -L unit). CI runs exactly
+# this, on the lint preset's build (CLASSPLAN_PRESET=lint: clang, ASan + UBSan, see build.sh),
+# then the unit and integration tests on the tsan preset's (CLASSPLAN_PRESET=tsan ... -L ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -11,5 +12,17 @@ if [ -n "${CLASSPLAN_PRESET:-}" ]; then BUILD_DIR=build-$CLASSPLAN_PRESET; fi
 # In CI the source documents (shared/ beside the checkout) must be there: the data tests that
 # check the shipped classes against them fail instead of skipping.
 if [ "${CI:-}" = "true" ]; then export CLASSPLAN_REQUIRE_SOURCES=1; fi
+# Sanitized builds (lint: ASan + UBSan; tsan) read these; other builds ignore them. Every
+# suppression is in cmake/sanitizers/ with its reason (docs/reliability.md).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/cmake/sanitizers/tsan.supp}
+run=()
+# ThreadSanitizer of clang 14 needs the address layout of a randomisation it knows; newer
+# kernels randomise more (vm.mmap_rnd_bits > 28) and it then dies with "unexpected memory
+# mapping". Without address randomisation (setarch -R) it always works.
+if [ "${CLASSPLAN_PRESET:-}" = tsan ] && setarch "$(uname -m)" -R true 2>/dev/null; then
+  run=(setarch "$(uname -m)" -R)
+fi
 cd "$BUILD_DIR"
-ctest --output-on-failure --timeout 300 -j "${TEST_JOBS:-2}" "$@"
+"${run[@]}" ctest --output-on-failure --timeout 300 -j "${TEST_JOBS:-2}" "$@"

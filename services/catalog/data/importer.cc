@@ -104,6 +104,13 @@ std::vector<std::unique_ptr<Parsed>> ParseAll(const std::vector<DataFile>& files
       if (problems->size() == before) problems->push_back({f.name, 0, "not valid text format"});
       continue;
     }
+    // Text format takes any bytes in a string, but the store's binary form refuses invalid
+    // UTF-8 when it reads it back: such a file would be stored and then be unreadable.
+    if (std::string bytes;
+        !p->data.SerializeToString(&bytes) || !v1::CatalogData().ParseFromString(bytes)) {
+      problems->push_back({f.name, 0, "a text field is not valid UTF-8"});
+      continue;
+    }
     out.push_back(std::move(p));
   }
   return out;

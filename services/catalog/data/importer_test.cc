@@ -189,6 +189,19 @@ TEST_F(ImporterTest, ImportIsIdempotentAndNeverOverwritesLiveClasses) {
   EXPECT_EQ((*store_->GetClass("X100"))->version(), 1);
 }
 
+// Found by fuzz/payband_data_fuzz (the catalog's importer had the same gap): text that is not
+// UTF-8 was imported, and the class could not be read back from the store.
+TEST_F(ImporterTest, RefusesTextThatIsNotUtf8) {
+  std::string content = kGoodClass;
+  content.replace(content.find("title: \"Good\""), 13, "title: \"G\xf6\"");
+  std::vector<DataFile> files = {{"a.textproto", kJurisdictions}, {"b.textproto", content}};
+  auto report = ImportDataFiles(files, store_.get());
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->problems.size(), 1u);
+  EXPECT_EQ(report->problems[0].ToString(), "b.textproto: a text field is not valid UTF-8");
+  EXPECT_FALSE(Has("X100"));
+}
+
 TEST_F(ImporterTest, ShippedDataImportsCleanly) {
   auto files = ReadDataDir(testing::SourcePath("data/catalog"));
   ASSERT_TRUE(files.ok()) << files.status();

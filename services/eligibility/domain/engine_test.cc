@@ -556,5 +556,19 @@ TEST(Properties, EntriesAfterTheAsOfDateChangeNothing) {
   }
 }
 
+// Found by fuzz/rules_fuzz: an experience part with an attribute the enum does not know
+// (proto3 keeps unknown values) was shifted past the 32-bit mask (undefined behaviour).
+TEST(RulesTest, RefusesAPartWithAnUnknownAttribute) {
+  cv1::QualificationRules rules;
+  auto* e = rules.mutable_root()->mutable_experience();
+  e->set_months(24);
+  e->add_kinds(cv1::EXPERIENCE_KIND_SOCIAL_WORKER);
+  auto* part = e->add_parts();
+  part->set_months(12);
+  part->set_attribute(static_cast<cv1::ExperienceAttribute>(63));
+  auto compiled = CompileRules(rules);
+  EXPECT_EQ(compiled.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace classplan::eligibility

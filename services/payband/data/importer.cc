@@ -60,6 +60,13 @@ absl::StatusOr<PayDataReport> ImportPayDataFiles(const std::vector<PayDataFile>&
       if (report.problems.size() == before) report.problems.push_back(f.name + ": does not parse");
       continue;
     }
+    // Text format takes any bytes in a string, but the store's binary form refuses invalid
+    // UTF-8 when it reads it back: such a file would be stored and then be unreadable.
+    if (std::string bytes;
+        !data.SerializeToString(&bytes) || !v1::PaybandData().ParseFromString(bytes)) {
+      report.problems.push_back(f.name + ": a text field is not valid UTF-8");
+      continue;
+    }
     // Check the whole file; schedules it adds are checked against each other and the store.
     std::set<std::string> ids;
     std::vector<pb::PaySchedule> planned;

@@ -1,5 +1,7 @@
 #include "services/payband/data/importer.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 #include "services/payband/store/sqlite_payband_store.h"
 #include "tests/support/temp.h"
@@ -57,6 +59,21 @@ TEST(PayDataImporterTest, RejectsBadFileWithLineAndIsIdempotent) {
   auto again = ImportPayDataFiles({files[0]}, store->get());
   EXPECT_EQ(again->schedules_imported, 0);
   EXPECT_EQ(again->schedules_present, 1);
+}
+
+// Found by fuzz/payband_data_fuzz: a name that is not UTF-8 was imported, and the schedule
+// could not be read back from the store.
+TEST(PayDataImporterTest, RefusesTextThatIsNotUtf8) {
+  auto store = SqlitePaybandStore::Open(testing::MakeTempDir("paydata") + "/p.db");
+  ASSERT_TRUE(store.ok());
+  std::string content = kGood;
+  content.replace(content.find("name: \"A\""), 9, "name: \"\xe9\"");
+  auto r = ImportPayDataFiles({{"latin1.textproto", content}}, store->get());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->schedules_imported, 0);
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0], "latin1.textproto: a text field is not valid UTF-8");
+  EXPECT_FALSE((*store)->GetSchedule("xx/a")->has_value());
 }
 
 }  // namespace
