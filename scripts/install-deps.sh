@@ -13,6 +13,7 @@ PACKAGES=(
   openssl
   clang clang-tidy clang-format
   ccache
+  postgresql libpq-dev
 )
 
 missing=()
