@@ -90,6 +90,26 @@ absl::Status ConnectionPool::Read(absl::FunctionRef<absl::Status(Database&)> rea
   return status;
 }
 
+absl::Status ConnectionPool::Write(absl::FunctionRef<absl::Status(Database&)> body,
+                                   Isolation isolation) {
+  absl::Status status;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    absl::StatusOr<Lease> lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    Database& db = **lease;
+    bool began = false;
+    status = db.Transaction(
+        [&] {
+          began = true;
+          return body(db);
+        },
+        isolation);
+    if (status.ok() || began || !db.broken()) return status;
+    metrics::GetCounter("postgres_begins_retried").Increment();
+  }
+  return status;
+}
+
 void ConnectionPool::Release(std::unique_ptr<Database> db) {
   std::vector<std::unique_ptr<Database>> dropped;
   if (!db->broken() && db->InTransaction()) {

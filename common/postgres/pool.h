@@ -64,6 +64,12 @@ class ConnectionPool {
   // back. Never use it for a write: a write whose connection died may have committed.
   absl::Status Read(absl::FunctionRef<absl::Status(Database&)> read);
 
+  // Runs `body` in a transaction (Database::Transaction). Only when BEGIN itself fails on a
+  // lost connection (nothing of `body` ran) is it tried once more on a new connection; once
+  // `body` has started, a failure is returned as is (the write may have committed).
+  absl::Status Write(absl::FunctionRef<absl::Status(Database&)> body,
+                     Isolation isolation = Isolation::kReadCommitted);
+
   int size() const { return size_; }
 
  private:

@@ -248,9 +248,15 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
     EXPECT_TRUE(absl::IsUnavailable(s)) << s;
     EXPECT_TRUE((*lease)->broken());
   }
-  auto lease = (*pool)->Acquire();
-  ASSERT_TRUE(lease.ok());
-  EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (2)").ok());
+  {
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (2)").ok());
+  }
+  // Write's BEGIN on a dead connection ran nothing: it is tried once more, on a new one.
+  ASSERT_TRUE(server_->Restart().ok());
+  absl::Status s = (*pool)->Write([](Database& db) { return db.Exec("INSERT INTO b VALUES (3)"); });
+  EXPECT_TRUE(s.ok()) << s;
 }
 
 }  // namespace

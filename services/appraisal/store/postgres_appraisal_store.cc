@@ -96,10 +96,7 @@ absl::Status PostgresAppraisalBackend::Read(Pool& pool,
 
 absl::Status PostgresAppraisalBackend::Write(Pool& pool,
                                              absl::FunctionRef<absl::Status(Database&)> write) {
-  auto lease = pool.Acquire();
-  if (!lease.ok()) return lease.status();
-  Database& db = **lease;
-  return db.Transaction([&] { return write(db); });
+  return pool.Write(write);
 }
 
 absl::StatusOr<audit::Event> PostgresAppraisalBackend::Append(Database& db, audit::Event event) {

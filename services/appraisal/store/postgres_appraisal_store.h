@@ -6,7 +6,8 @@
 // creating an assignment takes a transaction-scoped advisory lock on the (employee,
 // supervisor) pair before the overlap check, and audit appends take the chain's lock.
 // Commits are durable when they return (synchronous_commit on, the server default). Reads are
-// retried once on a new connection when theirs was lost (a server restart); writes never are.
+// retried once on a new connection when theirs was lost (a server restart); a write only when
+// its BEGIN found the connection dead (nothing of it ran).
 #include <memory>
 #include <string>
 
