@@ -8,26 +8,6 @@
 
 namespace classplan::postgres {
 
-ConnectionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(std::exchange(other.pool_, nullptr)), db_(std::move(other.db_)) {}
-
-ConnectionPool::Lease& ConnectionPool::Lease::operator=(Lease&& other) noexcept {
-  if (this != &other) {
-    Return();
-    pool_ = std::exchange(other.pool_, nullptr);
-    db_ = std::move(other.db_);
-  }
-  return *this;
-}
-
-ConnectionPool::Lease::~Lease() { Return(); }
-
-void ConnectionPool::Lease::Return() {
-  if (pool_ != nullptr && db_ != nullptr) pool_->Release(std::move(db_));
-  pool_ = nullptr;
-  db_.reset();
-}
-
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
     const std::string& conninfo, int size, const ConnectOptions& options) {
   if (size < 1) {
@@ -35,45 +15,12 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(
   }
   absl::StatusOr<std::unique_ptr<Database>> first = Database::Open(conninfo, options);
   if (!first.ok()) return first.status();
-  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(conninfo, size, options));
-  absl::MutexLock lock(&pool->mu_);
-  pool->idle_.push_back(*std::move(first));
-  pool->opened_ = 1;
-  return pool;
+  return std::unique_ptr<ConnectionPool>(
+      new ConnectionPool(conninfo, size, options, *std::move(first)));
 }
 
-ConnectionPool::~ConnectionPool() {
-  absl::MutexLock lock(&mu_);
-  if (leased_ != 0) {
-    log::Error("postgres pool destroyed with connections still leased",
-               {{"leased", int64_t{leased_}}});
-  }
-}
-
-absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(absl::Duration timeout) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (!mu_.AwaitWithTimeout(absl::Condition(this, &ConnectionPool::CanAcquire), timeout)) {
-      return absl::DeadlineExceededError(absl::StrCat("postgres pool: no free connection after ",
-                                                      absl::FormatDuration(timeout), " (pool size ",
-                                                      size_, ")"));
-    }
-    ++leased_;
-    if (!idle_.empty()) {
-      std::unique_ptr<Database> db = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(db));
-    }
-    ++opened_;  // Reserve the slot; connect outside the lock so others aren't held up.
-  }
-  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(conninfo_, options_);
-  if (!db.ok()) {
-    absl::MutexLock lock(&mu_);
-    --opened_;
-    --leased_;
-    return db.status();
-  }
-  return Lease(this, *std::move(db));
+absl::StatusOr<std::unique_ptr<Database>> ConnectionPool::OpenConnection() {
+  return Database::Open(conninfo_, options_);
 }
 
 absl::Status ConnectionPool::Read(absl::FunctionRef<absl::Status(Database&)> read) {
@@ -110,28 +57,16 @@ absl::Status ConnectionPool::Write(absl::FunctionRef<absl::Status(Database&)> bo
   return status;
 }
 
-void ConnectionPool::Release(std::unique_ptr<Database> db) {
-  std::vector<std::unique_ptr<Database>> dropped;
-  if (!db->broken() && db->InTransaction()) {
+storage::Returned ConnectionPool::Recycle(Database& db) {
+  if (!db.broken() && db.InTransaction()) {
     log::Warn("postgres pool: connection returned inside a transaction; rolling back");
-    if (!db->Exec("ROLLBACK").ok()) db.reset();
+    if (!db.Exec("ROLLBACK").ok() && !db.broken()) return storage::Returned::kDrop;
   }
-  const bool lost = db == nullptr || db->broken();
-  if (lost) {
-    log::Warn("postgres pool: connection lost; idle connections dropped, new ones will connect");
-    metrics::GetCounter("postgres_connections_lost").Increment();
-    db.reset();
-  }
-  absl::MutexLock lock(&mu_);
-  --leased_;
-  if (!lost) {
-    idle_.push_back(std::move(db));
-    return;
-  }
-  --opened_;
+  if (!db.broken()) return storage::Returned::kKeep;
   // A server restart ends every connection; the idle ones would each fail once more.
-  opened_ -= static_cast<int>(idle_.size());
-  dropped.swap(idle_);  // closed after the lock is released (destructor order)
+  log::Warn("postgres pool: connection lost; idle connections dropped, new ones will connect");
+  metrics::GetCounter("postgres_connections_lost").Increment();
+  return storage::Returned::kDropAll;
 }
 
 }  // namespace classplan::postgres
