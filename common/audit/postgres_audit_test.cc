@@ -118,6 +118,7 @@ TEST_F(PostgresAuditTest, EightConcurrentAppendersOnTwoReplicasKeepOneChain) {
   std::atomic<int> ready{0};
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kAppenders);
   for (int t = 0; t < kAppenders; ++t) {
     threads.emplace_back([&, t] {
       postgres::ConnectionPool& pool = t % 2 == 0 ? *a : *b;

@@ -174,6 +174,7 @@ const std::vector<Migration>& TwoSteps() {
 // Eight replicas start together on one empty database: each step runs once, all start.
 TEST_F(PostgresTest, MigrationsUnderTheAdvisoryLockRunOnceAcrossReplicas) {
   std::vector<std::thread> replicas;
+  replicas.reserve(8);
   std::vector<absl::Status> results(8);
   std::atomic<int> ready{0};
   for (int i = 0; i < 8; ++i) {

@@ -113,6 +113,7 @@ absl::Status PostgresServer::RunServerProgram(const std::string& program,
   const std::string log = absl::StrCat(dir_, "/", program, ".log");
   args.insert(args.begin(), bindir_ + "/" + program);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   const pid_t pid = ::fork();

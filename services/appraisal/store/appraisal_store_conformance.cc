@@ -272,6 +272,7 @@ template <typename Body>
 void RaceOf(int n, Body body) {
   std::atomic<int> ready{0};
   std::vector<std::thread> threads;
+  threads.reserve(n);
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
       ++ready;
