@@ -14,6 +14,7 @@ PACKAGES=(
   clang clang-tidy clang-format
   libclang-rt-14-dev llvm  # sanitizer and libFuzzer runtimes; llvm-symbolizer for their stacks
   ccache
+  postgresql libpq-dev
 )
 
 missing=()

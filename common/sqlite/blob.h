@@ -3,22 +3,11 @@
 
 // Stores keep resources as serialized protobuf blobs beside the columns they query.
 
-#include <string>
-
-#include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "common/storage/rows.h"
 
 namespace classplan::sqlite {
 
-// Parses a stored blob into `msg`; DATA_LOSS ("stored <Message> is corrupt") when it does not
-// parse.
-template <typename Msg>
-absl::Status ParseBlob(const std::string& blob, Msg* msg) {
-  if (!msg->ParseFromString(blob)) {
-    return absl::DataLossError(absl::StrCat("stored ", Msg::descriptor()->name(), " is corrupt"));
-  }
-  return absl::OkStatus();
-}
+using storage::ParseBlob;  // shared with PostgreSQL stores
 
 }  // namespace classplan::sqlite
 

@@ -10,22 +10,11 @@
 namespace classplan::sqlite {
 namespace {
 
+constexpr char kWho[] = "sqlite migrate";
+
 constexpr char kCreateTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
-
-absl::Status Validate(const std::vector<Migration>& migrations) {
-  int previous = 0;
-  for (const Migration& m : migrations) {
-    if (m.version <= previous) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("sqlite migrate: migration versions must be >= 1 and strictly increasing; ",
-                       "version ", m.version, " (", m.name, ") follows ", previous));
-    }
-    previous = m.version;
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::set<int64_t>> AppliedVersions(Database& db) {
   absl::StatusOr<Statement> stmt = db.Prepare("SELECT version FROM schema_migrations");
@@ -125,7 +114,7 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
 }
 
 absl::Status Migrate(Database& db, const std::vector<Migration>& migrations) {
-  if (absl::Status s = Validate(migrations); !s.ok()) return s;
+  if (absl::Status s = storage::ValidateMigrations(kWho, migrations); !s.ok()) return s;
   if (db.InTransaction()) {
     return absl::FailedPreconditionError("sqlite migrate: called inside a transaction");
   }
@@ -133,25 +122,7 @@ absl::Status Migrate(Database& db, const std::vector<Migration>& migrations) {
 
   absl::StatusOr<std::set<int64_t>> applied = AppliedVersions(db);
   if (!applied.ok()) return applied.status();
-  std::set<int64_t> known;
-  for (const Migration& m : migrations) known.insert(m.version);
-  for (int64_t v : *applied) {
-    if (known.count(v) == 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("sqlite migrate: database has schema version ", v,
-                       " which this binary does not know (latest known: ",
-                       migrations.empty() ? 0 : migrations.back().version,
-                       "); it was written by a newer binary or a migration was removed"));
-    }
-  }
-  int64_t max_applied = applied->empty() ? 0 : *applied->rbegin();
-  for (const Migration& m : migrations) {
-    if (m.version < max_applied && applied->count(m.version) == 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("sqlite migrate: migration ", m.version, " (", m.name,
-                       ") is not applied but later version ", max_applied, " is"));
-    }
-  }
+  if (absl::Status s = storage::CheckApplied(kWho, *applied, migrations); !s.ok()) return s;
 
   ForeignKeysOff fk_off(db);
   if (absl::Status s = fk_off.Disable(); !s.ok()) return s;

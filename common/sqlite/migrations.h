@@ -9,18 +9,14 @@
 #include "absl/status/statusor.h"
 #include "common/sqlite/database.h"
 #include "common/sqlite/pool.h"
+#include "common/storage/migration.h"
 
 namespace classplan::sqlite {
 
-// One schema step. `sql` may hold several statements; it runs inside a transaction, so it must
-// not contain BEGIN/COMMIT, VACUUM or PRAGMA journal_mode. Foreign-key enforcement is off while
-// it runs (the SQLite-recommended way to rebuild a table), and `PRAGMA foreign_key_check` must
-// come back clean before it commits.
-struct Migration {
-  int version;  // >= 1, strictly increasing in the list, never reused.
-  std::string name;
-  std::string sql;
-};
+// A schema step (shared with PostgreSQL). For SQLite, `sql` must not contain VACUUM or PRAGMA
+// journal_mode either. Foreign-key enforcement is off while it runs (the SQLite-recommended way
+// to rebuild a table), and `PRAGMA foreign_key_check` must come back clean before it commits.
+using Migration = storage::Migration;
 
 // Brings `db` up to the last migration. Applied versions are recorded in
 //   schema_migrations(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)

@@ -1,6 +1,10 @@
 // appraisal_server: the competency appraisal service.
 //
 //   appraisal_server --listen=127.0.0.1:50071 --db=var/appraisal.db --data_dir=data/appraisal
+//   appraisal_server --db_url_file=/run/secrets/appraisal-db-url   # PostgreSQL
+//
+// --db is a SQLite file (the default, one machine) or a postgresql:// URL without a password;
+// a URL with a password comes from --db_url_file, so it never shows in ps.
 //
 // --listen defaults to 127.0.0.1:50071 here (env CLASSPLAN_APPRAISAL_LISTEN), not to the
 // catalog's CLASSPLAN_LISTEN. Nothing appraisal-related is cached (appraisals are personal
@@ -14,6 +18,7 @@
 #include "absl/time/time.h"
 #include "common/clock/clock_flags.h"
 #include "common/log/log.h"
+#include "common/postgres/conninfo.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
 #include "common/server/startup.h"
@@ -21,10 +26,15 @@
 #include "services/appraisal/data/loader.h"
 #include "services/appraisal/domain/appraisals.h"
 #include "services/appraisal/grpc/appraisal_grpc_service.h"
+#include "services/appraisal/store/postgres_appraisal_store.h"
 #include "services/appraisal/store/sqlite_appraisal_store.h"
 
 ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_APPRAISAL_DB", "var/appraisal.db"),
-          "SQLite database file (env CLASSPLAN_APPRAISAL_DB); created if missing");
+          "SQLite database file (env CLASSPLAN_APPRAISAL_DB), created if missing; or a "
+          "postgresql:// URL without a password");
+ABSL_FLAG(std::string, db_url_file, classplan::server::EnvOr("CLASSPLAN_APPRAISAL_DB_URL_FILE", ""),
+          "file holding a postgresql:// URL, password included (env "
+          "CLASSPLAN_APPRAISAL_DB_URL_FILE); overrides --db");
 ABSL_FLAG(std::string, data_dir,
           classplan::server::EnvOr("CLASSPLAN_APPRAISAL_DATA", "data/appraisal"),
           "directory of *.textproto framework files stored on start (env "
@@ -33,13 +43,40 @@ ABSL_FLAG(std::string, data_dir,
 namespace classplan::appraisal {
 namespace {
 
+// The store --db / --db_url_file select: PostgreSQL for a URL, else the SQLite file.
+absl::StatusOr<std::unique_ptr<AppraisalStore>> OpenStore(int* bad_flag) {
+  std::string db = absl::GetFlag(FLAGS_db);
+  if (const std::string file = absl::GetFlag(FLAGS_db_url_file); !file.empty()) {
+    auto url = postgres::ReadUrlFile(file);
+    if (!url.ok()) {
+      *bad_flag = server::BadFlag(url.status().message());
+      return url.status();
+    }
+    db = *url;
+  } else if (postgres::HasPassword(db) && postgres::IsUrl(db)) {
+    *bad_flag = server::BadFlag("--db holds a password; put the URL in --db_url_file instead");
+    return absl::InvalidArgumentError("password in --db");
+  }
+  if (postgres::IsUrl(db)) {
+    log::Info("appraisal store: PostgreSQL");
+    auto store = PostgresAppraisalStore::Open(db);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<AppraisalStore>(*std::move(store));
+  }
+  auto store = SqliteAppraisalStore::Open(db);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<AppraisalStore>(*std::move(store));
+}
+
 int Run() {
   log::Init("appraisal");
   auto identity_keys = server::IdentityKeysFromFlags();
   if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto clock = clock::ClockFromFlags();
   if (!clock.ok()) return server::BadFlag(clock.status().message());
-  auto store = SqliteAppraisalStore::Open(absl::GetFlag(FLAGS_db));
+  int bad_flag = 0;
+  auto store = OpenStore(&bad_flag);
+  if (bad_flag != 0) return bad_flag;
   if (!store.ok()) return server::StartFailed("cannot open store", store.status());
   // Shipped frameworks. A stored version never changes: a file that alters an existing
   // version (instead of adding a new one) stops the start.

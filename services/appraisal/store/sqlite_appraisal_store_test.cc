@@ -1,271 +1,31 @@
+// The AppraisalStore conformance suite on SQLite files in a temp dir.
 #include "services/appraisal/store/sqlite_appraisal_store.h"
+
+#include <unistd.h>
 
 #include <filesystem>
 
-#include "common/dates/dates.h"
-#include "gtest/gtest.h"
+#include "services/appraisal/store/appraisal_store_conformance.h"
 
 namespace classplan::appraisal {
 namespace {
 
-std::string TempDb(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("appraisal_store_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  auto path = dir / name;
-  std::filesystem::remove(path);
-  return path.string();
-}
+const StoreFactory kSqlite{
+    "Sqlite", [](const std::string& key) -> absl::StatusOr<std::unique_ptr<AppraisalStore>> {
+      static const auto dir = [] {
+        auto d = std::filesystem::temp_directory_path() /
+                 ("appraisal_store_test_" + std::to_string(::getpid()));
+        std::filesystem::remove_all(d);
+        std::filesystem::create_directories(d);
+        return d;
+      }();
+      auto store = SqliteAppraisalStore::Open((dir / (key + ".db")).string());
+      if (!store.ok()) return store.status();
+      return std::unique_ptr<AppraisalStore>(*std::move(store));
+    }};
 
-v1::Appraisal Sample(const std::string& id, const std::string& employee) {
-  v1::Appraisal a;
-  a.set_id(id);
-  a.set_employee_id(employee);
-  a.set_supervisor_id("sup-1");
-  a.set_unit_id("u");
-  a.set_state(v1::APPRAISAL_STATE_DRAFT);
-  a.set_framework_id("f");
-  a.add_assessments()->set_competency_id("pe");
-  return a;
-}
-
-TEST(SqliteAppraisalStore, RoundTripSurvivesReopen) {
-  const std::string path = TempDb("round_trip.db");
-  {
-    auto store = SqliteAppraisalStore::Open(path);
-    ASSERT_TRUE(store.ok()) << store.status();
-    v1::Framework f;
-    f.set_id("f");
-    f.set_version(1);
-    f.set_title("one");
-    ASSERT_TRUE((*store)->PutFramework(f).ok());
-    EXPECT_TRUE((*store)->PutFramework(f).ok());  // identical: idempotent
-    f.set_title("changed");
-    EXPECT_EQ((*store)->PutFramework(f).code(), absl::StatusCode::kAlreadyExists);
-    f.set_version(2);
-    ASSERT_TRUE((*store)->PutFramework(f).ok());
-    ASSERT_TRUE((*store)->CreateAppraisal(Sample("a1", "e1"), audit::Event()).ok());
-    ASSERT_TRUE((*store)->CreateAppraisal(Sample("a2", "e2"), audit::Event()).ok());
-    EXPECT_EQ((*store)->CreateAppraisal(Sample("a1", "e1"), audit::Event()).code(),
-              absl::StatusCode::kAlreadyExists);
-  }
-  auto store = SqliteAppraisalStore::Open(path);
-  ASSERT_TRUE(store.ok());
-  EXPECT_EQ((*store)->GetFramework("f", 0)->version(), 2);
-  EXPECT_EQ((*store)->GetFramework("f", 1)->title(), "one");
-  EXPECT_EQ((*store)->GetFramework("g", 0).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ((*store)->ListFrameworks()->size(), 1u);
-  auto got = (*store)->GetAppraisal("a1");
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->version, 1);
-  EXPECT_EQ(got->appraisal.employee_id(), "e1");
-  EXPECT_EQ(got->appraisal.assessments(0).competency_id(), "pe");
-  AppraisalQuery q;
-  q.employee_id = "e2";
-  auto list = (*store)->ListAppraisals(q);
-  ASSERT_EQ(list->size(), 1u);
-  EXPECT_EQ((*list)[0].appraisal.id(), "a2");
-  q = {};
-  q.after_id = "a1";
-  EXPECT_EQ((*store)->ListAppraisals(q)->size(), 1u);
-}
-
-TEST(SqliteAppraisalStore, VersionChecksAndFinalizedIsFrozen) {
-  auto store = SqliteAppraisalStore::Open(TempDb("versions.db"));
-  ASSERT_TRUE(store.ok());
-  v1::Appraisal a = Sample("a1", "e1");
-  ASSERT_TRUE((*store)->CreateAppraisal(a, audit::Event()).ok());
-  a.set_supervisor_comments("x");
-  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1, audit::Event()).ok());
-  EXPECT_EQ((*store)->UpdateAppraisal(a, 1, audit::Event()).code(), absl::StatusCode::kAborted);
-  EXPECT_EQ((*store)->GetAppraisal("a1")->version, 2);
-  a.set_state(v1::APPRAISAL_STATE_FINALIZED);
-  ASSERT_TRUE((*store)->UpdateAppraisal(a, 2, audit::Event()).ok());
-  a.set_supervisor_comments("y");
-  EXPECT_EQ((*store)->UpdateAppraisal(a, 3, audit::Event()).code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ((*store)->GetAppraisal("a1")->appraisal.supervisor_comments(), "x");
-  EXPECT_EQ((*store)->UpdateAppraisal(Sample("zz", "e"), 1, audit::Event()).code(),
-            absl::StatusCode::kNotFound);
-}
-
-// Each write appends its event in its transaction; a refused write appends none.
-TEST(SqliteAppraisalStore, WritesAndTheirEventsCommitTogether) {
-  auto store = SqliteAppraisalStore::Open(TempDb("audit.db"));
-  ASSERT_TRUE(store.ok());
-  auto count = [&] {
-    auto page = (*store)->ListAuditEvents({}, 0, "");
-    EXPECT_TRUE(page.ok()) << page.status();
-    return page.ok() ? page->events.size() : 0;
-  };
-  audit::Event e;
-  e.resource_type = "appraisal";
-  e.resource_id = "a1";
-  v1::Appraisal a = Sample("a1", "e1");
-  ASSERT_TRUE((*store)->CreateAppraisal(a, e).ok());
-  EXPECT_EQ(count(), 1u);
-  EXPECT_TRUE(absl::IsAlreadyExists((*store)->CreateAppraisal(a, e)));
-  EXPECT_TRUE(absl::IsAborted((*store)->UpdateAppraisal(a, 7, e)));
-  EXPECT_EQ(count(), 1u);
-  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1, e).ok());
-  EXPECT_EQ(count(), 2u);
-  ASSERT_TRUE((*store)->RecordReads({e, e}).ok());
-  EXPECT_EQ(count(), 4u);
-}
-
-v1::SupervisorAssignment Assignment(const std::string& id, const std::string& from,
-                                    const std::string& to) {
-  v1::SupervisorAssignment a;
-  a.set_id(id);
-  a.set_employee_id("e1");
-  a.set_supervisor_id("s1");
-  *a.mutable_from_date() = *dates::ParseFull(from);
-  if (!to.empty()) *a.mutable_to_date() = *dates::ParseFull(to);
-  return a;
-}
-
-TEST(SqliteAppraisalStore, AssignmentsRefuseOverlapsAndListByDay) {
-  const std::string path = TempDb("assignments.db");
-  {
-    auto store = SqliteAppraisalStore::Open(path);
-    ASSERT_TRUE(store.ok()) << store.status();
-    ASSERT_TRUE(
-        (*store)
-            ->CreateAssignment(Assignment("as1", "2024-01-01", "2024-06-30"), audit::Event())
-            .ok());
-    // Overlapping the same pair, on the last day or open-ended: refused, nothing written.
-    EXPECT_EQ(
-        (*store)->CreateAssignment(Assignment("as2", "2024-06-30", ""), audit::Event()).code(),
-        absl::StatusCode::kAlreadyExists);
-    EXPECT_EQ(
-        (*store)->CreateAssignment(Assignment("as2", "2023-01-01", ""), audit::Event()).code(),
-        absl::StatusCode::kAlreadyExists);
-    ASSERT_TRUE(
-        (*store)->CreateAssignment(Assignment("as2", "2024-07-01", ""), audit::Event()).ok());
-    v1::SupervisorAssignment other = Assignment("as3", "2024-01-01", "");
-    other.set_supervisor_id("s2");  // another pair may overlap
-    ASSERT_TRUE((*store)->CreateAssignment(other, audit::Event()).ok());
-  }
-  auto store = SqliteAppraisalStore::Open(path);
-  ASSERT_TRUE(store.ok());
-  AssignmentQuery q;
-  EXPECT_EQ((*store)->ListAssignments(q)->size(), 3u);
-  q.day = "2024-06-30";
-  auto on = (*store)->ListAssignments(q);
-  ASSERT_EQ(on->size(), 2u);
-  EXPECT_EQ((*on)[0].assignment.id(), "as1");
-  EXPECT_EQ((*on)[1].assignment.id(), "as3");
-  q.day = "2030-01-01";  // open-ended ones
-  q.supervisor_id = "s1";
-  on = (*store)->ListAssignments(q);
-  ASSERT_EQ(on->size(), 1u);
-  EXPECT_EQ((*on)[0].assignment.id(), "as2");
-  // Ending one is a versioned update; the day lists follow it.
-  auto got = (*store)->GetAssignment("as2");
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ(got->version, 1);
-  *got->assignment.mutable_to_date() = dates::Ymd(2025, 12, 31);
-  ASSERT_TRUE((*store)->UpdateAssignment(got->assignment, 1, audit::Event()).ok());
-  EXPECT_EQ((*store)->UpdateAssignment(got->assignment, 1, audit::Event()).code(),
-            absl::StatusCode::kAborted);
-  EXPECT_TRUE((*store)->ListAssignments(q)->empty());
-  EXPECT_EQ((*store)->GetAssignment("as2")->version, 2);
-  EXPECT_EQ((*store)->GetAssignment("zz").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(
-      (*store)->UpdateAssignment(Assignment("zz", "2024-01-01", ""), 1, audit::Event()).code(),
-      absl::StatusCode::kNotFound);
-}
-
-// The writes of relationships, addenda and voids append their event in their transaction;
-// a refused one (overlap, stale version, not finalized, already voided) appends none.
-TEST(SqliteAppraisalStore, NewWritesAndTheirEventsCommitTogether) {
-  auto store = SqliteAppraisalStore::Open(TempDb("new-writes-audit.db"));
-  ASSERT_TRUE(store.ok());
-  auto events = [&] {
-    auto page = (*store)->ListAuditEvents({}, 0, "");
-    EXPECT_TRUE(page.ok()) << page.status();
-    return page.ok() ? page->events : std::vector<audit::Event>();
-  };
-  audit::Event e;
-  e.principal = "hr-1";
-  e.resource_type = "supervisor_assignment";
-  e.resource_id = "as1";
-  ASSERT_TRUE((*store)->CreateAssignment(Assignment("as1", "2024-01-01", ""), e).ok());
-  EXPECT_EQ(events().size(), 1u);
-  EXPECT_TRUE(
-      absl::IsAlreadyExists((*store)->CreateAssignment(Assignment("as2", "2024-02-01", ""), e)));
-  EXPECT_TRUE(absl::IsAborted(
-      (*store)->UpdateAssignment(Assignment("as1", "2024-01-01", "2024-12-31"), 7, e)));
-  EXPECT_EQ(events().size(), 1u);
-  ASSERT_TRUE((*store)->UpdateAssignment(Assignment("as1", "2024-01-01", "2024-12-31"), 1, e).ok());
-  EXPECT_EQ(events().size(), 2u);
-
-  e.resource_type = "appraisal";
-  e.resource_id = "a1";
-  v1::Appraisal a = Sample("a1", "e1");
-  ASSERT_TRUE((*store)->CreateAppraisal(a, e).ok());
-  v1::Addendum add;
-  add.set_reason("r");
-  add.set_text("t");
-  EXPECT_TRUE(absl::IsFailedPrecondition((*store)->AddAddendum("a1", add, e)));  // a draft
-  EXPECT_EQ(events().size(), 3u);
-  a.set_state(v1::APPRAISAL_STATE_FINALIZED);
-  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1, e).ok());
-  e.etag_before = "wrong";  // the store sets the versions it read and wrote
-  ASSERT_TRUE((*store)->AddAddendum("a1", add, e).ok());
-  auto all = events();
-  ASSERT_EQ(all.size(), 5u);
-  EXPECT_EQ(all[4].etag_before, "v2");
-  EXPECT_EQ(all[4].etag_after, "v3");
-  a.set_state(v1::APPRAISAL_STATE_VOIDED);
-  EXPECT_TRUE(absl::IsAborted((*store)->VoidAppraisal(a, 2, e)));
-  ASSERT_TRUE((*store)->VoidAppraisal(a, 3, e).ok());
-  EXPECT_TRUE(absl::IsFailedPrecondition((*store)->VoidAppraisal(a, 4, e)));
-  all = events();
-  ASSERT_EQ(all.size(), 6u);
-  EXPECT_FALSE(audit::VerifyChain(all).has_value());
-}
-
-TEST(SqliteAppraisalStore, AddendaOnlyOnFinalizedAndVoidIsTheLastWrite) {
-  const std::string path = TempDb("addenda.db");
-  auto store = SqliteAppraisalStore::Open(path);
-  ASSERT_TRUE(store.ok());
-  v1::Appraisal a = Sample("a1", "e1");
-  ASSERT_TRUE((*store)->CreateAppraisal(a, audit::Event()).ok());
-  v1::Addendum add;
-  add.set_author_id("s1");
-  add.set_reason("r1");
-  add.set_text("t1");
-  EXPECT_EQ((*store)->AddAddendum("a1", add, audit::Event()).code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ((*store)->AddAddendum("zz", add, audit::Event()).code(), absl::StatusCode::kNotFound);
-  a.set_state(v1::APPRAISAL_STATE_FINALIZED);
-  ASSERT_TRUE((*store)->UpdateAppraisal(a, 1, audit::Event()).ok());
-  ASSERT_TRUE((*store)->AddAddendum("a1", add, audit::Event()).ok());
-  add.set_reason("r2");
-  ASSERT_TRUE((*store)->AddAddendum("a1", add, audit::Event()).ok());
-  auto got = (*store)->GetAppraisal("a1");
-  ASSERT_EQ(got->appraisal.addenda_size(), 2);
-  EXPECT_EQ(got->appraisal.addenda(0).reason(), "r1");
-  EXPECT_EQ(got->appraisal.addenda(1).reason(), "r2");
-  EXPECT_EQ(got->version, 4);  // each addendum is a new version
-  EXPECT_EQ((*store)->ListAppraisals({})->at(0).appraisal.addenda_size(), 2);
-  // A finalized appraisal takes only VoidAppraisal, which needs a VOIDED appraisal.
-  EXPECT_EQ((*store)->VoidAppraisal(a, 4, audit::Event()).code(),
-            absl::StatusCode::kInvalidArgument);
-  a.set_state(v1::APPRAISAL_STATE_VOIDED);
-  EXPECT_EQ((*store)->UpdateAppraisal(a, 4, audit::Event()).code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ((*store)->VoidAppraisal(a, 3, audit::Event()).code(), absl::StatusCode::kAborted);
-  ASSERT_TRUE((*store)->VoidAppraisal(a, 4, audit::Event()).ok());
-  EXPECT_EQ((*store)->VoidAppraisal(a, 5, audit::Event()).code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ((*store)->UpdateAppraisal(a, 5, audit::Event()).code(),
-            absl::StatusCode::kFailedPrecondition);
-  got = (*store)->GetAppraisal("a1");
-  EXPECT_EQ(got->appraisal.state(), v1::APPRAISAL_STATE_VOIDED);
-  EXPECT_EQ(got->appraisal.addenda_size(), 2);  // kept
-}
+INSTANTIATE_TEST_SUITE_P(Sqlite, AppraisalStoreConformance, ::testing::Values(&kSqlite),
+                         FactoryName);
 
 }  // namespace
 }  // namespace classplan::appraisal

@@ -1,0 +1,46 @@
+#include "common/audit/postgres_audit.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/audit/audit_rows.h"
+
+namespace classplan::audit {
+
+absl::StatusOr<Event> Append(postgres::Database& db, Event event) {
+  if (!db.InTransaction()) {
+    return absl::FailedPreconditionError("audit Append must run inside the write's transaction");
+  }
+  // Replicas share the chain: one appender at a time, until its transaction commits. The read
+  // of the tail comes after the lock, so (READ COMMITTED) it sees the previous appender's row.
+  if (auto s = db.Exec(absl::StrCat("SELECT pg_advisory_xact_lock(", kAppendLockKey, ")"));
+      !s.ok()) {
+    return s;
+  }
+  auto last = db.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+  if (!last.ok()) return last.status();
+  auto next = internal::NextLink(*last, std::move(event));
+  if (!next.ok()) return next.status();
+  auto ins = db.Prepare(absl::StrCat("INSERT INTO audit_events(", internal::kColumns,
+                                     ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                                     "$13)"));
+  if (!ins.ok()) return ins.status();
+  internal::BindEvent(*ins, *next);
+  if (auto s = ins->Step(); !s.ok()) return s.status();
+  return next;
+}
+
+absl::StatusOr<Page> List(postgres::Database& db, const Filter& filter, int page_size,
+                          const std::string& page_token) {
+  static const std::string sql = absl::StrCat(
+      "SELECT ", internal::kColumns,
+      " FROM audit_events WHERE seq > $1 AND ($2 = '' OR resource_type = $2) "
+      "AND ($3 = '' OR resource_id = $3) AND ($4 = '' OR principal = $4) "
+      "AND ($5::bigint IS NULL OR time_us >= $5) AND ($6::bigint IS NULL OR time_us < $6) "
+      "ORDER BY seq LIMIT $7");
+  return internal::ListPage(db, sql.c_str(), filter, page_size, page_token);
+}
+
+absl::StatusOr<std::optional<Break>> Verify(postgres::Database& db) {
+  return internal::VerifyAll(db);
+}
+
+}  // namespace classplan::audit

@@ -1,0 +1,79 @@
+#ifndef CLASSPLAN_COMMON_POSTGRES_DATABASE_H_
+#define CLASSPLAN_COMMON_POSTGRES_DATABASE_H_
+
+// A PostgreSQL connection through libpq, the C client library of Debian's libpq-dev. libpq
+// and not libpqxx: libpqxx is not among the packages the project may use, and the few
+// things stores need (parameters, binary bytea, transactions, SQLSTATE) are a thin layer over
+// libpq, shaped here like common/sqlite so a store's two implementations read alike.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/postgres/statement.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace classplan::postgres {
+
+struct ConnectOptions {
+  // libpq's connect_timeout (it rounds up to whole seconds, at least 2).
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // Every statement on the connection is cancelled by the server after this
+  // (DeadlineExceeded), so no store call waits on the database for ever.
+  absl::Duration statement_timeout = absl::Seconds(10);
+};
+
+enum class Isolation { kReadCommitted, kSerializable };
+
+// One connection. Not thread-safe: used by one thread at a time (ConnectionPool leases it).
+class Database {
+ public:
+  // Connects to `conninfo` (a postgresql:// URI or "key=value ..." string). The connection
+  // string may hold a password: it never appears in a returned error or log line.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& conninfo,
+                                                        const ConnectOptions& options = {});
+
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more ';'-separated statements without parameters (schema, SET, locks).
+  absl::Status Exec(std::string_view sql);
+
+  // A statement to bind and Step (no server round trip until the first Step).
+  absl::StatusOr<Statement> Prepare(std::string_view sql);
+
+  // Runs `body` inside BEGIN ... COMMIT (SERIALIZABLE when asked). If `body` fails the
+  // transaction is rolled back and its error returned; a body that went on after a failed
+  // statement (PostgreSQL then refuses the rest) gets Aborted. Nesting: FailedPrecondition.
+  absl::Status Transaction(absl::FunctionRef<absl::Status()> body,
+                           Isolation isolation = Isolation::kReadCommitted);
+
+  bool InTransaction() const;
+  // Rows changed by the most recent statement run through Prepare on this connection.
+  int64_t Changes() const { return changes_; }
+
+  // The connection is gone (server restart, network): the pool drops it.
+  bool broken() const { return broken_; }
+
+ private:
+  friend class Statement;
+  explicit Database(pg_conn* conn) : conn_(conn) {}
+  // Turns a failed result into a Status, noting a lost connection.
+  absl::Status Failure(const pg_result* result, std::string_view what);
+
+  pg_conn* conn_;
+  bool broken_ = false;
+  int64_t changes_ = 0;
+};
+
+}  // namespace classplan::postgres
+
+#endif  // CLASSPLAN_COMMON_POSTGRES_DATABASE_H_

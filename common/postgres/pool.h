@@ -1,0 +1,55 @@
+#ifndef CLASSPLAN_COMMON_POSTGRES_POOL_H_
+#define CLASSPLAN_COMMON_POSTGRES_POOL_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "common/postgres/database.h"
+#include "common/storage/pool.h"
+
+namespace classplan::postgres {
+
+// Up to `size` connections to one server, each leased to one thread at a time
+// (storage::LeasePool, as sqlite::ConnectionPool). A connection found broken (the server restarted,
+// the network dropped: PQstatus bad, SQLSTATE 08xxx or 57P01-57P03) is dropped when its lease ends,
+// with every idle one (a restart kills them all), and new ones are opened on demand. Each loss is
+// logged and counted (metric "postgres_connections_lost").
+//
+// Thread-safe. The pool must outlive every Lease, and every Statement its Lease.
+class ConnectionPool : public storage::LeasePool<Database> {
+ public:
+  // Opens the first connection now, so a bad address or credentials fail at start-up.
+  static absl::StatusOr<std::unique_ptr<ConnectionPool>> Create(const std::string& conninfo,
+                                                                int size,
+                                                                const ConnectOptions& options = {});
+
+  // Runs an idempotent read. When it fails because its connection was lost, it runs once more
+  // on a newly opened connection, so a server restart costs a read nothing once the server is
+  // back. Never use it for a write: a write whose connection died may have committed.
+  absl::Status Read(absl::FunctionRef<absl::Status(Database&)> read);
+
+  // Runs `body` in a transaction (Database::Transaction). Only when BEGIN itself fails on a
+  // lost connection (nothing of `body` ran) is it tried once more on a new connection; once
+  // `body` has started, a failure is returned as is (the write may have committed).
+  absl::Status Write(absl::FunctionRef<absl::Status(Database&)> body,
+                     Isolation isolation = Isolation::kReadCommitted);
+
+ private:
+  ConnectionPool(std::string conninfo, int size, const ConnectOptions& options,
+                 std::unique_ptr<Database> first)
+      : LeasePool("postgres", size, std::move(first)),
+        conninfo_(std::move(conninfo)),
+        options_(options) {}
+
+  absl::StatusOr<std::unique_ptr<Database>> OpenConnection() override;
+  storage::Returned Recycle(Database& db) override;
+
+  const std::string conninfo_;
+  const ConnectOptions options_;
+};
+
+}  // namespace classplan::postgres
+
+#endif  // CLASSPLAN_COMMON_POSTGRES_POOL_H_

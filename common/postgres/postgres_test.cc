@@ -1,0 +1,264 @@
+// Integration tests of the PostgreSQL layer against a real server the test starts.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/postgres/database.h"
+#include "common/postgres/migrations.h"
+#include "common/postgres/pool.h"
+#include "gtest/gtest.h"
+#include "tests/support/postgres_server.h"
+
+namespace classplan::postgres {
+namespace {
+
+using ::classplan::testing::PostgresServer;
+
+class PostgresTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto server = PostgresServer::Start(PostgresServer::Options{/*fsync=*/false});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    static int n = 0;
+    auto url = server_->CreateDatabase(absl::StrCat("t", ++n));
+    ASSERT_TRUE(url.ok()) << url.status();
+    url_ = *url;
+  }
+  std::unique_ptr<Database> Connect(ConnectOptions options = {}) {
+    auto db = Database::Open(url_, options);
+    EXPECT_TRUE(db.ok()) << db.status();
+    return db.ok() ? *std::move(db) : nullptr;
+  }
+
+  static PostgresServer* server_;
+  std::string url_;
+};
+
+PostgresServer* PostgresTest::server_ = nullptr;
+
+TEST_F(PostgresTest, ParametersRoundTripTextIntegersBytesAndNull) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT, small INTEGER, "
+                       "b BYTEA, z TEXT)")
+                  .ok());
+  const std::string bytes("a\0b\xff\x01", 5);
+  auto ins = db->Prepare("INSERT INTO t VALUES ($1, $2, $3, $4, $5)");
+  ASSERT_TRUE(ins.ok());
+  ins->Bind(1, "k'; DROP TABLE t; --").Bind(2, int64_t{-1234567890123}).Bind(3, int64_t{-7});
+  ins->BindBlob(4, bytes).BindNull(5);
+  ASSERT_TRUE(ins->Step().ok());
+  EXPECT_EQ(db->Changes(), 1);
+  auto sel = db->Prepare("SELECT id, n, small, b, z, n > 0 FROM t WHERE id = $1");
+  sel->Bind(1, "k'; DROP TABLE t; --");
+  auto row = sel->Step();
+  ASSERT_TRUE(row.ok()) << row.status();
+  ASSERT_TRUE(*row);
+  EXPECT_EQ(sel->ColumnText(0), "k'; DROP TABLE t; --");
+  EXPECT_EQ(sel->ColumnInt(1), -1234567890123);
+  EXPECT_EQ(sel->ColumnInt(2), -7);
+  EXPECT_EQ(sel->ColumnBlob(3), bytes);
+  EXPECT_TRUE(sel->ColumnIsNull(4));
+  EXPECT_EQ(sel->ColumnInt(5), 0);
+  EXPECT_FALSE(*sel->Step());
+}
+
+TEST_F(PostgresTest, ErrorsMapToCanonicalCodes) {
+  auto db = Connect({absl::Seconds(5), absl::Milliseconds(200)});
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (id TEXT PRIMARY KEY, v BIGINT NOT NULL)").ok());
+  auto ins = db->Prepare("INSERT INTO t VALUES ($1, 1)");
+  ins->Bind(1, "secret-id");
+  ASSERT_TRUE(ins->Step().ok());
+  ins = db->Prepare("INSERT INTO t VALUES ($1, 1)");
+  ins->Bind(1, "secret-id");
+  absl::Status dup = ins->Step().status();
+  EXPECT_TRUE(absl::IsAlreadyExists(dup)) << dup;
+  EXPECT_EQ(std::string(dup.message()).find("secret-id"), std::string::npos) << dup;
+  auto bad = db->Prepare("INSERT INTO t VALUES ('x', $1::text::bigint)");
+  bad->Bind(1, "not-a-number-secret");
+  absl::Status invalid = bad->Step().status();
+  EXPECT_TRUE(absl::IsInvalidArgument(invalid)) << invalid;
+  EXPECT_EQ(std::string(invalid.message()).find("secret"), std::string::npos) << invalid;
+  // The statement timeout (200ms here) cancels a statement that would run for a minute.
+  EXPECT_TRUE(absl::IsDeadlineExceeded(db->Exec("SELECT pg_sleep(60)")));
+  EXPECT_TRUE(absl::IsInternal(db->Exec("SELECT * FROM no_such_table")));
+}
+
+// Two serializable transactions that read and write the same row: the second to write loses.
+TEST_F(PostgresTest, SerializationFailureIsAborted) {
+  auto a = Connect();
+  auto b = Connect();
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(
+      a->Exec("CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 0)").ok());
+  absl::Status status = a->Transaction(
+      [&]() -> absl::Status {
+        if (auto s = a->Exec("SELECT v FROM t WHERE id = 1"); !s.ok()) return s;
+        // b commits a change to the row a has read, inside a's transaction.
+        if (auto s = b->Exec("UPDATE t SET v = 2 WHERE id = 1"); !s.ok()) return s;
+        return a->Exec("UPDATE t SET v = 1 WHERE id = 1");
+      },
+      Isolation::kSerializable);
+  EXPECT_TRUE(absl::IsAborted(status)) << status;
+  EXPECT_FALSE(a->InTransaction());
+}
+
+TEST_F(PostgresTest, TransactionsCommitOrRollBackWhole) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (id INT PRIMARY KEY)").ok());
+  auto count = [&] {
+    auto st = db->Prepare("SELECT count(*) FROM t");
+    EXPECT_TRUE(*st->Step());
+    return st->ColumnInt(0);
+  };
+  EXPECT_TRUE(absl::IsCancelled(db->Transaction([&] {
+    EXPECT_TRUE(db->Exec("INSERT INTO t VALUES (1)").ok());
+    return absl::CancelledError("body failed");
+  })));
+  EXPECT_EQ(count(), 0);
+  // A body that carries on after a failed statement does not get a silent rollback as "OK".
+  absl::Status s = db->Transaction([&] {
+    EXPECT_TRUE(db->Exec("INSERT INTO t VALUES (1)").ok());
+    EXPECT_FALSE(db->Exec("INSERT INTO t VALUES (1)").ok());
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(absl::IsAborted(s)) << s;
+  EXPECT_EQ(count(), 0);
+  ASSERT_TRUE(db->Transaction([&] { return db->Exec("INSERT INTO t VALUES (2)"); }).ok());
+  EXPECT_EQ(count(), 1);
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      db->Transaction([&] { return db->Transaction([] { return absl::OkStatus(); }); })));
+}
+
+TEST_F(PostgresTest, ConnectFailureIsUnavailableWithoutThePassword) {
+  auto db =
+      Database::Open(absl::StrCat("postgresql://classplan:hunter2-secret@127.0.0.1:1/postgres"));
+  ASSERT_FALSE(db.ok());
+  EXPECT_TRUE(absl::IsUnavailable(db.status())) << db.status();
+  EXPECT_EQ(std::string(db.status().message()).find("hunter2"), std::string::npos);
+}
+
+TEST_F(PostgresTest, PoolIsBoundedAndWaitsWithATimeout) {
+  auto pool = ConnectionPool::Create(url_, 2);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  auto l1 = (*pool)->Acquire();
+  auto l2 = (*pool)->Acquire();
+  ASSERT_TRUE(l1.ok() && l2.ok());
+  EXPECT_TRUE(absl::IsDeadlineExceeded((*pool)->Acquire(absl::Milliseconds(50)).status()));
+  { auto gone = std::move(*l1); }
+  EXPECT_TRUE((*pool)->Acquire(absl::Milliseconds(50)).ok());
+}
+
+const std::vector<Migration>& TwoSteps() {
+  static const auto* m = new std::vector<Migration>{
+      // No IF NOT EXISTS: a step run twice fails.
+      {1, "first", "CREATE TABLE a (id INT PRIMARY KEY)"},
+      {2, "second", "CREATE TABLE b (id INT PRIMARY KEY); INSERT INTO a VALUES (1)"},
+  };
+  return *m;
+}
+
+// Eight replicas start together on one empty database: each step runs once, all start.
+TEST_F(PostgresTest, MigrationsUnderTheAdvisoryLockRunOnceAcrossReplicas) {
+  std::vector<std::thread> replicas;
+  replicas.reserve(8);
+  std::vector<absl::Status> results(8);
+  std::atomic<int> ready{0};
+  for (int i = 0; i < 8; ++i) {
+    replicas.emplace_back([&, i] {
+      auto db = Database::Open(url_);
+      if (!db.ok()) {
+        results[i] = db.status();
+        return;
+      }
+      // All connected before any migrates, so they contend for the lock.
+      ++ready;
+      while (ready.load() < 8) std::this_thread::yield();
+      results[i] = Migrate(**db, TwoSteps());
+    });
+  }
+  for (auto& t : replicas) t.join();
+  for (const auto& s : results) EXPECT_TRUE(s.ok()) << s;
+  auto db = Connect();
+  EXPECT_EQ(*SchemaVersion(*db), 2);
+  auto st = db->Prepare("SELECT count(*) FROM a");
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->ColumnInt(0), 1);
+}
+
+TEST_F(PostgresTest, ANewerSchemaRefusesToStart) {
+  auto db = Connect();
+  ASSERT_TRUE(Migrate(*db, TwoSteps()).ok());
+  std::vector<Migration> older(TwoSteps().begin(), TwoSteps().begin() + 1);
+  absl::Status s = Migrate(*db, older);
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  EXPECT_NE(std::string(s.message()).find("schema version 2"), std::string::npos) << s;
+  EXPECT_NE(std::string(s.message()).find("newer binary"), std::string::npos) << s;
+  // The lock was released: migrating again (another replica) is not held up.
+  auto other = Connect();
+  EXPECT_TRUE(Migrate(*other, TwoSteps()).ok());
+}
+
+// Last: it restarts the shared server. Every pooled connection dies with it; a read then
+// costs nothing (retried once on a new connection), and the loss is noticed and replaced.
+TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
+  auto pool = OpenMigrated(url_, 3, TwoSteps());
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  auto read = [&] {
+    return (*pool)->Read([](Database& db) -> absl::Status {
+      auto st = db.Prepare("SELECT count(*) FROM a");
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      return st->ColumnInt(0) == 1 ? absl::OkStatus() : absl::InternalError("wrong count");
+    });
+  };
+  {
+    // Three connections open and idle in the pool.
+    auto l1 = (*pool)->Acquire();
+    auto l2 = (*pool)->Acquire();
+    auto l3 = (*pool)->Acquire();
+    ASSERT_TRUE(l1.ok() && l2.ok() && l3.ok());
+  }
+  ASSERT_TRUE(read().ok());
+  ASSERT_TRUE(server_->Restart().ok());
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(read().ok()) << read();
+  // A write is never retried: on a dead connection it fails (Unavailable), and the next works.
+  {
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (1)").ok());
+  }
+  ASSERT_TRUE(server_->Restart().ok());
+  {
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    absl::Status s = (*lease)->Exec("INSERT INTO b VALUES (2)");
+    EXPECT_TRUE(absl::IsUnavailable(s)) << s;
+    EXPECT_TRUE((*lease)->broken());
+  }
+  {
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (2)").ok());
+  }
+  // Write's BEGIN on a dead connection ran nothing: it is tried once more, on a new one.
+  ASSERT_TRUE(server_->Restart().ok());
+  absl::Status s = (*pool)->Write([](Database& db) { return db.Exec("INSERT INTO b VALUES (3)"); });
+  EXPECT_TRUE(s.ok()) << s;
+}
+
+}  // namespace
+}  // namespace classplan::postgres
