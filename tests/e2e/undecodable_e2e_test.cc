@@ -23,7 +23,10 @@ using testing::SourcePath;
 using testing::StartServer;
 
 // Field 1, length-delimited, claims 5 bytes and carries 2: no protobuf parser accepts it.
-const std::string kGarbage("\x0a\x05" "ab", 4);
+const std::string kGarbage(
+    "\x0a\x05"
+    "ab",
+    4);
 
 struct Method {
   const char* service;
@@ -60,18 +63,18 @@ class UndecodableE2eTest : public ::testing::Test {
         {BuildPath("services/catalog/catalog_server"), "--db=" + *dir_ + "/catalog.db",
          "--data_dir=" + SourcePath("data/catalog"), redis_flag, "--drain_timeout=1s"}));
     const std::string catalog_flag = absl::StrCat("--catalog=127.0.0.1:", (*procs_)[0].port);
-    procs_->push_back(StartServer(
-        *dir_, "payband",
-        {BuildPath("services/payband/payband_server"), "--db=" + *dir_ + "/payband.db",
-         "--data_dir=" + SourcePath("data/payband"), redis_flag, catalog_flag,
-         "--drain_timeout=1s"}));
+    procs_->push_back(
+        StartServer(*dir_, "payband",
+                    {BuildPath("services/payband/payband_server"), "--db=" + *dir_ + "/payband.db",
+                     "--data_dir=" + SourcePath("data/payband"), redis_flag, catalog_flag,
+                     "--drain_timeout=1s"}));
     procs_->push_back(StartServer(
         *dir_, "appraisal",
         {BuildPath("services/appraisal/appraisal_server"), "--db=" + *dir_ + "/appraisal.db",
          "--data_dir=" + SourcePath("data/appraisal"), "--drain_timeout=1s"}));
     procs_->push_back(StartServer(*dir_, "eligibility",
-                                  {BuildPath("services/eligibility/eligibility_server"),
-                                   redis_flag, catalog_flag, "--drain_timeout=1s"}));
+                                  {BuildPath("services/eligibility/eligibility_server"), redis_flag,
+                                   catalog_flag, "--drain_timeout=1s"}));
     key_ = new std::string(testing::MakeKey(*dir_, "hr-1", "hr_admin,hr_analyst"));
     testing::WritePolicy(*dir_);
     const std::string routes =
