@@ -5,7 +5,7 @@
 #
 #   bash scripts/fuzz.sh [SECONDS]
 #
-# FUZZ_PRESET=lint    reuse CI's lint build (it builds the fuzz targets too) instead of build-fuzz
+# FUZZ_PRESET=<preset>  another preset with CLASSPLAN_BUILD_FUZZ=ON instead of build-fuzz
 # FUZZ_TARGETS=regex  run only the targets whose name matches
 # FUZZ_WORK=dir       where corpora grow and crashes are saved (default <build>/fuzz/run; a
 #                     crash is <work>/crashes/<target>/crash-<sha1>: reproduce with
