@@ -15,6 +15,7 @@ PACKAGES=(
   libclang-rt-14-dev llvm  # sanitizer and libFuzzer runtimes; llvm-symbolizer for their stacks
   ccache
   postgresql libpq-dev
+  python3-yaml  # scripts/check-deploy.py (kubectl, for `kubectl kustomize`, is expected on the image)
 )
 
 missing=()

@@ -1,5 +1,6 @@
 // Keeps deploy/kubernetes/ in step with the code: the manifests cannot be applied here (no
-// cluster), so everything a cluster would reject late, or run wrongly, is checked statically:
+// cluster), so each overlay (dev, prod) is rendered with `kubectl kustomize` and everything a
+// cluster would reject late, or run wrongly, is checked statically:
 //   - the gateway config in the ConfigMap parses as classplan.gateway.v1.GatewayConfig, has a
 //     route for every service deploy/local/run.sh starts (same services and idempotent
 //     methods as deploy/local/gateway.textproto), each a dns:/// target naming a headless
@@ -8,10 +9,15 @@
 //   - probes, container ports and Service ports match --listen (probes: --health_listen when
 //     set, which mutual TLS requires); probes are native gRPC with the route's health service;
 //     resources are set; the grace period outlasts the drain;
-//   - --db lives on a PersistentVolumeClaim (ReadWriteOnce, replicas kept on one node);
+//   - a server with a database gets PostgreSQL (--db_url_file from a Secret volume, no SQLite
+//     --db, no volume claim, no podAffinity), and a `migrate` init container runs the same
+//     binary with the same file and --migrate_only; --catalog is the headless catalog
+//     Service's dns:/// name; each Deployment has an autoscaler for 2+ replicas;
 //   - the Dockerfile copies every binary and installs the package of every shared library
 //     the binaries link against (ldd + dpkg -S).
 // Each check collects problems as text, and the *CanFail tests feed it broken manifests.
+// scripts/check-deploy.sh checks what needs no binary (security contexts, selectors, Secrets,
+// NetworkPolicies, images) and the compose file.
 
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
@@ -62,15 +68,34 @@ struct Manifests {
   }
 };
 
-Manifests LoadManifests() {
+const char* const kOverlays[] = {"dev", "prod"};
+
+// One overlay as `kubectl kustomize` renders it (kubectl is a build dependency, like
+// yaml-cpp: a missing one fails the test rather than skipping the check).
+Manifests LoadManifests(const std::string& overlay) {
   Manifests m;
-  for (const auto& entry : fs::directory_iterator(SourceDir() / "deploy/kubernetes")) {
-    if (entry.path().extension() != ".yaml") continue;
-    for (const YAML::Node& d : YAML::LoadAllFromFile(entry.path().string())) {
-      if (d.IsMap()) m.docs.push_back(d);
-    }
+  std::string text = RunShell("kubectl kustomize '" +
+                              (SourceDir() / "deploy/kubernetes/overlays" / overlay).string() +
+                              "' 2>/dev/null");
+  for (const YAML::Node& d : YAML::LoadAll(text)) {
+    if (d.IsMap()) m.docs.push_back(d);
   }
   return m;
+}
+
+// Flags the manifests pass that issue 13 adds to the servers in parallel branches
+// (--db_url_file on catalog and payband, --migrate_only on all three): tolerated while a
+// binary lacks them, so this branch builds green alone. Delete once they have landed; every
+// other flag must be in the binary's --helpfull.
+bool Pending(const std::string& flag) { return flag == "db_url_file" || flag == "migrate_only"; }
+
+// The HorizontalPodAutoscaler of a Deployment, and its minimum (0 without one).
+int MinReplicas(const Manifests& m, const std::string& name) {
+  const YAML::Node* hpa = m.Find("HorizontalPodAutoscaler", name);
+  if (hpa == nullptr || (*hpa)["spec"]["scaleTargetRef"]["name"].as<std::string>("") != name) {
+    return 0;
+  }
+  return (*hpa)["spec"]["minReplicas"].as<int>(1);
 }
 
 // "--name=value" → name/value; nullopt when an argument is not in that form.
@@ -189,34 +214,54 @@ void CheckHeadlessService(const Manifests& m, const std::string& name, const YAM
   }
 }
 
-// --db must be on a volume from a ReadWriteOnce PVC, with the replicas kept on one node.
-void CheckDatabaseVolume(const Manifests& m, const std::string& name, const YAML::Node& pod,
-                         const YAML::Node& c, const std::string& db, Problems* p) {
-  std::string volume;
-  for (const auto& vm : c["volumeMounts"]) {
-    std::string dir = vm["mountPath"].as<std::string>();
-    if (db.rfind(dir + "/", 0) == 0) volume = vm["name"].as<std::string>();
-  }
-  std::string claim;
-  for (const auto& v : pod["volumes"]) {
-    if (v["name"].as<std::string>() == volume && v["persistentVolumeClaim"]) {
-      claim = v["persistentVolumeClaim"]["claimName"].as<std::string>();
-    }
-  }
-  if (claim.empty()) {
-    p->Add(name + ": --db " + db + " is not on a PersistentVolumeClaim volume");
+// A database on PostgreSQL: --db_url_file in a Secret volume, no SQLite --db, no volume
+// claim, no podAffinity, and a `migrate` init container running `binary` on the same file
+// with --migrate_only.
+void CheckDatabaseUrl(const std::string& name, const YAML::Node& pod, const YAML::Node& c,
+                      const std::map<std::string, std::string>& args, Problems* p) {
+  auto url_file = args.find("db_url_file");
+  if (url_file == args.end()) {
+    p->Add(name + ": no --db_url_file (PostgreSQL)");
     return;
   }
-  const YAML::Node* pvc = m.Find("PersistentVolumeClaim", claim);
-  if (pvc == nullptr ||
-      At(*pvc, {"spec", "accessModes"})[0].as<std::string>("") != "ReadWriteOnce") {
-    p->Add(name + ": PersistentVolumeClaim " + claim + " missing or not ReadWriteOnce");
+  if (args.count("db")) p->Add(name + ": --db (SQLite) in a cluster; replicas need PostgreSQL");
+  const fs::path file(url_file->second);
+  std::string volume;
+  for (const auto& vm : c["volumeMounts"]) {
+    if (vm["mountPath"].as<std::string>() == file.parent_path().string()) {
+      volume = vm["name"].as<std::string>();
+    }
   }
-  const YAML::Node terms =
-      At(pod, {"affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution"});
-  if (!terms || !terms.IsSequence() ||
-      At(terms[0], {"topologyKey"}).as<std::string>("") != "kubernetes.io/hostname") {
-    p->Add(name + ": replicas sharing one SQLite file are not required on one node");
+  bool from_secret = false;
+  for (const auto& v : pod["volumes"]) {
+    if (v["persistentVolumeClaim"]) p->Add(name + ": mounts a PersistentVolumeClaim");
+    if (v["name"].as<std::string>() != volume || !v["secret"]) continue;
+    for (const auto& item : v["secret"]["items"]) {
+      from_secret |= item["path"].as<std::string>("") == file.filename().string();
+    }
+  }
+  if (!from_secret) {
+    p->Add(name + ": --db_url_file " + file.string() + " is not a file of a Secret volume");
+  }
+  if (At(pod, {"affinity", "podAffinity"})) p->Add(name + ": podAffinity pins replicas together");
+  bool migrates = false;
+  for (const auto& init : pod["initContainers"]) {
+    if (init["name"].as<std::string>("") != "migrate") continue;
+    std::set<std::string> init_args;
+    for (const auto& a : init["args"]) init_args.insert(a.as<std::string>());
+    bool same_mount = false;
+    for (const auto& vm : init["volumeMounts"]) {
+      same_mount |= vm["name"].as<std::string>("") == volume &&
+                    vm["mountPath"].as<std::string>("") == file.parent_path().string();
+    }
+    migrates = init["command"][0].as<std::string>("") == c["command"][0].as<std::string>("") &&
+               init_args == std::set<std::string>{"--db_url_file=" + file.string(),
+                                                  "--migrate_only"} &&
+               same_mount;
+  }
+  if (!migrates) {
+    p->Add(name + ": no migrate init container running its binary with --db_url_file=" +
+           file.string() + " --migrate_only");
   }
 }
 
@@ -303,7 +348,7 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
       p.Add(who + ": missing (run.sh starts " + s.name + ")");
       continue;
     }
-    if ((*dep)["spec"]["replicas"].as<int>(1) < 2) p.Add(who + ": fewer than 2 replicas");
+    if (MinReplicas(m, s.name) < 2) p.Add(who + ": no autoscaler keeping 2+ replicas");
     const YAML::Node pod = (*dep)["spec"]["template"]["spec"];
     const YAML::Node c = pod["containers"][0];
     std::string command = c["command"][0].as<std::string>("");
@@ -316,7 +361,7 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
       auto kv = SplitFlag(a.as<std::string>());
       if (!kv) {
         p.Add(who + ": argument \"" + a.as<std::string>() + "\" is not --flag=value");
-      } else if (accepted.count(kv->first) == 0) {
+      } else if (accepted.count(kv->first) == 0 && !Pending(kv->first)) {
         p.Add(who + ": " + Basename(s.binary) + " has no flag --" + kv->first);
       } else {
         args[kv->first] = kv->second;
@@ -346,8 +391,13 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
     CheckContainer(who, pod, c, port, probe_port, route_service, drain, &p);
     CheckHeadlessService(m, s.name, (*dep)["spec"]["template"]["metadata"]["labels"], port, &p);
     CheckNetworkPolicy(m, s.name, port, &p);
-    if (args.count("db")) {
-      CheckDatabaseVolume(m, s.name, pod, c, args["db"], &p);
+    if (accepted.count("db")) CheckDatabaseUrl(s.name, pod, c, args, &p);
+    static const std::regex catalog_re(R"(dns:///catalog\.classplan\.svc\.cluster\.local:(\d+))");
+    std::smatch cm;
+    if (args.count("catalog") &&
+        (!std::regex_match(args["catalog"], cm, catalog_re) || m.Find("Service", "catalog") == nullptr ||
+         (*m.Find("Service", "catalog"))["spec"]["ports"][0]["port"].as<std::string>("") != cm[1])) {
+      p.Add(who + ": --catalog is not dns:/// of the catalog Service and port (every pod)");
     }
     if (args.count("data_dir") && args["data_dir"].rfind("/opt/classplan/data/", 0) == 0 &&
         !fs::is_directory(SourceDir() / "data" /
@@ -378,7 +428,7 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
     p.Add("no Deployment gateway");
     return p;
   }
-  if ((*dep)["spec"]["replicas"].as<int>(1) < 2) p.Add("gateway: fewer than 2 replicas");
+  if (MinReplicas(m, "gateway") < 2) p.Add("gateway: no autoscaler keeping 2+ replicas");
   const YAML::Node pod = (*dep)["spec"]["template"]["spec"];
   const YAML::Node c = pod["containers"][0];
   const std::set<std::string>& accepted = in.flags.at("gateway_server");
@@ -469,8 +519,9 @@ class KubernetesManifestsTest : public ::testing::Test {
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
         ReadFile(SourceDir() / "deploy/local/gateway.textproto"), &in_.local_config));
     in_.local_policy = ReadFile(SourceDir() / "deploy/local/gateway-policy.textproto");
-    manifests_ = LoadManifests();
-    ASSERT_FALSE(manifests_.docs.empty());
+    manifests_ = LoadManifests("dev");
+    ASSERT_FALSE(manifests_.docs.empty())
+        << "kubectl kustomize rendered nothing for deploy/kubernetes/overlays/dev";
   }
   // A document to break (SetUp reloads the manifests for every test).
   YAML::Node& Doc(const std::string& kind, const std::string& name) {
@@ -497,8 +548,13 @@ class KubernetesManifestsTest : public ::testing::Test {
 };
 
 TEST_F(KubernetesManifestsTest, ManifestsMatchTheCode) {
-  Problems p = Check(manifests_, in_);
-  EXPECT_TRUE(p.list.empty()) << "deploy/kubernetes/ drifted from the code:\n" << p.Text();
+  for (const char* overlay : kOverlays) {
+    Manifests rendered = LoadManifests(overlay);
+    ASSERT_FALSE(rendered.docs.empty()) << "kubectl kustomize rendered nothing for " << overlay;
+    Problems p = Check(rendered, in_);
+    EXPECT_TRUE(p.list.empty()) << "overlays/" << overlay << " drifted from the code:\n"
+                                << p.Text();
+  }
 }
 
 TEST_F(KubernetesManifestsTest, UnknownFlagCanFail) {
@@ -544,12 +600,28 @@ TEST_F(KubernetesManifestsTest, ConfigAndPolicyCanFail) {
   EXPECT_TRUE(Reports("policy differs"));
 }
 
-TEST_F(KubernetesManifestsTest, GraceAndVolumeCanFail) {
+TEST_F(KubernetesManifestsTest, GraceAndDatabaseCanFail) {
   YAML::Node& dep = Doc("Deployment", "appraisal");
   dep["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = 10;
-  dep["spec"]["template"]["spec"].remove("affinity");
   EXPECT_TRUE(Reports("appraisal: terminationGracePeriodSeconds 10 does not outlast"));
-  EXPECT_TRUE(Reports("not required on one node"));
+  dep["spec"]["template"]["spec"]["initContainers"][0]["args"][1] = "--migrate";
+  EXPECT_TRUE(Reports("appraisal: no migrate init container"));
+  YAML::Node& payband = Doc("Deployment", "payband");
+  payband["spec"]["template"]["spec"]["containers"][0]["args"].push_back("--db=/x/payband.db");
+  EXPECT_TRUE(Reports("payband: --db (SQLite) in a cluster"));
+}
+
+TEST_F(KubernetesManifestsTest, ReplicasAndCatalogTargetCanFail) {
+  Doc("HorizontalPodAutoscaler", "catalog")["spec"]["minReplicas"] = 1;
+  EXPECT_TRUE(Reports("deployment catalog: no autoscaler keeping 2+ replicas"));
+  YAML::Node args =
+      Doc("Deployment", "eligibility")["spec"]["template"]["spec"]["containers"][0]["args"];
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i].as<std::string>().rfind("--catalog=", 0) == 0) {
+      args[i] = "--catalog=catalog.classplan.svc.cluster.local:50051";
+    }
+  }
+  EXPECT_TRUE(Reports("eligibility: --catalog is not dns:///"));
 }
 
 // Beyond parsing: the gateway's own loaders accept the ConfigMap's files (durations, route
