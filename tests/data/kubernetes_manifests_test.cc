@@ -74,9 +74,9 @@ const char* const kOverlays[] = {"dev", "prod"};
 // yaml-cpp: a missing one fails the test rather than skipping the check).
 Manifests LoadManifests(const std::string& overlay) {
   Manifests m;
-  std::string text = RunShell("kubectl kustomize '" +
-                              (SourceDir() / "deploy/kubernetes/overlays" / overlay).string() +
-                              "' 2>/dev/null");
+  std::string text =
+      RunShell("kubectl kustomize '" +
+               (SourceDir() / "deploy/kubernetes/overlays" / overlay).string() + "' 2>/dev/null");
   for (const YAML::Node& d : YAML::LoadAll(text)) {
     if (d.IsMap()) m.docs.push_back(d);
   }
@@ -254,10 +254,10 @@ void CheckDatabaseUrl(const std::string& name, const YAML::Node& pod, const YAML
       same_mount |= vm["name"].as<std::string>("") == volume &&
                     vm["mountPath"].as<std::string>("") == file.parent_path().string();
     }
-    migrates = init["command"][0].as<std::string>("") == c["command"][0].as<std::string>("") &&
-               init_args == std::set<std::string>{"--db_url_file=" + file.string(),
-                                                  "--migrate_only"} &&
-               same_mount;
+    migrates =
+        init["command"][0].as<std::string>("") == c["command"][0].as<std::string>("") &&
+        init_args == std::set<std::string>{"--db_url_file=" + file.string(), "--migrate_only"} &&
+        same_mount;
   }
   if (!migrates) {
     p->Add(name + ": no migrate init container running its binary with --db_url_file=" +
@@ -395,8 +395,10 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
     static const std::regex catalog_re(R"(dns:///catalog\.classplan\.svc\.cluster\.local:(\d+))");
     std::smatch cm;
     if (args.count("catalog") &&
-        (!std::regex_match(args["catalog"], cm, catalog_re) || m.Find("Service", "catalog") == nullptr ||
-         (*m.Find("Service", "catalog"))["spec"]["ports"][0]["port"].as<std::string>("") != cm[1])) {
+        (!std::regex_match(args["catalog"], cm, catalog_re) ||
+         m.Find("Service", "catalog") == nullptr ||
+         (*m.Find("Service", "catalog"))["spec"]["ports"][0]["port"].as<std::string>("") !=
+             cm[1])) {
       p.Add(who + ": --catalog is not dns:/// of the catalog Service and port (every pod)");
     }
     if (args.count("data_dir") && args["data_dir"].rfind("/opt/classplan/data/", 0) == 0 &&
