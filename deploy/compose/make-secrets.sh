@@ -7,8 +7,10 @@
 # (gateway_keygen prints each API key once; see the docs).
 #
 # The containers read the files as uid 10001 (classplan) or 999 (redis, postgres) with the
-# supplementary group 10001: every file is 0440 with group 10001. As root the script sets
-# that group; otherwise it prints the one command to run.
+# supplementary group 10001: every file is 0440 with group 10001, but the connection strings
+# (they hold the password, and the servers refuse such a file anyone but its owner may read)
+# are 0400 owned by uid 10001. As root the script sets the owners; otherwise it prints the
+# command to run.
 set -euo pipefail
 cd "$(dirname "$0")"
 umask 077
@@ -33,9 +35,12 @@ mkdir -p secrets/mtls
 cp -f tls/*.pem tls/*.key secrets/mtls/
 chmod 0750 secrets secrets/mtls
 find secrets -type f -exec chmod 0440 {} +
+chmod 0400 secrets/*-db-url
 if [ "$(id -u)" -eq 0 ]; then
   chgrp -R 10001 secrets
+  chown 10001 secrets/*-db-url
 else
-  echo "make-secrets: now run: sudo chgrp -R 10001 $(pwd)/secrets" >&2
+  echo "make-secrets: now run: sudo chgrp -R 10001 $(pwd)/secrets &&" \
+    "sudo chown 10001 $(pwd)/secrets/*-db-url" >&2
 fi
 echo "make-secrets: secrets/ ready; add secrets/gateway-keys.textproto (docs/deploy.md)"

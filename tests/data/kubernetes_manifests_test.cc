@@ -232,16 +232,31 @@ void CheckDatabaseUrl(const std::string& name, const YAML::Node& pod, const YAML
       volume = vm["name"].as<std::string>();
     }
   }
+  // The file comes from a Secret volume, or from an emptyDir an init container fills from one
+  // (a Secret's files are group-readable, and the servers want an owner-only password file).
+  std::set<std::string> secret_volumes, empty_dirs;
   bool from_secret = false;
   for (const auto& v : pod["volumes"]) {
     if (v["persistentVolumeClaim"]) p->Add(name + ": mounts a PersistentVolumeClaim");
-    if (v["name"].as<std::string>() != volume || !v["secret"]) continue;
+    if (v["emptyDir"]) empty_dirs.insert(v["name"].as<std::string>());
+    if (!v["secret"]) continue;
     for (const auto& item : v["secret"]["items"]) {
-      from_secret |= item["path"].as<std::string>("") == file.filename().string();
+      if (item["path"].as<std::string>("") != file.filename().string()) continue;
+      secret_volumes.insert(v["name"].as<std::string>());
+      from_secret |= v["name"].as<std::string>() == volume;
     }
   }
+  for (const auto& init : pod["initContainers"]) {
+    bool writes = false, reads = false;
+    for (const auto& vm : init["volumeMounts"]) {
+      writes |= vm["name"].as<std::string>("") == volume && empty_dirs.count(volume) &&
+                !vm["readOnly"].as<bool>(false);
+      reads |= secret_volumes.count(vm["name"].as<std::string>("")) > 0;
+    }
+    from_secret |= writes && reads;
+  }
   if (!from_secret) {
-    p->Add(name + ": --db_url_file " + file.string() + " is not a file of a Secret volume");
+    p->Add(name + ": --db_url_file " + file.string() + " does not come from a Secret volume");
   }
   if (At(pod, {"affinity", "podAffinity"})) p->Add(name + ": podAffinity pins replicas together");
   bool migrates = false;
@@ -606,8 +621,10 @@ TEST_F(KubernetesManifestsTest, GraceAndDatabaseCanFail) {
   YAML::Node& dep = Doc("Deployment", "appraisal");
   dep["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = 10;
   EXPECT_TRUE(Reports("appraisal: terminationGracePeriodSeconds 10 does not outlast"));
-  dep["spec"]["template"]["spec"]["initContainers"][0]["args"][1] = "--migrate";
+  dep["spec"]["template"]["spec"]["initContainers"][1]["args"][1] = "--migrate";
   EXPECT_TRUE(Reports("appraisal: no migrate init container"));
+  Doc("Deployment", "catalog")["spec"]["template"]["spec"]["initContainers"].remove(0);
+  EXPECT_TRUE(Reports("catalog: --db_url_file /etc/classplan/db/url does not come from a Secret"));
   YAML::Node& payband = Doc("Deployment", "payband");
   payband["spec"]["template"]["spec"]["containers"][0]["args"].push_back("--db=/x/payband.db");
   EXPECT_TRUE(Reports("payband: --db (SQLite) in a cluster"));
