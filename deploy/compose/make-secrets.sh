@@ -33,9 +33,10 @@ done
 bash ../mtls-certs.sh tls 'DNS:{name}' catalog payband appraisal eligibility gateway
 mkdir -p secrets/mtls
 cp -f tls/*.pem tls/*.key secrets/mtls/
-chmod 0750 secrets secrets/mtls
-find secrets -type f -exec chmod 0440 {} +
-chmod 0400 secrets/*-db-url
+# Only what this user owns (a second run after the chown below leaves those files alone).
+find secrets -user "$(id -u)" -type d -exec chmod 0750 {} +
+find secrets -user "$(id -u)" -type f -exec chmod 0440 {} +
+find secrets -user "$(id -u)" -name '*-db-url' -exec chmod 0400 {} +
 if [ "$(id -u)" -eq 0 ]; then
   chgrp -R 10001 secrets
   chown 10001 secrets/*-db-url
