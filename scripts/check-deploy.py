@@ -324,12 +324,6 @@ def check_network_policies(docs, problems):
         problems.append("no NetworkPolicy allows DNS (kube-system, port 53)")
 
 
-def check_render(overlay_dir, rendered):
-    problems = []
-    docs = load_all(rendered) if isinstance(rendered, str) else rendered
-    return check_docs(overlay_dir, docs, problems)
-
-
 def check_docs(overlay_dir, docs, problems, required=None):
     refs, own = kustomize_images(overlay_dir)
     images = {"all": refs, "classplan": own}
@@ -484,8 +478,9 @@ def check_compose(compose, docs=None):
             if name in ("payband", "eligibility") and not flags.get("catalog", "").startswith(
                     "dns:///catalog:"):
                 problems.append(f"{who}: --catalog is not dns:///catalog:<port> (every replica)")
-            if name in STATEFUL and not isinstance(deps, dict) or name in STATEFUL and \
-                    (deps.get("migrate") or {}).get("condition") != "service_completed_successfully":
+            migrated = isinstance(deps, dict) and (deps.get("migrate") or {}).get(
+                "condition") == "service_completed_successfully"
+            if name in STATEFUL and not migrated:
                 problems.append(f"{who}: does not wait for the migrations")
     if [n for n, _ in published] != ["gateway"]:
         problems.append(f"compose: published ports {published}; only the gateway's one port")
@@ -587,7 +582,7 @@ def self_test(overlay_dir, rendered, compose_path):
 
 def main(argv):
     if len(argv) >= 4 and argv[1] == "render":
-        problems = check_render(argv[2], argv[3])
+        problems = check_docs(argv[2], load_all(argv[3]), [])
     elif len(argv) >= 3 and argv[1] == "compose":
         compose = load_one(argv[2])
         problems = check_compose(compose, load_all(argv[3]) if len(argv) > 3 else None)
