@@ -59,8 +59,8 @@ std::string CatalogServiceConfig();
 class CatalogClient {
  public:
   explicit CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options = {});
-  // A channel to `target` (any of the forms above) with options.credentials (plaintext without), signing with
-  // options.keys when set.
+  // A channel to `target` (any of the forms above) with options.credentials (plaintext without),
+  // signing with options.keys when set.
   static std::unique_ptr<CatalogClient> Connect(const std::string& target,
                                                 CatalogClientOptions options = {});
 

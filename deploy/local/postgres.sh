@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by run.sh when CLASSPLAN_STORE=postgres: a private PostgreSQL for the suite, in the
 # run directory, as tests/support/postgres_server starts one for a test (initdb, loopback
 # only; as root, the server's programs run as the `postgres` user, which Debian's postgresql
@@ -22,7 +23,7 @@
 pg_bindir() {
   local dir
   for dir in "${CLASSPLAN_PG_BINDIR:-}" /usr/lib/postgresql/15/bin \
-    $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+    $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV); do
     if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ] && [ -x "$dir/psql" ]; then
       echo "$dir"
       return 0

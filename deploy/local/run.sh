@@ -120,7 +120,9 @@ fi
 # The supervisors (supervise.sh), in start order.
 pids=()
 stop() {
-  trap - INT TERM HUP EXIT
+  # A second Ctrl-C (or SIGTERM) while stopping must not cut the stop short.
+  trap '' INT TERM HUP
+  trap - EXIT
   echo
   echo "classplan: stopping..."
   # The gateway first (it drains its calls), then the services, PostgreSQL and Redis last.
@@ -181,7 +183,7 @@ fi
 db_flags() {
   DB_ARGS=(--db="$RUN_DIR/$1.db")
   printf -v "STORE_$1" 'SQLite %s' "$RUN_DIR/$1.db"
-  [ "$STORE" = postgres ] || return 0
+  [ "$STORE" = postgres ] && [ -x "$2" ] || return 0  # not built: start_replicas says so
   local help
   help=$("$2" --helpfull 2>&1 || true)
   if [[ "$help" != *-db_url_file* ]]; then

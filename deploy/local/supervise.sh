@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by run.sh: keeps every process of the suite running until the launcher is stopped.
 #
 # supervise NAME LOG STOP_SIGNAL COMMAND...
@@ -23,7 +24,9 @@ supervise() {
   shift 3
   (
     set +e
-    trap - EXIT INT HUP
+    # Ctrl-C and a closed terminal are the launcher's to handle: it stops everything in order.
+    trap - EXIT
+    trap '' INT HUP
     child=0 sleeping=0 stopping=0
     # SIGTERM interrupts the `wait` below; the loop then waits for the child to finish.
     trap 'stopping=1
