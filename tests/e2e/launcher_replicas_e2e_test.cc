@@ -13,6 +13,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -373,6 +374,8 @@ TEST_F(LauncherPostgresE2eTest, RunsAPrivatePostgresWithOwnerOnlyConnectionFiles
   EXPECT_NE(out.find(absl::StrCat("postgres    127.0.0.1:", pg_port_)), std::string::npos) << out;
   EXPECT_NE(out.find("on PostgreSQL database classplan_appraisal"), std::string::npos) << out;
   const std::string& dir = launcher_->dir();
+  // As root, PostgreSQL runs as `postgres`, which may only pass through the run dir.
+  EXPECT_EQ(ModeOf(dir), ::geteuid() == 0 ? 0711 : 0700);
   EXPECT_EQ(ModeOf(dir + "/db"), 0700);
   EXPECT_EQ(ModeOf(dir + "/postgres"), 0700);
   EXPECT_EQ(ModeOf(dir + "/db/postgres-password"), 0600);
@@ -390,6 +393,19 @@ TEST_F(LauncherPostgresE2eTest, RunsAPrivatePostgresWithOwnerOnlyConnectionFiles
   EXPECT_NE(cmdline.find("--db_url_file="), std::string::npos);
   EXPECT_EQ(cmdline.find(password), std::string::npos);
   EXPECT_TRUE(Alive(launcher_->Pid("postgres")));
+  // Listening on 127.0.0.1 only: no listening socket on its port has another address.
+  int listening = 0;
+  std::istringstream tcp(testing::ReadWholeFile("/proc/net/tcp") +
+                         testing::ReadWholeFile("/proc/net/tcp6"));
+  const std::string port_hex =
+      absl::AsciiStrToUpper(absl::StrCat(absl::Hex(pg_port_, absl::kZeroPad4)));
+  for (std::string line; std::getline(tcp, line);) {
+    std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (f.size() < 4 || f[3] != "0A" || !absl::EndsWith(f[1], ":" + port_hex)) continue;
+    ++listening;
+    EXPECT_EQ(f[1], "0100007F:" + port_hex);
+  }
+  EXPECT_EQ(listening, 1);
 }
 
 TEST_F(LauncherPostgresE2eTest, AppraisalWrittenThroughOneReplicaIsReadThroughTheOther) {
