@@ -17,6 +17,18 @@ CatalogClientStats CatalogClientStats::Get() {
   return CatalogClientStats{metrics::GetCounter("catalog_client.unavailable")};
 }
 
+std::string CatalogServiceConfig() {
+  // Both methods the client calls are reads: a call that found its replica gone (UNAVAILABLE:
+  // killed, restarting, connection reset before an answer) is tried again, on the next replica
+  // round_robin picks. Five attempts is gRPC's ceiling; the per-call deadline still bounds
+  // them all.
+  return R"({"loadBalancingConfig":[{"round_robin":{}}],"methodConfig":[{"name":[)"
+         R"({"service":"classplan.catalog.v1.CatalogService","method":"GetJobClass"},)"
+         R"({"service":"classplan.catalog.v1.CatalogService","method":"ListJobClasses"}],)"
+         R"("retryPolicy":{"maxAttempts":5,"initialBackoff":"0.02s","maxBackoff":"0.5s",)"
+         R"("backoffMultiplier":2,"retryableStatusCodes":["UNAVAILABLE"]}}]})";
+}
+
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options)
     : stub_(pb::CatalogService::NewStub(std::move(channel))), options_(std::move(options)) {}
 
@@ -26,6 +38,13 @@ std::unique_ptr<CatalogClient> CatalogClient::Connect(const std::string& target,
       options.credentials != nullptr ? options.credentials : grpc::InsecureChannelCredentials();
   grpc::ChannelArguments args;
   tls::SetServerName(target, &args);
+  args.SetServiceConfigJSON(CatalogServiceConfig());
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+  // A replica that comes back (restarted by the launcher, rescheduled in Kubernetes) is used
+  // again within a second, not after gRPC's default backoff of up to two minutes.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   if (options.keys == nullptr) {
     return std::make_unique<CatalogClient>(grpc::CreateCustomChannel(target, creds, args), options);
   }

@@ -5,6 +5,12 @@
 // classes (payband now, eligibility later). Call it from worker threads, never from gRPC
 // callback threads.
 //
+// The target may name one address ("host:port"), every replica ("ipv4:127.0.0.1:50051,
+// 127.0.0.1:50052", as the local launcher passes) or a DNS name resolving to every replica
+// ("dns:///catalog.classplan.svc:50051", Kubernetes). Calls are spread round_robin over the
+// addresses; a replica that dies leaves the rotation, and a call it failed with UNAVAILABLE
+// is retried on another (both methods are reads), so one replica's death fails no call.
+//
 // Every outgoing call carries a deadline (`deadline`, 2 s by default). UNAVAILABLE and
 // DEADLINE_EXCEEDED from the catalog become absl UNAVAILABLE "catalog unavailable (...)";
 // each such call increments the counter "catalog_client.unavailable", and the change into and
@@ -47,11 +53,14 @@ struct CatalogClientStats {
   static CatalogClientStats Get();
 };
 
+// The channel's gRPC service config: round_robin, and retries on UNAVAILABLE for the reads.
+std::string CatalogServiceConfig();
+
 class CatalogClient {
  public:
   explicit CatalogClient(std::shared_ptr<grpc::Channel> channel, CatalogClientOptions options = {});
-  // A channel to "host:port" with options.credentials (plaintext without), signing with
-  // options.keys when set.
+  // A channel to `target` (any of the forms above) with options.credentials (plaintext without),
+  // signing with options.keys when set.
   static std::unique_ptr<CatalogClient> Connect(const std::string& target,
                                                 CatalogClientOptions options = {});
 

@@ -9,7 +9,9 @@
 
 ABSL_FLAG(std::string, catalog,
           classplan::server::EnvOr("CLASSPLAN_CATALOG_TARGET", "127.0.0.1:50051"),
-          "host:port of the catalog service (env CLASSPLAN_CATALOG_TARGET)");
+          "gRPC target of the catalog: host:port, every replica as "
+          "ipv4:host:port,host:port, or dns:///name:port; calls are spread round-robin over "
+          "every address (env CLASSPLAN_CATALOG_TARGET)");
 ABSL_FLAG(absl::Duration, catalog_deadline, absl::Seconds(2),
           "deadline of every call to the catalog");
 

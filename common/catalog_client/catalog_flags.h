@@ -2,7 +2,8 @@
 #define CLASSPLAN_COMMON_CATALOG_CLIENT_CATALOG_FLAGS_H_
 
 // The flags of every service that calls the catalog, defined once:
-//   --catalog           CLASSPLAN_CATALOG_TARGET  host:port of the catalog service
+//   --catalog           CLASSPLAN_CATALOG_TARGET  gRPC target of the catalog: host:port,
+//                                                 ipv4:h:p,h:p (every replica) or dns:///n:p
 //   --catalog_deadline                            deadline of every call to the catalog
 
 #include <memory>

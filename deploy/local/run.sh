@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs classplan on this machine in the foreground: a private Redis (loopback only, files under
 # .run/ in the checkout), every service that is built, each as two replicas sharing its
-# embedded SQLite file and Redis, and the API gateway in front of them. Ctrl-C (or SIGTERM)
-# stops everything cleanly; a second start reuses the databases and the demo API keys.
+# database (an embedded SQLite file, or with CLASSPLAN_STORE=postgres a private PostgreSQL in
+# the run dir) and Redis, and the API gateway in front of them. Every process is supervised
+# (deploy/local/supervise.sh): one that dies is logged and restarted with backoff while the
+# others keep serving. Only Ctrl-C (or SIGTERM) to this script stops the suite, and then
+# everything it started; a second start reuses the databases and the demo API keys.
 #
 # Settings (environment):
 #   BUILD_DIR                    build tree with the binaries (default: build)
@@ -21,6 +24,13 @@
 #                                when set, it replaces the first port and the replica count,
 #                                so the ports need not be consecutive (tests pass ports the
 #                                kernel chose)
+#   CLASSPLAN_STORE              sqlite (default): catalog, payband and appraisal each on a
+#                                SQLite file in the run dir; postgres: on a private
+#                                PostgreSQL 15 in the run dir (deploy/local/postgres.sh), one
+#                                database each, the URL in a 0600 file (--db_url_file)
+#   CLASSPLAN_POSTGRES_PORT      its port on 127.0.0.1 (default: the first free from 55432)
+#   CLASSPLAN_RESTART_BACKOFF_MIN / _MAX / _RESET  restart backoff of a process that died,
+#                                in seconds (default 1, doubling to 30, reset after 60 up)
 #   CLASSPLAN_MTLS               1 (default): mutual TLS between the gateway and the services
 #                                and from the services to the catalog, with a CA and one
 #                                certificate per service made in the run dir; 0: plaintext
@@ -51,11 +61,20 @@ CATALOG_PORTS=${CLASSPLAN_CATALOG_PORTS:-$(consecutive "$CATALOG_PORT" "$CATALOG
 PAYBAND_PORTS=${CLASSPLAN_PAYBAND_PORTS:-$(consecutive "$PAYBAND_PORT" "$REPLICAS_ALL")}
 APPRAISAL_PORTS=${CLASSPLAN_APPRAISAL_PORTS:-$(consecutive "$APPRAISAL_PORT" "$REPLICAS_ALL")}
 ELIGIBILITY_PORTS=${CLASSPLAN_ELIGIBILITY_PORTS:-$(consecutive "$ELIGIBILITY_PORT" "$REPLICAS_ALL")}
-# The other services ask the first catalog replica.
-CATALOG_PORT=${CATALOG_PORTS%%,*}
-mkdir -p "$RUN_DIR/redis" "$RUN_DIR/gateway"
+STORE=${CLASSPLAN_STORE:-sqlite}
+case "$STORE" in
+  sqlite | postgres) ;;
+  *) echo "classplan: CLASSPLAN_STORE must be sqlite or postgres, not '$STORE'" >&2; exit 2 ;;
+esac
+# The other services balance over every catalog replica (round_robin, common/catalog_client).
+CATALOG_TARGET="ipv4:127.0.0.1:${CATALOG_PORTS//,/,127.0.0.1:}"
+PID_DIR="$RUN_DIR/pids"
+mkdir -p "$RUN_DIR/redis" "$RUN_DIR/gateway" "$PID_DIR"
 # A run directory made by an older version (or by hand) is narrowed too.
-chmod 700 "$RUN_DIR" "$RUN_DIR/redis" "$RUN_DIR/gateway"
+chmod 700 "$RUN_DIR" "$RUN_DIR/redis" "$RUN_DIR/gateway" "$PID_DIR"
+random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+# shellcheck source=deploy/local/supervise.sh
+. "$ROOT/deploy/local/supervise.sh"
 
 # The identity key ring: the gateway signs every backend call's identity with it and every
 # service verifies with it (docs/security.md). Made on the first start (0600 in a 0700
@@ -98,19 +117,23 @@ if [ "$MTLS" != 0 ]; then
     --tls_key="$TLS_DIR/operator.key")
 fi
 
+# The supervisors (supervise.sh), in start order.
 pids=()
 stop() {
-  trap - INT TERM EXIT
+  # A second Ctrl-C (or SIGTERM) while stopping must not cut the stop short.
+  trap '' INT TERM HUP
+  trap - EXIT
   echo
   echo "classplan: stopping..."
-  # The gateway first (it drains its calls), then the services, Redis last.
+  # The gateway first (it drains its calls), then the services, PostgreSQL and Redis last.
+  # Each supervisor stops its process and waits for it.
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     kill -TERM "${pids[$i]}" 2>/dev/null || true
     wait "${pids[$i]}" 2>/dev/null || true
   done
   echo "classplan: stopped"
 }
-trap "stop; exit 0" INT TERM
+trap "stop; exit 0" INT TERM HUP
 trap stop EXIT
 
 # Redis requires a password: an ACL user "classplan" limited to classplan's keys and channels
@@ -120,7 +143,6 @@ trap stop EXIT
 # file, the services from --redis_password_file / --cache_key_file.
 REDIS_PASSWORD_FILE="$RUN_DIR/redis/password"
 CACHE_KEY_FILE="$RUN_DIR/redis/cache-key"
-random_hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 if [ ! -s "$REDIS_PASSWORD_FILE" ]; then
   echo "classplan $(random_hex)" >"$REDIS_PASSWORD_FILE"
 fi
@@ -134,10 +156,10 @@ cat >"$RUN_DIR/redis/redis.conf" <<CONF
 user default off
 user $REDIS_USER on >$REDIS_PASSWORD ~classplan:* &classplan:* +@all -@dangerous
 CONF
-redis-server "$RUN_DIR/redis/redis.conf" --port "$REDIS_PORT" --bind 127.0.0.1 \
+supervise redis "$RUN_DIR/redis/redis.out" TERM \
+  redis-server "$RUN_DIR/redis/redis.conf" --port "$REDIS_PORT" --bind 127.0.0.1 \
   --protected-mode yes --save "" --appendonly no --dir "$RUN_DIR/redis" \
-  --logfile "$RUN_DIR/redis/redis.log" &
-pids+=($!)
+  --logfile "$RUN_DIR/redis/redis.log"
 redis_ping() {  # redis-cli takes the password from the environment, not its command line
   REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --user "$REDIS_USER" -p "$REDIS_PORT" ping 2>/dev/null |
     grep -q PONG
@@ -149,6 +171,29 @@ done
 redis_ping || { echo "classplan: redis did not start" >&2; exit 1; }
 unset REDIS_PASSWORD
 REDIS_SECRETS=(--redis_password_file="$REDIS_PASSWORD_FILE" --cache_key_file="$CACHE_KEY_FILE")
+
+if [ "$STORE" = postgres ]; then
+  # shellcheck source=deploy/local/postgres.sh
+  . "$ROOT/deploy/local/postgres.sh"
+  start_postgres
+fi
+# db_flags NAME BINARY: the database flags of service NAME into DB_ARGS: its SQLite file, or
+# with CLASSPLAN_STORE=postgres its database's URL file. A build whose server has no
+# --db_url_file yet keeps that service on SQLite, saying so (STORE_<name> for the banner).
+db_flags() {
+  DB_ARGS=(--db="$RUN_DIR/$1.db")
+  printf -v "STORE_$1" 'SQLite %s' "$RUN_DIR/$1.db"
+  [ "$STORE" = postgres ] && [ -x "$2" ] || return 0  # not built: start_replicas says so
+  local help
+  help=$("$2" --helpfull 2>&1 || true)
+  if [[ "$help" != *-db_url_file* ]]; then
+    echo "classplan: $(basename "$2") has no --db_url_file in this build; $1 stays on SQLite"
+    return 0
+  fi
+  postgres_database "$1"
+  DB_ARGS+=(--db_url_file="$DB_DIR/$1.url")
+  printf -v "STORE_$1" 'PostgreSQL database classplan_%s' "$1"
+}
 
 CTL="$BUILD_DIR/tools/classplanctl/classplanctl"
 wait_healthy() {  # port name [classplanctl flags...]
@@ -179,9 +224,9 @@ start_replicas() {
   mtls_flags "$name"
   for port in "${ports[@]}"; do
     # --listen last: it wins over the flag file's.
-    "$binary" "$@" --listen="127.0.0.1:$port" --identity_key_file="$IDENTITY_KEY_FILE" \
-      "${MTLS_ARGS[@]}" 2>>"$RUN_DIR/$name-$port.log" &
-    pids+=($!)
+    supervise "$name-$port" "$RUN_DIR/$name-$port.log" TERM \
+      "$binary" "$@" --listen="127.0.0.1:$port" --identity_key_file="$IDENTITY_KEY_FILE" \
+      "${MTLS_ARGS[@]}"
     wait_healthy "$port" "$name" ${CTL_DIRECT[@]+"${CTL_DIRECT[@]}"} || exit 1
     addrs+=("127.0.0.1:$port")
   done
@@ -193,21 +238,24 @@ start_replicas() {
 
 # Each service's settings are in its one file, deploy/local/<name>.flags (every setting,
 # documented); the run's ports and paths (the CLASSPLAN_* settings above) follow it and win.
+db_flags catalog "$BUILD_DIR/services/catalog/catalog_server"
 start_replicas catalog "$BUILD_DIR/services/catalog/catalog_server" "$CATALOG_PORTS" \
-  --flagfile="$ROOT/deploy/local/catalog.flags" --db="$RUN_DIR/catalog.db" \
+  --flagfile="$ROOT/deploy/local/catalog.flags" "${DB_ARGS[@]}" \
   --data_dir="$ROOT/data/catalog" --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}"
+db_flags payband "$BUILD_DIR/services/payband/payband_server"
 start_replicas payband "$BUILD_DIR/services/payband/payband_server" "$PAYBAND_PORTS" \
-  --flagfile="$ROOT/deploy/local/payband.flags" --db="$RUN_DIR/payband.db" \
+  --flagfile="$ROOT/deploy/local/payband.flags" "${DB_ARGS[@]}" \
   --data_dir="$ROOT/data/payband" --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}" \
-  --catalog="127.0.0.1:$CATALOG_PORT"
+  --catalog="$CATALOG_TARGET"
 # Appraisal: its own database (personnel records, fsync on every write), no Redis.
+db_flags appraisal "$BUILD_DIR/services/appraisal/appraisal_server"
 start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORTS" \
   --flagfile="$ROOT/deploy/local/appraisal.flags" \
-  --db="$RUN_DIR/appraisal.db" --data_dir="$ROOT/data/appraisal"
+  "${DB_ARGS[@]}" --data_dir="$ROOT/data/appraisal"
 # Eligibility: rules from the catalog's classes, cached in Redis; no database of its own.
 start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
   "$ELIGIBILITY_PORTS" --flagfile="$ROOT/deploy/local/eligibility.flags" \
-  --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}" --catalog="127.0.0.1:$CATALOG_PORT"
+  --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}" --catalog="$CATALOG_TARGET"
 
 # The gateway's files: the shipped config with this run's ports, the shipped policy, and the
 # demo keys (made on first start, reused after; only their hashes are in the key file).
@@ -232,11 +280,19 @@ fi
 chmod 600 "$GW/demo-keys.env" "$GW/gateway-keys.textproto"
 
 mtls_flags gateway
-"$BUILD_DIR/services/gateway/gateway_server" --config="$GW/gateway.textproto" \
+supervise "gateway-$GATEWAY_PORT" "$RUN_DIR/gateway-$GATEWAY_PORT.log" TERM \
+  "$BUILD_DIR/services/gateway/gateway_server" --config="$GW/gateway.textproto" \
   --redis_password_file="$REDIS_PASSWORD_FILE" --identity_key_file="$IDENTITY_KEY_FILE" \
-  "${MTLS_ARGS[@]}" 2>>"$RUN_DIR/gateway-$GATEWAY_PORT.log" &
-pids+=($!)
+  "${MTLS_ARGS[@]}"
 wait_healthy "$GATEWAY_PORT" gateway || exit 1
+
+postgres_line() {
+  if [ "$STORE" = postgres ]; then
+    echo "  postgres    127.0.0.1:$PG_PORT (private, data in $PG_DIR, URLs in $DB_DIR)"
+  else
+    echo "  databases   SQLite files in $RUN_DIR (CLASSPLAN_STORE=postgres: PostgreSQL)"
+  fi
+}
 
 tls_line() {
   if [ "$MTLS" != 0 ]; then
@@ -249,7 +305,9 @@ tls_line() {
 service_line() {  # name
   local started="STARTED_$1" target="TARGET_$1"
   if [ -n "${!started:-}" ]; then
+    local store="STORE_$1"
     echo "  $1$(printf '%*s' $((12 - ${#1})) '')${!target#ipv4:} (behind the gateway)"
+    [ -z "${!store:-}" ] || echo "              on ${!store}"
   else
     echo "  $1$(printf '%*s' $((12 - ${#1})) '')not built, skipped"
   fi
@@ -265,6 +323,7 @@ $(service_line payband)
 $(service_line appraisal)
 $(service_line eligibility)
   redis       127.0.0.1:$REDIS_PORT (private, password in $REDIS_PASSWORD_FILE)
+$(postgres_line)
   logs        $RUN_DIR/*.log
 $(tls_line)
 
@@ -298,8 +357,13 @@ Try, in another terminal (classplanctl talks to the gateway by default):
   $CTL eligibility check --class=SPCP23 --applicant=examples/applicants/psychology-graduate.json
   $CTL eligibility qualify --applicant=examples/applicants/social-worker-bsw.json
 
-Ctrl-C stops everything.
+A process that dies is restarted (pids in $PID_DIR). Ctrl-C stops everything.
 MSG
-wait -n "${pids[@]}" || true
-echo "classplan: a process exited unexpectedly; see $RUN_DIR/*.log" >&2
-exit 1
+# The supervisors run until stop() ends them; a signal interrupts this wait and runs the trap.
+while :; do
+  wait -n "${pids[@]}" || true
+  if ! kill -0 "${pids[@]}" 2>/dev/null; then
+    echo "classplan: a supervisor ended unexpectedly; stopping" >&2
+    exit 1
+  fi
+done
