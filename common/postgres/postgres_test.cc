@@ -10,42 +10,19 @@
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_server.h"
+#include "tests/support/postgres_fixture.h"
 
 namespace classplan::postgres {
 namespace {
 
-using ::classplan::testing::PostgresServer;
-
-class PostgresTest : public ::testing::Test {
+class PostgresTest : public testing::PostgresFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto server = PostgresServer::Start(PostgresServer::Options{/*fsync=*/false});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    static int n = 0;
-    auto url = server_->CreateDatabase(absl::StrCat("t", ++n));
-    ASSERT_TRUE(url.ok()) << url.status();
-    url_ = *url;
-  }
   std::unique_ptr<Database> Connect(ConnectOptions options = {}) {
     auto db = Database::Open(url_, options);
     EXPECT_TRUE(db.ok()) << db.status();
     return db.ok() ? *std::move(db) : nullptr;
   }
-
-  static PostgresServer* server_;
-  std::string url_;
 };
-
-PostgresServer* PostgresTest::server_ = nullptr;
 
 TEST_F(PostgresTest, ParametersRoundTripTextIntegersBytesAndNull) {
   auto db = Connect();
@@ -233,7 +210,7 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
     ASSERT_TRUE(l1.ok() && l2.ok() && l3.ok());
   }
   ASSERT_TRUE(read().ok());
-  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server()->Restart().ok());
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(read().ok()) << read();
   // A write is never retried: on a dead connection it fails (Unavailable), and the next works.
   {
@@ -241,7 +218,7 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
     ASSERT_TRUE(lease.ok());
     EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (1)").ok());
   }
-  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server()->Restart().ok());
   {
     auto lease = (*pool)->Acquire();
     ASSERT_TRUE(lease.ok());
@@ -255,7 +232,7 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
     EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (2)").ok());
   }
   // Write's BEGIN on a dead connection ran nothing: it is tried once more, on a new one.
-  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server()->Restart().ok());
   absl::Status s = (*pool)->Write([](Database& db) { return db.Exec("INSERT INTO b VALUES (3)"); });
   EXPECT_TRUE(s.ok()) << s;
 }
