@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/storage/rows.h"
 #include "services/payband/store/sql_payband_store.h"
@@ -32,17 +33,22 @@ absl::StatusOr<int64_t> VersionOf(Database& db, const char* sql, const std::stri
   return *row ? st->ColumnInt(0) : 0;
 }
 
-// Blobs of schedules, each given its jurisdiction's current version (read in the same
-// transaction or snapshot as the schedules).
+// Blobs of schedules, each given its jurisdiction's current version (read once per
+// jurisdiction: on PostgreSQL each read is a round trip).
 template <typename Database, typename Bind>
 absl::StatusOr<std::vector<pb::PaySchedule>> Schedules(Database& db, const PaybandSql& sql,
                                                        const char* query, const Bind& bind) {
   auto out = Blobs<pb::PaySchedule>(db, query, bind);
   if (!out.ok()) return out.status();
+  absl::flat_hash_map<std::string, int64_t> versions;
   for (auto& s : *out) {
-    auto v = VersionOf(db, sql.select_version, s.jurisdiction_id());
-    if (!v.ok()) return v.status();
-    s.set_version(*v);
+    auto [it, inserted] = versions.try_emplace(s.jurisdiction_id(), 0);
+    if (inserted) {
+      auto v = VersionOf(db, sql.select_version, s.jurisdiction_id());
+      if (!v.ok()) return v.status();
+      it->second = *v;
+    }
+    s.set_version(it->second);
   }
   return out;
 }
