@@ -7,7 +7,7 @@
 //   CLASSPLAN_STORE_FLAGS("CLASSPLAN_PAYBAND", "var/payband.db");
 //   ...
 //   auto opened = postgres::OpenStoreFromFlags<PaybandStore>(
-//       "payband", absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file),
+//       absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file),
 //       absl::GetFlag(FLAGS_migrate_only),
 //       [](const std::string& path) { return SqlitePaybandStore::Open(path); },
 //       [](const std::string& url) { return PostgresPaybandStore::Open(url); });
@@ -64,7 +64,7 @@ struct OpenedStore {
 // `migrate_only` the schema is brought up to date (opening does that, under PostgreSQL's
 // migration lock) and no store is returned, with exit code 0.
 template <typename Store, typename OpenSqlite, typename OpenPostgres>
-OpenedStore<Store> OpenStoreFromFlags(const char* service, const std::string& db,
+OpenedStore<Store> OpenStoreFromFlags(const std::string& db,
                                       const std::string& db_url_file, bool migrate_only,
                                       const OpenSqlite& open_sqlite,
                                       const OpenPostgres& open_postgres) {
@@ -74,8 +74,7 @@ OpenedStore<Store> OpenStoreFromFlags(const char* service, const std::string& db
     out.exit_code = server::BadFlag(target.status().message());
     return out;
   }
-  log::Info("store", {{"service", service},
-                      {"backend", target->postgres ? "postgresql" : "sqlite"}});
+  log::Info("store", {{"backend", target->postgres ? "postgresql" : "sqlite"}});
   absl::Status status;
   if (target->postgres) {
     auto store = open_postgres(target->location);
@@ -91,7 +90,7 @@ OpenedStore<Store> OpenStoreFromFlags(const char* service, const std::string& db
     return out;
   }
   if (migrate_only) {
-    log::Info("migrations applied; exiting (--migrate_only)", {{"service", service}});
+    log::Info("migrations applied; exiting (--migrate_only)");
     out.store.reset();
   }
   return out;

@@ -43,8 +43,7 @@ int Run() {
   log::Init("appraisal");
   // First: a migration Job (--migrate_only) needs no other flag.
   auto opened = postgres::OpenStoreFromFlags<AppraisalStore>(
-      "appraisal", absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file),
-      absl::GetFlag(FLAGS_migrate_only),
+      absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file), absl::GetFlag(FLAGS_migrate_only),
       [](const std::string& path) { return SqliteAppraisalStore::Open(path); },
       [](const std::string& url) { return PostgresAppraisalStore::Open(url); });
   if (opened.store == nullptr) return opened.exit_code;

@@ -51,8 +51,7 @@ int Run() {
   log::Init("payband");
   // First: a migration Job (--migrate_only) needs no other flag.
   auto opened = postgres::OpenStoreFromFlags<PaybandStore>(
-      "payband", absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file),
-      absl::GetFlag(FLAGS_migrate_only),
+      absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file), absl::GetFlag(FLAGS_migrate_only),
       [](const std::string& path) { return SqlitePaybandStore::Open(path); },
       [](const std::string& url) { return PostgresPaybandStore::Open(url); });
   if (opened.store == nullptr) return opened.exit_code;
