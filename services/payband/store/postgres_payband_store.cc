@@ -39,8 +39,12 @@ const std::vector<postgres::Migration>& Migrations() {
 
 const PaybandSql& PostgresPaybandBackend::Sql() {
   static const PaybandSql sql = {
-      "SELECT data FROM pay_schedules WHERE $1 = '' OR jurisdiction_id = $1 ORDER BY id",
-      "SELECT data FROM pay_schedules WHERE id = $1",
+      "$",
+      "SELECT s.data, COALESCE(v.version, 0) FROM pay_schedules s LEFT JOIN schedule_versions v"
+      " ON v.jurisdiction_id = s.jurisdiction_id WHERE $1 = '' OR s.jurisdiction_id = $1"
+      " ORDER BY s.id",
+      "SELECT s.data, COALESCE(v.version, 0) FROM pay_schedules s LEFT JOIN schedule_versions v"
+      " ON v.jurisdiction_id = s.jurisdiction_id WHERE s.id = $1",
       "SELECT version FROM schedule_versions WHERE jurisdiction_id = $1",
       // LIMIT NULL is no limit.
       "SELECT data FROM pay_bands WHERE schedule_id = $1 AND code > $2 ORDER BY code"
@@ -49,7 +53,7 @@ const PaybandSql& PostgresPaybandBackend::Sql() {
       // Held to the end of the transaction; the prefix keeps it apart from other locks.
       "SELECT pg_advisory_xact_lock(hashtextextended('payband.jurisdiction' || chr(31) || $1, 0))",
       "INSERT INTO pay_schedules(id, jurisdiction_id, data) VALUES($1, $2, $3)",
-      "INSERT INTO pay_bands(schedule_id, code, data) VALUES($1, $2, $3)",
+      "INSERT INTO pay_bands(schedule_id, code, data) VALUES",
       "INSERT INTO schedule_versions(jurisdiction_id, version) VALUES($1, 1) "
       "ON CONFLICT(jurisdiction_id) DO UPDATE SET version = schedule_versions.version + 1",
       "INSERT INTO alternative_assignments(jurisdiction_id, class_code, data) VALUES($1, $2, $3)",

@@ -17,15 +17,16 @@ namespace classplan::payband {
 
 // A backend's statements, numbered parameters in the order of the comments.
 struct PaybandSql {
-  const char* list_schedules;     // jurisdiction ("" = all) -> data, by id
-  const char* select_schedule;    // id -> data
+  const char* parameter;          // how parameters are numbered: "$" or "?"
+  const char* list_schedules;     // jurisdiction ("" = all) -> data, version, by id
+  const char* select_schedule;    // id -> data, version
   const char* select_version;     // jurisdiction -> version
   const char* list_bands;         // schedule, after code, limit (-1 = all) -> data, by code
   const char* select_band;        // schedule, code -> data
   const char* lock_jurisdiction;  // jurisdiction; nullptr: the transaction already excludes
                                   // other writers
   const char* insert_schedule;    // id, jurisdiction, data
-  const char* insert_band;        // schedule, code, data
+  const char* insert_bands;       // "INSERT ... VALUES" of (schedule, code, data) rows
   const char* bump_version;       // jurisdiction (inserts 1 or increments)
   const char* insert_assignment;  // jurisdiction, class, data
   const char* list_assignments;   // jurisdiction ("" = all) -> data, by jurisdiction and class

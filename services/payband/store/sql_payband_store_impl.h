@@ -2,17 +2,20 @@
 #define CLASSPLAN_SERVICES_PAYBAND_STORE_SQL_PAYBAND_STORE_IMPL_H_
 // The definitions of SqlPaybandStore, included only by the backends' .cc files, each of which
 // instantiates it once (template class SqlPaybandStore<TheirBackend>).
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/storage/rows.h"
 #include "services/payband/store/sql_payband_store.h"
 
 namespace classplan::payband {
 namespace sql_store {
+
+// Bands per INSERT statement: 2 parameters each, well under SQLite's 32766.
+inline constexpr size_t kBandsPerInsert = 500;
 
 // The Msg in column 0 of every row of `sql`; `bind` binds its parameters.
 template <typename Msg, typename Database, typename Bind>
@@ -33,24 +36,36 @@ absl::StatusOr<int64_t> VersionOf(Database& db, const char* sql, const std::stri
   return *row ? st->ColumnInt(0) : 0;
 }
 
-// Blobs of schedules, each given its jurisdiction's current version (read once per
-// jurisdiction: on PostgreSQL each read is a round trip).
+// Schedules from a query selecting (data, version): each is given its jurisdiction's version,
+// joined in the same statement (one snapshot, one round trip on PostgreSQL).
 template <typename Database, typename Bind>
-absl::StatusOr<std::vector<pb::PaySchedule>> Schedules(Database& db, const PaybandSql& sql,
-                                                       const char* query, const Bind& bind) {
-  auto out = Blobs<pb::PaySchedule>(db, query, bind);
-  if (!out.ok()) return out.status();
-  absl::flat_hash_map<std::string, int64_t> versions;
-  for (auto& s : *out) {
-    auto [it, inserted] = versions.try_emplace(s.jurisdiction_id(), 0);
-    if (inserted) {
-      auto v = VersionOf(db, sql.select_version, s.jurisdiction_id());
-      if (!v.ok()) return v.status();
-      it->second = *v;
+absl::StatusOr<std::vector<pb::PaySchedule>> Schedules(Database& db, const char* query,
+                                                       const Bind& bind) {
+  auto st = db.Prepare(query);
+  if (!st.ok()) return st.status();
+  bind(*st);
+  std::vector<pb::PaySchedule> out;
+  absl::Status s = storage::ForEachRow(*st, [&] {
+    pb::PaySchedule& schedule = out.emplace_back();
+    if (auto parsed = storage::ParseBlob(st->ColumnBlob(0), &schedule); !parsed.ok()) {
+      return parsed;
     }
-    s.set_version(it->second);
-  }
+    schedule.set_version(st->ColumnInt(1));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
   return out;
+}
+
+// The multi-row INSERT of up to `rows` bands: "<insert_bands> ($1, $2, $3), ($1, $4, $5), ..."
+// (`numbered` "$" or "?"): the schedule id once, then each band's code and data.
+inline std::string InsertBandsSql(const char* insert_bands, const char* numbered, size_t rows) {
+  std::string sql = insert_bands;
+  for (size_t i = 0; i < rows; ++i) {
+    absl::StrAppend(&sql, i == 0 ? " " : ", ", "(", numbered, "1, ", numbered, 2 + 2 * i, ", ",
+                    numbered, 3 + 2 * i, ")");
+  }
+  return sql;
 }
 
 // Runs `read` through the backend's Read and returns what it produced.
@@ -71,7 +86,7 @@ template <typename B>
 absl::StatusOr<std::vector<pb::PaySchedule>> SqlPaybandStore<B>::ListSchedules(
     const std::string& jurisdiction_id) {
   return sql_store::ReadValue<B, std::vector<pb::PaySchedule>>(*pool_, [&](Database& db) {
-    return sql_store::Schedules(db, B::Sql(), B::Sql().list_schedules,
+    return sql_store::Schedules(db, B::Sql().list_schedules,
                                 [&](auto& st) { st.Bind(1, jurisdiction_id); });
   });
 }
@@ -80,8 +95,8 @@ template <typename B>
 absl::StatusOr<std::optional<pb::PaySchedule>> SqlPaybandStore<B>::GetSchedule(
     const std::string& id) {
   return sql_store::ReadValue<B, std::optional<pb::PaySchedule>>(*pool_, [&](Database& db) {
-    return storage::First(sql_store::Schedules(db, B::Sql(), B::Sql().select_schedule,
-                                               [&](auto& st) { st.Bind(1, id); }));
+    return storage::First(
+        sql_store::Schedules(db, B::Sql().select_schedule, [&](auto& st) { st.Bind(1, id); }));
   });
 }
 
@@ -127,7 +142,7 @@ absl::Status SqlPaybandStore<B>::AddSchedule(const pb::PaySchedule& schedule,
       lock->Bind(1, copy.jurisdiction_id());
       if (auto s = lock->Step(); !s.ok()) return s.status();
     }
-    auto existing = sql_store::Schedules(db, sql, sql.list_schedules,
+    auto existing = sql_store::Schedules(db, sql.list_schedules,
                                          [&](auto& st) { st.Bind(1, copy.jurisdiction_id()); });
     if (!existing.ok()) return existing.status();
     for (const auto& s : *existing) {
@@ -143,16 +158,22 @@ absl::Status SqlPaybandStore<B>::AddSchedule(const pb::PaySchedule& schedule,
     if (!ins.ok()) return ins.status();
     ins->Bind(1, copy.id()).Bind(2, copy.jurisdiction_id()).BindBlob(3, copy.SerializeAsString());
     if (auto s = ins->Step(); !s.ok()) return s.status();
-    auto band = db.Prepare(sql.insert_band);
-    if (!band.ok()) return band.status();
-    for (const auto& b : bands) {
-      pb::PayBand stored = b;
-      stored.set_schedule_id(copy.id());
-      stored.clear_annual();
-      stored.clear_hourly();
-      band->Reset();
-      band->Bind(1, copy.id()).Bind(2, stored.code()).BindBlob(3, stored.SerializeAsString());
-      if (auto s = band->Step(); !s.ok()) return s.status();
+    // Bands in multi-row INSERTs: one round trip per kBandsPerInsert on PostgreSQL.
+    for (size_t first = 0; first < bands.size(); first += sql_store::kBandsPerInsert) {
+      const size_t rows = std::min(sql_store::kBandsPerInsert, bands.size() - first);
+      auto ins_bands =
+          db.Prepare(sql_store::InsertBandsSql(sql.insert_bands, sql.parameter, rows));
+      if (!ins_bands.ok()) return ins_bands.status();
+      ins_bands->Bind(1, copy.id());
+      for (size_t i = 0; i < rows; ++i) {
+        pb::PayBand stored = bands[first + i];
+        stored.set_schedule_id(copy.id());
+        stored.clear_annual();
+        stored.clear_hourly();
+        const int column = 2 + 2 * static_cast<int>(i);
+        ins_bands->Bind(column, stored.code()).BindBlob(column + 1, stored.SerializeAsString());
+      }
+      if (auto s = ins_bands->Step(); !s.ok()) return s.status();
     }
     auto ver = db.Prepare(sql.bump_version);
     if (!ver.ok()) return ver.status();
