@@ -1,11 +1,14 @@
 #ifndef CLASSPLAN_COMMON_POSTGRES_POOL_H_
 #define CLASSPLAN_COMMON_POSTGRES_POOL_H_
 
+#include <deque>
 #include <memory>
 #include <string>
 
 #include "absl/functional/function_ref.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/postgres/database.h"
 #include "common/storage/pool.h"
 
@@ -36,7 +39,27 @@ class ConnectionPool : public storage::LeasePool<Database> {
   absl::Status Write(absl::FunctionRef<absl::Status(Database&)> body,
                      Isolation isolation = Isolation::kReadCommitted);
 
+  // As Write, with group commit: callers that arrive while a batch is running wait and then
+  // run together in the next transaction (at most kMaxGroup), each body under its own
+  // SAVEPOINT, so a failing body undoes only its own work and gets its own error. A batch pays
+  // one commit (one WAL flush) and one pass through locks held to the commit, such as the
+  // audit chain's, for all its writes. A body sees the earlier writes of its batch (one
+  // transaction) and its locks are held until the batch commits; a failed COMMIT is every
+  // member's error. A lone caller runs as Write does (no savepoint).
+  absl::Status WriteGrouped(absl::FunctionRef<absl::Status(Database&)> body);
+
+  static constexpr int kMaxGroup = 32;
+  // Writes waiting for the next group (for tests).
+  int GroupQueued() {
+    absl::MutexLock lock(&group_mu_);
+    return static_cast<int>(group_queue_.size());
+  }
+
  private:
+  struct Grouped;
+  // Runs `batch` in one transaction (WriteGrouped), setting each member's status.
+  void RunGroup(const std::vector<Grouped*>& batch);
+
   ConnectionPool(std::string conninfo, int size, const ConnectOptions& options,
                  std::unique_ptr<Database> first)
       : LeasePool("postgres", size, std::move(first)),
@@ -48,6 +71,10 @@ class ConnectionPool : public storage::LeasePool<Database> {
 
   const std::string conninfo_;
   const ConnectOptions options_;
+
+  absl::Mutex group_mu_;
+  std::deque<Grouped*> group_queue_ ABSL_GUARDED_BY(group_mu_);
+  bool group_leader_ ABSL_GUARDED_BY(group_mu_) = false;
 };
 
 }  // namespace classplan::postgres

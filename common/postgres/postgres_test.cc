@@ -5,7 +5,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/postgres/database.h"
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
@@ -187,6 +189,55 @@ TEST_F(PostgresTest, ANewerSchemaRefusesToStart) {
   // The lock was released: migrating again (another replica) is not held up.
   auto other = Connect();
   EXPECT_TRUE(Migrate(*other, TwoSteps()).ok());
+}
+
+// Group commit: writes that arrive while a batch runs go together in the next one; a body that
+// fails there (a duplicate key) undoes only itself, the others commit. The leader's body holds
+// its batch open until the three others are queued, so the second batch has all three.
+TEST_F(PostgresTest, GroupedWritesShareACommitAndFailAlone) {
+  auto pool = ConnectionPool::Create(url_, 4);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  ASSERT_TRUE((*pool)->Write([](Database& db) {
+                   return db.Exec("CREATE TABLE t (id TEXT PRIMARY KEY)");
+                 }).ok());
+  auto insert = [&](const char* id) {
+    return (*pool)->WriteGrouped([id](Database& db) {
+      auto st = db.Prepare("INSERT INTO t VALUES ($1)");
+      if (!st.ok()) return st.status();
+      st->Bind(1, id);
+      return st->Step().status();
+    });
+  };
+  absl::Status leader;
+  absl::Notification leading;
+  std::thread first([&] {
+    leader = (*pool)->WriteGrouped([&](Database& db) {
+      auto st = db.Prepare("INSERT INTO t VALUES ('a')");
+      if (!st.ok()) return st.status();
+      if (auto s = st->Step(); !s.ok()) return s.status();
+      leading.Notify();
+      // Polls a count (bounded), so no outcome depends on timing.
+      for (int i = 0; i < 1000 && (*pool)->GroupQueued() < 3; ++i) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      EXPECT_EQ((*pool)->GroupQueued(), 3);
+      return absl::OkStatus();
+    });
+  });
+  leading.WaitForNotification();  // the others queue behind the leader's batch
+  absl::Status b, dup, c;
+  std::thread tb([&] { b = insert("b"); });
+  std::thread tdup([&] { dup = insert("a"); });
+  std::thread tc([&] { c = insert("c"); });
+  for (std::thread* t : {&first, &tb, &tdup, &tc}) t->join();
+  EXPECT_TRUE(leader.ok()) << leader;
+  EXPECT_TRUE(b.ok()) << b;
+  EXPECT_TRUE(c.ok()) << c;
+  EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists) << dup;
+  auto rows = server()->Psql(url_.substr(url_.rfind('/') + 1),
+                            "SELECT string_agg(id, ',' ORDER BY id) FROM t");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(absl::StripAsciiWhitespace(*rows), "a,b,c");
 }
 
 // Last: it restarts the shared server. Every pooled connection dies with it; a read then

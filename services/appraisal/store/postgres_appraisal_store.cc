@@ -96,7 +96,8 @@ absl::Status PostgresAppraisalBackend::Read(Pool& pool,
 
 absl::Status PostgresAppraisalBackend::Write(Pool& pool,
                                              absl::FunctionRef<absl::Status(Database&)> write) {
-  return pool.Write(write);
+  // Group commit: concurrent writes share one commit and one pass through the audit lock.
+  return pool.WriteGrouped(write);
 }
 
 absl::StatusOr<audit::Event> PostgresAppraisalBackend::Append(Database& db, audit::Event event) {

@@ -71,7 +71,8 @@ absl::Status PostgresPaybandBackend::Read(Pool& pool,
 
 absl::Status PostgresPaybandBackend::Write(Pool& pool,
                                            absl::FunctionRef<absl::Status(Database&)> write) {
-  return pool.Write(write);
+  // Group commit: concurrent writes share one commit and one pass through the audit lock.
+  return pool.WriteGrouped(write);
 }
 
 absl::StatusOr<audit::Event> PostgresPaybandBackend::Append(Database& db, audit::Event event) {
