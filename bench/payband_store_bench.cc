@@ -148,9 +148,8 @@ void BM_ImportSchedule(benchmark::State& state) {
     e.resource_type = "pay_schedule";
     e.resource_id = s.id();
     absl::Status st = store->AddSchedule(
-        s, bands, [&](const std::vector<pb::PaySchedule>& existing) {
-          return CheckNoOverlap(existing, s);
-        },
+        s, bands,
+        [&](const std::vector<pb::PaySchedule>& existing) { return CheckNoOverlap(existing, s); },
         e);
     if (!st.ok()) {
       state.SkipWithError(st.ToString().c_str());

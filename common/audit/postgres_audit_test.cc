@@ -25,7 +25,6 @@ class PostgresAuditTest : public testing::PostgresFixture {
     EXPECT_TRUE(pool.ok()) << pool.status();
     return pool.ok() ? *std::move(pool) : nullptr;
   }
-
 };
 
 Event Sample(const std::string& id) {

@@ -71,9 +71,8 @@ absl::Status ConnectionPool::WriteGrouped(absl::FunctionRef<absl::Status(Databas
     absl::MutexLock lock(&group_mu_);
     group_queue_.push_back(&me);
     // Either a leader runs this write, or this caller becomes the leader when none is left.
-    auto ready = [this, &me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_) {
-      return me.done || !group_leader_;
-    };
+    auto ready = [this, &me]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_) { return me.done || !group_leader_; };
     group_mu_.Await(absl::Condition(&ready));
     if (me.done) return me.status;
     group_leader_ = true;

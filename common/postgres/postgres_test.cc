@@ -197,9 +197,10 @@ TEST_F(PostgresTest, ANewerSchemaRefusesToStart) {
 TEST_F(PostgresTest, GroupedWritesShareACommitAndFailAlone) {
   auto pool = ConnectionPool::Create(url_, 4);
   ASSERT_TRUE(pool.ok()) << pool.status();
-  ASSERT_TRUE((*pool)->Write([](Database& db) {
-                   return db.Exec("CREATE TABLE t (id TEXT PRIMARY KEY)");
-                 }).ok());
+  ASSERT_TRUE(
+      (*pool)
+          ->Write([](Database& db) { return db.Exec("CREATE TABLE t (id TEXT PRIMARY KEY)"); })
+          .ok());
   auto insert = [&](const char* id) {
     return (*pool)->WriteGrouped([id](Database& db) {
       auto st = db.Prepare("INSERT INTO t VALUES ($1)");
@@ -235,7 +236,7 @@ TEST_F(PostgresTest, GroupedWritesShareACommitAndFailAlone) {
   EXPECT_TRUE(c.ok()) << c;
   EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists) << dup;
   auto rows = server()->Psql(url_.substr(url_.rfind('/') + 1),
-                            "SELECT string_agg(id, ',' ORDER BY id) FROM t");
+                             "SELECT string_agg(id, ',' ORDER BY id) FROM t");
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(absl::StripAsciiWhitespace(*rows), "a,b,c");
 }

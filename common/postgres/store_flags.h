@@ -25,14 +25,16 @@
 // Defines --db, --db_url_file and --migrate_only with the same words in every server. `ENV` is
 // the service's environment prefix (a string literal: "CLASSPLAN_PAYBAND" reads
 // CLASSPLAN_PAYBAND_DB and CLASSPLAN_PAYBAND_DB_URL_FILE); `DEFAULT_DB` the SQLite file.
-#define CLASSPLAN_STORE_FLAGS(ENV, DEFAULT_DB)                                                  \
-  ABSL_FLAG(std::string, db, classplan::server::EnvOr(ENV "_DB", DEFAULT_DB),                   \
-            "SQLite database file (env " ENV "_DB), created if missing; or a "                  \
-            "postgresql:// URL without a password");                                            \
-  ABSL_FLAG(std::string, db_url_file, classplan::server::EnvOr(ENV "_DB_URL_FILE", ""),         \
-            "file holding a postgresql:// URL, password included (env " ENV "_DB_URL_FILE); "   \
-            "overrides --db");                                                                  \
-  ABSL_FLAG(bool, migrate_only, false,                                                          \
+#define CLASSPLAN_STORE_FLAGS(ENV, DEFAULT_DB)                                               \
+  ABSL_FLAG(std::string, db, classplan::server::EnvOr(ENV "_DB", DEFAULT_DB),                \
+            "SQLite database file (env " ENV                                                 \
+            "_DB), created if missing; or a "                                                \
+            "postgresql:// URL without a password");                                         \
+  ABSL_FLAG(std::string, db_url_file, classplan::server::EnvOr(ENV "_DB_URL_FILE", ""),      \
+            "file holding a postgresql:// URL, password included (env " ENV                  \
+            "_DB_URL_FILE); "                                                                \
+            "overrides --db");                                                               \
+  ABSL_FLAG(bool, migrate_only, false,                                                       \
             "bring the database schema up to date and exit 0 without serving (a Kubernetes " \
             "migration Job)")
 
@@ -64,9 +66,8 @@ struct OpenedStore {
 // `migrate_only` the schema is brought up to date (opening does that, under PostgreSQL's
 // migration lock) and no store is returned, with exit code 0.
 template <typename Store, typename OpenSqlite, typename OpenPostgres>
-OpenedStore<Store> OpenStoreFromFlags(const std::string& db,
-                                      const std::string& db_url_file, bool migrate_only,
-                                      const OpenSqlite& open_sqlite,
+OpenedStore<Store> OpenStoreFromFlags(const std::string& db, const std::string& db_url_file,
+                                      bool migrate_only, const OpenSqlite& open_sqlite,
                                       const OpenPostgres& open_postgres) {
   OpenedStore<Store> out;
   absl::StatusOr<StoreTarget> target = StoreTargetFromFlags(db, db_url_file);

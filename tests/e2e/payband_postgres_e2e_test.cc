@@ -92,8 +92,8 @@ class PaybandPostgresE2eTest : public ::testing::Test {
         std::vector<std::string>{
             BuildPath("services/payband/payband_server"),
             "--listen=127.0.0.1:" + std::to_string(r.port), "--db_url_file=" + url_file,
-            "--data_dir=" + SourcePath("data/payband"), "--redis=",
-            "--catalog=127.0.0.1:" + std::to_string(testing::FreeTcpPort()),
+            "--data_dir=" + SourcePath("data/payband"),
+            "--redis=", "--catalog=127.0.0.1:" + std::to_string(testing::FreeTcpPort()),
             "--catalog_deadline=2s", "--drain_timeout=2s", testing::IdentityKeyFlag()},
         r.log);
   }
@@ -126,8 +126,8 @@ class PaybandPostgresE2eTest : public ::testing::Test {
 
   // `server` --migrate_only on `url_file`: its exit code; `out` its output.
   int MigrateOnly(const std::string& server, const std::string& url_file, std::string* out) {
-    return testing::RunCommand(
-        {BuildPath(server), "--db_url_file=" + url_file, "--migrate_only"}, out);
+    return testing::RunCommand({BuildPath(server), "--db_url_file=" + url_file, "--migrate_only"},
+                               out);
   }
 
   std::string dir_;

@@ -70,9 +70,9 @@ TEST_P(PaybandStoreConformance, AScheduleAndItsBandsReadBackAsWritten) {
   pb::PayBand b2 = Band("B2", 500000, 700000);
   b2.mutable_annual()->mutable_minimum()->set_cents(1);  // derived: not stored
   b2.set_schedule_id("elsewhere");                       // the schedule's id is stored
-  ASSERT_TRUE(store->AddSchedule(s, {Band("B1", 100, 200), b2, Band("A9", 1, 2)}, nullptr,
-                                 std::nullopt)
-                  .ok());
+  ASSERT_TRUE(
+      store->AddSchedule(s, {Band("B1", 100, 200), b2, Band("A9", 1, 2)}, nullptr, std::nullopt)
+          .ok());
   EXPECT_EQ(*store->ScheduleVersion("xx"), 1);
   auto got = store->GetSchedule("xx/a");
   ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
@@ -87,8 +87,7 @@ TEST_P(PaybandStoreConformance, AScheduleAndItsBandsReadBackAsWritten) {
   EXPECT_FALSE(store->GetBand("xx/a", "B3")->has_value());
   EXPECT_FALSE(store->GetBand("xx/none", "B2")->has_value());
   // By code; after a code; at most a limit; <= 0 is no limit.
-  EXPECT_EQ(Codes(store->ListBands("xx/a", "", 0)),
-            (std::vector<std::string>{"A9", "B1", "B2"}));
+  EXPECT_EQ(Codes(store->ListBands("xx/a", "", 0)), (std::vector<std::string>{"A9", "B1", "B2"}));
   EXPECT_EQ(Codes(store->ListBands("xx/a", "A9", 1)), (std::vector<std::string>{"B1"}));
   EXPECT_EQ(Codes(store->ListBands("xx/a", "B1", -1)), (std::vector<std::string>{"B2"}));
   EXPECT_TRUE(Codes(store->ListBands("xx/a", "B2", 5)).empty());
@@ -122,10 +121,12 @@ TEST_P(PaybandStoreConformance, ListsSortBytewise) {
   std::vector<std::string> ids;
   for (const auto& s : *list) ids.push_back(s.id());
   EXPECT_EQ(ids, (std::vector<std::string>{"xx/B", "xx/a", "xx/a-2", "xx/b"}));
-  ASSERT_TRUE(store->AddSchedule(Schedule("yy", "s"), {Band("b", 1, 2), Band("Z", 1, 2),
-                                                       Band("_", 1, 2), Band("10", 1, 2)},
-                                 nullptr, std::nullopt)
-                  .ok());
+  ASSERT_TRUE(
+      store
+          ->AddSchedule(Schedule("yy", "s"),
+                        {Band("b", 1, 2), Band("Z", 1, 2), Band("_", 1, 2), Band("10", 1, 2)},
+                        nullptr, std::nullopt)
+          .ok());
   EXPECT_EQ(Codes(store->ListBands("yy/s", "", 0)),
             (std::vector<std::string>{"10", "Z", "_", "b"}));
 }
@@ -133,12 +134,11 @@ TEST_P(PaybandStoreConformance, ListsSortBytewise) {
 TEST_P(PaybandStoreConformance, ARepeatedScheduleIsAlreadyExistsAndChangesNothing) {
   auto store = Open("repeat");
   ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->AddSchedule(Schedule("xx", "a"), {Band("B1", 1, 2)}, nullptr, std::nullopt)
-                  .ok());
+  ASSERT_TRUE(
+      store->AddSchedule(Schedule("xx", "a"), {Band("B1", 1, 2)}, nullptr, std::nullopt).ok());
   pb::PaySchedule again = Schedule("xx", "a");
   again.set_name("other");
-  absl::Status s =
-      store->AddSchedule(again, {Band("B9", 1, 2)}, nullptr, ImportEvent("xx/a"));
+  absl::Status s = store->AddSchedule(again, {Band("B9", 1, 2)}, nullptr, ImportEvent("xx/a"));
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
   EXPECT_EQ(s.message(), "pay schedule xx/a already exists");
   EXPECT_EQ((*store->GetSchedule("xx/a"))->name(), "a");
@@ -166,8 +166,9 @@ TEST_P(PaybandStoreConformance, AFailingImportLeavesNothing) {
   EXPECT_EQ(*store->ScheduleVersion("xx"), 0);
   EXPECT_EQ(EventCount(*store), 0u);
   // And the same import, corrected, goes in whole.
-  ASSERT_TRUE(store->AddSchedule(Schedule("xx", "a"), {Band("B1", 1, 2), Band("B2", 1, 2)},
-                                 nullptr, ImportEvent("xx/a"))
+  ASSERT_TRUE(store
+                  ->AddSchedule(Schedule("xx", "a"), {Band("B1", 1, 2), Band("B2", 1, 2)}, nullptr,
+                                ImportEvent("xx/a"))
                   .ok());
   EXPECT_EQ(store->ListBands("xx/a", "", 0)->size(), 2u);
 }
@@ -225,8 +226,8 @@ TEST_P(PaybandStoreConformance, AlternativeAssignments) {
     a.mutable_review_due_on()->set_year(2030);  // derived: not stored
     return a;
   };
-  for (const auto& [j, c] : std::vector<std::pair<std::string, std::string>>{
-           {"yy", "C1"}, {"xx", "c2"}, {"xx", "C3"}}) {
+  for (const auto& [j, c] :
+       std::vector<std::pair<std::string, std::string>>{{"yy", "C1"}, {"xx", "c2"}, {"xx", "C3"}}) {
     ASSERT_TRUE(store->AddAlternativeAssignment(assignment(j, c)).ok());
   }
   absl::Status again = store->AddAlternativeAssignment(assignment("xx", "c2"));

@@ -161,8 +161,7 @@ absl::Status SqlPaybandStore<B>::AddSchedule(const pb::PaySchedule& schedule,
     // Bands in multi-row INSERTs: one round trip per kBandsPerInsert on PostgreSQL.
     for (size_t first = 0; first < bands.size(); first += sql_store::kBandsPerInsert) {
       const size_t rows = std::min(sql_store::kBandsPerInsert, bands.size() - first);
-      auto ins_bands =
-          db.Prepare(sql_store::InsertBandsSql(sql.insert_bands, sql.parameter, rows));
+      auto ins_bands = db.Prepare(sql_store::InsertBandsSql(sql.insert_bands, sql.parameter, rows));
       if (!ins_bands.ok()) return ins_bands.status();
       ins_bands->Bind(1, copy.id());
       for (size_t i = 0; i < rows; ++i) {

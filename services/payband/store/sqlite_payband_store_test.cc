@@ -15,8 +15,7 @@ const StoreFactory kSqlite{
       return std::unique_ptr<PaybandStore>(*std::move(store));
     }};
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, PaybandStoreConformance, ::testing::Values(&kSqlite),
-                         FactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, PaybandStoreConformance, ::testing::Values(&kSqlite), FactoryName);
 
 }  // namespace
 }  // namespace classplan::payband
