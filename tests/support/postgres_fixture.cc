@@ -48,6 +48,20 @@ absl::StatusOr<std::string> PostgresDatabase(const std::string& key) {
   return server->Url(name);
 }
 
+void ExpectNewerSchemaRefused(const std::string& key,
+                              const std::function<absl::Status(const std::string& url)>& open) {
+  auto url = PostgresDatabase(key);
+  ASSERT_TRUE(url.ok()) << url.status();
+  ASSERT_TRUE(open(*url).ok());
+  ASSERT_TRUE(SharedPostgres()
+                  ->Psql(absl::AsciiStrToLower(key),
+                         "INSERT INTO schema_migrations(version, name) VALUES (99, 'future')")
+                  .ok());
+  absl::Status refused = open(*url);
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused)) << refused;
+  EXPECT_NE(std::string(refused.message()).find("schema version 99"), std::string::npos) << refused;
+}
+
 void PostgresFixture::SetUp() {
   static int n = 0;
   auto url = PostgresDatabase(absl::StrCat("fixture_", ++n));
