@@ -64,7 +64,8 @@ struct ConnectionPool::Grouped {
   bool done = false;
 };
 
-absl::Status ConnectionPool::WriteGrouped(absl::FunctionRef<absl::Status(Database&)> body) {
+absl::Status ConnectionPool::WriteGrouped(absl::FunctionRef<absl::Status(Database&)> body,
+                                          const char* first) {
   Grouped me(body);
   std::vector<Grouped*> batch;
   {
@@ -82,22 +83,28 @@ absl::Status ConnectionPool::WriteGrouped(absl::FunctionRef<absl::Status(Databas
     }
   }
   // `me` is in the batch: it was queued, and a member is marked done before leadership ends.
-  RunGroup(batch);
+  RunGroup(batch, first);
   absl::MutexLock lock(&group_mu_);
   for (Grouped* g : batch) g->done = true;
   group_leader_ = false;
   return me.status;
 }
 
-void ConnectionPool::RunGroup(const std::vector<Grouped*>& batch) {
-  if (batch.size() == 1) {
-    batch.front()->status = Write(batch.front()->body);
-    return;
+void ConnectionPool::RunGroup(const std::vector<Grouped*>& batch, const char* first) {
+  if (batch.size() > 1) {
+    metrics::GetCounter("postgres_grouped_writes").Increment(static_cast<int64_t>(batch.size()));
   }
-  metrics::GetCounter("postgres_grouped_writes").Increment(static_cast<int64_t>(batch.size()));
   size_t ran = 0;
   absl::Status tx = Write([&](Database& db) -> absl::Status {
     ran = 0;
+    if (first != nullptr) {
+      if (absl::Status s = db.Exec(first); !s.ok()) return s;
+    }
+    if (batch.size() == 1) {  // the transaction alone makes it all or nothing
+      ran = 1;
+      batch.front()->status = batch.front()->body(db);
+      return batch.front()->status;
+    }
     for (Grouped* g : batch) {
       ++ran;
       if (absl::Status s = db.Exec("SAVEPOINT grouped_write"); !s.ok()) return s;

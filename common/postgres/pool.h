@@ -45,8 +45,14 @@ class ConnectionPool : public storage::LeasePool<Database> {
   // one commit (one WAL flush) and one pass through locks held to the commit, such as the
   // audit chain's, for all its writes. A body sees the earlier writes of its batch (one
   // transaction) and its locks are held until the batch commits; a failed COMMIT is every
-  // member's error. A lone caller runs as Write does (no savepoint).
-  absl::Status WriteGrouped(absl::FunctionRef<absl::Status(Database&)> body);
+  // member's error. A lone caller runs without a savepoint.
+  //
+  // `first` (if not null) runs first in every group transaction, before any body: a store
+  // whose bodies each end taking one shared lock (the audit chain's advisory lock) passes the
+  // statement taking it, so no group ever holds a body's lock while it waits for that one (two
+  // replicas' groups would otherwise deadlock).
+  absl::Status WriteGrouped(absl::FunctionRef<absl::Status(Database&)> body,
+                            const char* first = nullptr);
 
   static constexpr int kMaxGroup = 32;
   // Writes waiting for the next group (for tests).
@@ -58,7 +64,7 @@ class ConnectionPool : public storage::LeasePool<Database> {
  private:
   struct Grouped;
   // Runs `batch` in one transaction (WriteGrouped), setting each member's status.
-  void RunGroup(const std::vector<Grouped*>& batch);
+  void RunGroup(const std::vector<Grouped*>& batch, const char* first);
 
   ConnectionPool(std::string conninfo, int size, const ConnectOptions& options,
                  std::unique_ptr<Database> first)

@@ -1,5 +1,6 @@
 #include "services/payband/store/postgres_payband_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/audit/postgres_audit.h"
 #include "common/postgres/migrations.h"
 #include "services/payband/store/sql_payband_store_impl.h"
@@ -71,8 +72,11 @@ absl::Status PostgresPaybandBackend::Read(Pool& pool,
 
 absl::Status PostgresPaybandBackend::Write(Pool& pool,
                                            absl::FunctionRef<absl::Status(Database&)> write) {
-  // Group commit: concurrent writes share one commit and one pass through the audit lock.
-  return pool.WriteGrouped(write);
+  // Group commit: concurrent writes share one commit and one pass through the audit lock,
+  // which each group takes first (pool.h says why).
+  static const std::string kAuditLock =
+      absl::StrCat("SELECT pg_advisory_xact_lock(", audit::kAppendLockKey, ")");
+  return pool.WriteGrouped(write, kAuditLock.c_str());
 }
 
 absl::StatusOr<audit::Event> PostgresPaybandBackend::Append(Database& db, audit::Event event) {
