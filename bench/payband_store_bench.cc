@@ -130,8 +130,10 @@ template <PaybandStore* (*Store)()>
 void BM_ImportSchedule(benchmark::State& state) {
   static std::atomic<int64_t> next{0};
   PaybandStore* store = Store();
+  constexpr int kBands = 10;
   std::vector<pb::PayBand> bands;
-  for (int i = 0; i < 10; ++i) bands.push_back(BenchBand(i));
+  bands.reserve(kBands);
+  for (int i = 0; i < kBands; ++i) bands.push_back(BenchBand(i));
   for (auto _ : state) {
     const std::string jurisdiction = absl::StrCat("bench-", next.fetch_add(1));
     pb::PaySchedule s;
