@@ -11,44 +11,21 @@
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_server.h"
+#include "tests/support/postgres_fixture.h"
 #include "tests/support/wait.h"
 
 namespace classplan::audit {
 namespace {
 
-using ::classplan::testing::PostgresServer;
-
-class PostgresAuditTest : public ::testing::Test {
+class PostgresAuditTest : public testing::PostgresFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto server = PostgresServer::Start(PostgresServer::Options{/*fsync=*/false});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    static int n = 0;
-    auto url = server_->CreateDatabase(absl::StrCat("audit", ++n));
-    ASSERT_TRUE(url.ok()) << url.status();
-    url_ = *url;
-  }
   // A replica: its own pool on the shared database.
   std::unique_ptr<postgres::ConnectionPool> Replica(int size) {
     auto pool = postgres::OpenMigrated(url_, size, {{1, "audit", kPostgresSchemaSql}});
     EXPECT_TRUE(pool.ok()) << pool.status();
     return pool.ok() ? *std::move(pool) : nullptr;
   }
-
-  static PostgresServer* server_;
-  std::string url_;
 };
-
-PostgresServer* PostgresAuditTest::server_ = nullptr;
 
 Event Sample(const std::string& id) {
   Event e;

@@ -57,6 +57,77 @@ absl::Status ConnectionPool::Write(absl::FunctionRef<absl::Status(Database&)> bo
   return status;
 }
 
+struct ConnectionPool::Grouped {
+  explicit Grouped(absl::FunctionRef<absl::Status(Database&)> b) : body(b) {}
+  absl::FunctionRef<absl::Status(Database&)> body;
+  absl::Status status;
+  bool done = false;
+};
+
+absl::Status ConnectionPool::WriteGrouped(absl::FunctionRef<absl::Status(Database&)> body,
+                                          const char* first) {
+  Grouped me(body);
+  std::vector<Grouped*> batch;
+  {
+    absl::MutexLock lock(&group_mu_);
+    group_queue_.push_back(&me);
+    // Either a leader runs this write, or this caller becomes the leader when none is left.
+    auto ready = [this, &me]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_) { return me.done || !group_leader_; };
+    group_mu_.Await(absl::Condition(&ready));
+    if (me.done) return me.status;
+    group_leader_ = true;
+    while (!group_queue_.empty() && static_cast<int>(batch.size()) < kMaxGroup) {
+      batch.push_back(group_queue_.front());
+      group_queue_.pop_front();
+    }
+  }
+  // `me` is in the batch: it was queued, and a member is marked done before leadership ends.
+  RunGroup(batch, first);
+  absl::MutexLock lock(&group_mu_);
+  for (Grouped* g : batch) g->done = true;
+  group_leader_ = false;
+  return me.status;
+}
+
+void ConnectionPool::RunGroup(const std::vector<Grouped*>& batch, const char* first) {
+  if (batch.size() > 1) {
+    metrics::GetCounter("postgres_grouped_writes").Increment(static_cast<int64_t>(batch.size()));
+  }
+  size_t ran = 0;
+  absl::Status tx = Write([&](Database& db) -> absl::Status {
+    ran = 0;
+    if (first != nullptr) {
+      if (absl::Status s = db.Exec(first); !s.ok()) return s;
+    }
+    if (batch.size() == 1) {  // the transaction alone makes it all or nothing
+      ran = 1;
+      batch.front()->status = batch.front()->body(db);
+      return batch.front()->status;
+    }
+    for (Grouped* g : batch) {
+      ++ran;
+      if (absl::Status s = db.Exec("SAVEPOINT grouped_write"); !s.ok()) return s;
+      g->status = g->body(db);
+      // RELEASE fails when a statement of the body failed (PostgreSQL refuses the rest).
+      if (g->status.ok()) g->status = db.Exec("RELEASE SAVEPOINT grouped_write");
+      if (g->status.ok()) continue;
+      if (db.broken()) return g->status;
+      if (absl::Status s = db.Exec("ROLLBACK TO SAVEPOINT grouped_write; "
+                                   "RELEASE SAVEPOINT grouped_write");
+          !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (tx.ok()) return;
+  // Nothing of the batch committed: members that succeeded, or never ran, share its error.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (i >= ran || batch[i]->status.ok()) batch[i]->status = tx;
+  }
+}
+
 storage::Returned ConnectionPool::Recycle(Database& db) {
   if (!db.broken() && db.InTransaction()) {
     log::Warn("postgres pool: connection returned inside a transaction; rolling back");

@@ -1,11 +1,14 @@
 #ifndef CLASSPLAN_COMMON_POSTGRES_POOL_H_
 #define CLASSPLAN_COMMON_POSTGRES_POOL_H_
 
+#include <deque>
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/postgres/database.h"
 #include "common/storage/pool.h"
 
@@ -36,7 +39,33 @@ class ConnectionPool : public storage::LeasePool<Database> {
   absl::Status Write(absl::FunctionRef<absl::Status(Database&)> body,
                      Isolation isolation = Isolation::kReadCommitted);
 
+  // As Write, with group commit: callers that arrive while a batch is running wait and then
+  // run together in the next transaction (at most kMaxGroup), each body under its own
+  // SAVEPOINT, so a failing body undoes only its own work and gets its own error. A batch pays
+  // one commit (one WAL flush) and one pass through locks held to the commit, such as the
+  // audit chain's, for all its writes. A body sees the earlier writes of its batch (one
+  // transaction) and its locks are held until the batch commits; a failed COMMIT is every
+  // member's error. A lone caller runs without a savepoint.
+  //
+  // `first` (if not null) runs first in every group transaction, before any body: a store
+  // whose bodies each end taking one shared lock (the audit chain's advisory lock) passes the
+  // statement taking it, so no group ever holds a body's lock while it waits for that one (two
+  // replicas' groups would otherwise deadlock).
+  absl::Status WriteGrouped(absl::FunctionRef<absl::Status(Database&)> body,
+                            const char* first = nullptr);
+
+  static constexpr int kMaxGroup = 32;
+  // Writes waiting for the next group (for tests).
+  int GroupQueued() {
+    absl::MutexLock lock(&group_mu_);
+    return static_cast<int>(group_queue_.size());
+  }
+
  private:
+  struct Grouped;
+  // Runs `batch` in one transaction (WriteGrouped), setting each member's status.
+  void RunGroup(const std::vector<Grouped*>& batch, const char* first);
+
   ConnectionPool(std::string conninfo, int size, const ConnectOptions& options,
                  std::unique_ptr<Database> first)
       : LeasePool("postgres", size, std::move(first)),
@@ -48,6 +77,10 @@ class ConnectionPool : public storage::LeasePool<Database> {
 
   const std::string conninfo_;
   const ConnectOptions options_;
+
+  absl::Mutex group_mu_;
+  std::deque<Grouped*> group_queue_ ABSL_GUARDED_BY(group_mu_);
+  bool group_leader_ ABSL_GUARDED_BY(group_mu_) = false;
 };
 
 }  // namespace classplan::postgres

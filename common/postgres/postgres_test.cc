@@ -5,47 +5,26 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/postgres/database.h"
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_server.h"
+#include "tests/support/postgres_fixture.h"
 
 namespace classplan::postgres {
 namespace {
 
-using ::classplan::testing::PostgresServer;
-
-class PostgresTest : public ::testing::Test {
+class PostgresTest : public testing::PostgresFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto server = PostgresServer::Start(PostgresServer::Options{/*fsync=*/false});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    static int n = 0;
-    auto url = server_->CreateDatabase(absl::StrCat("t", ++n));
-    ASSERT_TRUE(url.ok()) << url.status();
-    url_ = *url;
-  }
   std::unique_ptr<Database> Connect(ConnectOptions options = {}) {
     auto db = Database::Open(url_, options);
     EXPECT_TRUE(db.ok()) << db.status();
     return db.ok() ? *std::move(db) : nullptr;
   }
-
-  static PostgresServer* server_;
-  std::string url_;
 };
-
-PostgresServer* PostgresTest::server_ = nullptr;
 
 TEST_F(PostgresTest, ParametersRoundTripTextIntegersBytesAndNull) {
   auto db = Connect();
@@ -212,6 +191,56 @@ TEST_F(PostgresTest, ANewerSchemaRefusesToStart) {
   EXPECT_TRUE(Migrate(*other, TwoSteps()).ok());
 }
 
+// Group commit: writes that arrive while a batch runs go together in the next one; a body that
+// fails there (a duplicate key) undoes only itself, the others commit. The leader's body holds
+// its batch open until the three others are queued, so the second batch has all three.
+TEST_F(PostgresTest, GroupedWritesShareACommitAndFailAlone) {
+  auto pool = ConnectionPool::Create(url_, 4);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  ASSERT_TRUE(
+      (*pool)
+          ->Write([](Database& db) { return db.Exec("CREATE TABLE t (id TEXT PRIMARY KEY)"); })
+          .ok());
+  auto insert = [&](const char* id) {
+    return (*pool)->WriteGrouped([id](Database& db) {
+      auto st = db.Prepare("INSERT INTO t VALUES ($1)");
+      if (!st.ok()) return st.status();
+      st->Bind(1, id);
+      return st->Step().status();
+    });
+  };
+  absl::Status leader;
+  absl::Notification leading;
+  std::thread first([&] {
+    leader = (*pool)->WriteGrouped([&](Database& db) {
+      auto st = db.Prepare("INSERT INTO t VALUES ('a')");
+      if (!st.ok()) return st.status();
+      if (auto s = st->Step(); !s.ok()) return s.status();
+      leading.Notify();
+      // Polls a count (bounded), so no outcome depends on timing.
+      for (int i = 0; i < 1000 && (*pool)->GroupQueued() < 3; ++i) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      EXPECT_EQ((*pool)->GroupQueued(), 3);
+      return absl::OkStatus();
+    });
+  });
+  leading.WaitForNotification();  // the others queue behind the leader's batch
+  absl::Status b, dup, c;
+  std::thread tb([&] { b = insert("b"); });
+  std::thread tdup([&] { dup = insert("a"); });
+  std::thread tc([&] { c = insert("c"); });
+  for (std::thread* t : {&first, &tb, &tdup, &tc}) t->join();
+  EXPECT_TRUE(leader.ok()) << leader;
+  EXPECT_TRUE(b.ok()) << b;
+  EXPECT_TRUE(c.ok()) << c;
+  EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists) << dup;
+  auto rows = server()->Psql(url_.substr(url_.rfind('/') + 1),
+                             "SELECT string_agg(id, ',' ORDER BY id) FROM t");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(absl::StripAsciiWhitespace(*rows), "a,b,c");
+}
+
 // Last: it restarts the shared server. Every pooled connection dies with it; a read then
 // costs nothing (retried once on a new connection), and the loss is noticed and replaced.
 TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
@@ -233,7 +262,7 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
     ASSERT_TRUE(l1.ok() && l2.ok() && l3.ok());
   }
   ASSERT_TRUE(read().ok());
-  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server()->Restart().ok());
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(read().ok()) << read();
   // A write is never retried: on a dead connection it fails (Unavailable), and the next works.
   {
@@ -241,7 +270,7 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
     ASSERT_TRUE(lease.ok());
     EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (1)").ok());
   }
-  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server()->Restart().ok());
   {
     auto lease = (*pool)->Acquire();
     ASSERT_TRUE(lease.ok());
@@ -255,7 +284,7 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
     EXPECT_TRUE((*lease)->Exec("INSERT INTO b VALUES (2)").ok());
   }
   // Write's BEGIN on a dead connection ran nothing: it is tried once more, on a new one.
-  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(server()->Restart().ok());
   absl::Status s = (*pool)->Write([](Database& db) { return db.Exec("INSERT INTO b VALUES (3)"); });
   EXPECT_TRUE(s.ok()) << s;
 }

@@ -2,6 +2,7 @@
 //
 //   appraisal_server --listen=127.0.0.1:50071 --db=var/appraisal.db --data_dir=data/appraisal
 //   appraisal_server --db_url_file=/run/secrets/appraisal-db-url   # PostgreSQL
+//   appraisal_server --db_url_file=... --migrate_only              # migrate, exit 0
 //
 // --db is a SQLite file (the default, one machine) or a postgresql:// URL without a password;
 // a URL with a password comes from --db_url_file, so it never shows in ps.
@@ -18,7 +19,7 @@
 #include "absl/time/time.h"
 #include "common/clock/clock_flags.h"
 #include "common/log/log.h"
-#include "common/postgres/conninfo.h"
+#include "common/postgres/store_flags.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
 #include "common/server/startup.h"
@@ -29,12 +30,7 @@
 #include "services/appraisal/store/postgres_appraisal_store.h"
 #include "services/appraisal/store/sqlite_appraisal_store.h"
 
-ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_APPRAISAL_DB", "var/appraisal.db"),
-          "SQLite database file (env CLASSPLAN_APPRAISAL_DB), created if missing; or a "
-          "postgresql:// URL without a password");
-ABSL_FLAG(std::string, db_url_file, classplan::server::EnvOr("CLASSPLAN_APPRAISAL_DB_URL_FILE", ""),
-          "file holding a postgresql:// URL, password included (env "
-          "CLASSPLAN_APPRAISAL_DB_URL_FILE); overrides --db");
+CLASSPLAN_STORE_FLAGS("CLASSPLAN_APPRAISAL", "var/appraisal.db");
 ABSL_FLAG(std::string, data_dir,
           classplan::server::EnvOr("CLASSPLAN_APPRAISAL_DATA", "data/appraisal"),
           "directory of *.textproto framework files stored on start (env "
@@ -43,48 +39,26 @@ ABSL_FLAG(std::string, data_dir,
 namespace classplan::appraisal {
 namespace {
 
-// The store --db / --db_url_file select: PostgreSQL for a URL, else the SQLite file.
-absl::StatusOr<std::unique_ptr<AppraisalStore>> OpenStore(int* bad_flag) {
-  std::string db = absl::GetFlag(FLAGS_db);
-  if (const std::string file = absl::GetFlag(FLAGS_db_url_file); !file.empty()) {
-    auto url = postgres::ReadUrlFile(file);
-    if (!url.ok()) {
-      *bad_flag = server::BadFlag(url.status().message());
-      return url.status();
-    }
-    db = *url;
-  } else if (postgres::HasPassword(db) && postgres::IsUrl(db)) {
-    *bad_flag = server::BadFlag("--db holds a password; put the URL in --db_url_file instead");
-    return absl::InvalidArgumentError("password in --db");
-  }
-  if (postgres::IsUrl(db)) {
-    log::Info("appraisal store: PostgreSQL");
-    auto store = PostgresAppraisalStore::Open(db);
-    if (!store.ok()) return store.status();
-    return std::unique_ptr<AppraisalStore>(*std::move(store));
-  }
-  auto store = SqliteAppraisalStore::Open(db);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<AppraisalStore>(*std::move(store));
-}
-
 int Run() {
   log::Init("appraisal");
+  // First: a migration Job (--migrate_only) needs no other flag.
+  auto opened = postgres::OpenStoreFromFlags<AppraisalStore>(
+      absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file), absl::GetFlag(FLAGS_migrate_only),
+      [](const std::string& path) { return SqliteAppraisalStore::Open(path); },
+      [](const std::string& url) { return PostgresAppraisalStore::Open(url); });
+  if (opened.store == nullptr) return opened.exit_code;
+  AppraisalStore* store = opened.store.get();
   auto identity_keys = server::IdentityKeysFromFlags();
   if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto clock = clock::ClockFromFlags();
   if (!clock.ok()) return server::BadFlag(clock.status().message());
-  int bad_flag = 0;
-  auto store = OpenStore(&bad_flag);
-  if (bad_flag != 0) return bad_flag;
-  if (!store.ok()) return server::StartFailed("cannot open store", store.status());
   // Shipped frameworks. A stored version never changes: a file that alters an existing
   // version (instead of adding a new one) stops the start.
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
     auto frameworks = LoadFrameworkDir(dir);
     if (!frameworks.ok()) return server::StartFailed("bad framework data", frameworks.status());
     for (const auto& f : *frameworks) {
-      if (auto s = (*store)->PutFramework(f); !s.ok()) {
+      if (auto s = store->PutFramework(f); !s.ok()) {
         log::Error("cannot store framework", {{"framework", f.id()},
                                               {"version", int64_t{f.version()}},
                                               {"detail", absl::string_view(s.message())}});
@@ -96,7 +70,7 @@ int Run() {
 
   Appraisals::Options options;
   options.clock = *clock;
-  Appraisals appraisals(store->get(), options);
+  Appraisals appraisals(store, options);
   auto workers = server::WorkersFromFlags();
   AppraisalGrpcService service(&appraisals, workers.get(), *std::move(identity_keys));
   return server::ServeFromFlags(&service, "appraisal", "classplan.appraisal.v1.AppraisalService");

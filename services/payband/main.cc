@@ -2,6 +2,13 @@
 //
 //   payband_server --listen=127.0.0.1:50061 --db=var/payband.db --data_dir=data/payband
 //                  --redis=127.0.0.1:6379 --catalog=127.0.0.1:50051
+//   payband_server --db_url_file=/run/secrets/payband-db-url ...   # PostgreSQL
+//   payband_server --db_url_file=... --migrate_only                # migrate, exit 0
+//
+// --db is a SQLite file (the default, one machine) or a postgresql:// URL without a password;
+// a URL with a password comes from --db_url_file, so it never shows in ps. Replicas may share
+// one PostgreSQL database; each imports the data files at start, and an import another
+// replica finished first counts as already present.
 //
 // --listen defaults to 127.0.0.1:50061 here (env CLASSPLAN_PAYBAND_LISTEN), not to the
 // catalog's CLASSPLAN_LISTEN.
@@ -13,6 +20,7 @@
 #include "common/catalog_client/catalog_flags.h"
 #include "common/clock/clock_flags.h"
 #include "common/log/log.h"
+#include "common/postgres/store_flags.h"
 #include "common/server/flags.h"
 #include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
@@ -23,10 +31,10 @@
 #include "services/payband/data/importer.h"
 #include "services/payband/domain/payband.h"
 #include "services/payband/grpc/payband_grpc_service.h"
+#include "services/payband/store/postgres_payband_store.h"
 #include "services/payband/store/sqlite_payband_store.h"
 
-ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_PAYBAND_DB", "var/payband.db"),
-          "SQLite database file (env CLASSPLAN_PAYBAND_DB); created if missing");
+CLASSPLAN_STORE_FLAGS("CLASSPLAN_PAYBAND", "var/payband.db");
 ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_PAYBAND_DATA", "data/payband"),
           "directory of *.textproto pay data files imported on start (env CLASSPLAN_PAYBAND_DATA); "
           "empty to import nothing");
@@ -41,6 +49,12 @@ namespace {
 
 int Run() {
   log::Init("payband");
+  // First: a migration Job (--migrate_only) needs no other flag.
+  auto opened = postgres::OpenStoreFromFlags<PaybandStore>(
+      absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file), absl::GetFlag(FLAGS_migrate_only),
+      [](const std::string& path) { return SqlitePaybandStore::Open(path); },
+      [](const std::string& url) { return PostgresPaybandStore::Open(url); });
+  if (opened.store == nullptr) return opened.exit_code;
   auto identity_keys = server::IdentityKeysFromFlags();
   if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto redis_addr = server::RedisFromFlags();
@@ -50,15 +64,13 @@ int Run() {
   if (!catalog_client::CatalogFlagsValid()) {
     return server::BadFlag("--catalog and a positive --catalog_deadline are required");
   }
-  auto store = SqlitePaybandStore::Open(absl::GetFlag(FLAGS_db));
-  if (!store.ok()) return server::StartFailed("cannot open store", store.status());
 
   cache::RedisCacheSetup redis = server::RedisCacheFromFlag(
       *redis_addr, "payband", absl::GetFlag(FLAGS_cache_ttl),
       "redis cache off: in-process cache only, checked against the store's version");
   CachingPaybandStoreOptions co;
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
-  CachingPaybandStore cached(store->get(), co, redis.cache.get(), redis.subscriber);
+  CachingPaybandStore cached(opened.store.get(), co, redis.cache.get(), redis.subscriber);
 
   // Imported through the cache so that other replicas drop what a new schedule replaces.
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {

@@ -7,22 +7,6 @@
 #include "common/dates/dates.h"
 
 namespace classplan::appraisal {
-
-std::unique_ptr<AppraisalStore> AppraisalStoreConformance::Open(const std::string& key) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = info->name();
-  for (char& c : name) {
-    if (c == '/') c = '_';
-  }
-  auto store = GetParam()->open(name + "_" + key);
-  EXPECT_TRUE(store.ok()) << store.status();
-  return store.ok() ? *std::move(store) : nullptr;
-}
-
-std::string FactoryName(const ::testing::TestParamInfo<const StoreFactory*>& info) {
-  return info.param->name;
-}
-
 namespace {
 
 v1::Appraisal Sample(const std::string& id, const std::string& employee) {

@@ -5,30 +5,14 @@
 //
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, AppraisalStoreConformance,
 //                            ::testing::Values(&kSqliteFactory), FactoryName);
-#include <functional>
-#include <memory>
-#include <string>
-
-#include "absl/status/statusor.h"
-#include "gtest/gtest.h"
 #include "services/appraisal/store/appraisal_store.h"
+#include "tests/support/store_conformance.h"
 
 namespace classplan::appraisal {
 
-struct StoreFactory {
-  std::string name;
-  // Opens the store called `key`: the first call for a key gives an empty store, later ones
-  // (a reopen, another replica) the same data.
-  std::function<absl::StatusOr<std::unique_ptr<AppraisalStore>>(const std::string& key)> open;
-};
-
-class AppraisalStoreConformance : public ::testing::TestWithParam<const StoreFactory*> {
- protected:
-  // Opens `key`, made unique to this test.
-  std::unique_ptr<AppraisalStore> Open(const std::string& key);
-};
-
-std::string FactoryName(const ::testing::TestParamInfo<const StoreFactory*>& info);
+using StoreFactory = testing::StoreFactory<AppraisalStore>;
+using AppraisalStoreConformance = testing::StoreConformance<AppraisalStore>;
+inline constexpr auto FactoryName = testing::FactoryName<AppraisalStore>;
 
 }  // namespace classplan::appraisal
 

@@ -1,5 +1,6 @@
 #include "services/appraisal/store/postgres_appraisal_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/audit/postgres_audit.h"
 #include "common/postgres/migrations.h"
 #include "services/appraisal/store/sql_appraisal_store_impl.h"
@@ -96,7 +97,11 @@ absl::Status PostgresAppraisalBackend::Read(Pool& pool,
 
 absl::Status PostgresAppraisalBackend::Write(Pool& pool,
                                              absl::FunctionRef<absl::Status(Database&)> write) {
-  return pool.Write(write);
+  // Group commit: concurrent writes share one commit and one pass through the audit lock,
+  // which each group takes first (pool.h says why).
+  static const std::string kAuditLock =
+      absl::StrCat("SELECT pg_advisory_xact_lock(", audit::kAppendLockKey, ")");
+  return pool.WriteGrouped(write, kAuditLock.c_str());
 }
 
 absl::StatusOr<audit::Event> PostgresAppraisalBackend::Append(Database& db, audit::Event event) {

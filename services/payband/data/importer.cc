@@ -124,6 +124,11 @@ absl::StatusOr<PayDataReport> ImportPayDataFiles(const std::vector<PayDataFile>&
           sd.schedule(), bands,
           [&](const std::vector<pb::PaySchedule>& e) { return CheckNoOverlap(e, sd.schedule()); },
           std::nullopt);  // shipped data, not an API write: no audit event
+      // Another replica importing the same file got there first (replicas start together).
+      if (absl::IsAlreadyExists(st)) {
+        ++report.schedules_present;
+        continue;
+      }
       if (absl::IsInvalidArgument(st)) {
         report.problems.push_back(
             absl::StrCat(f.name, ":", tree.GetLocation(sched_fd, i).line + 1, ": ", st.message()));

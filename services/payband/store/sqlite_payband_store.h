@@ -4,43 +4,36 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/function_ref.h"
+#include "common/sqlite/database.h"
 #include "common/sqlite/pool.h"
-#include "services/payband/domain/payband_store.h"
+#include "services/payband/store/sql_payband_store.h"
 
 namespace classplan::payband {
 
+// SQLite's part of SqlPaybandStore (sql_payband_store.h).
+struct SqlitePaybandBackend {
+  using Database = sqlite::Database;
+  using Pool = sqlite::ConnectionPool;
+  static const PaybandSql& Sql();
+  static absl::Status Read(Pool& pool, absl::FunctionRef<absl::Status(Database&)> read);
+  // BEGIN IMMEDIATE: one writer at a time, so the overlap check holds until the commit.
+  static absl::Status Write(Pool& pool, absl::FunctionRef<absl::Status(Database&)> write);
+  static absl::StatusOr<audit::Event> Append(Database& db, audit::Event event);
+  static absl::StatusOr<audit::Page> List(Database& db, const audit::Filter& filter, int page_size,
+                                          const std::string& page_token);
+};
+
 // The embedded store: one SQLite file (WAL), resources as serialized protobuf beside the
 // columns that are queried.
-class SqlitePaybandStore : public PaybandStore {
+class SqlitePaybandStore : public SqlPaybandStore<SqlitePaybandBackend> {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
   static absl::StatusOr<std::unique_ptr<SqlitePaybandStore>> Open(const std::string& path,
                                                                   int connections = 4);
 
-  absl::StatusOr<std::vector<pb::PaySchedule>> ListSchedules(
-      const std::string& jurisdiction_id) override;
-  absl::StatusOr<std::optional<pb::PaySchedule>> GetSchedule(const std::string& id) override;
-  absl::StatusOr<int64_t> ScheduleVersion(const std::string& jurisdiction_id) override;
-  absl::StatusOr<std::vector<pb::PayBand>> ListBands(const std::string& schedule_id,
-                                                     const std::string& after_code,
-                                                     int limit) override;
-  absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
-                                                     const std::string& code) override;
-  absl::Status AddSchedule(const pb::PaySchedule& schedule, const std::vector<pb::PayBand>& bands,
-                           const ScheduleCheck& check,
-                           const std::optional<audit::Event>& event) override;
-  absl::Status AddAlternativeAssignment(const pb::AlternativeBandAssignment& a) override;
-  absl::StatusOr<std::vector<pb::AlternativeBandAssignment>> ListAlternativeAssignments(
-      const std::string& jurisdiction_id) override;
-  absl::StatusOr<std::optional<pb::AlternativeBandAssignment>> GetAlternativeAssignment(
-      const std::string& jurisdiction_id, const std::string& class_code) override;
-  absl::StatusOr<audit::Page> ListAuditEvents(const audit::Filter& filter, int page_size,
-                                              const std::string& page_token) override;
-
  private:
-  explicit SqlitePaybandStore(std::unique_ptr<sqlite::ConnectionPool> pool)
-      : pool_(std::move(pool)) {}
-  std::unique_ptr<sqlite::ConnectionPool> pool_;
+  using SqlPaybandStore::SqlPaybandStore;
 };
 
 }  // namespace classplan::payband

@@ -1,0 +1,143 @@
+// appraisal_store_bench: the appraisal store's read and write, on SQLite and on PostgreSQL
+// side by side in one run (docs/performance.md, "Payband and appraisal stores: SQLite vs
+// PostgreSQL").
+//
+//   ./build/bench/appraisal_store_bench
+//
+// PostgreSQL is a private PostgreSQL 15 started by the bench (tests/support/postgres_server:
+// initdb + pg_ctl on loopback, fsync on), reached over TCP on 127.0.0.1; SQLite is a file in a
+// temp dir (synchronous=FULL, as the appraisal store runs it).
+//
+// GetAppraisal: the store read behind the GetAppraisal RPC (an appraisal with 3 assessments
+// and its addenda). Appraisals are personal data and never cached, so every read is a
+// "cache miss"; Redis plays no part. GetAppraisalAudited adds what the RPC also does: the
+// read's audit event (RecordReads, a write transaction).
+// UpdateAppraisal: read the stored version, then UpdateAppraisal with it as the expected
+// version and its audit event (one transaction); with 1 and 8 concurrent writers, each on an
+// appraisal of its own (each a thread of one replica sharing its pool of 8 connections).
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "services/appraisal/store/postgres_appraisal_store.h"
+#include "services/appraisal/store/sqlite_appraisal_store.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/temp.h"
+
+namespace classplan::appraisal {
+namespace {
+
+constexpr int kPoolSize = 8;
+
+v1::Appraisal Sample(const std::string& id) {
+  v1::Appraisal a;
+  a.set_id(id);
+  a.set_employee_id("emp-" + id);
+  a.set_supervisor_id("sup-1");
+  a.set_unit_id("unit-a");
+  a.set_state(v1::APPRAISAL_STATE_DRAFT);
+  a.set_framework_id("f");
+  for (const char* c : {"pe", "cs", "tw"}) a.add_assessments()->set_competency_id(c);
+  return a;
+}
+
+audit::Event Event(const std::string& method, const std::string& id) {
+  audit::Event e;
+  e.time = absl::Now();
+  e.principal = "bench";
+  e.roles = {"supervisor"};
+  e.method = method;
+  e.resource_type = "appraisal";
+  e.resource_id = id;
+  return e;
+}
+
+AppraisalStore* Ready(absl::StatusOr<std::unique_ptr<AppraisalStore>> store) {
+  if (!store.ok()) {
+    std::fprintf(stderr, "cannot open store: %s\n", store.status().ToString().c_str());
+    std::abort();
+  }
+  if (!(*store)->CreateAppraisal(Sample("read"), Event("CreateAppraisal", "read")).ok()) {
+    std::abort();
+  }
+  return store->release();
+}
+
+AppraisalStore* Sqlite() {
+  static AppraisalStore* store = [] {
+    auto s = SqliteAppraisalStore::Open(
+        testing::MakeTempDir("appraisal_store_bench") + "/appraisal.db", kPoolSize);
+    if (!s.ok()) return Ready(s.status());
+    return Ready(std::unique_ptr<AppraisalStore>(*std::move(s)));
+  }();
+  return store;
+}
+
+AppraisalStore* Postgres() {
+  static AppraisalStore* store = [] {
+    static auto server = testing::PostgresServer::Start();  // fsync on
+    if (!server.ok()) return Ready(server.status());
+    auto url = (*server)->CreateDatabase("appraisal");
+    if (!url.ok()) return Ready(url.status());
+    auto s = PostgresAppraisalStore::Open(*url, kPoolSize);
+    if (!s.ok()) return Ready(s.status());
+    return Ready(std::unique_ptr<AppraisalStore>(*std::move(s)));
+  }();
+  return store;
+}
+
+template <AppraisalStore* (*Store)(), bool kAudited>
+void BM_GetAppraisal(benchmark::State& state) {
+  AppraisalStore* store = Store();
+  for (auto _ : state) {
+    auto a = store->GetAppraisal("read");
+    if (!a.ok() || (kAudited && !store->RecordReads({Event("GetAppraisal", "read")}).ok())) {
+      state.SkipWithError("GetAppraisal failed");
+      break;
+    }
+    benchmark::DoNotOptimize(a);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+template <AppraisalStore* (*Store)()>
+void BM_UpdateAppraisal(benchmark::State& state) {
+  static std::atomic<int> next{0};
+  AppraisalStore* store = Store();
+  const std::string id = absl::StrCat("w", next.fetch_add(1));
+  v1::Appraisal a = Sample(id);
+  if (!store->CreateAppraisal(a, Event("CreateAppraisal", id)).ok()) {
+    state.SkipWithError("CreateAppraisal failed");
+    return;
+  }
+  int64_t n = 0;
+  for (auto _ : state) {
+    auto stored = store->GetAppraisal(id);
+    if (!stored.ok()) {
+      state.SkipWithError(stored.status().ToString().c_str());
+      break;
+    }
+    a.mutable_assessments(0)->set_rating(static_cast<int32_t>(++n % 5));
+    absl::Status s = store->UpdateAppraisal(a, stored->version, Event("UpdateAppraisal", id));
+    if (!s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK_TEMPLATE(BM_GetAppraisal, Sqlite, false)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisal, Postgres, false)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisal, Sqlite, true)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisal, Postgres, true)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_UpdateAppraisal, Sqlite)->UseRealTime()->Threads(1)->Threads(8);
+BENCHMARK_TEMPLATE(BM_UpdateAppraisal, Postgres)->UseRealTime()->Threads(1)->Threads(8);
+
+}  // namespace
+}  // namespace classplan::appraisal
+
+BENCHMARK_MAIN();
