@@ -59,7 +59,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   const absl::TimeZone tz = options_.clock.time_zone();
   v1::ListDueAppraisalsResponse out;
   *out.mutable_as_of() = dates::FromCivilDay(as_of);
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   for (const auto& e : employees) {  // ordered by id
     if (!after->empty() && e <= *after) continue;
     AppraisalQuery q;
@@ -92,13 +92,10 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
     d.set_employee_id(e);
     if (last) *d.mutable_last_finalized_on() = dates::FromCivilDay(*last);
     d.set_open_appraisal_id(open_id);
-    if (out.employees_size() == *size || !budget.Take(d.ByteSizeLong())) {
-      out.set_next_page_token(
-          api::EncodePageToken(query_key, out.employees().rbegin()->employee_id()));
-      break;
-    }
+    if (!page.Fits(d.ByteSizeLong(), e)) break;
     *out.add_employees() = std::move(d);
   }
+  out.set_next_page_token(page.NextPageToken(query_key));
   return out;
 }
 
