@@ -329,9 +329,9 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
       // A hit is a code, a title (kMaxShortText), a jurisdiction and a snippet: 100 of them
       // stay far below the budget, which is counted all the same. The next page resumes at
       // the match after this one.
-      if (keep && !page.Fits(m.code.size() + m.snippet.size() +
-                                 (*rev)->job_class().title().size() + 64,
-                             absl::StrCat(next + 1))) {
+      if (keep &&
+          !page.Fits(m.code.size() + m.snippet.size() + (*rev)->job_class().title().size() + 64,
+                     absl::StrCat(next + 1))) {
         break;
       }
       ++next;
