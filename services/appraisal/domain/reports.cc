@@ -20,9 +20,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   if (auto s = AuthorizeTeam(p, &supervisor_id, r.unit_id()); !s.ok()) return s;
   status::Violations v;
   if (r.has_as_of()) CheckFullDate(true, r.as_of(), "as_of", &v);
-  if (r.employee_ids_size() > kMaxEmployeeIds) {
-    v.Add("employee_ids", absl::StrCat("at most ", kMaxEmployeeIds));
-  } else {
+  if (status::CheckCount(r.employee_ids_size(), kMaxEmployeeIds, "employee_ids", v)) {
     for (int i = 0; i < r.employee_ids_size(); ++i) {
       CheckId(r.employee_ids(i), absl::StrCat("employee_ids[", i, "]"), &v);
     }
