@@ -72,17 +72,49 @@ TEST(PageTokenTest, PageSizeBounds) {
   EXPECT_EQ(*PageSize(1 << 30, 50, 500), 500);
 }
 
-TEST(PageBudgetTest, StopsBeforeTheItemThatWouldOverflow) {
-  PageBudget budget(100);
-  EXPECT_TRUE(budget.Take(40));   // 48 with framing
-  EXPECT_TRUE(budget.Take(40));   // 96
-  EXPECT_FALSE(budget.Take(40));  // would be 144
+TEST(PageBudgetTest, StopsBeforeTheItemThatWouldOverflowTheBytes) {
+  PageBudget page(500, 100);
+  EXPECT_TRUE(page.Fits(40, "a"));   // 48 with framing
+  EXPECT_TRUE(page.Fits(40, "b"));   // 96
+  EXPECT_FALSE(page.Fits(40, "c"));  // would be 144
+  EXPECT_TRUE(page.full());
+  EXPECT_EQ(*DecodePageToken(page.NextPageToken("q"), "q"), "b");
+}
+
+TEST(PageBudgetTest, StopsAtTheItemLimit) {
+  PageBudget page(2);
+  EXPECT_TRUE(page.Fits(1, "a"));
+  EXPECT_TRUE(page.Fits(1, "b"));
+  EXPECT_FALSE(page.full());  // two items and no third: the last page
+  EXPECT_EQ(page.NextPageToken("q"), "");
+  EXPECT_FALSE(page.Fits(1, "c"));
+  EXPECT_EQ(*DecodePageToken(page.NextPageToken("q"), "q"), "b");
 }
 
 TEST(PageBudgetTest, FirstItemAlwaysFits) {
-  PageBudget budget(10);
-  EXPECT_TRUE(budget.Take(1000));
-  EXPECT_FALSE(budget.Take(1));
+  PageBudget page(500, 10);
+  EXPECT_TRUE(page.Fits(1000, "big"));
+  EXPECT_FALSE(page.Fits(1, "small"));
+  EXPECT_EQ(*DecodePageToken(page.NextPageToken(""), ""), "big");
+  PageBudget none(0);  // a page always holds one item, or a list could never advance
+  EXPECT_TRUE(none.Fits(1, "a"));
+  EXPECT_FALSE(none.Fits(1, "b"));
+}
+
+TEST(PageBudgetTest, StaysClosedOnceFull) {
+  PageBudget page(500, 100);
+  EXPECT_TRUE(page.Fits(80, "a"));
+  EXPECT_FALSE(page.Fits(80, "b"));
+  EXPECT_FALSE(page.Fits(1, "c"));  // would fit the bytes left, but the page is closed
+  EXPECT_EQ(*DecodePageToken(page.NextPageToken("q"), "q"), "a");
+}
+
+TEST(PageBudgetTest, TokenBelongsToItsQuery) {
+  PageBudget page(1);
+  EXPECT_TRUE(page.Fits(1, "a"));
+  EXPECT_FALSE(page.Fits(1, "b"));
+  EXPECT_FALSE(DecodePageToken(page.NextPageToken("filter-a"), "filter-b").ok());
+  EXPECT_EQ(page.NextPageToken("filter-a"), EncodePageToken("filter-a", "a"));
 }
 
 }  // namespace

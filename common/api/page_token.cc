@@ -51,13 +51,22 @@ absl::StatusOr<int> PageSize(int requested, int default_size, int max_size) {
   return requested > max_size ? max_size : requested;
 }
 
-bool PageBudget::Take(size_t item_bytes) {
+bool PageBudget::Fits(size_t item_bytes, absl::string_view position) {
   // Each item costs a few bytes of framing on the wire beyond ByteSizeLong (tag and length).
   const size_t cost = item_bytes + 8;
-  if (!empty_ && cost > left_) return false;
-  left_ = cost > left_ ? 0 : left_ - cost;
+  if (full_ || items_left_ <= 0 || (!empty_ && cost > bytes_left_)) {
+    full_ = true;
+    return false;
+  }
+  --items_left_;
+  bytes_left_ = cost > bytes_left_ ? 0 : bytes_left_ - cost;
   empty_ = false;
+  position_.assign(position.data(), position.size());
   return true;
+}
+
+std::string PageBudget::NextPageToken(absl::string_view query) const {
+  return full_ ? EncodePageToken(query, position_) : std::string();
 }
 
 }  // namespace classplan::api

@@ -31,20 +31,45 @@ absl::StatusOr<int> PageSize(int requested, int default_size, int max_size);
 // never refused for its size, whatever its items hold.
 inline constexpr size_t kPageBudgetBytes = size_t{1} << 20;
 
-// Bounds a page in bytes as well as in items. A list adds items while Take(item.ByteSizeLong())
-// says yes; on the first no it stops and hands out a next_page_token positioned before that
-// item. The first item always fits: one item is bounded by its message's per-field limits.
+// Bounds a page in items (the page size from PageSize) and in bytes, and makes its
+// next_page_token. A list is one loop:
+//
+//   api::PageBudget page(*size);
+//   for (auto& item : items) {
+//     if (!page.Fits(item.ByteSizeLong(), item.id())) break;
+//     *out.add_items() = std::move(item);
+//   }
+//   out.set_next_page_token(page.NextPageToken(query));
+//
+// Fits counts the item and remembers its position when it goes on the page; on the first item
+// that does not (the page holds max_items, or the item would overflow the bytes) the page is
+// closed and NextPageToken resumes after the last item on it. Never called for an item past
+// the end, the page stays open and the token is "" (the last page). The first item always
+// fits, however large: one item is bounded by its message's per-field limits, and refusing it
+// would leave the list stuck (so a max_items below 1 counts as 1).
 class PageBudget {
  public:
-  explicit PageBudget(size_t budget_bytes = kPageBudgetBytes) : left_(budget_bytes) {}
+  explicit PageBudget(int max_items, size_t budget_bytes = kPageBudgetBytes)
+      : items_left_(max_items < 1 ? 1 : max_items), bytes_left_(budget_bytes) {}
 
-  // True when an item of `item_bytes` fits on the page (and counts it); false when the page is
-  // full and the item belongs on the next one.
-  bool Take(size_t item_bytes);
+  // True when an item of `item_bytes` goes on the page (counted; `position` is where the next
+  // page resumes after it); false when the page is full and the item belongs on the next one.
+  // Once false, always false.
+  bool Fits(size_t item_bytes, absl::string_view position);
+
+  // True once an item did not fit: there is a next page.
+  bool full() const { return full_; }
+
+  // The token of the next page ("" when the page is not full) for the query `query`
+  // (EncodePageToken).
+  std::string NextPageToken(absl::string_view query) const;
 
  private:
-  size_t left_;
+  int items_left_;
+  size_t bytes_left_;
   bool empty_ = true;
+  bool full_ = false;
+  std::string position_;
 };
 
 }  // namespace classplan::api

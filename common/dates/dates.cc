@@ -1,6 +1,7 @@
 #include "common/dates/dates.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -32,6 +33,21 @@ absl::Status ValidateFull(const Date& d) {
     return absl::InvalidArgumentError("a full date (year, month and day) is required");
   }
   return ValidatePartial(d);
+}
+
+absl::Status ValidateInRange(const Date& d, bool full) {
+  if (absl::Status s = full ? ValidateFull(d) : ValidatePartial(d); !s.ok()) return s;
+  if (d.year() < kMinYear || d.year() > kMaxYear) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("year must be between ", kMinYear, " and ", kMaxYear));
+  }
+  return absl::OkStatus();
+}
+
+bool InRange(const Date& d, bool full) { return ValidateInRange(d, full).ok(); }
+
+void CheckDate(const Date& d, bool full, const std::string& field, status::Violations& v) {
+  if (absl::Status s = ValidateInRange(d, full); !s.ok()) v.Add(field, std::string(s.message()));
 }
 
 absl::CivilDay ToCivilDay(const Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }

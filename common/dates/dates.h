@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "classplan/common/v1/types.pb.h"
+#include "common/status/field_violations.h"
 
 namespace classplan::dates {
 
@@ -26,6 +27,22 @@ bool IsFull(const Date& d);
 absl::Status ValidatePartial(const Date& d);
 // OK only for a full, real calendar day.
 absl::Status ValidateFull(const Date& d);
+
+// Years a date the suite stores may have, in every service (effective dates, notices and
+// hearings, class history, pay schedules and assignments, appraisals, and `as_of` on reads):
+// 1900 to 2199. Earlier or later is a typing error, not a classification or pay plan.
+// Documented once for clients in docs/architecture.md (Validation) and on
+// classplan.common.v1.Date; the services' docs and protos refer there.
+inline constexpr int kMinYear = 1900;
+inline constexpr int kMaxYear = 2199;
+
+// OK when `d` is a real calendar date with its year in [kMinYear, kMaxYear]; `full`: year,
+// month and day all given (else a partial date, year or year and month, will do). The
+// description says what is wrong otherwise.
+absl::Status ValidateInRange(const Date& d, bool full);
+bool InRange(const Date& d, bool full);
+// Adds a violation on `field` unless ValidateInRange(d, full) is OK.
+void CheckDate(const Date& d, bool full, const std::string& field, status::Violations& v);
 
 // The full day; requires IsFull(d).
 absl::CivilDay ToCivilDay(const Date& d);

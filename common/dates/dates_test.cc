@@ -18,6 +18,30 @@ TEST(DatesTest, ValidatesCalendarDays) {
   EXPECT_FALSE(ValidatePartial(D(0, 1, 1)).ok());
 }
 
+TEST(DatesTest, StoredDatesAreRealAndWithinTheYearRange) {
+  EXPECT_TRUE(ValidateInRange(D(kMinYear, 1, 1), true).ok());
+  EXPECT_TRUE(ValidateInRange(D(kMaxYear, 12, 31), true).ok());
+  EXPECT_TRUE(ValidateInRange(D(2011, 0, 0), false).ok());  // partial, where allowed
+  EXPECT_FALSE(ValidateInRange(D(2011, 0, 0), true).ok());
+  EXPECT_FALSE(ValidateInRange(D(2011, 2, 29), false).ok());  // not a calendar day
+  for (const Date& out : {D(1, 1, 1), D(kMinYear - 1, 12, 31), D(kMaxYear + 1, 1, 1)}) {
+    absl::Status s = ValidateInRange(out, true);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << Format(out);
+    EXPECT_EQ(s.message(), "year must be between 1900 and 2199");
+    EXPECT_FALSE(InRange(out, false)) << Format(out);
+  }
+  EXPECT_TRUE(InRange(D(2026, 1, 31), true));
+
+  status::Violations v;
+  CheckDate(D(2026, 1, 31), true, "ok", v);
+  CheckDate(D(1, 1, 1), true, "effective_date", v);
+  CheckDate(D(2026, 2, 30), false, "as_of", v);
+  ASSERT_EQ(v.list().size(), 2u);
+  EXPECT_EQ(v.list()[0].field, "effective_date");
+  EXPECT_EQ(v.list()[1].field, "as_of");
+  EXPECT_EQ(v.list()[1].description, "2026-02-30 is not a calendar day");
+}
+
 TEST(DatesTest, PartialDatesSpanTheirPeriod) {
   EXPECT_EQ(EarliestDay(D(2011, 0, 0)), absl::CivilDay(2011, 1, 1));
   EXPECT_EQ(LatestDay(D(2011, 0, 0)), absl::CivilDay(2011, 12, 31));

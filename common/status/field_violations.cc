@@ -11,6 +11,18 @@ absl::Status Violations::ToStatus(absl::string_view summary) const {
   return InvalidArgument(summary, list_);
 }
 
+bool CheckLength(absl::string_view text, size_t max_bytes, std::string field, Violations& v) {
+  if (text.size() <= max_bytes) return true;
+  v.Add(std::move(field), absl::StrCat("must be at most ", max_bytes, " bytes"));
+  return false;
+}
+
+bool CheckCount(int count, int max, std::string field, Violations& v) {
+  if (count <= max) return true;
+  v.Add(std::move(field), absl::StrCat("at most ", max, " entries"));
+  return false;
+}
+
 absl::Status InvalidArgument(absl::string_view summary, std::vector<FieldViolation> violations) {
   std::string message(summary);
   google::rpc::BadRequest bad_request;

@@ -6,6 +6,7 @@
 //
 // Descriptions say what is wrong with the field, never echo a personal value back.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,13 @@ class Violations {
  private:
   std::vector<FieldViolation> list_;
 };
+
+// Size limits, worded alike in every service. Each adds its violation and returns false when
+// over the limit (so a caller can skip looking at the entries of an overlong list).
+// `text` longer than `max_bytes`: "must be at most N bytes".
+bool CheckLength(absl::string_view text, size_t max_bytes, std::string field, Violations& v);
+// More than `max` entries: "at most N entries".
+bool CheckCount(int count, int max, std::string field, Violations& v);
 
 // INVALID_ARGUMENT whose message lists the violations and whose payload holds them.
 absl::Status InvalidArgument(absl::string_view summary, std::vector<FieldViolation> violations);

@@ -45,6 +45,21 @@ TEST(StatusTest, ViolationsToBadRequestAndBack) {
   EXPECT_EQ(back[2].description, "bad b");
 }
 
+TEST(StatusTest, LengthAndCountLimitsAddOneViolationEach) {
+  Violations v;
+  EXPECT_TRUE(CheckLength("abc", 3, "name", v));
+  EXPECT_TRUE(CheckLength("", 0, "name", v));
+  EXPECT_TRUE(CheckCount(200, 200, "items", v));
+  EXPECT_TRUE(v.empty());
+  EXPECT_FALSE(CheckLength("abcd", 3, "name", v));
+  EXPECT_FALSE(CheckCount(201, 200, "items", v));
+  ASSERT_EQ(v.list().size(), 2u);
+  EXPECT_EQ(v.list()[0].field, "name");
+  EXPECT_EQ(v.list()[0].description, "must be at most 3 bytes");  // never the text itself
+  EXPECT_EQ(v.list()[1].field, "items");
+  EXPECT_EQ(v.list()[1].description, "at most 200 entries");
+}
+
 TEST(StatusTest, PlainCodesMapOneToOne) {
   EXPECT_EQ(ToGrpcStatus(absl::NotFoundError("x")).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(ToGrpcStatus(absl::AbortedError("x")).error_code(), grpc::StatusCode::ABORTED);

@@ -38,6 +38,14 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
+// The fields an error's google.rpc.BadRequest names.
+std::set<std::string> ViolatedFields(const grpc::Status& s) {
+  std::set<std::string> fields;
+  for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s)))
+    fields.insert(v.field);
+  return fields;
+}
+
 common::v1::Date Day(int y, int m, int d) { return dates::FromCivilDay(absl::CivilDay(y, m, d)); }
 
 // The shipped class `code` from data/catalog/`file`, as its one adopted revision.
@@ -209,9 +217,7 @@ TEST_F(ValidationE2eTest, AnInvalidWriteIsInvalidArgumentWithFieldViolationsAndN
   cv1::CreateJobClassResponse out;
   grpc::Status s = catalog_stub_->CreateJobClass(Ctx().get(), req, &out);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
-  std::set<std::string> fields;
-  for (const auto& v : status::GetFieldViolations(status::FromGrpcStatus(s)))
-    fields.insert(v.field);
+  const std::set<std::string> fields = ViolatedFields(s);
   EXPECT_TRUE(fields.count("job_class.flsa_status")) << s.error_message();
   EXPECT_TRUE(fields.count("job_class.minimum_qualification_rules.root")) << s.error_message();
   cv1::GetJobClassRequest get;
@@ -219,6 +225,41 @@ TEST_F(ValidationE2eTest, AnInvalidWriteIsInvalidArgumentWithFieldViolationsAndN
   cv1::GetJobClassResponse got;
   EXPECT_EQ(catalog_stub_->GetJobClass(Ctx().get(), get, &got).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ValidationE2eTest, ANoticeWithAnUnknownChangeKindAndAnImpossibleHearingIsNotWritten) {
+  cv1::CreateClassificationNoticeRequest req;
+  cv1::ClassificationNotice* n = req.mutable_notice();
+  n->set_number("1400");
+  n->set_jurisdiction_id("denver-csa");
+  n->set_subject("A change");
+  *n->mutable_notice_date() = Day(2025, 1, 2);
+  *n->mutable_hearing()->mutable_date() = Day(2025, 1, 20);
+  n->mutable_hearing()->mutable_time()->set_hours(25);
+  n->mutable_hearing()->mutable_time()->set_minutes(99);
+  cv1::NoticeClassChange* change = n->add_changes();
+  change->set_class_code("CA2459");
+  change->set_kind(static_cast<cv1::RevisionKind>(77));
+  cv1::CreateClassificationNoticeResponse out;
+  grpc::Status s = catalog_stub_->CreateClassificationNotice(Ctx().get(), req, &out);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_EQ(ViolatedFields(s),
+            (std::set<std::string>{"notice.hearing.time", "notice.changes[0].kind"}))
+      << s.error_message();
+  cv1::GetClassificationNoticeRequest get;
+  get.set_number("1400");
+  cv1::GetClassificationNoticeResponse got;
+  EXPECT_EQ(catalog_stub_->GetClassificationNotice(Ctx().get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ValidationE2eTest, AListFilterOnAnUnknownStateIsRefusedNotAnEmptyOk) {
+  cv1::ListClassificationNoticesRequest req;
+  req.set_filter("state = 99");
+  cv1::ListClassificationNoticesResponse out;
+  grpc::Status s = catalog_stub_->ListClassificationNotices(Ctx().get(), req, &out);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_EQ(ViolatedFields(s), std::set<std::string>{"filter"}) << s.error_message();
 }
 
 }  // namespace

@@ -50,19 +50,17 @@ absl::StatusOr<v1::ListFrameworksResponse> Appraisals::ListFrameworks(
   auto all = store_->ListFrameworks();
   if (!all.ok()) return all.status();
   v1::ListFrameworksResponse out;
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   for (auto& f : *all) {  // ordered by id
     if (!after->empty() && f.id() <= *after) continue;
     if (!r.class_code().empty() && std::find(f.class_codes().begin(), f.class_codes().end(),
                                              r.class_code()) == f.class_codes().end()) {
       continue;
     }
-    if (out.frameworks_size() == *size || !budget.Take(f.ByteSizeLong())) {
-      out.set_next_page_token(api::EncodePageToken(query_key, out.frameworks().rbegin()->id()));
-      break;
-    }
+    if (!page.Fits(f.ByteSizeLong(), f.id())) break;
     *out.add_frameworks() = std::move(f);
   }
+  out.set_next_page_token(page.NextPageToken(query_key));
   return out;
 }
 
@@ -212,15 +210,13 @@ absl::StatusOr<v1::ListAppraisalsResponse> Appraisals::ListAppraisals(
     }
   }
   v1::ListAppraisalsResponse out;
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   for (auto& [id, s] : rows) {
     s.appraisal.set_etag(api::EtagOf(s.version));
-    if (out.appraisals_size() == *size || !budget.Take(s.appraisal.ByteSizeLong())) {
-      out.set_next_page_token(api::EncodePageToken(query_key, out.appraisals().rbegin()->id()));
-      break;
-    }
+    if (!page.Fits(s.appraisal.ByteSizeLong(), id)) break;
     *out.add_appraisals() = std::move(s.appraisal);
   }
+  out.set_next_page_token(page.NextPageToken(query_key));
   std::vector<audit::Event> reads;
   reads.reserve(out.appraisals_size());
   for (const auto& a : out.appraisals()) reads.push_back(AuditEvent(p, a.id(), a.etag(), ""));

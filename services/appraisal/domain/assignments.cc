@@ -150,15 +150,13 @@ absl::StatusOr<v1::ListSupervisorAssignmentsResponse> Appraisals::ListSupervisor
   auto got = store_->ListAssignments(q);
   if (!got.ok()) return got.status();
   v1::ListSupervisorAssignmentsResponse out;
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   for (auto& s : *got) {
     s.assignment.set_etag(api::EtagOf(s.version));
-    if (out.assignments_size() == *size || !budget.Take(s.assignment.ByteSizeLong())) {
-      out.set_next_page_token(api::EncodePageToken(query_key, out.assignments().rbegin()->id()));
-      break;
-    }
+    if (!page.Fits(s.assignment.ByteSizeLong(), s.assignment.id())) break;
     *out.add_assignments() = std::move(s.assignment);
   }
+  out.set_next_page_token(page.NextPageToken(query_key));
   return out;
 }
 

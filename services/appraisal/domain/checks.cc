@@ -29,32 +29,21 @@ void CheckId(const std::string& value, const std::string& field, status::Violati
 }
 
 void CheckText(const std::string& value, const std::string& field, status::Violations* v) {
-  if (value.size() > static_cast<size_t>(kMaxTextLength)) {
-    v->Add(field, absl::StrCat("at most ", kMaxTextLength, " bytes"));
-  }
+  status::CheckLength(value, kMaxTextLength, field, *v);
 }
 
 void CheckFullDate(bool has, const dates::Date& d, const std::string& field,
                    status::Violations* v) {
-  if (!has || !dates::IsFull(d)) {
+  if (!has) {
     v->Add(field, "required: a full calendar date");
-  } else if (d.year() < kMinYear || d.year() > kMaxYear) {
-    v->Add(field, absl::StrCat("the year must be ", kMinYear, "..", kMaxYear));
+  } else {
+    dates::CheckDate(d, true, field, *v);
   }
 }
 
 namespace {
 
-bool InRange(bool has, const dates::Date& d) {
-  return has && dates::IsFull(d) && d.year() >= kMinYear && d.year() <= kMaxYear;
-}
-
-// Adds a violation when `count` exceeds `max`; true when within.
-bool CheckCount(int count, int max, const std::string& field, status::Violations* v) {
-  if (count <= max) return true;
-  v->Add(field, absl::StrCat("at most ", max));
-  return false;
-}
+bool InRange(bool has, const dates::Date& d) { return has && dates::InRange(d, true); }
 
 }  // namespace
 
@@ -84,17 +73,17 @@ bool CheckAppraisalFields(const v1::Appraisal& a, status::Violations* v) {
   }
   CheckText(a.supervisor_comments(), "appraisal.supervisor_comments", v);
   bool counts_ok = true;
-  if (!CheckCount(a.assessments_size(), kMaxAssessments, "appraisal.assessments", v)) {
+  if (!status::CheckCount(a.assessments_size(), kMaxAssessments, "appraisal.assessments", *v)) {
     counts_ok = false;
   } else {
     for (int i = 0; i < a.assessments_size(); ++i) {
       const auto& as = a.assessments(i);
       const std::string p = absl::StrCat("appraisal.assessments[", i, "]");
-      if (!CheckCount(as.observed_indicator_ids_size(), kMaxObservedIndicators,
-                      p + ".observed_indicator_ids", v)) {
+      if (!status::CheckCount(as.observed_indicator_ids_size(), kMaxObservedIndicators,
+                              p + ".observed_indicator_ids", *v)) {
         counts_ok = false;
       }
-      if (!CheckCount(as.evidence_size(), kMaxEvidence, p + ".evidence", v)) {
+      if (!status::CheckCount(as.evidence_size(), kMaxEvidence, p + ".evidence", *v)) {
         counts_ok = false;
       } else {
         for (int j = 0; j < as.evidence_size(); ++j) {
@@ -103,7 +92,7 @@ bool CheckAppraisalFields(const v1::Appraisal& a, status::Violations* v) {
       }
     }
   }
-  if (!CheckCount(a.goals_size(), kMaxGoals, "appraisal.goals", v)) {
+  if (!status::CheckCount(a.goals_size(), kMaxGoals, "appraisal.goals", *v)) {
     counts_ok = false;
   } else {
     for (int i = 0; i < a.goals_size(); ++i) {

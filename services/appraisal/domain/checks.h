@@ -16,10 +16,7 @@ namespace classplan::appraisal {
 // Validation limits (docs/appraisal.md, "Validation limits"; the same numbers are in the proto
 // comments). Plain functions without gRPC types, so a fuzz target can call them.
 constexpr int kMaxIdLength = 128;
-constexpr int kMaxTextLength = 8000;
-// Dates an appraisal holds (entry into the class, the period, goal targets): years 1900..2199.
-constexpr int kMinYear = 1900;
-constexpr int kMaxYear = 2199;
+constexpr size_t kMaxTextLength = 8000;
 // Longest appraisal period. The sources speak of annual evaluations (seed 000: "conducting
 // annual performance evaluations"; seed 002: indicators "acquired within the performance
 // year") but set no maximum: this is a technical limit, generous for a late appraisal.
@@ -41,7 +38,8 @@ absl::Status FailedField(const std::string& field, const std::string& descriptio
 void CheckId(const std::string& value, const std::string& field, status::Violations* v);
 // Free text: at most kMaxTextLength bytes.
 void CheckText(const std::string& value, const std::string& field, status::Violations* v);
-// A full date with its year in kMinYear..kMaxYear (`has`: the field is set).
+// A full date in the suite's range, dates::kMinYear..kMaxYear (`has`: the field is set). Dates
+// an appraisal holds: entry into the class, the period, goal targets.
 void CheckFullDate(bool has, const dates::Date& d, const std::string& field, status::Violations* v);
 // What an appraisal write stores, apart from what needs its framework (ValidateContent): ids,
 // dates and their range, the period's order and length, entry before the period's end, counts

@@ -20,9 +20,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   if (auto s = AuthorizeTeam(p, &supervisor_id, r.unit_id()); !s.ok()) return s;
   status::Violations v;
   if (r.has_as_of()) CheckFullDate(true, r.as_of(), "as_of", &v);
-  if (r.employee_ids_size() > kMaxEmployeeIds) {
-    v.Add("employee_ids", absl::StrCat("at most ", kMaxEmployeeIds));
-  } else {
+  if (status::CheckCount(r.employee_ids_size(), kMaxEmployeeIds, "employee_ids", v)) {
     for (int i = 0; i < r.employee_ids_size(); ++i) {
       CheckId(r.employee_ids(i), absl::StrCat("employee_ids[", i, "]"), &v);
     }
@@ -59,7 +57,7 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
   const absl::TimeZone tz = options_.clock.time_zone();
   v1::ListDueAppraisalsResponse out;
   *out.mutable_as_of() = dates::FromCivilDay(as_of);
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   for (const auto& e : employees) {  // ordered by id
     if (!after->empty() && e <= *after) continue;
     AppraisalQuery q;
@@ -92,13 +90,10 @@ absl::StatusOr<v1::ListDueAppraisalsResponse> Appraisals::ListDueAppraisals(
     d.set_employee_id(e);
     if (last) *d.mutable_last_finalized_on() = dates::FromCivilDay(*last);
     d.set_open_appraisal_id(open_id);
-    if (out.employees_size() == *size || !budget.Take(d.ByteSizeLong())) {
-      out.set_next_page_token(
-          api::EncodePageToken(query_key, out.employees().rbegin()->employee_id()));
-      break;
-    }
+    if (!page.Fits(d.ByteSizeLong(), e)) break;
     *out.add_employees() = std::move(d);
   }
+  out.set_next_page_token(page.NextPageToken(query_key));
   return out;
 }
 

@@ -190,15 +190,13 @@ absl::Status PageById(std::vector<T>& items, int requested_size, const std::stri
   if (!size.ok()) return size.status();
   auto after = api::DecodePageToken(token, query);
   if (!after.ok()) return after.status();
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   for (auto& item : items) {
     if (!after->empty() && item.id() <= *after) continue;
-    if (out_items->size() == *size || !budget.Take(item.ByteSizeLong())) {
-      *next_token = api::EncodePageToken(query, (*out_items)[out_items->size() - 1].id());
-      break;
-    }
+    if (!page.Fits(item.ByteSizeLong(), item.id())) break;
     *out_items->Add() = std::move(item);
   }
+  *next_token = page.NextPageToken(query);
   return absl::OkStatus();
 }
 }  // namespace
@@ -264,13 +262,11 @@ absl::StatusOr<pb::ListJobClassesResponse> Catalog::ListJobClasses(
 
   const absl::CivilDay today = clock_.Today();
   pb::ListJobClassesResponse out;
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   std::string cursor = *after;
-  std::string last;  // the code of the last class on the page
-  bool more = false;
   // Filters apply to the revision in force on the day, which the store cannot index (it
   // changes with the date), so scan in code order until the page is full.
-  while (!more) {
+  while (!page.full()) {
     auto batch = store_->ListClasses(cursor, 200);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) break;
@@ -288,12 +284,7 @@ absl::StatusOr<pb::ListJobClassesResponse> Catalog::ListJobClasses(
       if (!filter->Matches(view)) continue;
       // An uncertain class also carries its code and reason (bounded: a code, a date, a
       // revision number), counted by the budget's framing slack.
-      if (out.job_classes_size() + out.uncertain_size() == *size ||
-          !budget.Take(view.ByteSizeLong() + uncertain.size())) {
-        more = true;
-        break;
-      }
-      last = rec.code();
+      if (!page.Fits(view.ByteSizeLong() + uncertain.size(), rec.code())) break;
       if (uncertain.empty()) {
         *out.add_job_classes() = std::move(view);
         continue;
@@ -304,7 +295,7 @@ absl::StatusOr<pb::ListJobClassesResponse> Catalog::ListJobClasses(
       *u->mutable_current() = std::move(view);
     }
   }
-  if (more) out.set_next_page_token(api::EncodePageToken(query_key, last));
+  out.set_next_page_token(page.NextPageToken(query_key));
   return out;
 }
 
@@ -322,11 +313,10 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
 
   absl::CivilDay today = clock_.Today();
   pb::SearchJobClassesResponse out;
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   int64_t next = *offset;
-  bool more = false;
   // Every revision is indexed; a hit counts only when it is the class's revision in force.
-  while (!more) {
+  while (!page.full()) {
     auto matches = store_->SearchText(*fts, 100, static_cast<int>(next));
     if (!matches.ok()) return matches.status();
     if (matches->empty()) break;
@@ -337,11 +327,11 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
       bool keep =
           rev.ok() && (*rev)->revision() == m.revision && filter->Matches(ViewOf(**rec, **rev));
       // A hit is a code, a title (kMaxShortText), a jurisdiction and a snippet: 100 of them
-      // stay far below the budget, which is counted all the same.
+      // stay far below the budget, which is counted all the same. The next page resumes at
+      // the match after this one.
       if (keep &&
-          (out.hits_size() == *size || !budget.Take(m.code.size() + m.snippet.size() +
-                                                    (*rev)->job_class().title().size() + 64))) {
-        more = true;
+          !page.Fits(m.code.size() + m.snippet.size() + (*rev)->job_class().title().size() + 64,
+                     absl::StrCat(next + 1))) {
         break;
       }
       ++next;
@@ -354,7 +344,7 @@ absl::StatusOr<pb::SearchJobClassesResponse> Catalog::SearchJobClasses(
       hit->set_score(m.score);
     }
   }
-  if (more) out.set_next_page_token(api::EncodePageToken(query_key, absl::StrCat(next)));
+  out.set_next_page_token(page.NextPageToken(query_key));
   return out;
 }
 
@@ -369,16 +359,13 @@ absl::StatusOr<pb::ListClassRevisionsResponse> Catalog::ListClassRevisions(
   auto rec = LoadClass(code);
   if (!rec.ok()) return rec.status();
   pb::ListClassRevisionsResponse out;
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   for (const auto& rev : (*rec)->revisions()) {
     if (rev.revision() <= *after) continue;
-    if (out.revisions_size() == *size || !budget.Take(rev.ByteSizeLong())) {
-      out.set_next_page_token(api::EncodePageToken(
-          code, absl::StrCat(out.revisions(out.revisions_size() - 1).revision())));
-      break;
-    }
+    if (!page.Fits(rev.ByteSizeLong(), absl::StrCat(rev.revision()))) break;
     *out.add_revisions() = rev;
   }
+  out.set_next_page_token(page.NextPageToken(code));
   return out;
 }
 

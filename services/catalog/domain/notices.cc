@@ -108,10 +108,9 @@ absl::StatusOr<pb::ListClassificationNoticesResponse> Catalog::ListClassificatio
   auto after = api::DecodePageToken(request.page_token(), request.filter());
   if (!after.ok()) return after.status();
   pb::ListClassificationNoticesResponse out;
-  api::PageBudget budget;
+  api::PageBudget page(*size);
   std::string cursor = *after;
-  bool more = false;
-  while (!more) {
+  while (!page.full()) {
     auto batch = store_->ListNotices(cursor, 200);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) break;
@@ -120,17 +119,11 @@ absl::StatusOr<pb::ListClassificationNoticesResponse> Catalog::ListClassificatio
       if (!jurisdiction.empty() && n.notice.jurisdiction_id() != jurisdiction) continue;
       if (state != pb::NOTICE_STATE_UNSPECIFIED && n.notice.state() != state) continue;
       n.notice.set_etag(api::EtagOf(n.version));
-      if (out.notices_size() == *size || !budget.Take(n.notice.ByteSizeLong())) {
-        more = true;
-        break;
-      }
+      if (!page.Fits(n.notice.ByteSizeLong(), n.notice.number())) break;
       *out.add_notices() = std::move(n.notice);
     }
   }
-  if (more) {
-    out.set_next_page_token(
-        api::EncodePageToken(request.filter(), out.notices(out.notices_size() - 1).number()));
-  }
+  out.set_next_page_token(page.NextPageToken(request.filter()));
   return out;
 }
 

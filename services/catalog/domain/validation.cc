@@ -26,11 +26,6 @@ void CheckRequired(const std::string& text, size_t max, const std::string& field
   }
 }
 
-// At most `max` entries; reports once.
-void CheckCount(int n, int max, const std::string& field, Violations& v) {
-  if (n > max) v.Add(field, absl::StrCat("at most ", max, " entries"));
-}
-
 void CheckTexts(const google::protobuf::RepeatedPtrField<std::string>& texts, size_t max,
                 const std::string& field, Violations& v) {
   CheckCount(texts.size(), kMaxListEntries, field, v);
@@ -130,20 +125,6 @@ void CheckLocalDateTime(const pb::LocalDateTime& dt, const std::string& field, V
 }
 
 }  // namespace
-
-void CheckLength(const std::string& text, size_t max, const std::string& field, Violations& v) {
-  if (text.size() > max) v.Add(field, absl::StrCat("must be at most ", max, " bytes"));
-}
-
-void CheckDate(const classplan::common::v1::Date& d, bool full, const std::string& field,
-               Violations& v) {
-  absl::Status s = full ? dates::ValidateFull(d) : dates::ValidatePartial(d);
-  if (!s.ok()) {
-    v.Add(field, std::string(s.message()));
-  } else if (d.year() < kMinYear || d.year() > kMaxYear) {
-    v.Add(field, absl::StrCat("year must be between ", kMinYear, " and ", kMaxYear));
-  }
-}
 
 void CheckTime(const classplan::common::v1::TimeOfDay& t, const std::string& field, Violations& v) {
   if (t.hours() < 0 || t.hours() > 23 || t.minutes() < 0 || t.minutes() > 59) {

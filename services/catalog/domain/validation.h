@@ -2,9 +2,9 @@
 #define CLASSPLAN_SERVICES_CATALOG_DOMAIN_VALIDATION_H_
 
 // What the catalog checks of everything it stores, before it looks at the store: every enum a
-// known value, dates real and within [kMinYear, kMaxYear], times real, free text within its
-// length limit, lists within their count limit, a class within kMaxClassBytes, rule trees
-// through the one rule validator (common/rules). The writes (catalog_writes.cc, notices.cc)
+// known value, dates real and within the stored-date range (common/dates), times real, free text
+// within its length limit, lists within their count limit, a class within kMaxClassBytes, rule
+// trees through the one rule validator (common/rules). The writes (catalog_writes.cc, notices.cc)
 // and the data importer (services/catalog/data) run the same functions. Plain functions over
 // the messages, no gRPC types and no I/O, so a fuzzer can call them. The limits are
 // documented in docs/data.md ("Validation limits") and in resources.proto.
@@ -15,16 +15,12 @@
 #include <string>
 
 #include "classplan/catalog/v1/resources.pb.h"
+#include "common/dates/dates.h"
 #include "common/status/field_violations.h"
 
 namespace classplan::catalog {
 
 namespace pb = ::classplan::catalog::v1;
-
-// Dates the catalog takes (effective dates, notice and hearing dates, history, pay as-of):
-// years 1900 to 2199. Earlier or later is a typing error, not a classification plan.
-inline constexpr int kMinYear = 1900;
-inline constexpr int kMaxYear = 2199;
 
 // Free text, in bytes (UTF-8).
 inline constexpr size_t kMaxShortText = 300;  // titles, names, headings, subjects, issuers
@@ -49,10 +45,9 @@ struct KnownFramework {
 };
 using KnownFrameworks = std::map<std::string, KnownFramework>;
 
-// Adds a violation unless `d` is a real date within [kMinYear, kMaxYear]; `full`: year, month
-// and day all given (else a partial date, year or year and month, is allowed).
-void CheckDate(const classplan::common::v1::Date& d, bool full, const std::string& field,
-               status::Violations& v);
+// Dates the catalog takes (effective dates, notice and hearing dates, history, pay as-of): the
+// suite's one check, a real date in dates::kMinYear..kMaxYear.
+using dates::CheckDate;
 // Adds a violation unless `t` is a real time of day (00:00 to 23:59).
 void CheckTime(const classplan::common::v1::TimeOfDay& t, const std::string& field,
                status::Violations& v);
@@ -81,9 +76,9 @@ void CheckJurisdictionFields(const pb::Jurisdiction& j, const std::string& prefi
                              status::Violations& v);
 void CheckSeriesFields(const pb::ClassSeries& s, const std::string& prefix, status::Violations& v);
 
-// Checks `text` is at most `max` bytes.
-void CheckLength(const std::string& text, size_t max, const std::string& field,
-                 status::Violations& v);
+// Text lengths and entry counts: the suite's one wording (common/status).
+using status::CheckCount;
+using status::CheckLength;
 
 }  // namespace classplan::catalog
 

@@ -213,6 +213,7 @@ TEST_F(ValidationTest, MalformedRuleTreesAreRefusedNamingEachProblem) {
   n->set_source_text("x");
   n->mutable_drivers_licence();
   auto s = Create(deep);
+  ASSERT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(Described(s.status()).find("nested more than 16 levels deep"), std::string::npos)
       << Described(s.status());
   pb::JobClass wide = Spec("2944");

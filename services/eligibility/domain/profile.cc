@@ -52,12 +52,8 @@ uint32_t PackState(const std::string& state) {
 }
 
 void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v) {
-  if (a.applicant_ref().size() > 128) {
-    v->Add(prefix + ".applicant_ref", "must be at most 128 bytes");
-  }
-  if (a.education_size() > kMaxEducationEntries) {
-    v->Add(prefix + ".education", absl::StrCat("at most ", kMaxEducationEntries, " entries"));
-  }
+  status::CheckLength(a.applicant_ref(), 128, prefix + ".applicant_ref", *v);
+  status::CheckCount(a.education_size(), kMaxEducationEntries, prefix + ".education", *v);
   for (int i = 0; i < a.education_size(); ++i) {
     const auto& e = a.education(i);
     const std::string p = At(prefix, "education", i);
@@ -82,9 +78,7 @@ void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, statu
       }
     }
   }
-  if (a.experience_size() > kMaxExperienceEntries) {
-    v->Add(prefix + ".experience", absl::StrCat("at most ", kMaxExperienceEntries, " entries"));
-  }
+  status::CheckCount(a.experience_size(), kMaxExperienceEntries, prefix + ".experience", *v);
   for (int i = 0; i < a.experience_size(); ++i) {
     const auto& x = a.experience(i);
     const std::string p = At(prefix, "experience", i);
@@ -110,9 +104,7 @@ void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, statu
       v->Add(p + ".qualifying_share_percent", "must be between 1 and 100 (0 means 100)");
     }
   }
-  if (a.licences_size() > kMaxLicences) {
-    v->Add(prefix + ".licences", absl::StrCat("at most ", kMaxLicences, " entries"));
-  }
+  status::CheckCount(a.licences_size(), kMaxLicences, prefix + ".licences", *v);
   for (int i = 0; i < a.licences_size(); ++i) {
     const auto& l = a.licences(i);
     const std::string p = At(prefix, "licences", i);
@@ -138,9 +130,8 @@ void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, statu
       v->Add(p + ".expires", "must not be before issued");
     }
   }
-  if (a.field_placements_size() > kMaxFieldPlacements) {
-    v->Add(prefix + ".field_placements", absl::StrCat("at most ", kMaxFieldPlacements, " entries"));
-  }
+  status::CheckCount(a.field_placements_size(), kMaxFieldPlacements, prefix + ".field_placements",
+                     *v);
   for (int i = 0; i < a.field_placements_size(); ++i) {
     const auto& f = a.field_placements(i);
     const std::string p = At(prefix, "field_placements", i);

@@ -63,10 +63,7 @@ absl::StatusOr<CsvSchedule> ParseScheduleCsv(absl::string_view csv, const std::s
   auto bad = [&](int line, const std::string& why) {
     v.Add(field, absl::StrCat("line ", line, ": ", why));
   };
-  if (csv.size() > kMaxCsvBytes) {
-    v.Add(field, absl::StrCat("must be at most ", kMaxCsvBytes, " bytes"));
-    return v.ToStatus("invalid schedule CSV");
-  }
+  if (!status::CheckLength(csv, kMaxCsvBytes, field, v)) return v.ToStatus("invalid schedule CSV");
   if (absl::StartsWith(csv, "\xEF\xBB\xBF")) csv.remove_prefix(3);
   std::vector<absl::string_view> lines = absl::StrSplit(csv, '\n');
   CsvSchedule out;

@@ -96,13 +96,12 @@ absl::StatusOr<std::string> TakePage(std::vector<T>& items, const std::string& a
       return status::InvalidField("page_token", "the list changed; start again without a token");
     ++i;
   }
-  api::PageBudget budget;
+  api::PageBudget page(size);
   for (; i < items.size(); ++i) {
-    if (out->size() == size || !budget.Take(items[i].ByteSizeLong()))
-      return api::EncodePageToken(query, key(*out->rbegin()));
+    if (!page.Fits(items[i].ByteSizeLong(), key(items[i]))) break;
     *out->Add() = std::move(items[i]);
   }
-  return std::string();
+  return page.NextPageToken(query);
 }
 
 }  // namespace
@@ -221,17 +220,13 @@ absl::StatusOr<pb::ListBandsResponse> Payband::ListBands(const pb::ListBandsRequ
   auto bands = store_->ListBands(r.schedule_id(), *after, *size + 1);
   if (!bands.ok()) return bands.status();
   pb::ListBandsResponse out;
-  api::PageBudget budget;
-  for (int i = 0; i < static_cast<int>(bands->size()); ++i) {
-    pb::PayBand b = (*bands)[i];
+  api::PageBudget page(*size);
+  for (pb::PayBand& b : *bands) {
     DeriveFigures(&b, MidpointRuleOf(**s), HoursOf(**s), (*s)->currency_code());
-    if (i == *size || !budget.Take(b.ByteSizeLong())) {
-      out.set_next_page_token(api::EncodePageToken(absl::StrCat("bands:", r.schedule_id()),
-                                                   out.bands().rbegin()->code()));
-      break;
-    }
+    if (!page.Fits(b.ByteSizeLong(), b.code())) break;
     *out.add_bands() = std::move(b);
   }
+  out.set_next_page_token(page.NextPageToken(absl::StrCat("bands:", r.schedule_id())));
   return out;
 }
 
@@ -463,23 +458,17 @@ absl::StatusOr<pb::FindBandsForSalaryResponse> Payband::FindBandsForSalary(
     return absl::FailedPreconditionError(why);
   }
   pb::FindBandsForSalaryResponse out;
-  api::PageBudget budget;
-  int taken = 0;
-  std::string last;
+  api::PageBudget page(*size);
   for (auto& f : found) {
     if (!after->empty() && f.code <= *after) continue;
     const size_t bytes = f.placement ? f.placement->ByteSizeLong()
                                      : f.skipped->ByteSizeLong() + f.not_on_file.size();
-    if (taken == *size || !budget.Take(bytes)) {
-      out.set_next_page_token(api::EncodePageToken(query, last));
-      break;
-    }
-    ++taken;
-    last = f.code;
+    if (!page.Fits(bytes, f.code)) break;
     if (f.placement) *out.add_placements() = std::move(*f.placement);
     if (f.skipped) *out.add_skipped() = std::move(*f.skipped);
     if (!f.not_on_file.empty()) out.add_bands_not_on_file(std::move(f.not_on_file));
   }
+  out.set_next_page_token(page.NextPageToken(query));
   return out;
 }
 

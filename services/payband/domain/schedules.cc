@@ -10,6 +10,9 @@
 namespace classplan::payband {
 namespace {
 
+using status::CheckCount;
+using status::CheckLength;
+
 // The earliest dated start of `all` (other than `s`) that is certainly after `s`'s start.
 std::optional<absl::CivilDay> NextStart(const pb::PaySchedule& s,
                                         const std::vector<pb::PaySchedule>& all) {
@@ -109,30 +112,13 @@ bool IsJurisdictionSlug(const std::string& j) {
          });
 }
 
-void CheckDate(const dates::Date& d, const std::string& field, status::Violations& v) {
-  if (auto st = dates::ValidatePartial(d); !st.ok()) {
-    v.Add(field, std::string(st.message()));
-  } else if (d.year() < kMinYear || d.year() > kMaxYear) {
-    v.Add(field, absl::StrCat("year must be ", kMinYear, "..", kMaxYear));
-  }
-}
-
 namespace {
-
-void CheckLength(const std::string& text, size_t max, const std::string& field,
-                 status::Violations& v) {
-  if (text.size() > max) v.Add(field, absl::StrCat("must be at most ", max, " bytes"));
-}
 
 void CheckSource(const classplan::common::v1::SourceRef& src, const std::string& prefix,
                  bool required, status::Violations& v) {
   if (required && src.document().empty()) v.Add(prefix + "document", "is required");
   CheckLength(src.document(), kMaxSourceBytes, prefix + "document", v);
   CheckLength(src.detail(), kMaxSourceBytes, prefix + "detail", v);
-}
-
-bool Valid(const dates::Date& d) {
-  return dates::ValidatePartial(d).ok() && d.year() >= kMinYear && d.year() <= kMaxYear;
 }
 
 }  // namespace
@@ -143,17 +129,19 @@ void CheckSchedule(const pb::PaySchedule& s, const std::string& prefix, status::
   if (s.name().empty()) v.Add(prefix + "name", "is required");
   CheckLength(s.name(), kMaxNameBytes, prefix + "name", v);
   CheckLength(s.dates_note(), kMaxNoteBytes, prefix + "dates_note", v);
-  if (s.has_effective_from()) CheckDate(s.effective_from(), prefix + "effective_from", v);
+  if (s.has_effective_from())
+    dates::CheckDate(s.effective_from(), false, prefix + "effective_from", v);
   if (s.has_effective_to()) {
-    CheckDate(s.effective_to(), prefix + "effective_to", v);
+    dates::CheckDate(s.effective_to(), false, prefix + "effective_to", v);
     if (!s.has_effective_from()) {
       v.Add(prefix + "effective_to", "needs effective_from");
-    } else if (Valid(s.effective_from()) && Valid(s.effective_to()) &&
+    } else if (dates::InRange(s.effective_from(), false) &&
+               dates::InRange(s.effective_to(), false) &&
                dates::LatestDay(s.effective_to()) < dates::EarliestDay(s.effective_from())) {
       v.Add(prefix + "effective_to", "is before effective_from");
     }
   }
-  if (s.has_published_on()) CheckDate(s.published_on(), prefix + "published_on", v);
+  if (s.has_published_on()) dates::CheckDate(s.published_on(), false, prefix + "published_on", v);
   if (s.hours_per_year() < 0 || s.hours_per_year() > 8784)
     v.Add(prefix + "hours_per_year", "must be 1..8784, or 0 for 2080");
   if (!IsKnownCurrency(s.currency_code()))
@@ -172,20 +160,12 @@ void CheckAlternativeAssignment(const pb::AlternativeBandAssignment& a, const st
   CheckLength(a.class_code(), kMaxClassCodeBytes, prefix + "class_code", v);
   if (!IsBandCode(a.band_code())) v.Add(prefix + "band_code", "must be a band code");
   CheckLength(a.reason(), kMaxNoteBytes, prefix + "reason", v);
-  if (!dates::IsFull(a.assigned_on())) {
-    v.Add(prefix + "assigned_on", "must be a full date");
-  } else {
-    CheckDate(a.assigned_on(), prefix + "assigned_on", v);
-  }
+  dates::CheckDate(a.assigned_on(), true, prefix + "assigned_on", v);
   if (a.has_last_reviewed_on()) {
-    if (!dates::IsFull(a.last_reviewed_on())) {
-      v.Add(prefix + "last_reviewed_on", "must be a full date");
-    } else {
-      CheckDate(a.last_reviewed_on(), prefix + "last_reviewed_on", v);
-      if (dates::IsFull(a.assigned_on()) &&
-          dates::ToCivilDay(a.last_reviewed_on()) < dates::ToCivilDay(a.assigned_on()))
-        v.Add(prefix + "last_reviewed_on", "must not be before assigned_on");
-    }
+    dates::CheckDate(a.last_reviewed_on(), true, prefix + "last_reviewed_on", v);
+    if (dates::InRange(a.assigned_on(), true) && dates::InRange(a.last_reviewed_on(), true) &&
+        dates::ToCivilDay(a.last_reviewed_on()) < dates::ToCivilDay(a.assigned_on()))
+      v.Add(prefix + "last_reviewed_on", "must not be before assigned_on");
   }
   CheckSource(a.source(), prefix + "source.", true, v);
 }
@@ -227,8 +207,7 @@ void CheckBand(const pb::PayBand& b, pb::MidpointRule rule, const std::string& c
   if (hi <= 0) v.Add(prefix + "given.maximum", "must be greater than zero");
   if (has_mid && (g.midpoint().cents() < lo || g.midpoint().cents() > hi))
     v.Add(prefix + "given.midpoint", "must lie between the minimum and the maximum");
-  if (b.steps_size() > kMaxStepsPerBand)
-    v.Add(prefix + "steps", absl::StrCat("at most ", kMaxStepsPerBand, " steps"));
+  CheckCount(b.steps_size(), kMaxStepsPerBand, prefix + "steps", v);
   for (int i = 0; i < b.steps_size() && i < kMaxStepsPerBand; ++i) {
     const pb::PayStep& st = b.steps(i);
     const std::string sp = absl::StrCat(prefix, "steps[", i, "].");

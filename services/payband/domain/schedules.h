@@ -40,8 +40,6 @@ absl::Status CheckNoOverlap(const std::vector<pb::PaySchedule>& existing,
 // Validation limits of everything the service stores (docs/payband.md, "Validation limits";
 // the same numbers are in the proto comments). Plain functions without gRPC types, so a fuzz
 // target can call them.
-inline constexpr int kMinYear = 1900;  // dates: years 1900..2199
-inline constexpr int kMaxYear = 2199;
 inline constexpr size_t kMaxNameBytes = 200;     // schedule name
 inline constexpr size_t kMaxNoteBytes = 2000;    // dates_note, band note, assignment reason
 inline constexpr size_t kMaxSourceBytes = 1000;  // source.document and source.detail each
@@ -57,8 +55,8 @@ bool IsKnownCurrency(absl::string_view code);
 // A jurisdiction slug: 2-32 characters of [a-z0-9-], starting with a letter.
 bool IsJurisdictionSlug(const std::string& id);
 
-// Checks a (possibly partial) date: valid, and its year within kMinYear..kMaxYear.
-void CheckDate(const dates::Date& d, const std::string& field, status::Violations& v);
+// Dates are checked by dates::CheckDate (real, years dates::kMinYear..kMaxYear; partial ones
+// allowed in a schedule, full ones in an assignment).
 
 // Checks a schedule's own fields (paths under `prefix`): jurisdiction slug, name, dates,
 // hours, currency, midpoint rule, source, text lengths.
