@@ -1,0 +1,327 @@
+#ifndef CLASSPLAN_SERVICES_CATALOG_STORE_SQL_CATALOG_STORE_IMPL_H_
+#define CLASSPLAN_SERVICES_CATALOG_STORE_SQL_CATALOG_STORE_IMPL_H_
+// The definitions of SqlCatalogStore, included only by the backends' .cc files, each of which
+// instantiates it once (template class SqlCatalogStore<TheirBackend>).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/storage/rows.h"
+#include "services/catalog/store/sql_catalog_store.h"
+
+namespace classplan::catalog {
+namespace sql_store {
+
+// The text columns one revision is indexed under, the same on both backends. "duties" also
+// carries the purpose, nature of work and distinguishing characteristics, which describe what
+// the job does.
+struct IndexedText {
+  std::string title, duties, knowledge, skills;
+};
+
+inline void AppendSection(const pb::Section& s, std::vector<std::string>* out) {
+  if (!s.heading().empty()) out->push_back(s.heading());
+  for (const auto& p : s.paragraphs()) out->push_back(p);
+  for (const auto& i : s.items()) out->push_back(i);
+}
+
+inline void AppendCompetencies(const google::protobuf::RepeatedPtrField<pb::Competency>& list,
+                               std::vector<std::string>* out) {
+  for (const auto& c : list) out->push_back(absl::StrCat(c.name(), " ", c.description()));
+}
+
+inline IndexedText TextOf(const pb::JobClass& c) {
+  std::vector<std::string> duties, knowledge, skills;
+  AppendSection(c.purpose(), &duties);
+  AppendSection(c.nature_of_work(), &duties);
+  AppendSection(c.distinguishing_characteristics(), &duties);
+  AppendSection(c.duties(), &duties);
+  AppendCompetencies(c.knowledge(), &knowledge);
+  AppendCompetencies(c.competencies(), &knowledge);
+  AppendCompetencies(c.skills(), &skills);
+  return {absl::StrCat(c.code(), " ", c.title()), absl::StrJoin(duties, "\n"),
+          absl::StrJoin(knowledge, "\n"), absl::StrJoin(skills, "\n")};
+}
+
+inline absl::Status Stale(const char* what, const std::string& key) {
+  return absl::AbortedError(absl::StrCat(what, " ", key,
+                                         " was changed by someone else (etag is stale); read it "
+                                         "again and retry"));
+}
+
+// Runs a statement with one text parameter to its end.
+template <typename Database>
+absl::Status RunWithKey(Database& db, const char* sql, const std::string& key) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, key);
+  return st->Step().status();
+}
+
+// The stored version of `key` (0: none), read inside the write's transaction. A mismatch is
+// reported early here; the conditional upsert that follows is what makes the check atomic.
+template <typename Database>
+absl::Status CheckVersion(Database& db, const char* sql, const char* what, const std::string& key,
+                          int64_t expected) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, key);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  const int64_t version = *row ? st->ColumnInt(0) : 0;
+  if (version != expected) return Stale(what, key);
+  return absl::OkStatus();
+}
+
+template <typename B, typename Database>
+absl::Status WriteClass(Database& db, const ClassWrite& w) {
+  const CatalogSql& sql = B::Sql();
+  const std::string& code = w.record.code();
+  if (auto s = CheckVersion(db, sql.class_version, "class", code, w.expected_version); !s.ok()) {
+    return s;
+  }
+  // Racing writers queue on the row here; each then sees the version its predecessor wrote.
+  auto up = db.Prepare(sql.upsert_class);
+  if (!up.ok()) return up.status();
+  up->Bind(1, code).Bind(2, w.expected_version + 1).Bind(3, w.expected_version);
+  if (auto s = up->Step().status(); !s.ok()) return s;
+  if (db.Changes() != 1) return Stale("class", code);
+
+  if (auto s = RunWithKey(db, sql.delete_revisions, code); !s.ok()) return s;
+  if (auto s = RunWithKey(db, sql.delete_text, code); !s.ok()) return s;
+  auto ins = db.Prepare(sql.insert_revision);
+  if (!ins.ok()) return ins.status();
+  auto txt = db.Prepare(sql.insert_text);
+  if (!txt.ok()) return txt.status();
+  for (const auto& rev : w.record.revisions()) {
+    ins->Reset();
+    ins->Bind(1, code).Bind(2, int64_t{rev.revision()}).BindBlob(3, rev.SerializeAsString());
+    if (auto s = ins->Step(); !s.ok()) return s.status();
+    IndexedText t = TextOf(rev.job_class());
+    txt->Reset();
+    txt->Bind(1, code).Bind(2, int64_t{rev.revision()}).Bind(3, t.title).Bind(4, t.duties);
+    txt->Bind(5, t.knowledge).Bind(6, t.skills);
+    if (auto s = txt->Step(); !s.ok()) return s.status();
+  }
+  return absl::OkStatus();
+}
+
+template <typename B, typename Database>
+absl::Status WriteNotice(Database& db, const NoticeWrite& w) {
+  const std::string& number = w.notice.number();
+  if (auto s = CheckVersion(db, B::Sql().notice_version, "notice", number, w.expected_version);
+      !s.ok()) {
+    return s;
+  }
+  pb::ClassificationNotice copy = w.notice;
+  copy.clear_etag();
+  auto st = db.Prepare(B::Sql().upsert_notice);
+  if (!st.ok()) return st.status();
+  st->Bind(1, number).Bind(2, copy.jurisdiction_id()).Bind(3, w.expected_version + 1);
+  st->BindBlob(4, copy.SerializeAsString()).Bind(5, w.expected_version);
+  if (auto s = st->Step(); !s.ok()) return s.status();
+  if (db.Changes() != 1) return Stale("notice", number);
+  return absl::OkStatus();
+}
+
+// Runs a query whose first column is a serialized Msg, with text parameters, and collects them.
+template <typename Msg, typename Database>
+absl::StatusOr<std::vector<Msg>> QueryBlobs(Database& db, const char* sql,
+                                            const std::vector<std::string>& args) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  for (size_t i = 0; i < args.size(); ++i) st->Bind(static_cast<int>(i + 1), args[i]);
+  return storage::CollectBlobs<Msg>(*st);
+}
+
+// Classes with their revisions, from a query selecting code, version, data ordered by code
+// and revision.
+template <typename Database>
+absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(Database& db, const char* sql,
+                                                         const std::string& arg, int limit) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, arg).Bind(2, int64_t{limit});
+  std::vector<pb::ClassRecord> out;
+  absl::Status s = storage::ForEachRow(*st, [&] {
+    std::string code = st->ColumnText(0);
+    if (out.empty() || out.back().code() != code) {
+      out.emplace_back();
+      out.back().set_code(code);
+      out.back().set_version(st->ColumnInt(1));
+    }
+    return storage::ParseBlob(st->ColumnBlob(2), out.back().add_revisions());
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+template <typename Database>
+absl::StatusOr<std::vector<StoredNotice>> LoadNotices(Database& db, const char* sql,
+                                                      const std::string& arg, int limit) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  st->Bind(1, arg).Bind(2, int64_t{limit});
+  std::vector<StoredNotice> out;
+  absl::Status s = storage::ForEachRow(*st, [&] {
+    StoredNotice& n = out.emplace_back();
+    n.version = st->ColumnInt(0);
+    return storage::ParseBlob(st->ColumnBlob(1), &n.notice);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace sql_store
+
+template <typename B>
+template <typename T>
+absl::StatusOr<T> SqlCatalogStore<B>::ReadValue(
+    absl::FunctionRef<absl::StatusOr<T>(Database&)> read) {
+  absl::StatusOr<T> out;
+  absl::Status s = B::Read(*pool_, [&](Database& db) -> absl::Status {
+    out = read(db);
+    return out.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+template <typename B>
+absl::Status SqlCatalogStore<B>::Commit(const WriteBatch& batch) {
+  const CatalogSql& sql = B::Sql();
+  return B::Write(*pool_, [&](Database& db) -> absl::Status {
+    for (const auto& j : batch.jurisdictions) {
+      auto st = db.Prepare(sql.upsert_jurisdiction);
+      if (!st.ok()) return st.status();
+      st->Bind(1, j.id()).BindBlob(2, j.SerializeAsString());
+      if (auto s = st->Step(); !s.ok()) return s.status();
+    }
+    for (const auto& s : batch.series) {
+      auto st = db.Prepare(sql.upsert_series);
+      if (!st.ok()) return st.status();
+      st->Bind(1, s.id()).Bind(2, s.jurisdiction_id()).BindBlob(3, s.SerializeAsString());
+      if (auto r = st->Step(); !r.ok()) return r.status();
+    }
+    for (const auto& w : batch.classes) {
+      if (auto s = sql_store::WriteClass<B>(db, w); !s.ok()) return s;
+    }
+    for (const auto& w : batch.notices) {
+      if (auto s = sql_store::WriteNotice<B>(db, w); !s.ok()) return s;
+    }
+    if (batch.imported_file.has_value()) {
+      auto st = db.Prepare(sql.upsert_import);
+      if (!st.ok()) return st.status();
+      st->Bind(1, batch.imported_file->first).Bind(2, batch.imported_file->second);
+      st->Bind(3, absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+      if (auto s = st->Step(); !s.ok()) return s.status();
+    }
+    // Last, so it commits with the write or not at all.
+    if (batch.audit.has_value()) {
+      if (auto e = B::Append(db, *batch.audit); !e.ok()) return e.status();
+    }
+    return absl::OkStatus();
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::optional<pb::Jurisdiction>> SqlCatalogStore<B>::GetJurisdiction(
+    const std::string& id) {
+  return ReadValue<std::optional<pb::Jurisdiction>>([&](Database& db) {
+    return storage::First(
+        sql_store::QueryBlobs<pb::Jurisdiction>(db, B::Sql().select_jurisdiction, {id}));
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::vector<pb::Jurisdiction>> SqlCatalogStore<B>::ListJurisdictions() {
+  return ReadValue<std::vector<pb::Jurisdiction>>([&](Database& db) {
+    return sql_store::QueryBlobs<pb::Jurisdiction>(db, B::Sql().list_jurisdictions, {});
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::optional<pb::ClassSeries>> SqlCatalogStore<B>::GetSeries(
+    const std::string& id) {
+  return ReadValue<std::optional<pb::ClassSeries>>([&](Database& db) {
+    return storage::First(sql_store::QueryBlobs<pb::ClassSeries>(db, B::Sql().select_series, {id}));
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::vector<pb::ClassSeries>> SqlCatalogStore<B>::ListSeries(
+    const std::string& jurisdiction_id) {
+  return ReadValue<std::vector<pb::ClassSeries>>([&](Database& db) {
+    return sql_store::QueryBlobs<pb::ClassSeries>(db, B::Sql().list_series, {jurisdiction_id});
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::optional<pb::ClassRecord>> SqlCatalogStore<B>::GetClass(
+    const std::string& code) {
+  return ReadValue<std::optional<pb::ClassRecord>>([&](Database& db) {
+    return storage::First(sql_store::LoadClasses(db, B::Sql().classes_by_code, code, 1));
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::vector<pb::ClassRecord>> SqlCatalogStore<B>::ListClasses(
+    const std::string& after_code, int limit) {
+  return ReadValue<std::vector<pb::ClassRecord>>([&](Database& db) {
+    return sql_store::LoadClasses(db, B::Sql().classes_after, after_code, limit);
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::vector<TextMatch>> SqlCatalogStore<B>::SearchText(const std::string& fts_query,
+                                                                      int limit, int offset) {
+  return ReadValue<std::vector<TextMatch>>(
+      [&](Database& db) { return B::Search(db, fts_query, limit, offset); });
+}
+
+template <typename B>
+absl::StatusOr<std::optional<StoredNotice>> SqlCatalogStore<B>::GetNotice(
+    const std::string& number) {
+  return ReadValue<std::optional<StoredNotice>>([&](Database& db) {
+    return storage::First(sql_store::LoadNotices(db, B::Sql().notices_by_number, number, 1));
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::vector<StoredNotice>> SqlCatalogStore<B>::ListNotices(
+    const std::string& after_number, int limit) {
+  return ReadValue<std::vector<StoredNotice>>([&](Database& db) {
+    return sql_store::LoadNotices(db, B::Sql().notices_after, after_number, limit);
+  });
+}
+
+template <typename B>
+absl::StatusOr<std::optional<std::string>> SqlCatalogStore<B>::ImportedDigest(
+    const std::string& file) {
+  return ReadValue<std::optional<std::string>>(
+      [&](Database& db) -> absl::StatusOr<std::optional<std::string>> {
+        auto st = db.Prepare(B::Sql().imported_digest);
+        if (!st.ok()) return st.status();
+        st->Bind(1, file);
+        auto row = st->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) return std::optional<std::string>();
+        return std::optional<std::string>(st->ColumnText(0));
+      });
+}
+
+template <typename B>
+absl::StatusOr<audit::Page> SqlCatalogStore<B>::ListAuditEvents(const audit::Filter& filter,
+                                                                int page_size,
+                                                                const std::string& page_token) {
+  return ReadValue<audit::Page>(
+      [&](Database& db) { return B::List(db, filter, page_size, page_token); });
+}
+
+}  // namespace classplan::catalog
+
+#endif  // CLASSPLAN_SERVICES_CATALOG_STORE_SQL_CATALOG_STORE_IMPL_H_
