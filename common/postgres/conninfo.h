@@ -21,6 +21,14 @@ bool HasPassword(const std::string& conninfo);
 // others may read it (mode & 077).
 absl::StatusOr<std::string> ReadUrlFile(const std::string& path);
 
+// What a service's --db and --db_url_file flags select: the connection string held in
+// `db_url_file` when one is named (ReadUrlFile), else `db` (a SQLite path or a postgresql://
+// URL). InvalidArgument, to report as a bad flag, when --db is a URL holding a password (it
+// would show in ps): "--db holds a password; put the URL in --db_url_file instead". Errors of
+// ReadUrlFile as it returns them.
+absl::StatusOr<std::string> DatabaseFromFlags(const std::string& db,
+                                              const std::string& db_url_file);
+
 }  // namespace classplan::postgres
 
 #endif  // CLASSPLAN_COMMON_POSTGRES_CONNINFO_H_

@@ -1,11 +1,16 @@
 // Integration tests of the PostgreSQL layer against a real server the test starts.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/postgres/conninfo.h"
 #include "common/postgres/database.h"
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
@@ -46,6 +51,22 @@ class PostgresTest : public ::testing::Test {
 };
 
 PostgresServer* PostgresTest::server_ = nullptr;
+
+TEST(DatabaseFromFlags, TheFileWinsAndAPasswordNeverComesFromAFlag) {
+  EXPECT_EQ(*DatabaseFromFlags("var/catalog.db", ""), "var/catalog.db");
+  EXPECT_EQ(*DatabaseFromFlags("postgresql://u@h/db", ""), "postgresql://u@h/db");
+  auto bad = DatabaseFromFlags("postgresql://u:secret@h/db", "");
+  EXPECT_TRUE(absl::IsInvalidArgument(bad.status())) << bad.status();
+  EXPECT_EQ(bad.status().message().find("secret"), absl::string_view::npos);
+  const std::string file = ::testing::TempDir() + "/db_url_" + std::to_string(::getpid());
+  std::ofstream(file) << "postgresql://u:secret@h/db\n";
+  ::chmod(file.c_str(), 0600);
+  EXPECT_EQ(*DatabaseFromFlags("ignored.db", file), "postgresql://u:secret@h/db");
+  ::chmod(file.c_str(), 0644);
+  EXPECT_TRUE(absl::IsPermissionDenied(DatabaseFromFlags("", file).status()));
+  ::unlink(file.c_str());
+  EXPECT_TRUE(absl::IsNotFound(DatabaseFromFlags("", file).status()));
+}
 
 TEST_F(PostgresTest, ParametersRoundTripTextIntegersBytesAndNull) {
   auto db = Connect();

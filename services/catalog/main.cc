@@ -2,6 +2,13 @@
 //
 //   catalog_server --listen=127.0.0.1:50051 --db=var/catalog.db --data_dir=data/catalog
 //                  --redis=127.0.0.1:6379
+//   catalog_server --db_url_file=/run/secrets/catalog-db-url   # PostgreSQL
+//   catalog_server --db_url_file=/run/secrets/catalog-db-url --migrate_only   # a migration Job
+//
+// --db is a SQLite file (the default, one machine) or a postgresql:// URL without a password;
+// a URL with a password comes from --db_url_file, so it never shows in ps. Replicas on one
+// PostgreSQL database may start together: migrations run under an advisory lock, and the data
+// file import is one transaction per file whose loser retries and finds the file imported.
 
 #include <filesystem>
 #include <memory>
@@ -10,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/clock/clock_flags.h"
 #include "common/log/log.h"
+#include "common/postgres/conninfo.h"
 #include "common/server/flags.h"
 #include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
@@ -20,10 +28,18 @@
 #include "services/catalog/data/importer.h"
 #include "services/catalog/domain/catalog.h"
 #include "services/catalog/grpc/catalog_grpc_service.h"
+#include "services/catalog/store/postgres_catalog_store.h"
 #include "services/catalog/store/sqlite_catalog_store.h"
 
 ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_CATALOG_DB", "var/catalog.db"),
-          "SQLite database file (env CLASSPLAN_CATALOG_DB); created if missing");
+          "SQLite database file (env CLASSPLAN_CATALOG_DB), created if missing; or a "
+          "postgresql:// URL without a password");
+ABSL_FLAG(std::string, db_url_file, classplan::server::EnvOr("CLASSPLAN_CATALOG_DB_URL_FILE", ""),
+          "file holding a postgresql:// URL, password included (env "
+          "CLASSPLAN_CATALOG_DB_URL_FILE); overrides --db");
+ABSL_FLAG(bool, migrate_only, false,
+          "apply the database migrations (under the migration lock) and exit 0; nothing is "
+          "imported or served");
 ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_CATALOG_DATA", "data/catalog"),
           "directory of *.textproto data files imported on start (env CLASSPLAN_CATALOG_DATA); "
           "empty to import nothing");
@@ -35,15 +51,38 @@ ABSL_FLAG(absl::Duration, local_cache_ttl, absl::Seconds(30), "in-process TTL fo
 namespace classplan::catalog {
 namespace {
 
+// The store --db / --db_url_file select: PostgreSQL for a URL, else the SQLite file.
+absl::StatusOr<std::unique_ptr<CatalogStore>> OpenStore(const std::string& db) {
+  if (postgres::IsUrl(db)) {
+    log::Info("catalog store: PostgreSQL");
+    auto store = PostgresCatalogStore::Open(db);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<CatalogStore>(*std::move(store));
+  }
+  auto store = SqliteCatalogStore::Open(db);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<CatalogStore>(*std::move(store));
+}
+
 int Run() {
   log::Init("catalog");
+  auto db = postgres::DatabaseFromFlags(absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file));
+  if (!db.ok()) return server::BadFlag(db.status().message());
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    // Opening migrates, on either backend; PostgreSQL's needs no pool for it.
+    absl::Status migrated = postgres::IsUrl(*db) ? PostgresCatalogStore::Migrate(*db)
+                                                 : SqliteCatalogStore::Open(*db).status();
+    if (!migrated.ok()) return server::StartFailed("migration failed", migrated);
+    log::Info("catalog migrations applied");
+    return 0;
+  }
   auto identity_keys = server::IdentityKeysFromFlags();
   if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto redis_addr = server::RedisFromFlags();
   if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
   auto clock = clock::ClockFromFlags();
   if (!clock.ok()) return server::BadFlag(clock.status().message());
-  auto store = SqliteCatalogStore::Open(absl::GetFlag(FLAGS_db));
+  auto store = OpenStore(*db);
   if (!store.ok()) return server::StartFailed("cannot open store", store.status());
   // The competency frameworks a class may name: the appraisal service's shipped files, in the
   // "appraisal" folder beside --data_dir (data/ ships as one tree; docs/data.md). Without
