@@ -65,17 +65,14 @@ const CatalogSql& PostgresCatalogBackend::Sql() {
       "INSERT INTO class_series(id, jurisdiction_id, data) VALUES($1, $2, $3) "
       "ON CONFLICT(id) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
       "data = excluded.data",
-      "SELECT version FROM job_classes WHERE code = $1",
-      // ON CONFLICT waits for a racing inserter's or updater's commit and then tests the
-      // WHERE against the version it committed.
-      "INSERT INTO job_classes(code, version) VALUES($1, $2) "
-      "ON CONFLICT(code) DO UPDATE SET version = excluded.version "
-      "WHERE job_classes.version = $3",
+      "$",
+      // A racing creator waits for the first one's commit, then does nothing (ABORTED).
+      "INSERT INTO job_classes(code, version) VALUES($1, 1) ON CONFLICT(code) DO NOTHING",
+      // A racing reviser waits for the row, then finds the version changed (no row: ABORTED).
+      "UPDATE job_classes SET version = $2 WHERE code = $1 AND version = $3",
+      "WITH t AS (DELETE FROM class_text WHERE code = $1) "
       "DELETE FROM class_revisions WHERE code = $1",
-      "DELETE FROM class_text WHERE code = $1",
-      "INSERT INTO class_revisions(code, revision, data) VALUES($1, $2, $3)",
-      "INSERT INTO class_text(code, revision, title, duties, knowledge, skills) "
-      "VALUES($1, $2, $3, $4, $5, $6)",
+      nullptr,
       "SELECT version FROM notices WHERE number = $1",
       "INSERT INTO notices(number, jurisdiction_id, version, data) VALUES($1, $2, $3, $4) "
       "ON CONFLICT(number) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "

@@ -2,9 +2,10 @@
 #define CLASSPLAN_SERVICES_CATALOG_STORE_POSTGRES_CATALOG_STORE_H_
 // CatalogStore on PostgreSQL, shared by any number of replicas: the same SqlCatalogStore as
 // the SQLite one, with PostgreSQL's SQL. What SQLite's single writer gave for free is made
-// explicit: a class's or notice's version is changed by one conditional upsert (INSERT ... ON
-// CONFLICT DO UPDATE ... WHERE version = expected), which locks the row, so of writers racing
-// on one etag exactly one wins and the rest get ABORTED; audit appends take the chain's lock.
+// explicit: a class's version is changed by one statement that checks it (UPDATE ... WHERE
+// version = expected, or INSERT ... ON CONFLICT DO NOTHING for a new class), a notice's by a
+// conditional upsert; each locks the row, so of writers racing on one etag exactly one wins
+// and the rest get ABORTED. Audit appends take the chain's lock.
 // Reads are retried once on a new connection when theirs was lost (a server restart).
 //
 // Full-text search: a tsvector column generated from the same four text columns as the FTS5

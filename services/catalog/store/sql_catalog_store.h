@@ -19,14 +19,13 @@ namespace classplan::catalog {
 struct CatalogSql {
   const char* upsert_jurisdiction;    // id, data
   const char* upsert_series;          // id, jurisdiction id, data
-  const char* class_version;          // code -> version
-  // code, new version, expected version: inserts, or updates only a row still at the
-  // expected version (0 changes otherwise: someone else wrote it first).
-  const char* upsert_class;
-  const char* delete_revisions;       // code
-  const char* delete_text;            // code
-  const char* insert_revision;        // code, revision, data
-  const char* insert_text;            // code, revision, title, duties, knowledge, skills
+  // The parameter sign of numbered parameters: "?" (?1, ?2) or "$" ($1, $2).
+  const char* param;
+  const char* insert_class;           // code; does nothing if the class exists
+  const char* update_class;           // code, new version, expected version
+  // code: its revisions, and its full-text rows too when delete_text is null.
+  const char* delete_revisions;
+  const char* delete_text;            // code, or nullptr
   const char* notice_version;         // number -> version
   // number, jurisdiction id, new version, data, expected version (as upsert_class).
   const char* upsert_notice;

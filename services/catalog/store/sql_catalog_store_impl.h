@@ -2,6 +2,7 @@
 #define CLASSPLAN_SERVICES_CATALOG_STORE_SQL_CATALOG_STORE_IMPL_H_
 // The definitions of SqlCatalogStore, included only by the backends' .cc files, each of which
 // instantiates it once (template class SqlCatalogStore<TheirBackend>).
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -77,37 +78,69 @@ absl::Status CheckVersion(Database& db, const char* sql, const char* what, const
   return absl::OkStatus();
 }
 
+// Rows per multi-row INSERT: far below either backend's parameter limit.
+inline constexpr int kRowsPerInsert = 50;
+
+// "INSERT ... VALUES (?1, ?2, ?3), (?4, ?5, ?6)" for `rows` rows of `columns` parameters.
+inline std::string MultiRowInsert(const char* head, const char* param, int rows, int columns) {
+  std::vector<std::string> tuples;
+  int n = 0;
+  for (int r = 0; r < rows; ++r) {
+    std::vector<std::string> cells;
+    for (int c = 0; c < columns; ++c) cells.push_back(absl::StrCat(param, ++n));
+    tuples.push_back(absl::StrCat("(", absl::StrJoin(cells, ", "), ")"));
+  }
+  return absl::StrCat(head, absl::StrJoin(tuples, ", "));
+}
+
+// The class's revisions and their full-text rows, in a few multi-row INSERTs: a write costs a
+// round trip per statement on a server database, not one per row.
+template <typename Database>
+absl::Status InsertRevisions(Database& db, const char* param, const pb::ClassRecord& rec) {
+  const auto& revs = rec.revisions();
+  for (int first = 0; first < revs.size(); first += kRowsPerInsert) {
+    const int rows = std::min(kRowsPerInsert, revs.size() - first);
+    auto ins = db.Prepare(MultiRowInsert("INSERT INTO class_revisions(code, revision, data) VALUES ",
+                                         param, rows, 3));
+    if (!ins.ok()) return ins.status();
+    auto txt = db.Prepare(MultiRowInsert(
+        "INSERT INTO class_text(code, revision, title, duties, knowledge, skills) VALUES ", param,
+        rows, 6));
+    if (!txt.ok()) return txt.status();
+    for (int r = 0; r < rows; ++r) {
+      const pb::ClassRevision& rev = revs[first + r];
+      const int64_t number = rev.revision();
+      ins->Bind(3 * r + 1, rec.code()).Bind(3 * r + 2, number);
+      ins->BindBlob(3 * r + 3, rev.SerializeAsString());
+      IndexedText t = TextOf(rev.job_class());
+      txt->Bind(6 * r + 1, rec.code()).Bind(6 * r + 2, number).Bind(6 * r + 3, t.title);
+      txt->Bind(6 * r + 4, t.duties).Bind(6 * r + 5, t.knowledge).Bind(6 * r + 6, t.skills);
+    }
+    if (auto s = ins->Step(); !s.ok()) return s.status();
+    if (auto s = txt->Step(); !s.ok()) return s.status();
+  }
+  return absl::OkStatus();
+}
+
 template <typename B, typename Database>
 absl::Status WriteClass(Database& db, const ClassWrite& w) {
   const CatalogSql& sql = B::Sql();
   const std::string& code = w.record.code();
-  if (auto s = CheckVersion(db, sql.class_version, "class", code, w.expected_version); !s.ok()) {
-    return s;
-  }
-  // Racing writers queue on the row here; each then sees the version its predecessor wrote.
-  auto up = db.Prepare(sql.upsert_class);
+  // One statement both checks and sets the version: an insert that does nothing when the class
+  // exists, or an update only of the expected version. Racing writers queue on the row; each
+  // then sees the version its predecessor committed, so exactly one of them changes it.
+  auto up = db.Prepare(w.expected_version == 0 ? sql.insert_class : sql.update_class);
   if (!up.ok()) return up.status();
-  up->Bind(1, code).Bind(2, w.expected_version + 1).Bind(3, w.expected_version);
+  up->Bind(1, code);
+  if (w.expected_version != 0) up->Bind(2, w.expected_version + 1).Bind(3, w.expected_version);
   if (auto s = up->Step().status(); !s.ok()) return s;
   if (db.Changes() != 1) return Stale("class", code);
 
   if (auto s = RunWithKey(db, sql.delete_revisions, code); !s.ok()) return s;
-  if (auto s = RunWithKey(db, sql.delete_text, code); !s.ok()) return s;
-  auto ins = db.Prepare(sql.insert_revision);
-  if (!ins.ok()) return ins.status();
-  auto txt = db.Prepare(sql.insert_text);
-  if (!txt.ok()) return txt.status();
-  for (const auto& rev : w.record.revisions()) {
-    ins->Reset();
-    ins->Bind(1, code).Bind(2, int64_t{rev.revision()}).BindBlob(3, rev.SerializeAsString());
-    if (auto s = ins->Step(); !s.ok()) return s.status();
-    IndexedText t = TextOf(rev.job_class());
-    txt->Reset();
-    txt->Bind(1, code).Bind(2, int64_t{rev.revision()}).Bind(3, t.title).Bind(4, t.duties);
-    txt->Bind(5, t.knowledge).Bind(6, t.skills);
-    if (auto s = txt->Step(); !s.ok()) return s.status();
+  if (sql.delete_text != nullptr) {
+    if (auto s = RunWithKey(db, sql.delete_text, code); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return InsertRevisions(db, sql.param, w.record);
 }
 
 template <typename B, typename Database>

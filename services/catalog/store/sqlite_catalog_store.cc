@@ -44,15 +44,11 @@ const CatalogSql& SqliteCatalogBackend::Sql() {
       "INSERT INTO class_series(id, jurisdiction_id, data) VALUES(?1, ?2, ?3) "
       "ON CONFLICT(id) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
       "data = excluded.data",
-      "SELECT version FROM job_classes WHERE code = ?1",
-      "INSERT INTO job_classes(code, version) VALUES(?1, ?2) "
-      "ON CONFLICT(code) DO UPDATE SET version = excluded.version "
-      "WHERE job_classes.version = ?3",
+      "?",
+      "INSERT INTO job_classes(code, version) VALUES(?1, 1) ON CONFLICT(code) DO NOTHING",
+      "UPDATE job_classes SET version = ?2 WHERE code = ?1 AND version = ?3",
       "DELETE FROM class_revisions WHERE code = ?1",
       "DELETE FROM class_text WHERE code = ?1",
-      "INSERT INTO class_revisions(code, revision, data) VALUES(?1, ?2, ?3)",
-      "INSERT INTO class_text(code, revision, title, duties, knowledge, skills) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
       "SELECT version FROM notices WHERE number = ?1",
       "INSERT INTO notices(number, jurisdiction_id, version, data) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(number) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
