@@ -366,6 +366,17 @@ TEST_P(CatalogStoreConformance, SearchFindsPhrasesEveryRevisionAndWeighsTitles) 
   ASSERT_TRUE(Put(store.get(), changed, 1).ok());
   EXPECT_EQ(store->SearchText("\"ledgers\"", 10, 0)->size(), 0u);
   EXPECT_EQ(store->SearchText("\"placement\"", 10, 0)->size(), 4u);
+  // Unchanged revisions are kept as they are; one the record no longer has is gone, with its
+  // text.
+  ASSERT_EQ(store->SearchText("\"reviews\"", 10, 0)->size(), 1u);
+  pb::ClassRecord shorter = rec;
+  shorter.mutable_revisions()->RemoveLast();
+  ASSERT_TRUE(Put(store.get(), shorter, 1).ok());
+  EXPECT_TRUE(store->SearchText("\"reviews\"", 10, 0)->empty());
+  EXPECT_EQ(store->SearchText("\"out of home\"", 10, 0)->size(), 1u);
+  auto sw1 = store->GetClass("SW1");
+  ASSERT_EQ((*sw1)->revisions_size(), 1);
+  EXPECT_EQ((*sw1)->revisions(0).SerializeAsString(), rec.revisions(0).SerializeAsString());
 }
 
 }  // namespace

@@ -70,8 +70,9 @@ const CatalogSql& PostgresCatalogBackend::Sql() {
       "INSERT INTO job_classes(code, version) VALUES($1, 1) ON CONFLICT(code) DO NOTHING",
       // A racing reviser waits for the row, then finds the version changed (no row: ABORTED).
       "UPDATE job_classes SET version = $2 WHERE code = $1 AND version = $3",
-      "WITH t AS (DELETE FROM class_text WHERE code = $1) "
-      "DELETE FROM class_revisions WHERE code = $1",
+      "SELECT revision, data FROM class_revisions WHERE code = $1",
+      "WITH t AS (DELETE FROM class_text WHERE code = $1 AND revision = $2) "
+      "DELETE FROM class_revisions WHERE code = $1 AND revision = $2",
       nullptr,
       "SELECT version FROM notices WHERE number = $1",
       "INSERT INTO notices(number, jurisdiction_id, version, data) VALUES($1, $2, $3, $4) "

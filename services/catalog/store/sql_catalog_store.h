@@ -23,9 +23,10 @@ struct CatalogSql {
   const char* param;
   const char* insert_class;           // code; does nothing if the class exists
   const char* update_class;           // code, new version, expected version
-  // code: its revisions, and its full-text rows too when delete_text is null.
-  const char* delete_revisions;
-  const char* delete_text;            // code, or nullptr
+  const char* select_revisions;       // code -> revision, data
+  // code, revision: the revision, and its full-text row too when delete_text is null.
+  const char* delete_revision;
+  const char* delete_text;            // code, revision; or nullptr
   const char* notice_version;         // number -> version
   // number, jurisdiction id, new version, data, expected version (as upsert_class).
   const char* upsert_notice;

@@ -3,6 +3,7 @@
 // The definitions of SqlCatalogStore, included only by the backends' .cc files, each of which
 // instantiates it once (template class SqlCatalogStore<TheirBackend>).
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,15 +55,6 @@ inline absl::Status Stale(const char* what, const std::string& key) {
                                          "again and retry"));
 }
 
-// Runs a statement with one text parameter to its end.
-template <typename Database>
-absl::Status RunWithKey(Database& db, const char* sql, const std::string& key) {
-  auto st = db.Prepare(sql);
-  if (!st.ok()) return st.status();
-  st->Bind(1, key);
-  return st->Step().status();
-}
-
 // The stored version of `key` (0: none), read inside the write's transaction. A mismatch is
 // reported early here; the conditional upsert that follows is what makes the check atomic.
 template <typename Database>
@@ -93,13 +85,15 @@ inline std::string MultiRowInsert(const char* head, const char* param, int rows,
   return absl::StrCat(head, absl::StrJoin(tuples, ", "));
 }
 
-// The class's revisions and their full-text rows, in a few multi-row INSERTs: a write costs a
-// round trip per statement on a server database, not one per row.
+// Inserts `revs` (with their serialized bytes) and their full-text rows, in a few multi-row
+// INSERTs: a write costs a round trip per statement on a server database, not one per row.
 template <typename Database>
-absl::Status InsertRevisions(Database& db, const char* param, const pb::ClassRecord& rec) {
-  const auto& revs = rec.revisions();
-  for (int first = 0; first < revs.size(); first += kRowsPerInsert) {
-    const int rows = std::min(kRowsPerInsert, revs.size() - first);
+absl::Status InsertRevisions(
+    Database& db, const char* param, const std::string& code,
+    const std::vector<std::pair<const pb::ClassRevision*, std::string>>& revs) {
+  const int total = static_cast<int>(revs.size());
+  for (int first = 0; first < total; first += kRowsPerInsert) {
+    const int rows = std::min(kRowsPerInsert, total - first);
     auto ins = db.Prepare(MultiRowInsert("INSERT INTO class_revisions(code, revision, data) VALUES ",
                                          param, rows, 3));
     if (!ins.ok()) return ins.status();
@@ -108,16 +102,28 @@ absl::Status InsertRevisions(Database& db, const char* param, const pb::ClassRec
         rows, 6));
     if (!txt.ok()) return txt.status();
     for (int r = 0; r < rows; ++r) {
-      const pb::ClassRevision& rev = revs[first + r];
-      const int64_t number = rev.revision();
-      ins->Bind(3 * r + 1, rec.code()).Bind(3 * r + 2, number);
-      ins->BindBlob(3 * r + 3, rev.SerializeAsString());
-      IndexedText t = TextOf(rev.job_class());
-      txt->Bind(6 * r + 1, rec.code()).Bind(6 * r + 2, number).Bind(6 * r + 3, t.title);
+      const auto& [rev, blob] = revs[first + r];
+      const int64_t number = rev->revision();
+      ins->Bind(3 * r + 1, code).Bind(3 * r + 2, number).BindBlob(3 * r + 3, blob);
+      IndexedText t = TextOf(rev->job_class());
+      txt->Bind(6 * r + 1, code).Bind(6 * r + 2, number).Bind(6 * r + 3, t.title);
       txt->Bind(6 * r + 4, t.duties).Bind(6 * r + 5, t.knowledge).Bind(6 * r + 6, t.skills);
     }
     if (auto s = ins->Step(); !s.ok()) return s.status();
     if (auto s = txt->Step(); !s.ok()) return s.status();
+  }
+  return absl::OkStatus();
+}
+
+template <typename Database>
+absl::Status DeleteRevision(Database& db, const CatalogSql& sql, const std::string& code,
+                            int64_t revision) {
+  for (const char* statement : {sql.delete_revision, sql.delete_text}) {
+    if (statement == nullptr) continue;
+    auto st = db.Prepare(statement);
+    if (!st.ok()) return st.status();
+    st->Bind(1, code).Bind(2, revision);
+    if (auto s = st->Step(); !s.ok()) return s.status();
   }
   return absl::OkStatus();
 }
@@ -136,11 +142,35 @@ absl::Status WriteClass(Database& db, const ClassWrite& w) {
   if (auto s = up->Step().status(); !s.ok()) return s;
   if (db.Changes() != 1) return Stale("class", code);
 
-  if (auto s = RunWithKey(db, sql.delete_revisions, code); !s.ok()) return s;
-  if (sql.delete_text != nullptr) {
-    if (auto s = RunWithKey(db, sql.delete_text, code); !s.ok()) return s;
+  // Only revisions that are new or changed are written (a revise adds one): indexing the text
+  // is the costly part of a write, on PostgreSQL most of all.
+  std::map<int64_t, std::string> stored;
+  if (w.expected_version != 0) {
+    auto sel = db.Prepare(sql.select_revisions);
+    if (!sel.ok()) return sel.status();
+    sel->Bind(1, code);
+    absl::Status read = storage::ForEachRow(*sel, [&] {
+      stored[sel->ColumnInt(0)] = sel->ColumnBlob(1);
+      return absl::OkStatus();
+    });
+    if (!read.ok()) return read;
   }
-  return InsertRevisions(db, sql.param, w.record);
+  std::vector<std::pair<const pb::ClassRevision*, std::string>> write;
+  for (const auto& rev : w.record.revisions()) {
+    std::string blob = rev.SerializeAsString();
+    auto it = stored.find(rev.revision());
+    if (it != stored.end()) {
+      const bool same = it->second == blob;
+      stored.erase(it);
+      if (same) continue;
+      if (auto s = DeleteRevision(db, sql, code, rev.revision()); !s.ok()) return s;
+    }
+    write.emplace_back(&rev, std::move(blob));
+  }
+  for (const auto& [revision, blob] : stored) {  // no longer in the record
+    if (auto s = DeleteRevision(db, sql, code, revision); !s.ok()) return s;
+  }
+  return InsertRevisions(db, sql.param, code, write);
 }
 
 template <typename B, typename Database>

@@ -47,8 +47,9 @@ const CatalogSql& SqliteCatalogBackend::Sql() {
       "?",
       "INSERT INTO job_classes(code, version) VALUES(?1, 1) ON CONFLICT(code) DO NOTHING",
       "UPDATE job_classes SET version = ?2 WHERE code = ?1 AND version = ?3",
-      "DELETE FROM class_revisions WHERE code = ?1",
-      "DELETE FROM class_text WHERE code = ?1",
+      "SELECT revision, data FROM class_revisions WHERE code = ?1",
+      "DELETE FROM class_revisions WHERE code = ?1 AND revision = ?2",
+      "DELETE FROM class_text WHERE code = ?1 AND revision = ?2",
       "SELECT version FROM notices WHERE number = ?1",
       "INSERT INTO notices(number, jurisdiction_id, version, data) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(number) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
