@@ -17,6 +17,8 @@
 //       and their full-text rows rewritten (3 revisions of SPCP20's text), the audit event
 //       appended to the hash chain, one durable commit. Each writer thread revises its own
 //       class; ->Threads(n) runs n concurrent writers.
+//   BM_PostgresRoundTrip          "SELECT 1" on one connection: the floor of any PostgreSQL
+//       statement on this machine (loopback TCP and two processes scheduled in turn).
 //   BM_ReviseBatch/<backend>      One Commit revising all 16 writer classes (no audit event, as
 //       a data file import commits): items are class revisions.
 //
@@ -56,6 +58,7 @@ struct Backend {
 };
 
 std::unique_ptr<testing::PostgresServer> g_pg;
+std::string g_pg_url;
 std::string g_temp;
 Backend g_sqlite;
 Backend g_postgres;
@@ -108,6 +111,7 @@ bool SetUp() {
   g_pg = *std::move(pg);
   auto url = g_pg->CreateDatabase("catalog");
   if (!url.ok()) return Fail("postgres: " + url.status().ToString());
+  g_pg_url = *url;
   // Pool as large as the most writer threads, as a server sizes it to its workers.
   auto store = PostgresCatalogStore::Open(*url, kWriterClasses);
   if (!store.ok()) return Fail("postgres store: " + store.status().ToString());
@@ -205,16 +209,35 @@ void BM_ReviseBatch(benchmark::State& state, Backend* b) {
   state.SetItemsProcessed(state.iterations() * kWriterClasses);
 }
 
+void BM_PostgresRoundTrip(benchmark::State& state) {
+  auto db = postgres::Database::Open(g_pg_url);
+  if (!db.ok()) {
+    state.SkipWithError(db.status().ToString().c_str());
+    return;
+  }
+  for (auto _ : state) {
+    if (absl::Status s = (*db)->Exec("SELECT 1"); !s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 void Register() {
-  for (auto [name, backend] : {std::pair{"sqlite", &g_sqlite}, std::pair{"postgres", &g_postgres}}) {
+  benchmark::RegisterBenchmark("BM_PostgresRoundTrip", BM_PostgresRoundTrip)
+      ->MinTime(2.0)
+      ->UseRealTime();
+  for (auto [name, backend] :
+       {std::pair{"sqlite", &g_sqlite}, std::pair{"postgres", &g_postgres}}) {
     benchmark::RegisterBenchmark(absl::StrCat("BM_GetJobClassMiss/", name).c_str(),
                                  BM_GetJobClassMiss, backend)
         ->Threads(1)
         ->Threads(4)
         ->MinTime(2.0)
         ->UseRealTime();
-    benchmark::RegisterBenchmark(absl::StrCat("BM_StoreGetClass/", name).c_str(),
-                                 BM_StoreGetClass, backend)
+    benchmark::RegisterBenchmark(absl::StrCat("BM_StoreGetClass/", name).c_str(), BM_StoreGetClass,
+                                 backend)
         ->Threads(1)
         ->MinTime(2.0)
         ->UseRealTime();

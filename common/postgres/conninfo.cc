@@ -48,7 +48,8 @@ absl::StatusOr<std::string> DatabaseFromFlags(const std::string& db,
                                               const std::string& db_url_file) {
   if (!db_url_file.empty()) return ReadUrlFile(db_url_file);
   if (IsUrl(db) && HasPassword(db)) {
-    return absl::InvalidArgumentError("--db holds a password; put the URL in --db_url_file instead");
+    return absl::InvalidArgumentError(
+        "--db holds a password; put the URL in --db_url_file instead");
   }
   return db;
 }

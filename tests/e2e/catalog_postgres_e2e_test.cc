@@ -77,12 +77,11 @@ class CatalogPostgresE2eTest : public ::testing::Test {
     r.port = testing::FreeTcpPort();
     r.log = dir_ + "/catalog-" + std::to_string(r.port) + ".log";
     r.process = std::make_unique<ChildProcess>(
-        std::vector<std::string>{BuildPath("services/catalog/catalog_server"),
-                                 "--listen=127.0.0.1:" + std::to_string(r.port),
-                                 "--db_url_file=" + url_file_,
-                                 "--data_dir=" + SourcePath("data/catalog"), "--redis=off",
-                                 "--local_cache_ttl=0s", "--drain_timeout=2s",
-                                 testing::IdentityKeyFlag()},
+        std::vector<std::string>{
+            BuildPath("services/catalog/catalog_server"),
+            "--listen=127.0.0.1:" + std::to_string(r.port), "--db_url_file=" + url_file_,
+            "--data_dir=" + SourcePath("data/catalog"), "--redis=off", "--local_cache_ttl=0s",
+            "--drain_timeout=2s", testing::IdentityKeyFlag()},
         r.log);
     r.channel = testing::FastChannel(r.port);
     r.stub = pb::CatalogService::NewStub(r.channel);
@@ -238,8 +237,8 @@ TEST_F(CatalogPostgresE2eTest, AClassIsRevisedWhileBothReplicasServeReads) {
   }
   for (int n = 2; n <= 6; ++n) {
     pb::ReviseJobClassResponse revised;
-    grpc::Status s = Revise(a_, "SPCP23", "CPS Permanency Planning Senior Worker r" +
-                                              std::to_string(n), &revised);
+    grpc::Status s = Revise(
+        a_, "SPCP23", "CPS Permanency Planning Senior Worker r" + std::to_string(n), &revised);
     ASSERT_TRUE(s.ok()) << s.error_message();
     EXPECT_EQ(revised.job_class().revision(), n);
   }

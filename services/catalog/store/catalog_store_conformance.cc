@@ -215,8 +215,8 @@ void RaceEight(const std::vector<std::unique_ptr<CatalogStore>>& replicas, int64
         auto current = replicas[i]->GetClass(code);
         if (current.ok() && current->has_value()) {
           rec = **current;
-          *rec.add_revisions() = Revision(code, rec.revisions_size() + 1,
-                                          "writer " + std::to_string(i), "Revises");
+          *rec.add_revisions() =
+              Revision(code, rec.revisions_size() + 1, "writer " + std::to_string(i), "Revises");
           if ((*current)->version() != expected) rec.set_code("");  // cannot happen: fail
         }
       }
@@ -347,7 +347,7 @@ TEST_P(CatalogStoreConformance, SearchFindsPhrasesEveryRevisionAndWeighsTitles) 
   auto hits = store->SearchText("\"placement\"", 10, 0);
   ASSERT_TRUE(hits.ok()) << hits.status();
   ASSERT_EQ(hits->size(), 3u);
-  EXPECT_EQ((*hits)[0].code, "PL1");  // in the title
+  EXPECT_EQ((*hits)[0].code, "PL1");              // in the title
   EXPECT_GE((*hits)[0].score, (*hits)[1].score);  // higher is better
   EXPECT_NE((*hits)[0].snippet.find("[Placement]"), std::string::npos) << (*hits)[0].snippet;
   // A phrase: the words next to each other, in order.

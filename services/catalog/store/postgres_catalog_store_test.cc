@@ -124,8 +124,7 @@ TEST(PostgresCatalogStore, SearchAgreesWithFts5OnTheShippedClasses) {
   const Query kQueries[] = {
       {"permanency planning", R"("permanency" "planning")", 3},
       {"supervisor", R"("supervisor")", 2},
-      {"Utilization Management Coordinator",
-       R"("Utilization" "Management" "Coordinator")", 2},
+      {"Utilization Management Coordinator", R"("Utilization" "Management" "Coordinator")", 2},
       {"out-of-home placement", R"("out of home" "placement")", 1},
       {"protective services", R"("protective" "services")", 2},
       {"case worker", R"("case" "worker")", 1},
@@ -164,8 +163,8 @@ TEST(PostgresCatalogStore, SearchAgreesWithFts5OnTheShippedClasses) {
     EXPECT_GE(a->size(), static_cast<size_t>(q.min_hits));
     EXPECT_EQ(keys(*a, 1000), keys(*b, 1000)) << "different matches";
     if (a->empty() || b->empty()) continue;
-    EXPECT_TRUE(band(*a, 1).count(key((*b)[0]))) << "PostgreSQL's top hit " << key((*b)[0])
-                                                  << " is not among FTS5's leaders";
+    EXPECT_TRUE(band(*a, 1).count(key((*b)[0])))
+        << "PostgreSQL's top hit " << key((*b)[0]) << " is not among FTS5's leaders";
     const std::set<std::string> fts5_top = band(*a, 5);
     for (const std::string& k : keys(*b, 5)) {
       EXPECT_TRUE(fts5_top.count(k)) << k << " is in PostgreSQL's top 5, not in FTS5's";

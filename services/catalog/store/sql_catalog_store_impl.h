@@ -94,8 +94,8 @@ absl::Status InsertRevisions(
   const int total = static_cast<int>(revs.size());
   for (int first = 0; first < total; first += kRowsPerInsert) {
     const int rows = std::min(kRowsPerInsert, total - first);
-    auto ins = db.Prepare(MultiRowInsert("INSERT INTO class_revisions(code, revision, data) VALUES ",
-                                         param, rows, 3));
+    auto ins = db.Prepare(MultiRowInsert(
+        "INSERT INTO class_revisions(code, revision, data) VALUES ", param, rows, 3));
     if (!ins.ok()) return ins.status();
     auto txt = db.Prepare(MultiRowInsert(
         "INSERT INTO class_text(code, revision, title, duties, knowledge, skills) VALUES ", param,

@@ -15,8 +15,7 @@ const StoreFactory kSqlite{
       return std::unique_ptr<CatalogStore>(*std::move(store));
     }};
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, CatalogStoreConformance, ::testing::Values(&kSqlite),
-                         FactoryName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, CatalogStoreConformance, ::testing::Values(&kSqlite), FactoryName);
 
 }  // namespace
 }  // namespace classplan::catalog
