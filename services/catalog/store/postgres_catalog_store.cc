@@ -59,42 +59,15 @@ const std::vector<postgres::Migration>& Migrations() {
 }  // namespace
 
 const CatalogSql& PostgresCatalogBackend::Sql() {
-  static const CatalogSql sql = {
-      "INSERT INTO jurisdictions(id, data) VALUES($1, $2) "
-      "ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-      "INSERT INTO class_series(id, jurisdiction_id, data) VALUES($1, $2, $3) "
-      "ON CONFLICT(id) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
-      "data = excluded.data",
-      "$",
-      // A racing creator waits for the first one's commit, then does nothing (ABORTED).
-      "INSERT INTO job_classes(code, version) VALUES($1, 1) ON CONFLICT(code) DO NOTHING",
-      // A racing reviser waits for the row, then finds the version changed (no row: ABORTED).
-      "UPDATE job_classes SET version = $2 WHERE code = $1 AND version = $3",
-      "SELECT revision, data FROM class_revisions WHERE code = $1",
-      "WITH t AS (DELETE FROM class_text WHERE code = $1 AND revision = $2) "
-      "DELETE FROM class_revisions WHERE code = $1 AND revision = $2",
-      nullptr,
-      "SELECT version FROM notices WHERE number = $1",
-      "INSERT INTO notices(number, jurisdiction_id, version, data) VALUES($1, $2, $3, $4) "
-      "ON CONFLICT(number) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
-      "version = excluded.version, data = excluded.data WHERE notices.version = $5",
-      "INSERT INTO data_imports(file, digest, imported_at) VALUES($1, $2, $3) "
-      "ON CONFLICT(file) DO UPDATE SET digest = excluded.digest, "
-      "imported_at = excluded.imported_at",
-      "SELECT data FROM jurisdictions WHERE id = $1",
-      "SELECT data FROM jurisdictions ORDER BY id",
-      "SELECT data FROM class_series WHERE id = $1",
-      "SELECT data FROM class_series WHERE $1 = '' OR jurisdiction_id = $1 ORDER BY id",
-      "SELECT c.code, c.version, r.data FROM (SELECT code, version FROM job_classes "
-      "WHERE code = $1 ORDER BY code LIMIT $2) c JOIN class_revisions r ON r.code = c.code "
-      "ORDER BY c.code, r.revision",
-      "SELECT c.code, c.version, r.data FROM (SELECT code, version FROM job_classes "
-      "WHERE code > $1 ORDER BY code LIMIT $2) c JOIN class_revisions r ON r.code = c.code "
-      "ORDER BY c.code, r.revision",
-      "SELECT version, data FROM notices WHERE number = $1 ORDER BY number LIMIT $2",
-      "SELECT version, data FROM notices WHERE number > $1 ORDER BY number LIMIT $2",
-      "SELECT digest FROM data_imports WHERE file = $1",
-  };
+  static const CatalogSql sql = [] {
+    CatalogSql s = sql_store::SharedCatalogSql("$");
+    // One round trip for both tables.
+    s.delete_revision =
+        "WITH t AS (DELETE FROM class_text WHERE code = $1 AND revision = $2) "
+        "DELETE FROM class_revisions WHERE code = $1 AND revision = $2";
+    s.delete_text.clear();
+    return s;
+  }();
   return sql;
 }
 

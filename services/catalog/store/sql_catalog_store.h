@@ -15,31 +15,35 @@
 
 namespace classplan::catalog {
 
-// A backend's statements, numbered parameters in the order of the comments.
+// A backend's statements, numbered parameters in the order of the comments. Most are the same
+// on both backends but for the parameter sign: sql_store::SharedCatalogSql
+// (sql_catalog_store_impl.h)
+// writes them once.
 struct CatalogSql {
-  const char* upsert_jurisdiction;  // id, data
-  const char* upsert_series;        // id, jurisdiction id, data
-  // The parameter sign of numbered parameters: "?" (?1, ?2) or "$" ($1, $2).
-  const char* param;
-  const char* insert_class;      // code; does nothing if the class exists
-  const char* update_class;      // code, new version, expected version
-  const char* select_revisions;  // code -> revision, data
-  // code, revision: the revision, and its full-text row too when delete_text is null.
-  const char* delete_revision;
-  const char* delete_text;     // code, revision; or nullptr
-  const char* notice_version;  // number -> version
-  // number, jurisdiction id, new version, data, expected version (as upsert_class).
-  const char* upsert_notice;
-  const char* upsert_import;        // file, digest, time
-  const char* select_jurisdiction;  // id -> data
-  const char* list_jurisdictions;   // -> data
-  const char* select_series;        // id -> data
-  const char* list_series;          // jurisdiction id or '' -> data
-  const char* classes_by_code;      // code, limit -> code, version, data
-  const char* classes_after;        // after code, limit -> code, version, data
-  const char* notices_by_number;    // number, limit -> version, data
-  const char* notices_after;        // after number, limit -> version, data
-  const char* imported_digest;      // file -> digest
+  std::string upsert_jurisdiction;  // id, data
+  std::string upsert_series;        // id, jurisdiction id, data
+  // The sign of numbered parameters: "?" (?1, ?2) or "$" ($1, $2).
+  std::string param;
+  std::string insert_class;      // code; does nothing if the class exists
+  std::string update_class;      // code, new version, expected version
+  std::string select_revisions;  // code -> revision, data
+  // code, revision: the revision, and its full-text row too when delete_text is empty.
+  std::string delete_revision;
+  std::string delete_text;     // code, revision; or empty
+  std::string notice_version;  // number -> version
+  // number, jurisdiction id, new version, data, expected version: writes only over the
+  // expected version (0 changes otherwise).
+  std::string upsert_notice;
+  std::string upsert_import;        // file, digest, time
+  std::string select_jurisdiction;  // id -> data
+  std::string list_jurisdictions;   // -> data
+  std::string select_series;        // id -> data
+  std::string list_series;          // jurisdiction id or '' -> data
+  std::string classes_by_code;      // code, limit -> code, version, data
+  std::string classes_after;        // after code, limit -> code, version, data
+  std::string notices_by_number;    // number, limit -> version, data
+  std::string notices_after;        // after number, limit -> version, data
+  std::string imported_digest;      // file -> digest
 };
 
 // Backend requirements (see SqliteCatalogBackend, PostgresCatalogBackend):

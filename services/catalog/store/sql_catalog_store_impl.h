@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/storage/rows.h"
@@ -58,8 +59,8 @@ inline absl::Status Stale(const char* what, const std::string& key) {
 // The stored version of `key` (0: none), read inside the write's transaction. A mismatch is
 // reported early here; the conditional upsert that follows is what makes the check atomic.
 template <typename Database>
-absl::Status CheckVersion(Database& db, const char* sql, const char* what, const std::string& key,
-                          int64_t expected) {
+absl::Status CheckVersion(Database& db, const std::string& sql, const char* what,
+                          const std::string& key, int64_t expected) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
   st->Bind(1, key);
@@ -68,6 +69,65 @@ absl::Status CheckVersion(Database& db, const char* sql, const char* what, const
   const int64_t version = *row ? st->ColumnInt(0) : 0;
   if (version != expected) return Stale(what, key);
   return absl::OkStatus();
+}
+
+// The statements both backends run as they are, with parameters signed `param` ("?" or "$").
+// A backend replaces what differs (delete_revision, delete_text on PostgreSQL).
+inline CatalogSql SharedCatalogSql(const std::string& param) {
+  auto q = [&](const char* sql) {  // "?1" -> "<param>1"
+    std::string out;
+    for (const char* c = sql; *c != '\0'; ++c) {
+      if (*c == '?' && c[1] >= '0' && c[1] <= '9') {
+        out += param;
+      } else {
+        out += *c;
+      }
+    }
+    return out;
+  };
+  CatalogSql sql;
+  sql.upsert_jurisdiction =
+      q("INSERT INTO jurisdictions(id, data) VALUES(?1, ?2) "
+        "ON CONFLICT(id) DO UPDATE SET data = excluded.data");
+  sql.upsert_series =
+      q("INSERT INTO class_series(id, jurisdiction_id, data) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(id) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
+        "data = excluded.data");
+  sql.param = param;
+  // On PostgreSQL a racing creator waits for the first one's commit, then does nothing; a
+  // racing reviser waits for the row, then finds the version changed: both ABORTED.
+  sql.insert_class =
+      q("INSERT INTO job_classes(code, version) VALUES(?1, 1) ON CONFLICT(code) DO NOTHING");
+  sql.update_class = q("UPDATE job_classes SET version = ?2 WHERE code = ?1 AND version = ?3");
+  sql.select_revisions = q("SELECT revision, data FROM class_revisions WHERE code = ?1");
+  sql.delete_revision = q("DELETE FROM class_revisions WHERE code = ?1 AND revision = ?2");
+  sql.delete_text = q("DELETE FROM class_text WHERE code = ?1 AND revision = ?2");
+  sql.notice_version = q("SELECT version FROM notices WHERE number = ?1");
+  sql.upsert_notice =
+      q("INSERT INTO notices(number, jurisdiction_id, version, data) VALUES(?1, ?2, ?3, ?4) "
+        "ON CONFLICT(number) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
+        "version = excluded.version, data = excluded.data WHERE notices.version = ?5");
+  sql.upsert_import =
+      q("INSERT INTO data_imports(file, digest, imported_at) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(file) DO UPDATE SET digest = excluded.digest, "
+        "imported_at = excluded.imported_at");
+  sql.select_jurisdiction = q("SELECT data FROM jurisdictions WHERE id = ?1");
+  sql.list_jurisdictions = "SELECT data FROM jurisdictions ORDER BY id";
+  sql.select_series = q("SELECT data FROM class_series WHERE id = ?1");
+  sql.list_series =
+      q("SELECT data FROM class_series WHERE ?1 = '' OR jurisdiction_id = ?1 ORDER BY id");
+  const char* classes =
+      "SELECT c.code, c.version, r.data FROM (SELECT code, version FROM job_classes "
+      "WHERE code %s ?1 ORDER BY code LIMIT ?2) c JOIN class_revisions r ON r.code = c.code "
+      "ORDER BY c.code, r.revision";
+  sql.classes_by_code = q(absl::StrReplaceAll(classes, {{"%s", "="}}).c_str());
+  sql.classes_after = q(absl::StrReplaceAll(classes, {{"%s", ">"}}).c_str());
+  sql.notices_by_number =
+      q("SELECT version, data FROM notices WHERE number = ?1 ORDER BY number LIMIT ?2");
+  sql.notices_after =
+      q("SELECT version, data FROM notices WHERE number > ?1 ORDER BY number LIMIT ?2");
+  sql.imported_digest = q("SELECT digest FROM data_imports WHERE file = ?1");
+  return sql;
 }
 
 // Rows per multi-row INSERT: far below either backend's parameter limit.
@@ -118,9 +178,9 @@ absl::Status InsertRevisions(
 template <typename Database>
 absl::Status DeleteRevision(Database& db, const CatalogSql& sql, const std::string& code,
                             int64_t revision) {
-  for (const char* statement : {sql.delete_revision, sql.delete_text}) {
-    if (statement == nullptr) continue;
-    auto st = db.Prepare(statement);
+  for (const std::string* statement : {&sql.delete_revision, &sql.delete_text}) {
+    if (statement->empty()) continue;
+    auto st = db.Prepare(*statement);
     if (!st.ok()) return st.status();
     st->Bind(1, code).Bind(2, revision);
     if (auto s = st->Step(); !s.ok()) return s.status();
@@ -170,7 +230,7 @@ absl::Status WriteClass(Database& db, const ClassWrite& w) {
   for (const auto& [revision, blob] : stored) {  // no longer in the record
     if (auto s = DeleteRevision(db, sql, code, revision); !s.ok()) return s;
   }
-  return InsertRevisions(db, sql.param, code, write);
+  return InsertRevisions(db, sql.param.c_str(), code, write);
 }
 
 template <typename B, typename Database>
@@ -193,7 +253,7 @@ absl::Status WriteNotice(Database& db, const NoticeWrite& w) {
 
 // Runs a query whose first column is a serialized Msg, with text parameters, and collects them.
 template <typename Msg, typename Database>
-absl::StatusOr<std::vector<Msg>> QueryBlobs(Database& db, const char* sql,
+absl::StatusOr<std::vector<Msg>> QueryBlobs(Database& db, const std::string& sql,
                                             const std::vector<std::string>& args) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
@@ -204,7 +264,7 @@ absl::StatusOr<std::vector<Msg>> QueryBlobs(Database& db, const char* sql,
 // Classes with their revisions, from a query selecting code, version, data ordered by code
 // and revision.
 template <typename Database>
-absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(Database& db, const char* sql,
+absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(Database& db, const std::string& sql,
                                                          const std::string& arg, int limit) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
@@ -224,7 +284,7 @@ absl::StatusOr<std::vector<pb::ClassRecord>> LoadClasses(Database& db, const cha
 }
 
 template <typename Database>
-absl::StatusOr<std::vector<StoredNotice>> LoadNotices(Database& db, const char* sql,
+absl::StatusOr<std::vector<StoredNotice>> LoadNotices(Database& db, const std::string& sql,
                                                       const std::string& arg, int limit) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();

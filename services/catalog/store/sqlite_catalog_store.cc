@@ -38,39 +38,7 @@ const std::vector<sqlite::Migration>& Migrations() {
 }  // namespace
 
 const CatalogSql& SqliteCatalogBackend::Sql() {
-  static const CatalogSql sql = {
-      "INSERT INTO jurisdictions(id, data) VALUES(?1, ?2) "
-      "ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-      "INSERT INTO class_series(id, jurisdiction_id, data) VALUES(?1, ?2, ?3) "
-      "ON CONFLICT(id) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
-      "data = excluded.data",
-      "?",
-      "INSERT INTO job_classes(code, version) VALUES(?1, 1) ON CONFLICT(code) DO NOTHING",
-      "UPDATE job_classes SET version = ?2 WHERE code = ?1 AND version = ?3",
-      "SELECT revision, data FROM class_revisions WHERE code = ?1",
-      "DELETE FROM class_revisions WHERE code = ?1 AND revision = ?2",
-      "DELETE FROM class_text WHERE code = ?1 AND revision = ?2",
-      "SELECT version FROM notices WHERE number = ?1",
-      "INSERT INTO notices(number, jurisdiction_id, version, data) VALUES(?1, ?2, ?3, ?4) "
-      "ON CONFLICT(number) DO UPDATE SET jurisdiction_id = excluded.jurisdiction_id, "
-      "version = excluded.version, data = excluded.data WHERE notices.version = ?5",
-      "INSERT INTO data_imports(file, digest, imported_at) VALUES(?1, ?2, ?3) "
-      "ON CONFLICT(file) DO UPDATE SET digest = excluded.digest, "
-      "imported_at = excluded.imported_at",
-      "SELECT data FROM jurisdictions WHERE id = ?1",
-      "SELECT data FROM jurisdictions ORDER BY id",
-      "SELECT data FROM class_series WHERE id = ?1",
-      "SELECT data FROM class_series WHERE ?1 = '' OR jurisdiction_id = ?1 ORDER BY id",
-      "SELECT c.code, c.version, r.data FROM (SELECT code, version FROM job_classes "
-      "WHERE code = ?1 ORDER BY code LIMIT ?2) c JOIN class_revisions r ON r.code = c.code "
-      "ORDER BY c.code, r.revision",
-      "SELECT c.code, c.version, r.data FROM (SELECT code, version FROM job_classes "
-      "WHERE code > ?1 ORDER BY code LIMIT ?2) c JOIN class_revisions r ON r.code = c.code "
-      "ORDER BY c.code, r.revision",
-      "SELECT version, data FROM notices WHERE number = ?1 ORDER BY number LIMIT ?2",
-      "SELECT version, data FROM notices WHERE number > ?1 ORDER BY number LIMIT ?2",
-      "SELECT digest FROM data_imports WHERE file = ?1",
-  };
+  static const CatalogSql sql = sql_store::SharedCatalogSql("?");
   return sql;
 }
 
