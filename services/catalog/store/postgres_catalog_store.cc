@@ -152,14 +152,7 @@ absl::StatusOr<std::vector<TextMatch>> PostgresCatalogBackend::Search(Database& 
   if (!st.ok()) return st.status();
   st->Bind(1, int64_t{limit}).Bind(2, int64_t{offset});
   for (size_t i = 0; i < phrases->size(); ++i) st->Bind(static_cast<int>(i + 3), (*phrases)[i]);
-  std::vector<TextMatch> out;
-  absl::Status s = storage::ForEachRow(*st, [&] {
-    out.push_back({st->ColumnText(0), static_cast<int32_t>(st->ColumnInt(1)),
-                   static_cast<double>(st->ColumnInt(2)) / 1000000.0, st->ColumnText(3)});
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return sql_store::CollectMatches(*st);
 }
 
 template class SqlCatalogStore<PostgresCatalogBackend>;

@@ -261,6 +261,20 @@ absl::StatusOr<std::vector<Msg>> QueryBlobs(Database& db, const std::string& sql
   return storage::CollectBlobs<Msg>(*st);
 }
 
+// A search's rows (code, revision, score scaled by kScoreScale to an integer, snippet).
+inline constexpr double kScoreScale = 1000000.0;
+template <typename Statement>
+absl::StatusOr<std::vector<TextMatch>> CollectMatches(Statement& st) {
+  std::vector<TextMatch> out;
+  absl::Status s = storage::ForEachRow(st, [&] {
+    out.push_back({st.ColumnText(0), static_cast<int32_t>(st.ColumnInt(1)),
+                   static_cast<double>(st.ColumnInt(2)) / kScoreScale, st.ColumnText(3)});
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 // Classes with their revisions, from a query selecting code, version, data ordered by code
 // and revision.
 template <typename Database>

@@ -80,14 +80,7 @@ absl::StatusOr<std::vector<TextMatch>> SqliteCatalogBackend::Search(Database& db
       "LIMIT ?2 OFFSET ?3");
   if (!st.ok()) return st.status();
   st->Bind(1, fts_query).Bind(2, int64_t{limit}).Bind(3, int64_t{offset});
-  std::vector<TextMatch> out;
-  absl::Status s = storage::ForEachRow(*st, [&] {
-    out.push_back({st->ColumnText(0), static_cast<int32_t>(st->ColumnInt(1)),
-                   static_cast<double>(st->ColumnInt(2)) / 1000000.0, st->ColumnText(3)});
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return sql_store::CollectMatches(*st);
 }
 
 template class SqlCatalogStore<SqliteCatalogBackend>;
