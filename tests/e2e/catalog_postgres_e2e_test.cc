@@ -214,6 +214,7 @@ TEST_F(CatalogPostgresE2eTest, AClassIsRevisedWhileBothReplicasServeReads) {
   std::atomic<bool> stop{false};
   std::atomic<int> reads{0};
   std::vector<std::thread> readers;
+  readers.reserve(4);
   std::vector<std::string> failures(4);
   for (int i = 0; i < 4; ++i) {
     readers.emplace_back([&, i] {

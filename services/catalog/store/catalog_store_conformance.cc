@@ -253,6 +253,7 @@ void RaceEight(const std::vector<std::unique_ptr<CatalogStore>>& replicas, int64
 std::vector<std::unique_ptr<CatalogStore>> Replicas(
     const std::function<std::unique_ptr<CatalogStore>()>& open) {
   std::vector<std::unique_ptr<CatalogStore>> out;
+  out.reserve(8);
   for (int i = 0; i < 8; ++i) out.push_back(open());
   return out;
 }

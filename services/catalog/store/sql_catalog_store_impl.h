@@ -136,9 +136,11 @@ inline constexpr int kRowsPerInsert = 50;
 // "INSERT ... VALUES (?1, ?2, ?3), (?4, ?5, ?6)" for `rows` rows of `columns` parameters.
 inline std::string MultiRowInsert(const char* head, const char* param, int rows, int columns) {
   std::vector<std::string> tuples;
+  tuples.reserve(rows);
   int n = 0;
   for (int r = 0; r < rows; ++r) {
     std::vector<std::string> cells;
+    cells.reserve(columns);
     for (int c = 0; c < columns; ++c) cells.push_back(absl::StrCat(param, ++n));
     tuples.push_back(absl::StrCat("(", absl::StrJoin(cells, ", "), ")"));
   }
