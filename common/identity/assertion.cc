@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -20,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/files/secret_file.h"
 
 namespace classplan::identity {
 
@@ -99,9 +99,7 @@ absl::StatusOr<std::shared_ptr<const KeyRing>> KeyRing::Load(const std::string& 
     return absl::NotFoundError(
         absl::StrCat("cannot read identity key file ", path, ": ", std::strerror(errno)));
   }
-  // Others never; the group only when it is this process's own (how Kubernetes lets a
-  // non-root pod read a Secret: fsGroup, docs/security.md).
-  if ((st.st_mode & S_IRWXO) != 0 || ((st.st_mode & S_IRWXG) != 0 && st.st_gid != getegid())) {
+  if (files::ExposedToOthers(st)) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "identity key file %s is readable by group or others (mode %04o); chmod 600 it", path,
         st.st_mode & 07777));

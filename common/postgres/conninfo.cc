@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/files/secret_file.h"
 
 namespace classplan::postgres {
 
@@ -37,9 +38,9 @@ absl::StatusOr<std::string> ReadUrlFile(const std::string& path) {
   std::string url(absl::StripAsciiWhitespace(buffer.str()));
   if (url.empty()) return absl::InvalidArgumentError(absl::StrCat(path, " is empty"));
   struct stat st {};
-  if (HasPassword(url) && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+  if (HasPassword(url) && ::stat(path.c_str(), &st) == 0 && files::ExposedToOthers(st)) {
     return absl::PermissionDeniedError(
-        absl::StrCat(path, " holds a database password and others may read it; chmod 600 it"));
+        absl::StrCat(path, " holds a database password and others may read it (group only when it is this process's own); chmod 600 it"));
   }
   return url;
 }

@@ -18,7 +18,7 @@ bool HasPassword(const std::string& conninfo);
 
 // The connection string held in `path` (surrounding whitespace dropped). NotFound when
 // unreadable; InvalidArgument when empty; PermissionDenied when the file holds a password and
-// others may read it (mode & 077).
+// others may read it (files::ExposedToOthers: others, or a group not this process's own).
 absl::StatusOr<std::string> ReadUrlFile(const std::string& path);
 
 }  // namespace classplan::postgres

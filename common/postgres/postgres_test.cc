@@ -1,5 +1,9 @@
 // Integration tests of the PostgreSQL layer against a real server the test starts.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -11,6 +15,7 @@
 #include "common/postgres/database.h"
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
+#include "common/postgres/store_flags.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_fixture.h"
 
@@ -25,6 +30,28 @@ class PostgresTest : public testing::PostgresFixture {
     return db.ok() ? *std::move(db) : nullptr;
   }
 };
+
+TEST(StoreTargetFromFlags, TheFileWinsAndAPasswordNeverComesFromAFlag) {
+  auto sqlite = StoreTargetFromFlags("var/catalog.db", "");
+  EXPECT_FALSE(sqlite->postgres);
+  EXPECT_EQ(sqlite->location, "var/catalog.db");
+  auto url = StoreTargetFromFlags("postgresql://u@h/db", "");
+  EXPECT_TRUE(url->postgres);
+  EXPECT_EQ(url->location, "postgresql://u@h/db");
+  auto bad = StoreTargetFromFlags("postgresql://u:secret@h/db", "");
+  EXPECT_TRUE(absl::IsInvalidArgument(bad.status())) << bad.status();
+  EXPECT_EQ(bad.status().message().find("secret"), absl::string_view::npos);
+  const std::string file = ::testing::TempDir() + "/db_url_" + std::to_string(::getpid());
+  std::ofstream(file) << "postgresql://u:secret@h/db\n";
+  ::chmod(file.c_str(), 0600);
+  auto from_file = StoreTargetFromFlags("ignored.db", file);
+  EXPECT_TRUE(from_file->postgres);
+  EXPECT_EQ(from_file->location, "postgresql://u:secret@h/db");
+  ::chmod(file.c_str(), 0644);
+  EXPECT_TRUE(absl::IsPermissionDenied(StoreTargetFromFlags("", file).status()));
+  ::unlink(file.c_str());
+  EXPECT_TRUE(absl::IsNotFound(StoreTargetFromFlags("", file).status()));
+}
 
 TEST_F(PostgresTest, ParametersRoundTripTextIntegersBytesAndNull) {
   auto db = Connect();

@@ -2,6 +2,13 @@
 //
 //   catalog_server --listen=127.0.0.1:50051 --db=var/catalog.db --data_dir=data/catalog
 //                  --redis=127.0.0.1:6379
+//   catalog_server --db_url_file=/run/secrets/catalog-db-url   # PostgreSQL
+//   catalog_server --db_url_file=/run/secrets/catalog-db-url --migrate_only   # a migration Job
+//
+// --db is a SQLite file (the default, one machine) or a postgresql:// URL without a password;
+// a URL with a password comes from --db_url_file, so it never shows in ps. Replicas on one
+// PostgreSQL database may start together: migrations run under an advisory lock, and the data
+// file import is one transaction per file whose loser retries and finds the file imported.
 
 #include <filesystem>
 #include <memory>
@@ -10,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/clock/clock_flags.h"
 #include "common/log/log.h"
+#include "common/postgres/store_flags.h"
 #include "common/server/flags.h"
 #include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
@@ -20,10 +28,10 @@
 #include "services/catalog/data/importer.h"
 #include "services/catalog/domain/catalog.h"
 #include "services/catalog/grpc/catalog_grpc_service.h"
+#include "services/catalog/store/postgres_catalog_store.h"
 #include "services/catalog/store/sqlite_catalog_store.h"
 
-ABSL_FLAG(std::string, db, classplan::server::EnvOr("CLASSPLAN_CATALOG_DB", "var/catalog.db"),
-          "SQLite database file (env CLASSPLAN_CATALOG_DB); created if missing");
+CLASSPLAN_STORE_FLAGS("CLASSPLAN_CATALOG", "var/catalog.db");
 ABSL_FLAG(std::string, data_dir, classplan::server::EnvOr("CLASSPLAN_CATALOG_DATA", "data/catalog"),
           "directory of *.textproto data files imported on start (env CLASSPLAN_CATALOG_DATA); "
           "empty to import nothing");
@@ -37,14 +45,18 @@ namespace {
 
 int Run() {
   log::Init("catalog");
+  // First, so that --migrate_only needs nothing else (no keys, Redis or data files).
+  auto opened = postgres::OpenStoreFromFlags<CatalogStore>(
+      absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file), absl::GetFlag(FLAGS_migrate_only),
+      [](const std::string& path) { return SqliteCatalogStore::Open(path); },
+      [](const std::string& url) { return PostgresCatalogStore::Open(url); });
+  if (opened.store == nullptr) return opened.exit_code;
   auto identity_keys = server::IdentityKeysFromFlags();
   if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto redis_addr = server::RedisFromFlags();
   if (!redis_addr.ok()) return server::BadFlag(redis_addr.status().message());
   auto clock = clock::ClockFromFlags();
   if (!clock.ok()) return server::BadFlag(clock.status().message());
-  auto store = SqliteCatalogStore::Open(absl::GetFlag(FLAGS_db));
-  if (!store.ok()) return server::StartFailed("cannot open store", store.status());
   // The competency frameworks a class may name: the appraisal service's shipped files, in the
   // "appraisal" folder beside --data_dir (data/ ships as one tree; docs/data.md). Without
   // --data_dir there are none, and a class naming one is refused.
@@ -62,7 +74,7 @@ int Run() {
   if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
     auto files = ReadDataDir(dir);
     if (!files.ok()) return server::StartFailed("cannot read data", files.status());
-    auto report = ImportDataFiles(*files, store->get(), &frameworks);
+    auto report = ImportDataFiles(*files, opened.store.get(), &frameworks);
     if (!report.ok()) return server::StartFailed("data import failed", report.status());
     for (const auto& p : report->problems) {
       log::Error("data file rejected", {{"problem", absl::string_view(p.ToString())}});
@@ -81,7 +93,7 @@ int Run() {
   co.local_ttl = absl::GetFlag(FLAGS_local_cache_ttl);
   TieredClassCache class_cache(co, redis.cache.get(), redis.subscriber);
   BuiltViewCache views;
-  Catalog catalog(store->get(), &class_cache, *clock, &views, &frameworks);
+  Catalog catalog(opened.store.get(), &class_cache, *clock, &views, &frameworks);
 
   auto workers = server::WorkersFromFlags();
   CatalogGrpcService service(&catalog, workers.get(), *std::move(identity_keys));

@@ -440,31 +440,7 @@ TEST_F(CatalogTest, NothingQueuesBehindAPendingRevision) {
             2);
 }
 
-TEST_F(CatalogTest, StoreRejectsAStaleBatchWhole) {
-  ASSERT_TRUE(Create("CX2", D(2010, 1, 1)).ok());
-  pb::CreateClassificationNoticeRequest nreq;
-  *nreq.mutable_notice() = Notice(D(2011, 11, 30), D(2011, 12, 15));
-  ASSERT_TRUE(catalog_->CreateClassificationNotice(nreq, caller_).ok());
-  auto rec = store_->GetClass("CX2");
-  ASSERT_TRUE(rec.ok() && rec->has_value());
-  // The domain checks etags first; the store must also refuse on its own, atomically.
-  WriteBatch batch;
-  pb::ClassRecord changed = **rec;
-  changed.mutable_revisions(0)->mutable_job_class()->set_title("changed");
-  batch.classes.push_back({changed, /*expected_version=*/7});
-  pb::ClassificationNotice notice = (*store_->GetNotice("2000"))->notice;
-  notice.set_state(pb::NOTICE_STATE_APPROVED);
-  batch.notices.push_back({notice, 1});
-  EXPECT_EQ(store_->Commit(batch).code(), absl::StatusCode::kAborted);
-  EXPECT_EQ((*store_->GetNotice("2000"))->notice.state(), pb::NOTICE_STATE_POSTED);
-  EXPECT_EQ((*store_->GetClass("CX2"))->revisions(0).job_class().title(), "Title of CX2");
-  // Two writers with the same expected version: only the first wins.
-  WriteBatch a;
-  a.classes.push_back({changed, 1});
-  EXPECT_TRUE(store_->Commit(a).ok());
-  EXPECT_EQ(store_->Commit(a).code(), absl::StatusCode::kAborted);
-  EXPECT_EQ((*store_->GetClass("CX2"))->version(), 2);
-}
+// The store's own etag checks: store/catalog_store_conformance.cc.
 
 TEST_F(CatalogTest, ApprovalNeedsAConfiguredWorkWeek) {
   WriteBatch b;
