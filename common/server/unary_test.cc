@@ -5,6 +5,7 @@
 
 #include "common/server/unary.h"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -17,13 +18,16 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "common/identity/signing_channel.h"
 #include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
+#include "tests/support/generic_call.h"
 
 namespace classplan::server {
 namespace {
@@ -456,6 +460,126 @@ TEST(UndecodableRequestTest, NamesTheRequestTypeInsteadOfUnimplemented) {
     }
     server->Shutdown();
   }
+}
+
+// A stream of requests (bidi): gRPC hands a request that does not parse to the reactor as a
+// failed read, the same as the end of the stream, and the reactor answers OK.
+class CountingScreen final
+    : public classplan::eligibility::v1::EligibilityService::CallbackService {
+ public:
+  grpc::ServerBidiReactor<classplan::eligibility::v1::ScreenRequest,
+                          classplan::eligibility::v1::ScreenResult>*
+  ScreenApplicants(grpc::CallbackServerContext* /*ctx*/) override {
+    return new Reactor(&reads_);
+  }
+  int reads() const { return reads_.load(); }
+
+ private:
+  class Reactor final : public grpc::ServerBidiReactor<classplan::eligibility::v1::ScreenRequest,
+                                                       classplan::eligibility::v1::ScreenResult> {
+   public:
+    explicit Reactor(std::atomic<int>* reads) : reads_(reads) { StartRead(&request_); }
+    void OnReadDone(bool ok) override {
+      if (!ok) {
+        // The service finished the stream well: what the interceptor must not take for a
+        // parse failure unless one happened.
+        Finish(grpc::Status::OK);
+        return;
+      }
+      reads_->fetch_add(1);
+      StartRead(&request_);
+    }
+    void OnDone() override { delete this; }
+
+   private:
+    std::atomic<int>* reads_;
+    classplan::eligibility::v1::ScreenRequest request_;
+  };
+  std::atomic<int> reads_{0};
+};
+
+TEST(UndecodableRequestTest, AStreamedRequestThatDoesNotParseIsInvalidArgument) {
+  constexpr char kScreen[] = "/classplan.eligibility.v1.EligibilityService/ScreenApplicants";
+  classplan::eligibility::v1::ScreenRequest valid;
+  valid.mutable_applicant()->set_applicant_ref("a-1");
+  const std::string good = valid.SerializeAsString();
+  const std::string garbage(
+      "\x0a\x05"
+      "ab",
+      4);
+  for (bool with_interceptor : {false, true}) {
+    CountingScreen service;
+    grpc::ServerBuilder builder;
+    builder.RegisterService(&service);
+    if (with_interceptor) {
+      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
+      c.push_back(UndecodableRequestInterceptorFactory());
+      builder.experimental().SetInterceptorCreators(std::move(c));
+    }
+    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+    auto channel = server->InProcessChannel(grpc::ChannelArguments());
+    // Requests that parse, then the end of the stream: OK, every request read.
+    testing::GenericResult r = testing::CallGeneric(channel, kScreen, {good, "", good});
+    EXPECT_TRUE(r.status.ok()) << with_interceptor << " " << r.status.error_message();
+    EXPECT_EQ(service.reads(), 3);
+    // One that does not parse ends the reading there.
+    r = testing::CallGeneric(channel, kScreen, {good, garbage, good});
+    EXPECT_EQ(service.reads(), 4);
+    if (with_interceptor) {
+      EXPECT_EQ(r.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_EQ(r.status.error_message(),
+                "request is not a valid classplan.eligibility.v1.ScreenRequest");
+    } else {
+      // What gRPC 1.51 does by itself: the bad request silently ends the stream.
+      EXPECT_TRUE(r.status.ok()) << r.status.error_message();
+    }
+    server->Shutdown();
+  }
+}
+
+// A generic service (the gateway's proxy) gets raw bytes: nothing to parse, nothing to mark.
+class EchoGeneric final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
+    return new Reactor;
+  }
+
+ private:
+  class Reactor final : public grpc::ServerGenericBidiReactor {
+   public:
+    Reactor() { StartRead(&buffer_); }
+    void OnReadDone(bool ok) override {
+      if (!ok) {
+        Finish(grpc::Status::OK);
+        return;
+      }
+      StartWrite(&buffer_);
+    }
+    void OnWriteDone(bool /*ok*/) override { StartRead(&buffer_); }
+    void OnDone() override { delete this; }
+
+   private:
+    grpc::ByteBuffer buffer_;
+  };
+};
+
+TEST(UndecodableRequestTest, AGenericServicesBytesPassUntouched) {
+  EchoGeneric service;
+  grpc::ServerBuilder builder;
+  builder.RegisterCallbackGenericService(&service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
+  c.push_back(UndecodableRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(c));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  const std::string garbage(
+      "\x0a\x05"
+      "ab",
+      4);
+  testing::GenericResult r = testing::CallGeneric(
+      server->InProcessChannel(grpc::ChannelArguments()), kCheck, {garbage, "x"});
+  EXPECT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.responses, (std::vector<std::string>{garbage, "x"}));
+  server->Shutdown();
 }
 
 TEST(UndecodableRequestTest, MessageNamesTheMethodsInputType) {

@@ -1,7 +1,7 @@
 // A request whose bytes do not parse as the method's request message is INVALID_ARGUMENT
 // "request is not a valid <message type>" (issue 12), at every service directly and through
-// the gateway: real catalog, payband, appraisal, eligibility and gateway processes, raw bytes
-// sent with a grpc::GenericStub.
+// the gateway, for unary calls and for a stream of requests (ScreenApplicants): real catalog,
+// payband, appraisal, eligibility and gateway processes, raw bytes sent with a grpc::GenericStub.
 
 #include <string>
 #include <vector>
@@ -126,6 +126,29 @@ TEST_F(UndecodableE2eTest, EveryServiceAnswersInvalidArgumentThroughTheGateway) 
     EXPECT_EQ(r.status.error_message(), absl::StrCat("request is not a valid ", m.request_type))
         << m.service;
   }
+}
+
+// A stream of requests: gRPC hands the bad request to the stream's reactor as the end of the
+// stream (the service then answered OK with no results); the interceptor turns it into the
+// unary calls' answer.
+constexpr char kScreen[] = "/classplan.eligibility.v1.EligibilityService/ScreenApplicants";
+constexpr char kScreenRequest[] = "classplan.eligibility.v1.ScreenRequest";
+
+TEST_F(UndecodableE2eTest, AStreamedRequestIsInvalidArgumentDirectly) {
+  auto channel = testing::SignedChannel(absl::StrCat("127.0.0.1:", Port(3)));
+  testing::GenericResult r = testing::CallGeneric(channel, kScreen, {kGarbage});
+  EXPECT_EQ(r.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(r.status.error_message(), absl::StrCat("request is not a valid ", kScreenRequest));
+  EXPECT_TRUE(r.responses.empty());
+}
+
+TEST_F(UndecodableE2eTest, AStreamedRequestIsInvalidArgumentThroughTheGateway) {
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", GatewayPort()),
+                                     grpc::InsecureChannelCredentials());
+  testing::GenericResult r =
+      testing::CallGeneric(channel, kScreen, {kGarbage}, testing::Bearer(*key_));
+  EXPECT_EQ(r.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(r.status.error_message(), absl::StrCat("request is not a valid ", kScreenRequest));
 }
 
 TEST_F(UndecodableE2eTest, AnUnknownMethodIsStillUnimplemented) {
