@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -413,6 +414,32 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Undecodable requests: gRPC answers UNIMPLEMENTED with an empty message; with the
 // interceptor ServerHost installs, INVALID_ARGUMENT naming the request type.
+
+// Field 1 claims 5 bytes and carries 2: no protobuf message parses it.
+const std::string& Garbage() {
+  static const auto* g = new std::string(
+      "\x0a\x05"
+      "ab",
+      4);
+  return *g;
+}
+
+// A server of `service`, with the undecodable-request interceptor or without.
+template <typename Service>
+std::unique_ptr<grpc::Server> BuildServer(Service* service, bool with_interceptor) {
+  grpc::ServerBuilder builder;
+  if constexpr (std::is_base_of_v<grpc::CallbackGenericService, Service>) {
+    builder.RegisterCallbackGenericService(service);
+  } else {
+    builder.RegisterService(service);
+  }
+  if (with_interceptor) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
+    c.push_back(UndecodableRequestInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(c));
+  }
+  return builder.BuildAndStart();
+}
 grpc::Status SendRaw(grpc::Server* server, const std::string& method, const std::string& bytes) {
   grpc::GenericStub stub(server->InProcessChannel(grpc::ChannelArguments()));
   grpc::ClientContext ctx;
@@ -434,20 +461,9 @@ TEST(UndecodableRequestTest, NamesTheRequestTypeInsteadOfUnimplemented) {
   WorkerPool workers(1, 1);
   TestService service(&workers);
   service.set_work([](const HealthCheckRequest&) { return Serving(); });
-  const std::string garbage(
-      "\x0a\x05"
-      "ab",
-      4);  // field 1 claims 5 bytes, carries 2
   for (bool with_interceptor : {false, true}) {
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&service);
-    if (with_interceptor) {
-      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
-      c.push_back(UndecodableRequestInterceptorFactory());
-      builder.experimental().SetInterceptorCreators(std::move(c));
-    }
-    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-    grpc::Status s = SendRaw(server.get(), kCheck, garbage);
+    std::unique_ptr<grpc::Server> server = BuildServer(&service, with_interceptor);
+    grpc::Status s = SendRaw(server.get(), kCheck, Garbage());
     if (with_interceptor) {
       EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
       EXPECT_EQ(s.error_message(), "request is not a valid grpc.health.v1.HealthCheckRequest");
@@ -503,27 +519,16 @@ TEST(UndecodableRequestTest, AStreamedRequestThatDoesNotParseIsInvalidArgument) 
   classplan::eligibility::v1::ScreenRequest valid;
   valid.mutable_applicant()->set_applicant_ref("a-1");
   const std::string good = valid.SerializeAsString();
-  const std::string garbage(
-      "\x0a\x05"
-      "ab",
-      4);
   for (bool with_interceptor : {false, true}) {
     CountingScreen service;
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&service);
-    if (with_interceptor) {
-      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
-      c.push_back(UndecodableRequestInterceptorFactory());
-      builder.experimental().SetInterceptorCreators(std::move(c));
-    }
-    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+    std::unique_ptr<grpc::Server> server = BuildServer(&service, with_interceptor);
     auto channel = server->InProcessChannel(grpc::ChannelArguments());
     // Requests that parse, then the end of the stream: OK, every request read.
     testing::GenericResult r = testing::CallGeneric(channel, kScreen, {good, "", good});
     EXPECT_TRUE(r.status.ok()) << with_interceptor << " " << r.status.error_message();
     EXPECT_EQ(service.reads(), 3);
     // One that does not parse ends the reading there.
-    r = testing::CallGeneric(channel, kScreen, {good, garbage, good});
+    r = testing::CallGeneric(channel, kScreen, {good, Garbage(), good});
     EXPECT_EQ(service.reads(), 4);
     if (with_interceptor) {
       EXPECT_EQ(r.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -565,20 +570,11 @@ class EchoGeneric final : public grpc::CallbackGenericService {
 
 TEST(UndecodableRequestTest, AGenericServicesBytesPassUntouched) {
   EchoGeneric service;
-  grpc::ServerBuilder builder;
-  builder.RegisterCallbackGenericService(&service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
-  c.push_back(UndecodableRequestInterceptorFactory());
-  builder.experimental().SetInterceptorCreators(std::move(c));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  const std::string garbage(
-      "\x0a\x05"
-      "ab",
-      4);
+  std::unique_ptr<grpc::Server> server = BuildServer(&service, true);
   testing::GenericResult r = testing::CallGeneric(
-      server->InProcessChannel(grpc::ChannelArguments()), kCheck, {garbage, "x"});
+      server->InProcessChannel(grpc::ChannelArguments()), kCheck, {Garbage(), "x"});
   EXPECT_TRUE(r.status.ok()) << r.status.error_message();
-  EXPECT_EQ(r.responses, (std::vector<std::string>{garbage, "x"}));
+  EXPECT_EQ(r.responses, (std::vector<std::string>{Garbage(), "x"}));
   server->Shutdown();
 }
 
