@@ -2,8 +2,8 @@
 # Configures and builds classplan with CMake + Ninja into ${BUILD_DIR:-build} (gcc).
 # CLASSPLAN_PRESET=<name> builds a preset of CMakePresets.json instead, into its binaryDir
 # build-<name> (CI builds "lint" once and runs the tests on it: every source is compiled by
-# clang++ -Werror with ASan + UBSan and checked by clang-tidy, and not compiled a second time
-# by gcc; then "tsan", only the unit and integration tests, with ThreadSanitizer).
+# clang++ -Werror and checked by clang-tidy, and not compiled a second time by gcc; "tsan"
+# builds only the tests labelled tsan, with ThreadSanitizer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache, when installed, only speeds up a repeated build (a first build does not need it);
@@ -22,7 +22,7 @@ else
   fi
 fi
 if [ -n "${CLASSPLAN_PRESET:-}" ]; then
-  # The preset's build targets: "tsan" builds only the unit and integration tests.
+  # The preset's build targets: "tsan" builds only the tests labelled tsan.
   cmake --build --preset "$CLASSPLAN_PRESET" -j "${JOBS:-$(nproc)}"
 else
   cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}"

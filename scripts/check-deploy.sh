@@ -14,6 +14,7 @@
 #   bash scripts/check-deploy.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the checkout
 command -v kubectl >/dev/null || { echo "check-deploy: kubectl not found" >&2; exit 1; }
 python3 -c 'import yaml' 2>/dev/null ||
   { echo "check-deploy: python3-yaml not installed (scripts/install-deps.sh)" >&2; exit 1; }

@@ -5,7 +5,9 @@
 #
 #   bash scripts/fuzz.sh [SECONDS]
 #
-# FUZZ_PRESET=<preset>  another preset with CLASSPLAN_BUILD_FUZZ=ON instead of build-fuzz
+# FUZZ_PRESET=<preset>  another preset with CLASSPLAN_BUILD_FUZZ=ON instead of build-fuzz (CI:
+#                     lint, whose build has the targets)
+# FUZZ_JOBS=n         run n targets at a time (default 1); each uses one core
 # FUZZ_TARGETS=regex  run only the targets whose name matches
 # FUZZ_WORK=dir       where corpora grow and crashes are saved (default <build>/fuzz/run; a
 #                     crash is <work>/crashes/<target>/crash-<sha1>: reproduce with
@@ -35,36 +37,46 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 summary=$work/summary.txt
 printf '%-20s %8s %10s %8s %6s %8s  %s\n' target seconds execs exec/s units rss_mb result \
   > "$summary"
-failed=0
-while read -r name bin seeds; do
-  [ -n "$name" ] || continue
-  if [ -n "${FUZZ_TARGETS:-}" ] && ! [[ $name =~ $FUZZ_TARGETS ]]; then continue; fi
-  corpus=$work/corpus/$name
-  crashes=$work/crashes/$name
+# Runs one target; its summary line goes to <work>/<target>.summary.
+run_one() {
+  local name=$1 bin=$2 seeds=$3
+  local corpus=$work/corpus/$name crashes=$work/crashes/$name log=$work/$name.log
   mkdir -p "$corpus" "$crashes"
-  dirs=()
+  local dirs=() d
   for d in $seeds "$work/generated-seeds/$name"; do [ -d "$d" ] && dirs+=("$d"); done
-  log=$work/$name.log
+  local t0 rc=0
   t0=$(date +%s)
-  rc=0
   # The first folder is the corpus libFuzzer adds to; the others are only read.
   "$bin" -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
     -artifact_prefix="$crashes/" "$corpus" "${dirs[@]}" >"$log" 2>&1 || rc=$?
-  took=$(( $(date +%s) - t0 ))
-  stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
-  execs=$(stat number_of_executed_units)
-  rate=$(stat average_exec_per_sec)
-  units=$(stat new_units_added)
-  rss=$(stat peak_rss_mb)
-  result=ok
+  local took=$(( $(date +%s) - t0 ))
+  stat() { local v; v=$(sed -n "s/^stat::$1: *//p" "$log" | tail -1); echo "${v:-?}"; }
+  local result=ok
   if [ "$rc" -ne 0 ]; then
     result="CRASH (rc $rc): $(ls "$crashes" | tr '\n' ' ')"
-    failed=1
     grep -m1 -E "ERROR: |runtime error|fuzz property failed|Timeout" "$log" >&2 || true
   fi
-  printf '%-20s %8s %10s %8s %6s %8s  %s\n' "$name" "$took" "${execs:-?}" "${rate:-?}" \
-    "${units:-?}" "${rss:-?}" "$result" >> "$summary"
+  printf '%-20s %8s %10s %8s %6s %8s  %s\n' "$name" "$took" "$(stat number_of_executed_units)" \
+    "$(stat average_exec_per_sec)" "$(stat new_units_added)" "$(stat peak_rss_mb)" "$result" \
+    > "$work/$name.summary"
+}
+
+names=()
+while read -r name bin seeds; do
+  [ -n "$name" ] || continue
+  if [ -n "${FUZZ_TARGETS:-}" ] && ! [[ $name =~ $FUZZ_TARGETS ]]; then continue; fi
+  names+=("$name")
+  rm -f "$work/$name.summary"
+  while [ "$(jobs -rp | wc -l)" -ge "${FUZZ_JOBS:-1}" ]; do wait -n || true; done
+  run_one "$name" "$bin" "$seeds" &
 done < "$dir/fuzz/targets.txt"
+wait
+failed=0
+for name in "${names[@]}"; do
+  line=$(cat "$work/$name.summary" 2>/dev/null || echo "$name: no result")
+  echo "$line" >> "$summary"
+  [[ $line == *" ok" ]] || failed=1
+done
 cat "$summary"
 if [ "$failed" -ne 0 ]; then
   echo "fuzz: crashes found (logs in $work/<target>.log)" >&2

@@ -8,6 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "grpcpp/generic/async_generic_service.h"
 
 namespace classplan::server {
 
@@ -24,39 +27,83 @@ std::string UndecodableRequestMessage(absl::string_view method_path) {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
+using grpc::experimental::ServerRpcInfo;
 
+// Marks a streamed request message before each read (see Intercept): an unknown field that a
+// parse clears and the end of the stream leaves. The largest field number a message can have,
+// so that no real field of ours is ever this one.
+constexpr int kReadMarkField = (1 << 29) - 1;
+
+// One per call; kept small since every call of every service allocates one (gRPC owns and
+// deletes it): the method name is gRPC's own string for the call, not a copy.
 class UndecodableRequestInterceptor : public grpc::experimental::Interceptor {
  public:
-  explicit UndecodableRequestInterceptor(std::string method) : method_(std::move(method)) {}
+  UndecodableRequestInterceptor(const char* method, bool streamed_requests)
+      : method_(method), streamed_requests_(streamed_requests) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    // A unary request that did not parse reaches the interceptors with no message.
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
-        methods->GetRecvMessage() == nullptr) {
-      undecodable_ = true;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      if (methods->GetRecvMessage() == nullptr) {
+        // A unary (or server-streaming) request that did not parse reaches the interceptors
+        // with no message and the call then finishes UNIMPLEMENTED. A streamed request that
+        // did not parse also has no message, exactly as the end of the stream: only the mark
+        // tells them apart.
+        undecodable_ = !streamed_requests_ || !TakeMark();
+      }
+    } else if (streamed_requests_ && methods->GetRecvMessage() != nullptr) {
+      // Before a read of a streamed request: only a read's batch carries a message pointer.
+      Mark(static_cast<google::protobuf::Message*>(methods->GetRecvMessage()));
     }
     if (undecodable_ &&
-        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
-        methods->GetSendStatus().error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-      methods->ModifySendStatus(
-          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, UndecodableRequestMessage(method_)));
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      // The unary handler answers UNIMPLEMENTED; a stream's reactor took the failed read for
+      // the end of the stream and answers OK. Any other error is the service's own and stays.
+      const grpc::StatusCode code = methods->GetSendStatus().error_code();
+      if (code == grpc::StatusCode::UNIMPLEMENTED ||
+          (streamed_requests_ && code == grpc::StatusCode::OK)) {
+        methods->ModifySendStatus(
+            grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, UndecodableRequestMessage(method_)));
+      }
     }
     methods->Proceed();
   }
 
  private:
-  const std::string method_;
+  // gRPC parses a streamed request into the reactor's message after clearing it: a parse that
+  // fails leaves no mark; the end of the stream does not touch the message.
+  void Mark(google::protobuf::Message* message) {
+    marked_ = message;
+    message->GetReflection()->MutableUnknownFields(message)->AddVarint(kReadMarkField, 1);
+  }
+  // True when the mark is still there (the stream ended); removes it.
+  bool TakeMark() {
+    if (marked_ == nullptr) return true;
+    google::protobuf::UnknownFieldSet* unknown =
+        marked_->GetReflection()->MutableUnknownFields(marked_);
+    const int before = unknown->field_count();
+    unknown->DeleteByNumber(kReadMarkField);
+    marked_ = nullptr;
+    return unknown->field_count() != before;
+  }
+
+  const char* const method_;
+  const bool streamed_requests_;
+  google::protobuf::Message* marked_ = nullptr;
   bool undecodable_ = false;
 };
 
 class UndecodableRequestFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
-    // Only unary methods: a streaming request that does not parse fails the read, which the
-    // service's own reactor sees.
-    if (info->type() != grpc::experimental::ServerRpcInfo::Type::UNARY) return nullptr;
-    return new UndecodableRequestInterceptor(info->method());
+  grpc::experimental::Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
+    // A generic service (the gateway's proxy) reads raw bytes, which always "parse"; its calls
+    // are streams of grpc::ByteBuffer, not of protobuf messages, and must not be marked.
+    if (dynamic_cast<grpc::GenericCallbackServerContext*>(info->server_context()) != nullptr) {
+      return nullptr;
+    }
+    const ServerRpcInfo::Type type = info->type();
+    return new UndecodableRequestInterceptor(info->method(),
+                                             type == ServerRpcInfo::Type::CLIENT_STREAMING ||
+                                                 type == ServerRpcInfo::Type::BIDI_STREAMING);
   }
 };
 

@@ -62,9 +62,14 @@ struct CallTrust {
 // finish the call UNIMPLEMENTED with an empty message; no handler, allocator or
 // serialization hook of the typed API can change that. A server interceptor can: it sees the
 // parse fail (POST_RECV_MESSAGE with no message) and rewrites the status the call is about to
-// send (PRE_SEND_STATUS) to INVALID_ARGUMENT "request is not a valid <message type>". Being a
-// server option, it covers every method of every service a ServerHost runs, with no change to
-// the services (ServerHost installs it).
+// send (PRE_SEND_STATUS) to INVALID_ARGUMENT "request is not a valid <message type>". A stream
+// of requests (client or bidi streaming) is worse: a request that does not parse is handed to
+// the reactor as a failed read, exactly like the end of the stream, and the service answers OK.
+// There the interceptor marks the request message before each read (an unknown field, which a
+// parse clears and the end of the stream leaves), and a failed read without the mark finishes
+// the call INVALID_ARGUMENT the same way. Generic services (the gateway's proxy) read raw bytes
+// and get no interceptor. Being a server option, it covers every method of every service a
+// ServerHost runs, with no change to the services (ServerHost installs it).
 //
 // The message for the method "/<package>.<Service>/<Method>": the request type's full name,
 // from the generated descriptor pool ("request is not a valid message" for a method the pool

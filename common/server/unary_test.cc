@@ -5,11 +5,13 @@
 
 #include "common/server/unary.h"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -17,13 +19,16 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "common/identity/signing_channel.h"
 #include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
+#include "tests/support/generic_call.h"
 
 namespace classplan::server {
 namespace {
@@ -409,6 +414,32 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Undecodable requests: gRPC answers UNIMPLEMENTED with an empty message; with the
 // interceptor ServerHost installs, INVALID_ARGUMENT naming the request type.
+
+// Field 1 claims 5 bytes and carries 2: no protobuf message parses it.
+const std::string& Garbage() {
+  static const auto* g = new std::string(
+      "\x0a\x05"
+      "ab",
+      4);
+  return *g;
+}
+
+// A server of `service`, with the undecodable-request interceptor or without.
+template <typename Service>
+std::unique_ptr<grpc::Server> BuildServer(Service* service, bool with_interceptor) {
+  grpc::ServerBuilder builder;
+  if constexpr (std::is_base_of_v<grpc::CallbackGenericService, Service>) {
+    builder.RegisterCallbackGenericService(service);
+  } else {
+    builder.RegisterService(service);
+  }
+  if (with_interceptor) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
+    c.push_back(UndecodableRequestInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(c));
+  }
+  return builder.BuildAndStart();
+}
 grpc::Status SendRaw(grpc::Server* server, const std::string& method, const std::string& bytes) {
   grpc::GenericStub stub(server->InProcessChannel(grpc::ChannelArguments()));
   grpc::ClientContext ctx;
@@ -430,20 +461,9 @@ TEST(UndecodableRequestTest, NamesTheRequestTypeInsteadOfUnimplemented) {
   WorkerPool workers(1, 1);
   TestService service(&workers);
   service.set_work([](const HealthCheckRequest&) { return Serving(); });
-  const std::string garbage(
-      "\x0a\x05"
-      "ab",
-      4);  // field 1 claims 5 bytes, carries 2
   for (bool with_interceptor : {false, true}) {
-    grpc::ServerBuilder builder;
-    builder.RegisterService(&service);
-    if (with_interceptor) {
-      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> c;
-      c.push_back(UndecodableRequestInterceptorFactory());
-      builder.experimental().SetInterceptorCreators(std::move(c));
-    }
-    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-    grpc::Status s = SendRaw(server.get(), kCheck, garbage);
+    std::unique_ptr<grpc::Server> server = BuildServer(&service, with_interceptor);
+    grpc::Status s = SendRaw(server.get(), kCheck, Garbage());
     if (with_interceptor) {
       EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
       EXPECT_EQ(s.error_message(), "request is not a valid grpc.health.v1.HealthCheckRequest");
@@ -456,6 +476,106 @@ TEST(UndecodableRequestTest, NamesTheRequestTypeInsteadOfUnimplemented) {
     }
     server->Shutdown();
   }
+}
+
+// A stream of requests (bidi): gRPC hands a request that does not parse to the reactor as a
+// failed read, the same as the end of the stream, and the reactor answers OK.
+class CountingScreen final
+    : public classplan::eligibility::v1::EligibilityService::CallbackService {
+ public:
+  grpc::ServerBidiReactor<classplan::eligibility::v1::ScreenRequest,
+                          classplan::eligibility::v1::ScreenResult>*
+  ScreenApplicants(grpc::CallbackServerContext* /*ctx*/) override {
+    return new Reactor(&reads_);
+  }
+  int reads() const { return reads_.load(); }
+
+ private:
+  class Reactor final : public grpc::ServerBidiReactor<classplan::eligibility::v1::ScreenRequest,
+                                                       classplan::eligibility::v1::ScreenResult> {
+   public:
+    explicit Reactor(std::atomic<int>* reads) : reads_(reads) { StartRead(&request_); }
+    void OnReadDone(bool ok) override {
+      if (!ok) {
+        // The service finished the stream well: what the interceptor must not take for a
+        // parse failure unless one happened.
+        Finish(grpc::Status::OK);
+        return;
+      }
+      reads_->fetch_add(1);
+      StartRead(&request_);
+    }
+    void OnDone() override { delete this; }
+
+   private:
+    std::atomic<int>* reads_;
+    classplan::eligibility::v1::ScreenRequest request_;
+  };
+  std::atomic<int> reads_{0};
+};
+
+TEST(UndecodableRequestTest, AStreamedRequestThatDoesNotParseIsInvalidArgument) {
+  constexpr char kScreen[] = "/classplan.eligibility.v1.EligibilityService/ScreenApplicants";
+  classplan::eligibility::v1::ScreenRequest valid;
+  valid.mutable_applicant()->set_applicant_ref("a-1");
+  const std::string good = valid.SerializeAsString();
+  for (bool with_interceptor : {false, true}) {
+    CountingScreen service;
+    std::unique_ptr<grpc::Server> server = BuildServer(&service, with_interceptor);
+    auto channel = server->InProcessChannel(grpc::ChannelArguments());
+    // Requests that parse, then the end of the stream: OK, every request read.
+    testing::GenericResult r = testing::CallGeneric(channel, kScreen, {good, "", good});
+    EXPECT_TRUE(r.status.ok()) << with_interceptor << " " << r.status.error_message();
+    EXPECT_EQ(service.reads(), 3);
+    // One that does not parse ends the reading there.
+    r = testing::CallGeneric(channel, kScreen, {good, Garbage(), good});
+    EXPECT_EQ(service.reads(), 4);
+    if (with_interceptor) {
+      EXPECT_EQ(r.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_EQ(r.status.error_message(),
+                "request is not a valid classplan.eligibility.v1.ScreenRequest");
+    } else {
+      // What gRPC 1.51 does by itself: the bad request silently ends the stream.
+      EXPECT_TRUE(r.status.ok()) << r.status.error_message();
+    }
+    server->Shutdown();
+  }
+}
+
+// A generic service (the gateway's proxy) gets raw bytes: nothing to parse, nothing to mark.
+class EchoGeneric final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
+    return new Reactor;
+  }
+
+ private:
+  class Reactor final : public grpc::ServerGenericBidiReactor {
+   public:
+    Reactor() { StartRead(&buffer_); }
+    void OnReadDone(bool ok) override {
+      if (!ok) {
+        Finish(grpc::Status::OK);
+        return;
+      }
+      StartWrite(&buffer_);
+    }
+    void OnWriteDone(bool /*ok*/) override { StartRead(&buffer_); }
+    void OnDone() override { delete this; }
+
+   private:
+    grpc::ByteBuffer buffer_;
+  };
+};
+
+TEST(UndecodableRequestTest, AGenericServicesBytesPassUntouched) {
+  EchoGeneric service;
+  std::unique_ptr<grpc::Server> server = BuildServer(&service, true);
+  testing::GenericResult r = testing::CallGeneric(
+      server->InProcessChannel(grpc::ChannelArguments()), kCheck, {Garbage(), "x"});
+  EXPECT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.responses, (std::vector<std::string>{Garbage(), "x"}));
+  server->Shutdown();
 }
 
 TEST(UndecodableRequestTest, MessageNamesTheMethodsInputType) {
