@@ -83,11 +83,6 @@ Manifests LoadManifests(const std::string& overlay) {
   return m;
 }
 
-// Flags the manifests pass that issue 13 adds to the servers in parallel branches
-// (--db_url_file on catalog and payband, --migrate_only on all three): tolerated while a
-// binary lacks them, so this branch builds green alone. Delete once they have landed; every
-// other flag must be in the binary's --helpfull.
-bool Pending(const std::string& flag) { return flag == "db_url_file" || flag == "migrate_only"; }
 
 // The HorizontalPodAutoscaler of a Deployment, and its minimum (0 without one).
 int MinReplicas(const Manifests& m, const std::string& name) {
@@ -376,7 +371,7 @@ Problems CheckManifests(const Manifests& m, const Inputs& in) {
       auto kv = SplitFlag(a.as<std::string>());
       if (!kv) {
         p.Add(who + ": argument \"" + a.as<std::string>() + "\" is not --flag=value");
-      } else if (accepted.count(kv->first) == 0 && !Pending(kv->first)) {
+      } else if (accepted.count(kv->first) == 0) {
         p.Add(who + ": " + Basename(s.binary) + " has no flag --" + kv->first);
       } else {
         args[kv->first] = kv->second;
