@@ -40,7 +40,9 @@ absl::StatusOr<std::string> ReadUrlFile(const std::string& path) {
   struct stat st {};
   if (HasPassword(url) && ::stat(path.c_str(), &st) == 0 && files::ExposedToOthers(st)) {
     return absl::PermissionDeniedError(
-        absl::StrCat(path, " holds a database password and others may read it (group only when it is this process's own); chmod 600 it"));
+        absl::StrCat(path,
+                     " holds a database password and others may read it (group only when it is "
+                     "this process's own); chmod 600 it"));
   }
   return url;
 }

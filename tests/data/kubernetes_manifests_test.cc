@@ -83,7 +83,6 @@ Manifests LoadManifests(const std::string& overlay) {
   return m;
 }
 
-
 // The HorizontalPodAutoscaler of a Deployment, and its minimum (0 without one).
 int MinReplicas(const Manifests& m, const std::string& name) {
   const YAML::Node* hpa = m.Find("HorizontalPodAutoscaler", name);
