@@ -156,6 +156,22 @@ def check_workload(doc, docs, images, problems):
     for v in spec.get("volumes") or []:
         if "hostPath" in v:
             problems.append(f"{who}: hostPath volume {v.get('name')}")
+    # Secret files are read in place: never by others, and by the group only when it is the
+    # containers' own (fsGroup = runAsGroup), the one exception the servers accept
+    # (common/files/secret_file.h). Kubernetes' default mode is 0644.
+    groups = {(c.get("securityContext") or {}).get("runAsGroup", psc.get("runAsGroup"))
+              for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])}
+    for v in spec.get("volumes") or []:
+        secret = v.get("secret")
+        if secret is None:
+            continue
+        for mode in [secret.get("defaultMode", 0o644)] + [
+                i["mode"] for i in secret.get("items") or [] if "mode" in i]:
+            if mode & 0o007:
+                problems.append(f"{who}: Secret volume {v.get('name')} mode {mode:04o} lets others read")
+            elif mode & 0o070 and groups != {psc.get("fsGroup")}:
+                problems.append(f"{who}: Secret volume {v.get('name')} is group-readable but fsGroup "
+                                f"{psc.get('fsGroup')} is not the containers' group {sorted(map(str, groups))}")
     # Replicas pinned together (one node, one failure domain) defeat the replicas.
     affinity = spec.get("affinity") or {}
     if affinity.get("podAffinity"):
@@ -558,6 +574,11 @@ def self_test(overlay_dir, rendered, compose_path):
         "lets ['eligibility'] reach appraisal")
     expect("namespace", lambda d, c, r: find(d, "Namespace", "classplan")["metadata"][
         "labels"].pop("pod-security.kubernetes.io/enforce"), "enforce is not restricted")
+    expect("secret mode", lambda d, c, r: next(
+        v for v in pod_spec(find(d, "Deployment", "catalog"))["volumes"] if v["name"] == "db")[
+        "secret"].update(defaultMode=0o444), "Secret volume db mode 0444 lets others read")
+    expect("secret group", lambda d, c, r: pod_spec(find(d, "Deployment", "payband"))[
+        "securityContext"].update(fsGroup=2000), "Secret volume db is group-readable but fsGroup")
     expect("committed secret", lambda d, c, r: d.append(
         {"kind": "Secret", "metadata": {"name": "x"}}), "a Secret is committed")
     # The compose file.

@@ -8,9 +8,10 @@
 #
 # The containers read the files as uid 10001 (classplan) or 999 (redis, postgres) with the
 # supplementary group 10001: every file is 0440 with group 10001, but the connection strings
-# (they hold the password, and the servers refuse such a file anyone but its owner may read)
-# are 0400 owned by uid 10001. As root the script sets the owners; otherwise it prints the
-# command to run.
+# (they hold the database password, which only the classplan containers need) are 0400 owned
+# by uid 10001, so the redis and postgres containers, in group 10001 too, cannot read them.
+# (The servers would also accept them 0440 to their own group 10001, as in Kubernetes.) As
+# root the script sets the owners; otherwise it prints the command to run.
 set -euo pipefail
 cd "$(dirname "$0")"
 umask 077

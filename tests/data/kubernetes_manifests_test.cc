@@ -9,10 +9,10 @@
 //   - probes, container ports and Service ports match --listen (probes: --health_listen when
 //     set, which mutual TLS requires); probes are native gRPC with the route's health service;
 //     resources are set; the grace period outlasts the drain;
-//   - a server with a database gets PostgreSQL (--db_url_file from a Secret volume, no SQLite
-//     --db, no volume claim, no podAffinity), and a `migrate` init container runs the same
-//     binary with the same file and --migrate_only; --catalog is the headless catalog
-//     Service's dns:/// name; each Deployment has an autoscaler for 2+ replicas;
+//   - a server with a database gets PostgreSQL (--db_url_file read in place from a Secret
+//     volume, no SQLite --db, no volume claim, no podAffinity), and a `migrate` init container
+//     runs the same binary with the same file and --migrate_only; --catalog is the headless
+//     catalog Service's dns:/// name; each Deployment has an autoscaler for 2+ replicas;
 //   - the Dockerfile copies every binary and installs the package of every shared library
 //     the binaries link against (ldd + dpkg -S).
 // Each check collects problems as text, and the *CanFail tests feed it broken manifests.
@@ -208,7 +208,7 @@ void CheckHeadlessService(const Manifests& m, const std::string& name, const YAM
   }
 }
 
-// A database on PostgreSQL: --db_url_file in a Secret volume, no SQLite --db, no volume
+// A database on PostgreSQL: --db_url_file read from a Secret volume, no SQLite --db, no volume
 // claim, no podAffinity, and a `migrate` init container running `binary` on the same file
 // with --migrate_only.
 void CheckDatabaseUrl(const std::string& name, const YAML::Node& pod, const YAML::Node& c,
@@ -226,28 +226,15 @@ void CheckDatabaseUrl(const std::string& name, const YAML::Node& pod, const YAML
       volume = vm["name"].as<std::string>();
     }
   }
-  // The file comes from a Secret volume, or from an emptyDir an init container fills from one
-  // (a Secret's files are group-readable, and the servers want an owner-only password file).
-  std::set<std::string> secret_volumes, empty_dirs;
+  // The file is read in place from a Secret volume (group-readable to the pod's fsGroup, which
+  // the servers accept as their own group: no copy).
   bool from_secret = false;
   for (const auto& v : pod["volumes"]) {
     if (v["persistentVolumeClaim"]) p->Add(name + ": mounts a PersistentVolumeClaim");
-    if (v["emptyDir"]) empty_dirs.insert(v["name"].as<std::string>());
-    if (!v["secret"]) continue;
+    if (!v["secret"] || v["name"].as<std::string>() != volume) continue;
     for (const auto& item : v["secret"]["items"]) {
-      if (item["path"].as<std::string>("") != file.filename().string()) continue;
-      secret_volumes.insert(v["name"].as<std::string>());
-      from_secret |= v["name"].as<std::string>() == volume;
+      from_secret |= item["path"].as<std::string>("") == file.filename().string();
     }
-  }
-  for (const auto& init : pod["initContainers"]) {
-    bool writes = false, reads = false;
-    for (const auto& vm : init["volumeMounts"]) {
-      writes |= vm["name"].as<std::string>("") == volume && empty_dirs.count(volume) &&
-                !vm["readOnly"].as<bool>(false);
-      reads |= secret_volumes.count(vm["name"].as<std::string>("")) > 0;
-    }
-    from_secret |= writes && reads;
   }
   if (!from_secret) {
     p->Add(name + ": --db_url_file " + file.string() + " does not come from a Secret volume");
@@ -615,9 +602,13 @@ TEST_F(KubernetesManifestsTest, GraceAndDatabaseCanFail) {
   YAML::Node& dep = Doc("Deployment", "appraisal");
   dep["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = 10;
   EXPECT_TRUE(Reports("appraisal: terminationGracePeriodSeconds 10 does not outlast"));
-  dep["spec"]["template"]["spec"]["initContainers"][1]["args"][1] = "--migrate";
+  dep["spec"]["template"]["spec"]["initContainers"][0]["args"][1] = "--migrate";
   EXPECT_TRUE(Reports("appraisal: no migrate init container"));
-  Doc("Deployment", "catalog")["spec"]["template"]["spec"]["initContainers"].remove(0);
+  for (auto v : Doc("Deployment", "catalog")["spec"]["template"]["spec"]["volumes"]) {
+    if (v["name"].as<std::string>() != "db") continue;
+    v.remove("secret");
+    v["emptyDir"] = YAML::Node(YAML::NodeType::Map);
+  }
   EXPECT_TRUE(Reports("catalog: --db_url_file /etc/classplan/db/url does not come from a Secret"));
   YAML::Node& payband = Doc("Deployment", "payband");
   payband["spec"]["template"]["spec"]["containers"][0]["args"].push_back("--db=/x/payband.db");
