@@ -3,11 +3,6 @@
 // acknowledged write and its audit event survive SIGKILL of the service and an immediate
 // (crash-like) restart of PostgreSQL; reads after PostgreSQL is back all succeed.
 
-#include <sys/stat.h>
-
-#include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -15,9 +10,9 @@
 #include "common/dates/dates.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/postgres_e2e.h"
 #include "tests/support/grpc_server.h"
 #include "tests/support/identity.h"
-#include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 #include "tests/support/temp.h"
 
@@ -27,34 +22,24 @@ namespace {
 namespace v1 = appraisal::v1;
 using testing::BuildPath;
 using testing::ChildProcess;
-using testing::PostgresServer;
 using testing::SourcePath;
 
 constexpr char kService[] = "classplan.appraisal.v1.AppraisalService";
 
 std::unique_ptr<grpc::ClientContext> Ctx(const std::string& principal, const std::string& roles) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  ctx->AddMetadata("x-classplan-principal", principal);
-  ctx->AddMetadata("x-classplan-roles", roles);
-  return ctx;
+  return testing::CallContext(principal, roles);
 }
 
 common::v1::Date D(int y, int m, int d) { return dates::FromCivilDay(absl::CivilDay(y, m, d)); }
 
-class AppraisalPostgresE2eTest : public ::testing::Test {
+class AppraisalPostgresE2eTest : public testing::PostgresE2eTest {
  protected:
+  AppraisalPostgresE2eTest() : PostgresE2eTest(/*fsync=*/true) {}  // durability is tested
+
   void SetUp() override {
-    dir_ = testing::MakeTempDir("appraisal_pg_e2e");
-    ASSERT_FALSE(dir_.empty());
-    auto pg = PostgresServer::Start();  // fsync on: durability is what is tested
-    ASSERT_TRUE(pg.ok()) << pg.status();
-    pg_ = *std::move(pg);
-    auto url = pg_->CreateDatabase("appraisal");
-    ASSERT_TRUE(url.ok()) << url.status();
-    url_file_ = dir_ + "/db-url";
-    std::ofstream(url_file_) << *url << "\n";
-    ::chmod(url_file_.c_str(), 0600);
+    ASSERT_NO_FATAL_FAILURE(PostgresE2eTest::SetUp());
+    url_file_ = UrlFile("appraisal");
+    ASSERT_FALSE(url_file_.empty());
     Start();
     v1::AssignSupervisorRequest req;
     req.mutable_assignment()->set_employee_id("emp-1");
@@ -67,9 +52,7 @@ class AppraisalPostgresE2eTest : public ::testing::Test {
 
   void TearDown() override {
     server_.reset();
-    pg_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+    PostgresE2eTest::TearDown();
   }
 
   void Start() {
@@ -130,8 +113,6 @@ class AppraisalPostgresE2eTest : public ::testing::Test {
     return n;
   }
 
-  std::string dir_;
-  std::unique_ptr<PostgresServer> pg_;
   std::string url_file_;
   int port_ = 0;
   std::string log_;
@@ -166,23 +147,20 @@ TEST_F(AppraisalPostgresE2eTest, AnAcknowledgedWriteSurvivesKillingTheServiceAnd
   EXPECT_EQ(EventsFor(created.id(), "CreateAppraisal"), 1);
 }
 
-// PostgreSQL restarts under a running service: every pooled connection dies. Once it is back,
-// no read fails (each is retried once on a new connection), and writes go on.
+// PostgreSQL restarts (crash-like) under a service reading in a loop: every pooled connection
+// dies. Reads while it is down fail cleanly (UNAVAILABLE); once it is back none fails (each is
+// retried once on a new connection), and writes go on.
 TEST_F(AppraisalPostgresE2eTest, ReadsAfterAPostgresRestartAllSucceed) {
   v1::Appraisal created = Create();
   ASSERT_FALSE(created.id().empty());
-  v1::Appraisal got;
-  for (int i = 0; i < 8; ++i) ASSERT_TRUE(Get(created.id(), &got).ok());
-  ASSERT_TRUE(pg_->StopImmediately().ok());
-  // While it is down a read fails cleanly (Unavailable), it does not hang or crash the service.
-  grpc::Status down = Get(created.id(), &got);
-  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE) << down.error_message();
-  ASSERT_TRUE(pg_->StartAgain().ok());
-  for (int i = 0; i < 20; ++i) {
+  testing::ExpectReadsRideThroughARestart(*pg_, [&] {
+    v1::Appraisal got;
     grpc::Status s = Get(created.id(), &got);
-    EXPECT_TRUE(s.ok()) << "read " << i << ": " << s.error_message() << " (see " << log_ << ")";
-  }
-  EXPECT_FALSE(Create().id().empty());
+    if (s.ok() && got.etag() != created.etag())
+      return grpc::Status(grpc::StatusCode::DATA_LOSS, "etag");
+    return s;
+  });
+  EXPECT_FALSE(Create().id().empty()) << "see " << log_;
 }
 
 }  // namespace

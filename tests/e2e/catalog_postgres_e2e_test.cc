@@ -3,14 +3,12 @@
 // shipped data at once). Writes go through one, reads (GetJobClass, search, history) through
 // the other; a class is revised while both serve reads. The replicas run without Redis and
 // with no in-process cache (--redis=off --local_cache_ttl=0s), so every read is answered from
-// PostgreSQL, not from a copy a replica kept.
-
-#include <sys/stat.h>
+// PostgreSQL, not from a copy a replica kept. Durability (issue 13): an acknowledged revision
+// and its audit event survive SIGKILL of the server and a crash-like restart of PostgreSQL
+// (fsync on), and a loop of GetJobClass reads across such a restart fails no read once
+// PostgreSQL is back.
 
 #include <atomic>
-#include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,9 +17,9 @@
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/postgres_e2e.h"
 #include "tests/support/grpc_server.h"
 #include "tests/support/identity.h"
-#include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 #include "tests/support/temp.h"
 
@@ -31,14 +29,9 @@ namespace {
 namespace pb = catalog::v1;
 using testing::BuildPath;
 using testing::ChildProcess;
-using testing::PostgresServer;
 using testing::SourcePath;
 
-std::unique_ptr<grpc::ClientContext> Ctx() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Ctx() { return testing::CallContext(); }
 
 struct Replica {
   int port = 0;
@@ -48,27 +41,20 @@ struct Replica {
   std::unique_ptr<pb::CatalogService::Stub> stub;
 };
 
-class CatalogPostgresE2eTest : public ::testing::Test {
+class CatalogPostgresE2eTest : public testing::PostgresE2eTest {
  protected:
+  explicit CatalogPostgresE2eTest(bool fsync = false) : PostgresE2eTest(fsync) {}
+
   void SetUp() override {
-    dir_ = testing::MakeTempDir("catalog_pg_e2e");
-    ASSERT_FALSE(dir_.empty());
-    auto pg = PostgresServer::Start(PostgresServer::Options{/*fsync=*/false});
-    ASSERT_TRUE(pg.ok()) << pg.status();
-    pg_ = *std::move(pg);
-    auto url = pg_->CreateDatabase("catalog");
-    ASSERT_TRUE(url.ok()) << url.status();
-    url_file_ = dir_ + "/db-url";
-    std::ofstream(url_file_) << *url << "\n";
-    ::chmod(url_file_.c_str(), 0600);
+    ASSERT_NO_FATAL_FAILURE(PostgresE2eTest::SetUp());
+    url_file_ = UrlFile("catalog");
+    ASSERT_FALSE(url_file_.empty());
   }
 
   void TearDown() override {
     a_ = {};
     b_ = {};
-    pg_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+    PostgresE2eTest::TearDown();
   }
 
   // Starts a replica without waiting for it.
@@ -96,6 +82,12 @@ class CatalogPostgresE2eTest : public ::testing::Test {
     ASSERT_TRUE(testing::IsServing(b_.channel.get(), "")) << "see " << b_.log;
   }
 
+  // Replica a_ alone.
+  void StartOne() {
+    a_ = Launch();
+    ASSERT_TRUE(testing::IsServing(a_.channel.get(), "")) << "see " << a_.log;
+  }
+
   static grpc::Status Get(Replica& r, const std::string& code, pb::GetJobClassResponse* out) {
     pb::GetJobClassRequest req;
     req.set_code(code);
@@ -120,10 +112,14 @@ class CatalogPostgresE2eTest : public ::testing::Test {
     return r.stub->ReviseJobClass(Ctx().get(), rev, out);
   }
 
-  std::string dir_;
-  std::unique_ptr<PostgresServer> pg_;
   std::string url_file_;
   Replica a_, b_;
+};
+
+// fsync on: what is acknowledged must be on disk.
+class CatalogPostgresDurabilityTest : public CatalogPostgresE2eTest {
+ protected:
+  CatalogPostgresDurabilityTest() : CatalogPostgresE2eTest(/*fsync=*/true) {}
 };
 
 TEST_F(CatalogPostgresE2eTest, MigrateOnlyAppliesTheSchemaAndExits) {
@@ -253,6 +249,62 @@ TEST_F(CatalogPostgresE2eTest, AClassIsRevisedWhileBothReplicasServeReads) {
     EXPECT_EQ(got.job_class().revision(), 6);
     EXPECT_EQ(got.job_class().title(), "CPS Permanency Planning Senior Worker r6");
   }
+}
+
+// A revision of a shipped class, acknowledged, then at once SIGKILL of the server (no drain)
+// and a crash-like restart of PostgreSQL (no shutdown checkpoint: the WAL is replayed). The
+// server started again (importing the shipped data again) answers the revision, and its
+// history and audit trail hold it once.
+TEST_F(CatalogPostgresDurabilityTest, AnAcknowledgedRevisionSurvivesKillingTheServiceAndPostgres) {
+  ASSERT_NO_FATAL_FAILURE(StartOne());
+  pb::ReviseJobClassResponse revised;
+  grpc::Status s =
+      Revise(a_, "SPCP23", "CPS Permanency Planning Senior Worker (durable)", &revised);
+  ASSERT_TRUE(s.ok()) << s.error_message() << " (see " << a_.log << ")";
+  a_.process->Kill();
+  ASSERT_TRUE(pg_->Restart().ok());
+  ASSERT_NO_FATAL_FAILURE(StartOne());
+
+  pb::GetJobClassResponse got;
+  s = Get(a_, "SPCP23", &got);
+  ASSERT_TRUE(s.ok()) << s.error_message() << " (see " << a_.log << ")";
+  EXPECT_EQ(got.job_class().title(), "CPS Permanency Planning Senior Worker (durable)");
+  EXPECT_EQ(got.job_class().revision(), revised.job_class().revision());
+  EXPECT_EQ(got.job_class().etag(), revised.job_class().etag());
+
+  pb::ListClassRevisionsRequest history;
+  history.set_code("SPCP23");
+  pb::ListClassRevisionsResponse revisions;
+  ASSERT_TRUE(a_.stub->ListClassRevisions(Ctx().get(), history, &revisions).ok());
+  ASSERT_EQ(revisions.revisions_size(), 2);
+  EXPECT_EQ(revisions.revisions(1).change_note(), "e2e on PostgreSQL");
+
+  common::v1::ListAuditEventsRequest events_req;
+  events_req.set_resource_type("job_class");
+  events_req.set_resource_id("SPCP23");
+  common::v1::ListAuditEventsResponse events;
+  s = a_.stub->ListAuditEvents(Ctx().get(), events_req, &events);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(events.events_size(), 1);
+  EXPECT_EQ(events.events(0).method(), "ReviseJobClass");
+  EXPECT_EQ(events.events(0).etag_after(), revised.job_class().etag());
+}
+
+// GetJobClass in a loop (no Redis, no in-process cache: every read asks PostgreSQL) while
+// PostgreSQL restarts crash-like: once it is back no read fails, and a revision goes through.
+TEST_F(CatalogPostgresE2eTest, ReadsAcrossAPostgresRestartAllSucceedOnceItIsBack) {
+  ASSERT_NO_FATAL_FAILURE(StartOne());
+  testing::ExpectReadsRideThroughARestart(*pg_, [&] {
+    pb::GetJobClassResponse got;
+    grpc::Status s = Get(a_, "SPCP23", &got);
+    if (s.ok() && got.job_class().code() != "SPCP23") {
+      return grpc::Status(grpc::StatusCode::DATA_LOSS, "another class: " + got.job_class().code());
+    }
+    return s;
+  });
+  pb::ReviseJobClassResponse revised;
+  grpc::Status s = Revise(a_, "SPCP23", "CPS Permanency Planning Senior Worker (after)", &revised);
+  EXPECT_TRUE(s.ok()) << s.error_message() << " (see " << a_.log << ")";
 }
 
 }  // namespace

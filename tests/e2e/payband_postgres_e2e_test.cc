@@ -4,12 +4,11 @@
 // FindBandsForSalary, ListSchedules), although that one had the jurisdiction cached already
 // (no Redis: its in-process cache is checked against the shared schedule version). And
 // --migrate_only of payband_server and appraisal_server: migrate, exit 0, serve nothing.
+// Durability (issue 13): an acknowledged schedule import and its audit event survive SIGKILL of
+// the server and a crash-like restart of PostgreSQL (fsync on), and a loop of GetBand and
+// ListSchedules reads across such a restart fails no read once PostgreSQL is back.
 
-#include <sys/stat.h>
-
-#include <chrono>
-#include <filesystem>
-#include <fstream>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -17,9 +16,9 @@
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/postgres_e2e.h"
 #include "tests/support/grpc_server.h"
 #include "tests/support/identity.h"
-#include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 #include "tests/support/temp.h"
 
@@ -29,16 +28,11 @@ namespace {
 namespace pb = payband::v1;
 using testing::BuildPath;
 using testing::ChildProcess;
-using testing::PostgresServer;
 using testing::SourcePath;
 
 constexpr char kService[] = "classplan.payband.v1.PaybandService";
 
-std::unique_ptr<grpc::ClientContext> Ctx() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Ctx() { return testing::CallContext(); }
 
 void SetDate(const char* ymd, common::v1::Date* d) {
   int y = 0, m = 0, day = 0;
@@ -55,47 +49,41 @@ struct Replica {
   std::unique_ptr<pb::PaybandService::Stub> stub;
 };
 
-class PaybandPostgresE2eTest : public ::testing::Test {
+class PaybandPostgresE2eTest : public testing::PostgresE2eTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::MakeTempDir("payband_pg_e2e");
-    ASSERT_FALSE(dir_.empty());
-    auto pg = PostgresServer::Start(PostgresServer::Options{/*fsync=*/false});
-    ASSERT_TRUE(pg.ok()) << pg.status();
-    pg_ = *std::move(pg);
+  explicit PaybandPostgresE2eTest(bool fsync = false) : PostgresE2eTest(fsync) {
+    replicas_.reserve(4);  // Replica& stays valid as replicas are added
   }
 
   void TearDown() override {
     for (auto& r : replicas_) r.process.reset();
-    pg_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
-  // A fresh database and a 0600 file holding its URL.
-  std::string UrlFile(const std::string& database) {
-    auto url = pg_->CreateDatabase(database);
-    EXPECT_TRUE(url.ok()) << url.status();
-    std::string file = dir_ + "/" + database + "-url";
-    std::ofstream(file) << (url.ok() ? *url : "") << "\n";
-    ::chmod(file.c_str(), 0600);
-    return file;
+    PostgresE2eTest::TearDown();
   }
 
   // Launches a replica without waiting for it, so that several start together.
-  void Launch(const std::string& url_file) {
+  void Launch(const std::string& url_file, const std::vector<std::string>& extra = {}) {
     Replica& r = replicas_.emplace_back();
     r.port = testing::FreeTcpPort();
     r.log = dir_ + "/payband-" + std::to_string(r.port) + ".log";
     // No call here reaches the catalog: an address nobody listens on will do.
-    r.process = std::make_unique<ChildProcess>(
-        std::vector<std::string>{
-            BuildPath("services/payband/payband_server"),
-            "--listen=127.0.0.1:" + std::to_string(r.port), "--db_url_file=" + url_file,
-            "--data_dir=" + SourcePath("data/payband"),
-            "--redis=", "--catalog=127.0.0.1:" + std::to_string(testing::FreeTcpPort()),
-            "--catalog_deadline=2s", "--drain_timeout=2s", testing::IdentityKeyFlag()},
-        r.log);
+    std::vector<std::string> argv{BuildPath("services/payband/payband_server"),
+                                  "--listen=127.0.0.1:" + std::to_string(r.port),
+                                  "--db_url_file=" + url_file,
+                                  "--data_dir=" + SourcePath("data/payband"),
+                                  "--redis=",
+                                  "--catalog=127.0.0.1:" + std::to_string(testing::FreeTcpPort()),
+                                  "--catalog_deadline=2s",
+                                  "--drain_timeout=2s",
+                                  testing::IdentityKeyFlag()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    r.process = std::make_unique<ChildProcess>(argv, r.log);
+  }
+
+  // One replica on `url_file`, serving.
+  Replica& StartOne(const std::string& url_file, const std::vector<std::string>& extra = {}) {
+    Launch(url_file, extra);
+    WaitServing(replicas_.back());
+    return replicas_.back();
   }
 
   void WaitServing(Replica& r) {
@@ -130,15 +118,30 @@ class PaybandPostgresE2eTest : public ::testing::Test {
                                out);
   }
 
-  std::string dir_;
-  std::unique_ptr<PostgresServer> pg_;
+  // Imports the test schedule (nm-spo from 2025-01-01, band SD 40,000-60,000 a year)
+  // through `r`.
+  static grpc::Status ImportTestSchedule(Replica& r, pb::ImportScheduleResponse* out) {
+    pb::ImportScheduleRequest imp;
+    imp.set_jurisdiction_id("nm-spo");
+    imp.set_name("test schedule 2025-01-01");
+    SetDate("2025-01-01", imp.mutable_effective_from());
+    imp.mutable_source()->set_document("payband postgres e2e test");
+    imp.set_csv("band,minimum,midpoint,maximum,unit\nSD,40000,,60000,annual\n");
+    return r.stub->ImportSchedule(Ctx().get(), imp, out);
+  }
+
   std::vector<Replica> replicas_;
+};
+
+// fsync on: what is acknowledged must be on disk.
+class PaybandPostgresDurabilityTest : public PaybandPostgresE2eTest {
+ protected:
+  PaybandPostgresDurabilityTest() : PaybandPostgresE2eTest(/*fsync=*/true) {}
 };
 
 TEST_F(PaybandPostgresE2eTest, AnImportThroughOneReplicaIsReadThroughTheOther) {
   const std::string url_file = UrlFile("payband");
   // Started together: both migrate (under the migration lock) and import the data files.
-  replicas_.reserve(2);
   Launch(url_file);
   Launch(url_file);
   for (auto& r : replicas_) ASSERT_NO_FATAL_FAILURE(WaitServing(r));
@@ -151,20 +154,13 @@ TEST_F(PaybandPostgresE2eTest, AnImportThroughOneReplicaIsReadThroughTheOther) {
   grpc::Status s = Band(b, "2025-08-01", &band);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
 
-  pb::ImportScheduleRequest imp;
-  imp.set_jurisdiction_id("nm-spo");
-  imp.set_name("test schedule 2025-01-01");
-  SetDate("2025-01-01", imp.mutable_effective_from());
-  imp.mutable_source()->set_document("payband postgres e2e test");
-  imp.set_csv("band,minimum,midpoint,maximum,unit\nSD,40000,,60000,annual\n");
   pb::ImportScheduleResponse imported;
-  s = a.stub->ImportSchedule(Ctx().get(), imp, &imported);
+  s = ImportTestSchedule(a, &imported);
   ASSERT_TRUE(s.ok()) << s.error_message() << " (see " << a.log << ")";
   EXPECT_EQ(imported.schedule().id(), "nm-spo/2025-01-01");
   // The same import through the other replica is refused: one database.
   pb::ImportScheduleResponse again;
-  EXPECT_EQ(b.stub->ImportSchedule(Ctx().get(), imp, &again).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(ImportTestSchedule(b, &again).error_code(), grpc::StatusCode::ALREADY_EXISTS);
 
   EXPECT_EQ(ScheduleIds(b),
             (std::vector<std::string>{"nm-spo/2025-01-01", "nm-spo/classified-bands"}));
@@ -205,6 +201,78 @@ TEST_F(PaybandPostgresE2eTest, MigrateOnlyAppliesTheMigrationsAndExits) {
     // Again: nothing to do, still exit 0.
     EXPECT_EQ(MigrateOnly(server, url_file, &out), 0) << out;
   }
+}
+
+// A schedule import, acknowledged, then at once SIGKILL of the server (no drain) and a
+// crash-like restart of PostgreSQL (no shutdown checkpoint: the WAL is replayed). The server
+// started again answers the schedule, and its audit trail holds the import once.
+TEST_F(PaybandPostgresDurabilityTest, AnAcknowledgedImportSurvivesKillingTheServiceAndPostgres) {
+  const std::string url_file = UrlFile("payband");
+  ASSERT_FALSE(url_file.empty());
+  Replica& first = StartOne(url_file);
+  ASSERT_FALSE(HasFatalFailure());
+  pb::ImportScheduleResponse imported;
+  grpc::Status s = ImportTestSchedule(first, &imported);
+  ASSERT_TRUE(s.ok()) << s.error_message() << " (see " << first.log << ")";
+  first.process->Kill();
+  ASSERT_TRUE(pg_->Restart().ok());
+  Replica& again = StartOne(url_file);
+  ASSERT_FALSE(HasFatalFailure());
+
+  EXPECT_EQ(ScheduleIds(again),
+            (std::vector<std::string>{"nm-spo/2025-01-01", "nm-spo/classified-bands"}));
+  pb::GetBandResponse band;
+  s = Band(again, "2025-08-01", &band);
+  ASSERT_TRUE(s.ok()) << s.error_message() << " (see " << again.log << ")";
+  EXPECT_EQ(band.schedule().id(), "nm-spo/2025-01-01");
+  EXPECT_EQ(band.band().annual().minimum().cents(), 4000000);
+  EXPECT_EQ(band.band().annual().maximum().cents(), 6000000);
+
+  common::v1::ListAuditEventsRequest events_req;
+  events_req.set_resource_type("pay_schedule");
+  events_req.set_resource_id("nm-spo/2025-01-01");
+  common::v1::ListAuditEventsResponse events;
+  s = again.stub->ListAuditEvents(Ctx().get(), events_req, &events);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(events.events_size(), 1);
+  EXPECT_EQ(events.events(0).method(), "ImportSchedule");
+}
+
+// GetBand and ListSchedules in a loop (no Redis, in-process cache off: every read asks
+// PostgreSQL) while PostgreSQL restarts crash-like: once it is back no read fails, and an
+// import goes through.
+TEST_F(PaybandPostgresE2eTest, ReadsAcrossAPostgresRestartAllSucceedOnceItIsBack) {
+  const std::string url_file = UrlFile("payband");
+  ASSERT_FALSE(url_file.empty());
+  Replica& r = StartOne(url_file, {"--local_cache_ttl=0s"});
+  ASSERT_FALSE(HasFatalFailure());
+  pb::ImportScheduleResponse imported;
+  grpc::Status s = ImportTestSchedule(r, &imported);
+  ASSERT_TRUE(s.ok()) << s.error_message() << " (see " << r.log << ")";
+  testing::ExpectReadsRideThroughARestart(*pg_, [&] {
+    pb::GetBandResponse band;
+    grpc::Status s = Band(r, "2025-08-01", &band);
+    if (!s.ok()) return s;
+    if (band.band().annual().minimum().cents() != 4000000) {
+      return grpc::Status(grpc::StatusCode::DATA_LOSS, "another band");
+    }
+    pb::ListSchedulesRequest req;
+    req.set_filter("jurisdiction = \"nm-spo\"");
+    pb::ListSchedulesResponse resp;
+    s = r.stub->ListSchedules(Ctx().get(), req, &resp);
+    if (s.ok() && resp.schedules_size() != 2) {
+      return grpc::Status(grpc::StatusCode::DATA_LOSS, "schedules missing");
+    }
+    return s;
+  });
+  pb::ImportScheduleRequest imp;
+  imp.set_jurisdiction_id("nm-spo");
+  imp.set_name("test schedule 2026-01-01");
+  SetDate("2026-01-01", imp.mutable_effective_from());
+  imp.mutable_source()->set_document("payband postgres e2e test");
+  imp.set_csv("band,minimum,midpoint,maximum,unit\nSD,41000,,61000,annual\n");
+  s = r.stub->ImportSchedule(Ctx().get(), imp, &imported);
+  EXPECT_TRUE(s.ok()) << s.error_message() << " (see " << r.log << ")";
 }
 
 }  // namespace
