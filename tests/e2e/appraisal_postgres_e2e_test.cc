@@ -3,8 +3,10 @@
 // acknowledged write and its audit event survive SIGKILL of the service and an immediate
 // (crash-like) restart of PostgreSQL; reads after PostgreSQL is back all succeed.
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "common/dates/dates.h"
@@ -102,15 +104,9 @@ class AppraisalPostgresE2eTest : public testing::PostgresE2eTest {
 
   // The audit events of appraisal `id`, as hr_admin lists them.
   int EventsFor(const std::string& id, const std::string& method) {
-    common::v1::ListAuditEventsRequest req;
-    req.set_resource_type("appraisal");
-    req.set_resource_id(id);
-    common::v1::ListAuditEventsResponse resp;
-    grpc::Status s = stub_->ListAuditEvents(Ctx("hr-1", "hr_admin").get(), req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    int n = 0;
-    for (const auto& e : resp.events()) n += e.method() == method ? 1 : 0;
-    return n;
+    std::vector<std::string> methods =
+        testing::AuditedMethods(*stub_, "appraisal", id, "hr-1", "hr_admin");
+    return static_cast<int>(std::count(methods.begin(), methods.end(), method));
   }
 
   std::string url_file_;

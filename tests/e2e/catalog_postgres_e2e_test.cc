@@ -94,6 +94,16 @@ class CatalogPostgresE2eTest : public testing::PostgresE2eTest {
     return r.stub->GetJobClass(Ctx().get(), req, out);
   }
 
+  // The revisions of `code` as `r` lists them (a failed call is a test failure).
+  static pb::ListClassRevisionsResponse History(Replica& r, const std::string& code) {
+    pb::ListClassRevisionsRequest req;
+    req.set_code(code);
+    pb::ListClassRevisionsResponse resp;
+    grpc::Status s = r.stub->ListClassRevisions(Ctx().get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+
   // Revises `code` through `r` from what `r` reads, with a new title.
   static grpc::Status Revise(Replica& r, const std::string& code, const std::string& title,
                              pb::ReviseJobClassResponse* out) {
@@ -184,10 +194,7 @@ TEST_F(CatalogPostgresE2eTest, WritesThroughOneReplicaAreReadThroughTheOther) {
   EXPECT_EQ(hits.hits(0).title(), "Zymurgy Placement Liaison II");
   EXPECT_NE(hits.hits(0).snippet().find("[Zymurgy]"), std::string::npos) << hits.hits(0).snippet();
 
-  pb::ListClassRevisionsRequest history;
-  history.set_code("PGE2E1");
-  pb::ListClassRevisionsResponse revisions;
-  ASSERT_TRUE(b_.stub->ListClassRevisions(Ctx().get(), history, &revisions).ok());
+  pb::ListClassRevisionsResponse revisions = History(b_, "PGE2E1");
   ASSERT_EQ(revisions.revisions_size(), 2);
   EXPECT_EQ(revisions.revisions(1).change_note(), "e2e on PostgreSQL");
 
@@ -272,22 +279,12 @@ TEST_F(CatalogPostgresDurabilityTest, AnAcknowledgedRevisionSurvivesKillingTheSe
   EXPECT_EQ(got.job_class().revision(), revised.job_class().revision());
   EXPECT_EQ(got.job_class().etag(), revised.job_class().etag());
 
-  pb::ListClassRevisionsRequest history;
-  history.set_code("SPCP23");
-  pb::ListClassRevisionsResponse revisions;
-  ASSERT_TRUE(a_.stub->ListClassRevisions(Ctx().get(), history, &revisions).ok());
+  pb::ListClassRevisionsResponse revisions = History(a_, "SPCP23");
   ASSERT_EQ(revisions.revisions_size(), 2);
   EXPECT_EQ(revisions.revisions(1).change_note(), "e2e on PostgreSQL");
 
-  common::v1::ListAuditEventsRequest events_req;
-  events_req.set_resource_type("job_class");
-  events_req.set_resource_id("SPCP23");
-  common::v1::ListAuditEventsResponse events;
-  s = a_.stub->ListAuditEvents(Ctx().get(), events_req, &events);
-  ASSERT_TRUE(s.ok()) << s.error_message();
-  ASSERT_EQ(events.events_size(), 1);
-  EXPECT_EQ(events.events(0).method(), "ReviseJobClass");
-  EXPECT_EQ(events.events(0).etag_after(), revised.job_class().etag());
+  EXPECT_EQ(testing::AuditedMethods(*a_.stub, "job_class", "SPCP23"),
+            std::vector<std::string>{"ReviseJobClass"});
 }
 
 // GetJobClass in a loop (no Redis, no in-process cache: every read asks PostgreSQL) while

@@ -228,14 +228,8 @@ TEST_F(PaybandPostgresDurabilityTest, AnAcknowledgedImportSurvivesKillingTheServ
   EXPECT_EQ(band.band().annual().minimum().cents(), 4000000);
   EXPECT_EQ(band.band().annual().maximum().cents(), 6000000);
 
-  common::v1::ListAuditEventsRequest events_req;
-  events_req.set_resource_type("pay_schedule");
-  events_req.set_resource_id("nm-spo/2025-01-01");
-  common::v1::ListAuditEventsResponse events;
-  s = again.stub->ListAuditEvents(Ctx().get(), events_req, &events);
-  ASSERT_TRUE(s.ok()) << s.error_message();
-  ASSERT_EQ(events.events_size(), 1);
-  EXPECT_EQ(events.events(0).method(), "ImportSchedule");
+  EXPECT_EQ(testing::AuditedMethods(*again.stub, "pay_schedule", "nm-spo/2025-01-01"),
+            std::vector<std::string>{"ImportSchedule"});
 }
 
 // GetBand and ListSchedules in a loop (no Redis, in-process cache off: every read asks

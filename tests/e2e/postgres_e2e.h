@@ -9,7 +9,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "classplan/common/v1/audit.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
@@ -20,6 +22,25 @@ namespace classplan::testing {
 // given (a SignedChannel signs a call without them for the test principal with every role).
 std::unique_ptr<grpc::ClientContext> CallContext(const std::string& principal = "",
                                                  const std::string& roles = "");
+
+// The methods of the audit events of one resource, oldest first, as `stub` (a catalog, payband
+// or appraisal stub) lists them for `principal` with `roles` (CallContext); a failed call is
+// a test failure.
+template <typename Stub>
+std::vector<std::string> AuditedMethods(Stub& stub, const std::string& resource_type,
+                                        const std::string& resource_id,
+                                        const std::string& principal = "",
+                                        const std::string& roles = "") {
+  common::v1::ListAuditEventsRequest req;
+  req.set_resource_type(resource_type);
+  req.set_resource_id(resource_id);
+  common::v1::ListAuditEventsResponse resp;
+  grpc::Status s = stub.ListAuditEvents(CallContext(principal, roles).get(), req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  std::vector<std::string> methods;
+  for (const auto& e : resp.events()) methods.push_back(e.method());
+  return methods;
+}
 
 // A temp dir (dir_) and a PostgreSQL server (pg_), fsync on where durability is tested.
 class PostgresE2eTest : public ::testing::Test {
