@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "common/cip/cip.h"
 #include "common/dates/dates.h"
 #include "services/eligibility/domain/months.h"
 
@@ -59,6 +60,10 @@ void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, statu
     const std::string p = At(prefix, "education", i);
     if (!cv1::EducationLevel_IsValid(e.level())) v->Add(p + ".level", "unknown education level");
     if (!cv1::FieldOfStudy_IsValid(e.field())) v->Add(p + ".field", "unknown field of study");
+    if (!e.cip_code().empty() && cip::ParseSixDigit(e.cip_code()) < 0) {
+      v->Add(p + ".cip_code", "must be a 6-digit CIP 2020 code written NN.NNNN, e.g. 44.0701");
+    }
+    status::CheckLength(e.field_name(), kMaxFieldNameLength, p + ".field_name", *v);
     if (!ev1::Accreditation_IsValid(e.accreditation())) {
       v->Add(p + ".accreditation", "unknown accreditation value");
     }
@@ -182,9 +187,11 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
       continue;
     }
     if (e.level() != cv1::EDUCATION_LEVEL_UNSPECIFIED) {
-      out->degrees.push_back({e.level(), e.field(), e.accreditation()});
+      out->degrees.push_back(
+          {e.level(), e.field(), e.accreditation(), cip::ParseSixDigit(e.cip_code())});
     } else {
-      out->partial.push_back({e.credit_hours(), e.field(), e.accreditation()});
+      out->partial.push_back(
+          {e.credit_hours(), e.field(), e.accreditation(), cip::ParseSixDigit(e.cip_code())});
     }
   }
   for (const auto& l : a.licences()) {

@@ -26,6 +26,7 @@ inline constexpr int kMaxExperienceEntries = 64;
 inline constexpr int kMaxEducationEntries = 32;
 inline constexpr int kMaxLicences = 32;
 inline constexpr int kMaxFieldPlacements = 16;
+inline constexpr size_t kMaxFieldNameLength = 200;
 
 // Crediting settings of one jurisdiction.
 struct CreditSettings {
@@ -57,13 +58,15 @@ uint32_t PackState(const std::string& state);
 struct CompiledProfile {
   struct Degree {
     int level;  // catalog.v1.EducationLevel
-    int field;  // catalog.v1.FieldOfStudy
+    int field;  // catalog.v1.FieldOfStudy (deprecated; used when cip < 0)
     int accreditation;
+    int32_t cip;  // the 6-digit CIP code packed (cip::ParseSixDigit), -1 when not given
   };
   struct PartialStudy {
     int credit_hours;
     int field;
     int accreditation;
+    int32_t cip;
   };
   struct Licence {
     int type;
