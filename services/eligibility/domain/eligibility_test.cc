@@ -69,7 +69,7 @@ TEST_F(EligibilityTest, EvaluateNamesRevisionAndRules) {
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->determination(), v1::DETERMINATION_NOT_QUALIFIED);
   EXPECT_EQ(e->class_revision(), 1);
-  EXPECT_EQ(e->rule_version(), 1);
+  EXPECT_EQ(e->rule_version(), 2);  // v2: CIP codes (docs/cip.md)
   EXPECT_EQ(e->track(), v1::TRACK_MINIMUM);
   EXPECT_EQ(e->class_title(), "CPS Permanency Planning Senior Worker");
   // Byte-identical on repeat.
