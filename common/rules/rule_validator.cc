@@ -145,7 +145,8 @@ class Checker {
     Text(cr.note(), kMaxTextLength, crf + ".note");
     const bool has_rule = cr.basis() != 0 || cr.cip_size() > 0;
     if (has_rule && !e.closely_related_allowed()) {
-      AddAt(crf, id, "needs closely_related_allowed: the clause must allow a closely related field");
+      AddAt(crf, id,
+            "needs closely_related_allowed: the clause must allow a closely related field");
     }
     if (cr.basis() != 0 && e.fields_size() == 0) {
       AddAt(crf + ".basis", id, "needs fields: a basis relates to the listed codes");

@@ -218,21 +218,25 @@ TEST(RuleValidator, EachCipProblemIsNamed) {
     const char* expected;
   };
   const Case cases[] = {
-      {"code of bad syntax", [](cv1::EducationRule* e) { e->mutable_fields(0)->set_cip(0, "44.701"); },
+      {"code of bad syntax",
+       [](cv1::EducationRule* e) { e->mutable_fields(0)->set_cip(0, "44.701"); },
        "rules.root.education.fields[0].cip[0]: must be a CIP 2020 code written NN, NN.NN or "
        "NN.NNNN (e.g. 44.0701) (rule e)"},
-      {"code not in the list", [](cv1::EducationRule* e) { e->mutable_fields(1)->set_cip(0, "99"); },
+      {"code not in the list",
+       [](cv1::EducationRule* e) { e->mutable_fields(1)->set_cip(0, "99"); },
        "rules.root.education.fields[1].cip[0]: CIP code 99 is not in the CIP 2020 list (data/cip) "
        "(rule e)"},
       {"review code not in the list",
        [](cv1::EducationRule* e) { e->mutable_fields(2)->set_review_cip(0, "19.0799"); },
        "rules.root.education.fields[2].review_cip[0]: CIP code 19.0799 is not in the CIP 2020 "
        "list"},
-      {"closely related code", [](cv1::EducationRule* e) { e->mutable_closely_related()->add_cip("5"); },
+      {"closely related code",
+       [](cv1::EducationRule* e) { e->mutable_closely_related()->add_cip("5"); },
        "rules.root.education.closely_related.cip[1]: must be a CIP 2020 code"},
       {"field without a name", [](cv1::EducationRule* e) { e->mutable_fields(0)->clear_name(); },
        "rules.root.education.fields[0].name: is required"},
-      {"field without codes", [](cv1::EducationRule* e) { e->mutable_fields(2)->clear_review_cip(); },
+      {"field without codes",
+       [](cv1::EducationRule* e) { e->mutable_fields(2)->clear_review_cip(); },
        "rules.root.education.fields[2].cip: name at least one code in cip or review_cip"},
       {"closely related rule the clause does not allow",
        [](cv1::EducationRule* e) { e->set_closely_related_allowed(false); },
@@ -256,15 +260,16 @@ TEST(RuleValidator, EachCipProblemIsNamed) {
     EXPECT_NE(problems.find(c.expected), std::string::npos) << problems;
   }
   // A combination's related fields are checked the same way.
-  cv1::QualificationRules r = Parse(R"pb(root {
-                                           id: "c"
-                                           source_text: "x"
-                                           combination {
-                                             months: 48
-                                             credit_hours_per_year: 30
-                                             related_cip_fields { name: "Social Sciences" cip: "45.0" }
-                                           }
-                                         })pb");
+  cv1::QualificationRules r =
+      Parse(R"pb(root {
+                   id: "c"
+                   source_text: "x"
+                   combination {
+                     months: 48
+                     credit_hours_per_year: 30
+                     related_cip_fields { name: "Social Sciences" cip: "45.0" }
+                   }
+                 })pb");
   EXPECT_NE(Problems(r).find("rules.root.combination.related_cip_fields[0].cip[0]: must be a CIP"),
             std::string::npos)
       << Problems(r);

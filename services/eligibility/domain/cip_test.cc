@@ -41,16 +41,18 @@ TEST(CipFields, TheCounselingCase) {
     // A bachelor's in counseling is accepted at once, and the explanation says by which rule.
     Outcome o = Evaluated(code, DenverCaseWorker("51.1508").Build());
     EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-    EXPECT_TRUE(Says(o, "[met] education: holds a qualifying degree completed by the as-of date; "
-                        "CIP 51.1508 Mental Health Counseling/Counselor.: closely related, on "
-                        "the class's list (51.1508)"))
+    EXPECT_TRUE(Says(o,
+                     "[met] education: holds a qualifying degree completed by the as-of date; "
+                     "CIP 51.1508 Mental Health Counseling/Counselor.: closely related, on "
+                     "the class's list (51.1508)"))
         << Lines(o);
     EXPECT_TRUE(o.review_reasons.empty());
     // School counseling is the listed field itself, counseling psychology is psychology.
     o = Evaluated(code, DenverCaseWorker("13.1101").Build());
     EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-    EXPECT_TRUE(Says(o, "CIP 13.1101 Counselor Education/School Counseling and Guidance "
-                        "Services.: Guidance and Counseling, listed (13.11)"))
+    EXPECT_TRUE(Says(o,
+                     "CIP 13.1101 Counselor Education/School Counseling and Guidance "
+                     "Services.: Guidance and Counseling, listed (13.11)"))
         << Lines(o);
     o = Evaluated(code, DenverCaseWorker("42.2803").Build());
     EXPECT_EQ(o.state, State::kQualified) << Lines(o);
@@ -87,8 +89,9 @@ TEST(CipFields, NewMexicoListsSevenFieldsAndNoRelatedOnes) {
   };
   Outcome o = nm("43.0104");
   EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-  EXPECT_TRUE(Says(o, "CIP 43.0104 Criminal Justice/Safety Studies.: Criminal Justice, listed "
-                      "(43.01)"))
+  EXPECT_TRUE(Says(o,
+                   "CIP 43.0104 Criminal Justice/Safety Studies.: Criminal Justice, listed "
+                   "(43.01)"))
       << Lines(o);
   o = nm("13.1205");  // any education programme: family 13
   EXPECT_EQ(o.state, State::kQualified) << Lines(o);
@@ -99,8 +102,9 @@ TEST(CipFields, NewMexicoListsSevenFieldsAndNoRelatedOnes) {
   // "Family Services" has no CIP code: its nearest codes go to a person, never decided.
   o = nm("19.0707");
   EXPECT_EQ(o.state, State::kNeedsReview) << Lines(o);
-  EXPECT_TRUE(Says(o, "CIP 19.0707 Family and Community Services.: may be Family Services "
-                      "(19.07); needs review"))
+  EXPECT_TRUE(Says(o,
+                   "CIP 19.0707 Family and Community Services.: may be Family Services "
+                   "(19.07); needs review"))
       << Lines(o);
   o = nm("45.0401");
   EXPECT_EQ(o.state, State::kNeedsReview) << Lines(o);
@@ -108,8 +112,9 @@ TEST(CipFields, NewMexicoListsSevenFieldsAndNoRelatedOnes) {
   // No "closely related" wording: anything else is not met.
   o = nm("52.0101");
   EXPECT_EQ(o.state, State::kNotQualified) << Lines(o);
-  EXPECT_TRUE(Says(o, "the degree's field of study is not one the class accepts; CIP 52.0101 "
-                      "Business/Commerce, General.: no listed field"))
+  EXPECT_TRUE(Says(o,
+                   "the degree's field of study is not one the class accepts; CIP 52.0101 "
+                   "Business/Commerce, General.: no listed field"))
       << Lines(o);
   EXPECT_FALSE(Says(o, "needs review")) << Lines(o);
 }
@@ -143,7 +148,8 @@ TEST(CipFields, CombinationCreditsRelatedStudyByCode) {
 
 std::shared_ptr<const CompiledRules> Rules(const std::string& education) {
   cv1::QualificationRules r;
-  const std::string text = R"pb(rule_version: 1 root { id: "e" source_text: "clause" education {)pb" +
+  const std::string text = R"pb(rule_version: 1
+                                root { id: "e" source_text: "clause" education {)pb" +
                            education + "} }";
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &r)) << text;
   auto compiled = CompileRules(r);
@@ -166,8 +172,9 @@ TEST(CipFields, TheClassStatesWhatIsCloselyRelated) {
   ASSERT_NE(family, nullptr);
   Outcome o = Degree(*family, "42.2803");
   EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-  EXPECT_TRUE(Says(o, "CIP 42.2803 Counseling Psychology.: closely related, same family as listed "
-                      "42.01 (Psychology)"))
+  EXPECT_TRUE(Says(o,
+                   "CIP 42.2803 Counseling Psychology.: closely related, same family as listed "
+                   "42.01 (Psychology)"))
       << Lines(o);
   o = Degree(*family, "42.0101");
   EXPECT_TRUE(Says(o, "Psychology, listed (42.01)")) << Lines(o);
@@ -208,8 +215,9 @@ TEST(CipFields, OldRulesAndOldDegreesAreReadThroughCip) {
   psych.Degree(kBachelor, cv1::FIELD_OF_STUDY_PSYCHOLOGY);
   o = EvaluatedWith(*new_rule, psych.Build());
   EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-  EXPECT_TRUE(Says(o, "CIP 42.0101 Psychology, General. (read from the deprecated field "
-                      "Psychology): Psychology, listed (42)"))
+  EXPECT_TRUE(Says(o,
+                   "CIP 42.0101 Psychology, General. (read from the deprecated field "
+                   "Psychology): Psychology, listed (42)"))
       << Lines(o);
   // An enum with no CIP code, or no field at all: a person matches it.
   for (auto field : {cv1::FIELD_OF_STUDY_COUNSELING, cv1::FIELD_OF_STUDY_UNSPECIFIED}) {
@@ -217,8 +225,9 @@ TEST(CipFields, OldRulesAndOldDegreesAreReadThroughCip) {
     b.Degree(kBachelor, field);
     o = EvaluatedWith(*new_rule, b.Build());
     EXPECT_EQ(o.state, State::kNeedsReview) << Lines(o);
-    EXPECT_TRUE(Says(o, "the degree gives no CIP code: a person must match its field to the "
-                        "fields the class lists"))
+    EXPECT_TRUE(Says(o,
+                     "the degree gives no CIP code: a person must match its field to the "
+                     "fields the class lists"))
         << Lines(o);
   }
 }

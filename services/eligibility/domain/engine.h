@@ -64,8 +64,8 @@ struct NodeEval {
 struct FieldMatch {
   State state = State::kNotQualified;
   Reason reason = Reason::kFieldNotAccepted;
-  int entry = -1;     // the CompiledRules::cips entry that decided, -1 for none
-  int32_t code = -1;  // the CIP code compared (given, or the deprecated enum's), -1 for none
+  int entry = -1;          // the CompiledRules::cips entry that decided, -1 for none
+  int32_t code = -1;       // the CIP code compared (given, or the deprecated enum's), -1 for none
   bool legacy = false;     // decided by the deprecated enum list
   bool from_enum = false;  // `code` is the deprecated enum's CIP code
 };

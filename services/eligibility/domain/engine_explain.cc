@@ -146,8 +146,9 @@ std::string CipMatch(const CompiledRules& r, const EducationSpec& s, const Field
     case CipHow::kRelatedList:
       return absl::StrCat(out, ": closely related, on the class's list (", entry, ")");
     case CipHow::kRelatedBasis:
-      return absl::StrCat(out, ": closely related, same ", c.range.digits == 2 ? "family" : "series",
-                          " as listed ", cip::Format(c.listed), " (", name, ")");
+      return absl::StrCat(out, ": closely related, same ",
+                          c.range.digits == 2 ? "family" : "series", " as listed ",
+                          cip::Format(c.listed), " (", name, ")");
     case CipHow::kReview:
       return absl::StrCat(out, ": may be ", name, " (", entry, "); needs review");
   }
@@ -207,8 +208,12 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
       }
       return "no accepted licence active on the as-of date";
     case NodeKind::kDriversLicence:
-      return e.state == State::kQualified ? "holds a driver's licence valid on the as-of date"
-                                          : "no driver's licence valid on the as-of date";
+      // "At the time of application": say which day that was taken to be.
+      return absl::StrCat(
+          e.state == State::kQualified ? "holds a" : "no", " driver's licence valid on ",
+          p.application_given ? absl::StrCat("the application date, ",
+                                             dates::Format(dates::FromCivilDay(p.application)))
+                              : "the as-of date (no application date given)");
     case NodeKind::kCombination: {
       std::string s =
           absl::StrCat(n.required / kUnitsPerMonth, " months required, ", Credited(e.credited),
@@ -375,6 +380,7 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
   out->set_class_title(ctx.class_title);
   out->set_track(ctx.track);
   *out->mutable_as_of() = dates::FromCivilDay(ctx.as_of);
+  *out->mutable_application_date() = dates::FromCivilDay(profile.application);
   out->set_class_revision(ctx.class_revision);
   out->set_rule_version(rules.rule_version);
   out->set_determination(ToDetermination(eval.state()));

@@ -52,7 +52,14 @@ uint32_t PackState(const std::string& state) {
   return packed;
 }
 
-void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v) {
+void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v,
+                       const common::v1::Date* as_of) {
+  if (a.has_application_date() &&
+      CheckFullDate(a.application_date(), prefix + ".application_date", v) && as_of != nullptr &&
+      dates::IsFull(*as_of) &&
+      dates::ToCivilDay(a.application_date()) > dates::ToCivilDay(*as_of)) {
+    v->Add(prefix + ".application_date", "must not be after the as-of date");
+  }
   status::CheckLength(a.applicant_ref(), 128, prefix + ".applicant_ref", *v);
   status::CheckCount(a.education_size(), kMaxEducationEntries, prefix + ".education", *v);
   for (int i = 0; i < a.education_size(); ++i) {
@@ -199,10 +206,12 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
       out->licences.push_back({l.type(), PackState(l.state())});
     }
   }
+  out->application_given = a.has_application_date();
+  out->application = out->application_given ? dates::ToCivilDay(a.application_date()) : as_of;
   if (a.has_drivers_licence()) {
     const auto& d = a.drivers_licence();
     out->drivers_licence =
-        ActiveOn(d.has_issued(), d.issued(), d.has_expires(), d.expires(), as_of);
+        ActiveOn(d.has_issued(), d.issued(), d.has_expires(), d.expires(), out->application);
   }
   for (const auto& f : a.field_placements()) {
     if (dates::ToCivilDay(f.completed()) <= as_of) {

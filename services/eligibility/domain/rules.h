@@ -32,10 +32,10 @@ const char* NodeKindName(NodeKind kind);
 
 // How a CIP code relates to a rule's fields, best first.
 enum class CipHow : uint8_t {
-  kListed,       // a code of a listed field
-  kRelatedList,  // on the class's closely-related list
-  kRelatedBasis, // same series or family as a listed code (the class's basis)
-  kReview,       // may be a listed field: a person judges (CipField.review_cip)
+  kListed,        // a code of a listed field
+  kRelatedList,   // on the class's closely-related list
+  kRelatedBasis,  // same series or family as a listed code (the class's basis)
+  kReview,        // may be a listed field: a person judges (CipField.review_cip)
 };
 
 // One code, series or family a rule names, as a range; in CompiledRules::cips, each rule's
@@ -43,8 +43,8 @@ enum class CipHow : uint8_t {
 struct CipEntry {
   cip::Range range;
   CipHow how;
-  int field = -1;           // index into the rule's fields (kListed, kRelatedBasis, kReview)
-  cip::Range listed;        // kRelatedBasis: the listed code it derives from
+  int field = -1;     // index into the rule's fields (kListed, kRelatedBasis, kReview)
+  cip::Range listed;  // kRelatedBasis: the listed code it derives from
 };
 
 struct EducationSpec {

@@ -147,8 +147,7 @@ Outcome Run(const CompiledRules& rules, const v1::Applicant& a, const char* as_o
   CompileProfile(a, day, CreditSettings{}, &profile);
   Evaluate(rules, profile, &out.eval);
   out.state = out.eval.state();
-  ExplainContext ctx{code, title, 1, recommended ? v1::TRACK_RECOMMENDED : v1::TRACK_MINIMUM,
-                     day};
+  ExplainContext ctx{code, title, 1, recommended ? v1::TRACK_RECOMMENDED : v1::TRACK_MINIMUM, day};
   Explain(rules, profile, out.eval, ctx, &out.explained);
   ReviewReasons(rules, profile, out.eval, &out.review_reasons);
   return out;
