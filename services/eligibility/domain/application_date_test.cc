@@ -2,7 +2,6 @@
 // applicant's application date, else on the as-of date, and the explanation says which.
 #include <gtest/gtest.h>
 
-#include "absl/strings/str_join.h"
 #include "common/dates/dates.h"
 #include "services/eligibility/domain/engine.h"
 #include "services/eligibility/domain/test_rules.h"
@@ -13,9 +12,8 @@ namespace {
 using testing::ApplicantBuilder;
 using testing::D;
 using testing::Evaluated;
+using testing::Lines;
 using testing::Outcome;
-
-std::string Lines(const Outcome& o) { return absl::StrJoin(o.explained.explanation(), "\n"); }
 
 // Meets all of CA2459 but the driver's licence, which expired on 2026-01-15; the posting
 // closed (the as-of date) on 2026-01-31.

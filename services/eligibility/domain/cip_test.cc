@@ -3,7 +3,6 @@
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
-#include "absl/strings/str_join.h"
 #include "services/eligibility/domain/engine.h"
 #include "services/eligibility/domain/test_rules.h"
 
@@ -13,6 +12,7 @@ namespace {
 using testing::ApplicantBuilder;
 using testing::Evaluated;
 using testing::EvaluatedWith;
+using testing::Lines;
 using testing::Outcome;
 
 constexpr auto kAssociate = cv1::EDUCATION_LEVEL_ASSOCIATE;
@@ -21,7 +21,6 @@ constexpr auto kCaseWork = cv1::EXPERIENCE_KIND_PROFESSIONAL_SOCIAL_CASE_WORK;
 constexpr auto kCase = cv1::EXPERIENCE_KIND_SOCIAL_WORK_CASE_MANAGEMENT;
 constexpr auto kCoordinator = cv1::EXPERIENCE_KIND_SOCIAL_OR_COMMUNITY_COORDINATOR;
 
-std::string Lines(const Outcome& o) { return absl::StrJoin(o.explained.explanation(), "\n"); }
 bool Says(const Outcome& o, const std::string& text) {
   return Lines(o).find(text) != std::string::npos;
 }
@@ -82,41 +81,37 @@ TEST(CipFields, TheDeprecatedEnumKeepsItsOldAnswer) {
 }
 
 TEST(CipFields, NewMexicoListsSevenFieldsAndNoRelatedOnes) {
-  const auto nm = [](const char* cip) {
-    ApplicantBuilder b;
-    b.CipDegree(kBachelor, cip).Job("2016-01-01", "2025-12-31", 40, {kCase});
-    return Evaluated("SPCP20", b.Build());
+  struct Case {
+    const char* cip;
+    State state;
+    const char* says;
   };
-  Outcome o = nm("43.0104");
-  EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-  EXPECT_TRUE(Says(o,
-                   "CIP 43.0104 Criminal Justice/Safety Studies.: Criminal Justice, listed "
-                   "(43.01)"))
-      << Lines(o);
-  o = nm("13.1205");  // any education programme: family 13
-  EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-  EXPECT_TRUE(Says(o, "CIP 13.1205: Education, listed (13)")) << Lines(o);
-  o = nm("44.0703");
-  EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-  EXPECT_TRUE(Says(o, "Forensic Social Work.: Social Work, listed (44.0703)")) << Lines(o);
-  // "Family Services" has no CIP code: its nearest codes go to a person, never decided.
-  o = nm("19.0707");
-  EXPECT_EQ(o.state, State::kNeedsReview) << Lines(o);
-  EXPECT_TRUE(Says(o,
-                   "CIP 19.0707 Family and Community Services.: may be Family Services "
-                   "(19.07); needs review"))
-      << Lines(o);
-  o = nm("45.0401");
-  EXPECT_EQ(o.state, State::kNeedsReview) << Lines(o);
-  EXPECT_TRUE(Says(o, "Criminology.: may be Criminal Justice (45.0401); needs review")) << Lines(o);
-  // No "closely related" wording: anything else is not met.
-  o = nm("52.0101");
-  EXPECT_EQ(o.state, State::kNotQualified) << Lines(o);
-  EXPECT_TRUE(Says(o,
-                   "the degree's field of study is not one the class accepts; CIP 52.0101 "
-                   "Business/Commerce, General.: no listed field"))
-      << Lines(o);
-  EXPECT_FALSE(Says(o, "needs review")) << Lines(o);
+  const Case cases[] = {
+      {"43.0104", State::kQualified,
+       "CIP 43.0104 Criminal Justice/Safety Studies.: Criminal Justice, listed (43.01)"},
+      // Any education programme: family 13.
+      {"13.1205", State::kQualified, "CIP 13.1205: Education, listed (13)"},
+      {"44.0703", State::kQualified, "Forensic Social Work.: Social Work, listed (44.0703)"},
+      // "Family Services" has no CIP code: its nearest codes go to a person, never decided.
+      {"19.0707", State::kNeedsReview,
+       "CIP 19.0707 Family and Community Services.: may be Family Services (19.07); needs "
+       "review"},
+      {"45.0401", State::kNeedsReview,
+       "Criminology.: may be Criminal Justice (45.0401); needs review"},
+      // No "closely related" wording: anything else is not met.
+      {"52.0101", State::kNotQualified,
+       "the degree's field of study is not one the class accepts; CIP 52.0101 "
+       "Business/Commerce, General.: no listed field"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.cip);
+    ApplicantBuilder b;
+    b.CipDegree(kBachelor, c.cip).Job("2016-01-01", "2025-12-31", 40, {kCase});
+    const Outcome o = Evaluated("SPCP20", b.Build());
+    EXPECT_EQ(o.state, c.state) << Lines(o);
+    EXPECT_TRUE(Says(o, c.says)) << Lines(o);
+    if (c.state == State::kNotQualified) EXPECT_FALSE(Says(o, "needs review")) << Lines(o);
+  }
 }
 
 TEST(CipFields, SocialWorkOnlyMeansSocialWork) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "absl/strings/str_join.h"
 #include "classplan/catalog/v1/data.pb.h"
 #include "common/dates/dates.h"
 
@@ -154,6 +155,8 @@ Outcome Run(const CompiledRules& rules, const v1::Applicant& a, const char* as_o
 }
 
 }  // namespace
+
+std::string Lines(const Outcome& o) { return absl::StrJoin(o.explained.explanation(), "\n"); }
 
 Outcome EvaluatedWith(const CompiledRules& rules, const v1::Applicant& a, const char* as_of) {
   return Run(rules, a, as_of, "TEST", "Test class", false);

@@ -55,6 +55,9 @@ struct Outcome {
   google::protobuf::RepeatedPtrField<std::string> review_reasons;
 };
 
+// The explanation, one line each.
+std::string Lines(const Outcome& o);
+
 // Evaluates and explains `a` against `rules` (class code "TEST").
 Outcome EvaluatedWith(const CompiledRules& rules, const v1::Applicant& a,
                       const char* as_of = "2026-01-31");
