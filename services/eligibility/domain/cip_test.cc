@@ -110,7 +110,9 @@ TEST(CipFields, NewMexicoListsSevenFieldsAndNoRelatedOnes) {
     const Outcome o = Evaluated("SPCP20", b.Build());
     EXPECT_EQ(o.state, c.state) << Lines(o);
     EXPECT_TRUE(Says(o, c.says)) << Lines(o);
-    if (c.state == State::kNotQualified) EXPECT_FALSE(Says(o, "needs review")) << Lines(o);
+    if (c.state == State::kNotQualified) {
+      EXPECT_FALSE(Says(o, "needs review")) << Lines(o);
+    }
   }
 }
 
