@@ -22,7 +22,8 @@ namespace el = classplan::eligibility;
 // examples/applicants/social-worker-bsw.json
 constexpr char kApplicant[] = R"({
   "applicantRef": "example-bsw-case-manager",
-  "education": [{"level": "EDUCATION_LEVEL_BACHELOR", "field": "FIELD_OF_STUDY_SOCIAL_WORK",
+  "education": [{"level": "EDUCATION_LEVEL_BACHELOR", "cipCode": "44.0701",
+                 "fieldName": "Social Work",
                  "accreditation": "ACCREDITATION_ACCREDITED",
                  "completed": {"year": 2019, "month": 5, "day": 10}}],
   "experience": [{"start": {"year": 2022, "month": 1, "day": 1},

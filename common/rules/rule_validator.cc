@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/cip/cip.h"
 
 namespace classplan::rules {
 namespace {
@@ -90,6 +91,42 @@ class Checker {
     }
   }
 
+  // CIP codes: at most kMaxListEntries, each NN, NN.NN or NN.NNNN and in the shipped list.
+  void Cips(const google::protobuf::RepeatedPtrField<std::string>& codes, const std::string& field,
+            const std::string& id) {
+    if (codes.size() > kMaxListEntries) {
+      AddAt(field, id, absl::StrCat("at most ", kMaxListEntries, " entries"));
+    }
+    for (int i = 0; i < codes.size() && i < kMaxListEntries; ++i) {
+      const std::string at = absl::StrCat(field, "[", i, "]");
+      if (!cip::Parse(codes[i]).has_value()) {
+        AddAt(at, id, "must be a CIP 2020 code written NN, NN.NN or NN.NNNN (e.g. 44.0701)");
+      } else if (!cip::Shipped().Contains(codes[i])) {
+        AddAt(at, id,
+              absl::StrCat("CIP code ", codes[i], " is not in the CIP 2020 list (data/cip)"));
+      }
+    }
+  }
+
+  void CipFields(const google::protobuf::RepeatedPtrField<cv1::CipField>& fields,
+                 const std::string& f, const std::string& id) {
+    if (fields.size() > kMaxListEntries) {
+      AddAt(f, id, absl::StrCat("at most ", kMaxListEntries, " fields"));
+    }
+    for (int i = 0; i < fields.size() && i < kMaxListEntries; ++i) {
+      const auto& c = fields[i];
+      const std::string cf = absl::StrCat(f, "[", i, "]");
+      if (c.name().empty()) AddAt(cf + ".name", id, "is required: the clause's words");
+      Text(c.name(), kMaxCipNameLength, cf + ".name");
+      Text(c.note(), kMaxTextLength, cf + ".note");
+      if (c.cip_size() == 0 && c.review_cip_size() == 0) {
+        AddAt(cf + ".cip", id, "name at least one code in cip or review_cip");
+      }
+      Cips(c.cip(), cf + ".cip", id);
+      Cips(c.review_cip(), cf + ".review_cip", id);
+    }
+  }
+
   void Education(const cv1::EducationRule& e, const std::string& f, const std::string& id) {
     if (e.min_level() == cv1::EDUCATION_LEVEL_UNSPECIFIED) {
       AddAt(f + ".min_level", id, "is required");
@@ -98,6 +135,22 @@ class Checker {
     }
     Enums(e.accepted_fields(), cv1::FieldOfStudy_IsValid, f + ".accepted_fields", id);
     Enums(e.closely_related_fields(), cv1::FieldOfStudy_IsValid, f + ".closely_related_fields", id);
+    CipFields(e.fields(), f + ".fields", id);
+    const auto& cr = e.closely_related();
+    const std::string crf = f + ".closely_related";
+    if (!cv1::CloselyRelatedRule::Basis_IsValid(cr.basis())) {
+      AddAt(crf + ".basis", id, absl::StrCat("unknown value ", cr.basis()));
+    }
+    Cips(cr.cip(), crf + ".cip", id);
+    Text(cr.note(), kMaxTextLength, crf + ".note");
+    const bool has_rule = cr.basis() != 0 || cr.cip_size() > 0;
+    if (has_rule && !e.closely_related_allowed()) {
+      AddAt(crf, id,
+            "needs closely_related_allowed: the clause must allow a closely related field");
+    }
+    if (cr.basis() != 0 && e.fields_size() == 0) {
+      AddAt(crf + ".basis", id, "needs fields: a basis relates to the listed codes");
+    }
   }
 
   void Experience(const cv1::ExperienceRule& e, const std::string& f, const std::string& id) {
@@ -164,6 +217,7 @@ class Checker {
     Months(c.months(), f + ".months", id, true);
     Enums(c.kinds(), cv1::ExperienceKind_IsValid, f + ".kinds", id);
     Enums(c.related_fields(), cv1::FieldOfStudy_IsValid, f + ".related_fields", id);
+    CipFields(c.related_cip_fields(), f + ".related_cip_fields", id);
     Months(c.associate_months(), f + ".associate_months", id, false);
     Months(c.bachelor_months(), f + ".bachelor_months", id, false);
     Months(c.max_education_months(), f + ".max_education_months", id, false);

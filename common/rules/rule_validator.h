@@ -9,7 +9,8 @@
 //
 // A valid tree: a root; every node has an id (unique in the tree) and exactly one rule; groups
 // are non-empty; leaves quote their clause (source_text); months are >= 0 and within
-// kMaxMonths (requirements > 0); every enum value is a known, specified one; depth and node
+// kMaxMonths (requirements > 0); every enum value is a known, specified one; every CIP code is
+// NN, NN.NN or NN.NNNN and in the shipped CIP 2020 list (common/cip); depth and node
 // count within the limits below; text within the length limits. The limits are documented in
 // docs/eligibility.md ("Validation limits") and in qualifications.proto.
 
@@ -32,8 +33,9 @@ inline constexpr int kMaxMonths = 1200;
 inline constexpr size_t kMaxIdLength = 100;
 // source_text of a node or substitution, and each note: bytes.
 inline constexpr size_t kMaxTextLength = 4000;
-// A licence issuer's name: bytes.
+// A licence issuer's name, and a CIP field's name: bytes.
 inline constexpr size_t kMaxIssuerLength = 300;
+inline constexpr size_t kMaxCipNameLength = 300;
 // Notes on one tree.
 inline constexpr int kMaxNotes = 50;
 // Entries of one repeated list inside a node (fields, kinds, parts, options, licence types).

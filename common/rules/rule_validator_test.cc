@@ -193,6 +193,88 @@ TEST(RuleValidator, EachProblemIsNamed) {
   }
 }
 
+constexpr char kCipValid[] = R"pb(
+  root {
+    id: "e"
+    source_text: "Bachelor's Degree in Social Work, Psychology, or a closely related field"
+    education {
+      min_level: EDUCATION_LEVEL_BACHELOR
+      fields { name: "Social Work" cip: "44.0701" cip: "51.1503" }
+      fields { name: "Psychology" cip: "42" }
+      fields { name: "Family Services" review_cip: "19.07" }
+      closely_related_allowed: true
+      closely_related { basis: BASIS_SAME_SERIES cip: "51.1508" }
+    }
+  }
+)pb";
+
+TEST(RuleValidator, CipFieldsPass) { EXPECT_EQ(Problems(Parse(kCipValid)), ""); }
+
+TEST(RuleValidator, EachCipProblemIsNamed) {
+  // Each case edits the valid tree; every problem is named with its path and the rule's id.
+  struct Case {
+    const char* name;
+    void (*edit)(cv1::EducationRule*);
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"code of bad syntax",
+       [](cv1::EducationRule* e) { e->mutable_fields(0)->set_cip(0, "44.701"); },
+       "rules.root.education.fields[0].cip[0]: must be a CIP 2020 code written NN, NN.NN or "
+       "NN.NNNN (e.g. 44.0701) (rule e)"},
+      {"code not in the list",
+       [](cv1::EducationRule* e) { e->mutable_fields(1)->set_cip(0, "99"); },
+       "rules.root.education.fields[1].cip[0]: CIP code 99 is not in the CIP 2020 list (data/cip) "
+       "(rule e)"},
+      {"review code not in the list",
+       [](cv1::EducationRule* e) { e->mutable_fields(2)->set_review_cip(0, "19.0799"); },
+       "rules.root.education.fields[2].review_cip[0]: CIP code 19.0799 is not in the CIP 2020 "
+       "list"},
+      {"closely related code",
+       [](cv1::EducationRule* e) { e->mutable_closely_related()->add_cip("5"); },
+       "rules.root.education.closely_related.cip[1]: must be a CIP 2020 code"},
+      {"field without a name", [](cv1::EducationRule* e) { e->mutable_fields(0)->clear_name(); },
+       "rules.root.education.fields[0].name: is required"},
+      {"field without codes",
+       [](cv1::EducationRule* e) { e->mutable_fields(2)->clear_review_cip(); },
+       "rules.root.education.fields[2].cip: name at least one code in cip or review_cip"},
+      {"closely related rule the clause does not allow",
+       [](cv1::EducationRule* e) { e->set_closely_related_allowed(false); },
+       "rules.root.education.closely_related: needs closely_related_allowed"},
+      {"basis without fields", [](cv1::EducationRule* e) { e->clear_fields(); },
+       "rules.root.education.closely_related.basis: needs fields"},
+      {"unknown basis",
+       [](cv1::EducationRule* e) {
+         e->mutable_closely_related()->set_basis(static_cast<cv1::CloselyRelatedRule::Basis>(7));
+       },
+       "rules.root.education.closely_related.basis: unknown value 7"},
+      {"name too long",
+       [](cv1::EducationRule* e) { e->mutable_fields(0)->set_name(std::string(301, 'x')); },
+       "rules.root.education.fields[0].name: must be at most 300 bytes"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    cv1::QualificationRules r = Parse(kCipValid);
+    c.edit(r.mutable_root()->mutable_education());
+    const std::string problems = Problems(r);
+    EXPECT_NE(problems.find(c.expected), std::string::npos) << problems;
+  }
+  // A combination's related fields are checked the same way.
+  cv1::QualificationRules r =
+      Parse(R"pb(root {
+                   id: "c"
+                   source_text: "x"
+                   combination {
+                     months: 48
+                     credit_hours_per_year: 30
+                     related_cip_fields { name: "Social Sciences" cip: "45.0" }
+                   }
+                 })pb");
+  EXPECT_NE(Problems(r).find("rules.root.combination.related_cip_fields[0].cip[0]: must be a CIP"),
+            std::string::npos)
+      << Problems(r);
+}
+
 // A chain of `levels` nested all_of groups ending in a leaf.
 cv1::QualificationRules Nested(int levels) {
   cv1::QualificationRules r;

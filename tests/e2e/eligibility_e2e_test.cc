@@ -118,7 +118,7 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(e.determination(), ev1::DETERMINATION_NOT_QUALIFIED);
   EXPECT_EQ(e.class_revision(), 1);
-  EXPECT_EQ(e.rule_version(), 1);
+  EXPECT_EQ(e.rule_version(), 2);  // v2: CIP codes (docs/cip.md)
   ASSERT_EQ(e.shortfalls_size(), 1);
   EXPECT_EQ(e.shortfalls(0).missing_month_hundredths(), 2400);
   // Same input, same revision: the same bytes (second answer from the in-process cache).
@@ -167,7 +167,7 @@ TEST_F(EligibilityE2eTest, EvaluatesWithRulesFromTheCatalog) {
       &out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("CA2459 Utilization Management Coordinator, minimum qualifications as of "
-                     "2026-01-31 (class revision 1, rules v1): QUALIFIED"),
+                     "2026-01-31 (class revision 1, rules v2): QUALIFIED"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("only revision took effect"), std::string::npos) << out;

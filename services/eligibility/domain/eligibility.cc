@@ -133,7 +133,7 @@ absl::StatusOr<v1::Evaluation> Eligibility::Evaluate(const v1::EvaluateRequest& 
   if (req.class_code().empty()) v.Add("class_code", "required, e.g. SPCP23");
   CheckTrack(req.track(), "track", &v);
   CheckAsOf(req.has_as_of(), req.as_of(), "as_of", &v);
-  ValidateApplicant(req.applicant(), "applicant", &v);
+  ValidateApplicant(req.applicant(), "applicant", &v, req.has_as_of() ? &req.as_of() : nullptr);
   if (!v.empty()) return v.ToStatus("invalid evaluation request");
 
   const absl::CivilDay as_of = dates::ToCivilDay(req.as_of());
@@ -160,7 +160,7 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
   if (req.max_nearest_misses() < 0 || req.max_nearest_misses() > 20) {
     v.Add("max_nearest_misses", "must be between 0 and 20 (0 means 3)");
   }
-  ValidateApplicant(req.applicant(), "applicant", &v);
+  ValidateApplicant(req.applicant(), "applicant", &v, req.has_as_of() ? &req.as_of() : nullptr);
   if (!v.empty()) return v.ToStatus("invalid request");
 
   const absl::CivilDay as_of = dates::ToCivilDay(req.as_of());
@@ -264,7 +264,8 @@ void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t
   out->set_applicant_ref(a.applicant_ref());
   out->set_index(index);
   status::Violations v;
-  ValidateApplicant(a, "applicant", &v);
+  const common::v1::Date as_of = dates::FromCivilDay(sc.as_of);
+  ValidateApplicant(a, "applicant", &v, &as_of);
   if (!v.empty()) {
     status::AppendToBadRequest(v.list(), out->mutable_error());
     return;

@@ -60,6 +60,30 @@ v1::Applicant Psychologist() {
   return b.Build();
 }
 
+TEST_F(EligibilityTest, AnApplicationDateAfterTheAsOfDateIsRefused) {
+  v1::EvaluateRequest req;
+  *req.mutable_applicant() = Psychologist();
+  *req.mutable_applicant()->mutable_application_date() = D("2026-02-01");
+  req.set_class_code("SPCP23");
+  *req.mutable_as_of() = D("2026-01-31");
+  auto e = eligibility.Evaluate(req);
+  ASSERT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument) << e.status();
+  const auto violations = status::GetFieldViolations(e.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "applicant.application_date");
+  // In a screening too, per applicant.
+  v1::ScreenHeader h;
+  h.set_class_code("SPCP23");
+  *h.mutable_as_of() = D("2026-01-31");
+  auto screening = eligibility.StartScreening(h);
+  ASSERT_TRUE(screening.ok()) << screening.status();
+  Scratch scratch;
+  v1::ScreenResult result;
+  eligibility.ScreenOne(*screening, req.applicant(), 0, &scratch, &result);
+  ASSERT_EQ(result.error().field_violations_size(), 1);
+  EXPECT_EQ(result.error().field_violations(0).field(), "applicant.application_date");
+}
+
 TEST_F(EligibilityTest, EvaluateNamesRevisionAndRules) {
   v1::EvaluateRequest req;
   *req.mutable_applicant() = Psychologist();
@@ -69,7 +93,7 @@ TEST_F(EligibilityTest, EvaluateNamesRevisionAndRules) {
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->determination(), v1::DETERMINATION_NOT_QUALIFIED);
   EXPECT_EQ(e->class_revision(), 1);
-  EXPECT_EQ(e->rule_version(), 1);
+  EXPECT_EQ(e->rule_version(), 2);  // v2: CIP codes (docs/cip.md)
   EXPECT_EQ(e->track(), v1::TRACK_MINIMUM);
   EXPECT_EQ(e->class_title(), "CPS Permanency Planning Senior Worker");
   // Byte-identical on repeat.

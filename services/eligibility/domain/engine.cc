@@ -11,24 +11,18 @@ namespace {
 
 State Worse(State a, State b) { return a > b ? a : b; }
 
-State EvalEducation(const EducationSpec& s, const std::vector<CompiledProfile::Degree>& degrees,
-                    Reason* reason) {
+State EvalEducation(const CompiledRules& r, const EducationSpec& s,
+                    const std::vector<CompiledProfile::Degree>& degrees, Reason* reason,
+                    int* decided = nullptr) {
   State best = State::kNotQualified;
   Reason best_reason = Reason::kNoDegree;
-  for (const auto& d : degrees) {
+  int best_degree = -1;
+  for (size_t i = 0; i < degrees.size(); ++i) {
+    const auto& d = degrees[i];
     if (d.level < s.min_level) continue;
-    State st;
-    Reason rs;
-    if (s.any_field || ((s.fields >> d.field) & 1u) != 0) {
-      st = State::kQualified;
-      rs = Reason::kMet;
-    } else if (s.closely_related) {
-      st = State::kNeedsReview;
-      rs = Reason::kFieldNeedsReview;
-    } else {
-      st = State::kNotQualified;
-      rs = Reason::kFieldNotAccepted;
-    }
+    const FieldMatch m = MatchField(r, s, d.field, d.cip);
+    State st = m.state;
+    Reason rs = m.reason;
     if (s.accreditation_required && st != State::kNotQualified) {
       if (d.accreditation == v1::ACCREDITATION_NOT_ACCREDITED) {
         st = State::kNotQualified;
@@ -42,15 +36,19 @@ State EvalEducation(const EducationSpec& s, const std::vector<CompiledProfile::D
     if (st < best || (st == best && best_reason == Reason::kNoDegree)) {
       best = st;
       best_reason = rs;
+      best_degree = static_cast<int>(i);
     }
   }
   *reason = best_reason;
+  if (decided != nullptr) *decided = best_degree;
   return best;
 }
 
-// How a degree or partial study counts towards a combination's education share.
-State CombinationClass(const CompiledNode& n, int field, int accreditation) {
-  State st = ((n.education.fields >> field) & 1u) != 0 ? State::kQualified : State::kNeedsReview;
+// How a degree or partial study counts towards a combination's education share: a field the
+// rule does not list is for a person to judge (EducationSpec::closely_related is set).
+State CombinationClass(const CompiledRules& r, const CompiledNode& n, int field, int32_t cip,
+                       int accreditation) {
+  State st = MatchField(r, n.education, field, cip).state;
   if (n.education.accreditation_required) {
     if (accreditation == v1::ACCREDITATION_NOT_ACCREDITED) return State::kNotQualified;
     if (accreditation == v1::ACCREDITATION_UNKNOWN) st = State::kNeedsReview;
@@ -98,7 +96,7 @@ class Evaluator {
         break;
       }
       case NodeKind::kEducation:
-        e.state = EvalEducation(n.education, p_.degrees, &e.reason);
+        e.state = EvalEducation(r_, n.education, p_.degrees, &e.reason, &e.degree);
         if (e.state == State::kNotQualified) e.missing = kNonMonthPenalty;
         break;
       case NodeKind::kExperience:
@@ -172,7 +170,7 @@ class Evaluator {
       State st = State::kNotQualified;
       if (opt.is_education) {
         Reason unused;
-        st = EvalEducation(opt.education, p_.degrees, &unused);
+        st = EvalEducation(r_, opt.education, p_.degrees, &unused);
       } else {
         for (const auto& pl : p_.placements) {
           if (pl.setting == opt.setting && (pl.state_approved || !opt.state_approved_required)) {
@@ -225,14 +223,14 @@ class Evaluator {
       const int64_t credit = d.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
                              : d.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
                                                                          : 0;
-      const State st = CombinationClass(n, d.field, d.accreditation);
+      const State st = CombinationClass(r_, n, d.field, d.cip, d.accreditation);
       if (st == State::kQualified) degree_q = std::max(degree_q, credit);
       if (st != State::kNotQualified) degree_nr = std::max(degree_nr, credit);
     }
     int64_t partial_q = 0, partial_nr = 0;
     for (const auto& s : p_.partial) {
       const int64_t credit = int64_t{s.credit_hours} * Months(12) / n.credit_hours_per_year;
-      const State st = CombinationClass(n, s.field, s.accreditation);
+      const State st = CombinationClass(r_, n, s.field, s.cip, s.accreditation);
       if (st == State::kQualified) partial_q += credit;
       if (st != State::kNotQualified) partial_nr += credit;
     }
@@ -259,6 +257,48 @@ class Evaluator {
 };
 
 }  // namespace
+
+FieldMatch MatchField(const CompiledRules& rules, const EducationSpec& s, int field, int32_t cip) {
+  FieldMatch m;
+  if (s.any_field) {
+    m.state = State::kQualified;
+    m.reason = Reason::kMet;
+    return m;
+  }
+  const State unlisted = s.closely_related ? State::kNeedsReview : State::kNotQualified;
+  const Reason unlisted_reason =
+      s.closely_related ? Reason::kFieldNeedsReview : Reason::kFieldNotAccepted;
+  m.code = cip;
+  if (m.code < 0) {
+    if (s.has_legacy) {  // the old answer for the old input
+      m.legacy = true;
+      const bool listed = ((s.fields >> (field & 31)) & 1u) != 0;
+      m.state = listed ? State::kQualified : unlisted;
+      m.reason = listed ? Reason::kMet : unlisted_reason;
+      return m;
+    }
+    if (const char* code = LegacyCip(field)) {
+      m.code = cip::ParseSixDigit(code);
+      m.from_enum = true;
+    }
+    if (m.code < 0) {
+      m.state = State::kNeedsReview;
+      m.reason = Reason::kFieldNoCip;
+      return m;
+    }
+  }
+  for (int k = 0; k < s.cip_count; ++k) {
+    const CipEntry& c = rules.cips[s.first_cip + k];
+    if (!c.range.Contains(m.code)) continue;
+    m.entry = s.first_cip + k;
+    m.state = c.how == CipHow::kReview ? State::kNeedsReview : State::kQualified;
+    m.reason = c.how == CipHow::kReview ? Reason::kFieldMayBe : Reason::kMet;
+    return m;
+  }
+  m.state = unlisted;
+  m.reason = unlisted_reason;
+  return m;
+}
 
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out) {
   out->nodes.resize(rules.nodes.size());

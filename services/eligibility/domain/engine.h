@@ -33,6 +33,8 @@ enum class Reason : uint8_t {
   kNoDegree,          // no degree at the level (in any field)
   kFieldNotAccepted,  // a degree at the level, in a field the text does not accept
   kFieldNeedsReview,  // ... in a field that may be "closely related"
+  kFieldMayBe,        // ... whose CIP code may be a listed field (CipField.review_cip)
+  kFieldNoCip,        // ... that gives no CIP code the rule's fields can be matched with
   kNotAccredited,
   kAccreditationUnknown,
   kExperienceShort,
@@ -55,7 +57,23 @@ struct NodeEval {
   // a large penalty so that a path missing a degree ranks below one missing months.
   int64_t missing = 0;
   int chosen = -1;  // any_of: the child that decided it
+  int degree = -1;  // education: the degree (CompiledProfile::degrees) that decided it
 };
+
+// How a degree's field meets an education rule's fields.
+struct FieldMatch {
+  State state = State::kNotQualified;
+  Reason reason = Reason::kFieldNotAccepted;
+  int entry = -1;          // the CompiledRules::cips entry that decided, -1 for none
+  int32_t code = -1;       // the CIP code compared (given, or the deprecated enum's), -1 for none
+  bool legacy = false;     // decided by the deprecated enum list
+  bool from_enum = false;  // `code` is the deprecated enum's CIP code
+};
+
+// `field` is the deprecated enum, `cip` the packed 6-digit code (-1: none given). A degree
+// with a code is matched by CIP; one without is matched by the rule's enum list if it has one,
+// else by its enum's CIP code; a degree with neither needs review.
+FieldMatch MatchField(const CompiledRules& rules, const EducationSpec& s, int field, int32_t cip);
 
 struct EvalResult {
   std::vector<NodeEval> nodes;       // parallel to CompiledRules::nodes

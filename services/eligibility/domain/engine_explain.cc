@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/cip/cip.h"
 #include "common/dates/dates.h"
 #include "services/eligibility/domain/engine.h"
 #include "services/eligibility/domain/months.h"
@@ -86,6 +87,74 @@ std::string MoreMonths(int64_t units) {
 }
 std::string Credited(int64_t units) { return FormatHundredths(FloorHundredths(units)); }
 
+// The words for an education node's reason (the CIP match is added by NodeReason).
+std::string EducationReason(const CompiledNode& n, const CompiledProfile& p, const NodeEval& e) {
+  switch (e.reason) {
+    case Reason::kMet:
+      return "holds a qualifying degree completed by the as-of date";
+    case Reason::kNoDegree:
+      return absl::StrCat(
+          "no ", BareLevelName(n.education.min_level), " or higher completed by the as-of date",
+          p.degree_after_as_of ? " (a degree completed after it does not count)" : "");
+    case Reason::kFieldNotAccepted:
+      return "the degree's field of study is not one the class accepts";
+    case Reason::kFieldNeedsReview:
+      return "a person must judge whether the degree's field of study is closely related";
+    case Reason::kFieldMayBe:
+      return "a person must judge whether the degree's field of study is one the class lists";
+    case Reason::kFieldNoCip:
+      return "the degree gives no CIP code: a person must match its field to the fields the "
+             "class lists";
+    case Reason::kNotAccredited:
+      return "the degree is not from an accredited college or university";
+    case Reason::kAccreditationUnknown:
+      return "a person must confirm the college or university is accredited";
+    default:
+      return "";
+  }
+  return "";
+}
+
+// "51.1508 Mental Health Counseling/Counselor." (the title when the shipped list has it).
+std::string CipName(const cip::Range& code) {
+  std::string s = cip::Format(code);
+  if (const std::string* title = cip::Shipped().Title(s)) absl::StrAppend(&s, " ", *title);
+  return s;
+}
+
+// Which CIP code matched which listed field, and by which rule; empty when the enum list
+// (deprecated) or no field list decided.
+std::string CipMatch(const CompiledRules& r, const EducationSpec& s, const FieldMatch& m,
+                     int field) {
+  if (s.any_field || m.legacy) return "";
+  if (m.reason == Reason::kFieldNoCip) return "";
+  const cip::Range code{m.code, m.code, 6};
+  std::string out = absl::StrCat("CIP ", CipName(code));
+  if (m.from_enum) {
+    absl::StrAppend(&out, " (read from the deprecated field ", LegacyFieldName(field), ")");
+  }
+  if (m.entry < 0) {
+    return absl::StrCat(out, ": no listed field",
+                        m.state == State::kNeedsReview ? "; closely related: needs review" : "");
+  }
+  const CipEntry& c = r.cips[m.entry];
+  const std::string entry = cip::Format(c.range);
+  const std::string name = c.field >= 0 ? (*s.cip_fields)[c.field].name() : "";
+  switch (c.how) {
+    case CipHow::kListed:
+      return absl::StrCat(out, ": ", name, ", listed (", entry, ")");
+    case CipHow::kRelatedList:
+      return absl::StrCat(out, ": closely related, on the class's list (", entry, ")");
+    case CipHow::kRelatedBasis:
+      return absl::StrCat(out, ": closely related, same ",
+                          c.range.digits == 2 ? "family" : "series", " as listed ",
+                          cip::Format(c.listed), " (", name, ")");
+    case CipHow::kReview:
+      return absl::StrCat(out, ": may be ", name, " (", entry, "); needs review");
+  }
+  return out;
+}
+
 std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const EvalResult& ev,
                        int i) {
   const CompiledNode& n = r.nodes[i];
@@ -101,25 +170,15 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
                                                                            : "closest",
                                           " alternative ", r.nodes[e.chosen].rule->id())
                            : "";
-    case NodeKind::kEducation:
-      switch (e.reason) {
-        case Reason::kMet:
-          return "holds a qualifying degree completed by the as-of date";
-        case Reason::kNoDegree:
-          return absl::StrCat(
-              "no ", BareLevelName(n.education.min_level), " or higher completed by the as-of date",
-              p.degree_after_as_of ? " (a degree completed after it does not count)" : "");
-        case Reason::kFieldNotAccepted:
-          return "the degree's field of study is not one the class accepts";
-        case Reason::kFieldNeedsReview:
-          return "a person must judge whether the degree's field of study is closely related";
-        case Reason::kNotAccredited:
-          return "the degree is not from an accredited college or university";
-        case Reason::kAccreditationUnknown:
-          return "a person must confirm the college or university is accredited";
-        default:
-          return "";
+    case NodeKind::kEducation: {
+      std::string match;
+      if (e.degree >= 0) {
+        const auto& d = p.degrees[e.degree];
+        match = CipMatch(r, n.education, MatchField(r, n.education, d.field, d.cip), d.field);
       }
+      std::string base = EducationReason(n, p, e);
+      return match.empty() ? base : absl::StrCat(base, "; ", match);
+    }
     case NodeKind::kExperience: {
       std::string s = absl::StrCat(n.required / kUnitsPerMonth, " months required, ",
                                    Credited(e.credited), " credited");
@@ -149,8 +208,12 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
       }
       return "no accepted licence active on the as-of date";
     case NodeKind::kDriversLicence:
-      return e.state == State::kQualified ? "holds a driver's licence valid on the as-of date"
-                                          : "no driver's licence valid on the as-of date";
+      // "At the time of application": say which day that was taken to be.
+      return absl::StrCat(
+          e.state == State::kQualified ? "holds a" : "no", " driver's licence valid on ",
+          p.application_given ? absl::StrCat("the application date, ",
+                                             dates::Format(dates::FromCivilDay(p.application)))
+                              : "the as-of date (no application date given)");
     case NodeKind::kCombination: {
       std::string s =
           absl::StrCat(n.required / kUnitsPerMonth, " months required, ", Credited(e.credited),
@@ -317,6 +380,7 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
   out->set_class_title(ctx.class_title);
   out->set_track(ctx.track);
   *out->mutable_as_of() = dates::FromCivilDay(ctx.as_of);
+  *out->mutable_application_date() = dates::FromCivilDay(profile.application);
   out->set_class_revision(ctx.class_revision);
   out->set_rule_version(rules.rule_version);
   out->set_determination(ToDetermination(eval.state()));

@@ -4,7 +4,6 @@
 
 #include <random>
 
-#include "absl/strings/str_join.h"
 #include "services/eligibility/domain/months.h"
 #include "services/eligibility/domain/test_rules.h"
 
@@ -13,6 +12,7 @@ namespace {
 
 using testing::ApplicantBuilder;
 using testing::Evaluated;
+using testing::Lines;
 using testing::Outcome;
 
 constexpr auto kBachelor = cv1::EDUCATION_LEVEL_BACHELOR;
@@ -22,8 +22,6 @@ constexpr auto kSocialService = cv1::EXPERIENCE_KIND_HEALTH_OR_SOCIAL_SERVICE;
 constexpr auto kCaseWork = cv1::EXPERIENCE_KIND_PROFESSIONAL_SOCIAL_CASE_WORK;
 constexpr auto kCoordinator = cv1::EXPERIENCE_KIND_SOCIAL_OR_COMMUNITY_COORDINATOR;
 constexpr auto kAssistant = cv1::EXPERIENCE_KIND_SOCIAL_WORKER_ASSISTANT;
-
-std::string Lines(const Outcome& o) { return absl::StrJoin(o.explained.explanation(), "\n"); }
 
 // The as-of date is 2026-01-31; jobs end 2025-12-31 so that whole months are easy to read.
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "common/cip/cip.h"
 #include "common/dates/dates.h"
 #include "services/eligibility/domain/months.h"
 
@@ -51,7 +52,14 @@ uint32_t PackState(const std::string& state) {
   return packed;
 }
 
-void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v) {
+void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v,
+                       const common::v1::Date* as_of) {
+  if (a.has_application_date() &&
+      CheckFullDate(a.application_date(), prefix + ".application_date", v) && as_of != nullptr &&
+      dates::IsFull(*as_of) &&
+      dates::ToCivilDay(a.application_date()) > dates::ToCivilDay(*as_of)) {
+    v->Add(prefix + ".application_date", "must not be after the as-of date");
+  }
   status::CheckLength(a.applicant_ref(), 128, prefix + ".applicant_ref", *v);
   status::CheckCount(a.education_size(), kMaxEducationEntries, prefix + ".education", *v);
   for (int i = 0; i < a.education_size(); ++i) {
@@ -59,6 +67,10 @@ void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, statu
     const std::string p = At(prefix, "education", i);
     if (!cv1::EducationLevel_IsValid(e.level())) v->Add(p + ".level", "unknown education level");
     if (!cv1::FieldOfStudy_IsValid(e.field())) v->Add(p + ".field", "unknown field of study");
+    if (!e.cip_code().empty() && cip::ParseSixDigit(e.cip_code()) < 0) {
+      v->Add(p + ".cip_code", "must be a 6-digit CIP 2020 code written NN.NNNN, e.g. 44.0701");
+    }
+    status::CheckLength(e.field_name(), kMaxFieldNameLength, p + ".field_name", *v);
     if (!ev1::Accreditation_IsValid(e.accreditation())) {
       v->Add(p + ".accreditation", "unknown accreditation value");
     }
@@ -182,9 +194,11 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
       continue;
     }
     if (e.level() != cv1::EDUCATION_LEVEL_UNSPECIFIED) {
-      out->degrees.push_back({e.level(), e.field(), e.accreditation()});
+      out->degrees.push_back(
+          {e.level(), e.field(), e.accreditation(), cip::ParseSixDigit(e.cip_code())});
     } else {
-      out->partial.push_back({e.credit_hours(), e.field(), e.accreditation()});
+      out->partial.push_back(
+          {e.credit_hours(), e.field(), e.accreditation(), cip::ParseSixDigit(e.cip_code())});
     }
   }
   for (const auto& l : a.licences()) {
@@ -192,10 +206,12 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
       out->licences.push_back({l.type(), PackState(l.state())});
     }
   }
+  out->application_given = a.has_application_date();
+  out->application = out->application_given ? dates::ToCivilDay(a.application_date()) : as_of;
   if (a.has_drivers_licence()) {
     const auto& d = a.drivers_licence();
     out->drivers_licence =
-        ActiveOn(d.has_issued(), d.issued(), d.has_expires(), d.expires(), as_of);
+        ActiveOn(d.has_issued(), d.issued(), d.has_expires(), d.expires(), out->application);
   }
   for (const auto& f : a.field_placements()) {
     if (dates::ToCivilDay(f.completed()) <= as_of) {

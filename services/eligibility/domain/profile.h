@@ -26,6 +26,7 @@ inline constexpr int kMaxExperienceEntries = 64;
 inline constexpr int kMaxEducationEntries = 32;
 inline constexpr int kMaxLicences = 32;
 inline constexpr int kMaxFieldPlacements = 16;
+inline constexpr size_t kMaxFieldNameLength = 200;
 
 // Crediting settings of one jurisdiction.
 struct CreditSettings {
@@ -47,9 +48,10 @@ struct JurisdictionSettings {
   }
 };
 
-// Adds a violation for every bad field of `applicant` under `prefix` ("applicant").
+// Adds a violation for every bad field of `applicant` under `prefix` ("applicant"). With
+// `as_of` (a full date), an application date after it is one.
 void ValidateApplicant(const ev1::Applicant& applicant, const std::string& prefix,
-                       status::Violations* violations);
+                       status::Violations* violations, const common::v1::Date* as_of = nullptr);
 
 // Packs a US state code ("NM", case-insensitive) into an integer; 0 for empty.
 uint32_t PackState(const std::string& state);
@@ -57,13 +59,15 @@ uint32_t PackState(const std::string& state);
 struct CompiledProfile {
   struct Degree {
     int level;  // catalog.v1.EducationLevel
-    int field;  // catalog.v1.FieldOfStudy
+    int field;  // catalog.v1.FieldOfStudy (deprecated; used when cip < 0)
     int accreditation;
+    int32_t cip;  // the 6-digit CIP code packed (cip::ParseSixDigit), -1 when not given
   };
   struct PartialStudy {
     int credit_hours;
     int field;
     int accreditation;
+    int32_t cip;
   };
   struct Licence {
     int type;
@@ -89,15 +93,18 @@ struct CompiledProfile {
   std::vector<Placement> placements;  // completed by the as-of date
   std::vector<Entry> entries;
   std::vector<Segment> segments;
-  bool drivers_licence = false;     // valid on the as-of date
+  bool drivers_licence = false;     // valid on the application date
+  absl::CivilDay application;       // the application date, or the as-of date
+  bool application_given = false;   // the applicant gave the application date
   bool degree_after_as_of = false;  // some degree was left out by the cut-off
   int64_t full_weight = 400000;     // full time x 100 percent
 
   void Clear();
 };
 
-// Compiles a valid applicant (ValidateApplicant found nothing) for `as_of`. Reuses `out`'s
-// storage.
+// Compiles a valid applicant (ValidateApplicant found nothing) for `as_of`; "at the time of
+// application" clauses are judged on the applicant's application date, else on `as_of`.
+// Reuses `out`'s storage.
 void CompileProfile(const ev1::Applicant& applicant, absl::CivilDay as_of,
                     const CreditSettings& settings, CompiledProfile* out);
 

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "classplan/catalog/v1/qualifications.pb.h"
+#include "common/cip/cip.h"
 
 namespace classplan::eligibility {
 
@@ -29,12 +30,35 @@ enum class NodeKind : uint8_t {
 
 const char* NodeKindName(NodeKind kind);
 
+// How a CIP code relates to a rule's fields, best first.
+enum class CipHow : uint8_t {
+  kListed,        // a code of a listed field
+  kRelatedList,   // on the class's closely-related list
+  kRelatedBasis,  // same series or family as a listed code (the class's basis)
+  kReview,        // may be a listed field: a person judges (CipField.review_cip)
+};
+
+// One code, series or family a rule names, as a range; in CompiledRules::cips, each rule's
+// entries together and in the order above, so that the first that contains a code decides.
+struct CipEntry {
+  cip::Range range;
+  CipHow how;
+  int field = -1;     // index into the rule's fields (kListed, kRelatedBasis, kReview)
+  cip::Range listed;  // kRelatedBasis: the listed code it derives from
+};
+
 struct EducationSpec {
   int min_level = 0;
-  bool any_field = true;  // no accepted fields listed
-  uint32_t fields = 0;    // accepted (including already-accepted closely related) fields
+  bool any_field = true;  // no accepted fields listed (in either form)
+  // The deprecated enum list, for a degree that gives no CIP code (has_legacy: the rule had one).
+  bool has_legacy = false;
+  uint32_t fields = 0;  // accepted (including already-accepted closely related) enum fields
   bool closely_related = false;
   bool accreditation_required = false;
+  int first_cip = 0;  // index into CompiledRules::cips
+  int cip_count = 0;
+  // The rule's CipFields (owned by CompiledRules::proto), or the ones derived from the enum.
+  const google::protobuf::RepeatedPtrField<cv1::CipField>* cip_fields = nullptr;
 };
 
 struct CompiledNode {
@@ -81,12 +105,21 @@ struct CompiledOption {
 
 struct CompiledRules {
   cv1::QualificationRules proto;
+  std::vector<CipEntry> cips;
+  // CipFields derived from a deprecated enum list, for rules that have no CipFields.
+  std::vector<std::unique_ptr<google::protobuf::RepeatedPtrField<cv1::CipField>>> derived_fields;
   std::vector<CompiledNode> nodes;  // pre-order; nodes[0] is the root
   std::vector<int> children;
   std::vector<CompiledPart> parts;
   std::vector<CompiledOption> options;
   int rule_version = 0;
 };
+
+// The CIP code a deprecated FieldOfStudy value stands for (qualifications.proto), or nullptr
+// when none does (COUNSELING, FAMILY_SERVICES, OTHER).
+const char* LegacyCip(int field);
+// The field's words for a deprecated FieldOfStudy value ("Social Work").
+const char* LegacyFieldName(int field);
 
 // Checks a rule tree with the one rule validator (common/rules: the catalog runs the same on
 // every write) and compiles it. INVALID_ARGUMENT with a field violation per problem when it

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "absl/strings/str_join.h"
 #include "classplan/catalog/v1/data.pb.h"
 #include "common/dates/dates.h"
 
@@ -75,6 +76,19 @@ ApplicantBuilder& ApplicantBuilder::Degree(cv1::EducationLevel level, cv1::Field
   return *this;
 }
 
+ApplicantBuilder& ApplicantBuilder::CipDegree(cv1::EducationLevel level, const char* cip,
+                                              const char* completed, v1::Accreditation acc) {
+  Degree(level, cv1::FIELD_OF_STUDY_UNSPECIFIED, completed, acc);
+  a_.mutable_education()->rbegin()->set_cip_code(cip);
+  return *this;
+}
+
+ApplicantBuilder& ApplicantBuilder::CipCredits(int hours, const char* cip, v1::Accreditation acc) {
+  Credits(hours, cv1::FIELD_OF_STUDY_UNSPECIFIED, acc);
+  a_.mutable_education()->rbegin()->set_cip_code(cip);
+  return *this;
+}
+
 ApplicantBuilder& ApplicantBuilder::Credits(int hours, cv1::FieldOfStudy field,
                                             v1::Accreditation acc) {
   auto* e = a_.add_education();
@@ -121,24 +135,39 @@ ApplicantBuilder& ApplicantBuilder::Placement(bool state_approved, cv1::Placemen
   return *this;
 }
 
-Outcome Evaluated(const std::string& code, const v1::Applicant& a, const char* as_of,
-                  bool recommended) {
+namespace {
+
+Outcome Run(const CompiledRules& rules, const v1::Applicant& a, const char* as_of,
+            const std::string& code, const std::string& title, bool recommended) {
   status::Violations violations;
   ValidateApplicant(a, "applicant", &violations);
   EXPECT_TRUE(violations.empty()) << violations.ToStatus();
   Outcome out;
-  auto rules = ShippedRules(code, recommended);
-  if (rules == nullptr) return out;
   CompiledProfile profile;
   const absl::CivilDay day = dates::ToCivilDay(D(as_of));
   CompileProfile(a, day, CreditSettings{}, &profile);
-  Evaluate(*rules, profile, &out.eval);
+  Evaluate(rules, profile, &out.eval);
   out.state = out.eval.state();
-  const auto& c = ShippedClass(code);
-  ExplainContext ctx{c.code(), c.title(), 1,
-                     recommended ? v1::TRACK_RECOMMENDED : v1::TRACK_MINIMUM, day};
-  Explain(*rules, profile, out.eval, ctx, &out.explained);
+  ExplainContext ctx{code, title, 1, recommended ? v1::TRACK_RECOMMENDED : v1::TRACK_MINIMUM, day};
+  Explain(rules, profile, out.eval, ctx, &out.explained);
+  ReviewReasons(rules, profile, out.eval, &out.review_reasons);
   return out;
+}
+
+}  // namespace
+
+std::string Lines(const Outcome& o) { return absl::StrJoin(o.explained.explanation(), "\n"); }
+
+Outcome EvaluatedWith(const CompiledRules& rules, const v1::Applicant& a, const char* as_of) {
+  return Run(rules, a, as_of, "TEST", "Test class", false);
+}
+
+Outcome Evaluated(const std::string& code, const v1::Applicant& a, const char* as_of,
+                  bool recommended) {
+  auto rules = ShippedRules(code, recommended);
+  if (rules == nullptr) return Outcome{};
+  const auto& c = ShippedClass(code);
+  return Run(*rules, a, as_of, c.code(), c.title(), recommended);
 }
 
 }  // namespace classplan::eligibility::testing

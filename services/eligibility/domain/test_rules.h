@@ -24,6 +24,12 @@ class ApplicantBuilder {
   ApplicantBuilder& Degree(cv1::EducationLevel level, cv1::FieldOfStudy field,
                            const char* completed = "2010-05-15",
                            v1::Accreditation acc = v1::ACCREDITATION_ACCREDITED);
+  // A degree whose field is a CIP 2020 code ("51.1508").
+  ApplicantBuilder& CipDegree(cv1::EducationLevel level, const char* cip,
+                              const char* completed = "2010-05-15",
+                              v1::Accreditation acc = v1::ACCREDITATION_ACCREDITED);
+  ApplicantBuilder& CipCredits(int hours, const char* cip,
+                               v1::Accreditation acc = v1::ACCREDITATION_ACCREDITED);
   ApplicantBuilder& Credits(int hours, cv1::FieldOfStudy field,
                             v1::Accreditation acc = v1::ACCREDITATION_ACCREDITED);
   // end == nullptr: ongoing.
@@ -46,7 +52,15 @@ struct Outcome {
   State state;
   EvalResult eval;
   v1::Evaluation explained;
+  google::protobuf::RepeatedPtrField<std::string> review_reasons;
 };
+
+// The explanation, one line each.
+std::string Lines(const Outcome& o);
+
+// Evaluates and explains `a` against `rules` (class code "TEST").
+Outcome EvaluatedWith(const CompiledRules& rules, const v1::Applicant& a,
+                      const char* as_of = "2026-01-31");
 
 // Validates (must be valid), compiles and evaluates, and explains.
 Outcome Evaluated(const std::string& code, const v1::Applicant& a, const char* as_of = "2026-01-31",
