@@ -6,6 +6,10 @@
 // version = expected, or INSERT ... ON CONFLICT DO NOTHING for a new class), a notice's by a
 // conditional upsert; each locks the row, so of writers racing on one etag exactly one wins
 // and the rest get ABORTED. Audit appends take the chain's lock.
+// Writes are group-committed (ConnectionPool::WriteGrouped): concurrent Commits share one
+// transaction, each under its own savepoint, and one pass through the audit lock, which the
+// group takes first. A Commit in a group sees the earlier ones' writes, so its version check
+// still lets exactly one of several racing writers win.
 // Reads are retried once on a new connection when theirs was lost (a server restart).
 //
 // Full-text search: a tsvector column generated from the same four text columns as the FTS5
@@ -54,6 +58,9 @@ class PostgresCatalogStore : public SqlCatalogStore<PostgresCatalogBackend> {
   // Only applies the migrations (under the lock) and returns: catalog_server --migrate_only.
   static absl::Status Migrate(const std::string& conninfo,
                               const postgres::ConnectOptions& options = {});
+
+  // Writes waiting for the next group commit (for tests).
+  int GroupQueued() { return pool().GroupQueued(); }
 
  private:
   using SqlCatalogStore::SqlCatalogStore;
