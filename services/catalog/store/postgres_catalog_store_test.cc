@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
@@ -91,7 +92,7 @@ TEST(PostgresCatalogStore, MigrateAloneBringsAnEmptyDatabaseUpToDate) {
   ASSERT_TRUE(PostgresCatalogStore::Migrate(*url).ok());
   auto tables = g_server->Psql("migrate_only", "SELECT max(version) FROM schema_migrations");
   ASSERT_TRUE(tables.ok()) << tables.status();
-  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(*tables)), "2");
+  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(*tables)), "3");
   ASSERT_TRUE(PostgresCatalogStore::Migrate(*url).ok());  // again: nothing to do
   EXPECT_TRUE(PostgresCatalogStore::Open(*url).ok());
 }
@@ -198,6 +199,59 @@ TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
   f.resource_id = "RACE1";
   EXPECT_EQ(s.ListAuditEvents(f, 100, "")->events.size(), size_t{1});
   EXPECT_EQ(s.ListAuditEvents({}, 100, "")->events.size(), size_t{2});
+}
+
+// The trigger reuses a column's vector from the class's previous revision where that column's
+// text is unchanged: every stored vector must equal one made afresh from its row's text, after
+// revisions that change one column, every column, or none, and after a revision is replaced.
+TEST(PostgresCatalogStore, ReusedTextVectorsEqualFreshOnes) {
+  auto url = DatabaseFor("reused_vectors");
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = PostgresCatalogStore::Open(*url);
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::Status imported = ImportShippedData(store->get());
+  ASSERT_TRUE(imported.ok()) << imported;
+  auto model = (*store)->GetClass("SPCP20");
+  ASSERT_TRUE(model.ok() && model->has_value());
+  pb::ClassRecord rec = **model;
+  auto add = [&](const std::function<void(pb::JobClass*)>& change) {
+    pb::ClassRevision next = rec.revisions(rec.revisions_size() - 1);
+    next.set_revision(next.revision() + 1);
+    change(next.mutable_job_class());
+    *rec.add_revisions() = next;
+    WriteBatch b;
+    b.classes.push_back({rec, rec.version()});
+    ASSERT_TRUE((*store)->Commit(b).ok());
+    rec.set_version(rec.version() + 1);
+  };
+  add([](pb::JobClass* c) { c->set_title("A retitled class"); });
+  add([](pb::JobClass* c) { c->mutable_duties()->add_items("Reviews placements weekly."); });
+  add([](pb::JobClass* c) {
+    c->set_title("Everything changed");
+    c->mutable_purpose()->add_paragraphs("A new purpose.");
+    c->mutable_knowledge(0)->set_description("New knowledge.");
+    c->mutable_skills(0)->set_description("New skill.");
+  });
+  add([](pb::JobClass*) {});
+  // Replaces the second revision's text in place (deleted and inserted again).
+  rec.mutable_revisions(1)->mutable_job_class()->set_title("Replaced");
+  WriteBatch b;
+  b.classes.push_back({rec, rec.version()});
+  ASSERT_TRUE((*store)->Commit(b).ok());
+
+  auto counts = g_server->Psql("reused_vectors", R"sql(
+    SELECT count(*) || ' ' || count(*) FILTER (WHERE doc <> (
+      setweight(to_tsvector('classplan_english', classplan_search_text(title)), 'A') ||
+      setweight(to_tsvector('classplan_english', classplan_search_text(duties)), 'B') ||
+      setweight(to_tsvector('classplan_english', classplan_search_text(knowledge)), 'D') ||
+      setweight(to_tsvector('classplan_english', classplan_search_text(skills)), 'D')))
+    FROM class_text)sql");
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  auto rows = g_server->Psql("reused_vectors",
+                             "SELECT count(*) FROM class_text WHERE code = 'SPCP20'");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(absl::StripAsciiWhitespace(*rows), absl::StrCat(rec.revisions_size()));
+  EXPECT_TRUE(absl::EndsWith(absl::StripAsciiWhitespace(*counts), " 0")) << *counts;
 }
 
 TEST(FtsPhrases, ReadsTheDomainsQuotedPhrasesOnly) {
