@@ -107,6 +107,7 @@ const CatalogSql& PostgresCatalogBackend::Sql() {
         "WITH t AS (DELETE FROM class_text WHERE code = $1 AND revision = $2) "
         "DELETE FROM class_revisions WHERE code = $1 AND revision = $2";
     s.delete_text.clear();
+    s.one_insert = true;
     return s;
   }();
   return sql;
