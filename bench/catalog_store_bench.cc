@@ -35,6 +35,7 @@
 //
 // See docs/performance.md ("Catalog store: SQLite vs PostgreSQL") for results.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -128,8 +129,7 @@ bool AddBackend(const std::string& name, std::unique_ptr<CatalogStore> store, bo
     }
   }
   b->catalog = std::make_unique<Catalog>(b->store.get(), &b->no_cache, clock::Clock::System());
-  b->redis = cache::SetUpRedisCache(g_redis->host(), g_redis->port(), "catalog",
-                                    absl::Minutes(10));
+  b->redis = cache::SetUpRedisCache(g_redis->host(), g_redis->port(), "catalog", absl::Minutes(10));
   TieredClassCacheOptions options;
   options.local_ttl = -absl::Seconds(1);  // the in-process tier is cold on every call
   b->class_cache =
@@ -246,6 +246,8 @@ void BM_ReviseClass(benchmark::State& state, Backend* b, bool new_text) {
   event.method = "ReviseJobClass";
   event.resource_type = "job_class";
   event.resource_id = code;
+  metrics::Counter& grouped = metrics::GetCounter("postgres_grouped_writes");
+  const int64_t grouped_before = grouped.value();
   int64_t n = 0;
   for (auto _ : state) {
     pb::JobClass* text = rec.mutable_revisions(2)->mutable_job_class();
@@ -270,6 +272,13 @@ void BM_ReviseClass(benchmark::State& state, Backend* b, bool new_text) {
     ++version;
   }
   state.SetItemsProcessed(state.iterations());
+  // The share of writes that committed in a group of two or more (PostgreSQL; summed over
+  // the threads, so compare it with 1.0 only on thread 0's row).
+  if (state.thread_index() == 0) {
+    state.counters["grouped"] = benchmark::Counter(
+        static_cast<double>(grouped.value() - grouped_before) /
+        static_cast<double>(std::max<int64_t>(1, state.iterations() * state.threads())));
+  }
 }
 
 void BM_ReviseBatch(benchmark::State& state, Backend* b) {
@@ -323,8 +332,8 @@ void Register() {
           ->MinTime(2.0)
           ->UseRealTime();
     }
-    benchmark::RegisterBenchmark(named("BM_CacheMissGetJobClass").c_str(),
-                                 BM_CacheMissGetJobClass, b)
+    benchmark::RegisterBenchmark(named("BM_CacheMissGetJobClass").c_str(), BM_CacheMissGetJobClass,
+                                 b)
         ->MinTime(2.0)
         ->UseRealTime();
     benchmark::RegisterBenchmark(named("BM_GetJobClassMiss").c_str(), BM_GetJobClassMiss, b)

@@ -15,9 +15,9 @@
 // Full-text search: a tsvector column made from the same four text columns as the FTS5 table
 // (title A, duties B, knowledge and skills D) by a trigger that parses only the columns whose
 // text differs from the class's latest other revision (migration 3), a GIN index, ts_rank for
-// the order and ts_headline for the snippet. The text search configuration classplan_english is PostgreSQL's
-// english stemmer without a stop-word list, as FTS5's porter tokenizer has none: a phrase such
-// as "out of home" keeps every word. docs/catalog.md says where the two rankers differ.
+// the order and ts_headline for the snippet. The text search configuration classplan_english is
+// PostgreSQL's english stemmer without a stop-word list, as FTS5's porter tokenizer has none: a
+// phrase such as "out of home" keeps every word. docs/catalog.md says where the two rankers differ.
 #include <memory>
 #include <string>
 #include <vector>

@@ -149,10 +149,10 @@ TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
   }
   auto blocker = postgres::Database::Open(*url);
   ASSERT_TRUE(blocker.ok()) << blocker.status();
-  ASSERT_TRUE((*blocker)
-                  ->Exec(absl::StrCat("BEGIN; SELECT pg_advisory_xact_lock(",
-                                      audit::kAppendLockKey, ")"))
-                  .ok());
+  ASSERT_TRUE(
+      (*blocker)
+          ->Exec(absl::StrCat("BEGIN; SELECT pg_advisory_xact_lock(", audit::kAppendLockKey, ")"))
+          .ok());
   auto waiting_for_lock = [&] {
     auto st = (*blocker)->Prepare(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
@@ -167,6 +167,7 @@ TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
   const int64_t grouped_before = grouped.value();
   std::vector<absl::Status> results(kWriters);
   std::vector<std::thread> writers;
+  writers.reserve(kWriters);
   for (int i = 0; i < kWriters; ++i) {
     writers.emplace_back([&, i] {
       results[i] = s.Commit(AuditedWrite(RaceRecord("RACE1", 2, absl::StrCat("writer ", i)), 1));
@@ -247,8 +248,8 @@ TEST(PostgresCatalogStore, ReusedTextVectorsEqualFreshOnes) {
       setweight(to_tsvector('classplan_english', classplan_search_text(skills)), 'D')))
     FROM class_text)sql");
   ASSERT_TRUE(counts.ok()) << counts.status();
-  auto rows = g_server->Psql("reused_vectors",
-                             "SELECT count(*) FROM class_text WHERE code = 'SPCP20'");
+  auto rows =
+      g_server->Psql("reused_vectors", "SELECT count(*) FROM class_text WHERE code = 'SPCP20'");
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(absl::StripAsciiWhitespace(*rows), absl::StrCat(rec.revisions_size()));
   EXPECT_TRUE(absl::EndsWith(absl::StripAsciiWhitespace(*counts), " 0")) << *counts;

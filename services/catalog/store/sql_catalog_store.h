@@ -29,7 +29,7 @@ struct CatalogSql {
   std::string select_revisions;  // code -> revision, data
   // code, revision: the revision, and its full-text row too when delete_text is empty.
   std::string delete_revision;
-  std::string delete_text;     // code, revision; or empty
+  std::string delete_text;  // code, revision; or empty
   // Revisions and their full-text rows inserted by one statement (a data-modifying WITH,
   // which PostgreSQL has and SQLite does not): a round trip less per write.
   bool one_insert = false;

@@ -179,8 +179,8 @@ absl::Status InsertRevisions(
   const int total = static_cast<int>(revs.size());
   for (int first = 0; first < total; first += kRowsPerInsert) {
     const int rows = std::min(kRowsPerInsert, total - first);
-    const std::string rev_sql = MultiRowInsert(
-        "INSERT INTO class_revisions(code, revision, data) VALUES ", param, rows, 3);
+    const std::string rev_sql =
+        MultiRowInsert("INSERT INTO class_revisions(code, revision, data) VALUES ", param, rows, 3);
     const int text_base = sql.one_insert ? 3 * rows : 0;
     const std::string text_sql = MultiRowInsert(
         "INSERT INTO class_text(code, revision, title, duties, knowledge, skills) VALUES ", param,
