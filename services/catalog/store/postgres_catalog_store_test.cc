@@ -180,15 +180,7 @@ TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
 
   EXPECT_TRUE(lead.ok()) << lead;
   EXPECT_EQ(grouped.value() - grouped_before, kWriters) << "the eight did not share one group";
-  int won = -1;
-  for (int i = 0; i < kWriters; ++i) {
-    if (results[i].ok()) {
-      EXPECT_EQ(won, -1) << "two writers won";
-      won = i;
-    } else {
-      EXPECT_TRUE(absl::IsAborted(results[i])) << results[i];
-    }
-  }
+  const int won = OneWinner(results);
   ASSERT_NE(won, -1) << "no writer won";
   auto stored = s.GetClass("RACE1");
   ASSERT_TRUE(stored.ok() && stored->has_value());
