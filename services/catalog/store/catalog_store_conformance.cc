@@ -36,6 +36,19 @@ absl::Status ImportShippedData(CatalogStore* store) {
   return absl::OkStatus();
 }
 
+int OneWinner(const std::vector<absl::Status>& results) {
+  int won = -1;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      EXPECT_EQ(won, -1) << "two writers won";
+      won = static_cast<int>(i);
+    } else {
+      EXPECT_TRUE(absl::IsAborted(results[i])) << results[i];
+    }
+  }
+  return won;
+}
+
 namespace {
 
 pb::Jurisdiction Jurisdiction(const std::string& id) {
@@ -228,15 +241,7 @@ void RaceEight(const std::vector<std::unique_ptr<CatalogStore>>& replicas, int64
     });
   }
   for (auto& t : threads) t.join();
-  int won = -1;
-  for (int i = 0; i < kWriters; ++i) {
-    if (results[i].ok()) {
-      EXPECT_EQ(won, -1) << "two writers won";
-      won = i;
-    } else {
-      EXPECT_TRUE(absl::IsAborted(results[i])) << results[i];
-    }
-  }
+  const int won = OneWinner(results);
   ASSERT_NE(won, -1) << "no writer won";
   auto stored = replicas[0]->GetClass(code);
   ASSERT_TRUE(stored.ok() && stored->has_value());

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
@@ -29,6 +30,10 @@ class CatalogStoreConformance : public ::testing::TestWithParam<const StoreFacto
 };
 
 std::string FactoryName(const ::testing::TestParamInfo<const StoreFactory*>& info);
+
+// Of racing writers' results: the index of the one that succeeded, or -1; a test failure for
+// a second winner or a loser that is not ABORTED.
+int OneWinner(const std::vector<absl::Status>& results);
 
 // The shipped data files (data/catalog), imported into `store` as the server does at start.
 absl::Status ImportShippedData(CatalogStore* store);

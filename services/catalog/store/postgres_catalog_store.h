@@ -6,13 +6,18 @@
 // version = expected, or INSERT ... ON CONFLICT DO NOTHING for a new class), a notice's by a
 // conditional upsert; each locks the row, so of writers racing on one etag exactly one wins
 // and the rest get ABORTED. Audit appends take the chain's lock.
+// Writes are group-committed (ConnectionPool::WriteGrouped): concurrent Commits share one
+// transaction, each under its own savepoint, and one pass through the audit lock, which the
+// group takes first. A Commit in a group sees the earlier ones' writes, so its version check
+// still lets exactly one of several racing writers win.
 // Reads are retried once on a new connection when theirs was lost (a server restart).
 //
-// Full-text search: a tsvector column generated from the same four text columns as the FTS5
-// table (title A, duties B, knowledge and skills D), a GIN index, ts_rank for the order and
-// ts_headline for the snippet. The text search configuration classplan_english is PostgreSQL's
-// english stemmer without a stop-word list, as FTS5's porter tokenizer has none: a phrase such
-// as "out of home" keeps every word. docs/catalog.md says where the two rankers differ.
+// Full-text search: a tsvector column made from the same four text columns as the FTS5 table
+// (title A, duties B, knowledge and skills D) by a trigger that parses only the columns whose
+// text differs from the class's latest other revision (migration 3), a GIN index, ts_rank for
+// the order and ts_headline for the snippet. The text search configuration classplan_english is
+// PostgreSQL's english stemmer without a stop-word list, as FTS5's porter tokenizer has none: a
+// phrase such as "out of home" keeps every word. docs/catalog.md says where the two rankers differ.
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +59,9 @@ class PostgresCatalogStore : public SqlCatalogStore<PostgresCatalogBackend> {
   // Only applies the migrations (under the lock) and returns: catalog_server --migrate_only.
   static absl::Status Migrate(const std::string& conninfo,
                               const postgres::ConnectOptions& options = {});
+
+  // Writes waiting for the next group commit (for tests).
+  int GroupQueued() { return pool().GroupQueued(); }
 
  private:
   using SqlCatalogStore::SqlCatalogStore;

@@ -5,11 +5,18 @@
 #include "services/catalog/store/postgres_catalog_store.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
+#include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/audit/postgres_audit.h"
+#include "common/metrics/metrics.h"
 #include "common/postgres/migrations.h"
 #include "services/catalog/store/catalog_store_conformance.h"
 #include "services/catalog/store/sqlite_catalog_store.h"
@@ -85,9 +92,159 @@ TEST(PostgresCatalogStore, MigrateAloneBringsAnEmptyDatabaseUpToDate) {
   ASSERT_TRUE(PostgresCatalogStore::Migrate(*url).ok());
   auto tables = g_server->Psql("migrate_only", "SELECT max(version) FROM schema_migrations");
   ASSERT_TRUE(tables.ok()) << tables.status();
-  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(*tables)), "2");
+  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(*tables)), "3");
   ASSERT_TRUE(PostgresCatalogStore::Migrate(*url).ok());  // again: nothing to do
   EXPECT_TRUE(PostgresCatalogStore::Open(*url).ok());
+}
+
+// A class record of `revisions` revisions, the last one titled `title`.
+pb::ClassRecord RaceRecord(const std::string& code, int revisions, const std::string& title) {
+  pb::ClassRecord rec;
+  rec.set_code(code);
+  for (int n = 1; n <= revisions; ++n) {
+    pb::ClassRevision* r = rec.add_revisions();
+    r->set_class_code(code);
+    r->set_revision(n);
+    r->mutable_job_class()->set_code(code);
+    r->mutable_job_class()->set_title(n == revisions ? title : "Earlier");
+  }
+  return rec;
+}
+
+WriteBatch AuditedWrite(pb::ClassRecord rec, int64_t expected) {
+  WriteBatch b;
+  audit::Event e;
+  e.principal = "tester";
+  e.method = "ReviseJobClass";
+  e.resource_type = "job_class";
+  e.resource_id = rec.code();
+  b.audit = e;
+  b.classes.push_back({std::move(rec), expected});
+  return b;
+}
+
+// Polls `done` (bounded), so no outcome depends on timing; false if it never held.
+bool Await(const std::function<bool()>& done) {
+  for (int i = 0; i < 3000; ++i) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return done();
+}
+
+// Group commit keeps the etag check: eight writers of one etag that land in ONE group (one
+// transaction, a savepoint each) still give exactly one winner, as each sees the earlier
+// members' writes. The window is opened on purpose: another session holds the audit lock, so
+// the first group (a lone write of another class) waits on it while the eight queue behind.
+TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
+  auto url = DatabaseFor("one_group");
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = PostgresCatalogStore::Open(*url, 4);
+  ASSERT_TRUE(store.ok()) << store.status();
+  PostgresCatalogStore& s = **store;
+  for (const char* code : {"LEAD1", "RACE1"}) {
+    WriteBatch create;
+    create.classes.push_back({RaceRecord(code, 1, "First"), 0});
+    ASSERT_TRUE(s.Commit(create).ok());
+  }
+  auto blocker = postgres::Database::Open(*url);
+  ASSERT_TRUE(blocker.ok()) << blocker.status();
+  ASSERT_TRUE(
+      (*blocker)
+          ->Exec(absl::StrCat("BEGIN; SELECT pg_advisory_xact_lock(", audit::kAppendLockKey, ")"))
+          .ok());
+  auto waiting_for_lock = [&] {
+    auto st = (*blocker)->Prepare(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    return st.ok() && st->Step().value_or(false) && st->ColumnInt(0) == 1;
+  };
+  absl::Status lead;
+  std::thread leader([&] { lead = s.Commit(AuditedWrite(RaceRecord("LEAD1", 2, "Lead"), 1)); });
+  ASSERT_TRUE(Await(waiting_for_lock)) << "the first group never waited for the audit lock";
+
+  constexpr int kWriters = 8;
+  metrics::Counter& grouped = metrics::GetCounter("postgres_grouped_writes");
+  const int64_t grouped_before = grouped.value();
+  std::vector<absl::Status> results(kWriters);
+  std::vector<std::thread> writers;
+  writers.reserve(kWriters);
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      results[i] = s.Commit(AuditedWrite(RaceRecord("RACE1", 2, absl::StrCat("writer ", i)), 1));
+    });
+  }
+  EXPECT_TRUE(Await([&] { return s.GroupQueued() == kWriters; }));
+  ASSERT_TRUE((*blocker)->Exec("COMMIT").ok());
+  leader.join();
+  for (auto& t : writers) t.join();
+
+  EXPECT_TRUE(lead.ok()) << lead;
+  EXPECT_EQ(grouped.value() - grouped_before, kWriters) << "the eight did not share one group";
+  const int won = OneWinner(results);
+  ASSERT_NE(won, -1) << "no writer won";
+  auto stored = s.GetClass("RACE1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->version(), 2);
+  ASSERT_EQ((*stored)->revisions_size(), 2);
+  EXPECT_EQ((*stored)->revisions(1).job_class().title(), absl::StrCat("writer ", won));
+  // One audit event each for the leader and the winner, on an unbroken chain.
+  audit::Filter f;
+  f.resource_id = "RACE1";
+  EXPECT_EQ(s.ListAuditEvents(f, 100, "")->events.size(), size_t{1});
+  EXPECT_EQ(s.ListAuditEvents({}, 100, "")->events.size(), size_t{2});
+}
+
+// The trigger reuses a column's vector from the class's previous revision where that column's
+// text is unchanged: every stored vector must equal one made afresh from its row's text, after
+// revisions that change one column, every column, or none, and after a revision is replaced.
+TEST(PostgresCatalogStore, ReusedTextVectorsEqualFreshOnes) {
+  auto url = DatabaseFor("reused_vectors");
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto store = PostgresCatalogStore::Open(*url);
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::Status imported = ImportShippedData(store->get());
+  ASSERT_TRUE(imported.ok()) << imported;
+  auto model = (*store)->GetClass("SPCP20");
+  ASSERT_TRUE(model.ok() && model->has_value());
+  pb::ClassRecord rec = **model;
+  auto add = [&](const std::function<void(pb::JobClass*)>& change) {
+    pb::ClassRevision next = rec.revisions(rec.revisions_size() - 1);
+    next.set_revision(next.revision() + 1);
+    change(next.mutable_job_class());
+    *rec.add_revisions() = next;
+    WriteBatch b;
+    b.classes.push_back({rec, rec.version()});
+    ASSERT_TRUE((*store)->Commit(b).ok());
+    rec.set_version(rec.version() + 1);
+  };
+  add([](pb::JobClass* c) { c->set_title("A retitled class"); });
+  add([](pb::JobClass* c) { c->mutable_duties()->add_items("Reviews placements weekly."); });
+  add([](pb::JobClass* c) {
+    c->set_title("Everything changed");
+    c->mutable_purpose()->add_paragraphs("A new purpose.");
+    c->mutable_knowledge(0)->set_description("New knowledge.");
+    c->mutable_skills(0)->set_description("New skill.");
+  });
+  add([](pb::JobClass*) {});
+  // Replaces the second revision's text in place (deleted and inserted again).
+  rec.mutable_revisions(1)->mutable_job_class()->set_title("Replaced");
+  WriteBatch b;
+  b.classes.push_back({rec, rec.version()});
+  ASSERT_TRUE((*store)->Commit(b).ok());
+
+  auto counts = g_server->Psql("reused_vectors", R"sql(
+    SELECT count(*) || ' ' || count(*) FILTER (WHERE doc <> (
+      setweight(to_tsvector('classplan_english', classplan_search_text(title)), 'A') ||
+      setweight(to_tsvector('classplan_english', classplan_search_text(duties)), 'B') ||
+      setweight(to_tsvector('classplan_english', classplan_search_text(knowledge)), 'D') ||
+      setweight(to_tsvector('classplan_english', classplan_search_text(skills)), 'D')))
+    FROM class_text)sql");
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  auto rows =
+      g_server->Psql("reused_vectors", "SELECT count(*) FROM class_text WHERE code = 'SPCP20'");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(absl::StripAsciiWhitespace(*rows), absl::StrCat(rec.revisions_size()));
+  EXPECT_TRUE(absl::EndsWith(absl::StripAsciiWhitespace(*counts), " 0")) << *counts;
 }
 
 TEST(FtsPhrases, ReadsTheDomainsQuotedPhrasesOnly) {

@@ -29,7 +29,10 @@ struct CatalogSql {
   std::string select_revisions;  // code -> revision, data
   // code, revision: the revision, and its full-text row too when delete_text is empty.
   std::string delete_revision;
-  std::string delete_text;     // code, revision; or empty
+  std::string delete_text;  // code, revision; or empty
+  // Revisions and their full-text rows inserted by one statement (a data-modifying WITH,
+  // which PostgreSQL has and SQLite does not): a round trip less per write.
+  bool one_insert = false;
   std::string notice_version;  // number -> version
   // number, jurisdiction id, new version, data, expected version: writes only over the
   // expected version (0 changes otherwise).

@@ -133,11 +133,13 @@ inline CatalogSql SharedCatalogSql(const std::string& param) {
 // Rows per multi-row INSERT: far below either backend's parameter limit.
 inline constexpr int kRowsPerInsert = 50;
 
-// "INSERT ... VALUES (?1, ?2, ?3), (?4, ?5, ?6)" for `rows` rows of `columns` parameters.
-inline std::string MultiRowInsert(const char* head, const char* param, int rows, int columns) {
+// "INSERT ... VALUES (?1, ?2, ?3), (?4, ?5, ?6)" for `rows` rows of `columns` parameters,
+// numbered from first + 1.
+inline std::string MultiRowInsert(const char* head, const char* param, int rows, int columns,
+                                  int first = 0) {
   std::vector<std::string> tuples;
   tuples.reserve(rows);
-  int n = 0;
+  int n = first;
   for (int r = 0; r < rows; ++r) {
     std::vector<std::string> cells;
     cells.reserve(columns);
@@ -147,30 +149,54 @@ inline std::string MultiRowInsert(const char* head, const char* param, int rows,
   return absl::StrCat(head, absl::StrJoin(tuples, ", "));
 }
 
+// Binds revs[first, first + rows) to a revisions INSERT's parameters (from rev_base + 1) and
+// their full-text rows to a text INSERT's (from text_base + 1).
+template <typename Statement>
+void BindRevisionRows(const std::string& code,
+                      const std::vector<std::pair<const pb::ClassRevision*, std::string>>& revs,
+                      int first, int rows, Statement& ins, int rev_base, Statement& txt,
+                      int text_base) {
+  for (int r = 0; r < rows; ++r) {
+    const auto& [rev, blob] = revs[first + r];
+    const int64_t number = rev->revision();
+    const int a = rev_base + 3 * r;
+    const int b = text_base + 6 * r;
+    ins.Bind(a + 1, code).Bind(a + 2, number).BindBlob(a + 3, blob);
+    IndexedText t = TextOf(rev->job_class());
+    txt.Bind(b + 1, code).Bind(b + 2, number).Bind(b + 3, t.title);
+    txt.Bind(b + 4, t.duties).Bind(b + 5, t.knowledge).Bind(b + 6, t.skills);
+  }
+}
+
 // Inserts `revs` (with their serialized bytes) and their full-text rows, in a few multi-row
 // INSERTs: a write costs a round trip per statement on a server database, not one per row.
+// With sql.one_insert both tables are written by one statement (a data-modifying WITH).
 template <typename Database>
 absl::Status InsertRevisions(
-    Database& db, const char* param, const std::string& code,
+    Database& db, const CatalogSql& sql, const std::string& code,
     const std::vector<std::pair<const pb::ClassRevision*, std::string>>& revs) {
+  const char* param = sql.param.c_str();
   const int total = static_cast<int>(revs.size());
   for (int first = 0; first < total; first += kRowsPerInsert) {
     const int rows = std::min(kRowsPerInsert, total - first);
-    auto ins = db.Prepare(MultiRowInsert(
-        "INSERT INTO class_revisions(code, revision, data) VALUES ", param, rows, 3));
-    if (!ins.ok()) return ins.status();
-    auto txt = db.Prepare(MultiRowInsert(
+    const std::string rev_sql =
+        MultiRowInsert("INSERT INTO class_revisions(code, revision, data) VALUES ", param, rows, 3);
+    const int text_base = sql.one_insert ? 3 * rows : 0;
+    const std::string text_sql = MultiRowInsert(
         "INSERT INTO class_text(code, revision, title, duties, knowledge, skills) VALUES ", param,
-        rows, 6));
-    if (!txt.ok()) return txt.status();
-    for (int r = 0; r < rows; ++r) {
-      const auto& [rev, blob] = revs[first + r];
-      const int64_t number = rev->revision();
-      ins->Bind(3 * r + 1, code).Bind(3 * r + 2, number).BindBlob(3 * r + 3, blob);
-      IndexedText t = TextOf(rev->job_class());
-      txt->Bind(6 * r + 1, code).Bind(6 * r + 2, number).Bind(6 * r + 3, t.title);
-      txt->Bind(6 * r + 4, t.duties).Bind(6 * r + 5, t.knowledge).Bind(6 * r + 6, t.skills);
+        rows, 6, text_base);
+    if (sql.one_insert) {
+      auto both = db.Prepare(absl::StrCat("WITH r AS (", rev_sql, ") ", text_sql));
+      if (!both.ok()) return both.status();
+      BindRevisionRows(code, revs, first, rows, *both, 0, *both, text_base);
+      if (auto s = both->Step(); !s.ok()) return s.status();
+      continue;
     }
+    auto ins = db.Prepare(rev_sql);
+    if (!ins.ok()) return ins.status();
+    auto txt = db.Prepare(text_sql);
+    if (!txt.ok()) return txt.status();
+    BindRevisionRows(code, revs, first, rows, *ins, 0, *txt, 0);
     if (auto s = ins->Step(); !s.ok()) return s.status();
     if (auto s = txt->Step(); !s.ok()) return s.status();
   }
@@ -232,7 +258,7 @@ absl::Status WriteClass(Database& db, const ClassWrite& w) {
   for (const auto& [revision, blob] : stored) {  // no longer in the record
     if (auto s = DeleteRevision(db, sql, code, revision); !s.ok()) return s;
   }
-  return InsertRevisions(db, sql.param.c_str(), code, write);
+  return InsertRevisions(db, sql, code, write);
 }
 
 template <typename B, typename Database>
