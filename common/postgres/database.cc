@@ -16,6 +16,16 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+// SQLSTATEs after which a cached statement is re-prepared: it no longer exists on the server
+// (26000: DEALLOCATE ALL or DISCARD ALL behind the cache's back), or the table it reads changed
+// its columns (0A000: "cached plan must not change result type").
+bool StalePrepared(const PGresult* result) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  if (state == nullptr) return false;
+  const std::string_view s(state);
+  return s == "26000" || s == "0A000";
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& conninfo,
@@ -38,7 +48,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& conn
     PQfinish(conn);
     return absl::UnavailableError(status.message());
   }
-  return std::unique_ptr<Database>(new Database(conn));
+  return std::unique_ptr<Database>(new Database(conn, options.max_prepared_statements));
 }
 
 Database::~Database() { PQfinish(conn_); }
@@ -61,6 +71,55 @@ absl::Status Database::Exec(std::string_view sql) {
 absl::StatusOr<Statement> Database::Prepare(std::string_view sql) {
   if (sql.empty()) return absl::InvalidArgumentError("postgres prepare: no SQL statement");
   return Statement(this, std::string(sql));
+}
+
+PGresult* Database::EvictOne() {
+  auto oldest = prepared_.begin();
+  for (auto it = prepared_.begin(); it != prepared_.end(); ++it) {
+    if (it->second.last_use < oldest->second.last_use) oldest = it;
+  }
+  const std::string sql = absl::StrCat("DEALLOCATE ", oldest->second.name);
+  Result result(PQexec(conn_, sql.c_str()));
+  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) return result.release();
+  prepared_.erase(oldest);
+  return nullptr;
+}
+
+PGresult* Database::Run(const std::string& sql, int n, const unsigned int* types,
+                        const char* const* values, const int* lengths, const int* formats,
+                        bool retry) {
+  if (max_prepared_ <= 0) {
+    return PQexecParams(conn_, sql.c_str(), n, types, values, lengths, formats, 1);
+  }
+  // The parameter types are fixed when a statement is prepared, so they are part of its key:
+  // the same text bound once with an integer and once with text is two statements.
+  std::string key = sql;
+  key.push_back('\0');
+  for (int i = 0; i < n; ++i) absl::StrAppend(&key, types[i], ",");
+  auto it = prepared_.find(key);
+  if (it == prepared_.end()) {
+    if (static_cast<int>(prepared_.size()) >= max_prepared_) {
+      if (PGresult* failed = EvictOne(); failed != nullptr) return failed;
+    }
+    std::string name = absl::StrCat("classplan_", ++names_);
+    Result prepared(PQprepare(conn_, name.c_str(), sql.c_str(), n, types));
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return prepared.release();
+    it = prepared_.emplace(std::move(key), Prepared{std::move(name), 0}).first;
+  }
+  it->second.last_use = ++uses_;
+  const bool in_transaction = InTransaction();
+  PGresult* result = PQexecPrepared(conn_, it->second.name.c_str(), n, values, lengths, formats, 1);
+  const ExecStatusType status = PQresultStatus(result);
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || !StalePrepared(result)) {
+    return result;
+  }
+  prepared_.erase(it);
+  // Outside a transaction nothing ran and nothing is aborted: prepare afresh and run again.
+  // Inside one the transaction has failed; the caller sees the error and the next try
+  // re-prepares.
+  if (in_transaction || !retry) return result;
+  PQclear(result);
+  return Run(sql, n, types, values, lengths, formats, false);
 }
 
 bool Database::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -28,6 +29,9 @@ struct ConnectOptions {
   // Every statement on the connection is cancelled by the server after this
   // (DeadlineExceeded), so no store call waits on the database for ever.
   absl::Duration statement_timeout = absl::Seconds(10);
+  // Server-side prepared statements kept per connection (0: none, every statement parsed and
+  // planned afresh). Beyond it the least recently used one is deallocated.
+  int max_prepared_statements = 128;
 };
 
 enum class Isolation { kReadCommitted, kSerializable };
@@ -47,7 +51,12 @@ class Database {
   // Runs one or more ';'-separated statements without parameters (schema, SET, locks).
   absl::Status Exec(std::string_view sql);
 
-  // A statement to bind and Step (no server round trip until the first Step).
+  // A statement to bind and Step (no server round trip until the first Step). The first Step
+  // of a given SQL text (with given parameter types) on this connection prepares it on the
+  // server as a named statement (PQprepare); later ones only execute it (PQexecPrepared), so
+  // the server parses and plans it once per connection, not per call. The cache is bounded
+  // (ConnectOptions::max_prepared_statements, least recently used deallocated) and dies with
+  // the connection (the pool drops a lost one, and a new one starts empty).
   absl::StatusOr<Statement> Prepare(std::string_view sql);
 
   // Runs `body` inside BEGIN ... COMMIT (SERIALIZABLE when asked). If `body` fails the
@@ -65,13 +74,30 @@ class Database {
 
  private:
   friend class Statement;
-  explicit Database(pg_conn* conn) : conn_(conn) {}
+  Database(pg_conn* conn, int max_prepared) : conn_(conn), max_prepared_(max_prepared) {}
   // Turns a failed result into a Status, noting a lost connection.
   absl::Status Failure(const pg_result* result, std::string_view what);
+  // Runs `sql` with parameters through the prepared-statement cache (Prepare says how); the
+  // result is the caller's to PQclear.
+  pg_result* Run(const std::string& sql, int n, const unsigned int* types,
+                 const char* const* values, const int* lengths, const int* formats,
+                 bool retry = true);
+  // Makes room for one more prepared statement; the DEALLOCATE's failure otherwise.
+  pg_result* EvictOne();
+
+  struct Prepared {
+    std::string name;
+    uint64_t last_use = 0;
+  };
 
   pg_conn* conn_;
+  const int max_prepared_;
   bool broken_ = false;
   int64_t changes_ = 0;
+  // SQL text and parameter types -> the statement prepared for them on this connection.
+  std::unordered_map<std::string, Prepared> prepared_;
+  uint64_t uses_ = 0;
+  uint64_t names_ = 0;
 };
 
 }  // namespace classplan::postgres

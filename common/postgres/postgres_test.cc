@@ -268,6 +268,86 @@ TEST_F(PostgresTest, GroupedWritesShareACommitAndFailAlone) {
   EXPECT_EQ(absl::StripAsciiWhitespace(*rows), "a,b,c");
 }
 
+// How many of the connection's own prepared statements have `sql` as their text.
+int64_t PreparedAs(Database& db, const std::string& sql) {
+  auto st = db.Prepare("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1");
+  st->Bind(1, sql);
+  auto row = st->Step();
+  return row.ok() && *row ? st->ColumnInt(0) : -1;
+}
+
+TEST_F(PostgresTest, StatementsArePreparedOncePerConnectionAndKeyedByTheirTypes) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  const std::string sql = "SELECT $1::text";
+  auto select = [&](auto bind) -> std::string {
+    auto st = db->Prepare(sql);
+    bind(*st);
+    auto row = st->Step();
+    EXPECT_TRUE(row.ok() && *row) << row.status();
+    return st->ColumnIsNull(0) ? "NULL" : st->ColumnText(0);
+  };
+  EXPECT_EQ(PreparedAs(*db, sql), 0);
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, int64_t{5}); }), "5");
+  EXPECT_EQ(PreparedAs(*db, sql), 1);
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, int64_t{6}); }), "6");
+  EXPECT_EQ(PreparedAs(*db, sql), 1);  // the second use executed the first's statement
+  // The same text with a text parameter: prepared with $1 as bigint it would fail to parse.
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, "abc"); }), "abc");
+  EXPECT_EQ(select([](Statement& st) { st.BindNull(1); }), "NULL");
+  EXPECT_EQ(PreparedAs(*db, sql), 2);  // text and NULL both let the server infer $1
+  // Rolled back, a statement prepared inside a transaction still serves (not transactional).
+  ASSERT_FALSE(db->Transaction([&] {
+                   EXPECT_EQ(select([](Statement& st) { st.Bind(1, "in"); }), "in");
+                   auto other = db->Prepare("SELECT 2 + $1");
+                   other->Bind(1, int64_t{1});
+                   EXPECT_TRUE(*other->Step());
+                   return absl::CancelledError("roll back");
+                 }).ok());
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, "after"); }), "after");
+  // Deallocated behind the cache's back: prepared again, transparently, outside a transaction.
+  ASSERT_TRUE(db->Exec("DEALLOCATE ALL").ok());
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, int64_t{7}); }), "7");
+  EXPECT_EQ(PreparedAs(*db, sql), 1);
+  // A table whose columns change under a cached SELECT *: the failed call re-prepares it.
+  ASSERT_TRUE(db->Exec("CREATE TABLE c (a BIGINT); INSERT INTO c VALUES (1)").ok());
+  auto star = [&]() -> absl::StatusOr<int> {
+    auto st = db->Prepare("SELECT * FROM c");
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    return st->ColumnCount();
+  };
+  EXPECT_EQ(*star(), 1);
+  ASSERT_TRUE(db->Exec("ALTER TABLE c ADD COLUMN b BIGINT").ok());
+  auto widened = star();
+  ASSERT_TRUE(widened.ok()) << widened.status();
+  EXPECT_EQ(*widened, 2);
+}
+
+TEST_F(PostgresTest, ThePreparedStatementCacheIsBounded) {
+  ConnectOptions options;
+  options.max_prepared_statements = 2;
+  auto db = Connect(options);
+  ASSERT_NE(db, nullptr);
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      auto st = db->Prepare(absl::StrCat("SELECT ", i, " + $1"));
+      st->Bind(1, int64_t{round});
+      ASSERT_TRUE(*st->Step());
+      EXPECT_EQ(st->ColumnInt(0), i + round);
+    }
+  }
+  auto count = db->Prepare("SELECT count(*) FROM pg_prepared_statements");
+  ASSERT_TRUE(*count->Step());
+  EXPECT_LE(count->ColumnInt(0), 2);  // its own statement is one of them
+  ConnectOptions none;
+  none.max_prepared_statements = 0;
+  auto unprepared = Connect(none);
+  auto st = unprepared->Prepare("SELECT count(*) FROM pg_prepared_statements");
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->ColumnInt(0), 0);
+}
+
 // Last: it restarts the shared server. Every pooled connection dies with it; a read then
 // costs nothing (retried once on a new connection), and the loss is noticed and replaced.
 TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
@@ -291,6 +371,12 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
   ASSERT_TRUE(read().ok());
   ASSERT_TRUE(server()->Restart().ok());
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(read().ok()) << read();
+  {
+    // The new connection prepared the read's statement afresh (the old one died with its cache).
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(PreparedAs(**lease, "SELECT count(*) FROM a"), 1);
+  }
   // A write is never retried: on a dead connection it fails (Unavailable), and the next works.
   {
     auto lease = (*pool)->Acquire();

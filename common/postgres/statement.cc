@@ -70,8 +70,8 @@ absl::StatusOr<bool> Statement::Step() {
       formats.push_back(p.binary ? 1 : 0);
     }
     // Binary results: bytea arrives as its bytes, with no hex decoding.
-    result_.reset(PQexecParams(db_->conn_, sql_.c_str(), static_cast<int>(params_.size()),
-                               types.data(), values.data(), lengths.data(), formats.data(), 1));
+    result_.reset(db_->Run(sql_, static_cast<int>(params_.size()), types.data(), values.data(),
+                           lengths.data(), formats.data()));
     const ExecStatusType status = PQresultStatus(result_.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       absl::Status failure = db_->Failure(result_.get(), "statement");

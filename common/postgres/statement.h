@@ -24,11 +24,12 @@ class Database;
 //   st->Bind(1, id);
 //   while (*st->Step()) ... st->ColumnInt(0) ... st->ColumnBlob(1) ...
 //
-// The first Step() sends the statement (PQexecParams: values never spliced into SQL) and keeps
-// the whole result; later Steps walk its rows. Integers and text go as text parameters (int64
-// typed bigint), blobs as binary bytea; results come back in binary format, so a bytea column
-// is its raw bytes and integer columns of any width read with ColumnInt. A statement must not
-// outlive its Database (nor, with a pool, its Lease).
+// The first Step() sends the statement (a server-side prepared statement, cached per connection:
+// Database::Prepare; values never spliced into SQL) and keeps the whole result; later Steps walk
+// its rows. Integers and text go as text parameters (int64 typed bigint), blobs as binary bytea;
+// results come back in binary format, so a bytea column is its raw bytes and integer columns of any
+// width read with ColumnInt. A statement must not outlive its Database (nor, with a pool, its
+// Lease).
 class Statement {
  public:
   Statement() = default;
