@@ -85,12 +85,10 @@ PGresult* Database::EvictOne() {
   return nullptr;
 }
 
-PGresult* Database::Run(const std::string& sql, int n, const unsigned int* types,
-                        const char* const* values, const int* lengths, const int* formats,
-                        bool retry) {
-  if (max_prepared_ <= 0) {
-    return PQexecParams(conn_, sql.c_str(), n, types, values, lengths, formats, 1);
-  }
+PGresult* Database::Lookup(const std::string& sql, int n, const unsigned int* types,
+                           Prepared** entry) {
+  *entry = nullptr;
+  if (max_prepared_ <= 0) return nullptr;
   // The parameter types are fixed when a statement is prepared, so they are part of its key:
   // the same text bound once with an integer and once with text is two statements.
   std::string key = sql;
@@ -107,19 +105,90 @@ PGresult* Database::Run(const std::string& sql, int n, const unsigned int* types
     it = prepared_.emplace(std::move(key), Prepared{std::move(name), 0}).first;
   }
   it->second.last_use = ++uses_;
-  const bool in_transaction = InTransaction();
-  PGresult* result = PQexecPrepared(conn_, it->second.name.c_str(), n, values, lengths, formats, 1);
-  const ExecStatusType status = PQresultStatus(result);
-  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || !StalePrepared(result)) {
-    return result;
+  *entry = &it->second;
+  return nullptr;
+}
+
+void Database::Forget(const Prepared* entry) {
+  for (auto it = prepared_.begin(); it != prepared_.end(); ++it) {
+    if (&it->second == entry) {
+      prepared_.erase(it);
+      return;
+    }
   }
-  prepared_.erase(it);
+}
+
+PGresult* Database::Run(const std::string& sql, int n, const unsigned int* types,
+                        const char* const* values, const int* lengths, const int* formats,
+                        bool retry) {
+  Prepared* entry = nullptr;
+  if (PGresult* failed = Lookup(sql, n, types, &entry); failed != nullptr) return failed;
+  if (entry == nullptr) {
+    return PQexecParams(conn_, sql.c_str(), n, types, values, lengths, formats, 1);
+  }
+  const bool in_transaction = InTransaction();
+  PGresult* result = PQexecPrepared(conn_, entry->name.c_str(), n, values, lengths, formats, 1);
+  if (!StalePrepared(result)) return result;
+  Forget(entry);
   // Outside a transaction nothing ran and nothing is aborted: prepare afresh and run again.
   // Inside one the transaction has failed; the caller sees the error and the next try
   // re-prepares.
   if (in_transaction || !retry) return result;
   PQclear(result);
   return Run(sql, n, types, values, lengths, formats, false);
+}
+
+absl::Status Database::StepTogether(Statement& first, Statement& second) {
+  Statement* statements[] = {&first, &second};
+  Prepared* entries[2] = {nullptr, nullptr};
+  Statement::Args args[2];
+  for (int i = 0; i < 2; ++i) {
+    Statement& st = *statements[i];
+    if (st.db_ != this) return absl::FailedPreconditionError("postgres: statement not prepared");
+    if (!st.bind_status_.ok()) return st.bind_status_;
+    args[i] = st.MakeArgs();
+    // Prepared before the pipeline starts (first use on this connection only).
+    Result failed(Lookup(st.sql_, args[i].count(), args[i].types.data(), &entries[i]));
+    if (failed) return Failure(failed.get(), "statement");
+  }
+  if (PQenterPipelineMode(conn_) != 1) return Failure(nullptr, "pipeline");
+  bool sent = true;
+  for (int i = 0; i < 2 && sent; ++i) {
+    const Statement::Args& a = args[i];
+    sent = (entries[i] != nullptr
+                ? PQsendQueryPrepared(conn_, entries[i]->name.c_str(), a.count(), a.values.data(),
+                                      a.lengths.data(), a.formats.data(), 1)
+                : PQsendQueryParams(conn_, statements[i]->sql_.c_str(), a.count(),
+                                    a.types.data(), a.values.data(), a.lengths.data(),
+                                    a.formats.data(), 1)) == 1;
+  }
+  if (sent) sent = PQpipelineSync(conn_) == 1;
+  absl::Status status;
+  if (!sent) status = Failure(nullptr, "pipeline");
+  // Each statement's result, then the NULL that ends it; then the sync's. A lost connection
+  // ends the results early (PQgetResult returns NULL): the statements left get its error.
+  for (int i = 0; i < 2 && sent; ++i) {
+    Result result(PQgetResult(conn_));
+    if (!result) {
+      if (status.ok()) status = Failure(nullptr, "pipeline");
+      break;
+    }
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    if (entries[i] != nullptr && StalePrepared(result.get())) Forget(entries[i]);
+    if (absl::Status s = statements[i]->Accept(result.release()); status.ok()) status = s;
+  }
+  if (sent) {
+    while (PGresult* r = PQgetResult(conn_)) {
+      const bool synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (synced) break;
+    }
+  }
+  if (PQexitPipelineMode(conn_) != 1) {
+    if (status.ok()) status = Failure(nullptr, "pipeline");
+    broken_ = true;  // results we cannot account for: never reuse this connection
+  }
+  return status;
 }
 
 bool Database::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
@@ -133,17 +202,17 @@ absl::Status Database::Transaction(absl::FunctionRef<absl::Status()> body, Isola
       !s.ok()) {
     return s;
   }
+  deferred_.reset();
   absl::Status status = body();
   if (status.ok() && PQtransactionStatus(conn_) == PQTRANS_INERROR) {
     // COMMIT would silently roll back: say so instead of reporting success.
     status = absl::AbortedError("postgres transaction: a statement failed inside it");
   }
-  if (!status.ok()) {
-    if (InTransaction()) Exec("ROLLBACK").IgnoreError();
-    return status;
-  }
-  // A lost connection here leaves the outcome unknown to us; Unavailable says "maybe".
-  return Exec("COMMIT");
+  std::unique_ptr<Deferred> deferred = std::move(deferred_);
+  // A lost connection at COMMIT leaves the outcome unknown to us; Unavailable says "maybe".
+  if (status.ok()) status = deferred ? deferred->Commit(*this) : Exec("COMMIT");
+  if (!status.ok() && InTransaction()) Exec("ROLLBACK").IgnoreError();
+  return status;
 }
 
 }  // namespace classplan::postgres

@@ -6,6 +6,7 @@
 // things stores need (parameters, binary bytea, transactions, SQLSTATE) are a thin layer over
 // libpq, shaped here like common/sqlite so a store's two implementations read alike.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,20 @@ struct ConnectOptions {
 
 enum class Isolation { kReadCommitted, kSerializable };
 
+// Work a transaction defers to its end, run inside it after its body and ending with the
+// COMMIT itself, so its last statement can share the COMMIT's round trip (StepTogether).
+// Dropped when the transaction rolls back. audit::AppendAtCommit keeps the audit chain's events
+// here, so the chain's lock is taken last and held only for the append and the commit.
+class Deferred {
+ public:
+  virtual ~Deferred() = default;
+  // Does the deferred work and commits; on failure the transaction is rolled back.
+  virtual absl::Status Commit(Database& db) = 0;
+  // A position in the work, and dropping what came after it (a SAVEPOINT rolled back).
+  virtual size_t Mark() const = 0;
+  virtual void Undo(size_t mark) = 0;
+};
+
 // One connection. Not thread-safe: used by one thread at a time (ConnectionPool leases it).
 class Database {
  public:
@@ -65,6 +80,18 @@ class Database {
   absl::Status Transaction(absl::FunctionRef<absl::Status()> body,
                            Isolation isolation = Isolation::kReadCommitted);
 
+  // Sends both statements (bound, not yet stepped) in one round trip (libpq pipeline mode) and
+  // runs them in order, each with its own snapshot (READ COMMITTED): e.g. taking a lock, then
+  // reading what the lock guards; or a last write and COMMIT. Afterwards each is as after its
+  // first Step, but before its first row: Step() walks the rows. The first error is returned;
+  // a statement after a failed one does not run (PostgreSQL aborts the rest of the pipeline).
+  absl::Status StepTogether(Statement& first, Statement& second);
+
+  // The current transaction's deferred work (nullptr: none), and setting it (inside a
+  // transaction run by Transaction, which runs it in place of a plain COMMIT).
+  Deferred* deferred() const { return deferred_.get(); }
+  void Defer(std::unique_ptr<Deferred> work) { deferred_ = std::move(work); }
+
   bool InTransaction() const;
   // Rows changed by the most recent statement run through Prepare on this connection.
   int64_t Changes() const { return changes_; }
@@ -74,9 +101,20 @@ class Database {
 
  private:
   friend class Statement;
-  Database(pg_conn* conn, int max_prepared) : conn_(conn), max_prepared_(max_prepared) {}
+  // A cache holds at least two statements, so StepTogether's pair never evicts its own.
+  Database(pg_conn* conn, int max_prepared)
+      : conn_(conn), max_prepared_(max_prepared <= 0 ? 0 : std::max(max_prepared, 2)) {}
   // Turns a failed result into a Status, noting a lost connection.
   absl::Status Failure(const pg_result* result, std::string_view what);
+  struct Prepared {
+    std::string name;
+    uint64_t last_use = 0;
+  };
+  // The cache's statement for `sql` with `types` in *entry, prepared now if new (nullptr when
+  // the cache is off); a failed result (the caller's to PQclear) otherwise.
+  pg_result* Lookup(const std::string& sql, int n, const unsigned int* types, Prepared** entry);
+  // Drops `entry` from the cache (the server no longer has it, or its plan is invalid).
+  void Forget(const Prepared* entry);
   // Runs `sql` with parameters through the prepared-statement cache (Prepare says how); the
   // result is the caller's to PQclear.
   pg_result* Run(const std::string& sql, int n, const unsigned int* types,
@@ -85,15 +123,11 @@ class Database {
   // Makes room for one more prepared statement; the DEALLOCATE's failure otherwise.
   pg_result* EvictOne();
 
-  struct Prepared {
-    std::string name;
-    uint64_t last_use = 0;
-  };
-
   pg_conn* conn_;
   const int max_prepared_;
   bool broken_ = false;
   int64_t changes_ = 0;
+  std::unique_ptr<Deferred> deferred_;
   // SQL text and parameter types -> the statement prepared for them on this connection.
   std::unordered_map<std::string, Prepared> prepared_;
   uint64_t uses_ = 0;

@@ -68,7 +68,18 @@ class Statement {
     unsigned int type = 0;             // an OID, 0: let the server infer it
     bool binary = false;
   };
+  // The bound parameters in libpq's arrays (pointing into params_).
+  struct Args {
+    std::vector<unsigned int> types;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    int count() const { return static_cast<int>(types.size()); }
+  };
   Statement(Database* db, std::string sql) : db_(db), sql_(std::move(sql)) {}
+  Args MakeArgs() const;
+  // Takes `result` (owning it) as this statement's; its error if it failed.
+  absl::Status Accept(pg_result* result);
   Param& At(int index);
   const char* Cell(int column) const;
 

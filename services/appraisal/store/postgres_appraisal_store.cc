@@ -99,15 +99,16 @@ absl::Status PostgresAppraisalBackend::Read(Pool& pool,
 
 absl::Status PostgresAppraisalBackend::Write(Pool& pool,
                                              absl::FunctionRef<absl::Status(Database&)> write) {
-  // Group commit: concurrent writes share one commit and one pass through the audit lock,
-  // which each group takes first (pool.h says why).
-  static const std::string kAuditLock =
-      absl::StrCat("SELECT pg_advisory_xact_lock(", audit::kAppendLockKey, ")");
-  return pool.WriteGrouped(write, kAuditLock.c_str());
+  // Group commit: concurrent writes share one commit and one pass through the audit chain's
+  // lock, which the group takes last, for its appends and COMMIT only (Append).
+  return pool.WriteGrouped(write);
 }
 
 absl::StatusOr<audit::Event> PostgresAppraisalBackend::Append(Database& db, audit::Event event) {
-  return audit::Append(db, std::move(event));
+  // Linked and stored at the commit (sequence and hash set then), together with the other
+  // events of the transaction: audit::AppendAtCommit.
+  if (auto s = audit::AppendAtCommit(db, event); !s.ok()) return s;
+  return event;
 }
 
 absl::StatusOr<audit::Page> PostgresAppraisalBackend::List(Database& db,
