@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
@@ -166,6 +167,100 @@ TEST_F(PostgresAuditTest, ASecondAppenderWaitsForTheFirstsCommit) {
   EXPECT_EQ(page->events[0].resource_id, "first");
   EXPECT_EQ(page->events[1].resource_id, "second");
   EXPECT_FALSE(Verify(**lw)->has_value());
+}
+
+// AppendAtCommit on two replicas, groups of concurrent writes (WriteGrouped) on each, some of
+// whose members fail after appending, beside plain Appends: one chain, each transaction's
+// events consecutive and in order, a failed member's events gone.
+TEST_F(PostgresAuditTest, EventsAppendedAtCommitKeepOneChainAcrossReplicasAndGroups) {
+  auto a = Replica(4);
+  auto b = Replica(4);
+  ASSERT_TRUE(a && b);
+  constexpr int kWriters = 8;
+  constexpr int kEach = 20;
+  std::atomic<int> ready{0};
+  std::atomic<int> stored{0};
+  std::vector<std::thread> threads;
+  threads.reserve(kWriters);
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      postgres::ConnectionPool& pool = t % 2 == 0 ? *a : *b;
+      ++ready;
+      while (ready.load() < kWriters) std::this_thread::yield();
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = absl::StrCat("t", t, "-", i);
+        const bool fails = i % 5 == 4;
+        absl::Status s;
+        if (t == 7) {  // one writer appends as the other stores do, its lock taken mid-way
+          s = pool.Write([&](postgres::Database& db) { return Append(db, Sample(id)).status(); });
+          stored += s.ok() ? 1 : 0;
+          EXPECT_TRUE(s.ok()) << s;
+          continue;
+        }
+        s = pool.WriteGrouped([&](postgres::Database& db) -> absl::Status {
+          for (const char* part : {"/0", "/1"}) {
+            if (auto e = AppendAtCommit(db, Sample(id + part)); !e.ok()) return e;
+          }
+          return fails ? absl::AbortedError("the write failed") : absl::OkStatus();
+        });
+        EXPECT_EQ(s.ok(), !fails) << s;
+        stored += s.ok() ? 2 : 0;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto lease = a->Acquire();
+  ASSERT_TRUE(lease.ok());
+  auto broken = Verify(**lease);
+  ASSERT_TRUE(broken.ok()) << broken.status();
+  EXPECT_FALSE(broken->has_value()) << (*broken)->problem;
+  auto page = List(**lease, {}, kMaxPageSize, "");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), static_cast<size_t>(stored.load()));
+  for (size_t i = 0; i < page->events.size(); ++i) {
+    const std::string& id = page->events[i].resource_id;
+    if (id.find('/') == std::string::npos) continue;  // writer 7's, which never fail
+    const size_t dash = id.find('-');
+    int number = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(id.substr(dash + 1, id.find('/') - dash - 1), &number)) << id;
+    EXPECT_NE(number % 5, 4) << "a failed write's event was stored: " << id;
+    if (id.size() > 2 && id.substr(id.size() - 2) == "/0") {
+      ASSERT_LT(i + 1, page->events.size());
+      EXPECT_EQ(page->events[i + 1].resource_id, id.substr(0, id.size() - 2) + "/1");
+    }
+  }
+}
+
+// The window held open: replica A's transaction has appended at commit and not committed;
+// replica B appends and commits meanwhile (A holds no lock yet); A's event links after B's.
+TEST_F(PostgresAuditTest, AppendAtCommitHoldsNoLockUntilTheCommit) {
+  auto a = Replica(1);
+  auto b = Replica(1);
+  ASSERT_TRUE(a && b);
+  auto la = a->Acquire();
+  ASSERT_TRUE(la.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(AppendAtCommit(**la, Sample("outside"))));
+  absl::Status a_status = (*la)->Transaction([&]() -> absl::Status {
+    if (auto s = AppendAtCommit(**la, Sample("first")); !s.ok()) return s;
+    std::atomic<bool> done{false};
+    std::thread second([&] {
+      absl::Status s =
+          b->Write([](postgres::Database& db) { return Append(db, Sample("second")).status(); });
+      EXPECT_TRUE(s.ok()) << s;
+      done = true;
+    });
+    const bool committed =
+        classplan::testing::WaitFor([&] { return done.load(); }, absl::Seconds(30));
+    EXPECT_TRUE(committed) << "the other replica waited for this transaction's lock";
+    second.join();
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(a_status.ok()) << a_status;
+  auto page = List(**la, {}, 0, "");
+  ASSERT_EQ(page->events.size(), 2u);
+  EXPECT_EQ(page->events[0].resource_id, "second");
+  EXPECT_EQ(page->events[1].resource_id, "first");
+  EXPECT_FALSE(Verify(**la)->has_value());
 }
 
 }  // namespace

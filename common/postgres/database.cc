@@ -158,9 +158,8 @@ absl::Status Database::StepTogether(Statement& first, Statement& second) {
     sent = (entries[i] != nullptr
                 ? PQsendQueryPrepared(conn_, entries[i]->name.c_str(), a.count(), a.values.data(),
                                       a.lengths.data(), a.formats.data(), 1)
-                : PQsendQueryParams(conn_, statements[i]->sql_.c_str(), a.count(),
-                                    a.types.data(), a.values.data(), a.lengths.data(),
-                                    a.formats.data(), 1)) == 1;
+                : PQsendQueryParams(conn_, statements[i]->sql_.c_str(), a.count(), a.types.data(),
+                                    a.values.data(), a.lengths.data(), a.formats.data(), 1)) == 1;
   }
   if (sent) sent = PQpipelineSync(conn_) == 1;
   absl::Status status;

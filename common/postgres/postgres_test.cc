@@ -348,6 +348,37 @@ TEST_F(PostgresTest, ThePreparedStatementCacheIsBounded) {
   EXPECT_EQ(st->ColumnInt(0), 0);
 }
 
+TEST_F(PostgresTest, StepTogetherRunsTwoStatementsInOrderInOneRoundTrip) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("CREATE TABLE p (id BIGINT PRIMARY KEY)").ok());
+  auto run = [&](int64_t id) -> absl::StatusOr<int64_t> {
+    auto ins = db->Prepare("INSERT INTO p VALUES ($1)");
+    auto count = db->Prepare("SELECT count(*) FROM p");
+    ins->Bind(1, id);
+    if (auto s = db->StepTogether(*ins, *count); !s.ok()) return s;
+    EXPECT_EQ(ins->Changes(), 1);
+    auto row = count->Step();
+    if (!row.ok()) return row.status();
+    return *row ? count->ColumnInt(0) : -1;
+  };
+  EXPECT_EQ(*run(1), 1);  // the second statement saw the first's row
+  EXPECT_EQ(*run(2), 2);
+  // A failing first statement: the second does not run, the error is the first's, and the
+  // connection serves on.
+  auto dup = run(2);
+  EXPECT_TRUE(absl::IsAlreadyExists(dup.status())) << dup.status();
+  EXPECT_FALSE(db->broken());
+  EXPECT_EQ(*run(3), 3);
+  // Inside a transaction, a last write and COMMIT together.
+  ASSERT_TRUE(db->Exec("BEGIN").ok());
+  auto ins = db->Prepare("INSERT INTO p VALUES (4)");
+  auto commit = db->Prepare("COMMIT");
+  ASSERT_TRUE(db->StepTogether(*ins, *commit).ok());
+  EXPECT_FALSE(db->InTransaction());
+  EXPECT_EQ(*run(5), 5);
+}
+
 // Last: it restarts the shared server. Every pooled connection dies with it; a read then
 // costs nothing (retried once on a new connection), and the loss is noticed and replaced.
 TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
