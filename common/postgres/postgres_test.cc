@@ -379,6 +379,21 @@ TEST_F(PostgresTest, StepTogetherRunsTwoStatementsInOrderInOneRoundTrip) {
   EXPECT_EQ(*run(5), 5);
 }
 
+TEST_F(PostgresTest, APoolConnectsOverTheServersUnixSocket) {
+  const std::string name = url_.substr(url_.rfind('/') + 1);
+  auto pool = ConnectionPool::Create(server()->SocketUrl(name), 2);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  absl::Status s = (*pool)->Read([](Database& db) -> absl::Status {
+    // No server address: the connection is a Unix socket's, not TCP's.
+    auto st = db.Prepare("SELECT inet_server_addr() IS NULL, current_database()");
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    EXPECT_EQ(st->ColumnInt(0), 1);
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+}
+
 // Last: it restarts the shared server. Every pooled connection dies with it; a read then
 // costs nothing (retried once on a new connection), and the loss is noticed and replaced.
 TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
