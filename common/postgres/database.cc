@@ -59,7 +59,11 @@ absl::Status Database::Failure(const pg_result* result, std::string_view what) {
 }
 
 absl::Status Database::Exec(std::string_view sql) {
-  const std::string copy(sql);
+  // Queued commands go first, in the same string (one round trip; an error stops the rest).
+  std::string copy;
+  for (const std::string& q : queued_) absl::StrAppend(&copy, q, "; ");
+  queued_.clear();
+  copy.append(sql);
   Result result(PQexec(conn_, copy.c_str()));
   const ExecStatusType status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -140,9 +144,15 @@ PGresult* Database::Run(const std::string& sql, int n, const unsigned int* types
 
 absl::Status Database::StepTogether(Statement& first, Statement& second) {
   Statement* statements[] = {&first, &second};
-  Prepared* entries[2] = {nullptr, nullptr};
-  Statement::Args args[2];
-  for (int i = 0; i < 2; ++i) {
+  return Pipelined(statements, 2);
+}
+
+void Database::ExecWithNext(std::string_view sql) { queued_.emplace_back(sql); }
+
+absl::Status Database::Pipelined(Statement* const* statements, int n) {
+  std::vector<Prepared*> entries(static_cast<size_t>(n), nullptr);
+  std::vector<Statement::Args> args(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
     Statement& st = *statements[i];
     if (st.db_ != this) return absl::FailedPreconditionError("postgres: statement not prepared");
     if (!st.bind_status_.ok()) return st.bind_status_;
@@ -151,9 +161,16 @@ absl::Status Database::StepTogether(Statement& first, Statement& second) {
     Result failed(Lookup(st.sql_, args[i].count(), args[i].types.data(), &entries[i]));
     if (failed) return Failure(failed.get(), "statement");
   }
+  const std::vector<std::string> queued = std::move(queued_);
+  queued_.clear();
   if (PQenterPipelineMode(conn_) != 1) return Failure(nullptr, "pipeline");
   bool sent = true;
-  for (int i = 0; i < 2 && sent; ++i) {
+  for (const std::string& q : queued) {
+    if (sent) {
+      sent = PQsendQueryParams(conn_, q.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    }
+  }
+  for (int i = 0; i < n && sent; ++i) {
     const Statement::Args& a = args[i];
     sent = (entries[i] != nullptr
                 ? PQsendQueryPrepared(conn_, entries[i]->name.c_str(), a.count(), a.values.data(),
@@ -164,17 +181,25 @@ absl::Status Database::StepTogether(Statement& first, Statement& second) {
   if (sent) sent = PQpipelineSync(conn_) == 1;
   absl::Status status;
   if (!sent) status = Failure(nullptr, "pipeline");
-  // Each statement's result, then the NULL that ends it; then the sync's. A lost connection
+  // Each command's result, then the NULL that ends it; then the sync's. A lost connection
   // ends the results early (PQgetResult returns NULL): the statements left get its error.
-  for (int i = 0; i < 2 && sent; ++i) {
+  const int total = static_cast<int>(queued.size()) + n;
+  for (int i = 0; i < total && sent; ++i) {
     Result result(PQgetResult(conn_));
     if (!result) {
       if (status.ok()) status = Failure(nullptr, "pipeline");
       break;
     }
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
-    if (entries[i] != nullptr && StalePrepared(result.get())) Forget(entries[i]);
-    if (absl::Status s = statements[i]->Accept(result.release()); status.ok()) status = s;
+    const int k = i - static_cast<int>(queued.size());
+    if (k < 0) {  // a queued command: its failure is the first statement's
+      if (PQresultStatus(result.get()) != PGRES_COMMAND_OK && status.ok()) {
+        status = Failure(result.get(), "statement");
+      }
+      continue;
+    }
+    if (entries[k] != nullptr && StalePrepared(result.get())) Forget(entries[k]);
+    if (absl::Status s = statements[k]->Accept(result.release()); status.ok()) status = s;
   }
   if (sent) {
     while (PGresult* r = PQgetResult(conn_)) {
@@ -192,6 +217,8 @@ absl::Status Database::StepTogether(Statement& first, Statement& second) {
 
 bool Database::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
+bool Database::TransactionFailed() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
+
 absl::Status Database::Transaction(absl::FunctionRef<absl::Status()> body, Isolation isolation) {
   if (InTransaction()) {
     return absl::FailedPreconditionError("postgres transaction: already inside a transaction");
@@ -202,15 +229,19 @@ absl::Status Database::Transaction(absl::FunctionRef<absl::Status()> body, Isola
     return s;
   }
   deferred_.reset();
+  queued_.clear();
   absl::Status status = body();
-  if (status.ok() && PQtransactionStatus(conn_) == PQTRANS_INERROR) {
+  if (status.ok() && TransactionFailed()) {
     // COMMIT would silently roll back: say so instead of reporting success.
     status = absl::AbortedError("postgres transaction: a statement failed inside it");
   }
   std::unique_ptr<Deferred> deferred = std::move(deferred_);
   // A lost connection at COMMIT leaves the outcome unknown to us; Unavailable says "maybe".
   if (status.ok()) status = deferred ? deferred->Commit(*this) : Exec("COMMIT");
-  if (!status.ok() && InTransaction()) Exec("ROLLBACK").IgnoreError();
+  if (!status.ok()) {
+    queued_.clear();  // rolled back with the rest
+    if (InTransaction()) Exec("ROLLBACK").IgnoreError();
+  }
   return status;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -87,12 +88,19 @@ class Database {
   // a statement after a failed one does not run (PostgreSQL aborts the rest of the pipeline).
   absl::Status StepTogether(Statement& first, Statement& second);
 
+  // Queues a command without parameters or rows (SAVEPOINT, RELEASE SAVEPOINT) to go with the
+  // next statement, Exec or StepTogether, in the same round trip; a failure of the command is
+  // that call's error. A transaction's rollback drops what is still queued.
+  void ExecWithNext(std::string_view sql);
+
   // The current transaction's deferred work (nullptr: none), and setting it (inside a
   // transaction run by Transaction, which runs it in place of a plain COMMIT).
   Deferred* deferred() const { return deferred_.get(); }
   void Defer(std::unique_ptr<Deferred> work) { deferred_ = std::move(work); }
 
   bool InTransaction() const;
+  // Inside a transaction a statement of which failed (PostgreSQL refuses the rest).
+  bool TransactionFailed() const;
   // Rows changed by the most recent statement run through Prepare on this connection.
   int64_t Changes() const { return changes_; }
 
@@ -113,6 +121,8 @@ class Database {
   // The cache's statement for `sql` with `types` in *entry, prepared now if new (nullptr when
   // the cache is off); a failed result (the caller's to PQclear) otherwise.
   pg_result* Lookup(const std::string& sql, int n, const unsigned int* types, Prepared** entry);
+  // Sends the queued commands and `statements` in one round trip (StepTogether).
+  absl::Status Pipelined(Statement* const* statements, int n);
   // Drops `entry` from the cache (the server no longer has it, or its plan is invalid).
   void Forget(const Prepared* entry);
   // Runs `sql` with parameters through the prepared-statement cache (Prepare says how); the
@@ -128,6 +138,7 @@ class Database {
   bool broken_ = false;
   int64_t changes_ = 0;
   std::unique_ptr<Deferred> deferred_;
+  std::vector<std::string> queued_;  // ExecWithNext
   // SQL text and parameter types -> the statement prepared for them on this connection.
   std::unordered_map<std::string, Prepared> prepared_;
   uint64_t uses_ = 0;

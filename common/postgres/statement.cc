@@ -86,6 +86,12 @@ absl::StatusOr<bool> Statement::Step() {
   if (db_ == nullptr) return absl::FailedPreconditionError("postgres: statement not prepared");
   if (!result_) {
     if (!bind_status_.ok()) return bind_status_;
+    if (!db_->queued_.empty()) {  // with the queued commands, in one round trip
+      Statement* self = this;
+      if (absl::Status s = db_->Pipelined(&self, 1); !s.ok()) return s;
+      if (row_ < rows_) ++row_;
+      return row_ < rows_;
+    }
     const Args args = MakeArgs();
     // Binary results: bytea arrives as its bytes, with no hex decoding.
     if (absl::Status s = Accept(db_->Run(sql_, args.count(), args.types.data(), args.values.data(),
