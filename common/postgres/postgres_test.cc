@@ -394,6 +394,33 @@ TEST_F(PostgresTest, APoolConnectsOverTheServersUnixSocket) {
   EXPECT_TRUE(s.ok()) << s;
 }
 
+TEST_F(PostgresTest, CommandsQueuedWithTheNextStatementRunBeforeIt) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("CREATE TABLE q (id BIGINT PRIMARY KEY)").ok());
+  auto count = [&]() -> int64_t {
+    auto st = db->Prepare("SELECT count(*) FROM q");
+    return *st->Step() ? st->ColumnInt(0) : -1;
+  };
+  absl::Status s = db->Transaction([&]() -> absl::Status {
+    db->ExecWithNext("SAVEPOINT s");
+    auto ins = db->Prepare("INSERT INTO q VALUES (1)");
+    if (auto r = ins->Step(); !r.ok()) return r.status();  // SAVEPOINT went with it
+    EXPECT_EQ(count(), 1);
+    if (auto r = db->Exec("ROLLBACK TO SAVEPOINT s"); !r.ok()) return r;
+    EXPECT_EQ(count(), 0);
+    // A queued command that fails is the next statement's error.
+    db->ExecWithNext("RELEASE SAVEPOINT no_such_savepoint");
+    auto after = db->Prepare("INSERT INTO q VALUES (2)");
+    auto r = after->Step();
+    EXPECT_FALSE(r.ok());
+    return r.status();
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(db->InTransaction());
+  EXPECT_EQ(count(), 0);
+}
+
 // Last: it restarts the shared server. Every pooled connection dies with it; a read then
 // costs nothing (retried once on a new connection), and the loss is noticed and replaced.
 TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
