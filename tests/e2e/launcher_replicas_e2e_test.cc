@@ -382,8 +382,8 @@ TEST_F(LauncherPostgresE2eTest, RunsAPrivatePostgresWithOwnerOnlyConnectionFiles
   const std::string url = testing::ReadWholeFile(dir + "/db/appraisal.url");
   EXPECT_EQ(ModeOf(dir + "/db/appraisal.url"), 0600);
   // Through the Unix socket in the cluster's owner-only directory (the run dir's path is short).
-  EXPECT_NE(url.find(absl::StrCat("@/classplan_appraisal?host=", dir, "/postgres/socket&port=",
-                                  pg_port_)),
+  EXPECT_NE(url.find(absl::StrCat("@/classplan_appraisal?host=", dir,
+                                  "/postgres/socket&port=", pg_port_)),
             std::string::npos)
       << "not the socket";
   EXPECT_EQ(ModeOf(dir + "/postgres/socket"), 0700);
