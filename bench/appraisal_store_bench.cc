@@ -78,16 +78,14 @@ AppraisalStore* Sqlite() {
   return store;
 }
 
+// Stopped (and its dir removed) when the bench exits.
 testing::PostgresServer* Server() {
-  static auto* server = [] {
-    auto s = testing::PostgresServer::Start();  // fsync on
-    if (!s.ok()) {
-      std::fprintf(stderr, "cannot start PostgreSQL: %s\n", s.status().ToString().c_str());
-      std::abort();
-    }
-    return s->release();
-  }();
-  return server;
+  static auto server = testing::PostgresServer::Start();  // fsync on
+  if (!server.ok()) {
+    std::fprintf(stderr, "cannot start PostgreSQL: %s\n", server.status().ToString().c_str());
+    std::abort();
+  }
+  return server->get();
 }
 
 // A store on a database of its own, over TCP (127.0.0.1) or the server's Unix socket.

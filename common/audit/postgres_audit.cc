@@ -106,7 +106,7 @@ absl::Status AppendAtCommit(postgres::Database& db, Event event) {
     }
     auto fresh = std::make_unique<PendingAppends>();
     pending = fresh.get();
-    db.Defer(std::move(fresh));
+    if (auto s = db.Defer(std::move(fresh)); !s.ok()) return s;
   }
   pending->Add(std::move(event));
   return absl::OkStatus();

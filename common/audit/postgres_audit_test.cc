@@ -233,6 +233,10 @@ TEST_F(PostgresAuditTest, AppendAtCommitHoldsNoLockUntilTheCommit) {
   auto la = a->Acquire();
   ASSERT_TRUE(la.ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(AppendAtCommit(**la, Sample("outside"))));
+  // Nor in a transaction begun by hand, whose COMMIT would not store the event.
+  ASSERT_TRUE((*la)->Exec("BEGIN").ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(AppendAtCommit(**la, Sample("by hand"))));
+  ASSERT_TRUE((*la)->Exec("ROLLBACK").ok());
   absl::Status a_status = (*la)->Transaction([&]() -> absl::Status {
     if (auto s = AppendAtCommit(**la, Sample("first")); !s.ok()) return s;
     std::atomic<bool> done{false};

@@ -217,6 +217,14 @@ absl::Status Database::Pipelined(Statement* const* statements, int n) {
 
 bool Database::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
+absl::Status Database::Defer(std::unique_ptr<Deferred> work) {
+  if (!in_body_ || !InTransaction()) {
+    return absl::FailedPreconditionError("postgres: work deferred outside Database::Transaction");
+  }
+  deferred_ = std::move(work);
+  return absl::OkStatus();
+}
+
 bool Database::TransactionFailed() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
 
 absl::Status Database::Transaction(absl::FunctionRef<absl::Status()> body, Isolation isolation) {
@@ -230,7 +238,9 @@ absl::Status Database::Transaction(absl::FunctionRef<absl::Status()> body, Isola
   }
   deferred_.reset();
   queued_.clear();
+  in_body_ = true;
   absl::Status status = body();
+  in_body_ = false;
   if (status.ok() && TransactionFailed()) {
     // COMMIT would silently roll back: say so instead of reporting success.
     status = absl::AbortedError("postgres transaction: a statement failed inside it");

@@ -96,7 +96,9 @@ class Database {
   // The current transaction's deferred work (nullptr: none), and setting it (inside a
   // transaction run by Transaction, which runs it in place of a plain COMMIT).
   Deferred* deferred() const { return deferred_.get(); }
-  void Defer(std::unique_ptr<Deferred> work) { deferred_ = std::move(work); }
+  // FailedPrecondition outside a body run by Transaction: a COMMIT sent otherwise would not
+  // run the work, and it would be lost.
+  absl::Status Defer(std::unique_ptr<Deferred> work);
 
   bool InTransaction() const;
   // Inside a transaction a statement of which failed (PostgreSQL refuses the rest).
@@ -138,6 +140,7 @@ class Database {
   bool broken_ = false;
   int64_t changes_ = 0;
   std::unique_ptr<Deferred> deferred_;
+  bool in_body_ = false;             // Transaction is running its body
   std::vector<std::string> queued_;  // ExecWithNext
   // SQL text and parameter types -> the statement prepared for them on this connection.
   std::unordered_map<std::string, Prepared> prepared_;

@@ -64,7 +64,8 @@ const AppraisalSql& PostgresAppraisalBackend::Sql() {
       " version, data) VALUES($1, $2, $3, $4, $5, $6, 1, $7)",
       "SELECT a.version, a.data, d.data FROM appraisals a LEFT JOIN appraisal_addenda d"
       " ON d.appraisal_id = a.id WHERE a.id = $1 ORDER BY d.seq",
-      // Racing writers queue here; each then sees the version its predecessor committed.
+      // Racing addenda queue here; each then sees the version its predecessor committed. (An
+      // update's guarded UPDATE queues on the row lock itself and rechecks its WHERE.)
       "SELECT version, state FROM appraisals WHERE id = $1 FOR UPDATE",
       "UPDATE appraisals SET employee_id = $1, supervisor_id = $2, unit_id = $3, state = $4,"
       " framework_id = $5, version = $6, data = $7 WHERE id = $8 AND version = $9"
