@@ -5,13 +5,15 @@
 //   ./build/bench/appraisal_store_bench
 //
 // PostgreSQL is a private PostgreSQL 15 started by the bench (tests/support/postgres_server:
-// initdb + pg_ctl on loopback, fsync on), reached over TCP on 127.0.0.1; SQLite is a file in a
-// temp dir (synchronous=FULL, as the appraisal store runs it).
+// initdb + pg_ctl on loopback, fsync on), reached over TCP on 127.0.0.1 (`Postgres`) and over
+// its Unix socket (`PostgresSocket`, libpq host=/dir; a database of its own); SQLite is a file
+// in a temp dir (synchronous=FULL, as the appraisal store runs it).
 //
-// GetAppraisal: the store read behind the GetAppraisal RPC (an appraisal with 3 assessments
-// and its addenda). Appraisals are personal data and never cached, so every read is a
-// "cache miss"; Redis plays no part. GetAppraisalAudited adds what the RPC also does: the
-// read's audit event (RecordReads, a write transaction).
+// GetAppraisal<…, false>: the store read behind the GetAppraisal RPC (an appraisal with 3
+// assessments and its addenda, one statement). Appraisals are personal data and never cached,
+// so every read is issue 13's "cache miss" (no Redis, no in-process cache: none exists for
+// them). <…, true> is the RPC's whole store path: the read plus its audit event
+// (RecordReads, a write transaction, group-committed).
 // UpdateAppraisal: read the stored version, then UpdateAppraisal with it as the expected
 // version and its audit event (one transaction); with 1 and 8 concurrent writers, each on an
 // appraisal of its own (each a thread of one replica sharing its pool of 8 connections).
@@ -76,16 +78,32 @@ AppraisalStore* Sqlite() {
   return store;
 }
 
+// Stopped (and its dir removed) when the bench exits.
+testing::PostgresServer* Server() {
+  static auto server = testing::PostgresServer::Start();  // fsync on
+  if (!server.ok()) {
+    std::fprintf(stderr, "cannot start PostgreSQL: %s\n", server.status().ToString().c_str());
+    std::abort();
+  }
+  return server->get();
+}
+
+// A store on a database of its own, over TCP (127.0.0.1) or the server's Unix socket.
+AppraisalStore* OpenPostgres(const std::string& name, bool socket) {
+  auto url = Server()->CreateDatabase(name);
+  if (!url.ok()) return Ready(url.status());
+  auto s = PostgresAppraisalStore::Open(socket ? Server()->SocketUrl(name) : *url, kPoolSize);
+  if (!s.ok()) return Ready(s.status());
+  return Ready(std::unique_ptr<AppraisalStore>(*std::move(s)));
+}
+
 AppraisalStore* Postgres() {
-  static AppraisalStore* store = [] {
-    static auto server = testing::PostgresServer::Start();  // fsync on
-    if (!server.ok()) return Ready(server.status());
-    auto url = (*server)->CreateDatabase("appraisal");
-    if (!url.ok()) return Ready(url.status());
-    auto s = PostgresAppraisalStore::Open(*url, kPoolSize);
-    if (!s.ok()) return Ready(s.status());
-    return Ready(std::unique_ptr<AppraisalStore>(*std::move(s)));
-  }();
+  static AppraisalStore* store = OpenPostgres("appraisal", false);
+  return store;
+}
+
+AppraisalStore* PostgresSocket() {
+  static AppraisalStore* store = OpenPostgres("appraisal_socket", true);
   return store;
 }
 
@@ -132,10 +150,13 @@ void BM_UpdateAppraisal(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(BM_GetAppraisal, Sqlite, false)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_GetAppraisal, Postgres, false)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisal, PostgresSocket, false)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_GetAppraisal, Sqlite, true)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_GetAppraisal, Postgres, true)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisal, PostgresSocket, true)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_UpdateAppraisal, Sqlite)->UseRealTime()->Threads(1)->Threads(8);
 BENCHMARK_TEMPLATE(BM_UpdateAppraisal, Postgres)->UseRealTime()->Threads(1)->Threads(8);
+BENCHMARK_TEMPLATE(BM_UpdateAppraisal, PostgresSocket)->UseRealTime()->Threads(1)->Threads(8);
 
 }  // namespace
 }  // namespace classplan::appraisal

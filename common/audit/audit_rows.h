@@ -46,29 +46,38 @@ Event ReadEvent(const Statement& st) {
   return e;
 }
 
-// The next link after the tail read from `last` (a statement selecting seq, hash of the last
-// event, stepped once): sequence, prev_hash, time kept to the microsecond (as stored, so the
-// hash recomputed from a read matches) and hash.
-template <typename Statement>
-absl::StatusOr<Event> NextLink(Statement& last, Event event) {
-  auto row = last.Step();
-  if (!row.ok()) return row.status();
-  event.sequence = *row ? last.ColumnInt(0) + 1 : 1;
-  event.prev_hash = *row ? last.ColumnText(1) : std::string(kGenesisHash);
-  last.Reset();
+// `event` as the link after (prev_sequence, prev_hash): sequence, prev_hash, time kept to the
+// microsecond (as stored, so the hash recomputed from a read matches) and hash.
+inline Event Link(Event event, int64_t prev_sequence, std::string prev_hash) {
+  event.sequence = prev_sequence + 1;
+  event.prev_hash = std::move(prev_hash);
   event.time = absl::FromUnixMicros(absl::ToUnixMicros(event.time));
   event.hash = Hash(event);
   return event;
 }
 
-// Binds `event` to parameters 1..13 in kColumns order.
+// The next link (Link) after the tail read from `last` (a statement selecting seq, hash of the
+// last event, stepped once).
 template <typename Statement>
-void BindEvent(Statement& ins, const Event& event) {
-  ins.Bind(1, event.sequence).Bind(2, absl::ToUnixMicros(event.time)).Bind(3, event.principal);
-  ins.Bind(4, absl::StrJoin(event.roles, ",")).Bind(5, event.request_id).Bind(6, event.method);
-  ins.Bind(7, event.resource_type).Bind(8, event.resource_id).Bind(9, event.etag_before);
-  ins.Bind(10, event.etag_after).Bind(11, event.reason).Bind(12, event.prev_hash);
-  ins.Bind(13, event.hash);
+absl::StatusOr<Event> NextLink(Statement& last, Event event) {
+  auto row = last.Step();
+  if (!row.ok()) return row.status();
+  event = Link(std::move(event), *row ? last.ColumnInt(0) : 0,
+               *row ? last.ColumnText(1) : std::string(kGenesisHash));
+  last.Reset();
+  return event;
+}
+
+// Binds `event` to parameters first..first + 12 in kColumns order.
+template <typename Statement>
+void BindEvent(Statement& ins, const Event& event, int first = 1) {
+  const int f = first - 1;
+  ins.Bind(f + 1, event.sequence).Bind(f + 2, absl::ToUnixMicros(event.time));
+  ins.Bind(f + 3, event.principal).Bind(f + 4, absl::StrJoin(event.roles, ","));
+  ins.Bind(f + 5, event.request_id).Bind(f + 6, event.method).Bind(f + 7, event.resource_type);
+  ins.Bind(f + 8, event.resource_id).Bind(f + 9, event.etag_before);
+  ins.Bind(f + 10, event.etag_after).Bind(f + 11, event.reason).Bind(f + 12, event.prev_hash);
+  ins.Bind(f + 13, event.hash);
 }
 
 // Identifies a query for its page tokens.

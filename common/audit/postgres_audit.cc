@@ -1,5 +1,10 @@
 #include "common/audit/postgres_audit.h"
 
+#include <algorithm>
+#include <memory>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/audit/audit_rows.h"
 
@@ -26,6 +31,85 @@ absl::StatusOr<Event> Append(postgres::Database& db, Event event) {
   internal::BindEvent(*ins, *next);
   if (auto s = ins->Step(); !s.ok()) return s.status();
   return next;
+}
+
+namespace {
+
+// Rows per INSERT: 13 parameters each, well inside the protocol's 65,535.
+constexpr size_t kRowsPerInsert = 256;
+
+std::string InsertSql(size_t rows) {
+  std::string sql = absl::StrCat("INSERT INTO audit_events(", internal::kColumns, ") VALUES");
+  for (size_t r = 0; r < rows; ++r) {
+    absl::StrAppend(&sql, r == 0 ? "(" : ", (");
+    for (size_t c = 1; c <= 13; ++c) absl::StrAppend(&sql, c == 1 ? "$" : ", $", r * 13 + c);
+    absl::StrAppend(&sql, ")");
+  }
+  return sql;
+}
+
+class PendingAppends : public postgres::Deferred {
+ public:
+  void Add(Event event) { events_.push_back(std::move(event)); }
+  size_t Mark() const override { return events_.size(); }
+  void Undo(size_t mark) override { events_.resize(std::min(mark, events_.size())); }
+
+  absl::Status Commit(postgres::Database& db) override {
+    if (events_.empty()) return db.Exec("COMMIT");
+    // The lock, then the tail read in a statement of its own (a snapshot taken after the lock
+    // is granted, so it sees the previous holder's rows): one round trip.
+    auto lock = db.Prepare("SELECT pg_advisory_xact_lock($1)");
+    auto tail = db.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+    if (!lock.ok() || !tail.ok()) return !lock.ok() ? lock.status() : tail.status();
+    lock->Bind(1, kAppendLockKey);
+    if (auto s = db.StepTogether(*lock, *tail); !s.ok()) return s;
+    auto row = tail->Step();
+    if (!row.ok()) return row.status();
+    int64_t sequence = *row ? tail->ColumnInt(0) : 0;
+    std::string hash = *row ? tail->ColumnText(1) : std::string(kGenesisHash);
+    for (size_t start = 0; start < events_.size(); start += kRowsPerInsert) {
+      const size_t rows = std::min(kRowsPerInsert, events_.size() - start);
+      auto ins = db.Prepare(InsertSql(rows));
+      if (!ins.ok()) return ins.status();
+      for (size_t r = 0; r < rows; ++r) {
+        Event e = internal::Link(std::move(events_[start + r]), sequence, hash);
+        sequence = e.sequence;
+        hash = e.hash;
+        internal::BindEvent(*ins, e, static_cast<int>(r * 13 + 1));
+      }
+      if (start + rows < events_.size()) {
+        if (auto s = ins->Step(); !s.ok()) return s.status();
+        continue;
+      }
+      // The last INSERT and the COMMIT in one round trip.
+      auto commit = db.Prepare("COMMIT");
+      if (!commit.ok()) return commit.status();
+      return db.StepTogether(*ins, *commit);
+    }
+    return absl::OkStatus();  // not reached: the last chunk returns
+  }
+
+ private:
+  std::vector<Event> events_;
+};
+
+}  // namespace
+
+absl::Status AppendAtCommit(postgres::Database& db, Event event) {
+  if (!db.InTransaction()) {
+    return absl::FailedPreconditionError("audit Append must run inside the write's transaction");
+  }
+  auto* pending = dynamic_cast<PendingAppends*>(db.deferred());
+  if (pending == nullptr) {
+    if (db.deferred() != nullptr) {
+      return absl::FailedPreconditionError("the transaction already defers other work");
+    }
+    auto fresh = std::make_unique<PendingAppends>();
+    pending = fresh.get();
+    if (auto s = db.Defer(std::move(fresh)); !s.ok()) return s;
+  }
+  pending->Add(std::move(event));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Page> List(postgres::Database& db, const Filter& filter, int page_size,

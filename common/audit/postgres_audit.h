@@ -43,6 +43,17 @@ inline constexpr int64_t kAppendLockKey = 0x6175646974636861;  // "auditcha"
 // waits for the append lock, reads the tail, inserts the next link.
 absl::StatusOr<Event> Append(postgres::Database& db, Event event);
 
+// As Append, deferred to the transaction's end (postgres::Deferred): the events of a
+// transaction (of a whole WriteGrouped group) are linked and inserted together right before
+// its COMMIT, in the order they were appended, taking the append lock only then. So the lock is
+// held for two round trips and the commit (the lock with the tail read, then one multi-row
+// INSERT with the COMMIT, each pair pipelined), not for the whole transaction, and nothing
+// after it waits for another lock (no deadlock with row locks the bodies took). A failed
+// insert fails the transaction: still no write without its event. The event's sequence and
+// hash are set only when it is stored, so nothing is returned. Inside a transaction run by
+// Database::Transaction (or the pool's Write / WriteGrouped); FailedPrecondition otherwise.
+absl::Status AppendAtCommit(postgres::Database& db, Event event);
+
 // As the SQLite List and Verify.
 absl::StatusOr<Page> List(postgres::Database& db, const Filter& filter, int page_size,
                           const std::string& page_token);

@@ -2,11 +2,13 @@
 #include "common/audit/postgres_audit.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/postgres/migrations.h"
 #include "common/postgres/pool.h"
@@ -26,6 +28,39 @@ class PostgresAuditTest : public testing::PostgresFixture {
     return pool.ok() ? *std::move(pool) : nullptr;
   }
 };
+
+// Runs `writer(pool, t)` on `n` threads released together, even ones on `a`, odd ones on `b`.
+void OnTwoReplicas(postgres::ConnectionPool& a, postgres::ConnectionPool& b, int n,
+                   const std::function<void(postgres::ConnectionPool&, int)>& writer) {
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(n));
+  for (int t = 0; t < n; ++t) {
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (ready.load() < n) std::this_thread::yield();
+      writer(t % 2 == 0 ? a : b, t);
+    });
+  }
+  for (auto& t : threads) t.join();
+}
+
+// The whole trail, after checking that its chain verifies and holds `events` events.
+std::vector<Event> ExpectOneChain(postgres::ConnectionPool& pool, size_t events) {
+  auto lease = pool.Acquire();
+  EXPECT_TRUE(lease.ok());
+  if (!lease.ok()) return {};
+  auto broken = Verify(**lease);
+  EXPECT_TRUE(broken.ok()) << broken.status();
+  if (broken.ok()) {
+    EXPECT_FALSE(broken->has_value()) << (*broken)->problem;
+  }
+  auto page = List(**lease, {}, kMaxPageSize, "");
+  EXPECT_TRUE(page.ok());
+  if (!page.ok()) return {};
+  EXPECT_EQ(page->events.size(), events);
+  return page->events;
+}
 
 Event Sample(const std::string& id) {
   Event e;
@@ -92,41 +127,17 @@ TEST_F(PostgresAuditTest, EightConcurrentAppendersOnTwoReplicasKeepOneChain) {
   ASSERT_TRUE(a && b);
   constexpr int kAppenders = 8;
   constexpr int kEach = 20;
-  std::atomic<int> ready{0};
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  threads.reserve(kAppenders);
-  for (int t = 0; t < kAppenders; ++t) {
-    threads.emplace_back([&, t] {
-      postgres::ConnectionPool& pool = t % 2 == 0 ? *a : *b;
-      auto lease = pool.Acquire();
-      if (!lease.ok()) {
-        ++failures;
-        return;
-      }
-      postgres::Database& db = **lease;
-      ++ready;
-      while (ready.load() < kAppenders) std::this_thread::yield();
-      for (int i = 0; i < kEach; ++i) {
-        absl::Status s = db.Transaction(
-            [&] { return Append(db, Sample(absl::StrCat("t", t, "-", i))).status(); });
-        if (!s.ok()) {
-          ADD_FAILURE() << s;
-          ++failures;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
-  auto lease = a->Acquire();
-  ASSERT_TRUE(lease.ok());
-  auto broken = Verify(**lease);
-  ASSERT_TRUE(broken.ok()) << broken.status();
-  EXPECT_FALSE(broken->has_value()) << (*broken)->problem;
-  auto page = List(**lease, {}, kMaxPageSize, "");
-  ASSERT_TRUE(page.ok());
-  EXPECT_EQ(page->events.size(), static_cast<size_t>(kAppenders * kEach));
+  OnTwoReplicas(*a, *b, kAppenders, [&](postgres::ConnectionPool& pool, int t) {
+    auto lease = pool.Acquire();
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    postgres::Database& db = **lease;
+    for (int i = 0; i < kEach; ++i) {
+      absl::Status s =
+          db.Transaction([&] { return Append(db, Sample(absl::StrCat("t", t, "-", i))).status(); });
+      EXPECT_TRUE(s.ok()) << s;
+    }
+  });
+  ExpectOneChain(*a, static_cast<size_t>(kAppenders * kEach));
 }
 
 // The window held open: replica A has appended and not committed; replica B's append waits on
@@ -166,6 +177,87 @@ TEST_F(PostgresAuditTest, ASecondAppenderWaitsForTheFirstsCommit) {
   EXPECT_EQ(page->events[0].resource_id, "first");
   EXPECT_EQ(page->events[1].resource_id, "second");
   EXPECT_FALSE(Verify(**lw)->has_value());
+}
+
+// AppendAtCommit on two replicas, groups of concurrent writes (WriteGrouped) on each, some of
+// whose members fail after appending, beside plain Appends: one chain, each transaction's
+// events consecutive and in order, a failed member's events gone.
+TEST_F(PostgresAuditTest, EventsAppendedAtCommitKeepOneChainAcrossReplicasAndGroups) {
+  auto a = Replica(4);
+  auto b = Replica(4);
+  ASSERT_TRUE(a && b);
+  constexpr int kEach = 20;
+  std::atomic<int> stored{0};
+  OnTwoReplicas(*a, *b, 8, [&](postgres::ConnectionPool& pool, int t) {
+    for (int i = 0; i < kEach; ++i) {
+      const std::string id = absl::StrCat("t", t, "-", i);
+      const bool fails = i % 5 == 4;
+      absl::Status s;
+      if (t == 7) {  // one writer appends as the other stores do, its lock taken mid-way
+        s = pool.Write([&](postgres::Database& db) { return Append(db, Sample(id)).status(); });
+        stored += s.ok() ? 1 : 0;
+        EXPECT_TRUE(s.ok()) << s;
+        continue;
+      }
+      s = pool.WriteGrouped([&](postgres::Database& db) -> absl::Status {
+        for (const char* part : {"/0", "/1"}) {
+          if (auto e = AppendAtCommit(db, Sample(id + part)); !e.ok()) return e;
+        }
+        return fails ? absl::AbortedError("the write failed") : absl::OkStatus();
+      });
+      EXPECT_EQ(s.ok(), !fails) << s;
+      stored += s.ok() ? 2 : 0;
+    }
+  });
+  const std::vector<Event> events = ExpectOneChain(*a, static_cast<size_t>(stored.load()));
+  for (size_t i = 0; i < events.size(); ++i) {
+    const std::string& id = events[i].resource_id;
+    if (id.find('/') == std::string::npos) continue;  // writer 7's, which never fail
+    const size_t dash = id.find('-');
+    int number = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(id.substr(dash + 1, id.find('/') - dash - 1), &number)) << id;
+    EXPECT_NE(number % 5, 4) << "a failed write's event was stored: " << id;
+    if (id.substr(id.size() - 2) == "/0") {
+      ASSERT_LT(i + 1, events.size());
+      EXPECT_EQ(events[i + 1].resource_id, id.substr(0, id.size() - 2) + "/1");
+    }
+  }
+}
+
+// The window held open: replica A's transaction has appended at commit and not committed;
+// replica B appends and commits meanwhile (A holds no lock yet); A's event links after B's.
+TEST_F(PostgresAuditTest, AppendAtCommitHoldsNoLockUntilTheCommit) {
+  auto a = Replica(1);
+  auto b = Replica(1);
+  ASSERT_TRUE(a && b);
+  auto la = a->Acquire();
+  ASSERT_TRUE(la.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(AppendAtCommit(**la, Sample("outside"))));
+  // Nor in a transaction begun by hand, whose COMMIT would not store the event.
+  ASSERT_TRUE((*la)->Exec("BEGIN").ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(AppendAtCommit(**la, Sample("by hand"))));
+  ASSERT_TRUE((*la)->Exec("ROLLBACK").ok());
+  absl::Status a_status = (*la)->Transaction([&]() -> absl::Status {
+    if (auto s = AppendAtCommit(**la, Sample("first")); !s.ok()) return s;
+    std::atomic<bool> done{false};
+    std::thread second([&] {
+      absl::Status s =
+          b->Write([](postgres::Database& db) { return Append(db, Sample("second")).status(); });
+      EXPECT_TRUE(s.ok()) << s;
+      done = true;
+    });
+    const bool committed =
+        classplan::testing::WaitFor([&] { return done.load(); }, absl::Seconds(30));
+    EXPECT_TRUE(committed) << "the other replica waited for this transaction's lock";
+    second.join();
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(a_status.ok()) << a_status;
+  auto page = List(**la, {}, 0, "");
+  ASSERT_EQ(page->events.size(), 2u);
+  EXPECT_EQ(page->events[0].resource_id, "second");
+  EXPECT_EQ(page->events[1].resource_id, "first");
+  EXPECT_FALSE(Verify(**la)->has_value());
 }
 
 }  // namespace

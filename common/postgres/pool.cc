@@ -107,12 +107,21 @@ void ConnectionPool::RunGroup(const std::vector<Grouped*>& batch, const char* fi
     }
     for (Grouped* g : batch) {
       ++ran;
-      if (absl::Status s = db.Exec("SAVEPOINT grouped_write"); !s.ok()) return s;
+      const size_t mark = db.deferred() != nullptr ? db.deferred()->Mark() : 0;
+      // The savepoint and its release travel with the body's next statement (ExecWithNext):
+      // no round trip of their own.
+      db.ExecWithNext("SAVEPOINT grouped_write");
       g->status = g->body(db);
-      // RELEASE fails when a statement of the body failed (PostgreSQL refuses the rest).
-      if (g->status.ok()) g->status = db.Exec("RELEASE SAVEPOINT grouped_write");
-      if (g->status.ok()) continue;
+      if (g->status.ok() && db.TransactionFailed()) {
+        // A statement of the body failed and the body went on: RELEASE would be refused.
+        g->status = absl::AbortedError("postgres transaction: a statement failed inside it");
+      }
+      if (g->status.ok()) {
+        db.ExecWithNext("RELEASE SAVEPOINT grouped_write");
+        continue;
+      }
       if (db.broken()) return g->status;
+      if (db.deferred() != nullptr) db.deferred()->Undo(mark);  // its share of the deferred work
       if (absl::Status s = db.Exec("ROLLBACK TO SAVEPOINT grouped_write; "
                                    "RELEASE SAVEPOINT grouped_write");
           !s.ok()) {

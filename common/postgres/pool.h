@@ -47,6 +47,10 @@ class ConnectionPool : public storage::LeasePool<Database> {
   // transaction) and its locks are held until the batch commits; a failed COMMIT is every
   // member's error. A lone caller runs without a savepoint.
   //
+  // Work the bodies defer to the commit (Database::Defer, e.g. audit::AppendAtCommit) runs
+  // once for the whole group, right before its COMMIT; a body rolled back to its savepoint
+  // drops its share (Deferred::Undo).
+  //
   // `first` (if not null) runs first in every group transaction, before any body: a store
   // whose bodies each end taking one shared lock (the audit chain's advisory lock) passes the
   // statement taking it, so no group ever holds a body's lock while it waits for that one (two

@@ -268,6 +268,159 @@ TEST_F(PostgresTest, GroupedWritesShareACommitAndFailAlone) {
   EXPECT_EQ(absl::StripAsciiWhitespace(*rows), "a,b,c");
 }
 
+// How many of the connection's own prepared statements have `sql` as their text.
+int64_t PreparedAs(Database& db, const std::string& sql) {
+  auto st = db.Prepare("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1");
+  st->Bind(1, sql);
+  auto row = st->Step();
+  return row.ok() && *row ? st->ColumnInt(0) : -1;
+}
+
+TEST_F(PostgresTest, StatementsArePreparedOncePerConnectionAndKeyedByTheirTypes) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  const std::string sql = "SELECT $1::text";
+  auto select = [&](auto bind) -> std::string {
+    auto st = db->Prepare(sql);
+    bind(*st);
+    auto row = st->Step();
+    EXPECT_TRUE(row.ok() && *row) << row.status();
+    return st->ColumnIsNull(0) ? "NULL" : st->ColumnText(0);
+  };
+  EXPECT_EQ(PreparedAs(*db, sql), 0);
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, int64_t{5}); }), "5");
+  EXPECT_EQ(PreparedAs(*db, sql), 1);
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, int64_t{6}); }), "6");
+  EXPECT_EQ(PreparedAs(*db, sql), 1);  // the second use executed the first's statement
+  // The same text with a text parameter: prepared with $1 as bigint it would fail to parse.
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, "abc"); }), "abc");
+  EXPECT_EQ(select([](Statement& st) { st.BindNull(1); }), "NULL");
+  EXPECT_EQ(PreparedAs(*db, sql), 2);  // text and NULL both let the server infer $1
+  // Rolled back, a statement prepared inside a transaction still serves (not transactional).
+  ASSERT_FALSE(db->Transaction([&] {
+                   EXPECT_EQ(select([](Statement& st) { st.Bind(1, "in"); }), "in");
+                   auto other = db->Prepare("SELECT 2 + $1");
+                   other->Bind(1, int64_t{1});
+                   EXPECT_TRUE(*other->Step());
+                   return absl::CancelledError("roll back");
+                 }).ok());
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, "after"); }), "after");
+  // Deallocated behind the cache's back: prepared again, transparently, outside a transaction.
+  ASSERT_TRUE(db->Exec("DEALLOCATE ALL").ok());
+  EXPECT_EQ(select([](Statement& st) { st.Bind(1, int64_t{7}); }), "7");
+  EXPECT_EQ(PreparedAs(*db, sql), 1);
+  // A table whose columns change under a cached SELECT *: the failed call re-prepares it.
+  ASSERT_TRUE(db->Exec("CREATE TABLE c (a BIGINT); INSERT INTO c VALUES (1)").ok());
+  auto star = [&]() -> absl::StatusOr<int> {
+    auto st = db->Prepare("SELECT * FROM c");
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    return st->ColumnCount();
+  };
+  EXPECT_EQ(*star(), 1);
+  ASSERT_TRUE(db->Exec("ALTER TABLE c ADD COLUMN b BIGINT").ok());
+  auto widened = star();
+  ASSERT_TRUE(widened.ok()) << widened.status();
+  EXPECT_EQ(*widened, 2);
+}
+
+TEST_F(PostgresTest, ThePreparedStatementCacheIsBounded) {
+  ConnectOptions options;
+  options.max_prepared_statements = 2;
+  auto db = Connect(options);
+  ASSERT_NE(db, nullptr);
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 4; ++i) {
+      auto st = db->Prepare(absl::StrCat("SELECT ", i, " + $1"));
+      st->Bind(1, int64_t{round});
+      ASSERT_TRUE(*st->Step());
+      EXPECT_EQ(st->ColumnInt(0), i + round);
+    }
+  }
+  auto count = db->Prepare("SELECT count(*) FROM pg_prepared_statements");
+  ASSERT_TRUE(*count->Step());
+  EXPECT_LE(count->ColumnInt(0), 2);  // its own statement is one of them
+  ConnectOptions none;
+  none.max_prepared_statements = 0;
+  auto unprepared = Connect(none);
+  auto st = unprepared->Prepare("SELECT count(*) FROM pg_prepared_statements");
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->ColumnInt(0), 0);
+}
+
+TEST_F(PostgresTest, StepTogetherRunsTwoStatementsInOrderInOneRoundTrip) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("CREATE TABLE p (id BIGINT PRIMARY KEY)").ok());
+  auto run = [&](int64_t id) -> absl::StatusOr<int64_t> {
+    auto ins = db->Prepare("INSERT INTO p VALUES ($1)");
+    auto count = db->Prepare("SELECT count(*) FROM p");
+    ins->Bind(1, id);
+    if (auto s = db->StepTogether(*ins, *count); !s.ok()) return s;
+    EXPECT_EQ(ins->Changes(), 1);
+    auto row = count->Step();
+    if (!row.ok()) return row.status();
+    return *row ? count->ColumnInt(0) : -1;
+  };
+  EXPECT_EQ(*run(1), 1);  // the second statement saw the first's row
+  EXPECT_EQ(*run(2), 2);
+  // A failing first statement: the second does not run, the error is the first's, and the
+  // connection serves on.
+  auto dup = run(2);
+  EXPECT_TRUE(absl::IsAlreadyExists(dup.status())) << dup.status();
+  EXPECT_FALSE(db->broken());
+  EXPECT_EQ(*run(3), 3);
+  // Inside a transaction, a last write and COMMIT together.
+  ASSERT_TRUE(db->Exec("BEGIN").ok());
+  auto ins = db->Prepare("INSERT INTO p VALUES (4)");
+  auto commit = db->Prepare("COMMIT");
+  ASSERT_TRUE(db->StepTogether(*ins, *commit).ok());
+  EXPECT_FALSE(db->InTransaction());
+  EXPECT_EQ(*run(5), 5);
+}
+
+TEST_F(PostgresTest, APoolConnectsOverTheServersUnixSocket) {
+  const std::string name = url_.substr(url_.rfind('/') + 1);
+  auto pool = ConnectionPool::Create(server()->SocketUrl(name), 2);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  absl::Status s = (*pool)->Read([](Database& db) -> absl::Status {
+    // No server address: the connection is a Unix socket's, not TCP's.
+    auto st = db.Prepare("SELECT inet_server_addr() IS NULL, current_database()");
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    EXPECT_EQ(st->ColumnInt(0), 1);
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+}
+
+TEST_F(PostgresTest, CommandsQueuedWithTheNextStatementRunBeforeIt) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("CREATE TABLE q (id BIGINT PRIMARY KEY)").ok());
+  auto count = [&]() -> int64_t {
+    auto st = db->Prepare("SELECT count(*) FROM q");
+    return *st->Step() ? st->ColumnInt(0) : -1;
+  };
+  absl::Status s = db->Transaction([&]() -> absl::Status {
+    db->ExecWithNext("SAVEPOINT s");
+    auto ins = db->Prepare("INSERT INTO q VALUES (1)");
+    if (auto r = ins->Step(); !r.ok()) return r.status();  // SAVEPOINT went with it
+    EXPECT_EQ(count(), 1);
+    if (auto r = db->Exec("ROLLBACK TO SAVEPOINT s"); !r.ok()) return r;
+    EXPECT_EQ(count(), 0);
+    // A queued command that fails is the next statement's error.
+    db->ExecWithNext("RELEASE SAVEPOINT no_such_savepoint");
+    auto after = db->Prepare("INSERT INTO q VALUES (2)");
+    auto r = after->Step();
+    EXPECT_FALSE(r.ok());
+    return r.status();
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(db->InTransaction());
+  EXPECT_EQ(count(), 0);
+}
+
 // Last: it restarts the shared server. Every pooled connection dies with it; a read then
 // costs nothing (retried once on a new connection), and the loss is noticed and replaced.
 TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
@@ -291,6 +444,12 @@ TEST_F(PostgresTest, ZReadsRideThroughAServerRestart) {
   ASSERT_TRUE(read().ok());
   ASSERT_TRUE(server()->Restart().ok());
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(read().ok()) << read();
+  {
+    // The new connection prepared the read's statement afresh (the old one died with its cache).
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(PreparedAs(**lease, "SELECT count(*) FROM a"), 1);
+  }
   // A write is never retried: on a dead connection it fails (Unavailable), and the next works.
   {
     auto lease = (*pool)->Acquire();

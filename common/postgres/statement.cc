@@ -55,34 +55,50 @@ Statement& Statement::BindNull(int index) {
   return *this;
 }
 
+Statement::Args Statement::MakeArgs() const {
+  Args args;
+  for (const Param& p : params_) {
+    args.types.push_back(p.type);
+    args.values.push_back(p.value ? p.value->data() : nullptr);
+    args.lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+    args.formats.push_back(p.binary ? 1 : 0);
+  }
+  return args;
+}
+
+absl::Status Statement::Accept(pg_result* result) {
+  result_.reset(result);
+  const ExecStatusType status = PQresultStatus(result_.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    absl::Status failure = db_->Failure(result_.get(), "statement");
+    result_.reset();
+    return failure;
+  }
+  rows_ = status == PGRES_TUPLES_OK ? PQntuples(result_.get()) : 0;
+  row_ = -1;
+  changes_ = 0;
+  if (!absl::SimpleAtoi(PQcmdTuples(result_.get()), &changes_)) changes_ = 0;
+  db_->changes_ = changes_;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> Statement::Step() {
   if (db_ == nullptr) return absl::FailedPreconditionError("postgres: statement not prepared");
   if (!result_) {
     if (!bind_status_.ok()) return bind_status_;
-    std::vector<unsigned int> types;
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    std::vector<int> formats;
-    for (const Param& p : params_) {
-      types.push_back(p.type);
-      values.push_back(p.value ? p.value->data() : nullptr);
-      lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
-      formats.push_back(p.binary ? 1 : 0);
+    if (!db_->queued_.empty()) {  // with the queued commands, in one round trip
+      Statement* self = this;
+      if (absl::Status s = db_->Pipelined(&self, 1); !s.ok()) return s;
+      if (row_ < rows_) ++row_;
+      return row_ < rows_;
     }
+    const Args args = MakeArgs();
     // Binary results: bytea arrives as its bytes, with no hex decoding.
-    result_.reset(PQexecParams(db_->conn_, sql_.c_str(), static_cast<int>(params_.size()),
-                               types.data(), values.data(), lengths.data(), formats.data(), 1));
-    const ExecStatusType status = PQresultStatus(result_.get());
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      absl::Status failure = db_->Failure(result_.get(), "statement");
-      result_.reset();
-      return failure;
+    if (absl::Status s = Accept(db_->Run(sql_, args.count(), args.types.data(), args.values.data(),
+                                         args.lengths.data(), args.formats.data()));
+        !s.ok()) {
+      return s;
     }
-    rows_ = status == PGRES_TUPLES_OK ? PQntuples(result_.get()) : 0;
-    row_ = -1;
-    changes_ = 0;
-    if (!absl::SimpleAtoi(PQcmdTuples(result_.get()), &changes_)) changes_ = 0;
-    db_->changes_ = changes_;
   }
   if (row_ < rows_) ++row_;
   return row_ < rows_;

@@ -24,11 +24,12 @@ class Database;
 //   st->Bind(1, id);
 //   while (*st->Step()) ... st->ColumnInt(0) ... st->ColumnBlob(1) ...
 //
-// The first Step() sends the statement (PQexecParams: values never spliced into SQL) and keeps
-// the whole result; later Steps walk its rows. Integers and text go as text parameters (int64
-// typed bigint), blobs as binary bytea; results come back in binary format, so a bytea column
-// is its raw bytes and integer columns of any width read with ColumnInt. A statement must not
-// outlive its Database (nor, with a pool, its Lease).
+// The first Step() sends the statement (a server-side prepared statement, cached per connection:
+// Database::Prepare; values never spliced into SQL) and keeps the whole result; later Steps walk
+// its rows. Integers and text go as text parameters (int64 typed bigint), blobs as binary bytea;
+// results come back in binary format, so a bytea column is its raw bytes and integer columns of any
+// width read with ColumnInt. A statement must not outlive its Database (nor, with a pool, its
+// Lease).
 class Statement {
  public:
   Statement() = default;
@@ -67,7 +68,18 @@ class Statement {
     unsigned int type = 0;             // an OID, 0: let the server infer it
     bool binary = false;
   };
+  // The bound parameters in libpq's arrays (pointing into params_).
+  struct Args {
+    std::vector<unsigned int> types;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    int count() const { return static_cast<int>(types.size()); }
+  };
   Statement(Database* db, std::string sql) : db_(db), sql_(std::move(sql)) {}
+  Args MakeArgs() const;
+  // Takes `result` (owning it) as this statement's; its error if it failed.
+  absl::Status Accept(pg_result* result);
   Param& At(int index);
   const char* Cell(int column) const;
 

@@ -13,8 +13,11 @@
 # Every service has its own role (classplan_<name>, a generated password) owning its own
 # database (classplan_<name>); PUBLIC may not connect to it, so a service reaches no other's
 # data. Passwords are made on the first start and reused; URL files are rewritten on every
-# start (the port may change). Password authentication (scram-sha-256) on 127.0.0.1 only; no
-# Unix socket.
+# start (the port may change). Password authentication (scram-sha-256), on 127.0.0.1 and on a
+# Unix socket in <run dir>/postgres/socket (owner-only, 0700, as the cluster's directory): the
+# services' URLs use the socket (no TCP stack on the way: the one-machine launcher only; in
+# Kubernetes the services reach PostgreSQL over TCP), unless the run dir's path is too long for
+# a socket's (107 bytes) or needs quoting in a URL, when they use 127.0.0.1.
 #
 # Settings (environment): CLASSPLAN_POSTGRES_PORT (default: the first free port from 55432),
 # CLASSPLAN_PG_BINDIR (default: /usr/lib/postgresql/15/bin, else the newest installed),
@@ -45,6 +48,8 @@ free_port_from() {
 }
 
 PG_DIR="$RUN_DIR/postgres"
+PG_SOCKET_DIR="$PG_DIR/socket"
+PG_SOCKET=""  # set by start_postgres when the services connect through the socket
 PG_DATA="$PG_DIR/data"
 DB_DIR="$RUN_DIR/db"
 PG_AS=()  # the prefix that runs a server program as the server's user
@@ -80,6 +85,16 @@ start_postgres() {
       exit 1
     fi
   fi
+  # The socket file is <dir>/.s.PGSQL.<port>; a path libpq takes in a URL unquoted.
+  local socket_options=(-c unix_socket_directories=)
+  PG_SOCKET=""
+  if [ $((${#PG_SOCKET_DIR} + 18)) -le 107 ] && [[ "$PG_SOCKET_DIR" =~ ^[A-Za-z0-9/._-]+$ ]]; then
+    mkdir -p "$PG_SOCKET_DIR"
+    chmod 700 "$PG_SOCKET_DIR"
+    [ ${#PG_AS[@]} -eq 0 ] || chown "${CLASSPLAN_PG_USER:-postgres}:$(id -g "${CLASSPLAN_PG_USER:-postgres}")" "$PG_SOCKET_DIR"
+    socket_options=(-c "unix_socket_directories=$PG_SOCKET_DIR" -c unix_socket_permissions=0700)
+    PG_SOCKET=$PG_SOCKET_DIR
+  fi
   local password_file="$DB_DIR/postgres-password"
   [ -s "$password_file" ] || random_hex >"$password_file"
   chmod 600 "$password_file"
@@ -105,7 +120,7 @@ start_postgres() {
   # and the server exits cleanly (SIGTERM would wait for every client to leave).
   supervise postgres "$RUN_DIR/postgres.log" INT \
     "${PG_AS[@]}" "$PG_BIN/postgres" -D "$PG_DATA" -p "$PG_PORT" \
-    -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=100
+    -c listen_addresses=127.0.0.1 "${socket_options[@]}" -c max_connections=100
   # The launcher's own psql reads the superuser's password from a pgpass file, never from its
   # command line.
   echo "127.0.0.1:$PG_PORT:*:classplan:$(cat "$password_file")" >"$DB_DIR/pgpass"
@@ -140,6 +155,10 @@ SQL
     echo "classplan: cannot create the $name database; see $RUN_DIR/postgres.log" >&2
     exit 1
   }
-  echo "postgresql://$role:$password@127.0.0.1:$PG_PORT/$role" >"$DB_DIR/$name.url"
+  if [ -n "$PG_SOCKET" ]; then
+    echo "postgresql://$role:$password@/$role?host=$PG_SOCKET&port=$PG_PORT" >"$DB_DIR/$name.url"
+  else
+    echo "postgresql://$role:$password@127.0.0.1:$PG_PORT/$role" >"$DB_DIR/$name.url"
+  fi
   chmod 600 "$DB_DIR/$name.url"
 }

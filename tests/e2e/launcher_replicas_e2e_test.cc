@@ -381,8 +381,12 @@ TEST_F(LauncherPostgresE2eTest, RunsAPrivatePostgresWithOwnerOnlyConnectionFiles
   EXPECT_EQ(ModeOf(dir + "/db/postgres-password"), 0600);
   const std::string url = testing::ReadWholeFile(dir + "/db/appraisal.url");
   EXPECT_EQ(ModeOf(dir + "/db/appraisal.url"), 0600);
-  EXPECT_NE(url.find(absl::StrCat("@127.0.0.1:", pg_port_, "/classplan_appraisal")),
-            std::string::npos);
+  // Through the Unix socket in the cluster's owner-only directory (the run dir's path is short).
+  EXPECT_NE(url.find(absl::StrCat("@/classplan_appraisal?host=", dir,
+                                  "/postgres/socket&port=", pg_port_)),
+            std::string::npos)
+      << "not the socket";
+  EXPECT_EQ(ModeOf(dir + "/postgres/socket"), 0700);
   // Neither the password nor the URL is on any command line, nor in the launcher's output.
   const std::string password = std::string(
       absl::StripAsciiWhitespace(testing::ReadWholeFile(dir + "/db/appraisal.password")));

@@ -108,6 +108,10 @@ std::string PostgresServer::Url(const std::string& database) const {
   return absl::StrCat("postgresql://classplan@127.0.0.1:", port_, "/", database);
 }
 
+std::string PostgresServer::SocketUrl(const std::string& database) const {
+  return absl::StrCat("postgresql://classplan@/", database, "?host=", dir_, "&port=", port_);
+}
+
 absl::Status PostgresServer::RunServerProgram(const std::string& program,
                                               std::vector<std::string> args) const {
   const std::string log = absl::StrCat(dir_, "/", program, ".log");

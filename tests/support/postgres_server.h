@@ -39,6 +39,9 @@ class PostgresServer {
   int port() const { return port_; }
   // postgresql://classplan@127.0.0.1:<port>/<database>
   std::string Url(const std::string& database = "postgres") const;
+  // The same database over the server's Unix socket (in its temp dir, owner-only):
+  // postgresql://classplan@/<database>?host=<dir>&port=<port> (libpq's host=/dir).
+  std::string SocketUrl(const std::string& database = "postgres") const;
   // Creates a fresh, empty database (through psql) and returns its Url.
   absl::StatusOr<std::string> CreateDatabase(const std::string& name);
   // Runs one SQL command through psql on `database`; returns its unaligned output.

@@ -62,11 +62,14 @@ const AppraisalSql& PostgresAppraisalBackend::Sql() {
       "(SELECT MAX(version) FROM frameworks g WHERE g.id = f.id) ORDER BY f.id",
       "INSERT INTO appraisals(id, employee_id, supervisor_id, unit_id, state, framework_id,"
       " version, data) VALUES($1, $2, $3, $4, $5, $6, 1, $7)",
-      "SELECT version, data FROM appraisals WHERE id = $1",
-      // Racing writers queue here; each then sees the version its predecessor committed.
+      "SELECT a.version, a.data, d.data FROM appraisals a LEFT JOIN appraisal_addenda d"
+      " ON d.appraisal_id = a.id WHERE a.id = $1 ORDER BY d.seq",
+      // Racing addenda queue here; each then sees the version its predecessor committed. (An
+      // update's guarded UPDATE queues on the row lock itself and rechecks its WHERE.)
       "SELECT version, state FROM appraisals WHERE id = $1 FOR UPDATE",
       "UPDATE appraisals SET employee_id = $1, supervisor_id = $2, unit_id = $3, state = $4,"
-      " framework_id = $5, version = $6, data = $7 WHERE id = $8 AND version = $9",
+      " framework_id = $5, version = $6, data = $7 WHERE id = $8 AND version = $9"
+      " AND state <> $10 AND state <> $11",
       "INSERT INTO appraisal_addenda(appraisal_id, seq, data) VALUES($1,"
       " (SELECT COALESCE(MAX(seq), 0) + 1 FROM appraisal_addenda WHERE appraisal_id = $1), $2)",
       "UPDATE appraisals SET version = version + 1 WHERE id = $1",
@@ -97,15 +100,16 @@ absl::Status PostgresAppraisalBackend::Read(Pool& pool,
 
 absl::Status PostgresAppraisalBackend::Write(Pool& pool,
                                              absl::FunctionRef<absl::Status(Database&)> write) {
-  // Group commit: concurrent writes share one commit and one pass through the audit lock,
-  // which each group takes first (pool.h says why).
-  static const std::string kAuditLock =
-      absl::StrCat("SELECT pg_advisory_xact_lock(", audit::kAppendLockKey, ")");
-  return pool.WriteGrouped(write, kAuditLock.c_str());
+  // Group commit: concurrent writes share one commit and one pass through the audit chain's
+  // lock, which the group takes last, for its appends and COMMIT only (Append).
+  return pool.WriteGrouped(write);
 }
 
 absl::StatusOr<audit::Event> PostgresAppraisalBackend::Append(Database& db, audit::Event event) {
-  return audit::Append(db, std::move(event));
+  // Linked and stored at the commit (sequence and hash set then), together with the other
+  // events of the transaction: audit::AppendAtCommit.
+  if (auto s = audit::AppendAtCommit(db, event); !s.ok()) return s;
+  return event;
 }
 
 absl::StatusOr<audit::Page> PostgresAppraisalBackend::List(Database& db,

@@ -2,9 +2,11 @@
 #define CLASSPLAN_SERVICES_APPRAISAL_STORE_POSTGRES_APPRAISAL_STORE_H_
 // AppraisalStore on PostgreSQL, shared by any number of replicas: the same SqlAppraisalStore
 // as the SQLite one, with PostgreSQL's SQL. What SQLite's single writer gave for free is made
-// explicit: the appraisal row is locked (SELECT ... FOR UPDATE) before its version is checked,
-// creating an assignment takes a transaction-scoped advisory lock on the (employee,
-// supervisor) pair before the overlap check, and audit appends take the chain's lock.
+// explicit: an update checks the version in its UPDATE's WHERE (racing writers queue on the
+// row lock, and the losers find the version changed), creating an assignment takes a
+// transaction-scoped advisory lock on the (employee, supervisor) pair before the overlap check,
+// and audit appends take the chain's lock at the commit (audit::AppendAtCommit). Statements
+// are prepared once per connection (postgres::Database::Prepare).
 // Commits are durable when they return (synchronous_commit on, the server default). Reads are
 // retried once on a new connection when theirs was lost (a server restart); a write only when
 // its BEGIN found the connection dead (nothing of it ran).

@@ -23,10 +23,12 @@ struct AppraisalSql {
   const char* latest_framework;      // id -> data
   const char* list_frameworks;       // -> data
   const char* insert_appraisal;      // id, employee, supervisor, unit, state, framework, data
-  const char* select_appraisal;      // id -> version, data
+  const char* select_appraisal;      // id -> version, data, addendum data (NULL: none);
+                                     // a row per addendum, oldest first: one statement
   const char* select_version_state;  // id -> version, state; locks the row where it can
   const char* update_appraisal;      // employee, supervisor, unit, state, framework,
-                                     // new version, data, id, expected version
+                                     // new version, data, id, expected version, and two
+                                     // states the stored one must not be
   const char* insert_addendum;       // appraisal id, data
   const char* bump_version;          // id
   const char* select_addenda;        // appraisal id -> data

@@ -74,23 +74,16 @@ absl::Status ReadVersionAndState(Database& db, const char* sql, const std::strin
   return absl::OkStatus();
 }
 
-// The stored version of an appraisal inside a write's transaction: ABORTED when it is not
-// `expected_version`; its state otherwise.
+// Writes `a` at expected_version + 1 in one statement, only if the stored version is still
+// the expected one and its state neither `refused1` nor `refused2`. When nothing was written
+// the row is read (in the same transaction) to say why: NOT_FOUND, ABORTED (stale), or
+// `refusal(state)`.
 template <typename Database>
-absl::StatusOr<int64_t> CheckedState(Database& db, const char* sql, const std::string& id,
-                                     int64_t expected_version) {
-  int64_t version = 0;
-  int64_t state = 0;
-  if (auto s = ReadVersionAndState(db, sql, id, &version, &state); !s.ok()) return s;
-  if (version != expected_version) return StaleAppraisal();
-  return state;
-}
-
-// Writes `a` at expected_version + 1, only if the stored version is still the expected one.
-template <typename Database>
-absl::Status WriteAppraisal(Database& db, const char* sql, const v1::Appraisal& a,
-                            int64_t expected_version) {
-  auto up = db.Prepare(sql);
+absl::Status WriteAppraisal(Database& db, const AppraisalSql& sql, const v1::Appraisal& a,
+                            int64_t expected_version, v1::AppraisalState refused1,
+                            v1::AppraisalState refused2,
+                            absl::FunctionRef<absl::Status(int64_t state)> refusal) {
+  auto up = db.Prepare(sql.update_appraisal);
   if (!up.ok()) return up.status();
   up->Bind(1, a.employee_id())
       .Bind(2, a.supervisor_id())
@@ -100,10 +93,20 @@ absl::Status WriteAppraisal(Database& db, const char* sql, const v1::Appraisal& 
       .Bind(6, expected_version + 1)
       .BindBlob(7, Blob(a))
       .Bind(8, a.id())
-      .Bind(9, expected_version);
+      .Bind(9, expected_version)
+      .Bind(10, static_cast<int64_t>(refused1))
+      .Bind(11, static_cast<int64_t>(refused2));
   if (auto s = up->Step().status(); !s.ok()) return s;
-  if (db.Changes() != 1) return absl::AbortedError("the appraisal changed since it was read");
-  return absl::OkStatus();
+  if (db.Changes() == 1) return absl::OkStatus();
+  int64_t version = 0;
+  int64_t state = 0;
+  if (auto s = ReadVersionAndState(db, sql.select_version_state, a.id(), &version, &state);
+      !s.ok()) {
+    return s;
+  }
+  if (version != expected_version) return StaleAppraisal();
+  if (state == refused1 || state == refused2) return refusal(state);
+  return absl::AbortedError("the appraisal changed since it was read");
 }
 
 // Reads the version and the message of every row of `st` (selecting version, data) into a
@@ -224,14 +227,28 @@ absl::Status SqlAppraisalStore<B>::CreateAppraisal(const v1::Appraisal& a,
 
 template <typename B>
 absl::StatusOr<StoredAppraisal> SqlAppraisalStore<B>::GetAppraisal(const std::string& id) {
-  absl::StatusOr<StoredAppraisal> out;
+  // One statement (one snapshot, one round trip): the appraisal joined with its addenda.
+  StoredAppraisal out;
+  bool found = false;
   absl::Status s = B::Read(*pool_, [&](Database& db) -> absl::Status {
-    out = sql_store::ReadVersioned(db, B::Sql().select_appraisal, id, &StoredAppraisal::appraisal,
-                                   "no such appraisal");
-    if (!out.ok()) return out.status();
-    return sql_store::ReadAddenda(db, B::Sql().select_addenda, &out->appraisal);
+    auto st = db.Prepare(B::Sql().select_appraisal);
+    if (!st.ok()) return st.status();
+    st->Bind(1, id);
+    out = StoredAppraisal();
+    found = false;
+    return storage::ForEachRow(*st, [&]() -> absl::Status {
+      if (!found) {
+        found = true;
+        out.version = st->ColumnInt(0);
+        if (auto p = storage::ParseBlob(st->ColumnBlob(1), &out.appraisal); !p.ok()) return p;
+        out.appraisal.clear_addenda();
+      }
+      if (st->ColumnIsNull(2)) return absl::OkStatus();
+      return storage::ParseBlob(st->ColumnBlob(2), out.appraisal.add_addenda());
+    });
   });
   if (!s.ok()) return s;
+  if (!found) return absl::NotFoundError("no such appraisal");
   return out;
 }
 
@@ -239,16 +256,13 @@ template <typename B>
 absl::Status SqlAppraisalStore<B>::UpdateAppraisal(const v1::Appraisal& a, int64_t expected_version,
                                                    const audit::Event& event) {
   return AuditedWrite(event, [&](Database& db, audit::Event&) -> absl::Status {
-    auto state =
-        sql_store::CheckedState(db, B::Sql().select_version_state, a.id(), expected_version);
-    if (!state.ok()) return state.status();
-    if (*state == v1::APPRAISAL_STATE_FINALIZED) {
-      return absl::FailedPreconditionError("a finalized appraisal never changes");
-    }
-    if (*state == v1::APPRAISAL_STATE_VOIDED) {
-      return absl::FailedPreconditionError("a voided appraisal never changes");
-    }
-    return sql_store::WriteAppraisal(db, B::Sql().update_appraisal, a, expected_version);
+    return sql_store::WriteAppraisal(
+        db, B::Sql(), a, expected_version, v1::APPRAISAL_STATE_FINALIZED,
+        v1::APPRAISAL_STATE_VOIDED, [](int64_t state) {
+          return absl::FailedPreconditionError(state == v1::APPRAISAL_STATE_FINALIZED
+                                                   ? "a finalized appraisal never changes"
+                                                   : "a voided appraisal never changes");
+        });
   });
 }
 
@@ -259,13 +273,9 @@ absl::Status SqlAppraisalStore<B>::VoidAppraisal(const v1::Appraisal& a, int64_t
     return absl::InvalidArgumentError("VoidAppraisal stores only a VOIDED appraisal");
   }
   return AuditedWrite(event, [&](Database& db, audit::Event&) -> absl::Status {
-    auto state =
-        sql_store::CheckedState(db, B::Sql().select_version_state, a.id(), expected_version);
-    if (!state.ok()) return state.status();
-    if (*state == v1::APPRAISAL_STATE_VOIDED) {
-      return absl::FailedPreconditionError("the appraisal is already voided");
-    }
-    return sql_store::WriteAppraisal(db, B::Sql().update_appraisal, a, expected_version);
+    return sql_store::WriteAppraisal(
+        db, B::Sql(), a, expected_version, v1::APPRAISAL_STATE_VOIDED, v1::APPRAISAL_STATE_VOIDED,
+        [](int64_t) { return absl::FailedPreconditionError("the appraisal is already voided"); });
   });
 }
 

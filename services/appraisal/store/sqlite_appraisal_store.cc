@@ -61,11 +61,13 @@ const AppraisalSql& SqliteAppraisalBackend::Sql() {
       "(SELECT MAX(version) FROM frameworks g WHERE g.id = f.id) ORDER BY f.id",
       "INSERT INTO appraisals(id, employee_id, supervisor_id, unit_id, state, framework_id,"
       " version, data) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
-      "SELECT version, data FROM appraisals WHERE id = ?1",
+      "SELECT a.version, a.data, d.data FROM appraisals a LEFT JOIN appraisal_addenda d"
+      " ON d.appraisal_id = a.id WHERE a.id = ?1 ORDER BY d.seq",
       // The transaction holds the write lock already.
       "SELECT version, state FROM appraisals WHERE id = ?1",
       "UPDATE appraisals SET employee_id = ?1, supervisor_id = ?2, unit_id = ?3, state = ?4,"
-      " framework_id = ?5, version = ?6, data = ?7 WHERE id = ?8 AND version = ?9",
+      " framework_id = ?5, version = ?6, data = ?7 WHERE id = ?8 AND version = ?9"
+      " AND state <> ?10 AND state <> ?11",
       "INSERT INTO appraisal_addenda(appraisal_id, seq, data) VALUES(?1,"
       " (SELECT COALESCE(MAX(seq), 0) + 1 FROM appraisal_addenda WHERE appraisal_id = ?1), ?2)",
       "UPDATE appraisals SET version = version + 1 WHERE id = ?1",
