@@ -33,8 +33,7 @@ std::shared_ptr<CachingPaybandStore::Snapshot> FromData(pb::PaybandData data,
   auto s = std::make_shared<CachingPaybandStore::Snapshot>();
   s->version = version.value_or(data.schedules(0).schedule().version());
   for (auto& sd : *data.mutable_schedules()) {
-    if (sd.schedule().jurisdiction_id() != jurisdiction ||
-        sd.schedule().version() != s->version) {
+    if (sd.schedule().jurisdiction_id() != jurisdiction || sd.schedule().version() != s->version) {
       return nullptr;
     }
     auto& bands = s->bands[sd.schedule().id()];

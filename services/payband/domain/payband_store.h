@@ -64,8 +64,8 @@ class PaybandStore : public audit::EventLog {
     auto after = ScheduleVersion(jurisdiction_id);
     if (!after.ok()) return after.status();
     if (*after != *before) {
-      return absl::AbortedError(absl::StrCat("pay schedules of ", jurisdiction_id,
-                                             " changed while read; try again"));
+      return absl::AbortedError(
+          absl::StrCat("pay schedules of ", jurisdiction_id, " changed while read; try again"));
     }
     return out;
   }

@@ -17,12 +17,12 @@ namespace classplan::payband {
 
 // A backend's statements, numbered parameters in the order of the comments.
 struct PaybandSql {
-  const char* parameter;          // how parameters are numbered: "$" or "?"
-  const char* list_schedules;     // jurisdiction ("" = all) -> data, version, by id
-  const char* select_schedule;    // id -> data, version
-  const char* select_version;     // jurisdiction -> version
-  const char* list_bands;         // schedule, after code, limit (-1 = all) -> data, by code
-  const char* select_band;        // schedule, code -> data
+  const char* parameter;        // how parameters are numbered: "$" or "?"
+  const char* list_schedules;   // jurisdiction ("" = all) -> data, version, by id
+  const char* select_schedule;  // id -> data, version
+  const char* select_version;   // jurisdiction -> version
+  const char* list_bands;       // schedule, after code, limit (-1 = all) -> data, by code
+  const char* select_band;      // schedule, code -> data
   // jurisdiction -> schedule id, schedule data (on the schedule's first row only), version,
   // band data (NULL for a schedule without bands): a row per band, by schedule id and code
   const char* read_jurisdiction;
@@ -33,7 +33,7 @@ struct PaybandSql {
   // none) also inserts the schedule, as insert_schedule does with parameters 1-3
   const char* insert_bands;
   const char* insert_bands_with_schedule;
-  const char* bump_version;  // jurisdiction (inserts 1 or increments)
+  const char* bump_version;       // jurisdiction (inserts 1 or increments)
   const char* insert_assignment;  // jurisdiction, class, data
   const char* list_assignments;   // jurisdiction ("" = all) -> data, by jurisdiction and class
   const char* select_assignment;  // jurisdiction, class -> data

@@ -201,8 +201,8 @@ absl::Status SqlPaybandStore<B>::AddSchedule(const pb::PaySchedule& schedule,
       const bool with_schedule = together && first == 0;
       const int column0 = with_schedule ? 4 : 2;
       auto ins_bands = db.Prepare(sql_store::InsertBandsSql(
-          with_schedule ? sql.insert_bands_with_schedule : sql.insert_bands, sql.parameter,
-          column0, rows));
+          with_schedule ? sql.insert_bands_with_schedule : sql.insert_bands, sql.parameter, column0,
+          rows));
       if (!ins_bands.ok()) return ins_bands.status();
       ins_bands->Bind(1, copy.id());
       if (with_schedule) {
