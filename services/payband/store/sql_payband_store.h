@@ -23,8 +23,8 @@ struct PaybandSql {
   const char* select_version;   // jurisdiction -> version
   const char* list_bands;       // schedule, after code, limit (-1 = all) -> data, by code
   const char* select_band;      // schedule, code -> data
-  // jurisdiction -> schedule id, schedule data (on the schedule's first row only), version,
-  // band data (NULL for a schedule without bands): a row per band, by schedule id and code
+  // jurisdiction -> schedule id, schedule data, version, band data (NULL for a schedule without
+  // bands): a row per band, by schedule id and code
   const char* read_jurisdiction;
   // jurisdiction -> data, version before this transaction's bump_version, by id
   const char* list_schedules_bumped;
