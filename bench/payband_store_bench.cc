@@ -196,8 +196,8 @@ void BM_GetBandRedisMiss(benchmark::State& state) {
     // A namespace of its own: Redis holds nothing under it.
     auto ns = std::make_unique<cache::Cache>(redis, absl::StrCat("bench", next.fetch_add(1)),
                                              absl::Minutes(1));
-    auto cold = std::make_unique<CachingPaybandStore>(store, CachingPaybandStoreOptions{},
-                                                      ns.get(), redis->options());
+    auto cold = std::make_unique<CachingPaybandStore>(store, CachingPaybandStoreOptions{}, ns.get(),
+                                                      redis->options());
     if (!testing::WaitFor([&] { return cold->subscription_healthy(); })) {
       state.SkipWithError("no invalidation subscription");
       break;

@@ -102,6 +102,7 @@ TEST_P(PaybandStoreConformance, AJurisdictionReadsWholeAsTheListsGiveIt) {
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_EQ(none->schedules_size(), 0);
   std::vector<pb::PayBand> many;
+  many.reserve(1203);
   for (int i = 0; i < 1203; ++i) many.push_back(Band("M" + std::to_string(i), i, i + 1));
   ASSERT_TRUE(store->AddSchedule(Schedule("xx", "many"), many, nullptr, std::nullopt).ok());
   ASSERT_TRUE(store->AddSchedule(Schedule("xx", "bandless"), {}, nullptr, std::nullopt).ok());
