@@ -5,13 +5,22 @@
 //   ./build/bench/payband_store_bench
 //
 // Both stores hold the shipped data (data/payband). PostgreSQL is a private PostgreSQL 15
-// started by the bench (tests/support/postgres_server: initdb + pg_ctl on loopback, fsync on,
-// as in production), reached over TCP on 127.0.0.1; SQLite is a file in a temp dir.
+// started by the bench (tests/support/postgres_server: initdb + pg_ctl, fsync on, as in
+// production), reached over TCP on 127.0.0.1 (Postgres) and over its Unix socket
+// (PostgresSocket, a second database on the same server); SQLite is a file in a temp dir.
 //
-// GetBandMiss: the domain's GetBand (denver-csa 806-A, today) through a CachingPaybandStore
-// built afresh for each call, without Redis: Redis empty and the in-process cache cold, so
-// every call loads the jurisdiction's snapshot from the store between two version reads, as
-// the first read after a start or an import does.
+// GetBandMiss (the store-level miss): the domain's GetBand (denver-csa 806-A, today) through a
+// CachingPaybandStore built afresh for each call, without Redis: the in-process cache cold, so
+// every call loads the jurisdiction's snapshot from the store (one ReadJurisdiction), and the
+// domain's later look-ups of the band check the version (no invalidations without Redis).
+// ReadJurisdiction/1: the store's snapshot read alone; /0 the same data read as the cache read
+// it before this change (schedules, each schedule's bands, the version twice), for comparison.
+// GetBandRedisMiss (the cache-miss path): the same GetBand through the service's
+// caching layer as payband_server builds it, with a real redis-server started by the bench and
+// a healthy invalidation subscription, Redis empty for the call (a key namespace of its own)
+// and the in-process cache cold: the version read, a Redis GET that misses, the snapshot read,
+// the Redis SET; the band's later look-ups are in-process hits. Building the caching layer and
+// waiting for its subscription is outside the timed region.
 // ImportSchedule: the store's AddSchedule of a new schedule (10 bands, the overlap check, an
 // audit event in the same transaction), each in a jurisdiction of its own; with 1 and 8
 // concurrent writers (each a thread of one replica sharing its pool of 8 connections).
@@ -23,8 +32,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "common/cache/cache.h"
+#include "common/cache/redis_client.h"
 #include "common/clock/clock.h"
 #include "services/payband/cache/caching_payband_store.h"
 #include "services/payband/data/importer.h"
@@ -33,7 +45,9 @@
 #include "services/payband/store/postgres_payband_store.h"
 #include "services/payband/store/sqlite_payband_store.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/redis_server.h"
 #include "tests/support/temp.h"
+#include "tests/support/wait.h"
 
 #ifndef CLASSPLAN_SOURCE_DIR
 #error "CLASSPLAN_SOURCE_DIR must be defined"
@@ -70,26 +84,46 @@ PaybandStore* Sqlite() {
   return store;
 }
 
-PaybandStore* OpenPostgres(bool fsync) {
-  static std::vector<std::unique_ptr<testing::PostgresServer>> servers;
-  auto server = testing::PostgresServer::Start(testing::PostgresServer::Options{fsync});
-  if (!server.ok()) return Loaded(server.status()).release();
-  servers.push_back(*std::move(server));
-  auto url = servers.back()->CreateDatabase("payband");
+testing::PostgresServer* Server(bool fsync) {
+  static std::vector<std::unique_ptr<testing::PostgresServer>> servers(2);
+  auto& server = servers[fsync ? 1 : 0];
+  if (server == nullptr) {
+    auto started = testing::PostgresServer::Start(testing::PostgresServer::Options{fsync});
+    if (!started.ok()) Loaded(started.status());
+    server = *std::move(started);
+  }
+  return server.get();
+}
+
+// A store on a fresh database `name` of the server, over TCP or over the server's socket.
+PaybandStore* OpenPostgres(bool fsync, const std::string& name, bool socket) {
+  testing::PostgresServer* server = Server(fsync);
+  auto url = server->CreateDatabase(name);
   if (!url.ok()) return Loaded(url.status()).release();
+  if (socket) {
+    auto dir = server->Psql(name, "SHOW unix_socket_directories");
+    if (!dir.ok()) return Loaded(dir.status()).release();
+    url = absl::StrCat("host=", absl::StripAsciiWhitespace(*dir), " port=", server->port(),
+                       " user=classplan dbname=", name);
+  }
   auto s = PostgresPaybandStore::Open(*url, kPoolSize);
   if (!s.ok()) return Loaded(s.status()).release();
   return Loaded(std::unique_ptr<PaybandStore>(*std::move(s))).release();
 }
 
 PaybandStore* Postgres() {
-  static PaybandStore* store = OpenPostgres(/*fsync=*/true);
+  static PaybandStore* store = OpenPostgres(/*fsync=*/true, "payband", /*socket=*/false);
+  return store;
+}
+
+PaybandStore* PostgresSocket() {
+  static PaybandStore* store = OpenPostgres(/*fsync=*/true, "payband_socket", /*socket=*/true);
   return store;
 }
 
 // Only to show what the commit's WAL flush costs: never run PostgreSQL like this.
 PaybandStore* PostgresNoFsync() {
-  static PaybandStore* store = OpenPostgres(/*fsync=*/false);
+  static PaybandStore* store = OpenPostgres(/*fsync=*/false, "payband", /*socket=*/false);
   return store;
 }
 
@@ -109,6 +143,77 @@ void BM_GetBandMiss(benchmark::State& state) {
       break;
     }
     benchmark::DoNotOptimize(band);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// The store's snapshot read alone: range(0) 1 is ReadJurisdiction's one statement, 0 the
+// interface's default, statement by statement between two version reads, as the cache loaded
+// it before (a baseline in the same run).
+template <PaybandStore* (*Store)()>
+void BM_ReadJurisdiction(benchmark::State& state) {
+  PaybandStore* store = Store();
+  const bool one_statement = state.range(0) == 1;
+  for (auto _ : state) {
+    auto data = one_statement ? store->ReadJurisdiction("denver-csa")
+                              : store->PaybandStore::ReadJurisdiction("denver-csa");
+    if (!data.ok() || data->schedules_size() != 1 || data->schedules(0).bands_size() != 2) {
+      state.SkipWithError("ReadJurisdiction failed");
+      break;
+    }
+    benchmark::DoNotOptimize(data);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// The bench's redis-server and one client of it (as a replica has), started on first use.
+cache::RedisClient* Redis() {
+  static testing::RedisServer* server = [] {
+    auto started = testing::RedisServer::Start();
+    if (!started.ok()) Loaded(started.status());
+    return started->release();
+  }();
+  static cache::RedisClient* client = [] {
+    cache::RedisOptions ro;
+    ro.host = server->host();
+    ro.port = server->port();
+    return new cache::RedisClient(ro);
+  }();
+  return client;
+}
+
+template <PaybandStore* (*Store)()>
+void BM_GetBandRedisMiss(benchmark::State& state) {
+  PaybandStore* store = Store();
+  cache::RedisClient* redis = Redis();
+  pb::GetBandRequest req;
+  req.set_jurisdiction_id("denver-csa");
+  req.set_code("806-A");
+  const clock::Clock today = clock::Clock::Fixed(absl::CivilDay(2026, 3, 10));
+  static std::atomic<int64_t> next{0};
+  for (auto _ : state) {
+    state.PauseTiming();
+    // A namespace of its own: Redis holds nothing under it.
+    auto ns = std::make_unique<cache::Cache>(redis, absl::StrCat("bench", next.fetch_add(1)),
+                                             absl::Minutes(1));
+    auto cold = std::make_unique<CachingPaybandStore>(store, CachingPaybandStoreOptions{}, ns.get(),
+                                                      redis->options());
+    if (!testing::WaitFor([&] { return cold->subscription_healthy(); })) {
+      state.SkipWithError("no invalidation subscription");
+      break;
+    }
+    Payband payband(cold.get(), nullptr, today);
+    state.ResumeTiming();
+    auto band = payband.GetBand(req);
+    if (!band.ok() || band->band().given().minimum().cents() != 4291700) {
+      state.SkipWithError("GetBand failed");
+      break;
+    }
+    benchmark::DoNotOptimize(band);
+    state.PauseTiming();
+    cold.reset();
+    ns.reset();
+    state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -163,8 +268,16 @@ void BM_ImportSchedule(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(BM_GetBandMiss, Sqlite)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_GetBandMiss, Postgres)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetBandMiss, PostgresSocket)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_ReadJurisdiction, Sqlite)->UseRealTime()->Arg(0)->Arg(1);
+BENCHMARK_TEMPLATE(BM_ReadJurisdiction, Postgres)->UseRealTime()->Arg(0)->Arg(1);
+BENCHMARK_TEMPLATE(BM_ReadJurisdiction, PostgresSocket)->UseRealTime()->Arg(0)->Arg(1);
+BENCHMARK_TEMPLATE(BM_GetBandRedisMiss, Sqlite)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetBandRedisMiss, Postgres)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetBandRedisMiss, PostgresSocket)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_ImportSchedule, Sqlite)->UseRealTime()->Threads(1)->Threads(8);
 BENCHMARK_TEMPLATE(BM_ImportSchedule, Postgres)->UseRealTime()->Threads(1)->Threads(8);
+BENCHMARK_TEMPLATE(BM_ImportSchedule, PostgresSocket)->UseRealTime()->Threads(1)->Threads(8);
 BENCHMARK_TEMPLATE(BM_ImportSchedule, PostgresNoFsync)->UseRealTime()->Threads(1)->Threads(8);
 
 }  // namespace

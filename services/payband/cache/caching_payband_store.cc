@@ -23,16 +23,17 @@ std::string Serialize(const CachingPaybandStore::Snapshot& s) {
   return data.SerializeAsString();
 }
 
-// nullptr when the bytes are not a snapshot of `jurisdiction` at `version`.
-std::shared_ptr<CachingPaybandStore::Snapshot> Parse(const std::string& bytes,
-                                                     const std::string& jurisdiction,
-                                                     int64_t version) {
-  pb::PaybandData data;
-  if (!data.ParseFromString(bytes) || data.schedules_size() == 0) return nullptr;
+// The snapshot `data` holds: the schedules of `jurisdiction` with their bands, all at one
+// version (`version`, or the first schedule's when unset). nullptr when there is no schedule
+// or one is of another jurisdiction or version (a Redis copy that is not what its key says).
+std::shared_ptr<CachingPaybandStore::Snapshot> FromData(pb::PaybandData data,
+                                                        const std::string& jurisdiction,
+                                                        std::optional<int64_t> version) {
+  if (data.schedules_size() == 0) return nullptr;
   auto s = std::make_shared<CachingPaybandStore::Snapshot>();
-  s->version = version;
+  s->version = version.value_or(data.schedules(0).schedule().version());
   for (auto& sd : *data.mutable_schedules()) {
-    if (sd.schedule().jurisdiction_id() != jurisdiction || sd.schedule().version() != version) {
+    if (sd.schedule().jurisdiction_id() != jurisdiction || sd.schedule().version() != s->version) {
       return nullptr;
     }
     auto& bands = s->bands[sd.schedule().id()];
@@ -104,27 +105,19 @@ void CachingPaybandStore::Publish(const std::string& jurisdiction_id) {
 }
 
 absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Load(
-    const std::string& jurisdiction_id, int64_t version, bool* cacheable) {
+    const std::string& jurisdiction_id) {
   stats_.store_load.Increment();
-  auto s = std::make_shared<Snapshot>();
-  auto schedules = store_->ListSchedules(jurisdiction_id);
-  if (!schedules.ok()) return schedules.status();
-  for (const auto& sched : *schedules) {
-    auto bands = store_->ListBands(sched.id(), "", 0);
-    if (!bands.ok()) return bands.status();
-    s->bands[sched.id()] = std::move(*bands);
+  // One read of the store, one snapshot: its version is the data's, whatever imports commit
+  // before or after it, so it can be cached under that version as it is.
+  auto data = store_->ReadJurisdiction(jurisdiction_id);
+  if (!data.ok()) return data.status();
+  if (data->schedules_size() == 0) return SnapshotPtr(std::make_shared<Snapshot>());
+  SnapshotPtr s = FromData(*std::move(data), jurisdiction_id, std::nullopt);
+  if (s == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("the store's snapshot of ", jurisdiction_id, " is not of one version"));
   }
-  s->schedules = std::move(*schedules);
-  // The version only grows, and grows in the same transaction as the data: equal versions
-  // before and after the reads mean no import committed in between.
-  auto after = store_->ScheduleVersion(jurisdiction_id);
-  if (!after.ok()) return after.status();
-  *cacheable = *after == version;
-  s->version = version;
-  for (const auto& sched : s->schedules) {
-    if (sched.version() != version) *cacheable = false;
-  }
-  return SnapshotPtr(std::move(s));
+  return s;
 }
 
 absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Get(
@@ -135,29 +128,38 @@ absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Get(
     stats_.local_hit.Increment();
     return local;
   }
-  auto version = store_->ScheduleVersion(jurisdiction_id);
-  if (!version.ok()) return version.status();
-  if (local != nullptr && local->version == *version) {
-    stats_.local_checked_hit.Increment();
-    return local;
-  }
-  if (redis_ != nullptr && *version > 0) {
-    if (auto bytes = redis_->Get(RedisKey(jurisdiction_id, *version))) {
-      if (auto parsed = Parse(*bytes, jurisdiction_id, *version)) {
-        stats_.redis_hit.Increment();
-        SnapshotPtr s = std::move(parsed);
-        local_.Put(jurisdiction_id, s, token);
-        return s;
+  // The store's version (one primary-key row), needed for correctness only by the tiers that
+  // hold copies: without invalidations a local snapshot may have been replaced by an import on
+  // another replica, and Redis may hold older versions. With neither, the load carries its own.
+  if (local != nullptr || redis_ != nullptr) {
+    auto version = store_->ScheduleVersion(jurisdiction_id);
+    if (!version.ok()) return version.status();
+    if (local != nullptr && local->version == *version) {
+      stats_.local_checked_hit.Increment();
+      return local;
+    }
+    if (redis_ != nullptr && *version > 0) {
+      if (auto bytes = redis_->Get(RedisKey(jurisdiction_id, *version))) {
+        pb::PaybandData data;
+        SnapshotPtr parsed = data.ParseFromString(*bytes)
+                                 ? FromData(std::move(data), jurisdiction_id, *version)
+                                 : nullptr;
+        if (parsed != nullptr) {
+          stats_.redis_hit.Increment();
+          local_.Put(jurisdiction_id, parsed, token);
+          return parsed;
+        }
+        stats_.corrupt.Increment();  // treated as a miss; overwritten below
       }
-      stats_.corrupt.Increment();  // treated as a miss; overwritten below
     }
   }
-  bool cacheable = false;
-  auto loaded = Load(jurisdiction_id, *version, &cacheable);
+  auto loaded = Load(jurisdiction_id);
   if (!loaded.ok()) return loaded.status();
-  if (cacheable && !(*loaded)->schedules.empty()) {
-    if (redis_ != nullptr) redis_->Put(RedisKey(jurisdiction_id, *version), Serialize(**loaded));
-    local_.Put(jurisdiction_id, *loaded, token);
+  if (!(*loaded)->schedules.empty()) {
+    if (redis_ != nullptr) {
+      redis_->Put(RedisKey(jurisdiction_id, (*loaded)->version), Serialize(**loaded));
+    }
+    local_.Put(jurisdiction_id, *loaded, token);  // not kept if an invalidation came meanwhile
   }
   return loaded;
 }
@@ -215,6 +217,11 @@ absl::StatusOr<std::optional<pb::PayBand>> CachingPaybandStore::GetBand(
     if (b.code() == code) return std::optional<pb::PayBand>(b);
   }
   return std::optional<pb::PayBand>();
+}
+
+absl::StatusOr<pb::PaybandData> CachingPaybandStore::ReadJurisdiction(
+    const std::string& jurisdiction_id) {
+  return store_->ReadJurisdiction(jurisdiction_id);  // what Get loads from; not cached itself
 }
 
 absl::Status CachingPaybandStore::AddSchedule(const pb::PaySchedule& schedule,

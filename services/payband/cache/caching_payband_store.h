@@ -15,9 +15,10 @@
 //   - an in-process snapshot is trusted without I/O only while this replica's subscription is
 //     confirmed; otherwise (Redis off or the subscription down) every read first asks the
 //     store for the version (one indexed row) and uses the snapshot only if it is current;
-//   - a snapshot loaded from the store is read between two version reads and cached only when
-//     both agree, so a concurrent import can never be cached under the old version; a fill
-//     that raced an invalidation is not kept in process (generation counter);
+//   - a snapshot loaded from the store is one read (PaybandStore::ReadJurisdiction: one
+//     statement, one snapshot, the version in it), cached under its own version, so a
+//     concurrent import can never be cached under the old version; a fill that raced an
+//     invalidation is not kept in process (generation counter);
 //   - when the publish fails (Redis unreachable) it is retried in the background every 500 ms
 //     until Redis answers (replicas whose subscription is down meanwhile check versions).
 // Alternative band assignments are not cached (they change only on start-up imports).
@@ -76,6 +77,7 @@ class CachingPaybandStore : public PaybandStore {
                                                      int limit) override;
   absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
                                                      const std::string& code) override;
+  absl::StatusOr<pb::PaybandData> ReadJurisdiction(const std::string& jurisdiction_id) override;
   absl::Status AddSchedule(const pb::PaySchedule& schedule, const std::vector<pb::PayBand>& bands,
                            const ScheduleCheck& check,
                            const std::optional<audit::Event>& event) override;
@@ -107,9 +109,8 @@ class CachingPaybandStore : public PaybandStore {
  private:
   std::string RedisKey(const std::string& jurisdiction_id, int64_t version) const;
   void Publish(const std::string& jurisdiction_id);
-  // A snapshot from the store; `cacheable` false when an import ran during the read.
-  absl::StatusOr<SnapshotPtr> Load(const std::string& jurisdiction_id, int64_t version,
-                                   bool* cacheable);
+  // A snapshot from the store (no schedules: empty, version 0).
+  absl::StatusOr<SnapshotPtr> Load(const std::string& jurisdiction_id);
 
   const PaybandCacheStats stats_ = PaybandCacheStats::Get();
   PaybandStore* const store_;

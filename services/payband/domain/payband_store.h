@@ -12,6 +12,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "classplan/payband/v1/data.pb.h"
 #include "classplan/payband/v1/resources.pb.h"
 #include "common/audit/audit.h"
 
@@ -41,6 +43,32 @@ class PaybandStore : public audit::EventLog {
                                                              int limit) = 0;
   virtual absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
                                                              const std::string& code) = 0;
+  // A jurisdiction's schedules (by id, each with the version) with their bands (by code), all
+  // from one consistent snapshot of the store: what a cache loads on a miss. No alternative
+  // assignments. Stores override it with one read; this default reads schedule by schedule
+  // between two version reads (the version grows with every import, in its transaction) and
+  // is ABORTED when an import committed in between.
+  virtual absl::StatusOr<pb::PaybandData> ReadJurisdiction(const std::string& jurisdiction_id) {
+    auto before = ScheduleVersion(jurisdiction_id);
+    if (!before.ok()) return before.status();
+    auto schedules = ListSchedules(jurisdiction_id);
+    if (!schedules.ok()) return schedules.status();
+    pb::PaybandData out;
+    for (auto& schedule : *schedules) {
+      auto bands = ListBands(schedule.id(), "", 0);
+      if (!bands.ok()) return bands.status();
+      pb::ScheduleData* sd = out.add_schedules();
+      *sd->mutable_schedule() = std::move(schedule);
+      for (auto& b : *bands) *sd->add_bands() = std::move(b);
+    }
+    auto after = ScheduleVersion(jurisdiction_id);
+    if (!after.ok()) return after.status();
+    if (*after != *before) {
+      return absl::AbortedError(
+          absl::StrCat("pay schedules of ", jurisdiction_id, " changed while read; try again"));
+    }
+    return out;
+  }
 
   // Writes a schedule and all its bands in one transaction, after `check` passes, with
   // `event` (an API import's audit event; none for a shipped data file) appended in the same

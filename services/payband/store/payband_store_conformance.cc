@@ -93,6 +93,52 @@ TEST_P(PaybandStoreConformance, AScheduleAndItsBandsReadBackAsWritten) {
   EXPECT_TRUE(Codes(store->ListBands("xx/a", "B2", 5)).empty());
 }
 
+// ReadJurisdiction (what a cache loads) answers as ListSchedules and ListBands do: a schedule
+// without bands, one with more bands than one INSERT takes, no other jurisdiction's.
+TEST_P(PaybandStoreConformance, AJurisdictionReadsWholeAsTheListsGiveIt) {
+  auto store = Open("read_jurisdiction");
+  ASSERT_NE(store, nullptr);
+  auto none = store->ReadJurisdiction("xx");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->schedules_size(), 0);
+  std::vector<pb::PayBand> many;
+  many.reserve(1203);
+  for (int i = 0; i < 1203; ++i) many.push_back(Band("M" + std::to_string(i), i, i + 1));
+  ASSERT_TRUE(store->AddSchedule(Schedule("xx", "many"), many, nullptr, std::nullopt).ok());
+  ASSERT_TRUE(store->AddSchedule(Schedule("xx", "bandless"), {}, nullptr, std::nullopt).ok());
+  ASSERT_TRUE(store
+                  ->AddSchedule(Schedule("xx", "B"), {Band("b", 1, 2), Band("Z", 3, 4)}, nullptr,
+                                std::nullopt)
+                  .ok());
+  ASSERT_TRUE(
+      store->AddSchedule(Schedule("yy", "a"), {Band("Y", 1, 2)}, nullptr, std::nullopt).ok());
+  auto got = store->ReadJurisdiction("xx");
+  ASSERT_TRUE(got.ok()) << got.status();
+  auto schedules = store->ListSchedules("xx");
+  ASSERT_TRUE(schedules.ok()) << schedules.status();
+  ASSERT_EQ(got->schedules_size(), 3);
+  ASSERT_EQ(schedules->size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const pb::ScheduleData& sd = got->schedules(i);
+    EXPECT_EQ(sd.schedule().SerializeAsString(), (*schedules)[i].SerializeAsString());
+    EXPECT_EQ(sd.schedule().version(), 3);
+    auto bands = store->ListBands(sd.schedule().id(), "", 0);
+    ASSERT_TRUE(bands.ok()) << bands.status();
+    ASSERT_EQ(static_cast<size_t>(sd.bands_size()), bands->size()) << sd.schedule().id();
+    for (int j = 0; j < sd.bands_size(); ++j) {
+      EXPECT_EQ(sd.bands(j).SerializeAsString(), (*bands)[j].SerializeAsString());
+    }
+  }
+  EXPECT_EQ(got->schedules(0).schedule().id(), "xx/B");
+  EXPECT_EQ(got->schedules(1).bands_size(), 0);
+  EXPECT_EQ(got->schedules(2).bands_size(), 1203);
+  EXPECT_EQ(got->schedules(2).bands(0).code(), "M0");
+  EXPECT_EQ(got->schedules(2).bands(1).code(), "M1");
+  EXPECT_EQ(got->schedules(2).bands(2).code(), "M10");
+  EXPECT_EQ(got->schedules(2).bands(1202).code(), "M999");  // bytewise
+  EXPECT_EQ(got->schedules(2).bands(1202).given().maximum().cents(), 1000);
+}
+
 TEST_P(PaybandStoreConformance, VersionsCountEachJurisdictionsSchedules) {
   auto store = Open("versions");
   ASSERT_NE(store, nullptr);

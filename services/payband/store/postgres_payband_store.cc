@@ -51,10 +51,19 @@ const PaybandSql& PostgresPaybandBackend::Sql() {
       "SELECT data FROM pay_bands WHERE schedule_id = $1 AND code > $2 ORDER BY code"
       " LIMIT NULLIF($3, -1)",
       "SELECT data FROM pay_bands WHERE schedule_id = $1 AND code = $2",
-      // Held to the end of the transaction; the prefix keeps it apart from other locks.
-      "SELECT pg_advisory_xact_lock(hashtextextended('payband.jurisdiction' || chr(31) || $1, 0))",
+      // The schedule's data on every row of its bands, parsed once: a window function to
+      // send it once costs more to plan and run than the bytes do.
+      "SELECT s.id, s.data, COALESCE((SELECT version FROM schedule_versions"
+      " WHERE jurisdiction_id = $1), 0), b.data FROM pay_schedules s"
+      " LEFT JOIN pay_bands b ON b.schedule_id = s.id WHERE s.jurisdiction_id = $1"
+      " ORDER BY s.id, b.code",
+      "SELECT s.data, v.version - 1 FROM pay_schedules s JOIN schedule_versions v"
+      " ON v.jurisdiction_id = s.jurisdiction_id WHERE s.jurisdiction_id = $1 ORDER BY s.id",
       "INSERT INTO pay_schedules(id, jurisdiction_id, data) VALUES($1, $2, $3)",
       "INSERT INTO pay_bands(schedule_id, code, data) VALUES",
+      // The bands' foreign key is checked at the end of the statement, schedule inserted.
+      "WITH schedule AS (INSERT INTO pay_schedules(id, jurisdiction_id, data)"
+      " VALUES($1, $2, $3)) INSERT INTO pay_bands(schedule_id, code, data) VALUES",
       "INSERT INTO schedule_versions(jurisdiction_id, version) VALUES($1, 1) "
       "ON CONFLICT(jurisdiction_id) DO UPDATE SET version = schedule_versions.version + 1",
       "INSERT INTO alternative_assignments(jurisdiction_id, class_code, data) VALUES($1, $2, $3)",

@@ -2,8 +2,8 @@
 #define CLASSPLAN_SERVICES_PAYBAND_STORE_POSTGRES_PAYBAND_STORE_H_
 // PaybandStore on PostgreSQL, shared by any number of replicas: the same SqlPaybandStore as
 // the SQLite one, with PostgreSQL's SQL. What SQLite's single writer gave for free is made
-// explicit: a schedule import first takes a transaction-scoped advisory lock on its
-// jurisdiction, so two imports into one jurisdiction (on any replicas) run their overlap
+// explicit: a schedule import first bumps its jurisdiction's version, whose row stays locked
+// to the commit, so two imports into one jurisdiction (on any replicas) run their overlap
 // checks one after the other; audit appends take the chain's lock. Reads are retried once on a
 // new connection when theirs was lost (a server restart); a write only when its BEGIN found
 // the connection dead (nothing of it ran).

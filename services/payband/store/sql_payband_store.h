@@ -17,16 +17,22 @@ namespace classplan::payband {
 
 // A backend's statements, numbered parameters in the order of the comments.
 struct PaybandSql {
-  const char* parameter;          // how parameters are numbered: "$" or "?"
-  const char* list_schedules;     // jurisdiction ("" = all) -> data, version, by id
-  const char* select_schedule;    // id -> data, version
-  const char* select_version;     // jurisdiction -> version
-  const char* list_bands;         // schedule, after code, limit (-1 = all) -> data, by code
-  const char* select_band;        // schedule, code -> data
-  const char* lock_jurisdiction;  // jurisdiction; nullptr: the transaction already excludes
-                                  // other writers
-  const char* insert_schedule;    // id, jurisdiction, data
-  const char* insert_bands;       // "INSERT ... VALUES" of (schedule, code, data) rows
+  const char* parameter;        // how parameters are numbered: "$" or "?"
+  const char* list_schedules;   // jurisdiction ("" = all) -> data, version, by id
+  const char* select_schedule;  // id -> data, version
+  const char* select_version;   // jurisdiction -> version
+  const char* list_bands;       // schedule, after code, limit (-1 = all) -> data, by code
+  const char* select_band;      // schedule, code -> data
+  // jurisdiction -> schedule id, schedule data, version, band data (NULL for a schedule without
+  // bands): a row per band, by schedule id and code
+  const char* read_jurisdiction;
+  // jurisdiction -> data, version before this transaction's bump_version, by id
+  const char* list_schedules_bumped;
+  const char* insert_schedule;  // id, jurisdiction, data
+  // "... VALUES" of (schedule, code, data) rows; with_schedule (nullptr when the backend has
+  // none) also inserts the schedule, as insert_schedule does with parameters 1-3
+  const char* insert_bands;
+  const char* insert_bands_with_schedule;
   const char* bump_version;       // jurisdiction (inserts 1 or increments)
   const char* insert_assignment;  // jurisdiction, class, data
   const char* list_assignments;   // jurisdiction ("" = all) -> data, by jurisdiction and class
@@ -56,6 +62,7 @@ class SqlPaybandStore : public PaybandStore {
                                                      int limit) override;
   absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
                                                      const std::string& code) override;
+  absl::StatusOr<pb::PaybandData> ReadJurisdiction(const std::string& jurisdiction_id) override;
   absl::Status AddSchedule(const pb::PaySchedule& schedule, const std::vector<pb::PayBand>& bands,
                            const ScheduleCheck& check,
                            const std::optional<audit::Event>& event) override;

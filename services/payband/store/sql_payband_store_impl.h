@@ -57,13 +57,15 @@ absl::StatusOr<std::vector<pb::PaySchedule>> Schedules(Database& db, const char*
   return out;
 }
 
-// The multi-row INSERT of up to `rows` bands: "<insert_bands> ($1, $2, $3), ($1, $4, $5), ..."
-// (`numbered` "$" or "?"): the schedule id once, then each band's code and data.
-inline std::string InsertBandsSql(const char* insert_bands, const char* numbered, size_t rows) {
+// The multi-row INSERT of `rows` bands: "<insert_bands> ($1, $F, $F+1), ($1, $F+2, $F+3), ..."
+// (`numbered` "$" or "?", F = `first`): the schedule id once, then each band's code and data.
+inline std::string InsertBandsSql(const char* insert_bands, const char* numbered, int first,
+                                  size_t rows) {
   std::string sql = insert_bands;
   for (size_t i = 0; i < rows; ++i) {
-    absl::StrAppend(&sql, i == 0 ? " " : ", ", "(", numbered, "1, ", numbered, 2 + 2 * i, ", ",
-                    numbered, 3 + 2 * i, ")");
+    const int column = first + 2 * static_cast<int>(i);
+    absl::StrAppend(&sql, i == 0 ? " " : ", ", "(", numbered, "1, ", numbered, column, ", ",
+                    numbered, column + 1, ")");
   }
   return sql;
 }
@@ -127,6 +129,34 @@ absl::StatusOr<std::optional<pb::PayBand>> SqlPaybandStore<B>::GetBand(
 }
 
 template <typename B>
+absl::StatusOr<pb::PaybandData> SqlPaybandStore<B>::ReadJurisdiction(
+    const std::string& jurisdiction_id) {
+  // One statement: one snapshot on both backends, one round trip on PostgreSQL.
+  return sql_store::ReadValue<B, pb::PaybandData>(
+      *pool_, [&](Database& db) -> absl::StatusOr<pb::PaybandData> {
+        auto st = db.Prepare(B::Sql().read_jurisdiction);
+        if (!st.ok()) return st.status();
+        st->Bind(1, jurisdiction_id);
+        pb::PaybandData out;
+        std::string last_id;
+        absl::Status s = storage::ForEachRow(*st, [&]() -> absl::Status {
+          std::string id = st->ColumnText(0);
+          if (out.schedules_size() == 0 || id != last_id) {
+            pb::PaySchedule* schedule = out.add_schedules()->mutable_schedule();
+            if (auto p = storage::ParseBlob(st->ColumnBlob(1), schedule); !p.ok()) return p;
+            schedule->set_version(st->ColumnInt(2));
+            last_id = std::move(id);
+          }
+          if (st->ColumnIsNull(3)) return absl::OkStatus();  // a schedule without bands
+          pb::ScheduleData& sd = *out.mutable_schedules()->rbegin();
+          return storage::ParseBlob(st->ColumnBlob(3), sd.add_bands());
+        });
+        if (!s.ok()) return s;
+        return out;
+      });
+}
+
+template <typename B>
 absl::Status SqlPaybandStore<B>::AddSchedule(const pb::PaySchedule& schedule,
                                              const std::vector<pb::PayBand>& bands,
                                              const ScheduleCheck& check,
@@ -135,14 +165,16 @@ absl::Status SqlPaybandStore<B>::AddSchedule(const pb::PaySchedule& schedule,
   pb::PaySchedule copy = schedule;
   copy.clear_version();
   return B::Write(*pool_, [&](Database& db) -> absl::Status {
-    // Two imports into one jurisdiction must not both pass the overlap check.
-    if (sql.lock_jurisdiction != nullptr) {
-      auto lock = db.Prepare(sql.lock_jurisdiction);
-      if (!lock.ok()) return lock.status();
-      lock->Bind(1, copy.jurisdiction_id());
-      if (auto s = lock->Step(); !s.ok()) return s.status();
-    }
-    auto existing = sql_store::Schedules(db, sql.list_schedules,
+    // The version first: its row stays locked to the commit, so two imports into one
+    // jurisdiction (on any replicas) run their overlap checks one after the other (SQLite's
+    // BEGIN IMMEDIATE excludes other writers already). The schedules are read by a later
+    // statement, whose snapshot (READ COMMITTED) is taken after the lock was granted, so it
+    // sees every import that held it before; read in the same statement they would not be.
+    auto ver = db.Prepare(sql.bump_version);
+    if (!ver.ok()) return ver.status();
+    ver->Bind(1, copy.jurisdiction_id());
+    if (auto s = ver->Step(); !s.ok()) return s.status();
+    auto existing = sql_store::Schedules(db, sql.list_schedules_bumped,
                                          [&](auto& st) { st.Bind(1, copy.jurisdiction_id()); });
     if (!existing.ok()) return existing.status();
     for (const auto& s : *existing) {
@@ -154,30 +186,38 @@ absl::Status SqlPaybandStore<B>::AddSchedule(const pb::PaySchedule& schedule,
     if (check) {
       if (auto s = check(*existing); !s.ok()) return s;
     }
-    auto ins = db.Prepare(sql.insert_schedule);
-    if (!ins.ok()) return ins.status();
-    ins->Bind(1, copy.id()).Bind(2, copy.jurisdiction_id()).BindBlob(3, copy.SerializeAsString());
-    if (auto s = ins->Step(); !s.ok()) return s.status();
-    // Bands in multi-row INSERTs: one round trip per kBandsPerInsert on PostgreSQL.
+    // Bands in multi-row INSERTs, the first with the schedule where the backend can (one
+    // round trip on PostgreSQL for up to kBandsPerInsert bands).
+    const bool together = sql.insert_bands_with_schedule != nullptr && !bands.empty();
+    if (!together) {
+      auto ins = db.Prepare(sql.insert_schedule);
+      if (!ins.ok()) return ins.status();
+      ins->Bind(1, copy.id()).Bind(2, copy.jurisdiction_id());
+      ins->BindBlob(3, copy.SerializeAsString());
+      if (auto s = ins->Step(); !s.ok()) return s.status();
+    }
     for (size_t first = 0; first < bands.size(); first += sql_store::kBandsPerInsert) {
       const size_t rows = std::min(sql_store::kBandsPerInsert, bands.size() - first);
-      auto ins_bands = db.Prepare(sql_store::InsertBandsSql(sql.insert_bands, sql.parameter, rows));
+      const bool with_schedule = together && first == 0;
+      const int column0 = with_schedule ? 4 : 2;
+      auto ins_bands = db.Prepare(sql_store::InsertBandsSql(
+          with_schedule ? sql.insert_bands_with_schedule : sql.insert_bands, sql.parameter, column0,
+          rows));
       if (!ins_bands.ok()) return ins_bands.status();
       ins_bands->Bind(1, copy.id());
+      if (with_schedule) {
+        ins_bands->Bind(2, copy.jurisdiction_id()).BindBlob(3, copy.SerializeAsString());
+      }
       for (size_t i = 0; i < rows; ++i) {
         pb::PayBand stored = bands[first + i];
         stored.set_schedule_id(copy.id());
         stored.clear_annual();
         stored.clear_hourly();
-        const int column = 2 + 2 * static_cast<int>(i);
+        const int column = column0 + 2 * static_cast<int>(i);
         ins_bands->Bind(column, stored.code()).BindBlob(column + 1, stored.SerializeAsString());
       }
       if (auto s = ins_bands->Step(); !s.ok()) return s.status();
     }
-    auto ver = db.Prepare(sql.bump_version);
-    if (!ver.ok()) return ver.status();
-    ver->Bind(1, copy.jurisdiction_id());
-    if (auto s = ver->Step(); !s.ok()) return s.status();
     // Last, so it commits with the schedule or not at all.
     if (event.has_value()) {
       if (auto e = B::Append(db, *event); !e.ok()) return e.status();

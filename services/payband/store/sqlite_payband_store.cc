@@ -42,9 +42,15 @@ const PaybandSql& SqlitePaybandBackend::Sql() {
       "SELECT version FROM schedule_versions WHERE jurisdiction_id = ?1",
       "SELECT data FROM pay_bands WHERE schedule_id = ?1 AND code > ?2 ORDER BY code LIMIT ?3",
       "SELECT data FROM pay_bands WHERE schedule_id = ?1 AND code = ?2",
-      nullptr,  // BEGIN IMMEDIATE holds the write lock already
+      "SELECT s.id, s.data, COALESCE((SELECT version FROM schedule_versions"
+      " WHERE jurisdiction_id = ?1), 0), b.data FROM pay_schedules s"
+      " LEFT JOIN pay_bands b ON b.schedule_id = s.id WHERE s.jurisdiction_id = ?1"
+      " ORDER BY s.id, b.code",
+      "SELECT s.data, v.version - 1 FROM pay_schedules s JOIN schedule_versions v"
+      " ON v.jurisdiction_id = s.jurisdiction_id WHERE s.jurisdiction_id = ?1 ORDER BY s.id",
       "INSERT INTO pay_schedules(id, jurisdiction_id, data) VALUES(?1, ?2, ?3)",
       "INSERT INTO pay_bands(schedule_id, code, data) VALUES",
+      nullptr,  // no INSERT in a WITH: one statement per insert (no round trips in process)
       "INSERT INTO schedule_versions(jurisdiction_id, version) VALUES(?1, 1) "
       "ON CONFLICT(jurisdiction_id) DO UPDATE SET version = version + 1",
       "INSERT INTO alternative_assignments(jurisdiction_id, class_code, data) VALUES(?1, ?2, ?3)",
