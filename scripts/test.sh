@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, and runs every test
 # (unit, integration, e2e) through ctest; arguments go to ctest (e.g. -L unit). CI (.ci/run)
-# runs exactly this on the lint preset's build (CLASSPLAN_PRESET=lint: clang++ -Werror with
-# clang-tidy). The sanitized presets are not in CI yet (docs/reliability.md, "CI"):
-# CLASSPLAN_PRESET=asan-ubsan runs every test under ASan + UBSan, CLASSPLAN_PRESET=tsan builds
-# and runs only the tests labelled tsan under ThreadSanitizer.
+# runs exactly this on the lint preset's build (CLASSPLAN_PRESET=lint: clang++ -Werror,
+# clang-tidy, ASan + UBSan, the fuzz targets' corpus tests), then on the tsan preset's
+# (CLASSPLAN_PRESET=tsan), which builds and runs only the tests labelled tsan
+# (docs/reliability.md, "CI"). CLASSPLAN_PRESET=asan-ubsan is the same sanitizers with gcc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
