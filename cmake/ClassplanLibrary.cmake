@@ -11,13 +11,6 @@
 # Warnings (CLASSPLAN_WARNINGS, errors included) and, with CLASSPLAN_CLANG_TIDY, clang-tidy apply
 # to the project's own code only; generated protobuf code (classplan_proto) keeps the defaults.
 
-# clang's own -Wreserved-identifier and -Wreserved-macro-identifier stand in for clang-tidy's
-# bugprone-reserved-identifier (the same rules, .clang-tidy says why): the compiler checks only
-# the project's declarations, where the tidy check walked every system header's too.
-if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-  list(APPEND CLASSPLAN_WARNINGS -Wreserved-identifier -Wreserved-macro-identifier)
-endif()
-
 function(classplan_apply_defaults target)
   target_compile_options(${target} PRIVATE ${CLASSPLAN_WARNINGS})
   if(CLASSPLAN_CLANG_TIDY_COMMAND)

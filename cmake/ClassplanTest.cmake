@@ -47,3 +47,9 @@ function(classplan_test)
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${labels}"
     ENVIRONMENT "CLASSPLAN_BUILD_DIR=${CMAKE_BINARY_DIR};CLASSPLAN_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 endfunction()
+
+# The TSan build's check that TSan sees abseil's locks through cmake/sanitizers/tsan_absl.cc.
+if(CLASSPLAN_SANITIZER STREQUAL "tsan")
+  classplan_test(NAME tsan_absl_test LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/sanitizers/tsan_absl_test.cc LIBS absl::synchronization)
+endif()
