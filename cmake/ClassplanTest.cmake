@@ -24,6 +24,11 @@ function(classplan_test)
   add_executable(${T_NAME} ${T_SOURCES})
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
   classplan_apply_defaults(${T_NAME})
+  if(CLASSPLAN_CLANG_TIDY_COMMAND)
+    # The analyzer's shallow mode on tests (.clang-tidy says why).
+    set_target_properties(${T_NAME} PROPERTIES CXX_CLANG_TIDY
+      "${CLASSPLAN_CLANG_TIDY_COMMAND};--extra-arg=-Xclang;--extra-arg=-analyzer-config;--extra-arg=-Xclang;--extra-arg=mode=shallow")
+  endif()
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   classplan_sanitize_executable(${T_NAME})
   if(NOT TARGET tests-${T_LABEL})
@@ -42,3 +47,9 @@ function(classplan_test)
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${labels}"
     ENVIRONMENT "CLASSPLAN_BUILD_DIR=${CMAKE_BINARY_DIR};CLASSPLAN_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 endfunction()
+
+# The TSan build's check that TSan sees abseil's locks through cmake/sanitizers/tsan_absl.cc.
+if(CLASSPLAN_SANITIZER STREQUAL "tsan")
+  classplan_test(NAME tsan_absl_test LABEL unit
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/sanitizers/tsan_absl_test.cc LIBS absl::synchronization)
+endif()

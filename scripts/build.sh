@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Configures and builds classplan with CMake + Ninja into ${BUILD_DIR:-build} (gcc).
 # CLASSPLAN_PRESET=<name> builds a preset of CMakePresets.json instead, into its binaryDir
-# build-<name> (CI builds "lint" once and runs the tests on it: every source is compiled by
-# clang++ -Werror and checked by clang-tidy, and not compiled a second time by gcc; "tsan"
-# builds only the tests labelled tsan, with ThreadSanitizer).
+# build-<name> (CI builds "lint" once and runs the tests and the fuzzers on it: every source
+# is compiled by clang++ -Werror with ASan + UBSan and checked by clang-tidy, and not compiled a
+# second time by gcc; then "tsan", only the tests labelled tsan, with ThreadSanitizer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # ccache, when installed, only speeds up a repeated build (a first build does not need it);

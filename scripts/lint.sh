@@ -2,9 +2,11 @@
 # The checks CI runs beside the tests, each failing on its first finding:
 #   1. scripts/check-format.sh: every tracked C++ file formatted as .clang-format says;
 #   2. the "lint" preset: a clang++ build with the project's warnings as errors that also runs
-#      clang-tidy (.clang-tidy, findings are errors) on every project source as it compiles.
+#      clang-tidy (.clang-tidy, findings are errors) on every project source as it compiles;
+#      it is CI's one build of everything (ASan + UBSan, with the fuzz targets; .ci/run runs
+#      the tests and the fuzzers on it).
 # LINT_TIDY=0 builds the plain "clang" preset instead: the same clang++ -Werror build without
-# tidy, a quick check before pushing. For one file at a time while fixing findings:
+# tidy or sanitizers, a quick check before pushing. For one file at a time while fixing findings:
 # scripts/check-tidy.sh build-lint <regex>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
