@@ -137,7 +137,7 @@ TEST_F(PostgresAuditTest, EightConcurrentAppendersOnTwoReplicasKeepOneChain) {
       EXPECT_TRUE(s.ok()) << s;
     }
   });
-  ExpectOneChain(*a, static_cast<size_t>(kAppenders * kEach));
+  ExpectOneChain(*a, static_cast<size_t>(kAppenders) * kEach);
 }
 
 // The window held open: replica A has appended and not committed; replica B's append waits on

@@ -13,7 +13,6 @@ namespace {
 using testing::ApplicantBuilder;
 using testing::Evaluated;
 using testing::Lines;
-using testing::Outcome;
 
 constexpr auto kBachelor = cv1::EDUCATION_LEVEL_BACHELOR;
 constexpr auto kMaster = cv1::EDUCATION_LEVEL_MASTER;
