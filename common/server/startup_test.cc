@@ -22,9 +22,11 @@ TEST(StartupTest, FailedStartsGiveTheirExitCodes) {
 
 TEST(StartupTest, WorkersFromFlagsRefusesBeyondTheWaitingLimit) {
   absl::SetFlag(&FLAGS_worker_threads, 1);
+  // Declared before the pool, so the pool (joining its thread) goes first: the worker may still
+  // be returning from release.WaitForNotification() when the test body ends (TSan saw it).
+  absl::Notification started, release;
   auto workers = WorkersFromFlags();
   // The one thread is held, so every later task waits.
-  absl::Notification started, release;
   ASSERT_TRUE(workers->TrySubmit([&] {
     started.Notify();
     release.WaitForNotification();
