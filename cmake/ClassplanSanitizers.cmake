@@ -10,6 +10,11 @@
 #   everywhere (-fsanitize=fuzzer-no-link), so that one build serves the tests and the fuzz
 #   targets; the sanitizer runtime supplies the coverage callbacks to programs that are not
 #   fuzzers (each fuzzer links libFuzzer itself, cmake/ClassplanFuzz.cmake).
+# CLASSPLAN_UNOPTIMIZED_TESTS compiles the test sources and the generated protobuf code at -O0
+#   while the code under test keeps the build type's level (the tsan preset: about a third of
+#   the TSan build's compile time; what those sources do at run time is a small part of a
+#   test's, which waits on servers and threads).
+option(CLASSPLAN_UNOPTIMIZED_TESTS "Compile tests and generated protobuf code at -O0" OFF)
 set(CLASSPLAN_SANITIZER "" CACHE STRING "Sanitizers to build with: '', asan-ubsan or tsan")
 set_property(CACHE CLASSPLAN_SANITIZER PROPERTY STRINGS "" asan-ubsan tsan)
 

@@ -24,6 +24,9 @@ function(classplan_test)
   add_executable(${T_NAME} ${T_SOURCES})
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
   classplan_apply_defaults(${T_NAME})
+  if(CLASSPLAN_UNOPTIMIZED_TESTS)
+    target_compile_options(${T_NAME} PRIVATE -O0)  # after the build type's -O, so it wins
+  endif()
   if(CLASSPLAN_CLANG_TIDY_COMMAND)
     # The analyzer's shallow mode on tests (.clang-tidy says why).
     set_target_properties(${T_NAME} PROPERTIES CXX_CLANG_TIDY
