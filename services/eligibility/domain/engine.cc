@@ -11,6 +11,10 @@ namespace {
 
 State Worse(State a, State b) { return a > b ? a : b; }
 
+// Above the rule validator's 50 entries in a node's lists (rules::kMaxListEntries).
+constexpr int kMaxParts = 64;
+constexpr int kMaxOptions = 64;
+
 State EvalEducation(const CompiledRules& r, const EducationSpec& s,
                     const std::vector<CompiledProfile::Degree>& degrees, Reason* reason,
                     int* decided = nullptr) {
@@ -139,38 +143,46 @@ class Evaluator {
   }
 
  private:
-  // Months still missing with `sub` units substituted.
-  int64_t Need(const CompiledNode& n, int64_t credited, int64_t sub) const {
+  // Units still missing with `sub` units substituted, the "of which" parts credited `parts`.
+  int64_t Need(const CompiledNode& n, int64_t credited, int64_t sub, const int64_t* parts) const {
     int64_t need = Shortfall(n.required, credited + sub);
     for (int k = 0; k < n.part_count; ++k) {
-      const int64_t have =
-          out_->part_credit[n.first_part + k] + (n.substitution_reduces_parts ? sub : 0);
+      const int64_t have = parts[k] + (n.substitution_reduces_parts ? sub : 0);
       need = std::max(need, Shortfall(r_.parts[n.first_part + k].required, have));
     }
     return need;
   }
 
-  void Experience(const CompiledNode& n, NodeEval* e) {
-    e->credited = CreditedUnits(p_, n.kinds, 0);
-    for (int k = 0; k < n.part_count; ++k) {
-      out_->part_credit[n.first_part + k] =
-          CreditedUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs);
-    }
-    const int64_t need0 = Need(n, e->credited, 0);
-    if (need0 == 0) {
-      e->state = State::kQualified;
-      return;
-    }
-    // Substitutions: what confirmed options supply, and what they supply with the options a
-    // person must review, each capped.
-    int64_t sub_q = 0, sub_nr = 0;
-    uint32_t mask_q = 0, mask_nr = 0;
+  // One way of crediting an experience node with its substitution at one level (confirmed
+  // options, or with those a person must review).
+  struct Assignment {
+    int64_t credited = 0;
+    int64_t parts[kMaxParts] = {};
+    int64_t available = 0;  // the substitution, capped
+    int64_t avail[kMaxOptions] = {};
+    uint32_t mask = 0;
+    int64_t need = 0;
+    StudyOverlap overlap;
+    Overlap how = Overlap::kNone;
+    int64_t other = 0;  // need under the other assignment
+    uint32_t studies = 0;
+  };
+
+  // The options that apply at a level, and the better of crediting the overlap of their study
+  // with the experience as experience or as education (experience on a tie).
+  void Assign(const CompiledNode& n, int64_t credited, const int64_t* parts, bool review,
+              Assignment* a) const {
+    a->credited = credited;
+    std::copy(parts, parts + n.part_count, a->parts);
+    int64_t weights[kMaxEducationEntries] = {};
+    int64_t offered = 0;
     for (int o = 0; o < n.option_count; ++o) {
       const CompiledOption& opt = r_.options[n.first_option + o];
       State st = State::kNotQualified;
+      int degree = -1;
       if (opt.is_education) {
         Reason unused;
-        st = EvalEducation(r_, opt.education, p_.degrees, &unused);
+        st = EvalEducation(r_, opt.education, p_.degrees, &unused, &degree);
       } else {
         for (const auto& pl : p_.placements) {
           if (pl.setting == opt.setting && (pl.state_approved || !opt.state_approved_required)) {
@@ -178,77 +190,208 @@ class Evaluator {
           }
         }
       }
-      if (st == State::kQualified) {
-        sub_q += opt.credit;
-        mask_q |= 1u << o;
-      }
-      if (st != State::kNotQualified) {
-        sub_nr += opt.credit;
-        mask_nr |= 1u << o;
-      }
+      if (st == State::kNotQualified || (st == State::kNeedsReview && !review)) continue;
+      a->mask |= 1u << o;
+      a->avail[o] = opt.credit;
+      offered += opt.credit;
+      const int study = opt.is_education && degree >= 0 ? p_.degrees[degree].study : -1;
+      if (study < 0) continue;
+      // As experience, the option keeps only what its study leaves free.
+      int64_t alone[kMaxEducationEntries] = {};
+      alone[study] = StudyWeight(p_, study, opt.credit);
+      weights[study] += alone[study];
+      a->avail[o] -= std::min(opt.credit, OverlapUnits(p_, n.kinds, 0, alone).education_lost);
+      a->studies |= 1u << study;
     }
-    sub_q = std::min(sub_q, n.substitution_cap);
-    sub_nr = std::min(sub_nr, n.substitution_cap);
-    const auto apply = [&](int64_t available, uint32_t mask) {
-      // Only as much as was needed, from the options in order. A substitution that does not
-      // count towards the "of which" parts can only supply what the total lacks.
-      e->substituted = std::min(
-          available, n.substitution_reduces_parts ? need0 : Shortfall(n.required, e->credited));
-      int64_t acc = 0;
-      for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
-        if ((mask >> o) & 1u) {
-          e->options_used |= 1u << o;
-          acc += r_.options[n.first_option + o].credit;
-        }
-      }
-    };
-    if (sub_q > 0 && Need(n, e->credited, sub_q) == 0) {
-      e->state = State::kQualified;
-      apply(sub_q, mask_q);
-    } else if (sub_nr > 0 && Need(n, e->credited, sub_nr) == 0) {
-      e->state = State::kNeedsReview;
-      e->reason = Reason::kFieldNeedsReview;
-      apply(sub_nr, mask_nr);
+    a->available = std::min(offered, n.substitution_cap);
+    a->need = Need(n, credited, a->available, parts);
+    if (a->studies == 0) return;
+    a->overlap = OverlapUnits(p_, n.kinds, 0, weights);
+    if (a->overlap.first_segment < 0) return;
+    // As experience: the education gives up the overlap.
+    const int64_t as_experience =
+        std::min(std::max<int64_t>(0, offered - a->overlap.education_lost), n.substitution_cap);
+    const int64_t need_x = Need(n, credited, as_experience, parts);
+    // As education: the experience (and each "of which" part) gives it up.
+    int64_t parts_e[kMaxParts];
+    for (int k = 0; k < n.part_count; ++k) {
+      parts_e[k] = std::max<int64_t>(
+          0, parts[k] - OverlapUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs, weights)
+                            .experience_lost);
+    }
+    const int64_t credited_e = std::max<int64_t>(0, credited - a->overlap.experience_lost);
+    const int64_t need_e = Need(n, credited_e, a->available, parts_e);
+    if (need_x <= need_e) {
+      a->how = Overlap::kAsExperience;
+      a->available = as_experience;
+      a->need = need_x;
+      a->other = need_e;
     } else {
-      e->state = State::kNotQualified;
-      e->reason = Reason::kExperienceShort;
-      if (sub_q > 0) apply(sub_q, mask_q);
-      e->missing = Need(n, e->credited, e->substituted);
+      a->how = Overlap::kAsEducation;
+      a->credited = credited_e;
+      std::copy(parts_e, parts_e + n.part_count, a->parts);
+      for (int o = 0; o < n.option_count; ++o) a->avail[o] = r_.options[n.first_option + o].credit;
+      a->need = need_e;
+      a->other = need_x;
     }
   }
 
-  void Combination(const CompiledNode& n, NodeEval* e) {
-    int64_t degree_q = 0, degree_nr = 0;
-    for (const auto& d : p_.degrees) {
-      const int64_t credit = d.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
-                             : d.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
-                                                                         : 0;
-      const State st = CombinationClass(r_, n, d.field, d.cip, d.accreditation);
-      if (st == State::kQualified) degree_q = std::max(degree_q, credit);
-      if (st != State::kNotQualified) degree_nr = std::max(degree_nr, credit);
+  // Records `a` on the node: its credit, parts and overlap, and the options used, only as
+  // much as was needed, in order. A substitution that does not count towards the "of which"
+  // parts can only supply what the total lacks.
+  void Commit(const CompiledNode& n, const Assignment& a, NodeEval* e) {
+    e->credited = a.credited;
+    std::copy(a.parts, a.parts + n.part_count, out_->part_credit.data() + n.first_part);
+    e->substituted = std::min(a.available, n.substitution_reduces_parts
+                                               ? Need(n, a.credited, 0, a.parts)
+                                               : Shortfall(n.required, a.credited));
+    int64_t acc = 0;
+    for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
+      if (((a.mask >> o) & 1u) != 0 && a.avail[o] > 0) {
+        e->options_used |= 1u << o;
+        acc += a.avail[o];
+      }
     }
-    int64_t partial_q = 0, partial_nr = 0;
+    if (a.how == Overlap::kNone) return;
+    e->overlap = a.how;
+    e->overlap_lost = a.how == Overlap::kAsExperience ? a.overlap.education_lost
+                                                      : a.overlap.experience_lost;
+    e->overlap_other = a.other;
+    e->overlap_studies = a.studies;
+    e->overlap_first = a.overlap.first_segment;
+    e->overlap_last = a.overlap.last_segment;
+  }
+
+  void Experience(const CompiledNode& n, NodeEval* e) {
+    e->credited = CreditedUnits(p_, n.kinds, 0);
+    int64_t* parts = out_->part_credit.data() + n.first_part;
+    for (int k = 0; k < n.part_count; ++k) {
+      parts[k] = CreditedUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs);
+    }
+    if (Need(n, e->credited, 0, parts) == 0) {
+      e->state = State::kQualified;  // no education is credited, so nothing overlaps
+      return;
+    }
+    // Substitutions: what confirmed options supply, and what they supply with the options a
+    // person must review, each capped.
+    Assignment q, nr;
+    Assign(n, e->credited, parts, false, &q);
+    Assign(n, e->credited, parts, true, &nr);
+    if (q.available > 0 && q.need == 0) {
+      e->state = State::kQualified;
+      Commit(n, q, e);
+    } else if (nr.available > 0 && nr.need == 0) {
+      e->state = State::kNeedsReview;
+      e->reason = Reason::kFieldNeedsReview;
+      Commit(n, nr, e);
+    } else {
+      e->state = State::kNotQualified;
+      e->reason = Reason::kExperienceShort;
+      // Also when the overlap took the whole substitution: the explanation says where it went.
+      if (q.available > 0 || q.how != Overlap::kNone) Commit(n, q, e);
+      e->missing = Need(n, e->credited, e->substituted, parts);
+    }
+  }
+
+  // A combination's total at one level: the education share (the best degree, or none, plus
+  // partial study) capped, plus experience, with the overlap of dated study and experience
+  // credited once, as experience or as education, whichever gives more (experience on a tie).
+  struct ComboTotal {
+    int64_t total = 0, education = 0;
+    StudyOverlap overlap;
+    Overlap how = Overlap::kNone;
+    int64_t other = 0;  // the total under the other assignment
+    uint32_t studies = 0;
+  };
+  ComboTotal ComboAt(const CompiledNode& n, bool review, int64_t exp) const {
+    int64_t partial = 0;
+    int64_t weights[kMaxEducationEntries] = {};
+    uint32_t studies = 0;
     for (const auto& s : p_.partial) {
       const int64_t credit = int64_t{s.credit_hours} * Months(12) / n.credit_hours_per_year;
       const State st = CombinationClass(r_, n, s.field, s.cip, s.accreditation);
-      if (st == State::kQualified) partial_q += credit;
-      if (st != State::kNotQualified) partial_nr += credit;
+      if (st == State::kNotQualified || (st == State::kNeedsReview && !review)) continue;
+      partial += credit;
+      if (s.study >= 0 && credit > 0) {
+        weights[s.study] += StudyWeight(p_, s.study, credit);
+        studies |= 1u << s.study;
+      }
     }
-    const int64_t edu_q = std::min(n.education_cap, degree_q + partial_q);
-    const int64_t edu_nr = std::min(n.education_cap, degree_nr + partial_nr);
+    ComboTotal best;
+    bool first = true;
+    // Each degree in turn (only the best counts), and none.
+    for (int d = -1; d < static_cast<int>(p_.degrees.size()); ++d) {
+      int64_t degree = 0;
+      int64_t w[kMaxEducationEntries];
+      std::copy(weights, weights + kMaxEducationEntries, w);
+      uint32_t st_bits = studies;
+      if (d >= 0) {
+        const auto& deg = p_.degrees[d];
+        degree = deg.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
+                 : deg.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
+                                                               : 0;
+        const State st = CombinationClass(r_, n, deg.field, deg.cip, deg.accreditation);
+        if (degree == 0 || st == State::kNotQualified || (st == State::kNeedsReview && !review)) {
+          continue;
+        }
+        if (deg.study >= 0) {
+          w[deg.study] += StudyWeight(p_, deg.study, degree);
+          st_bits |= 1u << deg.study;
+        }
+      }
+      ComboTotal c;
+      c.education = std::min(n.education_cap, degree + partial);
+      c.total = c.education + exp;
+      if (st_bits != 0) c.overlap = OverlapUnits(p_, n.kinds, 0, w);
+      if (c.overlap.first_segment >= 0) {
+        const int64_t edu_x =
+            std::min(n.education_cap, std::max<int64_t>(0, degree + partial - c.overlap.education_lost));
+        const int64_t as_experience = edu_x + exp;
+        const int64_t as_education = c.education + exp - c.overlap.experience_lost;
+        c.studies = st_bits;
+        if (as_experience >= as_education) {
+          c.how = Overlap::kAsExperience;
+          c.education = edu_x;
+          c.total = as_experience;
+          c.other = as_education;
+        } else {
+          c.how = Overlap::kAsEducation;
+          c.total = as_education;
+          c.other = as_experience;
+        }
+      }
+      if (first || c.total > best.total) best = c;
+      first = false;
+    }
+    return best;
+  }
+
+  void Combination(const CompiledNode& n, NodeEval* e) {
     const int64_t exp = CreditedUnits(p_, n.kinds, 0);
-    e->education = edu_q;
-    e->credited = edu_q + exp;
-    if (edu_q + exp >= n.required) {
+    const ComboTotal q = ComboAt(n, false, exp);
+    const ComboTotal nr = ComboAt(n, true, exp);
+    e->education = q.education;
+    e->credited = q.total;
+    const ComboTotal* decided = &q;
+    if (q.total >= n.required) {
       e->state = State::kQualified;
-    } else if (edu_nr + exp >= n.required) {
+    } else if (nr.total >= n.required) {
       e->state = State::kNeedsReview;
       e->reason = Reason::kCombinationReview;
+      decided = &nr;
     } else {
       e->state = State::kNotQualified;
       e->reason = Reason::kCombinationShort;
-      e->missing = n.required - edu_q - exp;
+      e->missing = n.required - q.total;
     }
+    if (decided->how == Overlap::kNone) return;
+    e->overlap = decided->how;
+    e->overlap_lost = decided->how == Overlap::kAsExperience ? decided->overlap.education_lost
+                                                             : decided->overlap.experience_lost;
+    e->overlap_other = Shortfall(n.required, decided->other);
+    e->overlap_studies = decided->studies;
+    e->overlap_first = decided->overlap.first_segment;
+    e->overlap_last = decided->overlap.last_segment;
   }
 
   const CompiledRules& r_;
