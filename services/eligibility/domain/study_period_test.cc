@@ -2,10 +2,14 @@
 // experience, or the reverse; the engine chooses the better assignment and explains it.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "common/dates/dates.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
 #include "services/eligibility/domain/engine.h"
 #include "services/eligibility/domain/months.h"
 #include "services/eligibility/domain/profile.h"
@@ -270,6 +274,26 @@ TEST(StudyPeriod, ARequiredDegreeCreditsNoMonthsSoWorkDuringItCountsInFull) {
   const Outcome after = Evaluated("SPCP23", b.Build());
   EXPECT_EQ(after.state, State::kQualified) << Lines(after);
   EXPECT_EQ(after.explained.SerializeAsString(), before.explained.SerializeAsString());
+}
+
+TEST(StudyPeriod, TheShippedExampleIsTheIssuesCase) {
+  // examples/applicants/half-time-masters.json is HalfTimeMaster(true), as JSON.
+  const char* src = std::getenv("CLASSPLAN_SOURCE_DIR");
+#ifdef CLASSPLAN_DEFAULT_SOURCE_DIR
+  if (src == nullptr) src = CLASSPLAN_DEFAULT_SOURCE_DIR;
+#endif
+  std::ifstream in(std::string(src != nullptr ? src : ".") +
+                   "/examples/applicants/half-time-masters.json");
+  ASSERT_TRUE(in.good());
+  std::stringstream json;
+  json << in.rdbuf();
+  v1::Applicant a;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.str(), &a).ok());
+  v1::Applicant expected = HalfTimeMaster(true).Build();
+  expected.set_applicant_ref("example-half-time-masters");
+  for (auto& e : *expected.mutable_education()) e.set_field_name("Social Work");
+  expected.mutable_drivers_licence()->set_state("CO");
+  EXPECT_EQ(a.SerializeAsString(), expected.SerializeAsString()) << a.DebugString();
 }
 
 }  // namespace
