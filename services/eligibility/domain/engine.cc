@@ -156,10 +156,12 @@ class Evaluator {
   // One way of crediting an experience node with its substitution at one level (confirmed
   // options, or with those a person must review).
   struct Assignment {
+    // The arrays are not cleared (this runs for every applicant the experience alone does not
+    // qualify): parts up to part_count and avail up to option_count are always written.
     int64_t credited = 0;
-    int64_t parts[kMaxParts] = {};
+    int64_t parts[kMaxParts];
     int64_t available = 0;  // the substitution, capped
-    int64_t avail[kMaxOptions] = {};
+    int64_t avail[kMaxOptions];  // per option, what it supplies under the assignment
     uint32_t mask = 0;
     int64_t need = 0;
     StudyOverlap overlap;
@@ -178,6 +180,7 @@ class Evaluator {
     int64_t offered = 0;
     for (int o = 0; o < n.option_count; ++o) {
       const CompiledOption& opt = r_.options[n.first_option + o];
+      a->avail[o] = 0;
       State st = State::kNotQualified;
       int degree = -1;
       if (opt.is_education) {
@@ -230,7 +233,9 @@ class Evaluator {
       a->how = Overlap::kAsEducation;
       a->credited = credited_e;
       std::copy(parts_e, parts_e + n.part_count, a->parts);
-      for (int o = 0; o < n.option_count; ++o) a->avail[o] = r_.options[n.first_option + o].credit;
+      for (int o = 0; o < n.option_count; ++o) {
+        if (((a->mask >> o) & 1u) != 0) a->avail[o] = r_.options[n.first_option + o].credit;
+      }
       a->need = need_e;
       a->other = need_x;
     }

@@ -2,8 +2,10 @@
 // experience, or the reverse; the engine chooses the better assignment and explains it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -274,6 +276,74 @@ TEST(StudyPeriod, ARequiredDegreeCreditsNoMonthsSoWorkDuringItCountsInFull) {
   const Outcome after = Evaluated("SPCP23", b.Build());
   EXPECT_EQ(after.state, State::kQualified) << Lines(after);
   EXPECT_EQ(after.explained.SerializeAsString(), before.explained.SerializeAsString());
+}
+
+std::string Day(int y, int m, int d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+TEST(StudyPeriod, APeriodNeverMakesAResultBetter) {
+  // Giving study periods can only take credit away (the same days counted once), never add:
+  // on every class and track the determination is never better, and a NOT QUALIFIED result
+  // never misses fewer months, than for the same profile without the periods.
+  const char* const codes[] = {"SPPS26", "SPCP20", "SPCP23", "G1099B",
+                               "G1099O", "G1099A", "CA2459", "CA2460"};
+  const cv1::ExperienceKind kinds[] = {kCaseWork, kCoordinator, kAssistant,
+                                       cv1::EXPERIENCE_KIND_SOCIAL_WORKER,
+                                       cv1::EXPERIENCE_KIND_SOCIAL_WORK_CASE_MANAGEMENT};
+  const char* const fields[] = {"44.0701", "45.1101", "42.0101", "51.1508", "52.0101"};
+  std::mt19937 rng(20261207);
+  int overlaps = 0;
+  for (int round = 0; round < 300; ++round) {
+    ApplicantBuilder plain, dated;
+    const int degrees = 1 + rng() % 2;
+    for (int i = 0; i < degrees; ++i) {
+      const int y = 2012 + rng() % 13;
+      const std::string done = Day(y, 1 + rng() % 12, 1 + rng() % 28);
+      const auto level = static_cast<cv1::EducationLevel>(3 + rng() % 2);  // bachelor's, master's
+      const char* field = fields[rng() % 5];
+      plain.CipDegree(level, field, done.c_str());
+      dated.CipDegree(level, field, done.c_str());
+      Studied(dated, Day(y - 1 - rng() % 5, 1 + rng() % 12, 1 + rng() % 28).c_str(), done.c_str());
+    }
+    if (rng() % 2 == 0) {
+      const int hours = 1 + rng() % 90;
+      const int y = 2015 + rng() % 10;
+      plain.CipCredits(hours, "45.1101");
+      dated.CipCredits(hours, "45.1101");
+      Studied(dated, Day(y - 1 - rng() % 3, 1 + rng() % 12, 1).c_str(),
+              Day(y, 1 + rng() % 12, 28).c_str());
+    }
+    const int jobs = 1 + rng() % 3;
+    for (int i = 0; i < jobs; ++i) {
+      const int y = 2010 + rng() % 15;
+      const std::string start = Day(y, 1 + rng() % 12, 1 + rng() % 28);
+      const std::string end = Day(y + 1 + rng() % 6, 1 + rng() % 12, 28);
+      const double hours = 10 + rng() % 40;
+      const auto kind = kinds[rng() % 5];
+      const bool placement = rng() % 2 == 0;
+      plain.Job(start.c_str(), end.c_str(), hours, {kind}, false, placement);
+      dated.Job(start.c_str(), end.c_str(), hours, {kind}, false, placement);
+    }
+    plain.DriversLicence();
+    dated.DriversLicence();
+    if (rng() % 3 == 0) {
+      plain.Placement(true, cv1::PLACEMENT_SETTING_COUNTY_SOCIAL_SERVICES);
+      dated.Placement(true, cv1::PLACEMENT_SETTING_COUNTY_SOCIAL_SERVICES);
+    }
+    for (const char* code : codes) {
+      const Outcome before = Evaluated(code, plain.Build());
+      const Outcome after = Evaluated(code, dated.Build());
+      EXPECT_GE(after.state, before.state) << code << " round " << round << "\n" << Lines(after);
+      if (before.state == State::kNotQualified && after.state == State::kNotQualified) {
+        EXPECT_GE(after.eval.missing(), before.eval.missing()) << code << " round " << round;
+      }
+      for (const auto& n : after.eval.nodes) overlaps += n.overlap != Overlap::kNone ? 1 : 0;
+    }
+  }
+  EXPECT_GT(overlaps, 50);  // the property was exercised
 }
 
 TEST(StudyPeriod, TheShippedExampleIsTheIssuesCase) {
