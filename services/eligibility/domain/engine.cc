@@ -160,7 +160,7 @@ class Evaluator {
     // qualify): parts up to part_count and avail up to option_count are always written.
     int64_t credited = 0;
     int64_t parts[kMaxParts];
-    int64_t available = 0;  // the substitution, capped
+    int64_t available = 0;       // the substitution, capped
     int64_t avail[kMaxOptions];  // per option, what it supplies under the assignment
     uint32_t mask = 0;
     int64_t need = 0;
@@ -219,8 +219,9 @@ class Evaluator {
     int64_t parts_e[kMaxParts];
     for (int k = 0; k < n.part_count; ++k) {
       parts_e[k] = std::max<int64_t>(
-          0, parts[k] - OverlapUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs, weights)
-                            .experience_lost);
+          0,
+          parts[k] -
+              OverlapUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs, weights).experience_lost);
     }
     const int64_t credited_e = std::max<int64_t>(0, credited - a->overlap.experience_lost);
     const int64_t need_e = Need(n, credited_e, a->available, parts_e);
@@ -247,9 +248,9 @@ class Evaluator {
   void Commit(const CompiledNode& n, const Assignment& a, NodeEval* e) {
     e->credited = a.credited;
     std::copy(a.parts, a.parts + n.part_count, out_->part_credit.data() + n.first_part);
-    e->substituted = std::min(a.available, n.substitution_reduces_parts
-                                               ? Need(n, a.credited, 0, a.parts)
-                                               : Shortfall(n.required, a.credited));
+    e->substituted =
+        std::min(a.available, n.substitution_reduces_parts ? Need(n, a.credited, 0, a.parts)
+                                                           : Shortfall(n.required, a.credited));
     int64_t acc = 0;
     for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
       if (((a.mask >> o) & 1u) != 0 && a.avail[o] > 0) {
@@ -259,8 +260,8 @@ class Evaluator {
     }
     if (a.how == Overlap::kNone) return;
     e->overlap = a.how;
-    e->overlap_lost = a.how == Overlap::kAsExperience ? a.overlap.education_lost
-                                                      : a.overlap.experience_lost;
+    e->overlap_lost =
+        a.how == Overlap::kAsExperience ? a.overlap.education_lost : a.overlap.experience_lost;
     e->overlap_other = a.other;
     e->overlap_studies = a.studies;
     e->overlap_first = a.overlap.first_segment;
@@ -349,8 +350,8 @@ class Evaluator {
       c.total = c.education + exp;
       if (st_bits != 0) c.overlap = OverlapUnits(p_, n.kinds, 0, w);
       if (c.overlap.first_segment >= 0) {
-        const int64_t edu_x =
-            std::min(n.education_cap, std::max<int64_t>(0, degree + partial - c.overlap.education_lost));
+        const int64_t edu_x = std::min(
+            n.education_cap, std::max<int64_t>(0, degree + partial - c.overlap.education_lost));
         const int64_t as_experience = edu_x + exp;
         const int64_t as_education = c.education + exp - c.overlap.experience_lost;
         c.studies = st_bits;

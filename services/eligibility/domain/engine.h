@@ -68,10 +68,10 @@ struct NodeEval {
   // Experience and combination: how study credited as education here and the experience
   // credited here overlapped (profile.h OverlapUnits), when they did.
   Overlap overlap = Overlap::kNone;
-  int64_t overlap_lost = 0;       // units not credited by the assignment chosen
-  int64_t overlap_other = 0;      // units missing had the other assignment been chosen
-  uint32_t overlap_studies = 0;   // bit per CompiledProfile::studies credited here
-  int overlap_first = -1;         // the first and last segments with an overlap
+  int64_t overlap_lost = 0;      // units not credited by the assignment chosen
+  int64_t overlap_other = 0;     // units missing had the other assignment been chosen
+  uint32_t overlap_studies = 0;  // bit per CompiledProfile::studies credited here
+  int overlap_first = -1;        // the first and last segments with an overlap
   int overlap_last = -1;
 };
 

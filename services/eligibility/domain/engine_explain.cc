@@ -236,8 +236,8 @@ std::string OverlapLine(const CompiledProfile& p, const NodeEval& e) {
   std::string studies;
   for (uint32_t b = e.overlap_studies; b != 0; b &= b - 1) {
     const auto& st = p.studies[__builtin_ctz(b)];
-    absl::StrAppend(&studies, studies.empty() ? "" : ", ", "education[", st.education,
-                    "] studied ", dates::Format(dates::FromCivilDay(st.first)), " to ",
+    absl::StrAppend(&studies, studies.empty() ? "" : ", ", "education[", st.education, "] studied ",
+                    dates::Format(dates::FromCivilDay(st.first)), " to ",
                     dates::Format(dates::FromCivilDay(st.last)));
   }
   const bool as_experience = e.overlap == Overlap::kAsExperience;
@@ -247,7 +247,8 @@ std::string OverlapLine(const CompiledProfile& p, const NodeEval& e) {
   };
   std::string why =
       e.overlap_other == missing
-          ? absl::StrCat("either way leaves ", left(missing), "; on a tie the overlap is credited "
+          ? absl::StrCat("either way leaves ", left(missing),
+                         "; on a tie the overlap is credited "
                          "as experience")
           : absl::StrCat("crediting it as ", as_experience ? "education" : "experience",
                          " instead would leave ", left(e.overlap_other), ", this way ",
@@ -258,9 +259,8 @@ std::string OverlapLine(const CompiledProfile& p, const NodeEval& e) {
       dates::Format(dates::FromCivilDay(p.segment_days[e.overlap_last].second)), " (", studies,
       "): each day is credited once, as education and experience together at most full time; "
       "the overlap is credited as ",
-      as_experience ? "experience" : "education", ", so ", Credited(e.overlap_lost),
-      " months of ", as_experience ? "education" : "experience",
-      " are not credited here; ", why);
+      as_experience ? "experience" : "education", ", so ", Credited(e.overlap_lost), " months of ",
+      as_experience ? "education" : "experience", " are not credited here; ", why);
 }
 
 void BuildTree(const CompiledRules& r, const CompiledProfile& p, const EvalResult& ev, int i,

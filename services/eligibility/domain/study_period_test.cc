@@ -64,7 +64,8 @@ TEST(StudyPeriod, InvalidPeriodsAreRefusedNamingEachProblem) {
             "applicant.education[0].study_end: must not be before study_start\n");
 
   Studied(b, "2023-07-01", "2025-07-01");
-  EXPECT_EQ(Violations(b.Build()), "applicant.education[0].study_end: must not be after completed\n");
+  EXPECT_EQ(Violations(b.Build()),
+            "applicant.education[0].study_end: must not be after completed\n");
 
   // One end without the other.
   b.mutable_applicant()->mutable_education(0)->clear_study_end();
@@ -181,9 +182,10 @@ TEST(StudyPeriod, TheBetterAssignmentIsChosenAndExplained) {
   b.Placement(true, cv1::PLACEMENT_SETTING_COUNTY_SOCIAL_SERVICES, "2019-05-01");
   const Outcome o = Evaluated("CA2459", b.Build());
   EXPECT_EQ(o.state, State::kQualified) << Lines(o);
-  EXPECT_TRUE(Says(o, "the overlap is credited as experience, so 12 months of education are not "
-                      "credited here; crediting it as education instead would leave 6 months "
-                      "missing, this way nothing missing"))
+  EXPECT_TRUE(Says(o,
+                   "the overlap is credited as experience, so 12 months of education are not "
+                   "credited here; crediting it as education instead would leave 6 months "
+                   "missing, this way nothing missing"))
       << Lines(o);
   ASSERT_EQ(o.explained.substitutions_size(), 1) << Lines(o);
   EXPECT_NE(o.explained.substitutions(0).source_text().find("field placement"), std::string::npos)
@@ -226,9 +228,10 @@ TEST(StudyPeriod, CombinationCreditsTheOverlapAsEducationWhenThatGivesMore) {
   EXPECT_EQ(o.state, State::kQualified) << Lines(o);
   EXPECT_EQ(o.eval.nodes[0].overlap, Overlap::kAsEducation);
   EXPECT_EQ(o.explained.result().credited_month_hundredths(), 4800) << Lines(o);
-  EXPECT_TRUE(Says(o, "the overlap is credited as education, so 18 months of experience are not "
-                      "credited here; crediting it as experience instead would leave 12 months "
-                      "missing, this way nothing missing"))
+  EXPECT_TRUE(Says(o,
+                   "the overlap is credited as education, so 18 months of experience are not "
+                   "credited here; crediting it as experience instead would leave 12 months "
+                   "missing, this way nothing missing"))
       << Lines(o);
 }
 
@@ -244,8 +247,9 @@ TEST(StudyPeriod, G1099aHalfTimeCreditsWhileWorkingFullTime) {
   EXPECT_EQ(o.explained.decided_path(), "path-2");
   ASSERT_EQ(o.explained.shortfalls_size(), 1);
   EXPECT_EQ(o.explained.shortfalls(0).missing_month_hundredths(), 1200) << Lines(o);
-  EXPECT_TRUE(Says(o, "Study and work overlap from 2024-01-01 to 2025-12-31 (education[0] "
-                      "studied 2024-01-01 to 2025-12-31)"))
+  EXPECT_TRUE(Says(o,
+                   "Study and work overlap from 2024-01-01 to 2025-12-31 (education[0] "
+                   "studied 2024-01-01 to 2025-12-31)"))
       << Lines(o);
 }
 
