@@ -297,12 +297,32 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
   }
 }
 
-int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) {
+namespace {
+
+// Bit per entry of any kind in `kinds` with every attribute in `attrs`.
+uint64_t Matching(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) {
   uint64_t match = 0;
   for (size_t e = 0; e < p.entries.size(); ++e) {
     const auto& entry = p.entries[e];
     if ((entry.kinds & kinds) != 0 && (entry.attrs & attrs) == attrs) match |= uint64_t{1} << e;
   }
+  return match;
+}
+
+// The summed weight of the entries in `on`.
+int64_t Load(const CompiledProfile& p, uint64_t on) {
+  int64_t load = 0;
+  while (on != 0) {
+    load += p.entries[__builtin_ctzll(on)].weight;
+    on &= on - 1;
+  }
+  return load;
+}
+
+}  // namespace
+
+int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) {
+  const uint64_t match = Matching(p, kinds, attrs);
   if (match == 0) return 0;
   // Summed as units x weight and divided once, so that pieces of the timeline add up exactly
   // (a half-time year split on an odd-unit day is still 6 months, not one unit short).
@@ -310,14 +330,8 @@ int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) 
   // (1.68e6): below 7.6e16, far inside int64.
   int64_t weighted = 0;
   for (const auto& s : p.segments) {
-    uint64_t on = s.active & match;
-    if (on == 0) continue;
-    int64_t load = 0;
-    while (on != 0) {
-      load += p.entries[__builtin_ctzll(on)].weight;
-      on &= on - 1;
-    }
-    weighted += s.units * std::min(load, p.full_weight);
+    const uint64_t on = s.active & match;
+    if (on != 0) weighted += s.units * std::min(Load(p, on), p.full_weight);
   }
   return weighted / p.full_weight;
 }
@@ -332,24 +346,15 @@ int64_t StudyWeight(const CompiledProfile& p, int study, int64_t credited) {
 StudyOverlap OverlapUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs,
                           const int64_t* study_weight) {
   StudyOverlap out;
-  uint64_t match = 0;
-  for (size_t e = 0; e < p.entries.size(); ++e) {
-    const auto& entry = p.entries[e];
-    if ((entry.kinds & kinds) != 0 && (entry.attrs & attrs) == attrs) match |= uint64_t{1} << e;
-  }
+  const uint64_t match = Matching(p, kinds, attrs);
   if (match == 0) return out;
   // Summed as units x weight and divided once, as in CreditedUnits.
   int64_t edu_lost = 0, exp_lost = 0;
   for (size_t i = 0; i < p.segments.size(); ++i) {
     const auto& s = p.segments[i];
-    uint64_t on = s.active & match;
+    const uint64_t on = s.active & match;
     if (on == 0 || s.study == 0) continue;
-    int64_t load = 0;
-    while (on != 0) {
-      load += p.entries[__builtin_ctzll(on)].weight;
-      on &= on - 1;
-    }
-    load = std::min(load, p.full_weight);
+    const int64_t load = std::min(Load(p, on), p.full_weight);
     int64_t w = 0;
     for (uint32_t st = s.study; st != 0; st &= st - 1) w += study_weight[__builtin_ctz(st)];
     const int64_t excess = load + w - p.full_weight;
