@@ -60,6 +60,37 @@ State CombinationClass(const CompiledRules& r, const CompiledNode& n, int field,
   return st;
 }
 
+// What a substitution option offers: its state, and for a degree whose study period is given,
+// that study and what the option keeps when the overlap goes to experience (its study alone
+// against the node's experience; the whole credit without a study).
+struct OptionOffer {
+  State state = State::kNotQualified;
+  int study = -1;
+  int64_t kept = 0;
+};
+OptionOffer Offer(const CompiledRules& r, const CompiledProfile& p, const CompiledNode& n,
+                  const CompiledOption& opt) {
+  OptionOffer out;
+  out.kept = opt.credit;
+  int degree = -1;
+  if (opt.is_education) {
+    Reason unused;
+    out.state = EvalEducation(r, opt.education, p.degrees, &unused, &degree);
+  } else {
+    for (const auto& pl : p.placements) {
+      if (pl.setting == opt.setting && (pl.state_approved || !opt.state_approved_required)) {
+        out.state = State::kQualified;
+      }
+    }
+  }
+  out.study = opt.is_education && degree >= 0 ? p.degrees[degree].study : -1;
+  if (out.state == State::kNotQualified || out.study < 0) return out;
+  int64_t alone[kMaxEducationEntries] = {};
+  alone[out.study] = StudyWeight(p, out.study, opt.credit);
+  out.kept -= std::min(opt.credit, OverlapUnits(p, n.kinds, 0, alone).education_lost);
+  return out;
+}
+
 class Evaluator {
  public:
   Evaluator(const CompiledRules& r, const CompiledProfile& p, EvalResult* out)
@@ -181,30 +212,16 @@ class Evaluator {
     for (int o = 0; o < n.option_count; ++o) {
       const CompiledOption& opt = r_.options[n.first_option + o];
       a->avail[o] = 0;
-      State st = State::kNotQualified;
-      int degree = -1;
-      if (opt.is_education) {
-        Reason unused;
-        st = EvalEducation(r_, opt.education, p_.degrees, &unused, &degree);
-      } else {
-        for (const auto& pl : p_.placements) {
-          if (pl.setting == opt.setting && (pl.state_approved || !opt.state_approved_required)) {
-            st = State::kQualified;
-          }
-        }
+      const OptionOffer offer = Offer(r_, p_, n, opt);
+      if (offer.state == State::kNotQualified || (offer.state == State::kNeedsReview && !review)) {
+        continue;
       }
-      if (st == State::kNotQualified || (st == State::kNeedsReview && !review)) continue;
       a->mask |= 1u << o;
-      a->avail[o] = opt.credit;
+      a->avail[o] = offer.kept;
       offered += opt.credit;
-      const int study = opt.is_education && degree >= 0 ? p_.degrees[degree].study : -1;
-      if (study < 0) continue;
-      // As experience, the option keeps only what its study leaves free.
-      int64_t alone[kMaxEducationEntries] = {};
-      alone[study] = StudyWeight(p_, study, opt.credit);
-      weights[study] += alone[study];
-      a->avail[o] -= std::min(opt.credit, OverlapUnits(p_, n.kinds, 0, alone).education_lost);
-      a->studies |= 1u << study;
+      if (offer.study < 0) continue;
+      weights[offer.study] += StudyWeight(p_, offer.study, opt.credit);
+      a->studies |= 1u << offer.study;
     }
     a->available = std::min(offered, n.substitution_cap);
     a->need = Need(n, credited, a->available, parts);
@@ -447,6 +464,13 @@ FieldMatch MatchField(const CompiledRules& rules, const EducationSpec& s, int fi
   m.state = unlisted;
   m.reason = unlisted_reason;
   return m;
+}
+
+int64_t OptionSupply(const CompiledRules& rules, const CompiledProfile& profile, const NodeEval& e,
+                     int node, int option) {
+  const CompiledNode& n = rules.nodes[node];
+  const CompiledOption& opt = rules.options[n.first_option + option];
+  return e.overlap == Overlap::kAsExperience ? Offer(rules, profile, n, opt).kept : opt.credit;
 }
 
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out) {

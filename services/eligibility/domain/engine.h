@@ -106,6 +106,11 @@ inline int64_t Shortfall(int64_t required, int64_t have) {
 
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out);
 
+// What substitution option `option` of rules.nodes[node] supplied towards `e` at most: its
+// credit, less its own study's overlap where the overlap went to experience.
+int64_t OptionSupply(const CompiledRules& rules, const CompiledProfile& profile, const NodeEval& e,
+                     int node, int option);
+
 v1::Determination ToDetermination(State s);
 
 // What Explain() needs besides the evaluation.

@@ -449,10 +449,13 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
     const CompiledNode& n = rules.nodes[i];
     const NodeEval& e = eval.nodes[i];
     if (e.substituted <= 0) continue;
+    // Each option used, in order, supplies what it can of what is still to substitute.
+    int64_t remaining = e.substituted;
     for (int o = 0; o < n.option_count; ++o) {
       if (((e.options_used >> o) & 1u) == 0) continue;
       const auto& opt = rules.options[n.first_option + o];
-      const int64_t credit = std::min(opt.credit, e.substituted);
+      const int64_t credit = std::min(OptionSupply(rules, profile, e, i, o), remaining);
+      remaining -= credit;
       auto* s = out->add_substitutions();
       s->set_rule_id(n.rule->id());
       s->set_source_text(opt.option->source_text());

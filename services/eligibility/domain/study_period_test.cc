@@ -192,6 +192,24 @@ TEST(StudyPeriod, TheBetterAssignmentIsChosenAndExplained) {
       << Lines(o);
 }
 
+TEST(StudyPeriod, EachSubstitutionSaysWhatItSupplied) {
+  // The master's half-time study overlaps the first 12 of the 24 months worked: as
+  // experience, the master's keeps 6 of its 12 months and the field placement supplies the
+  // other 6 of the year that is needed.
+  ApplicantBuilder b;
+  b.CipDegree(kBachelor, "44.0701", "2018-05-15").CipDegree(kMaster, "44.0701", "2024-12-31");
+  Studied(b, "2023-01-01", "2024-12-31");
+  b.Job("2024-01-01", "2025-12-31", 40, {kCaseWork}, false, true)
+      .DriversLicence()
+      .Placement(true, cv1::PLACEMENT_SETTING_COUNTY_SOCIAL_SERVICES, "2019-05-01");
+  const Outcome o = Evaluated("CA2459", b.Build());
+  EXPECT_EQ(o.state, State::kQualified) << Lines(o);
+  ASSERT_EQ(o.explained.substitutions_size(), 2) << Lines(o);
+  EXPECT_EQ(o.explained.substitutions(0).month_hundredths(), 600) << Lines(o);
+  EXPECT_EQ(o.explained.substitutions(1).month_hundredths(), 600) << Lines(o);
+  EXPECT_TRUE(Says(o, "Study and work overlap from 2024-01-01 to 2024-12-31")) << Lines(o);
+}
+
 std::shared_ptr<const CompiledRules> Combination() {
   cv1::QualificationRules r;
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
