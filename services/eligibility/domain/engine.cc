@@ -201,28 +201,44 @@ class Evaluator {
     uint32_t studies = 0;
   };
 
-  // The options that apply at a level, and the better of crediting the overlap of their study
-  // with the experience as experience or as education (experience on a tie).
-  void Assign(const CompiledNode& n, int64_t credited, const int64_t* parts, bool review,
-              Assignment* a) const {
-    a->credited = credited;
-    std::copy(parts, parts + n.part_count, a->parts);
-    int64_t weights[kMaxEducationEntries] = {};
-    int64_t offered = 0;
+  // The options that apply confirmed (`q`) and with those a person must review (`nr`), each
+  // option looked at once; then each level's better assignment (Choose).
+  void Assign(const CompiledNode& n, int64_t credited, const int64_t* parts, Assignment* q,
+              Assignment* nr) const {
+    int64_t weights_q[kMaxEducationEntries], weights_nr[kMaxEducationEntries];
+    const bool studies = !p_.studies.empty();
+    if (studies) {
+      std::fill(weights_q, weights_q + kMaxEducationEntries, 0);
+      std::fill(weights_nr, weights_nr + kMaxEducationEntries, 0);
+    }
+    int64_t offered_q = 0, offered_nr = 0;
     for (int o = 0; o < n.option_count; ++o) {
       const CompiledOption& opt = r_.options[n.first_option + o];
-      a->avail[o] = 0;
       const OptionOffer offer = Offer(r_, p_, n, opt);
-      if (offer.state == State::kNotQualified || (offer.state == State::kNeedsReview && !review)) {
-        continue;
+      q->avail[o] = 0;
+      nr->avail[o] = 0;
+      if (offer.state == State::kNotQualified) continue;
+      const int64_t w = offer.study >= 0 ? StudyWeight(p_, offer.study, opt.credit) : 0;
+      for (Assignment* a : {q, nr}) {
+        if (a == q && offer.state != State::kQualified) continue;
+        a->mask |= 1u << o;
+        a->avail[o] = offer.kept;
+        (a == q ? offered_q : offered_nr) += opt.credit;
+        if (offer.study < 0) continue;
+        (a == q ? weights_q : weights_nr)[offer.study] += w;
+        a->studies |= 1u << offer.study;
       }
-      a->mask |= 1u << o;
-      a->avail[o] = offer.kept;
-      offered += opt.credit;
-      if (offer.study < 0) continue;
-      weights[offer.study] += StudyWeight(p_, offer.study, opt.credit);
-      a->studies |= 1u << offer.study;
     }
+    Choose(n, credited, parts, offered_q, weights_q, q);
+    Choose(n, credited, parts, offered_nr, weights_nr, nr);
+  }
+
+  // The better of crediting the overlap of the options' study with the experience as
+  // experience or as education (experience on a tie). `weights` is read only with studies.
+  void Choose(const CompiledNode& n, int64_t credited, const int64_t* parts, int64_t offered,
+              const int64_t* weights, Assignment* a) const {
+    a->credited = credited;
+    std::copy(parts, parts + n.part_count, a->parts);
     a->available = std::min(offered, n.substitution_cap);
     a->need = Need(n, credited, a->available, parts);
     if (a->studies == 0) return;
@@ -298,8 +314,7 @@ class Evaluator {
     // Substitutions: what confirmed options supply, and what they supply with the options a
     // person must review, each capped.
     Assignment q, nr;
-    Assign(n, e->credited, parts, false, &q);
-    Assign(n, e->credited, parts, true, &nr);
+    Assign(n, e->credited, parts, &q, &nr);
     if (q.available > 0 && q.need == 0) {
       e->state = State::kQualified;
       Commit(n, q, e);
@@ -328,7 +343,8 @@ class Evaluator {
   };
   ComboTotal ComboAt(const CompiledNode& n, bool review, int64_t exp) const {
     int64_t partial = 0;
-    int64_t weights[kMaxEducationEntries] = {};
+    int64_t weights[kMaxEducationEntries];  // read only when the profile has study periods
+    if (!p_.studies.empty()) std::fill(weights, weights + kMaxEducationEntries, 0);
     uint32_t studies = 0;
     for (const auto& s : p_.partial) {
       const int64_t credit = int64_t{s.credit_hours} * Months(12) / n.credit_hours_per_year;
@@ -346,7 +362,7 @@ class Evaluator {
     for (int d = -1; d < static_cast<int>(p_.degrees.size()); ++d) {
       int64_t degree = 0;
       int64_t w[kMaxEducationEntries];
-      std::copy(weights, weights + kMaxEducationEntries, w);
+      if (!p_.studies.empty()) std::copy(weights, weights + kMaxEducationEntries, w);
       uint32_t st_bits = studies;
       if (d >= 0) {
         const auto& deg = p_.degrees[d];
