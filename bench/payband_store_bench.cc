@@ -47,6 +47,7 @@
 #include "common/cache/cache.h"
 #include "common/cache/redis_client.h"
 #include "common/clock/clock.h"
+#include "common/metrics/metrics.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
 #include "grpcpp/grpcpp.h"
@@ -207,6 +208,10 @@ bool IsBenchBand(const pb::GetBandResponse& band) {
   return band.band().given().minimum().cents() == 4291700;
 }
 
+// Snapshots the caching layer loaded from the store: each timed miss must add exactly one
+// (Redis missed and the in-process tier was cold), or the bench stops.
+metrics::Counter& StoreLoads() { return metrics::GetCounter("payband.cache.store_load"); }
+
 // The payband stack of one replica on `Store` as payband_server builds it: the caching layer
 // with its Redis namespace and a healthy invalidation subscription, the domain, and (started on
 // first use of rpc()) the gRPC adapter on 127.0.0.1, called over a signed channel.
@@ -288,6 +293,7 @@ void BM_GetBandRedisMiss(benchmark::State& state) {
       state.SkipWithError("in-process snapshot never dropped");
       break;
     }
+    const int64_t loads = StoreLoads().value();
     state.ResumeTiming();
     auto band = r->payband->GetBand(req);
     if (!band.ok() || !IsBenchBand(*band)) {
@@ -295,6 +301,10 @@ void BM_GetBandRedisMiss(benchmark::State& state) {
       break;
     }
     benchmark::DoNotOptimize(band);
+    if (StoreLoads().value() != loads + 1) {
+      state.SkipWithError("the call did not miss both tiers");
+      break;
+    }
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -312,6 +322,7 @@ void BM_GetBandRpcMiss(benchmark::State& state) {
       state.SkipWithError("in-process snapshot never dropped");
       break;
     }
+    const int64_t loads = StoreLoads().value();
     state.ResumeTiming();
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -319,6 +330,10 @@ void BM_GetBandRpcMiss(benchmark::State& state) {
     grpc::Status s = r->stub->GetBand(&ctx, req, &resp);
     if (!s.ok() || !IsBenchBand(resp)) {
       state.SkipWithError("GetBand RPC failed");
+      break;
+    }
+    if (StoreLoads().value() != loads + 1) {
+      state.SkipWithError("the call did not miss both tiers");
       break;
     }
   }
