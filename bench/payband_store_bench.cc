@@ -281,12 +281,10 @@ Replica* ReplicaOn(bool rpc) {
   return r;
 }
 
-// The issue's cache-miss path: one replica's caching layer (above), Redis emptied and the
-// in-process tier dropped before each call (outside the timed region).
-template <PaybandStore* (*Store)()>
-void BM_GetBandRedisMiss(benchmark::State& state) {
-  Replica* r = ReplicaOn<Store>(false);
-  const pb::GetBandRequest req = BenchRequest();
+// Times `call` (true: the expected band came back) with both tiers of `r` emptied before each
+// one, outside the timed region; stops unless each call loaded exactly one snapshot.
+template <typename Call>
+void TimeColdCalls(benchmark::State& state, Replica* r, const Call& call) {
   for (auto _ : state) {
     state.PauseTiming();
     if (!r->MakeCold()) {
@@ -295,18 +293,29 @@ void BM_GetBandRedisMiss(benchmark::State& state) {
     }
     const int64_t loads = StoreLoads().value();
     state.ResumeTiming();
-    auto band = r->payband->GetBand(req);
-    if (!band.ok() || !IsBenchBand(*band)) {
+    if (!call()) {
       state.SkipWithError("GetBand failed");
       break;
     }
-    benchmark::DoNotOptimize(band);
     if (StoreLoads().value() != loads + 1) {
       state.SkipWithError("the call did not miss both tiers");
       break;
     }
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+// The issue's cache-miss path: one replica's caching layer (above), Redis emptied and the
+// in-process tier dropped before each call.
+template <PaybandStore* (*Store)()>
+void BM_GetBandRedisMiss(benchmark::State& state) {
+  Replica* r = ReplicaOn<Store>(false);
+  const pb::GetBandRequest req = BenchRequest();
+  TimeColdCalls(state, r, [&] {
+    auto band = r->payband->GetBand(req);
+    benchmark::DoNotOptimize(band);
+    return band.ok() && IsBenchBand(*band);
+  });
 }
 
 // The same miss through the gRPC adapter: a unary GetBand over loopback TCP to the replica's
@@ -316,28 +325,12 @@ template <PaybandStore* (*Store)()>
 void BM_GetBandRpcMiss(benchmark::State& state) {
   Replica* r = ReplicaOn<Store>(true);
   const pb::GetBandRequest req = BenchRequest();
-  for (auto _ : state) {
-    state.PauseTiming();
-    if (!r->MakeCold()) {
-      state.SkipWithError("in-process snapshot never dropped");
-      break;
-    }
-    const int64_t loads = StoreLoads().value();
-    state.ResumeTiming();
+  TimeColdCalls(state, r, [&] {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     pb::GetBandResponse resp;
-    grpc::Status s = r->stub->GetBand(&ctx, req, &resp);
-    if (!s.ok() || !IsBenchBand(resp)) {
-      state.SkipWithError("GetBand RPC failed");
-      break;
-    }
-    if (StoreLoads().value() != loads + 1) {
-      state.SkipWithError("the call did not miss both tiers");
-      break;
-    }
-  }
-  state.SetItemsProcessed(state.iterations());
+    return r->stub->GetBand(&ctx, req, &resp).ok() && IsBenchBand(resp);
+  });
 }
 
 // The issue path as measured before (kept to show the difference): a caching layer built afresh
