@@ -14,18 +14,32 @@
 // so every read is issue 13's "cache miss" (no Redis, no in-process cache: none exists for
 // them). <…, true> is the RPC's whole store path: the read plus its audit event
 // (RecordReads, a write transaction, group-committed).
-// UpdateAppraisal: read the stored version, then UpdateAppraisal with it as the expected
-// version and its audit event (one transaction); with 1 and 8 concurrent writers, each on an
-// appraisal of its own (each a thread of one replica sharing its pool of 8 connections).
+// GetAppraisalRpc: the GetAppraisal RPC itself through the gRPC adapter, as appraisal_server
+// builds it (Appraisals over the store, AppraisalGrpcService on 4 worker threads, started in
+// this process on 127.0.0.1, identity checked as in production), called with a unary
+// GetAppraisal over a signed channel (the test operator, hr_admin among its roles): the read, the
+// access check and the read's audit event (never cached). UpdateAppraisal: read the stored version,
+// then UpdateAppraisal with it as the expected version and its audit event (one transaction); with
+// 1 and 8 concurrent writers, each on an appraisal of its own (each a thread of one replica sharing
+// its pool of 8 connections).
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "common/clock/clock.h"
+#include "common/server/server_host.h"
+#include "common/server/worker_pool.h"
+#include "grpcpp/grpcpp.h"
+#include "services/appraisal/domain/appraisals.h"
+#include "services/appraisal/grpc/appraisal_grpc_service.h"
 #include "services/appraisal/store/postgres_appraisal_store.h"
 #include "services/appraisal/store/sqlite_appraisal_store.h"
+#include "tests/support/identity.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/temp.h"
 
@@ -121,6 +135,62 @@ void BM_GetAppraisal(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// The appraisal service of one replica on `Store`, started on first use: the domain, the gRPC
+// adapter on 127.0.0.1 and a signed channel to it.
+struct Replica {
+  std::unique_ptr<Appraisals> appraisals;
+  std::unique_ptr<server::WorkerPool> workers;
+  std::unique_ptr<AppraisalGrpcService> service;
+  std::unique_ptr<server::ServerHost> host;
+  std::unique_ptr<v1::AppraisalService::Stub> stub;
+};
+
+template <AppraisalStore* (*Store)()>
+Replica* ReplicaOn() {
+  static Replica* r = [] {
+    auto* out = new Replica;
+    Appraisals::Options options;
+    options.clock = clock::Clock::System();
+    out->appraisals = std::make_unique<Appraisals>(Store(), options);
+    out->workers = std::make_unique<server::WorkerPool>(4);
+    out->service = std::make_unique<AppraisalGrpcService>(out->appraisals.get(), out->workers.get(),
+                                                          testing::IdentityKeys());
+    server::ServerOptions so;
+    so.service_name = "appraisal";
+    so.listen = "127.0.0.1:0";
+    so.drain_timeout = absl::Seconds(1);
+    out->host = std::make_unique<server::ServerHost>(so);
+    out->host->AddService(out->service.get());
+    if (absl::Status s = out->host->Start(); !s.ok()) {
+      std::fprintf(stderr, "cannot start the server: %s\n", s.ToString().c_str());
+      std::abort();
+    }
+    out->host->MarkServing();
+    out->stub = v1::AppraisalService::NewStub(
+        testing::SignedChannel(absl::StrCat("127.0.0.1:", out->host->port())));
+    return out;
+  }();
+  return r;
+}
+
+template <AppraisalStore* (*Store)()>
+void BM_GetAppraisalRpc(benchmark::State& state) {
+  Replica* r = ReplicaOn<Store>();
+  v1::GetAppraisalRequest req;
+  req.set_appraisal_id("read");
+  for (auto _ : state) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::GetAppraisalResponse resp;
+    grpc::Status s = r->stub->GetAppraisal(&ctx, req, &resp);
+    if (!s.ok() || resp.appraisal().id() != "read") {
+      state.SkipWithError(absl::StrCat("GetAppraisal RPC failed: ", s.error_message()).c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 template <AppraisalStore* (*Store)()>
 void BM_UpdateAppraisal(benchmark::State& state) {
   static std::atomic<int> next{0};
@@ -154,6 +224,9 @@ BENCHMARK_TEMPLATE(BM_GetAppraisal, PostgresSocket, false)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_GetAppraisal, Sqlite, true)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_GetAppraisal, Postgres, true)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_GetAppraisal, PostgresSocket, true)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisalRpc, Sqlite)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisalRpc, Postgres)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_GetAppraisalRpc, PostgresSocket)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_UpdateAppraisal, Sqlite)->UseRealTime()->Threads(1)->Threads(8);
 BENCHMARK_TEMPLATE(BM_UpdateAppraisal, Postgres)->UseRealTime()->Threads(1)->Threads(8);
 BENCHMARK_TEMPLATE(BM_UpdateAppraisal, PostgresSocket)->UseRealTime()->Threads(1)->Threads(8);

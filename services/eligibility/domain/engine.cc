@@ -11,6 +11,10 @@ namespace {
 
 State Worse(State a, State b) { return a > b ? a : b; }
 
+// Above the rule validator's 50 entries in a node's lists (rules::kMaxListEntries).
+constexpr int kMaxParts = 64;
+constexpr int kMaxOptions = 64;
+
 State EvalEducation(const CompiledRules& r, const EducationSpec& s,
                     const std::vector<CompiledProfile::Degree>& degrees, Reason* reason,
                     int* decided = nullptr) {
@@ -54,6 +58,37 @@ State CombinationClass(const CompiledRules& r, const CompiledNode& n, int field,
     if (accreditation == v1::ACCREDITATION_UNKNOWN) st = State::kNeedsReview;
   }
   return st;
+}
+
+// What a substitution option offers: its state, and for a degree whose study period is given,
+// that study and what the option keeps when the overlap goes to experience (its study alone
+// against the node's experience; the whole credit without a study).
+struct OptionOffer {
+  State state = State::kNotQualified;
+  int study = -1;
+  int64_t kept = 0;
+};
+OptionOffer Offer(const CompiledRules& r, const CompiledProfile& p, const CompiledNode& n,
+                  const CompiledOption& opt) {
+  OptionOffer out;
+  out.kept = opt.credit;
+  int degree = -1;
+  if (opt.is_education) {
+    Reason unused;
+    out.state = EvalEducation(r, opt.education, p.degrees, &unused, &degree);
+  } else {
+    for (const auto& pl : p.placements) {
+      if (pl.setting == opt.setting && (pl.state_approved || !opt.state_approved_required)) {
+        out.state = State::kQualified;
+      }
+    }
+  }
+  out.study = opt.is_education && degree >= 0 ? p.degrees[degree].study : -1;
+  if (out.state == State::kNotQualified || out.study < 0) return out;
+  int64_t alone[kMaxEducationEntries] = {};
+  alone[out.study] = StudyWeight(p, out.study, opt.credit);
+  out.kept -= std::min(opt.credit, OverlapUnits(p, n.kinds, 0, alone).education_lost);
+  return out;
 }
 
 class Evaluator {
@@ -139,116 +174,263 @@ class Evaluator {
   }
 
  private:
-  // Months still missing with `sub` units substituted.
-  int64_t Need(const CompiledNode& n, int64_t credited, int64_t sub) const {
+  // Units still missing with `sub` units substituted, the "of which" parts credited `parts`.
+  int64_t Need(const CompiledNode& n, int64_t credited, int64_t sub, const int64_t* parts) const {
     int64_t need = Shortfall(n.required, credited + sub);
     for (int k = 0; k < n.part_count; ++k) {
-      const int64_t have =
-          out_->part_credit[n.first_part + k] + (n.substitution_reduces_parts ? sub : 0);
+      const int64_t have = parts[k] + (n.substitution_reduces_parts ? sub : 0);
       need = std::max(need, Shortfall(r_.parts[n.first_part + k].required, have));
     }
     return need;
   }
 
+  // One way of crediting an experience node with its substitution at one level (confirmed
+  // options, or with those a person must review).
+  struct Assignment {
+    // The arrays are not cleared (this runs for every applicant the experience alone does not
+    // qualify): parts up to part_count and avail up to option_count are always written.
+    int64_t credited = 0;
+    int64_t parts[kMaxParts];
+    int64_t available = 0;       // the substitution, capped
+    int64_t avail[kMaxOptions];  // per option, what it supplies under the assignment
+    uint32_t mask = 0;
+    int64_t need = 0;
+    StudyOverlap overlap;
+    Overlap how = Overlap::kNone;
+    int64_t other = 0;  // need under the other assignment
+    uint32_t studies = 0;
+  };
+
+  // The options that apply confirmed (`q`) and with those a person must review (`nr`), each
+  // option looked at once; then each level's better assignment (Choose).
+  void Assign(const CompiledNode& n, int64_t credited, const int64_t* parts, Assignment* q,
+              Assignment* nr) const {
+    int64_t weights_q[kMaxEducationEntries], weights_nr[kMaxEducationEntries];
+    const bool studies = !p_.studies.empty();
+    if (studies) {
+      std::fill(weights_q, weights_q + kMaxEducationEntries, 0);
+      std::fill(weights_nr, weights_nr + kMaxEducationEntries, 0);
+    }
+    int64_t offered_q = 0, offered_nr = 0;
+    for (int o = 0; o < n.option_count; ++o) {
+      const CompiledOption& opt = r_.options[n.first_option + o];
+      const OptionOffer offer = Offer(r_, p_, n, opt);
+      q->avail[o] = 0;
+      nr->avail[o] = 0;
+      if (offer.state == State::kNotQualified) continue;
+      const int64_t w = offer.study >= 0 ? StudyWeight(p_, offer.study, opt.credit) : 0;
+      for (Assignment* a : {q, nr}) {
+        if (a == q && offer.state != State::kQualified) continue;
+        a->mask |= 1u << o;
+        a->avail[o] = offer.kept;
+        (a == q ? offered_q : offered_nr) += opt.credit;
+        if (offer.study < 0) continue;
+        (a == q ? weights_q : weights_nr)[offer.study] += w;
+        a->studies |= 1u << offer.study;
+      }
+    }
+    Choose(n, credited, parts, offered_q, weights_q, q);
+    Choose(n, credited, parts, offered_nr, weights_nr, nr);
+  }
+
+  // The better of crediting the overlap of the options' study with the experience as
+  // experience or as education (experience on a tie). `weights` is read only with studies.
+  void Choose(const CompiledNode& n, int64_t credited, const int64_t* parts, int64_t offered,
+              const int64_t* weights, Assignment* a) const {
+    a->credited = credited;
+    std::copy(parts, parts + n.part_count, a->parts);
+    a->available = std::min(offered, n.substitution_cap);
+    a->need = Need(n, credited, a->available, parts);
+    if (a->studies == 0) return;
+    a->overlap = OverlapUnits(p_, n.kinds, 0, weights);
+    if (a->overlap.first_segment < 0) return;
+    // As experience: the education gives up the overlap.
+    const int64_t as_experience =
+        std::min(std::max<int64_t>(0, offered - a->overlap.education_lost), n.substitution_cap);
+    const int64_t need_x = Need(n, credited, as_experience, parts);
+    // As education: the experience (and each "of which" part) gives it up.
+    int64_t parts_e[kMaxParts];
+    for (int k = 0; k < n.part_count; ++k) {
+      parts_e[k] = std::max<int64_t>(
+          0,
+          parts[k] -
+              OverlapUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs, weights).experience_lost);
+    }
+    const int64_t credited_e = std::max<int64_t>(0, credited - a->overlap.experience_lost);
+    const int64_t need_e = Need(n, credited_e, a->available, parts_e);
+    if (need_x <= need_e) {
+      a->how = Overlap::kAsExperience;
+      a->available = as_experience;
+      a->need = need_x;
+      a->other = need_e;
+    } else {
+      a->how = Overlap::kAsEducation;
+      a->credited = credited_e;
+      std::copy(parts_e, parts_e + n.part_count, a->parts);
+      for (int o = 0; o < n.option_count; ++o) {
+        if (((a->mask >> o) & 1u) != 0) a->avail[o] = r_.options[n.first_option + o].credit;
+      }
+      a->need = need_e;
+      a->other = need_x;
+    }
+  }
+
+  // Records `a` on the node: its credit, parts and overlap, and the options used, only as
+  // much as was needed, in order. A substitution that does not count towards the "of which"
+  // parts can only supply what the total lacks.
+  void Commit(const CompiledNode& n, const Assignment& a, NodeEval* e) {
+    e->credited = a.credited;
+    std::copy(a.parts, a.parts + n.part_count, out_->part_credit.data() + n.first_part);
+    e->substituted =
+        std::min(a.available, n.substitution_reduces_parts ? Need(n, a.credited, 0, a.parts)
+                                                           : Shortfall(n.required, a.credited));
+    int64_t acc = 0;
+    for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
+      if (((a.mask >> o) & 1u) != 0 && a.avail[o] > 0) {
+        e->options_used |= 1u << o;
+        acc += a.avail[o];
+      }
+    }
+    if (a.how == Overlap::kNone) return;
+    e->overlap = a.how;
+    e->overlap_lost =
+        a.how == Overlap::kAsExperience ? a.overlap.education_lost : a.overlap.experience_lost;
+    e->overlap_other = a.other;
+    e->overlap_studies = a.studies;
+    e->overlap_first = a.overlap.first_segment;
+    e->overlap_last = a.overlap.last_segment;
+  }
+
   void Experience(const CompiledNode& n, NodeEval* e) {
     e->credited = CreditedUnits(p_, n.kinds, 0);
+    int64_t* parts = out_->part_credit.data() + n.first_part;
     for (int k = 0; k < n.part_count; ++k) {
-      out_->part_credit[n.first_part + k] =
-          CreditedUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs);
+      parts[k] = CreditedUnits(p_, n.kinds, r_.parts[n.first_part + k].attrs);
     }
-    const int64_t need0 = Need(n, e->credited, 0);
-    if (need0 == 0) {
-      e->state = State::kQualified;
+    if (Need(n, e->credited, 0, parts) == 0) {
+      e->state = State::kQualified;  // no education is credited, so nothing overlaps
       return;
     }
     // Substitutions: what confirmed options supply, and what they supply with the options a
     // person must review, each capped.
-    int64_t sub_q = 0, sub_nr = 0;
-    uint32_t mask_q = 0, mask_nr = 0;
-    for (int o = 0; o < n.option_count; ++o) {
-      const CompiledOption& opt = r_.options[n.first_option + o];
-      State st = State::kNotQualified;
-      if (opt.is_education) {
-        Reason unused;
-        st = EvalEducation(r_, opt.education, p_.degrees, &unused);
-      } else {
-        for (const auto& pl : p_.placements) {
-          if (pl.setting == opt.setting && (pl.state_approved || !opt.state_approved_required)) {
-            st = State::kQualified;
-          }
-        }
-      }
-      if (st == State::kQualified) {
-        sub_q += opt.credit;
-        mask_q |= 1u << o;
-      }
-      if (st != State::kNotQualified) {
-        sub_nr += opt.credit;
-        mask_nr |= 1u << o;
-      }
-    }
-    sub_q = std::min(sub_q, n.substitution_cap);
-    sub_nr = std::min(sub_nr, n.substitution_cap);
-    const auto apply = [&](int64_t available, uint32_t mask) {
-      // Only as much as was needed, from the options in order. A substitution that does not
-      // count towards the "of which" parts can only supply what the total lacks.
-      e->substituted = std::min(
-          available, n.substitution_reduces_parts ? need0 : Shortfall(n.required, e->credited));
-      int64_t acc = 0;
-      for (int o = 0; o < n.option_count && acc < e->substituted; ++o) {
-        if ((mask >> o) & 1u) {
-          e->options_used |= 1u << o;
-          acc += r_.options[n.first_option + o].credit;
-        }
-      }
-    };
-    if (sub_q > 0 && Need(n, e->credited, sub_q) == 0) {
+    Assignment q, nr;
+    Assign(n, e->credited, parts, &q, &nr);
+    if (q.available > 0 && q.need == 0) {
       e->state = State::kQualified;
-      apply(sub_q, mask_q);
-    } else if (sub_nr > 0 && Need(n, e->credited, sub_nr) == 0) {
+      Commit(n, q, e);
+    } else if (nr.available > 0 && nr.need == 0) {
       e->state = State::kNeedsReview;
       e->reason = Reason::kFieldNeedsReview;
-      apply(sub_nr, mask_nr);
+      Commit(n, nr, e);
     } else {
       e->state = State::kNotQualified;
       e->reason = Reason::kExperienceShort;
-      if (sub_q > 0) apply(sub_q, mask_q);
-      e->missing = Need(n, e->credited, e->substituted);
+      // Also when the overlap took the whole substitution: the explanation says where it went.
+      if (q.available > 0 || q.how != Overlap::kNone) Commit(n, q, e);
+      e->missing = Need(n, e->credited, e->substituted, parts);
     }
   }
 
-  void Combination(const CompiledNode& n, NodeEval* e) {
-    int64_t degree_q = 0, degree_nr = 0;
-    for (const auto& d : p_.degrees) {
-      const int64_t credit = d.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
-                             : d.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
-                                                                         : 0;
-      const State st = CombinationClass(r_, n, d.field, d.cip, d.accreditation);
-      if (st == State::kQualified) degree_q = std::max(degree_q, credit);
-      if (st != State::kNotQualified) degree_nr = std::max(degree_nr, credit);
-    }
-    int64_t partial_q = 0, partial_nr = 0;
+  // A combination's total at one level: the education share (the best degree, or none, plus
+  // partial study) capped, plus experience, with the overlap of dated study and experience
+  // credited once, as experience or as education, whichever gives more (experience on a tie).
+  struct ComboTotal {
+    int64_t total = 0, education = 0;
+    StudyOverlap overlap;
+    Overlap how = Overlap::kNone;
+    int64_t other = 0;  // the total under the other assignment
+    uint32_t studies = 0;
+  };
+  ComboTotal ComboAt(const CompiledNode& n, bool review, int64_t exp) const {
+    int64_t partial = 0;
+    int64_t weights[kMaxEducationEntries];  // read only when the profile has study periods
+    if (!p_.studies.empty()) std::fill(weights, weights + kMaxEducationEntries, 0);
+    uint32_t studies = 0;
     for (const auto& s : p_.partial) {
       const int64_t credit = int64_t{s.credit_hours} * Months(12) / n.credit_hours_per_year;
       const State st = CombinationClass(r_, n, s.field, s.cip, s.accreditation);
-      if (st == State::kQualified) partial_q += credit;
-      if (st != State::kNotQualified) partial_nr += credit;
+      if (st == State::kNotQualified || (st == State::kNeedsReview && !review)) continue;
+      partial += credit;
+      if (s.study >= 0 && credit > 0) {
+        weights[s.study] += StudyWeight(p_, s.study, credit);
+        studies |= 1u << s.study;
+      }
     }
-    const int64_t edu_q = std::min(n.education_cap, degree_q + partial_q);
-    const int64_t edu_nr = std::min(n.education_cap, degree_nr + partial_nr);
+    ComboTotal best;
+    bool first = true;
+    // Each degree in turn (only the best counts), and none.
+    for (int d = -1; d < static_cast<int>(p_.degrees.size()); ++d) {
+      int64_t degree = 0;
+      int64_t w[kMaxEducationEntries];
+      if (!p_.studies.empty()) std::copy(weights, weights + kMaxEducationEntries, w);
+      uint32_t st_bits = studies;
+      if (d >= 0) {
+        const auto& deg = p_.degrees[d];
+        degree = deg.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
+                 : deg.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
+                                                               : 0;
+        const State st = CombinationClass(r_, n, deg.field, deg.cip, deg.accreditation);
+        if (degree == 0 || st == State::kNotQualified || (st == State::kNeedsReview && !review)) {
+          continue;
+        }
+        if (deg.study >= 0) {
+          w[deg.study] += StudyWeight(p_, deg.study, degree);
+          st_bits |= 1u << deg.study;
+        }
+      }
+      ComboTotal c;
+      c.education = std::min(n.education_cap, degree + partial);
+      c.total = c.education + exp;
+      if (st_bits != 0) c.overlap = OverlapUnits(p_, n.kinds, 0, w);
+      if (c.overlap.first_segment >= 0) {
+        const int64_t edu_x = std::min(
+            n.education_cap, std::max<int64_t>(0, degree + partial - c.overlap.education_lost));
+        const int64_t as_experience = edu_x + exp;
+        const int64_t as_education = c.education + exp - c.overlap.experience_lost;
+        c.studies = st_bits;
+        if (as_experience >= as_education) {
+          c.how = Overlap::kAsExperience;
+          c.education = edu_x;
+          c.total = as_experience;
+          c.other = as_education;
+        } else {
+          c.how = Overlap::kAsEducation;
+          c.total = as_education;
+          c.other = as_experience;
+        }
+      }
+      if (first || c.total > best.total) best = c;
+      first = false;
+    }
+    return best;
+  }
+
+  void Combination(const CompiledNode& n, NodeEval* e) {
     const int64_t exp = CreditedUnits(p_, n.kinds, 0);
-    e->education = edu_q;
-    e->credited = edu_q + exp;
-    if (edu_q + exp >= n.required) {
+    const ComboTotal q = ComboAt(n, false, exp);
+    const ComboTotal nr = ComboAt(n, true, exp);
+    e->education = q.education;
+    e->credited = q.total;
+    const ComboTotal* decided = &q;
+    if (q.total >= n.required) {
       e->state = State::kQualified;
-    } else if (edu_nr + exp >= n.required) {
+    } else if (nr.total >= n.required) {
       e->state = State::kNeedsReview;
       e->reason = Reason::kCombinationReview;
+      decided = &nr;
     } else {
       e->state = State::kNotQualified;
       e->reason = Reason::kCombinationShort;
-      e->missing = n.required - edu_q - exp;
+      e->missing = n.required - q.total;
     }
+    if (decided->how == Overlap::kNone) return;
+    e->overlap = decided->how;
+    e->overlap_lost = decided->how == Overlap::kAsExperience ? decided->overlap.education_lost
+                                                             : decided->overlap.experience_lost;
+    e->overlap_other = Shortfall(n.required, decided->other);
+    e->overlap_studies = decided->studies;
+    e->overlap_first = decided->overlap.first_segment;
+    e->overlap_last = decided->overlap.last_segment;
   }
 
   const CompiledRules& r_;
@@ -298,6 +480,13 @@ FieldMatch MatchField(const CompiledRules& rules, const EducationSpec& s, int fi
   m.state = unlisted;
   m.reason = unlisted_reason;
   return m;
+}
+
+int64_t OptionSupply(const CompiledRules& rules, const CompiledProfile& profile, const NodeEval& e,
+                     int node, int option) {
+  const CompiledNode& n = rules.nodes[node];
+  const CompiledOption& opt = rules.options[n.first_option + option];
+  return e.overlap == Overlap::kAsExperience ? Offer(rules, profile, n, opt).kept : opt.credit;
 }
 
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out) {

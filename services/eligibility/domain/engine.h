@@ -46,6 +46,13 @@ enum class Reason : uint8_t {
   kCombinationReview,  // enough only if a person accepts the education as related
 };
 
+// Where the time of study that overlaps experience went: a day is credited once.
+enum class Overlap : uint8_t {
+  kNone,          // no study credited here overlaps experience credited here
+  kAsExperience,  // the overlap is credited as experience; the education loses it
+  kAsEducation,   // the overlap is credited as education; the experience loses it
+};
+
 struct NodeEval {
   State state = State::kNotQualified;
   Reason reason = Reason::kMet;
@@ -58,6 +65,14 @@ struct NodeEval {
   int64_t missing = 0;
   int chosen = -1;  // any_of: the child that decided it
   int degree = -1;  // education: the degree (CompiledProfile::degrees) that decided it
+  // Experience and combination: how study credited as education here and the experience
+  // credited here overlapped (profile.h OverlapUnits), when they did.
+  Overlap overlap = Overlap::kNone;
+  int64_t overlap_lost = 0;      // units not credited by the assignment chosen
+  int64_t overlap_other = 0;     // units missing had the other assignment been chosen
+  uint32_t overlap_studies = 0;  // bit per CompiledProfile::studies credited here
+  int overlap_first = -1;        // the first and last segments with an overlap
+  int overlap_last = -1;
 };
 
 // How a degree's field meets an education rule's fields.
@@ -90,6 +105,11 @@ inline int64_t Shortfall(int64_t required, int64_t have) {
 }
 
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out);
+
+// What substitution option `option` of rules.nodes[node] supplied towards `e` at most: its
+// credit, less its own study's overlap where the overlap went to experience.
+int64_t OptionSupply(const CompiledRules& rules, const CompiledProfile& profile, const NodeEval& e,
+                     int node, int option);
 
 v1::Determination ToDetermination(State s);
 

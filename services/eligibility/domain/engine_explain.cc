@@ -230,6 +230,39 @@ std::string NodeReason(const CompiledRules& r, const CompiledProfile& p, const E
   return "";
 }
 
+// "Study and work overlap from ... : each day is credited once, as experience, ...": which
+// time went where, and why that way.
+std::string OverlapLine(const CompiledProfile& p, const NodeEval& e) {
+  std::string studies;
+  for (uint32_t b = e.overlap_studies; b != 0; b &= b - 1) {
+    const auto& st = p.studies[__builtin_ctz(b)];
+    absl::StrAppend(&studies, studies.empty() ? "" : ", ", "education[", st.education, "] studied ",
+                    dates::Format(dates::FromCivilDay(st.first)), " to ",
+                    dates::Format(dates::FromCivilDay(st.last)));
+  }
+  const bool as_experience = e.overlap == Overlap::kAsExperience;
+  const int64_t missing = e.state == State::kNotQualified ? e.missing : 0;
+  const auto left = [](int64_t units) {
+    return units == 0 ? std::string("nothing missing") : absl::StrCat(M(units), " months missing");
+  };
+  std::string why =
+      e.overlap_other == missing
+          ? absl::StrCat("either way leaves ", left(missing),
+                         "; on a tie the overlap is credited "
+                         "as experience")
+          : absl::StrCat("crediting it as ", as_experience ? "education" : "experience",
+                         " instead would leave ", left(e.overlap_other), ", this way ",
+                         left(missing));
+  return absl::StrCat(
+      "Study and work overlap from ",
+      dates::Format(dates::FromCivilDay(p.segment_days[e.overlap_first].first)), " to ",
+      dates::Format(dates::FromCivilDay(p.segment_days[e.overlap_last].second)), " (", studies,
+      "): each day is credited once, as education and experience together at most full time; "
+      "the overlap is credited as ",
+      as_experience ? "experience" : "education", ", so ", Credited(e.overlap_lost), " months of ",
+      as_experience ? "education" : "experience", " are not credited here; ", why);
+}
+
 void BuildTree(const CompiledRules& r, const CompiledProfile& p, const EvalResult& ev, int i,
                v1::NodeResult* out) {
   const CompiledNode& n = r.nodes[i];
@@ -405,15 +438,24 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
     out->add_explanation(absl::StrCat(Mark(eval.nodes[i].state), " ", NodeKindName(n.kind), ": ",
                                       NodeReason(rules, profile, eval, i)));
   }
+  for (int i : leaves) {
+    const NodeEval& e = eval.nodes[i];
+    if (e.overlap != Overlap::kNone) {
+      out->add_explanation(absl::StrCat(rules.nodes[i].rule->id(), ": ", OverlapLine(profile, e)));
+    }
+  }
   // Substitutions used on the decided path.
   for (int i : leaves) {
     const CompiledNode& n = rules.nodes[i];
     const NodeEval& e = eval.nodes[i];
     if (e.substituted <= 0) continue;
+    // Each option used, in order, supplies what it can of what is still to substitute.
+    int64_t remaining = e.substituted;
     for (int o = 0; o < n.option_count; ++o) {
       if (((e.options_used >> o) & 1u) == 0) continue;
       const auto& opt = rules.options[n.first_option + o];
-      const int64_t credit = std::min(opt.credit, e.substituted);
+      const int64_t credit = std::min(OptionSupply(rules, profile, e, i, o), remaining);
+      remaining -= credit;
       auto* s = out->add_substitutions();
       s->set_rule_id(n.rule->id());
       s->set_source_text(opt.option->source_text());

@@ -42,6 +42,24 @@ bool CheckState(const std::string& state, const std::string& path, status::Viola
   return ok;
 }
 
+// Both ends or neither, in the suite's date range, in order, and over by the completion date.
+void CheckStudyPeriod(const ev1::Education& e, const std::string& p, status::Violations* v) {
+  if (!e.has_study_start() && !e.has_study_end()) return;
+  if (!e.has_study_start()) v->Add(p + ".study_start", "required when study_end is given");
+  if (!e.has_study_end()) v->Add(p + ".study_end", "required when study_start is given");
+  if (!e.has_study_start() || !e.has_study_end()) return;
+  const size_t before = v->list().size();
+  dates::CheckDate(e.study_start(), true, p + ".study_start", *v);
+  dates::CheckDate(e.study_end(), true, p + ".study_end", *v);
+  if (v->list().size() != before) return;
+  const absl::CivilDay start = dates::ToCivilDay(e.study_start());
+  const absl::CivilDay end = dates::ToCivilDay(e.study_end());
+  if (end < start) v->Add(p + ".study_end", "must not be before study_start");
+  if (e.has_completed() && dates::IsFull(e.completed()) && end > dates::ToCivilDay(e.completed())) {
+    v->Add(p + ".study_end", "must not be after completed");
+  }
+}
+
 }  // namespace
 
 uint32_t PackState(const std::string& state) {
@@ -77,6 +95,7 @@ void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, statu
     if (e.credit_hours() < 0 || e.credit_hours() > 1000) {
       v->Add(p + ".credit_hours", "must be between 0 and 1000 semester hours");
     }
+    CheckStudyPeriod(e, p, v);
     if (e.level() == cv1::EDUCATION_LEVEL_UNSPECIFIED) {
       if (e.credit_hours() <= 0) {
         v->Add(p + ".level", "set the level completed, or credit_hours for partial study");
@@ -163,6 +182,8 @@ void CompiledProfile::Clear() {
   placements.clear();
   entries.clear();
   segments.clear();
+  studies.clear();
+  segment_days.clear();
   drivers_licence = false;
   degree_after_as_of = false;
 }
@@ -187,18 +208,28 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
                     CompiledProfile* out) {
   out->Clear();
   out->full_weight = settings.full_time_centihours * 100;
-  for (const auto& e : a.education()) {
+  for (int i = 0; i < a.education_size(); ++i) {
+    const auto& e = a.education(i);
     const bool dated = e.has_completed();
     if (dated && dates::ToCivilDay(e.completed()) > as_of) {
       if (e.level() != cv1::EDUCATION_LEVEL_UNSPECIFIED) out->degree_after_as_of = true;
       continue;
     }
+    int study = -1;
+    if (e.has_study_start()) {
+      const absl::CivilDay first = dates::ToCivilDay(e.study_start());
+      const absl::CivilDay last = dates::ToCivilDay(e.study_end());
+      // Undated partial study counts once its period is over (its hours are earned by then).
+      if (!dated && last > as_of) continue;
+      study = static_cast<int>(out->studies.size());
+      out->studies.push_back({MonthUnits(first, last), i, first, last});
+    }
     if (e.level() != cv1::EDUCATION_LEVEL_UNSPECIFIED) {
       out->degrees.push_back(
-          {e.level(), e.field(), e.accreditation(), cip::ParseSixDigit(e.cip_code())});
+          {e.level(), e.field(), e.accreditation(), cip::ParseSixDigit(e.cip_code()), study});
     } else {
-      out->partial.push_back(
-          {e.credit_hours(), e.field(), e.accreditation(), cip::ParseSixDigit(e.cip_code())});
+      out->partial.push_back({e.credit_hours(), e.field(), e.accreditation(),
+                              cip::ParseSixDigit(e.cip_code()), study});
     }
   }
   for (const auto& l : a.licences()) {
@@ -221,7 +252,7 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
 
   // Experience: clip to the as-of date, then cut the timeline at every entry boundary.
   Span spans[kMaxExperienceEntries];
-  absl::CivilDay bounds[2 * kMaxExperienceEntries];
+  absl::CivilDay bounds[2 * (kMaxExperienceEntries + kMaxEducationEntries)];
   int nbounds = 0;
   for (const auto& x : a.experience()) {
     const absl::CivilDay first = dates::ToCivilDay(x.start());
@@ -242,6 +273,11 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
     bounds[nbounds++] = first;
     bounds[nbounds++] = last + 1;
   }
+  // Study periods cut the timeline too, so that each segment lies wholly in or out of each.
+  for (const auto& st : out->studies) {
+    bounds[nbounds++] = st.first;
+    bounds[nbounds++] = st.last + 1;
+  }
   std::sort(bounds, bounds + nbounds);
   nbounds = static_cast<int>(std::unique(bounds, bounds + nbounds) - bounds);
   for (int b = 0; b + 1 < nbounds; ++b) {
@@ -251,16 +287,42 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
     for (size_t e = 0; e < out->entries.size(); ++e) {
       if (spans[e].first <= from && spans[e].last >= to) active |= uint64_t{1} << e;
     }
-    if (active != 0) out->segments.push_back({MonthUnits(from, to), active});
+    if (active == 0) continue;
+    uint32_t study = 0;
+    for (size_t s = 0; s < out->studies.size(); ++s) {
+      if (out->studies[s].first <= from && out->studies[s].last >= to) study |= uint32_t{1} << s;
+    }
+    out->segments.push_back({MonthUnits(from, to), active, study});
+    out->segment_days.emplace_back(from, to);
   }
 }
 
-int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) {
+namespace {
+
+// Bit per entry of any kind in `kinds` with every attribute in `attrs`.
+uint64_t Matching(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) {
   uint64_t match = 0;
   for (size_t e = 0; e < p.entries.size(); ++e) {
     const auto& entry = p.entries[e];
     if ((entry.kinds & kinds) != 0 && (entry.attrs & attrs) == attrs) match |= uint64_t{1} << e;
   }
+  return match;
+}
+
+// The summed weight of the entries in `on`.
+int64_t Load(const CompiledProfile& p, uint64_t on) {
+  int64_t load = 0;
+  while (on != 0) {
+    load += p.entries[__builtin_ctzll(on)].weight;
+    on &= on - 1;
+  }
+  return load;
+}
+
+}  // namespace
+
+int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) {
+  const uint64_t match = Matching(p, kinds, attrs);
   if (match == 0) return 0;
   // Summed as units x weight and divided once, so that pieces of the timeline add up exactly
   // (a half-time year split on an odd-unit day is still 6 months, not one unit short).
@@ -268,16 +330,44 @@ int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs) 
   // (1.68e6): below 7.6e16, far inside int64.
   int64_t weighted = 0;
   for (const auto& s : p.segments) {
-    uint64_t on = s.active & match;
-    if (on == 0) continue;
-    int64_t load = 0;
-    while (on != 0) {
-      load += p.entries[__builtin_ctzll(on)].weight;
-      on &= on - 1;
-    }
-    weighted += s.units * std::min(load, p.full_weight);
+    const uint64_t on = s.active & match;
+    if (on != 0) weighted += s.units * std::min(Load(p, on), p.full_weight);
   }
   return weighted / p.full_weight;
+}
+
+int64_t StudyWeight(const CompiledProfile& p, int study, int64_t credited) {
+  const int64_t period = p.studies[study].units;
+  // Rounded to the nearest 1/full_weight of full time: credited is at most 1200 months
+  // (4.6e8 units) and full_weight at most 1.68e6, so the product stays below 7.7e14.
+  return (credited * p.full_weight + period / 2) / period;
+}
+
+StudyOverlap OverlapUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs,
+                          const int64_t* study_weight) {
+  StudyOverlap out;
+  const uint64_t match = Matching(p, kinds, attrs);
+  if (match == 0) return out;
+  // Summed as units x weight and divided once, as in CreditedUnits.
+  int64_t edu_lost = 0, exp_lost = 0;
+  for (size_t i = 0; i < p.segments.size(); ++i) {
+    const auto& s = p.segments[i];
+    const uint64_t on = s.active & match;
+    if (on == 0 || s.study == 0) continue;
+    const int64_t load = std::min(Load(p, on), p.full_weight);
+    int64_t w = 0;
+    for (uint32_t st = s.study; st != 0; st &= st - 1) w += study_weight[__builtin_ctz(st)];
+    const int64_t excess = load + w - p.full_weight;
+    if (excess <= 0) continue;
+    edu_lost += s.units * excess;
+    exp_lost += s.units * (load - std::max<int64_t>(0, p.full_weight - w));
+    if (out.first_segment < 0) out.first_segment = static_cast<int>(i);
+    out.last_segment = static_cast<int>(i);
+  }
+  // Rounded up: what is not credited is never understated.
+  out.education_lost = (edu_lost + p.full_weight - 1) / p.full_weight;
+  out.experience_lost = (exp_lost + p.full_weight - 1) / p.full_weight;
+  return out;
 }
 
 }  // namespace classplan::eligibility

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -62,12 +63,20 @@ struct CompiledProfile {
     int field;  // catalog.v1.FieldOfStudy (deprecated; used when cip < 0)
     int accreditation;
     int32_t cip;  // the 6-digit CIP code packed (cip::ParseSixDigit), -1 when not given
+    int study;    // index into studies, -1 when no study period was given
   };
   struct PartialStudy {
     int credit_hours;
     int field;
     int accreditation;
     int32_t cip;
+    int study;  // as for Degree
+  };
+  // A study period (Education.study_start..study_end), within the as-of date.
+  struct Study {
+    int64_t units;  // calendar-month units of the whole period
+    int education;  // index into Applicant.education, for explanations
+    absl::CivilDay first, last;
   };
   struct Licence {
     int type;
@@ -85,6 +94,7 @@ struct CompiledProfile {
   struct Segment {
     int64_t units;    // calendar-month units of the segment's days
     uint64_t active;  // bit per Entry active on those days
+    uint32_t study;   // bit per Study whose period covers those days
   };
 
   std::vector<Degree> degrees;        // completed by the as-of date
@@ -93,6 +103,8 @@ struct CompiledProfile {
   std::vector<Placement> placements;  // completed by the as-of date
   std::vector<Entry> entries;
   std::vector<Segment> segments;
+  std::vector<Study> studies;
+  std::vector<std::pair<absl::CivilDay, absl::CivilDay>> segment_days;  // parallel to segments
   bool drivers_licence = false;     // valid on the application date
   absl::CivilDay application;       // the application date, or the as-of date
   bool application_given = false;   // the applicant gave the application date
@@ -111,6 +123,25 @@ void CompileProfile(const ev1::Applicant& applicant, absl::CivilDay as_of,
 // Months (units) of experience of any kind in `kinds` that has every attribute in `attrs`,
 // pro rata below full time, overlaps capped at full time on every day.
 int64_t CreditedUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs);
+
+// Study against the experience of `kinds` with every attribute in `attrs`, day by day: on a
+// day whose studies have weights (full_weight scale: the share of full time the study's
+// credited months take of each day of its period) summing to `w` and whose experience load is
+// `x` (capped at full time), at most full time is credited in all. `education_lost`: the
+// education not credited when the overlap goes to experience (max(0, x + w - full) a day);
+// `experience_lost`: the experience not credited when it goes to education (max(0, x -
+// max(0, full - w))). Units; first/last_segment: the segments with an overlap, -1 for none.
+struct StudyOverlap {
+  int64_t education_lost = 0;
+  int64_t experience_lost = 0;
+  int first_segment = -1;
+  int last_segment = -1;
+};
+StudyOverlap OverlapUnits(const CompiledProfile& p, uint32_t kinds, uint32_t attrs,
+                          const int64_t* study_weight);
+
+// A study's weight when `credited` units of education are spread over its period.
+int64_t StudyWeight(const CompiledProfile& p, int study, int64_t credited);
 
 }  // namespace classplan::eligibility
 

@@ -93,6 +93,11 @@ class CachingPaybandStore : public PaybandStore {
   bool subscription_healthy() const;
   // Jurisdictions whose invalidation could not be published yet.
   size_t unpublished_count() const;
+  // True while this replica holds a snapshot of the jurisdiction in process (benches wait on
+  // it to start a call with the in-process cache cold).
+  bool HoldsLocal(const std::string& jurisdiction_id) {
+    return local_.Get(jurisdiction_id) != nullptr;
+  }
 
   // A jurisdiction's schedules and bands at one version.
   struct Snapshot {
