@@ -43,7 +43,9 @@ std::unique_ptr<CatalogClient> CatalogClient::Connect(const std::string& target,
   // A replica that comes back (restarted by the launcher, rescheduled in Kubernetes) is used
   // again within a second, not after gRPC's default backoff of up to two minutes.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  // gRPC reads this as the least time a connection attempt gets (TCP, TLS, the HTTP/2
+  // SETTINGS): at 100 ms a busy replica's handshake timed out again and again.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 2000);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   if (options.keys == nullptr) {
     return std::make_unique<CatalogClient>(grpc::CreateCustomChannel(target, creds, args), options);

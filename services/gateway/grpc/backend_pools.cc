@@ -17,7 +17,9 @@ std::vector<std::unique_ptr<BackendPool>> MakeBackendPools(
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
     // A replica that comes back is used again within a second.
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    // gRPC reads this as the least time a connection attempt gets (TCP, TLS, the HTTP/2
+    // SETTINGS): at 100 ms a busy or distant replica's handshake timed out again and again.
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 2000);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // "dns:" targets: a replaced replica's successor is found this soon after the old one's
     // connection fails (the only thing that makes gRPC resolve again).
