@@ -107,6 +107,10 @@ const CatalogSql& PostgresCatalogBackend::Sql() {
         "WITH t AS (DELETE FROM class_text WHERE code = $1 AND revision = $2) "
         "DELETE FROM class_revisions WHERE code = $1 AND revision = $2";
     s.delete_text.clear();
+    // Every changed or dropped revision at once, so one statement goes with the insert.
+    s.delete_revisions =
+        "WITH t AS (DELETE FROM class_text WHERE code = $1 AND revision = ANY($2::bigint[])) "
+        "DELETE FROM class_revisions WHERE code = $1 AND revision = ANY($2::bigint[])";
     s.one_insert = true;
     return s;
   }();
@@ -121,15 +125,19 @@ absl::Status PostgresCatalogBackend::Read(Pool& pool,
 absl::Status PostgresCatalogBackend::Write(Pool& pool,
                                            absl::FunctionRef<absl::Status(Database&)> write) {
   // Group commit: concurrent writes share one commit and one pass through the audit lock,
-  // which each group takes first (pool.h says why). A data file import, which appends no
-  // event, takes it too: it costs one lock per group and keeps one lock order for all.
-  static const std::string kAuditLock =
-      absl::StrCat("SELECT pg_advisory_xact_lock(", audit::kAppendLockKey, ")");
-  return pool.WriteGrouped(write, kAuditLock.c_str());
+  // which the group takes only at its COMMIT (Append). Nothing waits for another lock while
+  // holding it, so the lock cannot deadlock with the row locks the bodies take.
+  return pool.WriteGrouped(write);
 }
 
-absl::StatusOr<audit::Event> PostgresCatalogBackend::Append(Database& db, audit::Event event) {
-  return audit::Append(db, std::move(event));
+absl::Status PostgresCatalogBackend::Append(Database& db, audit::Event event) {
+  return audit::AppendAtCommit(db, std::move(event));
+}
+
+absl::StatusOr<int64_t> PostgresCatalogBackend::StepPair(Database& db, postgres::Statement& first,
+                                                         postgres::Statement& second) {
+  if (auto s = db.StepTogether(first, second); !s.ok()) return s;
+  return first.Changes();
 }
 
 absl::StatusOr<audit::Page> PostgresCatalogBackend::List(Database& db, const audit::Filter& filter,

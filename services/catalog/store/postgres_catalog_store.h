@@ -5,11 +5,14 @@
 // explicit: a class's version is changed by one statement that checks it (UPDATE ... WHERE
 // version = expected, or INSERT ... ON CONFLICT DO NOTHING for a new class), a notice's by a
 // conditional upsert; each locks the row, so of writers racing on one etag exactly one wins
-// and the rest get ABORTED. Audit appends take the chain's lock.
+// and the rest get ABORTED.
 // Writes are group-committed (ConnectionPool::WriteGrouped): concurrent Commits share one
-// transaction, each under its own savepoint, and one pass through the audit lock, which the
-// group takes first. A Commit in a group sees the earlier ones' writes, so its version check
-// still lets exactly one of several racing writers win.
+// transaction, each under its own savepoint, and one pass through the audit chain's lock, taken
+// only at the commit (audit::AppendAtCommit: the group's events are linked and inserted with the
+// COMMIT). A Commit in a group sees the earlier ones' writes, so its version check still lets
+// exactly one of several racing writers win. A revise costs five round trips: BEGIN, the version
+// update with the read of the stored revisions, the changed revisions' delete with the insert,
+// the chain's lock with its tail, the events with the COMMIT (docs/catalog.md).
 // Reads are retried once on a new connection when theirs was lost (a server restart).
 //
 // Full-text search: a tsvector column made from the same four text columns as the FTS5 table
@@ -36,7 +39,11 @@ struct PostgresCatalogBackend {
   static const CatalogSql& Sql();
   static absl::Status Read(Pool& pool, absl::FunctionRef<absl::Status(Database&)> read);
   static absl::Status Write(Pool& pool, absl::FunctionRef<absl::Status(Database&)> write);
-  static absl::StatusOr<audit::Event> Append(Database& db, audit::Event event);
+  // audit::AppendAtCommit: the chain's lock is taken at the commit, not for the whole group.
+  static absl::Status Append(Database& db, audit::Event event);
+  // Both statements in one round trip (Database::StepTogether); first's changed rows.
+  static absl::StatusOr<int64_t> StepPair(Database& db, postgres::Statement& first,
+                                          postgres::Statement& second);
   static absl::StatusOr<audit::Page> List(Database& db, const audit::Filter& filter, int page_size,
                                           const std::string& page_token);
   // `fts_query` is the FTS5 query the domain builds: double-quoted phrases, all required. Each
