@@ -1,5 +1,7 @@
 #include "services/catalog/store/postgres_catalog_store.h"
 
+#include <algorithm>
+
 #include "common/audit/postgres_audit.h"
 #include "common/postgres/migrations.h"
 #include "services/catalog/store/sql_catalog_store_impl.h"
@@ -149,15 +151,29 @@ const CatalogSql& PostgresCatalogBackend::Sql() {
 
 absl::Status PostgresCatalogBackend::Read(Pool& pool,
                                           absl::FunctionRef<absl::Status(Database&)> read) {
-  return pool.Read(read);
+  return pool.Next().Read(read);
 }
 
-absl::Status PostgresCatalogBackend::Write(Pool& pool,
+namespace {
+
+// The key that picks a write's lane (CatalogPools).
+std::string_view LaneKey(const WriteBatch& batch) {
+  if (!batch.classes.empty()) return batch.classes.front().record.code();
+  if (!batch.notices.empty()) return batch.notices.front().notice.number();
+  if (!batch.jurisdictions.empty()) return batch.jurisdictions.front().id();
+  if (!batch.series.empty()) return batch.series.front().id();
+  if (batch.imported_file.has_value()) return batch.imported_file->first;
+  return {};
+}
+
+}  // namespace
+
+absl::Status PostgresCatalogBackend::Write(Pool& pool, const WriteBatch& batch,
                                            absl::FunctionRef<absl::Status(Database&)> write) {
   // Group commit: concurrent writes share one commit and one pass through the audit lock,
   // which the group takes only at its COMMIT (Append). Nothing waits for another lock while
   // holding it, so the lock cannot deadlock with the row locks the bodies take.
-  return pool.WriteGrouped(write);
+  return pool.Lane(LaneKey(batch)).WriteGrouped(write);
 }
 
 absl::Status PostgresCatalogBackend::Append(Database& db, audit::Event event) {
@@ -244,9 +260,18 @@ template class SqlCatalogStore<PostgresCatalogBackend>;
 
 absl::StatusOr<std::unique_ptr<PostgresCatalogStore>> PostgresCatalogStore::Open(
     const std::string& conninfo, int pool_size, const postgres::ConnectOptions& options) {
-  auto pool = postgres::OpenMigrated(conninfo, pool_size, Migrations(), options);
-  if (!pool.ok()) return pool.status();
-  return std::unique_ptr<PostgresCatalogStore>(new PostgresCatalogStore(*std::move(pool)));
+  const int lane_size = std::max(1, pool_size / CatalogPools::kLanes);
+  auto first = postgres::OpenMigrated(conninfo, lane_size, Migrations(), options);
+  if (!first.ok()) return first.status();
+  std::vector<std::unique_ptr<postgres::ConnectionPool>> lanes;
+  lanes.push_back(*std::move(first));
+  while (lanes.size() < CatalogPools::kLanes) {
+    auto lane = postgres::ConnectionPool::Create(conninfo, lane_size, options);
+    if (!lane.ok()) return lane.status();
+    lanes.push_back(*std::move(lane));
+  }
+  return std::unique_ptr<PostgresCatalogStore>(
+      new PostgresCatalogStore(std::make_unique<CatalogPools>(std::move(lanes))));
 }
 
 absl::Status PostgresCatalogStore::Migrate(const std::string& conninfo,

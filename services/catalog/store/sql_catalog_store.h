@@ -56,7 +56,9 @@ struct CatalogSql {
 //   using Database, Pool;
 //   static const CatalogSql& Sql();
 //   static absl::Status Read(Pool&, absl::FunctionRef<absl::Status(Database&)>);
-//   static absl::Status Write(Pool&, absl::FunctionRef<absl::Status(Database&)>);  // one tx
+//   // One transaction; `batch` only for the backend to choose where it runs.
+//   static absl::Status Write(Pool&, const WriteBatch&,
+//                             absl::FunctionRef<absl::Status(Database&)>);
 //   static absl::Status Append(Database&, audit::Event);  // stored with the write, or neither
 //   // Runs `first` and returns the rows it changed; `second` (bound, not yet stepped) is sent
 //   // with it where that saves a round trip, and read with Step() afterwards either way.

@@ -393,7 +393,7 @@ absl::StatusOr<T> SqlCatalogStore<B>::ReadValue(
 template <typename B>
 absl::Status SqlCatalogStore<B>::Commit(const WriteBatch& batch) {
   const CatalogSql& sql = B::Sql();
-  return B::Write(*pool_, [&](Database& db) -> absl::Status {
+  return B::Write(*pool_, batch, [&](Database& db) -> absl::Status {
     for (const auto& j : batch.jurisdictions) {
       auto st = db.Prepare(sql.upsert_jurisdiction);
       if (!st.ok()) return st.status();

@@ -49,7 +49,7 @@ absl::Status SqliteCatalogBackend::Read(Pool& pool,
   return read(**lease);
 }
 
-absl::Status SqliteCatalogBackend::Write(Pool& pool,
+absl::Status SqliteCatalogBackend::Write(Pool& pool, const WriteBatch& /*batch*/,
                                          absl::FunctionRef<absl::Status(Database&)> write) {
   auto lease = pool.Acquire();
   if (!lease.ok()) return lease.status();

@@ -19,7 +19,8 @@ struct SqliteCatalogBackend {
   static const CatalogSql& Sql();
   static absl::Status Read(Pool& pool, absl::FunctionRef<absl::Status(Database&)> read);
   // BEGIN IMMEDIATE: one writer at a time, so every check inside holds until the commit.
-  static absl::Status Write(Pool& pool, absl::FunctionRef<absl::Status(Database&)> write);
+  static absl::Status Write(Pool& pool, const WriteBatch& batch,
+                            absl::FunctionRef<absl::Status(Database&)> write);
   static absl::Status Append(Database& db, audit::Event event);
   // Steps `first` only (SQLite has no round trips to save); `second` runs at its own Step.
   static absl::StatusOr<int64_t> StepPair(Database& db, sqlite::Statement& first,
