@@ -145,9 +145,9 @@ TEST_F(PostgresAuditTest, EightConcurrentAppendersOnTwoReplicasKeepOneChain) {
 TEST_F(PostgresAuditTest, AppendsRefuseATransactionThatCouldReadAStaleTail) {
   auto pool = Replica(1);
   ASSERT_TRUE(pool);
-  absl::Status s = pool->Write(
-      [](postgres::Database& db) { return AppendAtCommit(db, Sample("serializable")); },
-      postgres::Isolation::kSerializable);
+  absl::Status s =
+      pool->Write([](postgres::Database& db) { return AppendAtCommit(db, Sample("serializable")); },
+                  postgres::Isolation::kSerializable);
   EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
   s = pool->Write(
       [](postgres::Database& db) { return Append(db, Sample("serializable")).status(); },

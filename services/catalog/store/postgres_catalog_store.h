@@ -47,9 +47,7 @@ class CatalogPools {
   static constexpr int kLanes = 2;
   explicit CatalogPools(std::vector<std::unique_ptr<postgres::ConnectionPool>> lanes)
       : lanes_(std::move(lanes)) {}
-  static size_t LaneOf(std::string_view key) {
-    return std::hash<std::string_view>{}(key) % kLanes;
-  }
+  static size_t LaneOf(std::string_view key) { return std::hash<std::string_view>{}(key) % kLanes; }
   postgres::ConnectionPool& Lane(std::string_view key) { return *lanes_[LaneOf(key)]; }
   // Reads take the lanes in turn.
   postgres::ConnectionPool& Next() {

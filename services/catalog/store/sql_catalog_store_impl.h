@@ -220,8 +220,7 @@ absl::Status InsertRevisions(
 // INSERT (one round trip on PostgreSQL); otherwise a statement per revision and table.
 template <typename B, typename Database>
 absl::Status ReplaceRevisions(
-    Database& db, const CatalogSql& sql, const std::string& code,
-    const std::vector<int64_t>& gone,
+    Database& db, const CatalogSql& sql, const std::string& code, const std::vector<int64_t>& gone,
     const std::vector<std::pair<const pb::ClassRevision*, std::string>>& revs) {
   using Statement = typename std::decay_t<decltype(db.Prepare(""))>::value_type;
   if (gone.empty() || !sql.delete_revisions.empty()) {
