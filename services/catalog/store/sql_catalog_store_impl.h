@@ -290,7 +290,7 @@ absl::Status WriteClass(Database& db, const ClassWrite& w) {
     }
     write.emplace_back(&rev, std::move(blob));
   }
-  for (const auto& kept : stored) gone.push_back(kept.first);  // no longer in the record
+  for (const auto& dropped : stored) gone.push_back(dropped.first);  // no longer in the record
   return ReplaceRevisions<B>(db, sql, code, gone, write);
 }
 
