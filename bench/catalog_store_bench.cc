@@ -354,6 +354,7 @@ void Register() {
           b)
           ->Threads(1)
           ->Threads(4)
+          ->Threads(8)
           ->Threads(kWriterClasses)
           ->MinTime(3.0)
           ->UseRealTime();

@@ -10,16 +10,39 @@
 
 namespace classplan::audit {
 
+namespace {
+
+// Takes the append lock and returns the transaction's isolation level (one statement).
+constexpr char kLockSql[] =
+    "SELECT pg_advisory_xact_lock($1), current_setting('transaction_isolation')";
+
+// The tail is read after the lock by a statement of its own; only READ COMMITTED gives that
+// statement a snapshot taken after the lock was granted. Under REPEATABLE READ or SERIALIZABLE
+// the snapshot is the transaction's first statement's, so the tail read could miss the previous
+// holder's event and link a second event to the same one: a fork (the seq key would then refuse
+// the insert with an opaque error, after the transaction's work). Refused first, in plain words.
+absl::Status CheckIsolation(postgres::Statement& lock) {
+  auto row = lock.Step();
+  if (!row.ok()) return row.status();
+  const std::string isolation = *row ? lock.ColumnText(1) : "";
+  if (isolation == "read committed") return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("audit append needs a READ COMMITTED transaction, not ", isolation,
+                   ": its read of the chain's tail could miss the previous event"));
+}
+
+}  // namespace
+
 absl::StatusOr<Event> Append(postgres::Database& db, Event event) {
   if (!db.InTransaction()) {
     return absl::FailedPreconditionError("audit Append must run inside the write's transaction");
   }
   // Replicas share the chain: one appender at a time, until its transaction commits. The read
   // of the tail comes after the lock, so (READ COMMITTED) it sees the previous appender's row.
-  if (auto s = db.Exec(absl::StrCat("SELECT pg_advisory_xact_lock(", kAppendLockKey, ")"));
-      !s.ok()) {
-    return s;
-  }
+  auto lock = db.Prepare(kLockSql);
+  if (!lock.ok()) return lock.status();
+  lock->Bind(1, kAppendLockKey);
+  if (auto s = CheckIsolation(*lock); !s.ok()) return s;
   auto last = db.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
   if (!last.ok()) return last.status();
   auto next = internal::NextLink(*last, std::move(event));
@@ -58,11 +81,12 @@ class PendingAppends : public postgres::Deferred {
     if (events_.empty()) return db.Exec("COMMIT");
     // The lock, then the tail read in a statement of its own (a snapshot taken after the lock
     // is granted, so it sees the previous holder's rows): one round trip.
-    auto lock = db.Prepare("SELECT pg_advisory_xact_lock($1)");
+    auto lock = db.Prepare(kLockSql);
     auto tail = db.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
     if (!lock.ok() || !tail.ok()) return !lock.ok() ? lock.status() : tail.status();
     lock->Bind(1, kAppendLockKey);
     if (auto s = db.StepTogether(*lock, *tail); !s.ok()) return s;
+    if (auto s = CheckIsolation(*lock); !s.ok()) return s;
     auto row = tail->Step();
     if (!row.ok()) return row.status();
     int64_t sequence = *row ? tail->ColumnInt(0) : 0;

@@ -39,6 +39,10 @@ inline constexpr char kPostgresSchemaSql[] = R"sql(
 // transaction ends.
 inline constexpr int64_t kAppendLockKey = 0x6175646974636861;  // "auditcha"
 
+// Both appends read the chain's tail after taking the lock, which only a READ COMMITTED
+// transaction sees up to date: in a REPEATABLE READ or SERIALIZABLE one they fail
+// (FailedPrecondition, the transaction rolled back) before storing anything.
+//
 // As the SQLite Append: must run inside the write's transaction (FailedPrecondition otherwise);
 // waits for the append lock, reads the tail, inserts the next link.
 absl::StatusOr<Event> Append(postgres::Database& db, Event event);

@@ -140,6 +140,35 @@ TEST_F(PostgresAuditTest, EightConcurrentAppendersOnTwoReplicasKeepOneChain) {
   ExpectOneChain(*a, static_cast<size_t>(kAppenders) * kEach);
 }
 
+// Only READ COMMITTED reads the tail after the lock is granted: a REPEATABLE READ or SERIALIZABLE
+// transaction could link to a stale tail, so both appends refuse it, storing nothing.
+TEST_F(PostgresAuditTest, AppendsRefuseATransactionThatCouldReadAStaleTail) {
+  auto pool = Replica(1);
+  ASSERT_TRUE(pool);
+  absl::Status s =
+      pool->Write([](postgres::Database& db) { return AppendAtCommit(db, Sample("serializable")); },
+                  postgres::Isolation::kSerializable);
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  s = pool->Write(
+      [](postgres::Database& db) { return Append(db, Sample("serializable")).status(); },
+      postgres::Isolation::kSerializable);
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  // Chosen inside the body (SET TRANSACTION, before any query) rather than by BEGIN.
+  s = pool->Write([](postgres::Database& db) -> absl::Status {
+    if (auto set = db.Exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); !set.ok()) {
+      return set;
+    }
+    return AppendAtCommit(db, Sample("repeatable read"));
+  });
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  s = pool->Write(
+      [](postgres::Database& db) { return AppendAtCommit(db, Sample("read committed")); });
+  ASSERT_TRUE(s.ok()) << s;
+  const std::vector<Event> events = ExpectOneChain(*pool, 1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].resource_id, "read committed");
+}
+
 // The window held open: replica A has appended and not committed; replica B's append waits on
 // the lock (seen in pg_locks, not guessed with a sleep) and, once A commits, links after A's.
 TEST_F(PostgresAuditTest, ASecondAppenderWaitsForTheFirstsCommit) {

@@ -141,7 +141,7 @@ TEST_F(CatalogPostgresE2eTest, MigrateOnlyAppliesTheSchemaAndExits) {
       << out;
   auto version = pg_->Psql("catalog", "SELECT max(version) FROM schema_migrations");
   ASSERT_TRUE(version.ok()) << version.status();
-  EXPECT_EQ(version->substr(0, 1), "3");  // catalog migrations 1-3
+  EXPECT_EQ(version->substr(0, 1), "4");  // catalog migrations 1-4
   auto classes = pg_->Psql("catalog", "SELECT count(*) FROM job_classes");
   ASSERT_TRUE(classes.ok()) << classes.status();
   EXPECT_EQ(classes->substr(0, 1), "0");  // nothing imported

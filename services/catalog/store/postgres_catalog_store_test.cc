@@ -5,6 +5,7 @@
 #include "services/catalog/store/postgres_catalog_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <set>
 #include <thread>
@@ -92,7 +93,7 @@ TEST(PostgresCatalogStore, MigrateAloneBringsAnEmptyDatabaseUpToDate) {
   ASSERT_TRUE(PostgresCatalogStore::Migrate(*url).ok());
   auto tables = g_server->Psql("migrate_only", "SELECT max(version) FROM schema_migrations");
   ASSERT_TRUE(tables.ok()) << tables.status();
-  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(*tables)), "3");
+  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(*tables)), "4");
   ASSERT_TRUE(PostgresCatalogStore::Migrate(*url).ok());  // again: nothing to do
   EXPECT_TRUE(PostgresCatalogStore::Open(*url).ok());
 }
@@ -142,7 +143,12 @@ TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
   auto store = PostgresCatalogStore::Open(*url, 4);
   ASSERT_TRUE(store.ok()) << store.status();
   PostgresCatalogStore& s = **store;
-  for (const char* code : {"LEAD1", "RACE1"}) {
+  // The leader's class shares the eight's lane (CatalogPools), so they queue behind its group.
+  std::string lead_code = "LEAD1";
+  for (int n = 2; CatalogPools::LaneOf(lead_code) != CatalogPools::LaneOf("RACE1"); ++n) {
+    lead_code = absl::StrCat("LEAD", n);
+  }
+  for (const std::string& code : {lead_code, std::string("RACE1")}) {
     WriteBatch create;
     create.classes.push_back({RaceRecord(code, 1, "First"), 0});
     ASSERT_TRUE(s.Commit(create).ok());
@@ -159,7 +165,7 @@ TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
     return st.ok() && st->Step().value_or(false) && st->ColumnInt(0) == 1;
   };
   absl::Status lead;
-  std::thread leader([&] { lead = s.Commit(AuditedWrite(RaceRecord("LEAD1", 2, "Lead"), 1)); });
+  std::thread leader([&] { lead = s.Commit(AuditedWrite(RaceRecord(lead_code, 2, "Lead"), 1)); });
   ASSERT_TRUE(Await(waiting_for_lock)) << "the first group never waited for the audit lock";
 
   constexpr int kWriters = 8;
@@ -192,6 +198,69 @@ TEST(PostgresCatalogStore, RacingWritersInOneGroupCommitGiveOneWinner) {
   f.resource_id = "RACE1";
   EXPECT_EQ(s.ListAuditEvents(f, 100, "")->events.size(), size_t{1});
   EXPECT_EQ(s.ListAuditEvents({}, 100, "")->events.size(), size_t{2});
+}
+
+// Two replicas (two stores, two pools, one database), eight writers released together: each
+// revises its own class (every write must land) and races the others on a shared one (ABORTED
+// but for one per etag). Events are linked at each group's commit, across both replicas' groups:
+// the audit chain must verify and hold exactly one event per write that committed.
+TEST(PostgresCatalogStore, TwoReplicasWritingAtOnceKeepOneAuditChain) {
+  auto url = DatabaseFor("two_replica_chain");
+  ASSERT_TRUE(url.ok()) << url.status();
+  std::vector<std::unique_ptr<PostgresCatalogStore>> replicas;
+  for (int r = 0; r < 2; ++r) {
+    auto store = PostgresCatalogStore::Open(*url, 4);
+    ASSERT_TRUE(store.ok()) << store.status();
+    replicas.push_back(*std::move(store));
+  }
+  constexpr int kWriters = 8;
+  constexpr int kEach = 12;
+  for (int t = 0; t < kWriters; ++t) {
+    WriteBatch create;
+    create.classes.push_back({RaceRecord(absl::StrCat("OWN", t), 1, "Created"), 0});
+    ASSERT_TRUE(replicas[0]->Commit(create).ok());
+  }
+  WriteBatch shared;
+  shared.classes.push_back({RaceRecord("SHARED", 1, "Created"), 0});
+  ASSERT_TRUE(replicas[1]->Commit(shared).ok());
+
+  std::atomic<int> ready{0};
+  std::atomic<int> shared_wins{0};
+  std::vector<std::thread> threads;
+  threads.reserve(kWriters);
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      PostgresCatalogStore& store = *replicas[t % 2];
+      const std::string own = absl::StrCat("OWN", t);
+      ++ready;
+      while (ready.load() < kWriters) std::this_thread::yield();
+      for (int i = 0; i < kEach; ++i) {
+        absl::Status s = store.Commit(
+            AuditedWrite(RaceRecord(own, 2 + i % 2, absl::StrCat("w", t, " ", i)), 1 + i));
+        EXPECT_TRUE(s.ok()) << s;
+        auto current = store.GetClass("SHARED");
+        ASSERT_TRUE(current.ok() && current->has_value());
+        s = store.Commit(AuditedWrite(RaceRecord("SHARED", 2, absl::StrCat("w", t, " ", i)),
+                                      (*current)->version()));
+        EXPECT_TRUE(s.ok() || absl::IsAborted(s)) << s;
+        if (s.ok()) ++shared_wins;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  auto stored = replicas[0]->GetClass("SHARED");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->version(), 1 + shared_wins.load());
+  auto db = postgres::Database::Open(*url);
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto broken = audit::Verify(**db);
+  ASSERT_TRUE(broken.ok()) << broken.status();
+  EXPECT_FALSE(broken->has_value()) << (*broken)->problem;
+  auto events = g_server->Psql("two_replica_chain", "SELECT count(*) FROM audit_events");
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(absl::StripAsciiWhitespace(*events),
+            absl::StrCat(kWriters * kEach + shared_wins.load()));
 }
 
 // The trigger reuses a column's vector from the class's previous revision where that column's

@@ -30,6 +30,9 @@ struct CatalogSql {
   // code, revision: the revision, and its full-text row too when delete_text is empty.
   std::string delete_revision;
   std::string delete_text;  // code, revision; or empty
+  // code, revisions as an array literal ("{1,3}"): several revisions and their full-text rows
+  // by one statement; or empty (delete_revision, once per revision).
+  std::string delete_revisions;
   // Revisions and their full-text rows inserted by one statement (a data-modifying WITH,
   // which PostgreSQL has and SQLite does not): a round trip less per write.
   bool one_insert = false;
@@ -53,8 +56,13 @@ struct CatalogSql {
 //   using Database, Pool;
 //   static const CatalogSql& Sql();
 //   static absl::Status Read(Pool&, absl::FunctionRef<absl::Status(Database&)>);
-//   static absl::Status Write(Pool&, absl::FunctionRef<absl::Status(Database&)>);  // one tx
-//   static absl::StatusOr<audit::Event> Append(Database&, audit::Event);
+//   // One transaction; `batch` only for the backend to choose where it runs.
+//   static absl::Status Write(Pool&, const WriteBatch&,
+//                             absl::FunctionRef<absl::Status(Database&)>);
+//   static absl::Status Append(Database&, audit::Event);  // stored with the write, or neither
+//   // Runs `first` and returns the rows it changed; `second` (bound, not yet stepped) is sent
+//   // with it where that saves a round trip, and read with Step() afterwards either way.
+//   static absl::StatusOr<int64_t> StepPair(Database&, Statement& first, Statement& second);
 //   static absl::StatusOr<audit::Page> List(Database&, const audit::Filter&, int,
 //                                           const std::string&);
 //   static absl::StatusOr<std::vector<TextMatch>> Search(Database&, const std::string& fts_query,

@@ -4,7 +4,9 @@
 // instantiates it once (template class SqlCatalogStore<TheirBackend>).
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -170,13 +172,22 @@ void BindRevisionRows(const std::string& code,
 
 // Inserts `revs` (with their serialized bytes) and their full-text rows, in a few multi-row
 // INSERTs: a write costs a round trip per statement on a server database, not one per row.
-// With sql.one_insert both tables are written by one statement (a data-modifying WITH).
-template <typename Database>
+// With sql.one_insert both tables are written by one statement (a data-modifying WITH). `lead`
+// (if not null: bound, not yet run) runs first, sent with the first INSERT (B::StepPair).
+template <typename B, typename Database, typename Statement>
 absl::Status InsertRevisions(
     Database& db, const CatalogSql& sql, const std::string& code,
-    const std::vector<std::pair<const pb::ClassRevision*, std::string>>& revs) {
+    const std::vector<std::pair<const pb::ClassRevision*, std::string>>& revs, Statement* lead) {
   const char* param = sql.param.c_str();
   const int total = static_cast<int>(revs.size());
+  // Runs `st` (after the lead, with it, the first time).
+  auto run = [&](Statement& st) -> absl::Status {
+    if (lead != nullptr) {
+      Statement* first = std::exchange(lead, nullptr);
+      if (auto s = B::StepPair(db, *first, st); !s.ok()) return s.status();
+    }
+    return st.Step().status();
+  };
   for (int first = 0; first < total; first += kRowsPerInsert) {
     const int rows = std::min(kRowsPerInsert, total - first);
     const std::string rev_sql =
@@ -189,7 +200,7 @@ absl::Status InsertRevisions(
       auto both = db.Prepare(absl::StrCat("WITH r AS (", rev_sql, ") ", text_sql));
       if (!both.ok()) return both.status();
       BindRevisionRows(code, revs, first, rows, *both, 0, *both, text_base);
-      if (auto s = both->Step(); !s.ok()) return s.status();
+      if (auto s = run(*both); !s.ok()) return s;
       continue;
     }
     auto ins = db.Prepare(rev_sql);
@@ -197,23 +208,41 @@ absl::Status InsertRevisions(
     auto txt = db.Prepare(text_sql);
     if (!txt.ok()) return txt.status();
     BindRevisionRows(code, revs, first, rows, *ins, 0, *txt, 0);
-    if (auto s = ins->Step(); !s.ok()) return s.status();
+    if (auto s = run(*ins); !s.ok()) return s;
     if (auto s = txt->Step(); !s.ok()) return s.status();
   }
+  if (lead != nullptr) return lead->Step().status();  // nothing to insert
   return absl::OkStatus();
 }
 
-template <typename Database>
-absl::Status DeleteRevision(Database& db, const CatalogSql& sql, const std::string& code,
-                            int64_t revision) {
-  for (const std::string* statement : {&sql.delete_revision, &sql.delete_text}) {
-    if (statement->empty()) continue;
-    auto st = db.Prepare(*statement);
-    if (!st.ok()) return st.status();
-    st->Bind(1, code).Bind(2, revision);
-    if (auto s = st->Step(); !s.ok()) return s.status();
+// Replaces the class's revisions `gone` (changed or dropped) by `revs`: the deletes, then the
+// inserts. With sql.delete_revisions one statement deletes them all and goes with the first
+// INSERT (one round trip on PostgreSQL); otherwise a statement per revision and table.
+template <typename B, typename Database>
+absl::Status ReplaceRevisions(
+    Database& db, const CatalogSql& sql, const std::string& code, const std::vector<int64_t>& gone,
+    const std::vector<std::pair<const pb::ClassRevision*, std::string>>& revs) {
+  using Statement = typename std::decay_t<decltype(db.Prepare(""))>::value_type;
+  if (gone.empty() || !sql.delete_revisions.empty()) {
+    std::optional<Statement> del;
+    if (!gone.empty()) {
+      auto st = db.Prepare(sql.delete_revisions);
+      if (!st.ok()) return st.status();
+      st->Bind(1, code).Bind(2, absl::StrCat("{", absl::StrJoin(gone, ","), "}"));
+      del = *std::move(st);
+    }
+    return InsertRevisions<B>(db, sql, code, revs, del ? &*del : static_cast<Statement*>(nullptr));
   }
-  return absl::OkStatus();
+  for (int64_t revision : gone) {
+    for (const std::string* statement : {&sql.delete_revision, &sql.delete_text}) {
+      if (statement->empty()) continue;
+      auto st = db.Prepare(*statement);
+      if (!st.ok()) return st.status();
+      st->Bind(1, code).Bind(2, revision);
+      if (auto s = st->Step(); !s.ok()) return s.status();
+    }
+  }
+  return InsertRevisions<B>(db, sql, code, revs, static_cast<Statement*>(nullptr));
 }
 
 template <typename B, typename Database>
@@ -226,17 +255,22 @@ absl::Status WriteClass(Database& db, const ClassWrite& w) {
   auto up = db.Prepare(w.expected_version == 0 ? sql.insert_class : sql.update_class);
   if (!up.ok()) return up.status();
   up->Bind(1, code);
-  if (w.expected_version != 0) up->Bind(2, w.expected_version + 1).Bind(3, w.expected_version);
-  if (auto s = up->Step().status(); !s.ok()) return s;
-  if (db.Changes() != 1) return Stale("class", code);
-
   // Only revisions that are new or changed are written (a revise adds one): indexing the text
   // is the costly part of a write, on PostgreSQL most of all.
   std::map<int64_t, std::string> stored;
-  if (w.expected_version != 0) {
+  if (w.expected_version == 0) {
+    if (auto s = up->Step().status(); !s.ok()) return s;
+    if (db.Changes() != 1) return Stale("class", code);
+  } else {
+    up->Bind(2, w.expected_version + 1).Bind(3, w.expected_version);
+    // The stored revisions are read in the update's round trip, by a statement that runs after
+    // it: the update holds the class's row by then, so they are the version it replaces.
     auto sel = db.Prepare(sql.select_revisions);
     if (!sel.ok()) return sel.status();
     sel->Bind(1, code);
+    auto changed = B::StepPair(db, *up, *sel);
+    if (!changed.ok()) return changed.status();
+    if (*changed != 1) return Stale("class", code);
     absl::Status read = storage::ForEachRow(*sel, [&] {
       stored[sel->ColumnInt(0)] = sel->ColumnBlob(1);
       return absl::OkStatus();
@@ -244,6 +278,7 @@ absl::Status WriteClass(Database& db, const ClassWrite& w) {
     if (!read.ok()) return read;
   }
   std::vector<std::pair<const pb::ClassRevision*, std::string>> write;
+  std::vector<int64_t> gone;
   for (const auto& rev : w.record.revisions()) {
     std::string blob = rev.SerializeAsString();
     auto it = stored.find(rev.revision());
@@ -251,14 +286,12 @@ absl::Status WriteClass(Database& db, const ClassWrite& w) {
       const bool same = it->second == blob;
       stored.erase(it);
       if (same) continue;
-      if (auto s = DeleteRevision(db, sql, code, rev.revision()); !s.ok()) return s;
+      gone.push_back(rev.revision());
     }
     write.emplace_back(&rev, std::move(blob));
   }
-  for (const auto& [revision, blob] : stored) {  // no longer in the record
-    if (auto s = DeleteRevision(db, sql, code, revision); !s.ok()) return s;
-  }
-  return InsertRevisions(db, sql, code, write);
+  for (const auto& dropped : stored) gone.push_back(dropped.first);  // no longer in the record
+  return ReplaceRevisions<B>(db, sql, code, gone, write);
 }
 
 template <typename B, typename Database>
@@ -359,7 +392,7 @@ absl::StatusOr<T> SqlCatalogStore<B>::ReadValue(
 template <typename B>
 absl::Status SqlCatalogStore<B>::Commit(const WriteBatch& batch) {
   const CatalogSql& sql = B::Sql();
-  return B::Write(*pool_, [&](Database& db) -> absl::Status {
+  return B::Write(*pool_, batch, [&](Database& db) -> absl::Status {
     for (const auto& j : batch.jurisdictions) {
       auto st = db.Prepare(sql.upsert_jurisdiction);
       if (!st.ok()) return st.status();
@@ -387,7 +420,7 @@ absl::Status SqlCatalogStore<B>::Commit(const WriteBatch& batch) {
     }
     // Last, so it commits with the write or not at all.
     if (batch.audit.has_value()) {
-      if (auto e = B::Append(db, *batch.audit); !e.ok()) return e.status();
+      if (auto s = B::Append(db, *batch.audit); !s.ok()) return s;
     }
     return absl::OkStatus();
   });

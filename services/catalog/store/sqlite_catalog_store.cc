@@ -49,7 +49,7 @@ absl::Status SqliteCatalogBackend::Read(Pool& pool,
   return read(**lease);
 }
 
-absl::Status SqliteCatalogBackend::Write(Pool& pool,
+absl::Status SqliteCatalogBackend::Write(Pool& pool, const WriteBatch& /*batch*/,
                                          absl::FunctionRef<absl::Status(Database&)> write) {
   auto lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
@@ -57,8 +57,14 @@ absl::Status SqliteCatalogBackend::Write(Pool& pool,
   return db.Transaction([&] { return write(db); });
 }
 
-absl::StatusOr<audit::Event> SqliteCatalogBackend::Append(Database& db, audit::Event event) {
-  return audit::Append(db, std::move(event));
+absl::Status SqliteCatalogBackend::Append(Database& db, audit::Event event) {
+  return audit::Append(db, std::move(event)).status();
+}
+
+absl::StatusOr<int64_t> SqliteCatalogBackend::StepPair(Database& db, sqlite::Statement& first,
+                                                       sqlite::Statement& /*second*/) {
+  if (auto s = first.Step(); !s.ok()) return s.status();
+  return int64_t{db.Changes()};
 }
 
 absl::StatusOr<audit::Page> SqliteCatalogBackend::List(Database& db, const audit::Filter& filter,

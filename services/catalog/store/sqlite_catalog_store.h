@@ -19,8 +19,12 @@ struct SqliteCatalogBackend {
   static const CatalogSql& Sql();
   static absl::Status Read(Pool& pool, absl::FunctionRef<absl::Status(Database&)> read);
   // BEGIN IMMEDIATE: one writer at a time, so every check inside holds until the commit.
-  static absl::Status Write(Pool& pool, absl::FunctionRef<absl::Status(Database&)> write);
-  static absl::StatusOr<audit::Event> Append(Database& db, audit::Event event);
+  static absl::Status Write(Pool& pool, const WriteBatch& batch,
+                            absl::FunctionRef<absl::Status(Database&)> write);
+  static absl::Status Append(Database& db, audit::Event event);
+  // Steps `first` only (SQLite has no round trips to save); `second` runs at its own Step.
+  static absl::StatusOr<int64_t> StepPair(Database& db, sqlite::Statement& first,
+                                          sqlite::Statement& second);
   static absl::StatusOr<audit::Page> List(Database& db, const audit::Filter& filter, int page_size,
                                           const std::string& page_token);
   // FTS5 with bm25 (title weighs most) and snippet().
