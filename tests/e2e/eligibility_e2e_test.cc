@@ -82,7 +82,7 @@ class EligibilityE2eTest : public ::testing::Test {
     server_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{
             BuildPath("services/eligibility/eligibility_server"),
-            "--listen=127.0.0.1:" + std::to_string(port_),
+            "--listen=127.0.0.1:" + std::to_string(port_), "--db=" + dir_ + "/eligibility.db",
             "--redis=127.0.0.1:" + std::to_string(redis_->port()),
             "--catalog=127.0.0.1:" +
                 std::to_string(catalog_port == 0 ? catalog_port_ : catalog_port),

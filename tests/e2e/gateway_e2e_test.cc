@@ -118,6 +118,7 @@ class GatewayE2eTest : public ::testing::Test {
     eligibility_ = new Proc(
         StartServer(*dir_, "eligibility",
                     {BuildPath("services/eligibility/eligibility_server"),
+                     "--db=" + *dir_ + "/eligibility.db",
                      absl::StrCat("--redis=127.0.0.1:", redis_->port()),
                      absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
     backend_ = new Proc(StartTestBackend(*dir_));

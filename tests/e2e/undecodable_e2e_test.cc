@@ -76,6 +76,7 @@ class UndecodableE2eTest : public ::testing::Test {
          "--data_dir=" + SourcePath("data/appraisal"), "--drain_timeout=1s"}));
     procs_->push_back(StartServer(*dir_, "eligibility",
                                   {BuildPath("services/eligibility/eligibility_server"), redis_flag,
+                                   "--db=" + *dir_ + "/eligibility.db",
                                    catalog_flag, "--drain_timeout=1s"}));
     key_ = new std::string(testing::MakeKey(*dir_, "hr-1", "hr_admin,hr_analyst"));
     testing::WritePolicy(*dir_);

@@ -141,6 +141,7 @@ class ValidationE2eTest : public ::testing::Test {
     const std::string log = dir_ + "/eligibility.log";
     eligibility_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{BuildPath("services/eligibility/eligibility_server"),
+                                 "--db=" + dir_ + "/eligibility.db",
                                  "--listen=127.0.0.1:" + std::to_string(port),
                                  "--redis=127.0.0.1:" + std::to_string(redis_->port()),
                                  "--catalog=127.0.0.1:" + std::to_string(catalog_port_),
