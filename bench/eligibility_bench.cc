@@ -224,7 +224,7 @@ void BM_ScreenWithStandingRulings(benchmark::State& state) {
   const int count = static_cast<int>(state.range(0));
   const bool match = state.range(1) != 0;
   const fs::path dir = fs::temp_directory_path() / ("eligibility_bench_" + std::to_string(count) +
-                                                     "_" + std::to_string(state.range(1)));
+                                                    "_" + std::to_string(state.range(1)));
   fs::remove_all(dir);
   fs::create_directories(dir);
   auto store = SqliteRulingStore::Open((dir / "rulings.db").string());
@@ -239,8 +239,8 @@ void BM_ScreenWithStandingRulings(benchmark::State& state) {
     r.set_standing(true);
     // One matches what the unlicensed half needs; the others name reasons no one here has.
     r.set_review_reason_id(i == 0 && match ? "path-1/licence|licence_eligibility"
-                                  : "path-1/education|field_needs_review|51." +
-                                        std::to_string(1000 + i));
+                                           : "path-1/education|field_needs_review|51." +
+                                                 std::to_string(1000 + i));
     r.set_decision(v1::RULING_DECISION_QUALIFIED);
     *r.mutable_effective_from() = Day(2020, 1, 1);
     r.set_reason("bench");

@@ -429,10 +429,15 @@ TEST_F(EligibilityE2eTest, RulingsDecideLaterEvaluationsUntilWithdrawn) {
   ASSERT_GE(e.review_reasons_size(), 1) << out;
   const std::string reason_id = e.review_reasons(0).id();
 
-  const std::vector<std::string> rule = {
-      "eligibility",         "rule",  "--class=G1099A", "--applicant_ref=example-psychology-graduate",
-      "--reason_id=" + reason_id, "--decision=qualified", "--why=related per transcript review",
-      "--evidence=case-42",  "--id=rul-e2e-1"};
+  const std::vector<std::string> rule = {"eligibility",
+                                         "rule",
+                                         "--class=G1099A",
+                                         "--applicant_ref=example-psychology-graduate",
+                                         "--reason_id=" + reason_id,
+                                         "--decision=qualified",
+                                         "--why=related per transcript review",
+                                         "--evidence=case-42",
+                                         "--id=rul-e2e-1"};
   EXPECT_NE(run("employee", rule, &out), 0) << out;
   ASSERT_EQ(run("hr_analyst", rule, &out), 0) << out;
   EXPECT_NE(out.find("rul-e2e-1  G1099A  applicant example-psychology-graduate"), std::string::npos)
@@ -449,10 +454,10 @@ TEST_F(EligibilityE2eTest, RulingsDecideLaterEvaluationsUntilWithdrawn) {
             std::string::npos)
       << out;
 
-  ASSERT_EQ(run("hr_admin",
-                {"eligibility", "withdraw-ruling", "--id=rul-e2e-1", "--why=entered in error"},
-                &out),
-            0)
+  ASSERT_EQ(
+      run("hr_admin",
+          {"eligibility", "withdraw-ruling", "--id=rul-e2e-1", "--why=entered in error"}, &out),
+      0)
       << out;
   ASSERT_EQ(run("hr_analyst",
                 {"eligibility", "check", "--as_of=2026-01-31", "--class=G1099A",
@@ -460,9 +465,9 @@ TEST_F(EligibilityE2eTest, RulingsDecideLaterEvaluationsUntilWithdrawn) {
                 &out),
             0);
   EXPECT_NE(out.find("rules v2): NEEDS REVIEW"), std::string::npos) << out;
-  ASSERT_EQ(run("hr_analyst", {"eligibility", "rulings", "--class=G1099A", "--include_withdrawn"},
-                &out),
-            0);
+  ASSERT_EQ(
+      run("hr_analyst", {"eligibility", "rulings", "--class=G1099A", "--include_withdrawn"}, &out),
+      0);
   EXPECT_NE(out.find("WITHDRAWN by analyst-7"), std::string::npos) << out;
   // Bad input: the server's field violation (INVALID_ARGUMENT: exit 4), nothing written.
   EXPECT_EQ(run("hr_analyst",

@@ -113,7 +113,8 @@ class MtlsE2eTest : public ::testing::Test {
          "--db=" + *dir_ + "/appraisal.db", "--data_dir=" + testing::SourcePath("data/appraisal")});
     eligibility_ = Start("eligibility", certs_->eligibility,
                          {testing::BuildPath("services/eligibility/eligibility_server"),
-                          "--db=" + *dir_ + "/eligibility.db", "--redis=off", absl::StrCat("--catalog=127.0.0.1:", catalog_->port)});
+                          "--db=" + *dir_ + "/eligibility.db", "--redis=off",
+                          absl::StrCat("--catalog=127.0.0.1:", catalog_->port)});
     testing::WritePolicy(*dir_);
     key_ = new std::string(testing::MakeKey(*dir_, "hr-1", "hr_analyst,hr_admin"));
     int metrics_port = 0;

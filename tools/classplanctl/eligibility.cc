@@ -376,8 +376,9 @@ void AddEligibilityCommands(Cli& cli) {
   rule->add_option("--evidence", f->evidence, "where the evidence is (a document or case id)");
   rule->add_option("--from", f->from, "standing: the first as-of day it applies to (YYYY-MM-DD)");
   rule->add_option("--until", f->until, "standing: the last as-of day it applies to");
-  rule->add_option("--id", f->id, "idempotency key: the ruling id to use (rul-...); a retry with "
-                                  "the same id and content returns the stored ruling");
+  rule->add_option("--id", f->id,
+                   "idempotency key: the ruling id to use (rul-...); a retry with "
+                   "the same id and content returns the stored ruling");
   CLI::App* rulings = command("rulings", "list rulings, by id", Rulings);
   rulings->add_option("--class", f->class_code, "only this class's");
   rulings->add_option("--applicant_ref", f->applicant_ref, "only this applicant reference's");

@@ -216,8 +216,8 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
     ::classplan::eligibility::Evaluate(**rules, s.profile, &s.eval);
     s.applied.clear();
     if (auto it = rulings.find(cls->code); it != rulings.end()) {
-      ApplyRulings(**rules, s.profile, *it->second, req.applicant().applicant_ref(), as_of,
-                   &s.eval, &s.applied);
+      ApplyRulings(**rules, s.profile, *it->second, req.applicant().applicant_ref(), as_of, &s.eval,
+                   &s.applied);
     }
     v1::ClassStanding st;
     st.set_class_code(cls->code);
@@ -317,7 +317,8 @@ void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t
             ExplainContext{sc.cls->code, sc.cls->title, sc.cls->revision, sc.track, sc.as_of},
             out->mutable_evaluation());
     AddNotes(*sc.cls, out->mutable_evaluation());
-    AddReviewReasons(*sc.rules, s->profile, s->eval, out->mutable_evaluation()->mutable_review_reasons());
+    AddReviewReasons(*sc.rules, s->profile, s->eval,
+                     out->mutable_evaluation()->mutable_review_reasons());
     ExplainApplied(s->applied, out->mutable_evaluation());
   }
   AddReviewReasons(*sc.rules, s->profile, s->eval, out->mutable_review_reasons());

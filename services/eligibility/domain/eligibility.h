@@ -99,7 +99,7 @@ class Eligibility {
     absl::CivilDay as_of;
     v1::Track track = v1::TRACK_MINIMUM;
     bool detail = false;
-    CreditSettings credit;  // the class's jurisdiction's
+    CreditSettings credit;    // the class's jurisdiction's
     ClassRulingsPtr rulings;  // the class's, read once for the stream; null when none
   };
   absl::StatusOr<Screening> StartScreening(const v1::ScreenHeader& header);

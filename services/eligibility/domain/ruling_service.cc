@@ -172,8 +172,7 @@ absl::StatusOr<v1::Ruling> RulingService::Record(const identity::Caller& caller,
     if (ClientFields(stored->ruling).SerializeAsString() == ClientFields(r).SerializeAsString()) {
       return WithEtag(*std::move(stored));
     }
-    return absl::AlreadyExistsError(
-        absl::StrCat("ruling ", r.id(), " exists with other content"));
+    return absl::AlreadyExistsError(absl::StrCat("ruling ", r.id(), " exists with other content"));
   }
   if (!s.ok()) return s;
   r.set_etag(api::EtagOf(1));
@@ -233,7 +232,8 @@ absl::StatusOr<v1::Ruling> RulingService::Withdraw(const identity::Caller& calle
     return absl::AbortedError("the ruling changed since it was read (stale etag)");
   }
   if (stored->ruling.withdrawn()) {
-    return absl::FailedPreconditionError(absl::StrCat("ruling ", req.id(), " is withdrawn already"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("ruling ", req.id(), " is withdrawn already"));
   }
   const absl::Time now = clock_.Now();
   v1::Ruling r = stored->ruling;

@@ -12,7 +12,7 @@ namespace classplan::eligibility {
 namespace {
 
 constexpr const char* kCodes[] = {
-    "field_needs_review", "field_may_be",        "field_no_cip",          "accreditation_unknown",
+    "field_needs_review",  "field_may_be",          "field_no_cip",       "accreditation_unknown",
     "licence_eligibility", "licence_state_unknown", "combination_review",
 };
 
@@ -117,8 +117,8 @@ std::string ReviewReasonId(const CompiledRules& rules, const CompiledProfile& pr
   const char* code = ReviewCode(e.reason);
   std::string id = absl::StrCat(rules.nodes[node].rule->id(), "|", code == nullptr ? "" : code);
   // A field judgement is about one field: a standing ruling names the CIP code it accepts.
-  if ((e.reason == Reason::kFieldNeedsReview || e.reason == Reason::kFieldMayBe) &&
-      e.degree >= 0 && static_cast<size_t>(e.degree) < profile.degrees.size()) {
+  if ((e.reason == Reason::kFieldNeedsReview || e.reason == Reason::kFieldMayBe) && e.degree >= 0 &&
+      static_cast<size_t>(e.degree) < profile.degrees.size()) {
     const int32_t cip = profile.degrees[e.degree].cip;
     if (cip >= 0) absl::StrAppend(&id, "|", cip::Format(cip::Range{cip, cip, 6}));
   }

@@ -86,8 +86,7 @@ class RulingsTest : public ::testing::Test {
     EXPECT_EQ(e.review_reasons_size(), 1);
     if (e.review_reasons_size() != 1) return "";
     EXPECT_EQ(e.review_reasons(0).code(), "licence_eligibility");
-    EXPECT_NE(e.review_reasons(0).text().find("eligibility for such licensure"),
-              std::string::npos);
+    EXPECT_NE(e.review_reasons(0).text().find("eligibility for such licensure"), std::string::npos);
     return e.review_reasons(0).id();
   }
 
@@ -142,8 +141,8 @@ class RulingsTest : public ::testing::Test {
 };
 
 TEST_F(RulingsTest, APerDeterminationRulingDecidesThatApplicantOnly) {
-  auto ruling =
-      service_->Record(As(identity::Role::kHrAnalyst), Request("app-1", v1::RULING_DECISION_QUALIFIED));
+  auto ruling = service_->Record(As(identity::Role::kHrAnalyst),
+                                 Request("app-1", v1::RULING_DECISION_QUALIFIED));
   ASSERT_TRUE(ruling.ok()) << ruling.status();
   EXPECT_EQ(ruling->author(), "analyst-1");
   EXPECT_EQ(ruling->etag(), "v1");
@@ -255,16 +254,14 @@ TEST_F(RulingsTest, AStandingRulingAppliesOnlyOnItsDays) {
 TEST_F(RulingsTest, OnlyHrMayRecordListOrWithdraw) {
   for (identity::Role role :
        {identity::Role::kEmployee, identity::Role::kSupervisor, identity::Role::kAgencySystem}) {
-    EXPECT_EQ(service_->Record(As(role), Request("app-1", v1::RULING_DECISION_QUALIFIED))
-                  .status()
-                  .code(),
-              absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(
+        service_->Record(As(role), Request("app-1", v1::RULING_DECISION_QUALIFIED)).status().code(),
+        absl::StatusCode::kPermissionDenied);
     EXPECT_EQ(service_->List(As(role), {}).status().code(), absl::StatusCode::kPermissionDenied);
     v1::WithdrawRulingRequest w;
     w.set_id("rul-1");
     w.set_reason("r");
-    EXPECT_EQ(service_->Withdraw(As(role), w).status().code(),
-              absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(service_->Withdraw(As(role), w).status().code(), absl::StatusCode::kPermissionDenied);
   }
   EXPECT_EQ(service_->Record(identity::Caller{}, Request("app-1", v1::RULING_DECISION_QUALIFIED))
                 .status()

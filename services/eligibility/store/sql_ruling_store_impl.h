@@ -104,7 +104,8 @@ absl::Status SqlRulingStore<B>::WithdrawRuling(const v1::Ruling& r, int64_t expe
     auto stored = sql_store::ReadRuling(db, B::Sql().select_ruling, r.id());
     if (!stored.ok()) return stored.status();
     if (stored->ruling.withdrawn()) {
-      return absl::FailedPreconditionError(absl::StrCat("ruling ", r.id(), " is withdrawn already"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("ruling ", r.id(), " is withdrawn already"));
     }
     return absl::AbortedError("the ruling changed since it was read (stale etag)");
   });
