@@ -147,6 +147,18 @@ void PrintRuling(const ev1::Ruling& r) {
   if (r.withdrawn()) std::cout << "    withdrawn: " << r.withdrawal_reason() << "\n";
 }
 
+// Sends a ruling request and prints the ruling it answers with.
+template <typename Req>
+int SendRuling(Context& c, Stub* stub,
+               grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, ev1::Ruling*),
+               const Req& req) {
+  ev1::Ruling resp;
+  if (int rc = c.Call(kEligibility, stub, rpc, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
+  PrintRuling(resp);
+  return 0;
+}
+
 int Rule(const EligibilityArgs& f, Stub* stub, Context& c) {
   ev1::RecordRulingRequest req;
   req.set_ruling_id(f.id);
@@ -170,11 +182,7 @@ int Rule(const EligibilityArgs& f, Stub* stub, Context& c) {
   if (!has) r->clear_effective_from();
   if (!ParseDateFlag("until", f.until, &has, r->mutable_effective_until())) return kUsageExit;
   if (!has) r->clear_effective_until();
-  ev1::Ruling resp;
-  if (int rc = c.Call(kEligibility, stub, &Stub::RecordRuling, req, &resp); rc != 0) return rc;
-  if (c.json()) return PrintJson(resp);
-  PrintRuling(resp);
-  return 0;
+  return SendRuling(c, stub, &Stub::RecordRuling, req);
 }
 
 int Rulings(const EligibilityArgs& f, Stub* stub, Context& c) {
@@ -199,11 +207,7 @@ int WithdrawRuling(const EligibilityArgs& f, Stub* stub, Context& c) {
   req.set_id(f.id);
   req.set_reason(f.why);
   req.set_etag(f.etag);
-  ev1::Ruling resp;
-  if (int rc = c.Call(kEligibility, stub, &Stub::WithdrawRuling, req, &resp); rc != 0) return rc;
-  if (c.json()) return PrintJson(resp);
-  PrintRuling(resp);
-  return 0;
+  return SendRuling(c, stub, &Stub::WithdrawRuling, req);
 }
 
 void PrintStanding(const ev1::ClassStanding& c) {

@@ -14,6 +14,7 @@
 #include "common/cip/cip.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/eligibility/domain/rulings.h"
 
 namespace classplan::eligibility {
@@ -56,11 +57,7 @@ bool ValidReasonId(absl::string_view id) {
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  const int64_t secs = absl::ToUnixSeconds(t);
-  ts.set_seconds(secs);
-  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(secs)) / absl::Nanoseconds(1)));
-  return ts;
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
 void CheckText(const std::string& text, size_t max, const std::string& field, bool required,

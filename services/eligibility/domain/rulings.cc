@@ -63,19 +63,6 @@ void Rederive(const CompiledRules& r, EvalResult* ev, int i) {
   }
 }
 
-// The leaves on the decided path: every child of an all_of, the chosen child of an any_of
-// (the order ReviewReasons lists them in).
-void PathLeaves(const CompiledRules& r, const EvalResult& ev, int i, std::vector<int>* out) {
-  const CompiledNode& n = r.nodes[i];
-  if (n.kind == NodeKind::kAnyOf) {
-    PathLeaves(r, ev, ev.nodes[i].chosen, out);
-  } else if (n.kind == NodeKind::kAllOf) {
-    for (int c = 0; c < n.child_count; ++c) PathLeaves(r, ev, r.children[n.first_child + c], out);
-  } else {
-    out->push_back(i);
-  }
-}
-
 v1::NodeResult* FindNode(v1::NodeResult* n, const std::string& rule_id) {
   if (n->rule_id() == rule_id) return n;
   for (auto& c : *n->mutable_children()) {
@@ -236,10 +223,8 @@ void AddReviewReasons(const CompiledRules& rules, const CompiledProfile& profile
   if (eval.state() != State::kNeedsReview) return;
   google::protobuf::RepeatedPtrField<std::string> texts;
   ReviewReasons(rules, profile, eval, &texts);
-  std::vector<int> leaves;
-  PathLeaves(rules, eval, 0, &leaves);
   int k = 0;
-  for (int i : leaves) {
+  for (int i : DecidedLeaves(rules, eval)) {
     if (eval.nodes[i].state != State::kNeedsReview) continue;
     v1::ReviewReason* r = out->Add();
     r->set_id(ReviewReasonId(rules, profile, eval, i));
