@@ -28,6 +28,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/eligibility/domain/eligibility.h"
 #include "services/eligibility/grpc/eligibility_grpc_service.h"
+#include "services/eligibility/store/sqlite_ruling_store.h"
 #include "tests/support/identity.h"
 
 #ifndef CLASSPLAN_SOURCE_DIR
@@ -214,9 +215,102 @@ void BM_ScreenPoolThroughService(benchmark::State& state) {
   host.Shutdown();
 }
 
+// Screening (StartScreening once, then ScreenOne per applicant, as the stream does) against
+// SPPS26 with state.range(0) standing rulings in force: 0, or 100 of which one matches
+// (range(1) = 1) the licence-eligibility review reason that half the pool (no licence)
+// reaches, or none does (range(1) = 0: the cost of looking). The rulings are read from a
+// SQLite store once per screening through the RulingCache. Items: applicants.
+void BM_ScreenWithStandingRulings(benchmark::State& state) {
+  const int count = static_cast<int>(state.range(0));
+  const bool match = state.range(1) != 0;
+  const fs::path dir = fs::temp_directory_path() / ("eligibility_bench_" + std::to_string(count) +
+                                                    "_" + std::to_string(state.range(1)));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto store = SqliteRulingStore::Open((dir / "rulings.db").string());
+  if (!store.ok()) {
+    state.SkipWithError("cannot open the ruling store");
+    return;
+  }
+  for (int i = 0; i < count; ++i) {
+    v1::Ruling r;
+    r.set_id("rul-bench-" + std::to_string(i));
+    r.set_class_code("SPPS26");
+    r.set_standing(true);
+    // One matches what the unlicensed half needs; the others name reasons no one here has.
+    r.set_review_reason_id(i == 0 && match ? "path-1/licence|licence_eligibility"
+                                           : "path-1/education|field_needs_review|51." +
+                                                 std::to_string(1000 + i));
+    r.set_decision(v1::RULING_DECISION_QUALIFIED);
+    *r.mutable_effective_from() = Day(2020, 1, 1);
+    r.set_reason("bench");
+    audit::Event e;
+    e.resource_type = "ruling";
+    e.resource_id = r.id();
+    if (!(*store)->CreateRuling(r, e).ok()) {
+      state.SkipWithError("cannot store a ruling");
+      return;
+    }
+  }
+  RulingCache cache(store->get());
+  Eligibility eligibility(&g_env->rules, CreditSettings{}, &cache);
+  // Social workers with 49 to 60 months of case management (path-2 asks for 72): the licensed
+  // half qualifies, the other half needs licence eligibility confirmed.
+  std::vector<v1::Applicant> pool(10000);
+  for (size_t i = 0; i < pool.size(); ++i) {
+    v1::Applicant& a = pool[i];
+    a.set_applicant_ref("bench-" + std::to_string(i));
+    auto* e = a.add_education();
+    e->set_level(catalog::v1::EDUCATION_LEVEL_BACHELOR);
+    e->set_field(catalog::v1::FIELD_OF_STUDY_SOCIAL_WORK);
+    e->set_accreditation(v1::ACCREDITATION_ACCREDITED);
+    *e->mutable_completed() = Day(2015, 5, 15);
+    auto* x = a.add_experience();
+    *x->mutable_start() = Day(2021, 1 + static_cast<int>(i % 12), 1);
+    *x->mutable_end() = Day(2025, 12, 31);
+    x->set_hours_per_week(40);
+    x->add_kinds(catalog::v1::EXPERIENCE_KIND_SOCIAL_WORK_CASE_MANAGEMENT);
+    if (i % 2 == 1) {
+      auto* l = a.add_licences();
+      l->set_type(catalog::v1::LICENCE_TYPE_LBSW);
+      l->set_state("NM");
+    }
+  }
+  v1::ScreenHeader h;
+  h.set_class_code("SPPS26");
+  *h.mutable_as_of() = Day(2026, 1, 31);
+  Scratch scratch;
+  v1::ScreenResult out;
+  int64_t items = 0;
+  int64_t ruled = 0;
+  for (auto _ : state) {
+    auto screening = eligibility.StartScreening(h);
+    if (!screening.ok()) {
+      state.SkipWithError("cannot start the screening");
+      break;
+    }
+    for (size_t i = 0; i < pool.size(); ++i) {
+      eligibility.ScreenOne(*screening, pool[i], static_cast<int64_t>(i), &scratch, &out);
+      ruled += out.applied_rulings_size();
+      benchmark::DoNotOptimize(out);
+    }
+    items += static_cast<int64_t>(pool.size());
+  }
+  state.counters["ruled"] = benchmark::Counter(static_cast<double>(ruled) /
+                                               static_cast<double>(std::max<int64_t>(items, 1)));
+  state.SetItemsProcessed(items);
+  fs::remove_all(dir);
+}
+
 BENCHMARK(BM_CompileAndEvaluate)->MinTime(1.0);
 BENCHMARK(BM_EvaluateAllClasses)->MinTime(1.0);
 BENCHMARK(BM_EvaluateAndExplain)->MinTime(1.0);
+BENCHMARK(BM_ScreenWithStandingRulings)
+    ->Args({0, 0})
+    ->Args({100, 0})
+    ->Args({100, 1})
+    ->ArgNames({"rulings", "match"})
+    ->MinTime(1.0);
 BENCHMARK(BM_ScreenPoolThroughService)
     ->Arg(100000)
     ->Iterations(1)

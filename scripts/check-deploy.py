@@ -29,12 +29,12 @@ ALLOWED_CALLERS = {
     "appraisal": {"gateway"},
     "eligibility": {"gateway"},
     "redis": {"gateway", "catalog", "payband", "eligibility"},
-    "postgres": {"catalog", "payband", "appraisal"},
+    "postgres": {"catalog", "payband", "appraisal", "eligibility"},
 }
 DATA_PORTS = {6379: "redis", 5432: "postgres"}
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"}
 CLASSPLAN_IMAGE = "classplan"  # the kustomize image name the base manifests use
-STATEFUL = {"catalog", "payband", "appraisal"}  # the services with a database
+STATEFUL = {"catalog", "payband", "appraisal", "eligibility"}  # the services with a database
 
 
 def load_all(path):

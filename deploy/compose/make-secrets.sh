@@ -25,7 +25,7 @@ make redis-password "classplan $(random_hex)"
 make cache-key "$(random_hex)"
 make postgres-password "$(random_hex)"
 password=$(cat secrets/postgres-password)
-for db in catalog payband appraisal; do
+for db in catalog payband appraisal eligibility; do
   # The compose network is the VM's own; sslmode=disable between containers on it.
   make "$db-db-url" "postgresql://classplan:$password@postgres:5432/$db?sslmode=disable"
 done

@@ -24,9 +24,9 @@
 #                                when set, it replaces the first port and the replica count,
 #                                so the ports need not be consecutive (tests pass ports the
 #                                kernel chose)
-#   CLASSPLAN_STORE              sqlite (default): catalog, payband and appraisal each on a
-#                                SQLite file in the run dir; postgres: on a private
-#                                PostgreSQL 15 in the run dir (deploy/local/postgres.sh), one
+#   CLASSPLAN_STORE              sqlite (default): catalog, payband, appraisal and
+#                                eligibility (its rulings) each on a SQLite file in the run
+#                                dir; postgres: on a private PostgreSQL 15 in the run dir (deploy/local/postgres.sh), one
 #                                database each, the URL in a 0600 file (--db_url_file)
 #   CLASSPLAN_POSTGRES_PORT      its port on 127.0.0.1 (default: the first free from 55432)
 #   CLASSPLAN_RESTART_BACKOFF_MIN / _MAX / _RESET  restart backoff of a process that died,
@@ -252,9 +252,10 @@ db_flags appraisal "$BUILD_DIR/services/appraisal/appraisal_server"
 start_replicas appraisal "$BUILD_DIR/services/appraisal/appraisal_server" "$APPRAISAL_PORTS" \
   --flagfile="$ROOT/deploy/local/appraisal.flags" \
   "${DB_ARGS[@]}" --data_dir="$ROOT/data/appraisal"
-# Eligibility: rules from the catalog's classes, cached in Redis; no database of its own.
+# Eligibility: rules from the catalog's classes, cached in Redis; its database holds rulings.
+db_flags eligibility "$BUILD_DIR/services/eligibility/eligibility_server"
 start_replicas eligibility "$BUILD_DIR/services/eligibility/eligibility_server" \
-  "$ELIGIBILITY_PORTS" --flagfile="$ROOT/deploy/local/eligibility.flags" \
+  "$ELIGIBILITY_PORTS" --flagfile="$ROOT/deploy/local/eligibility.flags" "${DB_ARGS[@]}" \
   --redis="127.0.0.1:$REDIS_PORT" "${REDIS_SECRETS[@]}" --catalog="$CATALOG_TARGET"
 
 # The gateway's files: the shipped config with this run's ports, the shipped policy, and the

@@ -1,11 +1,15 @@
 // eligibility_server: the eligibility evaluation service.
 //
 //   eligibility_server --listen=127.0.0.1:50081 --redis=127.0.0.1:6379
-//                      --catalog=127.0.0.1:50051 --full_time_hours=40
+//                      --catalog=127.0.0.1:50051 --full_time_hours=40 --db=var/eligibility.db
+//   eligibility_server --db_url_file=/run/secrets/eligibility-db-url   # PostgreSQL
+//   eligibility_server --db_url_file=... --migrate_only                # migrate, exit 0
 //
-// --listen defaults to 127.0.0.1:50081 here (env CLASSPLAN_ELIGIBILITY_LISTEN). The service
-// keeps no database: class rules come from the catalog, cached in process and in Redis.
-// Applicant data is never logged, counted or cached.
+// --listen defaults to 127.0.0.1:50081 here (env CLASSPLAN_ELIGIBILITY_LISTEN). Class rules
+// come from the catalog, cached in process and in Redis. The database holds rulings only
+// (docs/eligibility-rulings.md): a SQLite file (the default) or PostgreSQL. Applicant data is
+// never logged, counted, cached or stored (a ruling keeps only the caller's applicant
+// reference).
 
 #include <cmath>
 #include <memory>
@@ -17,6 +21,7 @@
 #include "common/cache/cache.h"
 #include "common/catalog_client/catalog_flags.h"
 #include "common/log/log.h"
+#include "common/postgres/store_flags.h"
 #include "common/server/flags.h"
 #include "common/server/redis_startup.h"
 #include "common/server/server_host.h"
@@ -26,6 +31,10 @@
 #include "services/eligibility/clients/catalog_class_fetcher.h"
 #include "services/eligibility/domain/eligibility.h"
 #include "services/eligibility/grpc/eligibility_grpc_service.h"
+#include "services/eligibility/store/postgres_ruling_store.h"
+#include "services/eligibility/store/sqlite_ruling_store.h"
+
+CLASSPLAN_STORE_FLAGS("CLASSPLAN_ELIGIBILITY", "var/eligibility.db");
 
 ABSL_FLAG(double, full_time_hours, 40,
           "hours a week that count as full time when crediting part-time experience");
@@ -43,6 +52,12 @@ namespace {
 
 int Run() {
   log::Init("eligibility");
+  // First: a migration Job (--migrate_only) needs no other flag.
+  auto opened = postgres::OpenStoreFromFlags<RulingStore>(
+      absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_url_file), absl::GetFlag(FLAGS_migrate_only),
+      [](const std::string& path) { return SqliteRulingStore::Open(path); },
+      [](const std::string& url) { return PostgresRulingStore::Open(url); });
+  if (opened.store == nullptr) return opened.exit_code;
   auto identity_keys = server::IdentityKeysFromFlags();
   if (!identity_keys.ok()) return server::BadFlag(identity_keys.status().message());
   auto redis_addr = server::RedisFromFlags();
@@ -82,11 +97,14 @@ int Run() {
     }
     settings.by_jurisdiction[kv.first].full_time_centihours = std::llround(h * 100);
   }
-  Eligibility eligibility(&rules, settings);
+  RulingCache ruling_cache(opened.store.get());
+  RulingService rulings(opened.store.get());
+  Eligibility eligibility(&rules, settings, &ruling_cache);
 
   auto workers = server::WorkersFromFlags();
   EligibilityGrpcService service(&eligibility, workers.get(), *std::move(identity_keys),
-                                 static_cast<size_t>(absl::GetFlag(FLAGS_screen_max_pending)));
+                                 static_cast<size_t>(absl::GetFlag(FLAGS_screen_max_pending)),
+                                 &rulings);
   return server::ServeFromFlags(&service, "eligibility",
                                 "classplan.eligibility.v1.EligibilityService");
 }

@@ -10,6 +10,7 @@
 #include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "common/dates/dates.h"
 #include "common/status/grpc_status.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_server.h"
@@ -82,7 +83,7 @@ class EligibilityE2eTest : public ::testing::Test {
     server_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{
             BuildPath("services/eligibility/eligibility_server"),
-            "--listen=127.0.0.1:" + std::to_string(port_),
+            "--listen=127.0.0.1:" + std::to_string(port_), "--db=" + dir_ + "/eligibility.db",
             "--redis=127.0.0.1:" + std::to_string(redis_->port()),
             "--catalog=127.0.0.1:" +
                 std::to_string(catalog_port == 0 ? catalog_port_ : catalog_port),
@@ -396,6 +397,91 @@ TEST_F(EligibilityE2eTest, CatalogDownIsUnavailableLoggedAndCounted) {
             std::string::npos);
   EXPECT_GE(testing::LastCounter(log, "catalog_client.unavailable"), 2) << log;
   EXPECT_GE(testing::LastCounter(log, "eligibility.rpc.server_errors"), 2) << log;
+}
+
+// Rulings through classplanctl against the real server and its SQLite file: a review reason
+// recorded as a ruling for one applicant reference decides its later evaluations, an
+// employee cannot record one, and a withdrawn ruling stays listed, marked.
+TEST_F(EligibilityE2eTest, RulingsDecideLaterEvaluationsUntilWithdrawn) {
+  StartCatalog();
+  StartEligibility();
+  const std::string ctl = BuildPath("tools/classplanctl/classplanctl");
+  const auto run = [&](const std::string& roles, std::vector<std::string> args, std::string* out) {
+    std::vector<std::string> argv = {ctl, testing::IdentityKeyFlag(), "--principal=analyst-7",
+                                     "--roles=" + roles,
+                                     "--eligibility_target=127.0.0.1:" + std::to_string(port_)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    out->clear();
+    return testing::RunCommand(argv, out);
+  };
+  // G1099A needs review for this graduate (a combination a person must accept as related).
+  const std::string applicant = SourcePath("examples/applicants/psychology-graduate.json");
+  std::string out;
+  ASSERT_EQ(run("hr_analyst",
+                {"--json", "eligibility", "check", "--as_of=2026-01-31", "--class=G1099A",
+                 "--applicant=" + applicant},
+                &out),
+            0)
+      << out;
+  ev1::Evaluation e;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &e).ok()) << out;
+  ASSERT_EQ(e.determination(), ev1::DETERMINATION_NEEDS_REVIEW) << out;
+  ASSERT_GE(e.review_reasons_size(), 1) << out;
+  const std::string reason_id = e.review_reasons(0).id();
+
+  const std::vector<std::string> rule = {"eligibility",
+                                         "rule",
+                                         "--class=G1099A",
+                                         "--applicant_ref=example-psychology-graduate",
+                                         "--reason_id=" + reason_id,
+                                         "--decision=qualified",
+                                         "--why=related per transcript review",
+                                         "--evidence=case-42",
+                                         "--id=rul-e2e-1"};
+  EXPECT_NE(run("employee", rule, &out), 0) << out;
+  ASSERT_EQ(run("hr_analyst", rule, &out), 0) << out;
+  EXPECT_NE(out.find("rul-e2e-1  G1099A  applicant example-psychology-graduate"), std::string::npos)
+      << out;
+  ASSERT_EQ(run("hr_analyst", rule, &out), 0) << "an idempotent retry: " << out;
+
+  ASSERT_EQ(run("hr_analyst",
+                {"eligibility", "check", "--as_of=2026-01-31", "--class=G1099A",
+                 "--applicant=" + applicant},
+                &out),
+            0);
+  EXPECT_NE(out.find("rules v2): QUALIFIED"), std::string::npos) << out;
+  EXPECT_NE(out.find("By ruling rul-e2e-1 (ruling for this applicant reference)"),
+            std::string::npos)
+      << out;
+
+  ASSERT_EQ(
+      run("hr_admin",
+          {"eligibility", "withdraw-ruling", "--id=rul-e2e-1", "--why=entered in error"}, &out),
+      0)
+      << out;
+  ASSERT_EQ(run("hr_analyst",
+                {"eligibility", "check", "--as_of=2026-01-31", "--class=G1099A",
+                 "--applicant=" + applicant},
+                &out),
+            0);
+  EXPECT_NE(out.find("rules v2): NEEDS REVIEW"), std::string::npos) << out;
+  ASSERT_EQ(
+      run("hr_analyst", {"eligibility", "rulings", "--class=G1099A", "--include_withdrawn"}, &out),
+      0);
+  EXPECT_NE(out.find("WITHDRAWN by analyst-7"), std::string::npos) << out;
+  // Bad input: the server's field violation (INVALID_ARGUMENT: exit 4), nothing written.
+  EXPECT_EQ(run("hr_analyst",
+                {"eligibility", "rule", "--class=G1099A", "--standing", "--reason_id=x|y",
+                 "--decision=qualified", "--why=w"},
+                &out),
+            4);
+  ASSERT_EQ(run("hr_analyst", {"--json", "eligibility", "rulings", "--include_withdrawn"}, &out),
+            0);
+  ev1::ListRulingsResponse listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out, &listed).ok()) << out;
+  EXPECT_EQ(listed.rulings_size(), 1);
+  // The applicant reference is never in the server's log.
+  EXPECT_EQ(testing::ReadWholeFile(log_).find("example-psychology-graduate"), std::string::npos);
 }
 
 }  // namespace

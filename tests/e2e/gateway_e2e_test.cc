@@ -115,11 +115,11 @@ class GatewayE2eTest : public ::testing::Test {
         *dir_, "appraisal",
         {BuildPath("services/appraisal/appraisal_server"), "--db=" + *dir_ + "/appraisal.db",
          "--data_dir=" + SourcePath("data/appraisal"), "--drain_timeout=1s"}));
-    eligibility_ = new Proc(
-        StartServer(*dir_, "eligibility",
-                    {BuildPath("services/eligibility/eligibility_server"),
-                     absl::StrCat("--redis=127.0.0.1:", redis_->port()),
-                     absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
+    eligibility_ = new Proc(StartServer(
+        *dir_, "eligibility",
+        {BuildPath("services/eligibility/eligibility_server"), "--db=" + *dir_ + "/eligibility.db",
+         absl::StrCat("--redis=127.0.0.1:", redis_->port()),
+         absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
     backend_ = new Proc(StartTestBackend(*dir_));
     employee_key_ = new std::string(MakeKey(*dir_, "emp-7", "employee"));
     admin_key_ = new std::string(MakeKey(*dir_, "hr-1", "hr_admin,hr_analyst"));

@@ -113,7 +113,8 @@ class MtlsE2eTest : public ::testing::Test {
          "--db=" + *dir_ + "/appraisal.db", "--data_dir=" + testing::SourcePath("data/appraisal")});
     eligibility_ = Start("eligibility", certs_->eligibility,
                          {testing::BuildPath("services/eligibility/eligibility_server"),
-                          "--redis=off", absl::StrCat("--catalog=127.0.0.1:", catalog_->port)});
+                          "--db=" + *dir_ + "/eligibility.db", "--redis=off",
+                          absl::StrCat("--catalog=127.0.0.1:", catalog_->port)});
     testing::WritePolicy(*dir_);
     key_ = new std::string(testing::MakeKey(*dir_, "hr-1", "hr_analyst,hr_admin"));
     int metrics_port = 0;
@@ -295,6 +296,7 @@ TEST_F(MtlsE2eTest, AServerWithAnotherCasCertificateIsRefusedByItsClients) {
   Proc* misled =
       Start("misled-eligibility", certs_->eligibility,
             {testing::BuildPath("services/eligibility/eligibility_server"), "--redis=off",
+             "--db=" + *dir_ + "/misled-eligibility.db",
              absl::StrCat("--catalog=127.0.0.1:", impostor->port), "--catalog_deadline=1s"});
   auto creds = Ssl(certs_->catalog, &certs_->operator_client);
   grpc::Status s = Evaluate(testing::SignedChannel(Target(misled), true, creds), Ctx().get());

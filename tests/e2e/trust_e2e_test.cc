@@ -197,7 +197,8 @@ class TrustE2eTest : public ::testing::Test {
     eligibility_ = new Proc(testing::StartServer(
         *dir_, "eligibility",
         {testing::BuildPath("services/eligibility/eligibility_server"), "--redis=off",
-         absl::StrCat("--catalog=127.0.0.1:", catalog_->port), "--drain_timeout=1s"}));
+         "--db=" + *dir_ + "/eligibility.db", absl::StrCat("--catalog=127.0.0.1:", catalog_->port),
+         "--drain_timeout=1s"}));
   }
   static void TearDownTestSuite() {
     for (Proc* p : {gateway_, eligibility_, appraisal_, payband_, catalog_}) delete p;

@@ -74,9 +74,10 @@ class UndecodableE2eTest : public ::testing::Test {
         *dir_, "appraisal",
         {BuildPath("services/appraisal/appraisal_server"), "--db=" + *dir_ + "/appraisal.db",
          "--data_dir=" + SourcePath("data/appraisal"), "--drain_timeout=1s"}));
-    procs_->push_back(StartServer(*dir_, "eligibility",
-                                  {BuildPath("services/eligibility/eligibility_server"), redis_flag,
-                                   catalog_flag, "--drain_timeout=1s"}));
+    procs_->push_back(
+        StartServer(*dir_, "eligibility",
+                    {BuildPath("services/eligibility/eligibility_server"), redis_flag,
+                     "--db=" + *dir_ + "/eligibility.db", catalog_flag, "--drain_timeout=1s"}));
     key_ = new std::string(testing::MakeKey(*dir_, "hr-1", "hr_admin,hr_analyst"));
     testing::WritePolicy(*dir_);
     const std::string routes =

@@ -140,12 +140,12 @@ class ValidationE2eTest : public ::testing::Test {
     const int port = testing::FreeTcpPort();
     const std::string log = dir_ + "/eligibility.log";
     eligibility_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{BuildPath("services/eligibility/eligibility_server"),
-                                 "--listen=127.0.0.1:" + std::to_string(port),
-                                 "--redis=127.0.0.1:" + std::to_string(redis_->port()),
-                                 "--catalog=127.0.0.1:" + std::to_string(catalog_port_),
-                                 "--catalog_deadline=5s", "--drain_timeout=2s",
-                                 testing::IdentityKeyFlag()},
+        std::vector<std::string>{
+            BuildPath("services/eligibility/eligibility_server"),
+            "--db=" + dir_ + "/eligibility.db", "--listen=127.0.0.1:" + std::to_string(port),
+            "--redis=127.0.0.1:" + std::to_string(redis_->port()),
+            "--catalog=127.0.0.1:" + std::to_string(catalog_port_), "--catalog_deadline=5s",
+            "--drain_timeout=2s", testing::IdentityKeyFlag()},
         log);
     ASSERT_TRUE(testing::WaitServingLog(log)) << "see " << log;
     stub_ = ev1::EligibilityService::NewStub(testing::FastChannel(port));

@@ -30,6 +30,18 @@ struct EligibilityArgs {
   std::string track = "minimum";
   std::string as_of;
   int misses = 3;
+  // Rulings.
+  std::string applicant_ref;
+  bool standing = false;
+  std::string reason_id;
+  std::string decision;
+  std::string why;
+  std::string evidence;
+  std::string from;
+  std::string until;
+  std::string id;
+  std::string etag;
+  bool include_withdrawn = false;
 };
 
 bool ReadApplicant(const std::string& path, ev1::Applicant* out) {
@@ -92,6 +104,12 @@ void PrintTree(const ev1::NodeResult& n, int depth) {
 
 void PrintEvaluation(const ev1::Evaluation& e) {
   for (const auto& line : e.explanation()) std::cout << line << "\n";
+  if (e.review_reasons_size() > 0) {
+    std::cout << "\nReview reasons (a ruling names the id in brackets):\n";
+    for (const auto& r : e.review_reasons()) {
+      std::cout << "  " << r.text() << " [" << r.id() << "]\n";
+    }
+  }
   std::cout << "\nRule tree:\n";
   PrintTree(e.result(), 0);
 }
@@ -114,12 +132,97 @@ int Check(const EligibilityArgs& f, Stub* stub, Context& c) {
   return 0;
 }
 
+void PrintRuling(const ev1::Ruling& r) {
+  std::cout << r.id() << "  " << r.class_code() << "  "
+            << (r.standing() ? "standing" : "applicant " + r.applicant_ref()) << "  "
+            << r.review_reason_id() << "  "
+            << (r.decision() == ev1::RULING_DECISION_QUALIFIED ? "QUALIFIED" : "NOT QUALIFIED");
+  if (r.has_effective_from()) {
+    std::cout << "  from " << dates::Format(r.effective_from());
+    if (r.has_effective_until()) std::cout << " until " << dates::Format(r.effective_until());
+  }
+  std::cout << "  by " << r.author();
+  if (r.withdrawn()) std::cout << "  WITHDRAWN by " << r.withdrawn_by();
+  std::cout << "\n    " << r.reason() << "\n";
+  if (r.withdrawn()) std::cout << "    withdrawn: " << r.withdrawal_reason() << "\n";
+}
+
+// Sends a ruling request and prints the ruling it answers with.
+template <typename Req>
+int SendRuling(Context& c, Stub* stub,
+               grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, ev1::Ruling*),
+               const Req& req) {
+  ev1::Ruling resp;
+  if (int rc = c.Call(kEligibility, stub, rpc, req, &resp); rc != 0) return rc;
+  if (c.json()) return PrintJson(resp);
+  PrintRuling(resp);
+  return 0;
+}
+
+int Rule(const EligibilityArgs& f, Stub* stub, Context& c) {
+  ev1::RecordRulingRequest req;
+  req.set_ruling_id(f.id);
+  ev1::Ruling* r = req.mutable_ruling();
+  r->set_class_code(f.class_code);
+  r->set_applicant_ref(f.applicant_ref);
+  r->set_standing(f.standing);
+  r->set_review_reason_id(f.reason_id);
+  r->set_reason(f.why);
+  r->set_evidence_ref(f.evidence);
+  if (f.decision == "qualified") {
+    r->set_decision(ev1::RULING_DECISION_QUALIFIED);
+  } else if (f.decision == "not_qualified") {
+    r->set_decision(ev1::RULING_DECISION_NOT_QUALIFIED);
+  } else {
+    std::cerr << "error: --decision must be qualified or not_qualified\n";
+    return kUsageExit;
+  }
+  bool has = false;
+  if (!ParseDateFlag("from", f.from, &has, r->mutable_effective_from())) return kUsageExit;
+  if (!has) r->clear_effective_from();
+  if (!ParseDateFlag("until", f.until, &has, r->mutable_effective_until())) return kUsageExit;
+  if (!has) r->clear_effective_until();
+  return SendRuling(c, stub, &Stub::RecordRuling, req);
+}
+
+int Rulings(const EligibilityArgs& f, Stub* stub, Context& c) {
+  ev1::ListRulingsRequest req;
+  req.set_class_code(f.class_code);
+  req.set_applicant_ref(f.applicant_ref);
+  if (f.standing) req.set_kind(ev1::ListRulingsRequest::KIND_STANDING);
+  req.set_include_withdrawn(f.include_withdrawn);
+  ev1::ListRulingsResponse all;
+  if (int rc = c.CallAllPages(kEligibility, stub, &Stub::ListRulings, req, &all,
+                              [](ev1::ListRulingsResponse* p) { return p->mutable_rulings(); });
+      rc != 0) {
+    return rc;
+  }
+  if (c.json()) return PrintJson(all);
+  for (const auto& r : all.rulings()) PrintRuling(r);
+  return 0;
+}
+
+int WithdrawRuling(const EligibilityArgs& f, Stub* stub, Context& c) {
+  ev1::WithdrawRulingRequest req;
+  req.set_id(f.id);
+  req.set_reason(f.why);
+  req.set_etag(f.etag);
+  return SendRuling(c, stub, &Stub::WithdrawRuling, req);
+}
+
 void PrintStanding(const ev1::ClassStanding& c) {
   std::cout << "  " << c.class_code() << "  " << c.class_title();
   if (!c.decided_path().empty()) std::cout << "  (path " << c.decided_path() << ")";
   std::cout << "\n";
   for (const auto& s : c.shortfalls()) std::cout << "      " << s.description() << "\n";
-  for (const auto& r : c.review_reasons()) std::cout << "      review " << r << "\n";
+  for (int i = 0; i < c.review_reasons_size(); ++i) {
+    std::cout << "      review " << c.review_reasons(i);
+    if (i < c.review_reason_ids_size()) std::cout << " [" << c.review_reason_ids(i) << "]";
+    std::cout << "\n";
+  }
+  for (const auto& a : c.applied_rulings()) {
+    std::cout << "      by ruling " << a.ruling_id() << " (" << a.review_reason_id() << ")\n";
+  }
 }
 
 int Qualify(const EligibilityArgs& f, Stub* stub, Context& c) {
@@ -259,6 +362,37 @@ void AddEligibilityCommands(Cli& cli) {
       ->type_name("FILE")
       ->required();
   AddTrackAndDate(screen, f);
+
+  // Rulings (hr_analyst / hr_admin).
+  CLI::App* rule = command(
+      "rule", "record a ruling on a review reason: for one applicant reference, or --standing",
+      Rule);
+  rule->add_option("--class", f->class_code, "the class code")->type_name("CODE")->required();
+  rule->add_option("--applicant_ref", f->applicant_ref,
+                   "the determination's applicant reference (not with --standing)");
+  rule->add_flag("--standing", f->standing, "a standing ruling for every applicant of the class");
+  rule->add_option("--reason_id", f->reason_id,
+                   "the review reason's id as an evaluation reports it, e.g. "
+                   "\"path-1/education|field_needs_review|51.1508\"")
+      ->required();
+  rule->add_option("--decision", f->decision, "qualified or not_qualified")->required();
+  rule->add_option("--why", f->why, "why (at most 2000 characters)")->required();
+  rule->add_option("--evidence", f->evidence, "where the evidence is (a document or case id)");
+  rule->add_option("--from", f->from, "standing: the first as-of day it applies to (YYYY-MM-DD)");
+  rule->add_option("--until", f->until, "standing: the last as-of day it applies to");
+  rule->add_option("--id", f->id,
+                   "idempotency key: the ruling id to use (rul-...); a retry with "
+                   "the same id and content returns the stored ruling");
+  CLI::App* rulings = command("rulings", "list rulings, by id", Rulings);
+  rulings->add_option("--class", f->class_code, "only this class's");
+  rulings->add_option("--applicant_ref", f->applicant_ref, "only this applicant reference's");
+  rulings->add_flag("--standing", f->standing, "only standing rulings");
+  rulings->add_flag("--include_withdrawn", f->include_withdrawn, "list withdrawn rulings too");
+  CLI::App* withdraw = command(
+      "withdraw-ruling", "withdraw a ruling: later evaluations no longer apply it", WithdrawRuling);
+  withdraw->add_option("--id", f->id, "the ruling id")->required();
+  withdraw->add_option("--why", f->why, "why it is withdrawn")->required();
+  withdraw->add_option("--etag", f->etag, "fail unless the ruling is still at this etag");
 }
 
 }  // namespace classplan::ctl

@@ -125,8 +125,8 @@ absl::StatusOr<const CompiledRules*> TrackRules(const ClassRules& cls, v1::Track
   return r;
 }
 
-Eligibility::Eligibility(RuleSource* rules, JurisdictionSettings settings)
-    : settings_(std::move(settings)), rules_(rules) {}
+Eligibility::Eligibility(RuleSource* rules, JurisdictionSettings settings, RulingCache* rulings)
+    : settings_(std::move(settings)), rules_(rules), rulings_(rulings) {}
 
 absl::StatusOr<v1::Evaluation> Eligibility::Evaluate(const v1::EvaluateRequest& req) {
   status::Violations v;
@@ -141,14 +141,26 @@ absl::StatusOr<v1::Evaluation> Eligibility::Evaluate(const v1::EvaluateRequest& 
   if (!cls.ok()) return cls.status();
   auto rules = TrackRules(**cls, req.track());
   if (!rules.ok()) return rules.status();
+  ClassRulingsPtr rulings;
+  if (rulings_ != nullptr) {
+    auto r = rulings_->For((*cls)->code);
+    if (!r.ok()) return r.status();
+    rulings = *std::move(r);
+  }
   Scratch s;
   CompileProfile(req.applicant(), as_of, settings_.For((*cls)->jurisdiction_id), &s.profile);
   ::classplan::eligibility::Evaluate(**rules, s.profile, &s.eval);
+  if (rulings != nullptr) {
+    ApplyRulings(**rules, s.profile, *rulings, req.applicant().applicant_ref(), as_of, &s.eval,
+                 &s.applied);
+  }
   v1::Evaluation out;
   Explain(**rules, s.profile, s.eval,
           ExplainContext{(*cls)->code, (*cls)->title, (*cls)->revision, Normal(req.track()), as_of},
           &out);
   AddNotes(**cls, &out);
+  AddReviewReasons(**rules, s.profile, s.eval, out.mutable_review_reasons());
+  ExplainApplied(s.applied, &out);
   return out;
 }
 
@@ -166,6 +178,12 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
   const absl::CivilDay as_of = dates::ToCivilDay(req.as_of());
   auto all = rules_->All(as_of);
   if (!all.ok()) return all.status();
+  absl::flat_hash_map<std::string, ClassRulingsPtr> rulings;
+  if (rulings_ != nullptr) {
+    auto r = rulings_->All();
+    if (!r.ok()) return r.status();
+    rulings = *std::move(r);
+  }
   Scratch s;
   int64_t compiled_for = -1;  // full time the profile was compiled with
   v1::FindQualifyingClassesResponse out;
@@ -196,6 +214,11 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
       compiled_for = credit.full_time_centihours;
     }
     ::classplan::eligibility::Evaluate(**rules, s.profile, &s.eval);
+    s.applied.clear();
+    if (auto it = rulings.find(cls->code); it != rulings.end()) {
+      ApplyRulings(**rules, s.profile, *it->second, req.applicant().applicant_ref(), as_of, &s.eval,
+                   &s.applied);
+    }
     v1::ClassStanding st;
     st.set_class_code(cls->code);
     st.set_class_title(cls->title);
@@ -204,6 +227,10 @@ absl::StatusOr<v1::FindQualifyingClassesResponse> Eligibility::FindQualifyingCla
     st.set_decided_path(DecidedPath(**rules, s.eval));
     Shortfalls(**rules, s.eval, st.mutable_shortfalls());
     ReviewReasons(**rules, s.profile, s.eval, st.mutable_review_reasons());
+    google::protobuf::RepeatedPtrField<v1::ReviewReason> reasons;
+    AddReviewReasons(**rules, s.profile, s.eval, &reasons);
+    for (auto& r : reasons) st.add_review_reason_ids(std::move(*r.mutable_id()));
+    AddApplied(s.applied, st.mutable_applied_rulings());
     int64_t missing = 0;
     for (const auto& f : st.shortfalls()) missing += f.missing_month_hundredths();
     st.set_missing_month_hundredths(missing);
@@ -255,6 +282,11 @@ absl::StatusOr<Eligibility::Screening> Eligibility::StartScreening(const v1::Scr
   s.track = Normal(h.track());
   s.detail = h.detail();
   s.credit = settings_.For(s.cls->jurisdiction_id);
+  if (rulings_ != nullptr) {
+    auto r = rulings_->For(s.cls->code);
+    if (!r.ok()) return r.status();
+    if (*r != nullptr && !(*r)->empty()) s.rulings = *std::move(r);
+  }
   return s;
 }
 
@@ -272,6 +304,11 @@ void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t
   }
   CompileProfile(a, sc.as_of, sc.credit, &s->profile);
   ::classplan::eligibility::Evaluate(*sc.rules, s->profile, &s->eval);
+  s->applied.clear();
+  if (sc.rulings != nullptr) {
+    ApplyRulings(*sc.rules, s->profile, *sc.rulings, a.applicant_ref(), sc.as_of, &s->eval,
+                 &s->applied);
+  }
   out->set_determination(ToDetermination(s->eval.state()));
   out->set_decided_path(DecidedPath(*sc.rules, s->eval));
   Shortfalls(*sc.rules, s->eval, out->mutable_shortfalls());
@@ -280,7 +317,12 @@ void Eligibility::ScreenOne(const Screening& sc, const v1::Applicant& a, int64_t
             ExplainContext{sc.cls->code, sc.cls->title, sc.cls->revision, sc.track, sc.as_of},
             out->mutable_evaluation());
     AddNotes(*sc.cls, out->mutable_evaluation());
+    AddReviewReasons(*sc.rules, s->profile, s->eval,
+                     out->mutable_evaluation()->mutable_review_reasons());
+    ExplainApplied(s->applied, out->mutable_evaluation());
   }
+  AddReviewReasons(*sc.rules, s->profile, s->eval, out->mutable_review_reasons());
+  AddApplied(s->applied, out->mutable_applied_rulings());
 }
 
 }  // namespace classplan::eligibility

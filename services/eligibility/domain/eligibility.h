@@ -16,6 +16,7 @@
 #include "classplan/eligibility/v1/eligibility_service.pb.h"
 #include "services/eligibility/domain/class_fetcher.h"
 #include "services/eligibility/domain/engine.h"
+#include "services/eligibility/domain/rulings.h"
 
 namespace classplan::eligibility {
 
@@ -79,12 +80,13 @@ class RuleSource {
 struct Scratch {
   CompiledProfile profile;
   EvalResult eval;
+  std::vector<AppliedRuling> applied;
 };
 
 class Eligibility {
  public:
-  // `rules` must outlive this.
-  Eligibility(RuleSource* rules, JurisdictionSettings settings);
+  // `rules` and `rulings` must outlive this; without `rulings` no ruling is applied.
+  Eligibility(RuleSource* rules, JurisdictionSettings settings, RulingCache* rulings = nullptr);
 
   absl::StatusOr<v1::Evaluation> Evaluate(const v1::EvaluateRequest& request);
   absl::StatusOr<v1::FindQualifyingClassesResponse> FindQualifyingClasses(
@@ -97,7 +99,8 @@ class Eligibility {
     absl::CivilDay as_of;
     v1::Track track = v1::TRACK_MINIMUM;
     bool detail = false;
-    CreditSettings credit;  // the class's jurisdiction's
+    CreditSettings credit;    // the class's jurisdiction's
+    ClassRulingsPtr rulings;  // the class's, read once for the stream; null when none
   };
   absl::StatusOr<Screening> StartScreening(const v1::ScreenHeader& header);
   // Never fails: a malformed applicant gets a result whose `error` names the bad fields.
@@ -107,6 +110,7 @@ class Eligibility {
  private:
   JurisdictionSettings settings_;
   RuleSource* rules_;
+  RulingCache* rulings_;
 };
 
 // The track's rules, or FAILED_PRECONDITION when the class has none for it, is abolished, or

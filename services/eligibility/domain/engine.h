@@ -134,6 +134,8 @@ std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval);
 // review (nothing unless the result is NEEDS_REVIEW).
 void ReviewReasons(const CompiledRules& rules, const CompiledProfile& profile,
                    const EvalResult& eval, google::protobuf::RepeatedPtrField<std::string>* out);
+// The leaf nodes on the decided path, in the order ReviewReasons and Explain list them.
+std::vector<int> DecidedLeaves(const CompiledRules& rules, const EvalResult& eval);
 
 }  // namespace classplan::eligibility
 

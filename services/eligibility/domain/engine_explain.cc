@@ -470,4 +470,10 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
   }
 }
 
+std::vector<int> DecidedLeaves(const CompiledRules& rules, const EvalResult& eval) {
+  std::vector<int> leaves;
+  PathLeaves(rules, eval, 0, &leaves);
+  return leaves;
+}
+
 }  // namespace classplan::eligibility

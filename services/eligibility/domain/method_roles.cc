@@ -12,6 +12,10 @@ const identity::MethodRoles& EligibilityMethodRoles() {
       {"Evaluate", kScreeners},
       {"ScreenApplicants", kScreeners},
       {"FindQualifyingClasses", kScreeners},
+      // Rulings are HR's judgements (and carry applicant references): HR only.
+      {"RecordRuling", {Role::kHrAnalyst, Role::kHrAdmin}},
+      {"ListRulings", {Role::kHrAnalyst, Role::kHrAdmin}},
+      {"WithdrawRuling", {Role::kHrAnalyst, Role::kHrAdmin}},
   });
   return *table;
 }

@@ -31,5 +31,19 @@ TEST(EligibilityMethodRolesTest, SupervisorsAndEmployeesDoNotScreen) {
           .ok());
 }
 
+TEST(EligibilityMethodRolesTest, OnlyHrRecordsRulings) {
+  using identity::Role;
+  for (const char* m : {"RecordRuling", "ListRulings", "WithdrawRuling"}) {
+    for (Role r : {Role::kSupervisor, Role::kEmployee, Role::kAgencySystem}) {
+      EXPECT_FALSE(EligibilityMethodRoles().Authorize(m, identity::Caller{"p", {r}, "", ""}).ok())
+          << m;
+    }
+    for (Role r : {Role::kHrAnalyst, Role::kHrAdmin}) {
+      EXPECT_TRUE(EligibilityMethodRoles().Authorize(m, identity::Caller{"p", {r}, "", ""}).ok())
+          << m;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace classplan::eligibility

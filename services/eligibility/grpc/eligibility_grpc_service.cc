@@ -27,6 +27,37 @@ grpc::ServerUnaryReactor* EligibilityGrpcService::FindQualifyingClasses(
                       [this, req] { return eligibility_->FindQualifyingClasses(*req); });
 }
 
+template <typename Req, typename Resp>
+grpc::ServerUnaryReactor* EligibilityGrpcService::OffloadRuling(
+    grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
+    absl::StatusOr<Resp> (RulingService::*method)(const identity::Caller&, const Req&),
+    const char* rpc) {
+  return rpc_.Offload(ctx, resp, rpc,
+                      [this, req, method](const identity::Caller& caller) -> absl::StatusOr<Resp> {
+                        if (rulings_ == nullptr) {
+                          return absl::UnimplementedError("this server keeps no rulings");
+                        }
+                        return (rulings_->*method)(caller, *req);
+                      });
+}
+
+grpc::ServerUnaryReactor* EligibilityGrpcService::RecordRuling(grpc::CallbackServerContext* ctx,
+                                                               const v1::RecordRulingRequest* req,
+                                                               v1::Ruling* resp) {
+  return OffloadRuling(ctx, req, resp, &RulingService::Record, "RecordRuling");
+}
+
+grpc::ServerUnaryReactor* EligibilityGrpcService::ListRulings(grpc::CallbackServerContext* ctx,
+                                                              const v1::ListRulingsRequest* req,
+                                                              v1::ListRulingsResponse* resp) {
+  return OffloadRuling(ctx, req, resp, &RulingService::List, "ListRulings");
+}
+
+grpc::ServerUnaryReactor* EligibilityGrpcService::WithdrawRuling(
+    grpc::CallbackServerContext* ctx, const v1::WithdrawRulingRequest* req, v1::Ruling* resp) {
+  return OffloadRuling(ctx, req, resp, &RulingService::Withdraw, "WithdrawRuling");
+}
+
 namespace {
 
 class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult> {

@@ -19,6 +19,7 @@
 #include "common/server/worker_pool.h"
 #include "services/eligibility/domain/eligibility.h"
 #include "services/eligibility/domain/method_roles.h"
+#include "services/eligibility/domain/ruling_service.h"
 
 namespace classplan::eligibility {
 
@@ -31,10 +32,13 @@ struct ScreenStats {
 
 class EligibilityGrpcService final : public v1::EligibilityService::CallbackService {
  public:
-  // `eligibility` and `workers` must outlive the service; `keys` verify every call's identity.
+  // `eligibility`, `rulings` and `workers` must outlive the service; `keys` verify every
+  // call's identity. Without `rulings` the rulings RPCs are UNIMPLEMENTED.
   EligibilityGrpcService(Eligibility* eligibility, server::WorkerPool* workers,
-                         std::shared_ptr<const identity::KeyRing> keys, size_t max_pending = 64)
+                         std::shared_ptr<const identity::KeyRing> keys, size_t max_pending = 64,
+                         RulingService* rulings = nullptr)
       : eligibility_(eligibility),
+        rulings_(rulings),
         rpc_("eligibility", workers,
              {v1::EligibilityService::service_full_name(), std::move(keys),
               &EligibilityMethodRoles()}),
@@ -47,9 +51,26 @@ class EligibilityGrpcService final : public v1::EligibilityService::CallbackServ
                                                   v1::FindQualifyingClassesResponse* resp) override;
   grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult>* ScreenApplicants(
       grpc::CallbackServerContext* ctx) override;
+  // Rulings: a store read or write on a worker.
+  grpc::ServerUnaryReactor* RecordRuling(grpc::CallbackServerContext* ctx,
+                                         const v1::RecordRulingRequest* req,
+                                         v1::Ruling* resp) override;
+  grpc::ServerUnaryReactor* ListRulings(grpc::CallbackServerContext* ctx,
+                                        const v1::ListRulingsRequest* req,
+                                        v1::ListRulingsResponse* resp) override;
+  grpc::ServerUnaryReactor* WithdrawRuling(grpc::CallbackServerContext* ctx,
+                                           const v1::WithdrawRulingRequest* req,
+                                           v1::Ruling* resp) override;
 
  private:
+  template <typename Req, typename Resp>
+  grpc::ServerUnaryReactor* OffloadRuling(
+      grpc::CallbackServerContext* ctx, const Req* req, Resp* resp,
+      absl::StatusOr<Resp> (RulingService::*method)(const identity::Caller&, const Req&),
+      const char* rpc);
+
   Eligibility* eligibility_;
+  RulingService* rulings_;
   server::RpcAdapter rpc_;
   const ScreenStats screen_stats_ = ScreenStats::Get();
   size_t max_pending_;

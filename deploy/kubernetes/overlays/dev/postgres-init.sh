@@ -4,7 +4,7 @@
 # POSTGRES_USER, so each service's migrations and tables stay apart. Used by the dev overlay
 # (ConfigMap postgres-init) and by deploy/compose/compose.yaml.
 set -eu
-for db in catalog payband appraisal; do
+for db in catalog payband appraisal eligibility; do
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
     -c "CREATE DATABASE $db OWNER \"$POSTGRES_USER\""
 done
