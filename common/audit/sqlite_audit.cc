@@ -38,4 +38,35 @@ absl::StatusOr<std::optional<Break>> Verify(sqlite::Database& db) {
   return internal::VerifyAll(db);
 }
 
+absl::StatusOr<sqlite::ConnectionPool::Lease> SqliteAuditedBackend::Acquire(Pool& pool) {
+  auto lease = pool.Acquire();
+  if (!lease.ok()) return lease.status();
+  if (auto s = (*lease)->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
+  return lease;
+}
+
+absl::Status SqliteAuditedBackend::Read(Pool& pool,
+                                        absl::FunctionRef<absl::Status(Database&)> read) {
+  auto lease = Acquire(pool);
+  if (!lease.ok()) return lease.status();
+  return read(**lease);
+}
+
+absl::Status SqliteAuditedBackend::Write(Pool& pool,
+                                         absl::FunctionRef<absl::Status(Database&)> write) {
+  auto lease = Acquire(pool);
+  if (!lease.ok()) return lease.status();
+  Database& db = **lease;
+  return db.Transaction([&] { return write(db); });
+}
+
+absl::StatusOr<Event> SqliteAuditedBackend::Append(Database& db, Event event) {
+  return audit::Append(db, std::move(event));
+}
+
+absl::StatusOr<Page> SqliteAuditedBackend::List(Database& db, const Filter& filter, int page_size,
+                                                const std::string& page_token) {
+  return audit::List(db, filter, page_size, page_token);
+}
+
 }  // namespace classplan::audit

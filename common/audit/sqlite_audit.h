@@ -8,9 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "common/audit/audit.h"
 #include "common/sqlite/database.h"
+#include "common/sqlite/pool.h"
 
 namespace classplan::audit {
 
@@ -47,6 +49,24 @@ absl::StatusOr<Page> List(sqlite::Database& db, const Filter& filter, int page_s
 
 // Walks the whole chain: nullopt when it holds, else the first broken link.
 absl::StatusOr<std::optional<Break>> Verify(sqlite::Database& db);
+
+// What a SQL store template needs of SQLite for records of people (appraisal, eligibility's
+// rulings): reads and writes on a pooled connection with synchronous=FULL (connections open
+// with NORMAL; an acknowledged personnel record must survive a power cut), writes in one
+// BEGIN IMMEDIATE transaction, and the audit trail in it. A store's backend derives from it and
+// adds its statements (`static const XSql& Sql()`).
+struct SqliteAuditedBackend {
+  using Database = sqlite::Database;
+  using Pool = sqlite::ConnectionPool;
+  // A pooled connection set to synchronous=FULL.
+  static absl::StatusOr<Pool::Lease> Acquire(Pool& pool);
+  static absl::Status Read(Pool& pool, absl::FunctionRef<absl::Status(Database&)> read);
+  // BEGIN IMMEDIATE: one writer at a time, so every check inside holds until the commit.
+  static absl::Status Write(Pool& pool, absl::FunctionRef<absl::Status(Database&)> write);
+  static absl::StatusOr<Event> Append(Database& db, Event event);
+  static absl::StatusOr<Page> List(Database& db, const Filter& filter, int page_size,
+                                   const std::string& page_token);
+};
 
 }  // namespace classplan::audit
 

@@ -91,43 +91,6 @@ const AppraisalSql& SqliteAppraisalBackend::Sql() {
   return sql;
 }
 
-namespace {
-
-absl::StatusOr<sqlite::ConnectionPool::Lease> Acquire(sqlite::ConnectionPool& pool) {
-  auto lease = pool.Acquire();
-  if (!lease.ok()) return lease.status();
-  // Connections are opened with synchronous=NORMAL; personnel records want FULL (see header).
-  if (auto s = (*lease)->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
-  return lease;
-}
-
-}  // namespace
-
-absl::Status SqliteAppraisalBackend::Read(Pool& pool,
-                                          absl::FunctionRef<absl::Status(Database&)> read) {
-  auto lease = Acquire(pool);
-  if (!lease.ok()) return lease.status();
-  return read(**lease);
-}
-
-absl::Status SqliteAppraisalBackend::Write(Pool& pool,
-                                           absl::FunctionRef<absl::Status(Database&)> write) {
-  auto lease = Acquire(pool);
-  if (!lease.ok()) return lease.status();
-  Database& db = **lease;
-  return db.Transaction([&] { return write(db); });
-}
-
-absl::StatusOr<audit::Event> SqliteAppraisalBackend::Append(Database& db, audit::Event event) {
-  return audit::Append(db, std::move(event));
-}
-
-absl::StatusOr<audit::Page> SqliteAppraisalBackend::List(Database& db, const audit::Filter& filter,
-                                                         int page_size,
-                                                         const std::string& page_token) {
-  return audit::List(db, filter, page_size, page_token);
-}
-
 template class SqlAppraisalStore<SqliteAppraisalBackend>;
 
 absl::StatusOr<std::unique_ptr<SqliteAppraisalStore>> SqliteAppraisalStore::Open(
@@ -135,7 +98,7 @@ absl::StatusOr<std::unique_ptr<SqliteAppraisalStore>> SqliteAppraisalStore::Open
   auto pool = sqlite::ConnectionPool::Create(path, pool_size);
   if (!pool.ok()) return pool.status();
   std::unique_ptr<SqliteAppraisalStore> store(new SqliteAppraisalStore(*std::move(pool)));
-  auto lease = Acquire(store->pool());
+  auto lease = SqliteAppraisalBackend::Acquire(store->pool());
   if (!lease.ok()) return lease.status();
   if (auto s = sqlite::Migrate(**lease, Migrations()); !s.ok()) return s;
   return store;

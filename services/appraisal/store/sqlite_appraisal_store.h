@@ -7,24 +7,14 @@
 #include <memory>
 #include <string>
 
-#include "absl/functional/function_ref.h"
-#include "common/sqlite/database.h"
-#include "common/sqlite/pool.h"
+#include "common/audit/sqlite_audit.h"
 #include "services/appraisal/store/sql_appraisal_store.h"
 
 namespace classplan::appraisal {
 
 // SQLite's part of SqlAppraisalStore (sql_appraisal_store.h).
-struct SqliteAppraisalBackend {
-  using Database = sqlite::Database;
-  using Pool = sqlite::ConnectionPool;
+struct SqliteAppraisalBackend : audit::SqliteAuditedBackend {
   static const AppraisalSql& Sql();
-  static absl::Status Read(Pool& pool, absl::FunctionRef<absl::Status(Database&)> read);
-  // BEGIN IMMEDIATE: one writer at a time, so every check inside holds until the commit.
-  static absl::Status Write(Pool& pool, absl::FunctionRef<absl::Status(Database&)> write);
-  static absl::StatusOr<audit::Event> Append(Database& db, audit::Event event);
-  static absl::StatusOr<audit::Page> List(Database& db, const audit::Filter& filter, int page_size,
-                                          const std::string& page_token);
 };
 
 class SqliteAppraisalStore : public SqlAppraisalStore<SqliteAppraisalBackend> {

@@ -54,42 +54,6 @@ const RulingSql& SqliteRulingBackend::Sql() {
   return sql;
 }
 
-namespace {
-
-absl::StatusOr<sqlite::ConnectionPool::Lease> Acquire(sqlite::ConnectionPool& pool) {
-  auto lease = pool.Acquire();
-  if (!lease.ok()) return lease.status();
-  if (auto s = (*lease)->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
-  return lease;
-}
-
-}  // namespace
-
-absl::Status SqliteRulingBackend::Read(Pool& pool,
-                                       absl::FunctionRef<absl::Status(Database&)> read) {
-  auto lease = Acquire(pool);
-  if (!lease.ok()) return lease.status();
-  return read(**lease);
-}
-
-absl::Status SqliteRulingBackend::Write(Pool& pool,
-                                        absl::FunctionRef<absl::Status(Database&)> write) {
-  auto lease = Acquire(pool);
-  if (!lease.ok()) return lease.status();
-  Database& db = **lease;
-  return db.Transaction([&] { return write(db); });
-}
-
-absl::StatusOr<audit::Event> SqliteRulingBackend::Append(Database& db, audit::Event event) {
-  return audit::Append(db, std::move(event));
-}
-
-absl::StatusOr<audit::Page> SqliteRulingBackend::List(Database& db, const audit::Filter& filter,
-                                                      int page_size,
-                                                      const std::string& page_token) {
-  return audit::List(db, filter, page_size, page_token);
-}
-
 template class SqlRulingStore<SqliteRulingBackend>;
 
 absl::StatusOr<std::unique_ptr<SqliteRulingStore>> SqliteRulingStore::Open(const std::string& path,
@@ -97,7 +61,7 @@ absl::StatusOr<std::unique_ptr<SqliteRulingStore>> SqliteRulingStore::Open(const
   auto pool = sqlite::ConnectionPool::Create(path, pool_size);
   if (!pool.ok()) return pool.status();
   std::unique_ptr<SqliteRulingStore> store(new SqliteRulingStore(*std::move(pool)));
-  auto lease = Acquire(store->pool());
+  auto lease = SqliteRulingBackend::Acquire(store->pool());
   if (!lease.ok()) return lease.status();
   if (auto s = sqlite::Migrate(**lease, Migrations()); !s.ok()) return s;
   return store;
