@@ -90,9 +90,8 @@ size_t CachingPaybandStore::unpublished_count() const {
   return unpublished_ == nullptr ? 0 : unpublished_->size();
 }
 
-std::string CachingPaybandStore::RedisKey(const std::string& jurisdiction_id,
-                                          int64_t version) const {
-  return absl::StrCat("snap:", jurisdiction_id, ":v", version);
+std::string CachingPaybandStore::RedisKey(const std::string& jurisdiction_id) const {
+  return absl::StrCat("snap:", jurisdiction_id);
 }
 
 void CachingPaybandStore::Publish(const std::string& jurisdiction_id) {
@@ -104,22 +103,6 @@ void CachingPaybandStore::Publish(const std::string& jurisdiction_id) {
   unpublished_->Add(jurisdiction_id);
 }
 
-absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Load(
-    const std::string& jurisdiction_id) {
-  stats_.store_load.Increment();
-  // One read of the store, one snapshot: its version is the data's, whatever imports commit
-  // before or after it, so it can be cached under that version as it is.
-  auto data = store_->ReadJurisdiction(jurisdiction_id);
-  if (!data.ok()) return data.status();
-  if (data->schedules_size() == 0) return SnapshotPtr(std::make_shared<Snapshot>());
-  SnapshotPtr s = FromData(*std::move(data), jurisdiction_id, std::nullopt);
-  if (s == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("the store's snapshot of ", jurisdiction_id, " is not of one version"));
-  }
-  return s;
-}
-
 absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Get(
     const std::string& jurisdiction_id) {
   const uint64_t token = local_.Token();
@@ -128,39 +111,42 @@ absl::StatusOr<CachingPaybandStore::SnapshotPtr> CachingPaybandStore::Get(
     stats_.local_hit.Increment();
     return local;
   }
-  // The store's version (one primary-key row), needed for correctness only by the tiers that
-  // hold copies: without invalidations a local snapshot may have been replaced by an import on
-  // another replica, and Redis may hold older versions. With neither, the load carries its own.
-  if (local != nullptr || redis_ != nullptr) {
-    auto version = store_->ScheduleVersion(jurisdiction_id);
-    if (!version.ok()) return version.status();
-    if (local != nullptr && local->version == *version) {
+  // A copy that may be current: the in-process one (its invalidations may have been missed),
+  // else Redis's, the last snapshot any replica loaded (any version: the store says below
+  // whether it is current).
+  SnapshotPtr copy = local;
+  if (copy == nullptr && redis_ != nullptr) {
+    if (auto bytes = redis_->Get(RedisKey(jurisdiction_id))) {
+      pb::PaybandData data;
+      copy = data.ParseFromString(*bytes) ? FromData(std::move(data), jurisdiction_id, std::nullopt)
+                                          : nullptr;
+      if (copy == nullptr) stats_.corrupt.Increment();  // treated as a miss; overwritten below
+    }
+  }
+  // One read of the store, one snapshot: the version, and the data unless the copy is of it.
+  // Whatever imports commit before or after it, the data is of the version it carries, so it
+  // is cached under that version as it is.
+  auto read = store_->ReadJurisdiction(jurisdiction_id,
+                                       copy != nullptr ? copy->version : PaybandStore::kAnyVersion);
+  if (!read.ok()) return read.status();
+  if (!read->has_value()) {
+    if (copy == local) {
       stats_.local_checked_hit.Increment();
-      return local;
+    } else {
+      stats_.redis_hit.Increment();
+      local_.Put(jurisdiction_id, copy, token);
     }
-    if (redis_ != nullptr && *version > 0) {
-      if (auto bytes = redis_->Get(RedisKey(jurisdiction_id, *version))) {
-        pb::PaybandData data;
-        SnapshotPtr parsed = data.ParseFromString(*bytes)
-                                 ? FromData(std::move(data), jurisdiction_id, *version)
-                                 : nullptr;
-        if (parsed != nullptr) {
-          stats_.redis_hit.Increment();
-          local_.Put(jurisdiction_id, parsed, token);
-          return parsed;
-        }
-        stats_.corrupt.Increment();  // treated as a miss; overwritten below
-      }
-    }
+    return copy;
   }
-  auto loaded = Load(jurisdiction_id);
-  if (!loaded.ok()) return loaded.status();
-  if (!(*loaded)->schedules.empty()) {
-    if (redis_ != nullptr) {
-      redis_->Put(RedisKey(jurisdiction_id, (*loaded)->version), Serialize(**loaded));
-    }
-    local_.Put(jurisdiction_id, *loaded, token);  // not kept if an invalidation came meanwhile
+  stats_.store_load.Increment();
+  if ((*read)->schedules_size() == 0) return SnapshotPtr(std::make_shared<Snapshot>());
+  SnapshotPtr loaded = FromData(**std::move(read), jurisdiction_id, std::nullopt);
+  if (loaded == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("the store's snapshot of ", jurisdiction_id, " is not of one version"));
   }
+  if (redis_ != nullptr) redis_->Put(RedisKey(jurisdiction_id), Serialize(*loaded));
+  local_.Put(jurisdiction_id, loaded, token);  // not kept if an invalidation came meanwhile
   return loaded;
 }
 
@@ -219,9 +205,10 @@ absl::StatusOr<std::optional<pb::PayBand>> CachingPaybandStore::GetBand(
   return std::optional<pb::PayBand>();
 }
 
-absl::StatusOr<pb::PaybandData> CachingPaybandStore::ReadJurisdiction(
-    const std::string& jurisdiction_id) {
-  return store_->ReadJurisdiction(jurisdiction_id);  // what Get loads from; not cached itself
+absl::StatusOr<std::optional<pb::PaybandData>> CachingPaybandStore::ReadJurisdiction(
+    const std::string& jurisdiction_id, int64_t unless_version) {
+  // What Get loads from; not cached itself.
+  return store_->ReadJurisdiction(jurisdiction_id, unless_version);
 }
 
 absl::Status CachingPaybandStore::AddSchedule(const pb::PaySchedule& schedule,

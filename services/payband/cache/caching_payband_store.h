@@ -5,20 +5,21 @@
 // in front of another PaybandStore (the SQLite one).
 //
 // What is cached: one snapshot per jurisdiction (its schedules and all their bands) at one
-// schedule version. Redis holds it under "<prefix>:v1:payband:snap:<jurisdiction>:v<version>";
-// a version's snapshot never changes, so old ones are simply never read again and expire.
+// schedule version. Redis holds the last one any replica loaded under
+// "<prefix>:v1:payband:snap:<jurisdiction>" (the version is inside): it is used only when the
+// store says its version is current, and a newer load overwrites it.
 //
 // Coherence across replicas:
 //   - an import (AddSchedule) bumps the version in the store's write transaction; the
 //     importing replica then drops its in-process snapshot and publishes the jurisdiction on
 //     the invalidation channel, and every replica's subscriber drops its copy;
 //   - an in-process snapshot is trusted without I/O only while this replica's subscription is
-//     confirmed; otherwise (Redis off or the subscription down) every read first asks the
-//     store for the version (one indexed row) and uses the snapshot only if it is current;
-//   - a snapshot loaded from the store is one read (PaybandStore::ReadJurisdiction: one
-//     statement, one snapshot, the version in it), cached under its own version, so a
-//     concurrent import can never be cached under the old version; a fill that raced an
-//     invalidation is not kept in process (generation counter);
+//     confirmed; otherwise (Redis off or the subscription down) every read asks the store;
+//   - the store is asked once per read that is not such a hit, in one statement
+//     (PaybandStore::ReadJurisdiction, one snapshot): the version, and the data unless the
+//     copy at hand (the in-process one, else Redis's) is of that version. A snapshot loaded so
+//     carries its own version, so a concurrent import can never be cached under the old
+//     version; a fill that raced an invalidation is not kept in process (generation counter);
 //   - when the publish fails (Redis unreachable) it is retried in the background every 500 ms
 //     until Redis answers (replicas whose subscription is down meanwhile check versions).
 // Alternative band assignments are not cached (they change only on start-up imports).
@@ -77,7 +78,8 @@ class CachingPaybandStore : public PaybandStore {
                                                      int limit) override;
   absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
                                                      const std::string& code) override;
-  absl::StatusOr<pb::PaybandData> ReadJurisdiction(const std::string& jurisdiction_id) override;
+  absl::StatusOr<std::optional<pb::PaybandData>> ReadJurisdiction(
+      const std::string& jurisdiction_id, int64_t unless_version) override;
   absl::Status AddSchedule(const pb::PaySchedule& schedule, const std::vector<pb::PayBand>& bands,
                            const ScheduleCheck& check,
                            const std::optional<audit::Event>& event) override;
@@ -112,10 +114,8 @@ class CachingPaybandStore : public PaybandStore {
   absl::StatusOr<SnapshotPtr> Get(const std::string& jurisdiction_id);
 
  private:
-  std::string RedisKey(const std::string& jurisdiction_id, int64_t version) const;
+  std::string RedisKey(const std::string& jurisdiction_id) const;
   void Publish(const std::string& jurisdiction_id);
-  // A snapshot from the store (no schedules: empty, version 0).
-  absl::StatusOr<SnapshotPtr> Load(const std::string& jurisdiction_id);
 
   const PaybandCacheStats stats_ = PaybandCacheStats::Get();
   PaybandStore* const store_;

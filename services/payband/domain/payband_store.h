@@ -45,12 +45,18 @@ class PaybandStore : public audit::EventLog {
                                                              const std::string& code) = 0;
   // A jurisdiction's schedules (by id, each with the version) with their bands (by code), all
   // from one consistent snapshot of the store: what a cache loads on a miss. No alternative
-  // assignments. Stores override it with one read; this default reads schedule by schedule
-  // between two version reads (the version grows with every import, in its transaction) and
-  // is ABORTED when an import committed in between.
-  virtual absl::StatusOr<pb::PaybandData> ReadJurisdiction(const std::string& jurisdiction_id) {
+  // assignments. Nothing (nullopt) when the jurisdiction's version is still `unless_version`
+  // (a copy the caller holds is current; kAnyVersion: always read): the check and the read are
+  // one snapshot, so a cache needs no version read before it. Stores override it with one
+  // statement; this default reads schedule by schedule between two version reads (the version
+  // grows with every import, in its transaction) and is ABORTED when an import committed in
+  // between.
+  static constexpr int64_t kAnyVersion = -1;
+  virtual absl::StatusOr<std::optional<pb::PaybandData>> ReadJurisdiction(
+      const std::string& jurisdiction_id, int64_t unless_version) {
     auto before = ScheduleVersion(jurisdiction_id);
     if (!before.ok()) return before.status();
+    if (*before == unless_version) return std::optional<pb::PaybandData>();
     auto schedules = ListSchedules(jurisdiction_id);
     if (!schedules.ok()) return schedules.status();
     pb::PaybandData out;
@@ -67,7 +73,7 @@ class PaybandStore : public audit::EventLog {
       return absl::AbortedError(
           absl::StrCat("pay schedules of ", jurisdiction_id, " changed while read; try again"));
     }
-    return out;
+    return std::optional<pb::PaybandData>(std::move(out));
   }
 
   // Writes a schedule and all its bands in one transaction, after `check` passes, with

@@ -94,13 +94,18 @@ TEST_P(PaybandStoreConformance, AScheduleAndItsBandsReadBackAsWritten) {
 }
 
 // ReadJurisdiction (what a cache loads) answers as ListSchedules and ListBands do: a schedule
-// without bands, one with more bands than one INSERT takes, no other jurisdiction's.
+// without bands, one with more bands than one INSERT takes, no other jurisdiction's; and
+// nothing when the version is the caller's.
 TEST_P(PaybandStoreConformance, AJurisdictionReadsWholeAsTheListsGiveIt) {
   auto store = Open("read_jurisdiction");
   ASSERT_NE(store, nullptr);
-  auto none = store->ReadJurisdiction("xx");
+  auto none = store->ReadJurisdiction("xx", PaybandStore::kAnyVersion);
   ASSERT_TRUE(none.ok()) << none.status();
-  EXPECT_EQ(none->schedules_size(), 0);
+  ASSERT_TRUE(none->has_value());
+  EXPECT_EQ((*none)->schedules_size(), 0);
+  auto none_current = store->ReadJurisdiction("xx", 0);
+  ASSERT_TRUE(none_current.ok()) << none_current.status();
+  EXPECT_FALSE(none_current->has_value());
   std::vector<pb::PayBand> many;
   many.reserve(1203);
   for (int i = 0; i < 1203; ++i) many.push_back(Band("M" + std::to_string(i), i, i + 1));
@@ -112,8 +117,25 @@ TEST_P(PaybandStoreConformance, AJurisdictionReadsWholeAsTheListsGiveIt) {
                   .ok());
   ASSERT_TRUE(
       store->AddSchedule(Schedule("yy", "a"), {Band("Y", 1, 2)}, nullptr, std::nullopt).ok());
-  auto got = store->ReadJurisdiction("xx");
-  ASSERT_TRUE(got.ok()) << got.status();
+  // The version is 3: a copy of it is current, one of 2 is not; the default (statement by
+  // statement) answers alike.
+  for (bool one_statement : {true, false}) {
+    auto read = [&](int64_t unless) {
+      return one_statement ? store->ReadJurisdiction("xx", unless)
+                           : store->PaybandStore::ReadJurisdiction("xx", unless);
+    };
+    auto current = read(3);
+    ASSERT_TRUE(current.ok()) << current.status();
+    EXPECT_FALSE(current->has_value()) << one_statement;
+    auto older = read(2);
+    ASSERT_TRUE(older.ok()) << older.status();
+    ASSERT_TRUE(older->has_value()) << one_statement;
+    EXPECT_EQ((*older)->schedules_size(), 3) << one_statement;
+  }
+  auto read = store->ReadJurisdiction("xx", PaybandStore::kAnyVersion);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_TRUE(read->has_value());
+  const pb::PaybandData* got = &**read;
   auto schedules = store->ListSchedules("xx");
   ASSERT_TRUE(schedules.ok()) << schedules.status();
   ASSERT_EQ(got->schedules_size(), 3);

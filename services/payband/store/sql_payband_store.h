@@ -23,8 +23,9 @@ struct PaybandSql {
   const char* select_version;   // jurisdiction -> version
   const char* list_bands;       // schedule, after code, limit (-1 = all) -> data, by code
   const char* select_band;      // schedule, code -> data
-  // jurisdiction -> schedule id, schedule data, version, band data (NULL for a schedule without
-  // bands): a row per band, by schedule id and code
+  // jurisdiction, unless version -> schedule id, schedule data, version, band data: a row per
+  // band (band data NULL for a schedule without bands), by schedule id and code; when the
+  // version is the given one, or there is no schedule, one row of the version alone (id NULL)
   const char* read_jurisdiction;
   // jurisdiction -> data, version before this transaction's bump_version, by id
   const char* list_schedules_bumped;
@@ -62,7 +63,8 @@ class SqlPaybandStore : public PaybandStore {
                                                      int limit) override;
   absl::StatusOr<std::optional<pb::PayBand>> GetBand(const std::string& schedule_id,
                                                      const std::string& code) override;
-  absl::StatusOr<pb::PaybandData> ReadJurisdiction(const std::string& jurisdiction_id) override;
+  absl::StatusOr<std::optional<pb::PaybandData>> ReadJurisdiction(
+      const std::string& jurisdiction_id, int64_t unless_version) override;
   absl::Status AddSchedule(const pb::PaySchedule& schedule, const std::vector<pb::PayBand>& bands,
                            const ScheduleCheck& check,
                            const std::optional<audit::Event>& event) override;

@@ -129,22 +129,26 @@ absl::StatusOr<std::optional<pb::PayBand>> SqlPaybandStore<B>::GetBand(
 }
 
 template <typename B>
-absl::StatusOr<pb::PaybandData> SqlPaybandStore<B>::ReadJurisdiction(
-    const std::string& jurisdiction_id) {
-  // One statement: one snapshot on both backends, one round trip on PostgreSQL.
-  return sql_store::ReadValue<B, pb::PaybandData>(
-      *pool_, [&](Database& db) -> absl::StatusOr<pb::PaybandData> {
+absl::StatusOr<std::optional<pb::PaybandData>> SqlPaybandStore<B>::ReadJurisdiction(
+    const std::string& jurisdiction_id, int64_t unless_version) {
+  // One statement: the version check and the read are one snapshot on both backends, one
+  // round trip on PostgreSQL.
+  return sql_store::ReadValue<B, std::optional<pb::PaybandData>>(
+      *pool_, [&](Database& db) -> absl::StatusOr<std::optional<pb::PaybandData>> {
         auto st = db.Prepare(B::Sql().read_jurisdiction);
         if (!st.ok()) return st.status();
-        st->Bind(1, jurisdiction_id);
+        st->Bind(1, jurisdiction_id).Bind(2, unless_version);
         pb::PaybandData out;
+        int64_t version = 0;
         std::string last_id;
         absl::Status s = storage::ForEachRow(*st, [&]() -> absl::Status {
+          version = st->ColumnInt(2);
+          if (st->ColumnIsNull(0)) return absl::OkStatus();  // the version alone
           std::string id = st->ColumnText(0);
           if (out.schedules_size() == 0 || id != last_id) {
             pb::PaySchedule* schedule = out.add_schedules()->mutable_schedule();
             if (auto p = storage::ParseBlob(st->ColumnBlob(1), schedule); !p.ok()) return p;
-            schedule->set_version(st->ColumnInt(2));
+            schedule->set_version(version);
             last_id = std::move(id);
           }
           if (st->ColumnIsNull(3)) return absl::OkStatus();  // a schedule without bands
@@ -152,7 +156,10 @@ absl::StatusOr<pb::PaybandData> SqlPaybandStore<B>::ReadJurisdiction(
           return storage::ParseBlob(st->ColumnBlob(3), sd.add_bands());
         });
         if (!s.ok()) return s;
-        return out;
+        if (out.schedules_size() == 0 && version == unless_version) {
+          return std::optional<pb::PaybandData>();
+        }
+        return std::optional<pb::PaybandData>(std::move(out));
       });
 }
 

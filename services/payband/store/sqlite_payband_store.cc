@@ -42,10 +42,13 @@ const PaybandSql& SqlitePaybandBackend::Sql() {
       "SELECT version FROM schedule_versions WHERE jurisdiction_id = ?1",
       "SELECT data FROM pay_bands WHERE schedule_id = ?1 AND code > ?2 ORDER BY code LIMIT ?3",
       "SELECT data FROM pay_bands WHERE schedule_id = ?1 AND code = ?2",
-      "SELECT s.id, s.data, COALESCE((SELECT version FROM schedule_versions"
-      " WHERE jurisdiction_id = ?1), 0), b.data FROM pay_schedules s"
-      " LEFT JOIN pay_bands b ON b.schedule_id = s.id WHERE s.jurisdiction_id = ?1"
-      " ORDER BY s.id, b.code",
+      // The version's row joined to the schedules only when it is not ?2: one row of it
+      // alone when the caller's copy is current (or there is no schedule).
+      "WITH v AS (SELECT COALESCE((SELECT version FROM schedule_versions"
+      " WHERE jurisdiction_id = ?1), 0) AS version)"
+      " SELECT s.id, s.data, v.version, b.data FROM v"
+      " LEFT JOIN pay_schedules s ON v.version <> ?2 AND s.jurisdiction_id = ?1"
+      " LEFT JOIN pay_bands b ON b.schedule_id = s.id ORDER BY s.id, b.code",
       "SELECT s.data, v.version - 1 FROM pay_schedules s JOIN schedule_versions v"
       " ON v.jurisdiction_id = s.jurisdiction_id WHERE s.jurisdiction_id = ?1 ORDER BY s.id",
       "INSERT INTO pay_schedules(id, jurisdiction_id, data) VALUES(?1, ?2, ?3)",
