@@ -7,19 +7,21 @@
 // What is cached: one snapshot per jurisdiction (its schedules and all their bands) at one
 // schedule version. Redis holds the last one any replica loaded under
 // "<prefix>:v1:payband:snap:<jurisdiction>" (the version is inside): it is used only when the
-// store says its version is current, and a newer load overwrites it.
+// store says its version is current, and every load from the store overwrites it (a slow
+// loader may put back an older one: the next read finds it stale and loads again).
 //
 // Coherence across replicas:
 //   - an import (AddSchedule) bumps the version in the store's write transaction; the
 //     importing replica then drops its in-process snapshot and publishes the jurisdiction on
 //     the invalidation channel, and every replica's subscriber drops its copy;
 //   - an in-process snapshot is trusted without I/O only while this replica's subscription is
-//     confirmed; otherwise (Redis off or the subscription down) every read asks the store;
-//   - the store is asked once per read that is not such a hit, in one statement
-//     (PaybandStore::ReadJurisdiction, one snapshot): the version, and the data unless the
-//     copy at hand (the in-process one, else Redis's) is of that version. A snapshot loaded so
-//     carries its own version, so a concurrent import can never be cached under the old
-//     version; a fill that raced an invalidation is not kept in process (generation counter);
+//     confirmed; otherwise (Redis off or the subscription down) every read first asks the
+//     store for the version (one indexed row) and uses the snapshot only if it is current;
+//   - otherwise the store is asked once, in one statement (PaybandStore::ReadJurisdiction,
+//     one snapshot): the version, and the data unless Redis's copy is of that version. A
+//     snapshot loaded so carries its own version, so a concurrent import can never be cached
+//     under the old version; a fill that raced an invalidation is not kept in process
+//     (generation counter);
 //   - when the publish fails (Redis unreachable) it is retried in the background every 500 ms
 //     until Redis answers (replicas whose subscription is down meanwhile check versions).
 // Alternative band assignments are not cached (they change only on start-up imports).
