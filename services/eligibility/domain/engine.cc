@@ -492,6 +492,7 @@ int64_t OptionSupply(const CompiledRules& rules, const CompiledProfile& profile,
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out) {
   out->nodes.resize(rules.nodes.size());
   out->part_credit.assign(rules.parts.size(), 0);
+  out->ruled.clear();
   Evaluator(rules, profile, out).Node(0);
 }
 

@@ -23,14 +23,14 @@ const char* StateWord(State s) {
   return "";
 }
 
-const char* Mark(State s) {
+const char* Mark(State s, bool ruled) {
   switch (s) {
     case State::kQualified:
-      return "[met]";
+      return ruled ? "[met by ruling]" : "[met]";
     case State::kNeedsReview:
       return "[review]";
     case State::kNotQualified:
-      return "[not met]";
+      return ruled ? "[not met by ruling]" : "[not met]";
   }
   return "";
 }
@@ -435,8 +435,9 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
   }
   for (int i : leaves) {
     const CompiledNode& n = rules.nodes[i];
-    out->add_explanation(absl::StrCat(Mark(eval.nodes[i].state), " ", NodeKindName(n.kind), ": ",
-                                      NodeReason(rules, profile, eval, i)));
+    const bool ruled = std::find(eval.ruled.begin(), eval.ruled.end(), i) != eval.ruled.end();
+    out->add_explanation(absl::StrCat(Mark(eval.nodes[i].state, ruled), " ", NodeKindName(n.kind),
+                                      ": ", NodeReason(rules, profile, eval, i)));
   }
   for (int i : leaves) {
     const NodeEval& e = eval.nodes[i];
