@@ -453,6 +453,8 @@ TEST_F(EligibilityE2eTest, RulingsDecideLaterEvaluationsUntilWithdrawn) {
   EXPECT_NE(out.find("By ruling rul-e2e-1 (ruling for this applicant reference)"),
             std::string::npos)
       << out;
+  // The combination a person had to accept reads as met by the ruling, not by its months.
+  EXPECT_NE(out.find("[met by ruling] combination: "), std::string::npos) << out;
 
   ASSERT_EQ(
       run("hr_admin",

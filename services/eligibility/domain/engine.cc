@@ -190,7 +190,10 @@ class Evaluator {
     // The arrays are not cleared (this runs for every applicant the experience alone does not
     // qualify): parts up to part_count and avail up to option_count are always written.
     int64_t credited = 0;
-    int64_t parts[kMaxParts];
+    // The "of which" parts credited: the node's own (part_credit) unless the overlap went to
+    // education, then parts_e (not copied otherwise: this runs for most applicants).
+    const int64_t* parts = nullptr;
+    int64_t parts_e[kMaxParts];
     int64_t available = 0;       // the substitution, capped
     int64_t avail[kMaxOptions];  // per option, what it supplies under the assignment
     uint32_t mask = 0;
@@ -238,7 +241,7 @@ class Evaluator {
   void Choose(const CompiledNode& n, int64_t credited, const int64_t* parts, int64_t offered,
               const int64_t* weights, Assignment* a) const {
     a->credited = credited;
-    std::copy(parts, parts + n.part_count, a->parts);
+    a->parts = parts;
     a->available = std::min(offered, n.substitution_cap);
     a->need = Need(n, credited, a->available, parts);
     if (a->studies == 0) return;
@@ -249,7 +252,7 @@ class Evaluator {
         std::min(std::max<int64_t>(0, offered - a->overlap.education_lost), n.substitution_cap);
     const int64_t need_x = Need(n, credited, as_experience, parts);
     // As education: the experience (and each "of which" part) gives it up.
-    int64_t parts_e[kMaxParts];
+    int64_t* parts_e = a->parts_e;
     for (int k = 0; k < n.part_count; ++k) {
       parts_e[k] = std::max<int64_t>(
           0,
@@ -266,7 +269,7 @@ class Evaluator {
     } else {
       a->how = Overlap::kAsEducation;
       a->credited = credited_e;
-      std::copy(parts_e, parts_e + n.part_count, a->parts);
+      a->parts = parts_e;
       for (int o = 0; o < n.option_count; ++o) {
         if (((a->mask >> o) & 1u) != 0) a->avail[o] = r_.options[n.first_option + o].credit;
       }
@@ -280,7 +283,8 @@ class Evaluator {
   // parts can only supply what the total lacks.
   void Commit(const CompiledNode& n, const Assignment& a, NodeEval* e) {
     e->credited = a.credited;
-    std::copy(a.parts, a.parts + n.part_count, out_->part_credit.data() + n.first_part);
+    int64_t* parts = out_->part_credit.data() + n.first_part;
+    if (a.parts != parts) std::copy(a.parts, a.parts + n.part_count, parts);
     e->substituted =
         std::min(a.available, n.substitution_reduces_parts ? Need(n, a.credited, 0, a.parts)
                                                            : Shortfall(n.required, a.credited));
@@ -405,10 +409,42 @@ class Evaluator {
     return best;
   }
 
+  // ComboAt for both levels when the profile has no study period (so nothing overlaps): each
+  // degree and partial study classified once, the best degree alone counting.
+  void ComboWithoutStudies(const CompiledNode& n, int64_t exp, ComboTotal* q,
+                           ComboTotal* nr) const {
+    int64_t degree_q = 0, degree_nr = 0;
+    for (const auto& d : p_.degrees) {
+      const int64_t credit = d.level >= cv1::EDUCATION_LEVEL_BACHELOR    ? n.bachelor_units
+                             : d.level == cv1::EDUCATION_LEVEL_ASSOCIATE ? n.associate_units
+                                                                         : 0;
+      if (credit == 0) continue;
+      const State st = CombinationClass(r_, n, d.field, d.cip, d.accreditation);
+      if (st == State::kQualified) degree_q = std::max(degree_q, credit);
+      if (st != State::kNotQualified) degree_nr = std::max(degree_nr, credit);
+    }
+    int64_t partial_q = 0, partial_nr = 0;
+    for (const auto& ps : p_.partial) {
+      const int64_t credit = int64_t{ps.credit_hours} * Months(12) / n.credit_hours_per_year;
+      const State st = CombinationClass(r_, n, ps.field, ps.cip, ps.accreditation);
+      if (st == State::kQualified) partial_q += credit;
+      if (st != State::kNotQualified) partial_nr += credit;
+    }
+    q->education = std::min(n.education_cap, degree_q + partial_q);
+    q->total = q->education + exp;
+    nr->education = std::min(n.education_cap, degree_nr + partial_nr);
+    nr->total = nr->education + exp;
+  }
+
   void Combination(const CompiledNode& n, NodeEval* e) {
     const int64_t exp = CreditedUnits(p_, n.kinds, 0);
-    const ComboTotal q = ComboAt(n, false, exp);
-    const ComboTotal nr = ComboAt(n, true, exp);
+    ComboTotal q, nr;
+    if (p_.studies.empty()) {
+      ComboWithoutStudies(n, exp, &q, &nr);
+    } else {
+      q = ComboAt(n, false, exp);
+      nr = ComboAt(n, true, exp);
+    }
     e->education = q.education;
     e->credited = q.total;
     const ComboTotal* decided = &q;
@@ -492,6 +528,7 @@ int64_t OptionSupply(const CompiledRules& rules, const CompiledProfile& profile,
 void Evaluate(const CompiledRules& rules, const CompiledProfile& profile, EvalResult* out) {
   out->nodes.resize(rules.nodes.size());
   out->part_credit.assign(rules.parts.size(), 0);
+  out->ruled.clear();
   Evaluator(rules, profile, out).Node(0);
 }
 

@@ -93,6 +93,9 @@ FieldMatch MatchField(const CompiledRules& rules, const EducationSpec& s, int fi
 struct EvalResult {
   std::vector<NodeEval> nodes;       // parallel to CompiledRules::nodes
   std::vector<int64_t> part_credit;  // parallel to CompiledRules::parts
+  // Rule nodes a ruling decided (ApplyRulings): Explain marks their lines "by ruling", since
+  // their figures alone (a combination short of its months) would not say why they are met.
+  std::vector<int> ruled;
   State state() const { return nodes.empty() ? State::kNotQualified : nodes[0].state; }
   int64_t missing() const { return nodes.empty() ? 0 : nodes[0].missing; }
 };

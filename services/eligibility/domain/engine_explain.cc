@@ -23,14 +23,14 @@ const char* StateWord(State s) {
   return "";
 }
 
-const char* Mark(State s) {
+const char* Mark(State s, bool ruled) {
   switch (s) {
     case State::kQualified:
-      return "[met]";
+      return ruled ? "[met by ruling]" : "[met]";
     case State::kNeedsReview:
       return "[review]";
     case State::kNotQualified:
-      return "[not met]";
+      return ruled ? "[not met by ruling]" : "[not met]";
   }
   return "";
 }
@@ -389,8 +389,7 @@ std::string DecidedPath(const CompiledRules& rules, const EvalResult& eval) {
 void ReviewReasons(const CompiledRules& rules, const CompiledProfile& profile,
                    const EvalResult& eval, google::protobuf::RepeatedPtrField<std::string>* out) {
   if (eval.state() != State::kNeedsReview) return;
-  std::vector<int> leaves;
-  PathLeaves(rules, eval, 0, &leaves);
+  const std::vector<int> leaves = DecidedLeaves(rules, eval);
   for (int i : leaves) {
     if (eval.nodes[i].state != State::kNeedsReview) continue;
     *out->Add() =
@@ -401,8 +400,7 @@ void ReviewReasons(const CompiledRules& rules, const CompiledProfile& profile,
 void Shortfalls(const CompiledRules& rules, const EvalResult& eval,
                 google::protobuf::RepeatedPtrField<v1::Shortfall>* out) {
   if (eval.state() == State::kQualified) return;
-  std::vector<int> leaves;
-  PathLeaves(rules, eval, 0, &leaves);
+  const std::vector<int> leaves = DecidedLeaves(rules, eval);
   for (int i : leaves) LeafShortfalls(rules, eval, i, out);
 }
 
@@ -420,8 +418,7 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
   out->set_decided_path(DecidedPath(rules, eval));
   BuildTree(rules, profile, eval, 0, out->mutable_result());
 
-  std::vector<int> leaves;
-  PathLeaves(rules, eval, 0, &leaves);
+  const std::vector<int> leaves = DecidedLeaves(rules, eval);
   const char* track = ctx.track == v1::TRACK_RECOMMENDED ? "recommended" : "minimum";
   out->add_explanation(absl::StrCat(ctx.class_code, " ", ctx.class_title, ", ", track,
                                     " qualifications as of ", dates::Format(out->as_of()),
@@ -435,8 +432,9 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
   }
   for (int i : leaves) {
     const CompiledNode& n = rules.nodes[i];
-    out->add_explanation(absl::StrCat(Mark(eval.nodes[i].state), " ", NodeKindName(n.kind), ": ",
-                                      NodeReason(rules, profile, eval, i)));
+    const bool ruled = std::find(eval.ruled.begin(), eval.ruled.end(), i) != eval.ruled.end();
+    out->add_explanation(absl::StrCat(Mark(eval.nodes[i].state, ruled), " ", NodeKindName(n.kind),
+                                      ": ", NodeReason(rules, profile, eval, i)));
   }
   for (int i : leaves) {
     const NodeEval& e = eval.nodes[i];
@@ -472,6 +470,7 @@ void Explain(const CompiledRules& rules, const CompiledProfile& profile, const E
 
 std::vector<int> DecidedLeaves(const CompiledRules& rules, const EvalResult& eval) {
   std::vector<int> leaves;
+  leaves.reserve(rules.nodes.size());  // one allocation: a screening asks for every applicant
   PathLeaves(rules, eval, 0, &leaves);
   return leaves;
 }

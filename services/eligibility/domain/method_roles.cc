@@ -16,6 +16,7 @@ const identity::MethodRoles& EligibilityMethodRoles() {
       {"RecordRuling", {Role::kHrAnalyst, Role::kHrAdmin}},
       {"ListRulings", {Role::kHrAnalyst, Role::kHrAdmin}},
       {"WithdrawRuling", {Role::kHrAnalyst, Role::kHrAdmin}},
+      {"ListAuditEvents", {Role::kHrAdmin}},
   });
   return *table;
 }

@@ -14,49 +14,76 @@ namespace {
 
 namespace cv1 = ::classplan::catalog::v1;
 
-std::string At(const std::string& prefix, const char* list, int i) {
-  return absl::StrCat(prefix, ".", list, "[", i, "]");
-}
+// A field's path ("applicant.education[0].completed"), built only when a violation names it:
+// screening validates every applicant, and almost all are valid (building the paths eagerly
+// cost more than compiling and evaluating the profile).
+class Path {
+ public:
+  explicit Path(const std::string& prefix) : prefix_(prefix) {}
+  Path(const std::string& prefix, const char* list, int index)
+      : prefix_(prefix), list_(list), index_(index) {}
+  std::string operator()(const char* field) const {
+    std::string out =
+        list_ == nullptr ? prefix_ : absl::StrCat(prefix_, ".", list_, "[", index_, "]");
+    if (field != nullptr) absl::StrAppend(&out, ".", field);
+    return out;
+  }
+
+ private:
+  const std::string& prefix_;
+  const char* list_ = nullptr;
+  int index_ = 0;
+};
 
 // A full, real date is required.
-bool CheckFullDate(const common::v1::Date& d, const std::string& path, status::Violations* v) {
+bool CheckFullDate(const common::v1::Date& d, const Path& p, const char* field,
+                   status::Violations* v) {
   if (!dates::IsFull(d)) {
-    v->Add(path, "must be a full calendar date (year, month and day)");
+    v->Add(p(field), "must be a full calendar date (year, month and day)");
     return false;
   }
   return true;
 }
 
 // An optional date: absent or full.
-bool CheckOptionalDate(bool present, const common::v1::Date& d, const std::string& path,
+bool CheckOptionalDate(bool present, const common::v1::Date& d, const Path& p, const char* field,
                        status::Violations* v) {
   if (!present) return true;
-  return CheckFullDate(d, path, v);
+  return CheckFullDate(d, p, field, v);
 }
 
-bool CheckState(const std::string& state, const std::string& path, status::Violations* v) {
+bool CheckState(const std::string& state, const Path& p, const char* field, status::Violations* v) {
   if (state.empty()) return true;
   bool ok = state.size() == 2;
   for (char c : state) ok = ok && std::isalpha(static_cast<unsigned char>(c));
-  if (!ok) v->Add(path, "must be a two-letter state code, e.g. NM");
+  if (!ok) v->Add(p(field), "must be a two-letter state code, e.g. NM");
   return ok;
 }
 
+void CheckLength(const std::string& text, size_t max_bytes, const Path& p, const char* field,
+                 status::Violations* v) {
+  if (text.size() > max_bytes) status::CheckLength(text, max_bytes, p(field), *v);
+}
+
+void CheckCount(int count, int max, const Path& p, const char* field, status::Violations* v) {
+  if (count > max) status::CheckCount(count, max, p(field), *v);
+}
+
 // Both ends or neither, in the suite's date range, in order, and over by the completion date.
-void CheckStudyPeriod(const ev1::Education& e, const std::string& p, status::Violations* v) {
+void CheckStudyPeriod(const ev1::Education& e, const Path& p, status::Violations* v) {
   if (!e.has_study_start() && !e.has_study_end()) return;
-  if (!e.has_study_start()) v->Add(p + ".study_start", "required when study_end is given");
-  if (!e.has_study_end()) v->Add(p + ".study_end", "required when study_start is given");
+  if (!e.has_study_start()) v->Add(p("study_start"), "required when study_end is given");
+  if (!e.has_study_end()) v->Add(p("study_end"), "required when study_start is given");
   if (!e.has_study_start() || !e.has_study_end()) return;
   const size_t before = v->list().size();
-  dates::CheckDate(e.study_start(), true, p + ".study_start", *v);
-  dates::CheckDate(e.study_end(), true, p + ".study_end", *v);
+  dates::CheckDate(e.study_start(), true, p("study_start"), *v);
+  dates::CheckDate(e.study_end(), true, p("study_end"), *v);
   if (v->list().size() != before) return;
   const absl::CivilDay start = dates::ToCivilDay(e.study_start());
   const absl::CivilDay end = dates::ToCivilDay(e.study_end());
-  if (end < start) v->Add(p + ".study_end", "must not be before study_start");
+  if (end < start) v->Add(p("study_end"), "must not be before study_start");
   if (e.has_completed() && dates::IsFull(e.completed()) && end > dates::ToCivilDay(e.completed())) {
-    v->Add(p + ".study_end", "must not be after completed");
+    v->Add(p("study_end"), "must not be after completed");
   }
 }
 
@@ -72,105 +99,105 @@ uint32_t PackState(const std::string& state) {
 
 void ValidateApplicant(const ev1::Applicant& a, const std::string& prefix, status::Violations* v,
                        const common::v1::Date* as_of) {
-  if (a.has_application_date() &&
-      CheckFullDate(a.application_date(), prefix + ".application_date", v) && as_of != nullptr &&
-      dates::IsFull(*as_of) &&
+  const Path top(prefix);
+  if (a.has_application_date() && CheckFullDate(a.application_date(), top, "application_date", v) &&
+      as_of != nullptr && dates::IsFull(*as_of) &&
       dates::ToCivilDay(a.application_date()) > dates::ToCivilDay(*as_of)) {
-    v->Add(prefix + ".application_date", "must not be after the as-of date");
+    v->Add(top("application_date"), "must not be after the as-of date");
   }
-  status::CheckLength(a.applicant_ref(), 128, prefix + ".applicant_ref", *v);
-  status::CheckCount(a.education_size(), kMaxEducationEntries, prefix + ".education", *v);
+  CheckLength(a.applicant_ref(), 128, top, "applicant_ref", v);
+  CheckCount(a.education_size(), kMaxEducationEntries, top, "education", v);
   for (int i = 0; i < a.education_size(); ++i) {
     const auto& e = a.education(i);
-    const std::string p = At(prefix, "education", i);
-    if (!cv1::EducationLevel_IsValid(e.level())) v->Add(p + ".level", "unknown education level");
-    if (!cv1::FieldOfStudy_IsValid(e.field())) v->Add(p + ".field", "unknown field of study");
+    const Path p(prefix, "education", i);
+    if (!cv1::EducationLevel_IsValid(e.level())) v->Add(p("level"), "unknown education level");
+    if (!cv1::FieldOfStudy_IsValid(e.field())) v->Add(p("field"), "unknown field of study");
     if (!e.cip_code().empty() && cip::ParseSixDigit(e.cip_code()) < 0) {
-      v->Add(p + ".cip_code", "must be a 6-digit CIP 2020 code written NN.NNNN, e.g. 44.0701");
+      v->Add(p("cip_code"), "must be a 6-digit CIP 2020 code written NN.NNNN, e.g. 44.0701");
     }
-    status::CheckLength(e.field_name(), kMaxFieldNameLength, p + ".field_name", *v);
+    CheckLength(e.field_name(), kMaxFieldNameLength, p, "field_name", v);
     if (!ev1::Accreditation_IsValid(e.accreditation())) {
-      v->Add(p + ".accreditation", "unknown accreditation value");
+      v->Add(p("accreditation"), "unknown accreditation value");
     }
     if (e.credit_hours() < 0 || e.credit_hours() > 1000) {
-      v->Add(p + ".credit_hours", "must be between 0 and 1000 semester hours");
+      v->Add(p("credit_hours"), "must be between 0 and 1000 semester hours");
     }
     CheckStudyPeriod(e, p, v);
     if (e.level() == cv1::EDUCATION_LEVEL_UNSPECIFIED) {
       if (e.credit_hours() <= 0) {
-        v->Add(p + ".level", "set the level completed, or credit_hours for partial study");
+        v->Add(p("level"), "set the level completed, or credit_hours for partial study");
       }
-      CheckOptionalDate(e.has_completed(), e.completed(), p + ".completed", v);
+      CheckOptionalDate(e.has_completed(), e.completed(), p, "completed", v);
     } else {
       if (!e.has_completed()) {
-        v->Add(p + ".completed", "required for a completed degree or diploma");
+        v->Add(p("completed"), "required for a completed degree or diploma");
       } else {
-        CheckFullDate(e.completed(), p + ".completed", v);
+        CheckFullDate(e.completed(), p, "completed", v);
       }
     }
   }
-  status::CheckCount(a.experience_size(), kMaxExperienceEntries, prefix + ".experience", *v);
+  CheckCount(a.experience_size(), kMaxExperienceEntries, top, "experience", v);
   for (int i = 0; i < a.experience_size(); ++i) {
     const auto& x = a.experience(i);
-    const std::string p = At(prefix, "experience", i);
-    bool start_ok = x.has_start() && CheckFullDate(x.start(), p + ".start", v);
-    if (!x.has_start()) v->Add(p + ".start", "required");
-    bool end_ok = CheckOptionalDate(x.has_end(), x.end(), p + ".end", v);
+    const Path p(prefix, "experience", i);
+    bool start_ok = x.has_start() && CheckFullDate(x.start(), p, "start", v);
+    if (!x.has_start()) v->Add(p("start"), "required");
+    bool end_ok = CheckOptionalDate(x.has_end(), x.end(), p, "end", v);
     if (start_ok && end_ok && x.has_end() &&
         dates::ToCivilDay(x.end()) < dates::ToCivilDay(x.start())) {
-      v->Add(p + ".end", "must not be before start");
+      v->Add(p("end"), "must not be before start");
     }
     const double h = x.hours_per_week();
     if (!std::isfinite(h) || h <= 0 || h > 168) {
-      v->Add(p + ".hours_per_week", "must be more than 0 and at most 168");
+      v->Add(p("hours_per_week"), "must be more than 0 and at most 168");
     }
-    if (x.kinds_size() == 0) v->Add(p + ".kinds", "name at least one kind of experience");
+    if (x.kinds_size() == 0) v->Add(p("kinds"), "name at least one kind of experience");
     for (int k = 0; k < x.kinds_size(); ++k) {
       if (!cv1::ExperienceKind_IsValid(x.kinds(k)) ||
           x.kinds(k) == cv1::EXPERIENCE_KIND_UNSPECIFIED) {
-        v->Add(absl::StrCat(p, ".kinds[", k, "]"), "unknown kind of experience");
+        v->Add(absl::StrCat(p("kinds"), "[", k, "]"), "unknown kind of experience");
       }
     }
     if (x.qualifying_share_percent() < 0 || x.qualifying_share_percent() > 100) {
-      v->Add(p + ".qualifying_share_percent", "must be between 1 and 100 (0 means 100)");
+      v->Add(p("qualifying_share_percent"), "must be between 1 and 100 (0 means 100)");
     }
   }
-  status::CheckCount(a.licences_size(), kMaxLicences, prefix + ".licences", *v);
+  CheckCount(a.licences_size(), kMaxLicences, top, "licences", v);
   for (int i = 0; i < a.licences_size(); ++i) {
     const auto& l = a.licences(i);
-    const std::string p = At(prefix, "licences", i);
+    const Path p(prefix, "licences", i);
     if (!cv1::LicenceType_IsValid(l.type()) || l.type() == cv1::LICENCE_TYPE_UNSPECIFIED) {
-      v->Add(p + ".type", "unknown licence type");
+      v->Add(p("type"), "unknown licence type");
     }
-    CheckState(l.state(), p + ".state", v);
-    const bool issued_ok = CheckOptionalDate(l.has_issued(), l.issued(), p + ".issued", v);
-    const bool expires_ok = CheckOptionalDate(l.has_expires(), l.expires(), p + ".expires", v);
+    CheckState(l.state(), p, "state", v);
+    const bool issued_ok = CheckOptionalDate(l.has_issued(), l.issued(), p, "issued", v);
+    const bool expires_ok = CheckOptionalDate(l.has_expires(), l.expires(), p, "expires", v);
     if (issued_ok && expires_ok && l.has_issued() && l.has_expires() &&
         dates::ToCivilDay(l.expires()) < dates::ToCivilDay(l.issued())) {
-      v->Add(p + ".expires", "must not be before issued");
+      v->Add(p("expires"), "must not be before issued");
     }
   }
   if (a.has_drivers_licence()) {
     const auto& d = a.drivers_licence();
-    const std::string p = prefix + ".drivers_licence";
-    CheckState(d.state(), p + ".state", v);
-    const bool issued_ok = CheckOptionalDate(d.has_issued(), d.issued(), p + ".issued", v);
-    const bool expires_ok = CheckOptionalDate(d.has_expires(), d.expires(), p + ".expires", v);
+    const std::string dl = prefix + ".drivers_licence";
+    const Path p(dl);
+    CheckState(d.state(), p, "state", v);
+    const bool issued_ok = CheckOptionalDate(d.has_issued(), d.issued(), p, "issued", v);
+    const bool expires_ok = CheckOptionalDate(d.has_expires(), d.expires(), p, "expires", v);
     if (issued_ok && expires_ok && d.has_issued() && d.has_expires() &&
         dates::ToCivilDay(d.expires()) < dates::ToCivilDay(d.issued())) {
-      v->Add(p + ".expires", "must not be before issued");
+      v->Add(p("expires"), "must not be before issued");
     }
   }
-  status::CheckCount(a.field_placements_size(), kMaxFieldPlacements, prefix + ".field_placements",
-                     *v);
+  CheckCount(a.field_placements_size(), kMaxFieldPlacements, top, "field_placements", v);
   for (int i = 0; i < a.field_placements_size(); ++i) {
     const auto& f = a.field_placements(i);
-    const std::string p = At(prefix, "field_placements", i);
-    if (!cv1::PlacementSetting_IsValid(f.setting())) v->Add(p + ".setting", "unknown setting");
+    const Path p(prefix, "field_placements", i);
+    if (!cv1::PlacementSetting_IsValid(f.setting())) v->Add(p("setting"), "unknown setting");
     if (!f.has_completed()) {
-      v->Add(p + ".completed", "required");
+      v->Add(p("completed"), "required");
     } else {
-      CheckFullDate(f.completed(), p + ".completed", v);
+      CheckFullDate(f.completed(), p, "completed", v);
     }
   }
 }
@@ -189,11 +216,6 @@ void CompiledProfile::Clear() {
 }
 
 namespace {
-
-// Day-granular bounds of one experience entry after the cut-off: [first, last].
-struct Span {
-  absl::CivilDay first, last;
-};
 
 bool ActiveOn(bool has_issued, const common::v1::Date& issued, bool has_expires,
               const common::v1::Date& expires, absl::CivilDay as_of) {
@@ -251,9 +273,11 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
   }
 
   // Experience: clip to the as-of date, then cut the timeline at every entry boundary.
-  Span spans[kMaxExperienceEntries];
-  absl::CivilDay bounds[2 * (kMaxExperienceEntries + kMaxEducationEntries)];
-  int nbounds = 0;
+  // Day-granular bounds of each entry after the cut-off, and every boundary of the timeline.
+  auto& spans = out->spans;
+  auto& bounds = out->bounds;
+  spans.clear();
+  bounds.clear();
   for (const auto& x : a.experience()) {
     const absl::CivilDay first = dates::ToCivilDay(x.start());
     absl::CivilDay last = x.has_end() ? dates::ToCivilDay(x.end()) : as_of;
@@ -268,24 +292,24 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
     const int64_t centihours = std::llround(x.hours_per_week() * 100.0);
     const int share = x.qualifying_share_percent() == 0 ? 100 : x.qualifying_share_percent();
     entry.weight = centihours * share;
-    spans[out->entries.size()] = {first, last};
+    spans.emplace_back(first, last);
     out->entries.push_back(entry);
-    bounds[nbounds++] = first;
-    bounds[nbounds++] = last + 1;
+    bounds.push_back(first);
+    bounds.push_back(last + 1);
   }
   // Study periods cut the timeline too, so that each segment lies wholly in or out of each.
   for (const auto& st : out->studies) {
-    bounds[nbounds++] = st.first;
-    bounds[nbounds++] = st.last + 1;
+    bounds.push_back(st.first);
+    bounds.push_back(st.last + 1);
   }
-  std::sort(bounds, bounds + nbounds);
-  nbounds = static_cast<int>(std::unique(bounds, bounds + nbounds) - bounds);
-  for (int b = 0; b + 1 < nbounds; ++b) {
+  std::sort(bounds.begin(), bounds.end());
+  bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  for (size_t b = 0; b + 1 < bounds.size(); ++b) {
     const absl::CivilDay from = bounds[b];
     const absl::CivilDay to = bounds[b + 1] - 1;
     uint64_t active = 0;
     for (size_t e = 0; e < out->entries.size(); ++e) {
-      if (spans[e].first <= from && spans[e].last >= to) active |= uint64_t{1} << e;
+      if (spans[e].first <= from && spans[e].second >= to) active |= uint64_t{1} << e;
     }
     if (active == 0) continue;
     uint32_t study = 0;
@@ -293,7 +317,7 @@ void CompileProfile(const ev1::Applicant& a, absl::CivilDay as_of, const CreditS
       if (out->studies[s].first <= from && out->studies[s].last >= to) study |= uint32_t{1} << s;
     }
     out->segments.push_back({MonthUnits(from, to), active, study});
-    out->segment_days.emplace_back(from, to);
+    if (!out->studies.empty()) out->segment_days.emplace_back(from, to);
   }
 }
 

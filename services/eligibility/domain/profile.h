@@ -104,12 +104,20 @@ struct CompiledProfile {
   std::vector<Entry> entries;
   std::vector<Segment> segments;
   std::vector<Study> studies;
-  std::vector<std::pair<absl::CivilDay, absl::CivilDay>> segment_days;  // parallel to segments
+  // Parallel to segments when the profile has study periods (only overlaps, which need them,
+  // are explained by day); empty otherwise.
+  std::vector<std::pair<absl::CivilDay, absl::CivilDay>> segment_days;
   bool drivers_licence = false;     // valid on the application date
   absl::CivilDay application;       // the application date, or the as-of date
   bool application_given = false;   // the applicant gave the application date
   bool degree_after_as_of = false;  // some degree was left out by the cut-off
   int64_t full_weight = 400000;     // full time x 100 percent
+
+  // CompileProfile's working space, kept here so that its capacity is reused: arrays of
+  // CivilDay on the stack are constructed element by element (1970-01-01 each), which for the
+  // entry limits cost as much as compiling the rest of a typical profile.
+  std::vector<std::pair<absl::CivilDay, absl::CivilDay>> spans;  // per entry: [first, last]
+  std::vector<absl::CivilDay> bounds;                            // segment boundaries
 
   void Clear();
 };

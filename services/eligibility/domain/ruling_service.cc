@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "common/api/etag.h"
 #include "common/api/page_token.h"
+#include "common/audit/audit_proto.h"
 #include "common/cip/cip.h"
 #include "common/dates/dates.h"
 #include "common/status/field_violations.h"
@@ -246,6 +247,11 @@ absl::StatusOr<v1::Ruling> RulingService::Withdraw(const identity::Caller& calle
   if (absl::Status s = store_->WithdrawRuling(r, stored->version, e); !s.ok()) return s;
   r.set_etag(api::EtagOf(stored->version + 1));
   return r;
+}
+
+absl::StatusOr<common::v1::ListAuditEventsResponse> RulingService::ListAuditEvents(
+    const identity::Caller& caller, const common::v1::ListAuditEventsRequest& request) {
+  return audit::ListEvents(*store_, request, caller);
 }
 
 }  // namespace classplan::eligibility

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "classplan/common/v1/audit.pb.h"
 #include "classplan/eligibility/v1/rulings.pb.h"
 #include "common/clock/clock.h"
 #include "common/identity/identity.h"
@@ -34,6 +35,9 @@ class RulingService {
                                                const v1::ListRulingsRequest& request);
   absl::StatusOr<v1::Ruling> Withdraw(const identity::Caller& caller,
                                       const v1::WithdrawRulingRequest& request);
+  // The audit log of the ruling writes (hr_admin only, as every service's).
+  absl::StatusOr<common::v1::ListAuditEventsResponse> ListAuditEvents(
+      const identity::Caller& caller, const common::v1::ListAuditEventsRequest& request);
 
  private:
   RulingStore* store_;

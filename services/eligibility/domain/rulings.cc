@@ -213,6 +213,7 @@ void ApplyRulings(const CompiledRules& rules, const CompiledProfile& profile,
       e.missing = std::max(e.missing, kNonMonthPenalty);
     }
     applied->push_back(AppliedRuling{static_cast<int>(i), std::move(id), decided});
+    eval->ruled.push_back(static_cast<int>(i));
   }
   if (!applied->empty()) Rederive(rules, eval, 0);
 }

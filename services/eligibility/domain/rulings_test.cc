@@ -156,6 +156,8 @@ TEST_F(RulingsTest, APerDeterminationRulingDecidesThatApplicantOnly) {
   EXPECT_NE(lines.find(absl::StrCat("By ruling ", ruling->id(), " (ruling for this applicant")),
             std::string::npos)
       << lines;
+  // The ruled rule's own line says a ruling met it, not its figures alone.
+  EXPECT_NE(lines.find("[met by ruling] licence: "), std::string::npos) << lines;
   EXPECT_EQ(e.review_reasons_size(), 0);
 
   // Another applicant with the same record still needs review.
@@ -183,6 +185,10 @@ TEST_F(RulingsTest, APerDeterminationRulingDecidesThatApplicantOnly) {
   e = Evaluate(Unlicensed("app-3"));
   EXPECT_EQ(e.determination(), v1::DETERMINATION_NOT_QUALIFIED);
   EXPECT_EQ(e.applied_rulings(0).decision(), v1::RULING_DECISION_NOT_QUALIFIED);
+  // The closest path is now the other one; the ruling still says what it decided.
+  EXPECT_NE(absl::StrJoin(e.explanation(), "\n").find("ruled NOT QUALIFIED by admin-1"),
+            std::string::npos)
+      << absl::StrJoin(e.explanation(), "\n");
 }
 
 TEST_F(RulingsTest, AStandingRulingDecidesAScreeningOf5000UntilWithdrawn) {
@@ -237,6 +243,16 @@ TEST_F(RulingsTest, AStandingRulingDecidesAScreeningOf5000UntilWithdrawn) {
   EXPECT_TRUE(listed->rulings(0).withdrawn());
   EXPECT_EQ(listed->rulings(0).withdrawn_by(), "analyst-1");
   EXPECT_EQ(AuditEvents(), 2U);
+
+  // The same two writes through the service's ListAuditEvents, for hr_admin only.
+  auto events = service_->ListAuditEvents(As(identity::Role::kHrAdmin), {});
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->events_size(), 2);
+  EXPECT_EQ(events->events(0).resource_id(), ruling->id());
+  EXPECT_EQ(events->events(1).resource_id(), ruling->id());
+  EXPECT_NE(events->events(0).etag_after(), events->events(1).etag_after());
+  EXPECT_EQ(service_->ListAuditEvents(As(identity::Role::kHrAnalyst), {}).status().code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(RulingsTest, AStandingRulingAppliesOnlyOnItsDays) {

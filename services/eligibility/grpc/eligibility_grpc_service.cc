@@ -58,6 +58,12 @@ grpc::ServerUnaryReactor* EligibilityGrpcService::WithdrawRuling(
   return OffloadRuling(ctx, req, resp, &RulingService::Withdraw, "WithdrawRuling");
 }
 
+grpc::ServerUnaryReactor* EligibilityGrpcService::ListAuditEvents(
+    grpc::CallbackServerContext* ctx, const common::v1::ListAuditEventsRequest* req,
+    common::v1::ListAuditEventsResponse* resp) {
+  return OffloadRuling(ctx, req, resp, &RulingService::ListAuditEvents, "ListAuditEvents");
+}
+
 namespace {
 
 class ScreenReactor final : public grpc::ServerBidiReactor<v1::ScreenRequest, v1::ScreenResult> {

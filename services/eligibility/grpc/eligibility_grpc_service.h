@@ -61,6 +61,9 @@ class EligibilityGrpcService final : public v1::EligibilityService::CallbackServ
   grpc::ServerUnaryReactor* WithdrawRuling(grpc::CallbackServerContext* ctx,
                                            const v1::WithdrawRulingRequest* req,
                                            v1::Ruling* resp) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(grpc::CallbackServerContext* ctx,
+                                            const common::v1::ListAuditEventsRequest* req,
+                                            common::v1::ListAuditEventsResponse* resp) override;
 
  private:
   template <typename Req, typename Resp>
