@@ -590,22 +590,22 @@ int Assignments(const AppraisalArgs& f, Stub* stub, Context& c) {
 }
 
 // The appraisal's id argument of the commands that take one.
-void AddId(CLI::App* command, AppraisalArgs* f) {
+void AddId(Node* command, AppraisalArgs* f) {
   command->add_option("ID", f->id, "the appraisal id")->required();
 }
 
-void AddEtag(CLI::App* command, AppraisalArgs* f) {
+void AddEtag(Node* command, AppraisalArgs* f) {
   command->add_option("--etag", f->etag, "the etag last read (default: read the current one)")
       ->type_name("ETAG");
 }
 
 // --supervisor / --unit_id: whose staff (default: the caller's own).
-void AddTeam(CLI::App* command, AppraisalArgs* f) {
+void AddTeam(Node* command, AppraisalArgs* f) {
   command->add_option("--supervisor", f->supervisor, "this supervisor's staff")->type_name("ID");
   command->add_option("--unit_id", f->unit_id, "this organizational unit's staff")->type_name("ID");
 }
 
-CLI::Option* AddDate(CLI::App* command, const char* name, std::string* value, const char* help) {
+Opt* AddDate(Node* command, const char* name, std::string* value, const char* help) {
   return command->add_option(name, *value, help)->type_name("YYYY-MM-DD");
 }
 
@@ -613,8 +613,8 @@ CLI::Option* AddDate(CLI::App* command, const char* name, std::string* value, co
 
 void AddAppraisalCommands(Cli& cli) {
   AppraisalArgs* f = cli.Keep(std::make_unique<AppraisalArgs>());
-  CLI::App* group = cli.Group(&cli.app(), "appraisal",
-                              "competency frameworks and appraisals (the appraisal service)");
+  Node* group = cli.Group(cli.root(), "appraisal",
+                          "competency frameworks and appraisals (the appraisal service)");
   using Fn = int (*)(const AppraisalArgs&, Stub*, Context&);
   auto command = [&cli, group, f](const char* name, const char* help, Fn fn) {
     return cli.Command(group, name, help, [f, fn](Context& c) {
@@ -623,7 +623,7 @@ void AddAppraisalCommands(Cli& cli) {
     });
   };
 
-  CLI::App* expected =
+  Node* expected =
       command("expected",
               "the level expected from time in the class (the 2944 performance anchors)", Expected);
   AddDate(expected, "--entered", &f->entered, "the day the employee entered the class")->required();
@@ -634,14 +634,14 @@ void AddAppraisalCommands(Cli& cli) {
   command("frameworks", "competency frameworks", Frameworks)
       ->add_option("--class_code", f->class_code, "only this class's")
       ->type_name("CODE");
-  CLI::App* framework = command("framework", "a framework's competencies and levels", Framework);
+  Node* framework = command("framework", "a framework's competencies and levels", Framework);
   framework->add_option("ID", f->id, "the framework id, e.g. sf-hsa-2944-anchors")->required();
   framework->add_option("--competency", f->competency, "one competency with its indicators")
       ->type_name("ID");
   framework->add_option("--framework_version", f->framework_version, "version (0: the latest)")
       ->type_name("N");
 
-  CLI::App* create = command("create", "a new appraisal (DRAFT); prints its id", Create);
+  Node* create = command("create", "a new appraisal (DRAFT); prints its id", Create);
   create->add_option("--employee", f->employee, "employee id")->type_name("ID")->required();
   create->add_option("--class_code", f->class_code, "job class code, e.g. 2944")
       ->type_name("CODE")
@@ -663,7 +663,7 @@ void AddAppraisalCommands(Cli& cli) {
                   return PrintAppraisal(appraisal, c);
                 }),
         f);
-  CLI::App* list = command("list", "appraisals the caller may see", List);
+  Node* list = command("list", "appraisals the caller may see", List);
   list->add_option("--employee", f->employee, "only this employee's")->type_name("ID");
   list->add_option("--supervisor", f->supervisor, "only this supervisor's")->type_name("ID");
   list->add_option("--state", f->state,
@@ -671,8 +671,7 @@ void AddAppraisalCommands(Cli& cli) {
                    "ones")
       ->type_name("STATE");
 
-  CLI::App* observe =
-      command("observe", "records observed indicators, evidence or a rating", Observe);
+  Node* observe = command("observe", "records observed indicators, evidence or a rating", Observe);
   AddId(observe, f);
   observe->add_option("--competency", f->competency, "competency id, e.g. pe")
       ->type_name("ID")
@@ -685,7 +684,7 @@ void AddAppraisalCommands(Cli& cli) {
   observe->add_option("--rating", f->rating, "the rating on the framework's scale")->type_name("N");
   AddEtag(observe, f);
 
-  CLI::App* goal = command("goal", "adds a goal", AddGoal);
+  Node* goal = command("goal", "adds a goal", AddGoal);
   AddId(goal, f);
   goal->add_option("--competency", f->competency, "competency id")->type_name("ID");
   goal->add_option("--specific", f->specific, "what is to be done")->type_name("TEXT");
@@ -693,7 +692,7 @@ void AddAppraisalCommands(Cli& cli) {
   AddDate(goal, "--target_date", &f->target_date, "target date")->required();
   AddEtag(goal, f);
 
-  CLI::App* edit = command("edit", "changes comments, period or unit (only those given)", Edit);
+  Node* edit = command("edit", "changes comments, period or unit (only those given)", Edit);
   AddId(edit, f);
   edit->add_option("--comments", f->comments, "supervisor's comments")->type_name("TEXT");
   AddDate(edit, "--period_start", &f->period_start, "first day of the period");
@@ -703,7 +702,7 @@ void AddAppraisalCommands(Cli& cli) {
 
   // The workflow's transitions: the appraisal's id, and the etag read last.
   auto transition = [&command, f](const char* name, const char* help, Fn fn) {
-    CLI::App* t = command(name, help, fn);
+    Node* t = command(name, help, fn);
     AddId(t, f);
     AddEtag(t, f);
     return t;
@@ -745,8 +744,7 @@ void AddAppraisalCommands(Cli& cli) {
       ->add_option("--reason", f->reason, "why it is voided (required)")
       ->type_name("TEXT")
       ->required();
-  CLI::App* addendum =
-      command("addendum", "appends a correction to a FINALIZED appraisal", Addendum);
+  Node* addendum = command("addendum", "appends a correction to a FINALIZED appraisal", Addendum);
   AddId(addendum, f);
   addendum->add_option("--reason", f->reason, "why the correction is needed")
       ->type_name("TEXT")
@@ -754,7 +752,7 @@ void AddAppraisalCommands(Cli& cli) {
   addendum->add_option("--text", f->text, "the correction")->type_name("TEXT")->required();
 
   // Reporting relationships: who supervises whom, from when to when (HR maintains them).
-  CLI::App* assignment =
+  Node* assignment =
       cli.Group(group, "assignment", "reporting relationships (supervisor of an employee)");
   auto assignment_command = [&cli, assignment, f](const char* name, const char* help, Fn fn) {
     return cli.Command(assignment, name, help, [f, fn](Context& c) {
@@ -762,17 +760,17 @@ void AddAppraisalCommands(Cli& cli) {
       return fn(*f, stub.get(), c);
     });
   };
-  CLI::App* assign = assignment_command("add", "records one (hr_admin)", Assign);
+  Node* assign = assignment_command("add", "records one (hr_admin)", Assign);
   assign->add_option("--employee", f->employee, "employee id")->type_name("ID")->required();
   assign->add_option("--supervisor", f->supervisor, "supervisor id")->type_name("ID")->required();
   AddDate(assign, "--from", &f->from, "first day")->required();
   AddDate(assign, "--to", &f->to, "last day (default: open-ended)");
-  CLI::App* end = assignment_command("end", "ends one on a day (hr_admin)", EndAssignment);
+  Node* end = assignment_command("end", "ends one on a day (hr_admin)", EndAssignment);
   end->add_option("ID", f->id, "the assignment id")->required();
   AddDate(end, "--to", &f->to, "its last day")->required();
   end->add_option("--etag", f->etag, "the etag last read (default: not checked)")
       ->type_name("ETAG");
-  CLI::App* assignments = assignment_command("list", "the ones the caller may see", Assignments);
+  Node* assignments = assignment_command("list", "the ones the caller may see", Assignments);
   assignments->add_option("--employee", f->employee, "only this employee's")->type_name("ID");
   assignments->add_option("--supervisor", f->supervisor, "only this supervisor's")->type_name("ID");
   AddAsOfFlag(assignments, &f->as_of, "only those in force on this date (default: all)");
@@ -785,12 +783,12 @@ void AddAppraisalCommands(Cli& cli) {
       ->add_option("--reason", f->reason, "why it is sent back")
       ->type_name("TEXT");
 
-  CLI::App* due = command("due", "employees due an appraisal (none finalized in 12 months)", Due);
+  Node* due = command("due", "employees due an appraisal (none finalized in 12 months)", Due);
   AddTeam(due, f);
   AddAsOfFlag(due, &f->as_of, "due on this date (default today)");
   due->add_option("--employees", f->employees, "further employee ids to check, comma-separated")
       ->type_name("ID,ID");
-  CLI::App* team = command("team", "below / at / above expected, per competency", Team);
+  Node* team = command("team", "below / at / above expected, per competency", Team);
   AddTeam(team, f);
   team->add_option("--framework", f->framework, "framework id (default sf-hsa-2944-anchors)")
       ->type_name("ID");

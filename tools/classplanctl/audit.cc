@@ -149,16 +149,16 @@ int Verify(const AuditArgs& a, Context& c) {
 
 void AddAuditCommands(Cli& cli) {
   AuditArgs* a = cli.Keep(std::make_unique<AuditArgs>());
-  CLI::App* group = cli.Group(&cli.app(), "audit",
-                              "a service's audit trail: who changed or read what (hr_admin)");
-  auto service_flag = [a](CLI::App* command) {
+  Node* group = cli.Group(cli.root(), "audit",
+                          "a service's audit trail: who changed or read what (hr_admin)");
+  auto service_flag = [a](Node* command) {
     command->add_option("--service", a->service, "catalog, payband or appraisal")
         ->type_name("SERVICE")
         ->required()
-        ->check(CLI::IsMember({"catalog", "payband", "appraisal"}));
+        ->one_of({"catalog", "payband", "appraisal"});
   };
-  CLI::App* list = cli.Command(group, "list", "audit events, oldest first, as a table",
-                               [a](Context& c) { return List(*a, c); });
+  Node* list = cli.Command(group, "list", "audit events, oldest first, as a table",
+                           [a](Context& c) { return List(*a, c); });
   service_flag(list);
   list->add_option("--resource_type", a->resource_type,
                    "only this kind: job_class, notice, pay_schedule, appraisal")
@@ -172,7 +172,7 @@ void AddAuditCommands(Cli& cli) {
       ->type_name("TIME");
   list->add_option("--page_size", a->page_size, "events per call (all pages are fetched)")
       ->type_name("N");
-  CLI::App* verify =
+  Node* verify =
       cli.Command(group, "verify",
                   "recompute the hash chain of every event; OK, or the first broken link (exit 1)",
                   [a](Context& c) { return Verify(*a, c); });

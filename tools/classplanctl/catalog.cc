@@ -215,7 +215,7 @@ int SeriesList(const CatalogArgs& a, Context& c) {
 }
 
 // The filters of class list and search.
-void AddClassFilters(CLI::App* command, CatalogArgs* a) {
+void AddClassFilters(Node* command, CatalogArgs* a) {
   AddJurisdictionFlag(command, &a->jurisdiction);
   command->add_option("--series", a->series, "only this class series")->type_name("ID");
   command->add_option("--pay_band", a->pay_band, "only this pay band or grade")->type_name("CODE");
@@ -230,7 +230,7 @@ void AddClassFilters(CLI::App* command, CatalogArgs* a) {
 
 void AddCatalogCommands(Cli& cli) {
   CatalogArgs* a = cli.Keep(std::make_unique<CatalogArgs>());
-  CLI::App* root = &cli.app();
+  Node* root = cli.root();
   // Each command: what it runs, with the shared values.
   auto run = [a](int (*fn)(const CatalogArgs&, Context&)) {
     return [a, fn](Context& c) {
@@ -239,14 +239,14 @@ void AddCatalogCommands(Cli& cli) {
     };
   };
 
-  CLI::App* job_class = cli.Group(root, "class", "job class specifications");
-  CLI::App* get = cli.Command(job_class, "get", "a class: the revision in force today or on a date",
-                              run(ClassGet));
+  Node* job_class = cli.Group(root, "class", "job class specifications");
+  Node* get = cli.Command(job_class, "get", "a class: the revision in force today or on a date",
+                          run(ClassGet));
   get->add_option("CODE", a->code, "the class code, e.g. SPCP20")->required();
   AddAsOfFlag(get, &a->as_of, "the revision in force on this date");
-  CLI::App* list = cli.Command(job_class, "list", "classes, as a table", run(ClassList));
+  Node* list = cli.Command(job_class, "list", "classes, as a table", run(ClassList));
   AddClassFilters(list, a);
-  CLI::App* search =
+  Node* search =
       cli.Command(job_class, "search", "ranked full-text search of class text", run(ClassSearch));
   search->add_option("WORDS", a->code, "what to look for, e.g. \"out-of-home placement\"")
       ->required();
@@ -255,18 +255,18 @@ void AddCatalogCommands(Cli& cli) {
       ->add_option("CODE", a->code, "the class code")
       ->required();
 
-  CLI::App* notice = cli.Group(root, "notice", "classification notices");
+  Node* notice = cli.Group(root, "notice", "classification notices");
   cli.Command(notice, "get", "a notice and the class changes it makes", run(NoticeGet))
       ->add_option("NUMBER", a->code, "the notice number, e.g. 1355")
       ->required();
-  CLI::App* notices = cli.Command(notice, "list", "notices, as a table", run(NoticeList));
+  Node* notices = cli.Command(notice, "list", "notices, as a table", run(NoticeList));
   AddJurisdictionFlag(notices, &a->jurisdiction);
   notices->add_option("--state", a->state, "only POSTED or APPROVED notices")->type_name("STATE");
 
   cli.Command(cli.Group(root, "jurisdiction", "jurisdictions"), "list", "every jurisdiction",
               run(JurisdictionList));
-  CLI::App* series = cli.Command(cli.Group(root, "series", "class series"), "list",
-                                 "class series and their levels", run(SeriesList));
+  Node* series = cli.Command(cli.Group(root, "series", "class series"), "list",
+                             "class series and their levels", run(SeriesList));
   AddJurisdictionFlag(series, &a->jurisdiction);
 
   cli.Command(root, "health", "the health of --target (the gateway, or one replica)",

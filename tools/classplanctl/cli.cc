@@ -5,6 +5,7 @@
 #include <iostream>
 #include <utility>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -123,11 +124,43 @@ std::vector<std::string> NormalizeFlagNames(std::vector<std::string> args) {
   return args;
 }
 
-CLI::Option* AddAsOfFlag(CLI::App* command, std::string* as_of, const std::string& what) {
+Opt* Opt::type_name(const std::string& name) {
+  option_->type_name(name);
+  return this;
+}
+
+Opt* Opt::required() {
+  option_->required();
+  return this;
+}
+
+Opt* Opt::capture_default_str() {
+  option_->capture_default_str();
+  return this;
+}
+
+Opt* Opt::one_of(std::initializer_list<const char*> values) {
+  option_->check(CLI::IsMember(values));
+  return this;
+}
+
+Opt* Node::add_option(const std::string& name, std::string& value, const std::string& help) {
+  return cli_->Wrap(app_->add_option(name, value, help));
+}
+
+Opt* Node::add_option(const std::string& name, int& value, const std::string& help) {
+  return cli_->Wrap(app_->add_option(name, value, help));
+}
+
+Opt* Node::add_flag(const std::string& name, bool& value, const std::string& help) {
+  return cli_->Wrap(app_->add_flag(name, value, help));
+}
+
+Opt* AddAsOfFlag(Node* command, std::string* as_of, const std::string& what) {
   return command->add_option("--as_of", *as_of, what)->type_name("YYYY-MM-DD");
 }
 
-CLI::Option* AddJurisdictionFlag(CLI::App* command, std::string* jurisdiction) {
+Opt* AddJurisdictionFlag(Node* command, std::string* jurisdiction) {
   return command
       ->add_option("--jurisdiction", *jurisdiction,
                    "jurisdiction id (nm-spo), or a short name that starts exactly one (denver)")
@@ -143,67 +176,69 @@ std::string CommandPath(const CLI::App& app) {
 }
 
 Cli::Cli()
-    : app_(
+    : app_(std::make_unique<CLI::App>(
           "classplanctl: the command-line client of classplan (job classes, pay bands, "
           "appraisals, eligibility)",
-          "classplanctl") {
-  app_.fallthrough();  // global flags after the command words too
-  app_.set_version_flag("--version", CLASSPLAN_VERSION, "print classplanctl's version and exit");
-  app_.add_option("--target", flags_.target,
-                  "classplan endpoint of every command (env CLASSPLAN_TARGET; default the "
-                  "gateway, 127.0.0.1:50050)")
+          "classplanctl")),
+      root_(Wrap(app_.get())) {
+  CLI::App& app = *app_;
+  app.fallthrough();  // global flags after the command words too
+  app.set_version_flag("--version", CLASSPLAN_VERSION, "print classplanctl's version and exit");
+  app.add_option("--target", flags_.target,
+                 "classplan endpoint of every command (env CLASSPLAN_TARGET; default the "
+                 "gateway, 127.0.0.1:50050)")
       ->type_name("HOST:PORT");
-  app_.add_option("--payband_target", flags_.payband_target,
-                  "pay commands: the pay-band service (env CLASSPLAN_PAYBAND_TARGET; default "
-                  "--target)")
+  app.add_option("--payband_target", flags_.payband_target,
+                 "pay commands: the pay-band service (env CLASSPLAN_PAYBAND_TARGET; default "
+                 "--target)")
       ->type_name("HOST:PORT");
-  app_.add_option("--appraisal_target", flags_.appraisal_target,
-                  "appraisal commands: the appraisal service (env CLASSPLAN_APPRAISAL_TARGET; "
-                  "default --target)")
+  app.add_option("--appraisal_target", flags_.appraisal_target,
+                 "appraisal commands: the appraisal service (env CLASSPLAN_APPRAISAL_TARGET; "
+                 "default --target)")
       ->type_name("HOST:PORT");
-  app_.add_option("--eligibility_target", flags_.eligibility_target,
-                  "eligibility commands: the eligibility service (env "
-                  "CLASSPLAN_ELIGIBILITY_TARGET; default --target)")
+  app.add_option("--eligibility_target", flags_.eligibility_target,
+                 "eligibility commands: the eligibility service (env "
+                 "CLASSPLAN_ELIGIBILITY_TARGET; default --target)")
       ->type_name("HOST:PORT");
-  app_.add_flag("--json", flags_.json, "print responses as protobuf JSON (proto field names)");
-  app_.add_option("--timeout", flags_.timeout, "deadline of each call, e.g. 5s or 500ms")
+  app.add_flag("--json", flags_.json, "print responses as protobuf JSON (proto field names)");
+  app.add_option("--timeout", flags_.timeout, "deadline of each call, e.g. 5s or 500ms")
       ->type_name("DURATION")
       ->capture_default_str()
       ->check(
           [](const std::string& v) { return IsDuration(v) ? "" : "not a duration such as 5s"; });
-  app_.add_option("--api_key", flags_.api_key, "API key presented to the gateway")
+  app.add_option("--api_key", flags_.api_key, "API key presented to the gateway")
       ->type_name("KEY")
       ->envname("CLASSPLAN_API_KEY");
-  app_.add_option("--tls_ca", flags_.tls_ca, "PEM CA bundle: connect with TLS, trusting it")
+  app.add_option("--tls_ca", flags_.tls_ca, "PEM CA bundle: connect with TLS, trusting it")
       ->type_name("FILE")
       ->envname("CLASSPLAN_TLS_CA");
-  app_.add_option("--tls_cert", flags_.tls_cert,
-                  "a service called directly under mutual TLS: PEM client certificate signed "
-                  "by the suite's CA (with --tls_key and --tls_ca)")
+  app.add_option("--tls_cert", flags_.tls_cert,
+                 "a service called directly under mutual TLS: PEM client certificate signed "
+                 "by the suite's CA (with --tls_key and --tls_ca)")
       ->type_name("FILE")
       ->envname("CLASSPLAN_TLS_CERT");
-  app_.add_option("--tls_key", flags_.tls_key, "the PEM private key of --tls_cert")
+  app.add_option("--tls_key", flags_.tls_key, "the PEM private key of --tls_cert")
       ->type_name("FILE")
       ->envname("CLASSPLAN_TLS_KEY");
-  app_.add_option("--principal", flags_.principal,
-                  "a service called directly: who is calling (x-classplan-principal)")
+  app.add_option("--principal", flags_.principal,
+                 "a service called directly: who is calling (x-classplan-principal)")
       ->type_name("ID")
       ->envname("CLASSPLAN_PRINCIPAL");
-  app_.add_option("--roles", flags_.roles,
-                  "a service called directly: the caller's roles, comma-separated "
-                  "(supervisor, employee, hr_admin; x-classplan-roles)")
+  app.add_option("--roles", flags_.roles,
+                 "a service called directly: the caller's roles, comma-separated "
+                 "(supervisor, employee, hr_admin; x-classplan-roles)")
       ->type_name("ROLES")
       ->envname("CLASSPLAN_ROLES");
-  app_.add_option("--identity_key_file", flags_.identity_key_file,
-                  "a service called directly: the identity key ring (0600) to sign an "
-                  "assertion for --principal and --roles with, as the gateway does")
+  app.add_option("--identity_key_file", flags_.identity_key_file,
+                 "a service called directly: the identity key ring (0600) to sign an "
+                 "assertion for --principal and --roles with, as the gateway does")
       ->type_name("FILE")
       ->envname("CLASSPLAN_IDENTITY_KEY_FILE")
       ->check([](const std::string& path) {
         auto keys = identity::KeyRing::Load(path);
         return keys.ok() ? std::string() : std::string(keys.status().message());
       });
-  app_.footer(
+  app.footer(
       "Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 invalid input or failed "
       "precondition, 5 unavailable or timed out, 6 conflict. Flag names may be spelt with "
       "dashes (--as-of is --as_of). Each command's --help lists its own flags.");
@@ -215,32 +250,35 @@ Cli::Cli()
   AddAuditCommands(*this);
 
   auto* shell = Keep(std::make_unique<std::string>());
-  CLI::App* completion =
-      Command(&app_, "completion", "print a shell completion script (bash)", [this](Context&) {
+  Node* completion =
+      Command(root_, "completion", "print a shell completion script (bash)", [this](Context&) {
         std::cout << BashCompletion();
         return 0;
       });
-  completion->add_option("SHELL", *shell, "the shell: bash")
-      ->required()
-      ->check(CLI::IsMember({"bash"}));
+  completion->add_option("SHELL", *shell, "the shell: bash")->required()->one_of({"bash"});
 }
 
-CLI::App* Cli::Group(CLI::App* parent, const std::string& name, const std::string& help) {
-  CLI::App* group = parent->add_subcommand(name, help);
+Cli::~Cli() = default;
+
+Node* Cli::Wrap(CLI::App* app) { return &nodes_.emplace_back(this, app); }
+
+Opt* Cli::Wrap(CLI::Option* option) { return &opts_.emplace_back(option); }
+
+Node* Cli::Group(Node* parent, const std::string& name, const std::string& help) {
+  CLI::App* group = parent->app()->add_subcommand(name, help);
   group->footer(kGlobalFooter);
-  return group;
+  return Wrap(group);
 }
 
-CLI::App* Cli::Command(CLI::App* parent, const std::string& name, const std::string& help,
-                       Action action) {
-  CLI::App* command = parent->add_subcommand(name, help);
+Node* Cli::Command(Node* parent, const std::string& name, const std::string& help, Action action) {
+  CLI::App* command = parent->app()->add_subcommand(name, help);
   command->footer(kGlobalFooter);
   command->callback([this, command, action = std::move(action)] {
     ++chosen_;
-    command_ = CommandPath(*command).substr(app_.get_name().size() + 1);
+    command_ = CommandPath(*command).substr(app_->get_name().size() + 1);
     action_ = action;
   });
-  return command;
+  return Wrap(command);
 }
 
 std::optional<int> Cli::Parse(const std::vector<std::string>& raw, std::ostream& out,
@@ -250,10 +288,10 @@ std::optional<int> Cli::Parse(const std::vector<std::string>& raw, std::ostream&
   argv.reserve(args.size());
   for (const auto& a : args) argv.push_back(a.c_str());
   try {
-    app_.parse(static_cast<int>(argv.size()), argv.data());
+    app_->parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app_.exit(e, out, err);  // --help, --version
-    err << "error: " << e.what() << " (see " << CommandPath(Deepest(app_)) << " --help)\n";
+    if (e.get_exit_code() == 0) return app_->exit(e, out, err);  // --help, --version
+    err << "error: " << e.what() << " (see " << CommandPath(Deepest(*app_)) << " --help)\n";
     return kUsageExit;
   }
   if (chosen_ == 1 && (!flags_.tls_cert.empty() || !flags_.tls_key.empty())) {
@@ -265,7 +303,7 @@ std::optional<int> Cli::Parse(const std::vector<std::string>& raw, std::ostream&
     }
   }
   if (chosen_ == 1) return std::nullopt;
-  const CLI::App& last = Deepest(app_);
+  const CLI::App& last = Deepest(*app_);
   if (chosen_ > 1) {
     err << "error: one command at a time (see " << CommandPath(last) << " --help)\n";
   } else {
@@ -278,12 +316,12 @@ std::optional<int> Cli::Parse(const std::vector<std::string>& raw, std::ostream&
 
 std::string Cli::BashCompletion() const {
   std::vector<std::string> global_flags;
-  for (const auto& f : FlagNames(app_)) {
+  for (const auto& f : FlagNames(*app_)) {
     if (f != "-h" && f != "--help" && f != "--version") global_flags.push_back(f);
   }
   std::string paths;
   std::string cases;
-  CompletionCases(app_, "", global_flags, &paths, &cases);
+  CompletionCases(*app_, "", global_flags, &paths, &cases);
   return absl::StrCat(
       "# bash completion for classplanctl, generated from its command tree by\n"
       "# `classplanctl completion bash` (version ",

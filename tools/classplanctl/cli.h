@@ -5,20 +5,61 @@
 // arguments, help, errors, --version and the bash completion script. Building and parsing
 // the tree makes no call: parsing only picks the command's action, which main then runs
 // with a Context (context.h). The commands register themselves (commands.h) through
-// Cli::Group and Cli::Command.
+// Cli::Group and Cli::Command, and add their flags through Node and Opt.
+//
+// Only cli.cc includes CLI11: the header-only library is large, and every other source of
+// the CLI included it through this header, each paying about 12 s of CPU in CI's lint build
+// (clang-tidy and the sanitized compile) for it (docs/reliability.md, "The cuts of stop 28").
 
+#include <deque>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "CLI/CLI.hpp"
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace classplan::ctl {
 
 class Context;
+class Cli;
+
+// A flag or positional argument of a command (a CLI::Option). Each setter does what CLI11's
+// of the same name does and returns this option, so a definition reads as a chain:
+// command->add_option(...)->type_name("ID")->required().
+class Opt {
+ public:
+  explicit Opt(CLI::Option* option) : option_(option) {}
+  Opt* type_name(const std::string& name);
+  Opt* required();
+  Opt* capture_default_str();
+  // The value must be one of `values` (CLI::IsMember).
+  Opt* one_of(std::initializer_list<const char*> values);
+
+ private:
+  CLI::Option* option_;
+};
+
+// A command, or a group of commands, of the tree (a CLI::App). Values are bound by reference
+// and must live as long as the tree (Cli::Keep).
+class Node {
+ public:
+  Node(Cli* cli, CLI::App* app) : cli_(cli), app_(app) {}
+  Opt* add_option(const std::string& name, std::string& value, const std::string& help);
+  Opt* add_option(const std::string& name, int& value, const std::string& help);
+  Opt* add_flag(const std::string& name, bool& value, const std::string& help);
+  CLI::App* app() const { return app_; }
+
+ private:
+  Cli* cli_;
+  CLI::App* app_;
+};
 
 // The gateway, where every target goes unless told otherwise.
 inline constexpr char kGatewayTarget[] = "127.0.0.1:50050";
@@ -76,6 +117,7 @@ class Cli {
   using Action = std::function<int(Context&)>;
 
   Cli();
+  ~Cli();
   Cli(const Cli&) = delete;
   Cli& operator=(const Cli&) = delete;
 
@@ -93,13 +135,13 @@ class Cli {
   // `classplanctl completion bash`: a bash completion script generated from the tree.
   std::string BashCompletion() const;
 
-  CLI::App& app() { return app_; }
+  // The root of the tree (classplanctl itself).
+  Node* root() { return root_; }
 
   // For the command files: a node that only groups commands, and a command that runs
   // `action` when chosen.
-  CLI::App* Group(CLI::App* parent, const std::string& name, const std::string& help);
-  CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
-                    Action action);
+  Node* Group(Node* parent, const std::string& name, const std::string& help);
+  Node* Command(Node* parent, const std::string& name, const std::string& help, Action action);
   // Keeps a command group's flag values alive as long as the tree.
   template <typename T>
   T* Keep(std::unique_ptr<T> values) {
@@ -109,7 +151,14 @@ class Cli {
   }
 
  private:
-  CLI::App app_;
+  friend class Node;
+  Node* Wrap(CLI::App* app);
+  Opt* Wrap(CLI::Option* option);
+
+  std::unique_ptr<CLI::App> app_;
+  std::deque<Node> nodes_;  // a deque: the pointers handed out stay valid as it grows
+  std::deque<Opt> opts_;
+  Node* root_;
   GlobalFlags flags_;
   std::string command_;
   Action action_;

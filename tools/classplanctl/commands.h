@@ -22,8 +22,8 @@ void AddEligibilityCommands(Cli& cli);
 void AddAuditCommands(Cli& cli);
 
 // Flags several groups take, described once.
-CLI::Option* AddAsOfFlag(CLI::App* command, std::string* as_of, const std::string& what);
-CLI::Option* AddJurisdictionFlag(CLI::App* command, std::string* jurisdiction);
+Opt* AddAsOfFlag(Node* command, std::string* as_of, const std::string& what);
+Opt* AddJurisdictionFlag(Node* command, std::string* jurisdiction);
 
 // Parses a --flag holding a full date (YYYY-MM-DD) into `out` and sets `*has`; "" leaves
 // `*has` false. False (after printing the error) when malformed.

@@ -315,11 +315,11 @@ int Screen(const EligibilityArgs& f, Stub* stub, Context& c) {
   return 0;
 }
 
-void AddTrackAndDate(CLI::App* command, EligibilityArgs* f) {
+void AddTrackAndDate(Node* command, EligibilityArgs* f) {
   command->add_option("--track", f->track, "minimum or recommended qualifications")
       ->type_name("TRACK")
       ->capture_default_str()
-      ->check(CLI::IsMember({"minimum", "recommended"}));
+      ->one_of({"minimum", "recommended"});
   AddAsOfFlag(command, &f->as_of,
               "the class revision and rules in force on this date (default today)");
 }
@@ -328,8 +328,8 @@ void AddTrackAndDate(CLI::App* command, EligibilityArgs* f) {
 
 void AddEligibilityCommands(Cli& cli) {
   EligibilityArgs* f = cli.Keep(std::make_unique<EligibilityArgs>());
-  CLI::App* group =
-      cli.Group(&cli.app(), "eligibility", "who qualifies for a class (the eligibility service)");
+  Node* group =
+      cli.Group(cli.root(), "eligibility", "who qualifies for a class (the eligibility service)");
   using Fn = int (*)(const EligibilityArgs&, Stub*, Context&);
   auto command = [&cli, group, f](const char* name, const char* help, Fn fn) {
     return cli.Command(group, name, help, [f, fn](Context& c) {
@@ -337,7 +337,7 @@ void AddEligibilityCommands(Cli& cli) {
       return fn(*f, stub.get(), c);
     });
   };
-  CLI::App* check = command("check", "an applicant against one class, with the explanation", Check);
+  Node* check = command("check", "an applicant against one class, with the explanation", Check);
   check->add_option("--class", f->class_code, "the class code, e.g. SPCP23")
       ->type_name("CODE")
       ->required();
@@ -346,7 +346,7 @@ void AddEligibilityCommands(Cli& cli) {
       ->type_name("FILE")
       ->required();
   AddTrackAndDate(check, f);
-  CLI::App* qualify =
+  Node* qualify =
       command("qualify", "the classes an applicant qualifies for, and the nearest misses", Qualify);
   qualify
       ->add_option("--applicant", f->applicant, "JSON file of a classplan.eligibility.v1.Applicant")
@@ -356,7 +356,7 @@ void AddEligibilityCommands(Cli& cli) {
       ->type_name("N")
       ->capture_default_str();
   AddTrackAndDate(qualify, f);
-  CLI::App* screen = command("screen", "a pool of applicants against one class, streamed", Screen);
+  Node* screen = command("screen", "a pool of applicants against one class, streamed", Screen);
   screen->add_option("--class", f->class_code, "the class code")->type_name("CODE")->required();
   screen->add_option("--applicants", f->applicants, "file of applicants, one JSON object a line")
       ->type_name("FILE")
@@ -364,7 +364,7 @@ void AddEligibilityCommands(Cli& cli) {
   AddTrackAndDate(screen, f);
 
   // Rulings (hr_analyst / hr_admin).
-  CLI::App* rule = command(
+  Node* rule = command(
       "rule", "record a ruling on a review reason: for one applicant reference, or --standing",
       Rule);
   rule->add_option("--class", f->class_code, "the class code")->type_name("CODE")->required();
@@ -383,12 +383,12 @@ void AddEligibilityCommands(Cli& cli) {
   rule->add_option("--id", f->id,
                    "idempotency key: the ruling id to use (rul-...); a retry with "
                    "the same id and content returns the stored ruling");
-  CLI::App* rulings = command("rulings", "list rulings, by id", Rulings);
+  Node* rulings = command("rulings", "list rulings, by id", Rulings);
   rulings->add_option("--class", f->class_code, "only this class's");
   rulings->add_option("--applicant_ref", f->applicant_ref, "only this applicant reference's");
   rulings->add_flag("--standing", f->standing, "only standing rulings");
   rulings->add_flag("--include_withdrawn", f->include_withdrawn, "list withdrawn rulings too");
-  CLI::App* withdraw = command(
+  Node* withdraw = command(
       "withdraw-ruling", "withdraw a ruling: later evaluations no longer apply it", WithdrawRuling);
   withdraw->add_option("--id", f->id, "the ruling id")->required();
   withdraw->add_option("--why", f->why, "why it is withdrawn")->required();

@@ -514,7 +514,7 @@ constexpr PayCommand kPayCommands[] = {
      kJurisdiction | kImport | kHoursPerYear, Import},
 };
 
-void AddPayFlags(CLI::App* command, unsigned flags, PayArgs* a) {
+void AddPayFlags(Node* command, unsigned flags, PayArgs* a) {
   if (flags & kJurisdiction) AddJurisdictionFlag(command, &a->jurisdiction);
   if (flags & kAsOf) AddAsOfFlag(command, &a->as_of, "the schedule in force on this date");
   if (flags & kBand)
@@ -571,9 +571,9 @@ void AddPayFlags(CLI::App* command, unsigned flags, PayArgs* a) {
 
 void AddPayCommands(Cli& cli) {
   PayArgs* a = cli.Keep(std::make_unique<PayArgs>());
-  CLI::App* pay = cli.Group(&cli.app(), "pay", "pay bands and schedules (the pay-band service)");
+  Node* pay = cli.Group(cli.root(), "pay", "pay bands and schedules (the pay-band service)");
   for (const PayCommand& def : kPayCommands) {
-    CLI::App* command = cli.Command(pay, def.name, def.help, [a, run = def.run](Context& c) {
+    Node* command = cli.Command(pay, def.name, def.help, [a, run = def.run](Context& c) {
       c.ExpandJurisdiction(&a->jurisdiction);
       auto stub = ppb::PaybandService::NewStub(c.Channel(kPay));
       return run(*a, stub.get(), c);
