@@ -471,6 +471,15 @@ TEST_F(EligibilityE2eTest, RulingsDecideLaterEvaluationsUntilWithdrawn) {
       run("hr_analyst", {"eligibility", "rulings", "--class=G1099A", "--include_withdrawn"}, &out),
       0);
   EXPECT_NE(out.find("WITHDRAWN by analyst-7"), std::string::npos) << out;
+  // Both writes are in the service's audit trail (hr_admin only), its chain intact.
+  ASSERT_EQ(run("hr_admin", {"audit", "verify", "--service=eligibility"}, &out), 0) << out;
+  EXPECT_NE(out.find("OK: eligibility audit trail, 2 events"), std::string::npos) << out;
+  ASSERT_EQ(
+      run("hr_admin", {"audit", "list", "--service=eligibility", "--resource_type=ruling"}, &out),
+      0)
+      << out;
+  EXPECT_NE(out.find("ruling rul-e2e-1"), std::string::npos) << out;
+  EXPECT_NE(run("hr_analyst", {"audit", "list", "--service=eligibility"}, &out), 0) << out;
   // Bad input: the server's field violation (INVALID_ARGUMENT: exit 4), nothing written.
   EXPECT_EQ(run("hr_analyst",
                 {"eligibility", "rule", "--class=G1099A", "--standing", "--reason_id=x|y",

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "classplan/appraisal/v1/appraisal_service.grpc.pb.h"
 #include "classplan/catalog/v1/catalog_service.grpc.pb.h"
+#include "classplan/eligibility/v1/eligibility_service.grpc.pb.h"
 #include "classplan/payband/v1/payband_service.grpc.pb.h"
 #include "common/audit/audit_proto.h"
 #include "tools/classplanctl/commands.h"
@@ -39,6 +40,7 @@ struct AuditArgs {
 Service ServiceOf(const std::string& name) {
   if (name == "payband") return Service::kPayband;
   if (name == "appraisal") return Service::kAppraisal;
+  if (name == "eligibility") return Service::kEligibility;
   return Service::kCatalog;
 }
 
@@ -54,6 +56,11 @@ int ListPage(Context& c, Service service, const Req& req, Resp* resp) {
       auto stub = appraisal::v1::AppraisalService::NewStub(c.Channel(service));
       return c.Call(service, stub.get(), &appraisal::v1::AppraisalService::Stub::ListAuditEvents,
                     req, resp);
+    }
+    case Service::kEligibility: {
+      auto stub = eligibility::v1::EligibilityService::NewStub(c.Channel(service));
+      return c.Call(service, stub.get(),
+                    &eligibility::v1::EligibilityService::Stub::ListAuditEvents, req, resp);
     }
     default: {
       auto stub = catalog::v1::CatalogService::NewStub(c.Channel(service));
@@ -152,16 +159,16 @@ void AddAuditCommands(Cli& cli) {
   Node* group = cli.Group(cli.root(), "audit",
                           "a service's audit trail: who changed or read what (hr_admin)");
   auto service_flag = [a](Node* command) {
-    command->add_option("--service", a->service, "catalog, payband or appraisal")
+    command->add_option("--service", a->service, "catalog, payband, appraisal or eligibility")
         ->type_name("SERVICE")
         ->required()
-        ->one_of({"catalog", "payband", "appraisal"});
+        ->one_of({"catalog", "payband", "appraisal", "eligibility"});
   };
   Node* list = cli.Command(group, "list", "audit events, oldest first, as a table",
                            [a](Context& c) { return List(*a, c); });
   service_flag(list);
   list->add_option("--resource_type", a->resource_type,
-                   "only this kind: job_class, notice, pay_schedule, appraisal")
+                   "only this kind: job_class, notice, pay_schedule, appraisal, ruling")
       ->type_name("TYPE");
   list->add_option("--resource_id", a->resource_id, "only this resource (a code, number or id)")
       ->type_name("ID");

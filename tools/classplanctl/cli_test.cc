@@ -200,7 +200,9 @@ TEST(Cli, AuditCommandsNeedAServiceThatKeepsATrail) {
   EXPECT_FALSE(p.exit.has_value()) << p.err;
   EXPECT_EQ(p.command, "audit list");
   ExpectUsageError({"audit", "list"}, "--service");
-  ExpectUsageError({"audit", "verify", "--service=eligibility"}, "eligibility");
+  ExpectUsageError({"audit", "verify", "--service=gateway"}, "gateway");
+  p = ParseArgs({"audit", "verify", "--service=eligibility"});  // its rulings are audited
+  EXPECT_FALSE(p.exit.has_value()) << p.err;
 }
 
 }  // namespace
