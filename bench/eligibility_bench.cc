@@ -217,8 +217,9 @@ void BM_ScreenPoolThroughService(benchmark::State& state) {
 
 // Social workers with 49 to 60 months of case management (SPPS26's path-2 asks for 72): the
 // licensed half qualifies, the other half needs licence eligibility confirmed.
+constexpr int64_t kSocialWorkers = 10000;
 std::vector<v1::Applicant> SocialWorkers() {
-  std::vector<v1::Applicant> pool(10000);
+  std::vector<v1::Applicant> pool(kSocialWorkers);
   for (size_t i = 0; i < pool.size(); ++i) {
     v1::Applicant& a = pool[i];
     a.set_applicant_ref("bench-" + std::to_string(i));
@@ -241,10 +242,9 @@ std::vector<v1::Applicant> SocialWorkers() {
   return pool;
 }
 
-// The same screening with no ruling store at all: the row to compare with the code before
-// rulings (issue 18's budget: 100 standing rulings within 10 % of it). Items: applicants.
-void BM_ScreenWithoutRulingStore(benchmark::State& state) {
-  Eligibility eligibility(&g_env->rules, CreditSettings{});
+// Screens the social workers against SPPS26 (StartScreening once per iteration, then ScreenOne
+// per applicant, as the stream does); items: applicants. Returns the rulings applied.
+int64_t ScreenSocialWorkers(benchmark::State& state, Eligibility& eligibility) {
   const std::vector<v1::Applicant> pool = SocialWorkers();
   v1::ScreenHeader h;
   h.set_class_code("SPPS26");
@@ -252,6 +252,7 @@ void BM_ScreenWithoutRulingStore(benchmark::State& state) {
   Scratch scratch;
   v1::ScreenResult out;
   int64_t items = 0;
+  int64_t ruled = 0;
   for (auto _ : state) {
     auto screening = eligibility.StartScreening(h);
     if (!screening.ok()) {
@@ -260,11 +261,20 @@ void BM_ScreenWithoutRulingStore(benchmark::State& state) {
     }
     for (size_t i = 0; i < pool.size(); ++i) {
       eligibility.ScreenOne(*screening, pool[i], static_cast<int64_t>(i), &scratch, &out);
+      ruled += out.applied_rulings_size();
       benchmark::DoNotOptimize(out);
     }
     items += static_cast<int64_t>(pool.size());
   }
   state.SetItemsProcessed(items);
+  return ruled;
+}
+
+// The same screening with no ruling store at all: the row to compare with the code before
+// rulings (issue 18's budget: 100 standing rulings within 10 % of it). Items: applicants.
+void BM_ScreenWithoutRulingStore(benchmark::State& state) {
+  Eligibility eligibility(&g_env->rules, CreditSettings{});
+  ScreenSocialWorkers(state, eligibility);
 }
 
 // Screening (StartScreening once, then ScreenOne per applicant, as the stream does) against
@@ -306,30 +316,10 @@ void BM_ScreenWithStandingRulings(benchmark::State& state) {
   }
   RulingCache cache(store->get());
   Eligibility eligibility(&g_env->rules, CreditSettings{}, &cache);
-  const std::vector<v1::Applicant> pool = SocialWorkers();
-  v1::ScreenHeader h;
-  h.set_class_code("SPPS26");
-  *h.mutable_as_of() = Day(2026, 1, 31);
-  Scratch scratch;
-  v1::ScreenResult out;
-  int64_t items = 0;
-  int64_t ruled = 0;
-  for (auto _ : state) {
-    auto screening = eligibility.StartScreening(h);
-    if (!screening.ok()) {
-      state.SkipWithError("cannot start the screening");
-      break;
-    }
-    for (size_t i = 0; i < pool.size(); ++i) {
-      eligibility.ScreenOne(*screening, pool[i], static_cast<int64_t>(i), &scratch, &out);
-      ruled += out.applied_rulings_size();
-      benchmark::DoNotOptimize(out);
-    }
-    items += static_cast<int64_t>(pool.size());
-  }
+  const int64_t ruled = ScreenSocialWorkers(state, eligibility);
+  const int64_t items = static_cast<int64_t>(state.iterations()) * kSocialWorkers;
   state.counters["ruled"] = benchmark::Counter(static_cast<double>(ruled) /
                                                static_cast<double>(std::max<int64_t>(items, 1)));
-  state.SetItemsProcessed(items);
   fs::remove_all(dir);
 }
 
