@@ -4,6 +4,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/identity/identity.h"
@@ -97,7 +98,11 @@ class CallObserverFactoryImpl : public grpc::experimental::ServerInterceptorFact
     }
     // Methods of registered services only: the names are the generated ones, never a
     // client's text.
-    return new CallObserver(options_.metrics->ForMethod(info->method()), info, options_.access_log);
+    // Health checks (probes, the gateway's every few seconds) are counted but not logged:
+    // they would drown the calls.
+    const bool health = absl::StartsWith(info->method(), "/grpc.health.v1.Health/");
+    return new CallObserver(options_.metrics->ForMethod(info->method()), info,
+                            options_.access_log && !health);
   }
 
  private:

@@ -9,6 +9,7 @@
 //   - one access-log line ("msg":"access"): method, code, latency, the gateway's request id,
 //     the W3C trace id, and the principal only when it is a system (role agency_system, e.g.
 //     "service:payband" or an agency's ATS), never a person's id or any request content.
+//     Health checks are counted, not logged.
 // A call whose deadline passed is recorded as DEADLINE_EXCEEDED whatever the service sent
 // (the caller sees DEADLINE_EXCEEDED; gRPC reports it to the server as a cancellation).
 

@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/metrics/scrape.h"
 #include "common/server/call_deadline.h"
+#include "common/server/call_observer.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
@@ -105,6 +106,20 @@ TEST(ServerHostTest, ServesReflectionV1) {
   EXPECT_EQ(resp.error_response().error_code(), grpc::StatusCode::NOT_FOUND);
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST(EffectiveCodeTest, AnExpiredCallIsDeadlineExceededNotCancelled) {
+  const absl::Time now = absl::Now();
+  const absl::Time passed = now - absl::Milliseconds(1);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::CANCELLED, passed, now),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::OK, passed, now), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::NOT_FOUND, passed, now), grpc::StatusCode::NOT_FOUND);
+  // Before the deadline a cancellation is the caller's.
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::CANCELLED, now + absl::Seconds(1), now),
+            grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::CANCELLED, absl::InfiniteFuture(), now),
+            grpc::StatusCode::CANCELLED);
 }
 
 TEST(ServerHostTest, HealthTurnsNotServingWhenDrainStarts) {

@@ -126,6 +126,20 @@ TEST(MetricsE2eTest, EveryProcessServesMetricsThatPromtoolAccepts) {
         << lint;
   }
   EXPECT_EQ(suite.Terminate(60), 0);
+
+  // One access line per call at the service too, and the gateway's trace carried on: the
+  // catalog's line for a request id names the same trace id as the gateway's.
+  const std::string catalog_log = testing::ReadWholeFile(
+      absl::StrCat(dir, "/catalog-", std::getenv("CLASSPLAN_CATALOG_PORTS"), ".log"));
+  const std::string gateway_log =
+      testing::ReadWholeFile(absl::StrCat(dir, "/gateway-", gateway_port, ".log"));
+  const std::regex line(
+      R"re("msg":"access","method":"/classplan\.catalog\.v1\.CatalogService/GetJobClass","code":"OK",[^\n]*"request_id":"([0-9a-f]+)","trace_id":"([0-9a-f]{32})")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(catalog_log, m, line)) << catalog_log;
+  const std::regex gateway_line(
+      absl::StrCat(R"("request_id":")", m[1].str(), R"(","trace_id":")", m[2].str(), "\""));
+  EXPECT_TRUE(std::regex_search(gateway_log, gateway_line)) << gateway_log;
 }
 
 }  // namespace
