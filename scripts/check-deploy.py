@@ -32,6 +32,7 @@ ALLOWED_CALLERS = {
     "postgres": {"catalog", "payband", "appraisal", "eligibility"},
 }
 DATA_PORTS = {6379: "redis", 5432: "postgres"}
+METRICS_PORT = 9090  # every service's Prometheus endpoint (--metrics_listen)
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"}
 CLASSPLAN_IMAGE = "classplan"  # the kustomize image name the base manifests use
 STATEFUL = {"catalog", "payband", "appraisal", "eligibility"}  # the services with a database
@@ -303,6 +304,11 @@ def check_network_policies(docs, problems):
                 continue
             for src in sources:
                 if "ipBlock" in src or "namespaceSelector" in src:
+                    # From outside: a service's metrics port only, or the gateway's ports but
+                    # its public one (which is open to all anyway).
+                    if "namespaceSelector" in src and ports == {METRICS_PORT} and targets and \
+                            targets <= STATEFUL:
+                        continue
                     if targets != {"gateway"} or 50050 in ports or not ports:
                         problems.append(f"{who}: ingress from outside the namespace")
                     continue

@@ -15,6 +15,8 @@ PACKAGES=(
   libclang-rt-14-dev llvm  # sanitizer and libFuzzer runtimes; llvm-symbolizer for their stacks
   ccache
   postgresql libpq-dev
+  prometheus-cpp-dev  # metrics: prometheus-cpp core and pull (civetweb serves /metrics)
+  prometheus  # promtool: `promtool check metrics` (tests) and `check rules` (check-deploy)
   python3-yaml  # scripts/check-deploy.py (kubectl, for `kubectl kustomize`, is expected on the image)
 )
 

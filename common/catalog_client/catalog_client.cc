@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/log/log.h"
+#include "common/log/trace.h"
 #include "common/server/call_deadline.h"
 #include "common/status/grpc_status.h"
 #include "common/tls/mtls.h"
@@ -58,6 +59,10 @@ void CatalogClient::SetDeadline(grpc::ClientContext* ctx) const {
   // Never wait longer than the call we are serving will (ScopedCallDeadline).
   ctx->set_deadline(absl::ToChronoTime(
       std::min(absl::Now() + options_.deadline, server::ScopedCallDeadline::Current())));
+  // The served call's trace goes on to the catalog (W3C trace context, common/log/trace.h).
+  if (std::string tp = log::CurrentTraceparentForCall(); !tp.empty()) {
+    ctx->AddMetadata(log::kTraceparentHeader, tp);
+  }
 }
 
 absl::Status CatalogClient::Check(const grpc::Status& s, const char* rpc) {

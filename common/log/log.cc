@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/log/trace.h"
 
 namespace classplan::log {
 namespace {
@@ -116,9 +117,21 @@ std::string Format(Level level, absl::string_view msg, std::initializer_list<Fie
       "{\"ts\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
       "\",\"level\":\"", LevelName(level), "\",\"service\":\"", JsonEscape(ServiceName()),
       "\",\"msg\":\"", JsonEscape(msg), "\"");
+  bool has_request_id = false, has_trace_id = false;
   for (const auto& [key, value] : fields) {
     absl::StrAppend(&line, ",\"", JsonEscape(key), "\":");
     std::visit(ValueAppender{&line}, value.variant());
+    has_request_id = has_request_id || key == "request_id";
+    has_trace_id = has_trace_id || key == "trace_id";
+  }
+  // The call this thread serves (trace.h): every line written for it names it.
+  if (const ScopedCallContext* call = ScopedCallContext::Current(); call != nullptr) {
+    if (!has_request_id && !call->request_id().empty()) {
+      absl::StrAppend(&line, ",\"request_id\":\"", JsonEscape(call->request_id()), "\"");
+    }
+    if (!has_trace_id && call->trace().valid()) {
+      absl::StrAppend(&line, ",\"trace_id\":\"", call->trace().trace_id, "\"");
+    }
   }
   line += "}";
   return line;

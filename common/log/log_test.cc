@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/log/trace.h"
 #include "gtest/gtest.h"
 
 namespace classplan::log {
@@ -61,6 +62,64 @@ TEST(LogTest, CountersBecomeFields) {
       FormatCounters(Level::kInfo, "metrics", {{"cache.redis.fallback", 4}, {"a", 0}});
   EXPECT_NE(line.find("\"msg\":\"metrics\",\"a\":0,\"cache.redis.fallback\":4}"), std::string::npos)
       << line;
+}
+
+}  // namespace
+}  // namespace classplan::log
+
+namespace classplan::log {
+namespace {
+
+TEST(TraceTest, ParsesAValidTraceparentOnly) {
+  const TraceContext t =
+      ParseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  ASSERT_TRUE(t.valid());
+  EXPECT_EQ(t.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(t.parent_id, "00f067aa0ba902b7");
+  EXPECT_EQ(t.Header(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  for (const char* bad : {"", "garbage", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                          "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+                          "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+                          "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                          "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+                          "00-\"bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}) {
+    EXPECT_FALSE(ParseTraceparent(bad).valid()) << bad;
+  }
+  // A later version may append fields.
+  EXPECT_TRUE(
+      ParseTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later").valid());
+}
+
+TEST(TraceTest, ChildKeepsTheTraceWithANewParent) {
+  const TraceContext root = NewTrace();
+  ASSERT_TRUE(root.valid());
+  EXPECT_TRUE(ParseTraceparent(root.Header()).valid());
+  const TraceContext child = ChildOf(root);
+  EXPECT_EQ(child.trace_id, root.trace_id);
+  EXPECT_NE(child.parent_id, root.parent_id);
+}
+
+TEST(TraceTest, EveryLineOfACallNamesItsRequestAndTrace) {
+  EXPECT_EQ(Format(Level::kInfo, "x", {}).find("trace_id"), std::string::npos);
+  const TraceContext t =
+      ParseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  {
+    ScopedCallContext call("req-1", t);
+    const std::string line = Format(Level::kInfo, "x", {{"n", 1}});
+    EXPECT_NE(line.find(R"("request_id":"req-1","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736")"),
+              std::string::npos)
+        << line;
+    const std::string child = CurrentTraceparentForCall();
+    EXPECT_EQ(ParseTraceparent(child).trace_id, t.trace_id);
+  }
+  EXPECT_EQ(Format(Level::kInfo, "x", {}).find("request_id"), std::string::npos);
+  EXPECT_EQ(CurrentTraceparentForCall(), "");
+}
+
+TEST(TraceTest, RequestIdsOfAnotherShapeAreDropped) {
+  EXPECT_EQ(SafeRequestId("a1b2-c3:d4.e_5"), "a1b2-c3:d4.e_5");
+  EXPECT_EQ(SafeRequestId("jane.doe@example.org"), "");
+  EXPECT_EQ(SafeRequestId(std::string(65, 'a')), "");
 }
 
 }  // namespace

@@ -37,6 +37,8 @@ ServerOptions ServerOptionsFromFlags(std::string service_name) {
   o.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   o.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
   o.health_listen = absl::GetFlag(FLAGS_health_listen);
+  o.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (o.metrics_listen == "off") o.metrics_listen.clear();
   if (const auto& mtls = MtlsFromFlags(); mtls.ok() && mtls->has_value()) {
     o.credentials = tls::MtlsServerCredentials(**mtls);
   }
@@ -155,3 +157,6 @@ ABSL_FLAG(std::string, mtls_ca_file, classplan::server::EnvOr("CLASSPLAN_MTLS_CA
 ABSL_FLAG(std::string, health_listen, classplan::server::EnvOr("CLASSPLAN_HEALTH_LISTEN", ""),
           "host:port of a plaintext port serving grpc.health.v1 only, for probes that cannot "
           "do mutual TLS; empty: none (env CLASSPLAN_HEALTH_LISTEN)");
+ABSL_FLAG(std::string, metrics_listen, classplan::server::EnvOr("CLASSPLAN_METRICS_LISTEN", ""),
+          "host:port of the Prometheus endpoint (GET /metrics over HTTP); empty or \"off\": "
+          "none (env CLASSPLAN_METRICS_LISTEN)");

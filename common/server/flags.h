@@ -19,6 +19,7 @@
 //   --mtls_key_file     CLASSPLAN_MTLS_KEY_FILE       this process's certificate and key, the
 //   --mtls_ca_file      CLASSPLAN_MTLS_CA_FILE        CA every peer's must chain to; all or none
 //   --health_listen     CLASSPLAN_HEALTH_LISTEN     host:port of a plaintext health-only port
+//   --metrics_listen    CLASSPLAN_METRICS_LISTEN    host:port of the Prometheus endpoint
 
 #include <memory>
 #include <optional>
@@ -45,6 +46,7 @@ ABSL_DECLARE_FLAG(std::string, mtls_cert_file);
 ABSL_DECLARE_FLAG(std::string, mtls_key_file);
 ABSL_DECLARE_FLAG(std::string, mtls_ca_file);
 ABSL_DECLARE_FLAG(std::string, health_listen);
+ABSL_DECLARE_FLAG(std::string, metrics_listen);
 
 namespace classplan::server {
 

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/metrics/metrics.h"
+#include "common/server/call_observer.h"
+#include "common/server/reflection_v1.h"
 #include "common/server/unary.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -65,6 +67,16 @@ absl::Status ServerHost::Start() {
     return absl::InvalidArgumentError(
         "max_connection_age and max_connection_age_grace must not be negative (0s: off)");
   }
+  calls_ = std::make_shared<metrics::CallMetrics>("classplan_server", "Calls served");
+  if (!options_.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<metrics::Endpoint>> endpoint =
+        metrics::Endpoint::Start(options_.metrics_listen);
+    if (!endpoint.ok()) return endpoint.status();
+    metrics_ = *std::move(endpoint);
+    metrics_->Add(calls_);
+    log::Info("metrics listening",
+              {{"address", options_.metrics_listen}, {"port", int64_t{metrics_->port()}}});
+  }
   grpc::EnableDefaultHealthCheckService(true);
   if (options_.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -89,10 +101,19 @@ absl::Status ServerHost::Start() {
   }
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(UndecodableRequestInterceptorFactory());  // unary.h
+    creators.push_back(UndecodableRequestInterceptorFactory());              // unary.h
+    creators.push_back(CallObserverFactory({calls_, options_.access_log}));  // call_observer.h
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   for (grpc::Service* s : services_) builder.RegisterService(s);
+  if (options_.reflection) {
+    // v1 beside the plugin's v1alpha (reflection_v1.h).
+    std::vector<std::string> names = options_.health_service_names;
+    names.insert(names.end(), {"grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+                               "grpc.reflection.v1alpha.ServerReflection"});
+    reflection_v1_ = std::make_unique<ReflectionV1>(std::move(names));
+    builder.RegisterService(reflection_v1_.get());
+  }
   if (generic_ != nullptr) builder.RegisterCallbackGenericService(generic_);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

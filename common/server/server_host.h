@@ -5,7 +5,9 @@
 //   - settings from flags, with CLASSPLAN_* environment variables as defaults;
 //   - gRPC callback services, a request size limit (bigger → RESOURCE_EXHAUSTED);
 //   - grpc.health.v1: NOT_SERVING until MarkServing(), NOT_SERVING again on SIGTERM/SIGINT;
-//   - server reflection;
+//   - server reflection, v1alpha (gRPC's plugin) and v1 (reflection_v1.h);
+//   - calls counted and timed by method and code, and a Prometheus endpoint (`metrics_listen`,
+//     docs/observability.md);
 //   - graceful drain: in-flight calls get `drain_timeout` to finish, then are cancelled;
 //   - optional mutual TLS (`credentials`, common/tls/mtls.h) and then, optionally, a second
 //     plaintext port serving only grpc.health.v1 (`health_listen`) for probes that cannot
@@ -22,6 +24,8 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/metrics/call_metrics.h"
+#include "common/metrics/endpoint.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/grpcpp.h"
 
@@ -42,6 +46,11 @@ struct ServerOptions {
   // How often every counter is written as one "metrics" log line (and once more at
   // shutdown); zero for never. This is how operators see fallbacks and errors.
   absl::Duration metrics_interval = absl::Seconds(60);
+  // host:port of the Prometheus endpoint (GET /metrics over HTTP, common/metrics/endpoint.h);
+  // empty for none.
+  std::string metrics_listen;
+  // One "access" log line per call (call_observer.h).
+  bool access_log = true;
   // Listening credentials; null means plaintext (InsecureServerCredentials).
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // host:port of a plaintext listener that answers grpc.health.v1 only, with the same
@@ -81,6 +90,10 @@ class ServerHost {
   int port() const { return port_; }
   // The health-only port, 0 without one.
   int health_port() const { return health_port_; }
+  // The metrics port, 0 without one.
+  int metrics_port() const { return metrics_ != nullptr ? metrics_->port() : 0; }
+  // The metrics endpoint (null without one), to serve more collectables (the gateway's).
+  metrics::Endpoint* metrics_endpoint() { return metrics_.get(); }
   // Health → SERVING for "" and every configured service name.
   void MarkServing();
   // Health of one more service name (e.g. a backend the gateway answers for); ignored once
@@ -105,6 +118,9 @@ class ServerHost {
   int port_ = 0;
   int health_port_ = 0;
   bool shut_down_ = false;
+  std::unique_ptr<grpc::Service> reflection_v1_;  // grpc.reflection.v1 (reflection_v1.h)
+  std::shared_ptr<metrics::CallMetrics> calls_;
+  std::unique_ptr<metrics::Endpoint> metrics_;
   std::thread metrics_thread_;
   absl::Mutex metrics_mu_;
   bool metrics_stop_ ABSL_GUARDED_BY(metrics_mu_) = false;

@@ -1,14 +1,18 @@
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/synchronization/notification.h"
+#include "common/metrics/scrape.h"
 #include "common/server/call_deadline.h"
+#include "common/server/call_observer.h"
 #include "common/server/flags.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 
 namespace classplan::server {
@@ -46,6 +50,76 @@ TEST(ServerHostTest, HealthIsNotServingUntilMarkedServing) {
   EXPECT_EQ(Check(host.port(), "classplan.test.v1.TestService"), HealthCheckResponse::SERVING);
   host.Shutdown();
   host.Shutdown();  // idempotent
+}
+
+TEST(ServerHostTest, ServesMetricsOfItsCalls) {
+  ServerOptions o;
+  o.service_name = "test";
+  o.listen = "127.0.0.1:0";
+  o.metrics_listen = "127.0.0.1:0";
+  ServerHost host(o);
+  ASSERT_TRUE(host.Start().ok());
+  ASSERT_GT(host.metrics_port(), 0);
+  host.MarkServing();
+  ASSERT_EQ(Check(host.port(), ""), HealthCheckResponse::SERVING);
+  absl::StatusOr<std::string> text = metrics::Scrape("127.0.0.1", host.metrics_port());
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_NE(
+      text->find(
+          R"(classplan_server_requests_total{method="/grpc.health.v1.Health/Check",code="OK"} 1)"),
+      std::string::npos)
+      << *text;
+  EXPECT_NE(text->find("# HELP process_resident_memory_bytes "), std::string::npos);
+}
+
+TEST(ServerHostTest, ServesReflectionV1) {
+  ServerOptions o;
+  o.service_name = "test";
+  o.listen = "127.0.0.1:0";
+  o.health_service_names = {"grpc.health.v1.Health"};
+  ServerHost host(o);
+  ASSERT_TRUE(host.Start().ok());
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(host.port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = grpc::reflection::v1::ServerReflection::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  auto stream = stub->ServerReflectionInfo(&ctx);
+  grpc::reflection::v1::ServerReflectionRequest req;
+  req.set_list_services("");
+  ASSERT_TRUE(stream->Write(req));
+  grpc::reflection::v1::ServerReflectionResponse resp;
+  ASSERT_TRUE(stream->Read(&resp));
+  std::vector<std::string> names;
+  for (const auto& s : resp.list_services_response().service()) names.push_back(s.name());
+  EXPECT_NE(std::find(names.begin(), names.end(), "grpc.reflection.v1.ServerReflection"),
+            names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "grpc.reflection.v1alpha.ServerReflection"),
+            names.end());
+  req.set_file_containing_symbol("grpc.health.v1.Health");
+  ASSERT_TRUE(stream->Write(req));
+  ASSERT_TRUE(stream->Read(&resp));
+  ASSERT_EQ(resp.file_descriptor_response().file_descriptor_proto_size(), 1);
+  req.set_file_containing_symbol("no.such.Symbol");
+  ASSERT_TRUE(stream->Write(req));
+  ASSERT_TRUE(stream->Read(&resp));
+  EXPECT_EQ(resp.error_response().error_code(), grpc::StatusCode::NOT_FOUND);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST(EffectiveCodeTest, AnExpiredCallIsDeadlineExceededNotCancelled) {
+  const absl::Time now = absl::Now();
+  const absl::Time passed = now - absl::Milliseconds(1);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::CANCELLED, passed, now),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::OK, passed, now), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::NOT_FOUND, passed, now), grpc::StatusCode::NOT_FOUND);
+  // Before the deadline a cancellation is the caller's.
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::CANCELLED, now + absl::Seconds(1), now),
+            grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(EffectiveCode(grpc::StatusCode::CANCELLED, absl::InfiniteFuture(), now),
+            grpc::StatusCode::CANCELLED);
 }
 
 TEST(ServerHostTest, HealthTurnsNotServingWhenDrainStarts) {

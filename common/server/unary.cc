@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/server/call_observer.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -161,11 +162,32 @@ absl::StatusOr<identity::Caller> RpcAdapter::CallerOf(const grpc::ServerContextB
   }
   identity::Caller caller{std::move(claims->principal), std::move(claims->roles),
                           std::move(claims->request_id), rpc};
+  // A system's principal (an agency's ATS, "service:payband") goes in the access log; a
+  // person's never does.
+  if (caller.Has(identity::Role::kAgencySystem)) NoteSystemPrincipal(ctx, caller.principal);
   if (absl::Status allowed = trust_.roles->Authorize(rpc, caller); !allowed.ok()) {
     stats_.denied.Increment();
     return allowed;
   }
   return caller;
+}
+
+log::TraceContext RpcAdapter::TraceOf(const grpc::ServerContextBase* ctx) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(log::kTraceparentHeader);
+  log::TraceContext trace;
+  if (it != md.end()) {
+    trace = log::ParseTraceparent(absl::string_view(it->second.data(), it->second.size()));
+  }
+  return trace.valid() ? trace : log::NewTrace();
+}
+
+grpc::Status RpcAdapter::NotStarted(const grpc::ServerContextBase* ctx) {
+  if (absl::Now() >= absl::FromChrono(ctx->deadline())) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "the deadline passed before the call's work started");
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller");
 }
 
 grpc::Status RpcAdapter::Failed(const absl::Status& status, const char* rpc) {

@@ -26,6 +26,7 @@
 #include "common/identity/assertion.h"
 #include "common/identity/identity.h"
 #include "common/identity/method_roles.h"
+#include "common/log/trace.h"
 #include "common/metrics/metrics.h"
 #include "common/server/call_deadline.h"
 #include "common/server/worker_pool.h"
@@ -93,7 +94,8 @@ class RpcAdapter {
 
   // Runs `work` on the pool and finishes the call with its result. Outgoing calls made by the
   // work inherit the caller's deadline (ScopedCallDeadline). A call cancelled before its work
-  // starts finishes CANCELLED without running it.
+  // starts finishes CANCELLED (DEADLINE_EXCEEDED when its deadline has passed) without
+  // running it.
   //
   // `work` is called either with no argument or with the call's `const identity::Caller&`
   // (CallerOf), read before the call is admitted.
@@ -106,22 +108,32 @@ class RpcAdapter {
       reactor->Finish(Failed(caller.status(), rpc));
       return reactor;
     }
-    grpc::Status admitted =
-        Admit([this, ctx, reactor, resp, rpc, work = std::move(work), caller = *std::move(caller)] {
-          if (ctx->IsCancelled()) {
-            reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
-            return;
-          }
-          ScopedCallDeadline deadline(absl::FromChrono(ctx->deadline()));
-          if constexpr (std::is_invocable_v<const Work&, const identity::Caller&>) {
-            Finish<Resp>(reactor, work(caller), resp, rpc);
-          } else {
-            Finish<Resp>(reactor, work(), resp, rpc);
-          }
-        });
+    log::TraceContext trace = TraceOf(ctx);
+    grpc::Status admitted = Admit([this, ctx, reactor, resp, rpc, work = std::move(work),
+                                   caller = *std::move(caller), trace = std::move(trace)] {
+      // Every log line written for the call names it; outgoing calls carry its trace.
+      log::ScopedCallContext call(log::SafeRequestId(caller.request_id), trace);
+      if (ctx->IsCancelled()) {
+        reactor->Finish(NotStarted(ctx));
+        return;
+      }
+      ScopedCallDeadline deadline(absl::FromChrono(ctx->deadline()));
+      if constexpr (std::is_invocable_v<const Work&, const identity::Caller&>) {
+        Finish<Resp>(reactor, work(caller), resp, rpc);
+      } else {
+        Finish<Resp>(reactor, work(), resp, rpc);
+      }
+    });
     if (!admitted.ok()) reactor->Finish(std::move(admitted));
     return reactor;
   }
+
+  // The call's trace context: its traceparent header, or a new trace when it has none (a
+  // direct call; the gateway always sends one).
+  static log::TraceContext TraceOf(const grpc::ServerContextBase* ctx);
+  // The status of a call cancelled before its work started: DEADLINE_EXCEEDED when its
+  // deadline has passed (gRPC cancels a call at its deadline), else CANCELLED.
+  static grpc::Status NotStarted(const grpc::ServerContextBase* ctx);
 
   // The caller of `rpc`, from the call's identity assertion (assertion.h) only: UNAUTHENTICATED
   // without one that verifies for this method, PERMISSION_DENIED when the service's role table

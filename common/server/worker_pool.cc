@@ -1,8 +1,15 @@
 #include "common/server/worker_pool.h"
 
+#include "common/metrics/metrics.h"
+#include "prometheus/gauge.h"
+
 namespace classplan::server {
 
-WorkerPool::WorkerPool(int threads, size_t max_queue) : max_queue_(max_queue) {
+WorkerPool::WorkerPool(int threads, size_t max_queue)
+    : max_queue_(max_queue),
+      depth_(metrics::GetGauge("classplan_worker_queue_depth",
+                               "Calls and tasks waiting for a worker thread (every pool of the "
+                               "process); calls are shed when a pool's queue is full.")) {
   if (threads < 1) threads = 1;
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
 }
@@ -18,12 +25,14 @@ WorkerPool::~WorkerPool() {
 void WorkerPool::Submit(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
   queue_.push_back(std::move(task));
+  depth_.Increment();
 }
 
 bool WorkerPool::TrySubmit(std::function<void()> task) {
   absl::MutexLock lock(&mu_);
   if (max_queue_ > 0 && queue_.size() >= max_queue_) return false;
   queue_.push_back(std::move(task));
+  depth_.Increment();
   return true;
 }
 
@@ -39,6 +48,7 @@ void WorkerPool::Run() {
       if (queue_.empty()) return;  // stopping and drained
       task = std::move(queue_.front());
       queue_.pop_front();
+      depth_.Decrement();
     }
     task();
   }

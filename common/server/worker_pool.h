@@ -11,6 +11,10 @@
 
 #include "absl/synchronization/mutex.h"
 
+namespace prometheus {
+class Gauge;
+}
+
 namespace classplan::server {
 
 class WorkerPool {
@@ -34,6 +38,8 @@ class WorkerPool {
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   size_t max_queue_;
+  // classplan_worker_queue_depth: the tasks waiting in every pool of the process.
+  prometheus::Gauge& depth_;
   std::vector<std::thread> threads_;
 };
 

@@ -24,6 +24,10 @@
 #                                when set, it replaces the first port and the replica count,
 #                                so the ports need not be consecutive (tests pass ports the
 #                                kernel chose)
+#   CLASSPLAN_<SERVICE>_METRICS_PORTS  each replica's Prometheus endpoint (GET /metrics), one
+#                                per port of CLASSPLAN_<SERVICE>_PORTS; default: the replica's
+#                                port + 1000 (51051, 51052, ...), or, when the service's PORTS
+#                                are given, a port the kernel picks (in the replica's log)
 #   CLASSPLAN_STORE              sqlite (default): catalog, payband, appraisal and
 #                                eligibility (its rulings) each on a SQLite file in the run
 #                                dir; postgres: on a private PostgreSQL 15 in the run dir (deploy/local/postgres.sh), one
@@ -220,13 +224,22 @@ start_replicas() {
     echo "classplan: $name is not built ($binary); skipped (the gateway answers UNAVAILABLE)"
     return 0
   fi
-  local addrs=()
+  local addrs=() metrics_ports=() upper given_ports given_metrics i=0
+  upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
+  given_ports=$(printenv "CLASSPLAN_${upper}_PORTS" || true)
+  given_metrics=$(printenv "CLASSPLAN_${upper}_METRICS_PORTS" || true)
+  IFS=, read -ra metrics_ports <<<"$given_metrics"
   mtls_flags "$name"
   for port in "${ports[@]}"; do
+    local metrics_port=${metrics_ports[$i]:-}
+    if [ -z "$metrics_port" ]; then
+      if [ -n "$given_ports" ]; then metrics_port=0; else metrics_port=$((port + 1000)); fi
+    fi
+    i=$((i + 1))
     # --listen last: it wins over the flag file's.
     supervise "$name-$port" "$RUN_DIR/$name-$port.log" TERM \
       "$binary" "$@" --listen="127.0.0.1:$port" --identity_key_file="$IDENTITY_KEY_FILE" \
-      "${MTLS_ARGS[@]}"
+      --metrics_listen="127.0.0.1:$metrics_port" "${MTLS_ARGS[@]}"
     wait_healthy "$port" "$name" ${CTL_DIRECT[@]+"${CTL_DIRECT[@]}"} || exit 1
     addrs+=("127.0.0.1:$port")
   done

@@ -33,13 +33,10 @@
 #include "services/gateway/grpc/reflection_proxy.h"
 #include "services/gateway/redis/redis_buckets.h"
 #include "services/gateway/telemetry/gateway_metrics.h"
-#include "services/gateway/telemetry/metrics_http.h"
 
 ABSL_FLAG(std::string, config,
           classplan::server::EnvOr("CLASSPLAN_GATEWAY_CONFIG", "deploy/local/gateway.textproto"),
           "the gateway's config file (env CLASSPLAN_GATEWAY_CONFIG)");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "host:port of the Prometheus endpoint; overrides the config file's metrics_listen");
 
 namespace classplan::gateway {
 namespace {
@@ -125,7 +122,7 @@ int Run() {
   }
   RouteTable routes(settings->routes);
   auto pools = MakeBackendPools(*settings, server::InternalChannelCredentials());
-  GatewayMetrics metrics;
+  auto metrics = std::make_shared<GatewayMetrics>();
   server::WorkerPool workers(settings->worker_threads, /*max_queue=*/4096);
   server::WorkerPool reflection_workers(2);
 
@@ -133,7 +130,8 @@ int Run() {
   if (settings->access_log) access_log = std::make_unique<AccessLog>();
   MethodKinds kinds(&pools, &routes);
   ProxyService proxy(ProxyDeps{&*settings, &routes, &pools, &*policy, &key_cache, failed_auth.get(),
-                               &metrics, &workers, access_log.get(), &kinds, identity_keys->get()});
+                               metrics.get(), &workers, access_log.get(), &kinds,
+                               identity_keys->get()});
   ReflectionProxy reflection(&pools, &routes, &reflection_workers);
   ReflectionProxyV1 reflection_v1(&reflection, &reflection_workers);
 
@@ -148,6 +146,7 @@ int Run() {
   o.max_connection_age_grace = settings->max_deadline;
   o.credentials = Credentials(settings->tls);
   o.reflection = false;
+  o.metrics_listen = settings->metrics_listen;
   server::ServerHost host(o);
   host.AddService(&reflection);
   host.AddService(&reflection_v1);
@@ -156,14 +155,7 @@ int Run() {
     log::Error("cannot start", {{"detail", std::string(s.message())}});
     return 1;
   }
-  MetricsHttpServer http([&metrics] { return metrics.RenderPrometheus(); });
-  if (!settings->metrics_listen.empty()) {
-    if (absl::Status s = http.Start(settings->metrics_listen); !s.ok()) {
-      log::Error("cannot start metrics endpoint", {{"detail", std::string(s.message())}});
-      return 1;
-    }
-    log::Info("metrics listening", {{"port", int64_t{http.port()}}});
-  }
+  if (host.metrics_endpoint() != nullptr) host.metrics_endpoint()->Add(metrics);
   BackendHealth health(&pools, &host, settings->health_check_interval, &kinds);
   health.Start();
   log::Info("gateway config",
@@ -176,7 +168,6 @@ int Run() {
   host.MarkServing();
   host.WaitForShutdownSignal();
   health.Stop();
-  http.Stop();
   return 0;
 }
 
@@ -193,6 +184,7 @@ int main(int argc, char** argv) {
   // CLASSPLAN_LISTEN / CLASSPLAN_REDIS environment defaults do not apply here).
   absl::SetFlag(&FLAGS_listen, "");
   absl::SetFlag(&FLAGS_redis, "");
+  absl::SetFlag(&FLAGS_metrics_listen, "");
   absl::ParseCommandLine(argc, argv);
   classplan::gateway::RunGrpcExecutorWorkInline();
   return classplan::gateway::Run();

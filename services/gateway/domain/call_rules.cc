@@ -20,8 +20,10 @@ bool Reserved(absl::string_view key) {
 }  // namespace
 
 bool ForwardClientHeader(absl::string_view key) {
+  // traceparent: the gateway sends its own child of the caller's trace (or a new trace).
   return !Reserved(key) && key != "authorization" &&
-         !absl::StartsWith(key, identity::kHeaderPrefix) && key != identity::kRequestIdHeader;
+         !absl::StartsWith(key, identity::kHeaderPrefix) && key != identity::kRequestIdHeader &&
+         key != "traceparent";
 }
 
 bool ForwardBackendHeader(absl::string_view key) {

@@ -7,6 +7,8 @@
 #include "classplan/gateway/v1/config.pb.h"
 #include "common/identity/identity.h"
 #include "common/log/log.h"
+#include "common/log/trace.h"
+#include "common/server/call_observer.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "services/gateway/telemetry/counters.h"
@@ -169,6 +171,10 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
     const auto& md = ctx_->client_metadata();
     auto rid = md.find(identity::kRequestIdHeader);
     request_id_ = RequestIdFor(rid == md.end() ? absl::string_view() : Sv(rid->second));
+    // W3C trace context: the caller's trace when it sent a valid traceparent, else a new one.
+    auto tp = md.find(log::kTraceparentHeader);
+    trace_ = tp == md.end() ? log::TraceContext() : log::ParseTraceparent(Sv(tp->second));
+    if (!trace_.valid()) trace_ = log::NewTrace();
     const absl::string_view service = ServiceOf(method);
     route_ = service.empty() ? -1 : deps_.routes->Find(service);
     stats_ = deps_.metrics->ForMethod(method, route_ >= 0);
@@ -267,6 +273,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
         client_ctx_.AddMetadata(std::string(Sv(k)), std::string(Sv(v)));
     }
     client_ctx_.AddMetadata(identity::kRequestIdHeader, request_id_);
+    client_ctx_.AddMetadata(log::kTraceparentHeader, log::ChildOf(trace_).Header());
     if (caller_.principal != nullptr) {
       client_ctx_.AddMetadata(identity::kPrincipalHeader, caller_.principal->id);
       client_ctx_.AddMetadata(identity::kRolesHeader, caller_.principal->roles_header);
@@ -314,15 +321,23 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   // `response`: the unary response, sent together with the status.
   void FinishCall(const grpc::Status& status, const ByteBuffer* response = nullptr) {
     ctx_->AddTrailingMetadata(identity::kRequestIdHeader, request_id_);
-    const absl::Duration latency = absl::Now() - start_;
-    GatewayMetrics::Record(stats_, status.error_code(), latency, bytes_in_.load(),
-                           bytes_out_.load());
+    const absl::Time now = absl::Now();
+    const absl::Duration latency = now - start_;
+    // At the caller's deadline gRPC cancels the call and the backend's answer is CANCELLED:
+    // the caller sees DEADLINE_EXCEEDED, and so do the metrics and the log.
+    const grpc::StatusCode code =
+        server::EffectiveCode(status.error_code(), absl::FromChrono(ctx_->deadline()), now);
+    GatewayMetrics::Record(stats_, code, latency, bytes_in_.load(), bytes_out_.load());
     if (deps_.access_log != nullptr) {
-      deps_.access_log->Write(ctx_->method(),
-                              caller_.principal == nullptr ? absl::string_view("-")
-                                                           : absl::string_view(caller_.log_name),
-                              status.error_code(), latency, bytes_in_.load(), bytes_out_.load(),
-                              request_id_, client_address_, FailureReason(status));
+      deps_.access_log->Write(
+          ctx_->method(),
+          caller_.principal == nullptr ? absl::string_view("-")
+                                       : absl::string_view(caller_.log_name),
+          code, latency, bytes_in_.load(), bytes_out_.load(), request_id_, client_address_,
+          code == grpc::StatusCode::DEADLINE_EXCEEDED && !status.ok() && status.error_code() != code
+              ? absl::string_view("deadline")
+              : FailureReason(status),
+          trace_.trace_id);
     }
     if (response != nullptr) {
       StartWriteAndFinish(response, grpc::WriteOptions(), status);
@@ -356,6 +371,7 @@ class ProxyCall : public grpc::ServerGenericBidiReactor {
   BackendLeg leg_;
   const absl::Time start_;
   std::string request_id_;
+  log::TraceContext trace_;  // the call's trace (Begin)
   std::string client_address_;
   absl::string_view reason_;            // the admission's refusal reason (a static string), if any
   bool request_id_in_headers_ = false;  // response pump / unary completion only

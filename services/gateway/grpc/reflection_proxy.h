@@ -4,11 +4,12 @@
 // grpc.reflection.v1alpha.ServerReflection and grpc.reflection.v1.ServerReflection on the
 // gateway, covering the services behind it, so that a generic client (grpcurl, Postman)
 // pointed at the gateway can list and call everything. The two versions' messages are the
-// same on the wire; v1 requests are answered through the v1alpha code (the backends, built
-// on gRPC 1.51, serve v1alpha only). list_services merges what every pool's backends list (only
-// services that route to that pool) with the gateway's own health and reflection services; every
-// other request goes to the pool that routes the symbol, else to each pool in turn until one knows
-// the answer. Backend calls block, so each request is answered on a worker.
+// same on the wire; v1 requests are answered through the v1alpha code, which asks the
+// backends v1alpha (they serve both: gRPC 1.51's plugin and common/server/reflection_v1.h).
+// list_services merges what every pool's backends list (only services that route to that pool) with
+// the gateway's own health and reflection services; every other request goes to the pool that
+// routes the symbol, else to each pool in turn until one knows the answer. Backend calls block, so
+// each request is answered on a worker.
 
 #include <memory>
 #include <vector>

@@ -85,7 +85,7 @@ thread_local SecondCache tls_second;
 void AccessLog::Write(absl::string_view method, absl::string_view principal, int code,
                       absl::Duration latency, int64_t bytes_in, int64_t bytes_out,
                       absl::string_view request_id, absl::string_view client,
-                      absl::string_view reason) {
+                      absl::string_view reason, absl::string_view trace_id) {
   const absl::Time now = absl::Now();
   const int64_t ms = absl::ToUnixMillis(now);
   SecondCache& sec = tls_second;
@@ -110,6 +110,10 @@ void AccessLog::Write(absl::string_view method, absl::string_view principal, int
   absl::StrAppend(&d, "\",\"code\":", code, ",\"latency_us\":", absl::ToInt64Microseconds(latency),
                   ",\"bytes_in\":", bytes_in, ",\"bytes_out\":", bytes_out, ",\"request_id\":\"");
   AppendEscaped(&d, request_id);
+  if (!trace_id.empty()) {
+    d += "\",\"trace_id\":\"";
+    AppendEscaped(&d, trace_id);
+  }
   // The client address (a machine's, not a person's: docs/security.md) attributes failed
   // keys to a source; the reason is only on failures.
   if (!client.empty()) {

@@ -2,12 +2,11 @@
 #define CLASSPLAN_SERVICES_GATEWAY_TELEMETRY_ACCESS_LOG_H_
 
 // One JSON line per call on stderr (method, principal, status code, latency, bytes,
-// request id, the client's address and, for a failed call, the reason; never message
-// contents or keys). Lines are gathered in a per-thread buffer
-// (its own mutex, so uncontended) and written with one write(2) when it holds 16 KiB, and
-// at least every 100 ms by a flusher thread, so a busy gateway makes a few writes a second
-// instead of one per call. At most the last 100 ms of lines are lost if the process is
-// killed; they are flushed on a clean stop.
+// request id, the W3C trace id, the client's address and, for a failed call, the reason; never
+// message contents or keys). Lines are gathered in a per-thread buffer (its own mutex, so
+// uncontended) and written with one write(2) when it holds 16 KiB, and at least every 100 ms by a
+// flusher thread, so a busy gateway makes a few writes a second instead of one per call. At most
+// the last 100 ms of lines are lost if the process is killed; they are flushed on a clean stop.
 
 #include <memory>
 #include <string>
@@ -29,7 +28,7 @@ class AccessLog {
   void Write(absl::string_view method, absl::string_view principal, int code,
              absl::Duration latency, int64_t bytes_in, int64_t bytes_out,
              absl::string_view request_id, absl::string_view client = {},
-             absl::string_view reason = {});
+             absl::string_view reason = {}, absl::string_view trace_id = {});
   void Flush();
 
  private:
