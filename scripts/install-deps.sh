@@ -40,5 +40,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # Debian starts a system-wide redis-server on install; classplan runs its own private ones.
-if command -v systemctl >/dev/null 2>&1; then systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
+# The same for the Prometheus server that comes with promtool (it would hold port 9090).
+if command -v systemctl >/dev/null 2>&1; then
+  for unit in redis-server prometheus; do systemctl disable --now "$unit" >/dev/null 2>&1 || true; done
+fi
 echo "install-deps: done"
