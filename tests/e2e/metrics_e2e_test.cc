@@ -22,14 +22,8 @@ namespace classplan {
 namespace {
 
 using testing::BuildPath;
+using testing::DemoKey;
 using testing::SourcePath;
-
-std::string DemoKey(const std::string& env_file, const std::string& role) {
-  std::smatch m;
-  const std::string text = testing::ReadWholeFile(env_file);
-  const std::regex re("CLASSPLAN_DEMO_KEY_" + absl::AsciiStrToUpper(role) + "=(cpk_[0-9a-f_]+)");
-  return std::regex_search(text, m, re) ? m[1].str() : "";
-}
 
 bool HavePromtool() {
   std::string out;

@@ -7,9 +7,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "tests/support/wait.h"
 
@@ -51,6 +53,13 @@ std::string ReadWholeFile(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string DemoKey(const std::string& env_file, const std::string& role) {
+  std::smatch m;
+  const std::string text = ReadWholeFile(env_file);
+  const std::regex re("CLASSPLAN_DEMO_KEY_" + absl::AsciiStrToUpper(role) + "=(cpk_[0-9a-f_]+)");
+  return std::regex_search(text, m, re) ? m[1].str() : "";
 }
 
 bool WaitForFileText(const std::string& path, const std::string& needle, absl::Duration timeout) {

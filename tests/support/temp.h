@@ -24,6 +24,10 @@ std::string MakeTempDir(std::string_view prefix);
 // The whole file as a string ("" if missing or unreadable).
 std::string ReadWholeFile(const std::string& path);
 
+// A role's API key from the launcher's demo keys file ("CLASSPLAN_DEMO_KEY_HR_ADMIN=cpk_..."),
+// "" when it is not there.
+std::string DemoKey(const std::string& env_file, const std::string& role);
+
 // Waits until `needle` appears in the file; false after `timeout`.
 bool WaitForFileText(const std::string& path, const std::string& needle,
                      absl::Duration timeout = absl::Seconds(15));
