@@ -211,6 +211,19 @@ TEST(Validate, AGoodProfileHasNoViolations) {
   EXPECT_TRUE(Bad(b.Build()).empty());
 }
 
+// The paths of fields outside the lists (built only when a violation names them).
+TEST(Validate, NamesTopLevelAndDriversLicenceFields) {
+  ApplicantBuilder b;
+  b.Job("2020-01-01", nullptr, 40, {kCase}).DriversLicence();
+  v1::Applicant a = b.Build();
+  a.set_applicant_ref(std::string(129, 'r'));
+  a.mutable_drivers_licence()->set_state("N1");
+  a.mutable_drivers_licence()->mutable_expires()->set_year(2020);  // partial
+  EXPECT_EQ(Bad(a),
+            (std::vector<std::string>{"applicant.applicant_ref", "applicant.drivers_licence.state",
+                                      "applicant.drivers_licence.expires"}));
+}
+
 TEST(Validate, TooManyEntries) {
   ApplicantBuilder b;
   for (int i = 0; i <= kMaxExperienceEntries; ++i) b.Job("2020-01-01", nullptr, 1, {kCase});
